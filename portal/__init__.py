@@ -1,0 +1,64 @@
+"""The PACT Voicebox portal: a Flask application built by `create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment (tests use it)."""
+    from portal import access, errors, logs, security
+    from portal.config import settings_from_env
+    from portal.extensions import csrf, db, login_manager
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder="static",
+    )
+    env = None
+    if config and "ENV_OVERRIDES" in config:
+        env = dict(config["ENV_OVERRIDES"])
+    app.config.from_mapping(settings_from_env(Path(app.instance_path), env))
+    if config:
+        app.config.update({k: v for k, v in config.items() if k != "ENV_OVERRIDES"})
+    app.config.setdefault("MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
+
+    logs.init_app(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.session_protection = "strong"
+    security.init_app(app)
+    errors.init_app(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from portal.models import StaffUser
+
+        user = db.session.get(StaffUser, int(user_id))
+        return user if user is not None and user.active else None
+
+    from portal.auth.views import bp as auth_bp
+    from portal.public.views import bp as public_bp
+    from portal.staff.views import bp as staff_bp
+
+    for blueprint in (public_bp, auth_bp, staff_bp):
+        app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def _globals():
+        return {"is_staff_area": False, "public_blueprints": access.PUBLIC_BLUEPRINTS}
+
+    from portal import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,58 @@
+"""Who may reach what: roles per staff blueprint, and neighbourhood scope per record.
+
+Every staff blueprint is made with `staff_blueprint`, which checks sign-in and role before any of its
+views runs, so a new route cannot forget the check (a test walks the URL map to prove it). Records
+outside a coordinator's neighbourhoods are reported as missing (404), never as forbidden, and the
+attempt is audited.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.models import Neighbourhood, StaffUser
+
+# Blueprints anyone may use without signing in (residents never have accounts).
+PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", None}
+
+
+def staff_blueprint(name: str, import_name: str, roles: tuple[str, ...], **kwargs) -> Blueprint:
+    """A blueprint whose every view needs a signed-in staff user with one of `roles`."""
+    bp = Blueprint(name, import_name, **kwargs)
+    bp.allowed_roles = roles
+
+    @bp.before_request
+    def _check_role():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        if current_user.role not in roles:
+            abort(403)
+        return None
+
+    return bp
+
+
+def visible_neighbourhoods(session: Session, user: StaffUser) -> list[Neighbourhood]:
+    if user.sees_all_neighbourhoods:
+        return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+    return list(user.neighbourhoods)
+
+
+def check_scope(session: Session, user: StaffUser, neighbourhood_id: int | None,
+                target_type: str, target_id: object) -> None:
+    """404 (and an audit record) when the user does not cover the record's neighbourhood."""
+    if neighbourhood_id is not None and user.covers(neighbourhood_id):
+        return
+    audit.record(session, "out_of_scope", target_type, target_id, path=request.path)
+    session.commit()
+    abort(404)
+
+
+def neighbourhood_in_scope(session: Session, user: StaffUser, slug: str) -> Neighbourhood:
+    neighbourhood = session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    check_scope(session, user, neighbourhood.id if neighbourhood else None, "neighbourhood", slug)
+    return neighbourhood

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal import audit
+from portal.auth.forms import SignInForm
+from portal.auth.signin import check_sign_in
+from portal.extensions import db
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow same-site relative paths after sign-in (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        result = check_sign_in(
+            db.session, form.email.data, form.password.data, request.remote_addr or "",
+            current_app.config["SIGN_IN_MAX_FAILURES"], current_app.config["SIGN_IN_LOCKOUT_MINUTES"],
+        )
+        if result.ok:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
+        if result.throttled:
+            minutes = current_app.config["SIGN_IN_LOCKOUT_MINUTES"]
+            form.form_errors.append(
+                f"Too many failed sign-in attempts. Wait {minutes} minutes and try again."
+            )
+            status = 429
+        else:
+            form.form_errors.append("The email address or password is not right")
+            status = 401
+    elif form.errors:
+        status = 400
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out():
+    audit.record(db.session, "sign_out", "staff_user", current_user.id)
+    db.session.commit()
+    logout_user()
+    flash("You have signed out.")
+    return redirect(url_for("public.home"))

@@ -1,0 +1,104 @@
+"""Command line: `flask --app portal db ...`, `users create`, `demo`."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from portal import migrate
+from portal.auth.passwords import hash_password, password_problem
+from portal.extensions import db
+from portal.models import ROLES, Neighbourhood, StaffUser
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(demo_command)
+
+
+@click.group("db", help="Build and update the database schema (Alembic migrations).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Migrate the database up to REVISION (default: the newest).")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("downgrade", help="Migrate the database down to REVISION (e.g. base).")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("current", help="Show the database's revision.")
+def db_current() -> None:
+    command.current(migrate.alembic_config(current_app.config["DATABASE_URL"]))
+
+
+@db_group.command("revision", help="Write a new migration, compared against the models.")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]),
+                     message=message, autogenerate=True)
+
+
+@click.group("users", help="Manage staff accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--name", default="")
+@click.option("--neighbourhood", "neighbourhoods", multiple=True,
+              help="Slug of a neighbourhood a coordinator covers (repeat for several).")
+@click.password_option(prompt="Password", confirmation_prompt=True)
+def users_create(email: str, role: str, name: str, neighbourhoods: tuple[str, ...],
+                 password: str) -> None:
+    """Create a staff account; the password is asked for, never passed on the command line."""
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
+    email = email.strip().lower()
+    if role == "coordinator" and not neighbourhoods:
+        raise click.UsageError("A coordinator needs at least one --neighbourhood.")
+    if role != "coordinator" and neighbourhoods:
+        raise click.UsageError("Only coordinators are limited to neighbourhoods.")
+    with db.transaction() as session:
+        if session.scalar(select(StaffUser).where(StaffUser.email == email)):
+            raise click.UsageError(f"There is already an account for {email}.")
+        found = list(session.scalars(select(Neighbourhood).where(
+            Neighbourhood.slug.in_(neighbourhoods))))
+        missing = sorted(set(neighbourhoods) - {n.slug for n in found})
+        if missing:
+            valid = ", ".join(session.scalars(select(Neighbourhood.slug).order_by(Neighbourhood.slug)))
+            raise click.UsageError(
+                f"Unknown neighbourhood {', '.join(missing)}. Choose from: {valid or '(none yet)'}")
+        session.add(StaffUser(email=email, name=name, role=role,
+                              password_hash=hash_password(password), neighbourhoods=found))
+    click.echo(f"Created {role} {email}.")
+
+
+@click.command("demo", help="Create and migrate the database and load the synthetic demo data.")
+@click.option("--seed", default=2009, show_default=True, help="Random seed for the synthetic data.")
+@click.option("--responses", default=1500, show_default=True, help="Responses per survey wave.")
+def demo_command(seed: int, responses: int) -> None:
+    from portal.demo import DEMO_PASSWORD, seed_demo
+
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    with db.transaction() as session:
+        summary = seed_demo(session, seed=seed, responses_per_wave=responses)
+    click.echo(summary.describe())
+    click.echo("\nDemo staff sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    for email, role, scope in summary.staff:
+        click.echo(f"  {role:<12} {email:<40} {scope}")
+    click.echo("\nAll data is synthetic. Start the portal with: flask --app portal run")

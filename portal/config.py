@@ -1,0 +1,88 @@
+"""Settings, read once from the environment into the app config.
+
+Every setting is an environment variable so the same code runs as the embedded demo (SQLite in the
+instance folder) and in production (PostgreSQL). The README documents each one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something unsafe or impossible; the message says what to set."""
+
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _flag(env: dict, name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    return default if value is None else value.strip().lower() in TRUE_WORDS
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Generate a development key once and keep it, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people paste the usual `postgres://` or `postgresql://` URLs; we drive them with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
+    """Build the config mapping from environment variables, refusing unsafe production set-ups."""
+    env = dict(os.environ if env is None else env)
+    production = env.get("PORTAL_ENV", "development").strip().lower() == "production"
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'voicebox.sqlite3'}"
+    database_url = normalise_database_url(database_url)
+    secret_key = env.get("SECRET_KEY")
+
+    if production:
+        if not secret_key:
+            raise ConfigError("PORTAL_ENV=production needs SECRET_KEY: set it to a long random string.")
+        if database_url.startswith("sqlite") and not _flag(env, "ALLOW_SQLITE_IN_PRODUCTION"):
+            raise ConfigError(
+                "PORTAL_ENV=production needs a PostgreSQL DATABASE_URL "
+                "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single-user installation)."
+            )
+    elif not secret_key:
+        secret_key = _dev_secret_key(instance_path)
+
+    return {
+        "PORTAL_ENV": "production" if production else "development",
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Mail: with no MAIL_SERVER, outgoing mail is recorded in the database (development default).
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
+        "MAIL_FROM": env.get("MAIL_FROM", "PACT Voicebox <no-reply@voicebox.invalid>"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "5")),
+        "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+    }

@@ -1,0 +1,56 @@
+"""Error pages in the portal's style; nothing about the code or the stack ever reaches the page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("portal.errors")
+
+MESSAGES = {
+    400: ("Sorry, there is a problem with your request",
+          "The page could not understand what was sent. Go back and try again."),
+    403: ("You do not have permission to see this page",
+          "Your account does not give access to this page. Ask an administrator if you need it."),
+    404: ("Page not found",
+          "If you typed the web address, check it is correct. If you pasted it, check you copied "
+          "the entire address."),
+    405: ("Sorry, there is a problem with your request",
+          "This page cannot be used in that way. Go back and try again."),
+    413: ("The file is too large", "Choose a smaller file and try again."),
+    429: ("Too many requests",
+          "You have sent too many requests in a short time. Wait a few minutes and try again."),
+    500: ("Sorry, there is a problem with the service",
+          "Try again later. Nothing you entered has been saved twice."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("error.html", code=code, title=title, text=detail or text), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        log.warning("csrf rejected", extra={"path": request.path, "reason": error.description})
+        return render_error(
+            400, "This form has expired or was not sent from this site. Go back, refresh the "
+                 "page and try again. Nothing was saved.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unhandled(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unhandled error", extra={"path": request.path})
+        return render_error(InternalServerError.code)

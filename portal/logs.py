@@ -1,0 +1,51 @@
+"""Structured logging: one JSON object per line, with the request's method, path and status."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from flask import Flask, g, has_request_context, request
+
+_STANDARD = set(vars(logging.makeLogRecord({})))
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        if has_request_context():
+            entry.setdefault("path", request.path)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def init_app(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("portal")
+    root.handlers[:] = [handler]
+    root.setLevel(app.config["LOG_LEVEL"])
+    root.propagate = False
+    access = logging.getLogger("portal.access")
+
+    @app.before_request
+    def _start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _log_request(response):
+        started = g.pop("request_started", None)
+        if started is not None and not request.path.startswith("/static/"):
+            access.info("request", extra={
+                "method": request.method, "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            })
+        return response

@@ -1,0 +1,33 @@
+"""Persistence models, one module per domain; import from here."""
+
+from portal.models.area import AREA_CLASSES, Agency, Neighbourhood, PopulationEstimate, PostcodeSector
+from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
+from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.pact import (
+    IssueContact,
+    IssueEvent,
+    Meeting,
+    PactIssue,
+    Priority,
+    PriorityUpdate,
+    priority_issue,
+)
+from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
+from portal.models.survey import (
+    RESPONSE_MODES,
+    Invitation,
+    PanelMember,
+    Questionnaire,
+    Response,
+    SurveyDraft,
+    SurveyImport,
+    Wave,
+)
+
+__all__ = [
+    "AREA_CLASSES", "ROLES", "RESPONSE_MODES", "Agency", "AuditEvent", "Base", "Invitation",
+    "IssueContact", "IssueEvent", "Meeting", "Neighbourhood", "OutboundMail", "PactIssue",
+    "PanelMember", "PopulationEstimate", "PostcodeSector", "Priority", "PriorityUpdate",
+    "Questionnaire", "Response", "SignInAttempt", "StaffUser", "SurveyDraft", "SurveyImport",
+    "UTCDateTime", "Wave", "coordinator_neighbourhood", "priority_issue", "utcnow",
+]

@@ -1,0 +1,152 @@
+"""PACT: issues residents raise, their history, monthly meetings and the priorities agreed there.
+
+Resident contact details live in `IssueContact`, apart from the issue, so no public query can reach
+them by accident. Nothing here is ever hard-deleted by a coordinator: issues are closed or merged.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.area import Agency, Neighbourhood
+from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.staff import StaffUser
+
+
+class PactIssue(Base):
+    __tablename__ = "pact_issue"
+    __table_args__ = (Index("ix_pact_issue_neighbourhood_status", "neighbourhood_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id"))
+    category: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(30), default="submitted")
+    public_reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("pact_issue.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    duplicate_of: Mapped[PactIssue | None] = relationship(remote_side=[id])
+    events: Mapped[list[IssueEvent]] = relationship(
+        back_populates="issue", order_by="IssueEvent.at", cascade="all"
+    )
+    contact: Mapped[IssueContact | None] = relationship(back_populates="issue", uselist=False)
+
+
+class IssueContact(Base):
+    """How to reach the resident who raised an issue, only with their explicit consent."""
+
+    __tablename__ = "issue_contact"
+
+    issue_id: Mapped[int] = mapped_column(ForeignKey("pact_issue.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    consent_to_contact: Mapped[bool] = mapped_column(default=False)
+
+    issue: Mapped[PactIssue] = relationship(back_populates="contact")
+
+
+class IssueEvent(Base):
+    """One change to an issue: who, when, what kind, from what to what; public or internal."""
+
+    __tablename__ = "issue_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("pact_issue.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # created, status, assigned, update, merged, ...
+    from_value: Mapped[str] = mapped_column(String(200), default="")
+    to_value: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    public: Mapped[bool] = mapped_column(default=False)
+
+    issue: Mapped[PactIssue] = relationship(back_populates="events")
+    actor: Mapped[StaffUser | None] = relationship()
+
+
+class Meeting(Base):
+    __tablename__ = "pact_meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled|held|cancelled
+    attendance: Mapped[int | None]
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    priorities: Mapped[list[Priority]] = relationship(back_populates="meeting")
+
+
+priority_issue = Table(
+    "priority_issue",
+    Base.metadata,
+    Column("priority_id", ForeignKey("pact_priority.id", ondelete="CASCADE"), primary_key=True),
+    Column("issue_id", ForeignKey("pact_issue.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Priority(Base):
+    """A priority agreed at a PACT meeting, reviewed at later meetings until completed."""
+
+    __tablename__ = "pact_priority"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("pact_meeting.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    review_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active|completed|dropped
+    outcome: Mapped[str] = mapped_column(Text, default="")  # "we did", shown publicly when closed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    meeting: Mapped[Meeting | None] = relationship(back_populates="priorities")
+    owner_agency: Mapped[Agency | None] = relationship()
+    issues: Mapped[list[PactIssue]] = relationship(secondary=priority_issue)
+    updates: Mapped[list[PriorityUpdate]] = relationship(
+        back_populates="priority", order_by="PriorityUpdate.at"
+    )
+
+
+class PriorityUpdate(Base):
+    __tablename__ = "pact_priority_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("pact_priority.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(default=True)
+
+    priority: Mapped[Priority] = relationship(back_populates="updates")

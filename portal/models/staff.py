@@ -1,0 +1,57 @@
+"""Staff accounts. Residents never have one; staff have exactly one role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.area import Agency, Neighbourhood
+from portal.models.base import Base, UTCDateTime, utcnow
+
+ROLES = ("coordinator", "analyst", "admin")
+
+coordinator_neighbourhood = Table(
+    "coordinator_neighbourhood",
+    Base.metadata,
+    Column("staff_user_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("neighbourhood_id", ForeignKey("neighbourhood.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class StaffUser(UserMixin, Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    agency: Mapped[Agency | None] = relationship()
+    neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
+        secondary=coordinator_neighbourhood, order_by="Neighbourhood.name"
+    )
+
+    @property
+    def is_active(self) -> bool:  # flask-login refuses inactive accounts
+        return self.active
+
+    @property
+    def sees_all_neighbourhoods(self) -> bool:
+        """Admins and analysts work across the authority; coordinators only where they cover."""
+        return self.role in ("admin", "analyst")
+
+    def covers(self, neighbourhood_id: int) -> bool:
+        return self.sees_all_neighbourhoods or any(
+            n.id == neighbourhood_id for n in self.neighbourhoods
+        )
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.email} {self.role}>"

@@ -1,0 +1,151 @@
+"""Questionnaires, waves, responses, panel members and their invitations, resumable drafts.
+
+Identities are kept apart from answers: a `Response` has no link to a panel member or invitation.
+The single-use guarantee comes from the database: `Invitation.used_at` is claimed with a conditional
+UPDATE in the same transaction that inserts the response, and `Response.submission_key` is unique.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.area import Neighbourhood
+from portal.models.base import Base, UTCDateTime, utcnow
+
+RESPONSE_MODES = ("online", "paper", "phone")
+
+
+class Questionnaire(Base):
+    """A frozen copy of one version of a questionnaire definition file."""
+
+    __tablename__ = "questionnaire"
+    __table_args__ = (UniqueConstraint("slug", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    checksum: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Wave(Base):
+    __tablename__ = "wave"
+    __table_args__ = (CheckConstraint("closes_on >= opens_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    panel_mode: Mapped[bool] = mapped_column(default=False)
+    open_link_mode: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    questionnaire: Mapped[Questionnaire] = relationship()
+
+    def state_on(self, day: date) -> str:
+        """'future', 'open' or 'closed' on a given day."""
+        if day < self.opens_on:
+            return "future"
+        return "open" if day <= self.closes_on else "closed"
+
+
+class Response(Base):
+    __tablename__ = "response"
+    __table_args__ = (
+        CheckConstraint("mode IN ('online', 'paper', 'phone')", name="mode"),
+        Index("ix_response_wave_neighbourhood", "wave_id", "neighbourhood_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(40), unique=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
+    neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))
+    mode: Mapped[str] = mapped_column(String(10), default="online")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answers: Mapped[dict] = mapped_column(JSON)
+    # Unique per submission (a hash derived from the invitation token or the browser session), so a
+    # double click, refresh or two racing requests record one response.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    wave: Mapped[Wave] = relationship()
+    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+
+
+class SurveyDraft(Base):
+    """Answers so far, resumable through a private link; deleted when the response is submitted."""
+
+    __tablename__ = "survey_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    current_page: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PanelMember(Base):
+    """A Voicebox panel member invited to one wave. Never joined to a response."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (UniqueConstraint("wave_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(60))
+    email: Mapped[str] = mapped_column(String(254))
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invitation: Mapped[Invitation | None] = relationship(back_populates="member", uselist=False)
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+
+
+class Invitation(Base):
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_member_id: Mapped[int] = mapped_column(
+        ForeignKey("panel_member.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[PanelMember] = relationship(back_populates="invitation")
+
+
+class SurveyImport(Base):
+    """A paper or telephone import: who loaded which file, and how many responses it added."""
+
+    __tablename__ = "survey_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
+    mode: Mapped[str] = mapped_column(String(10))
+    filename: Mapped[str] = mapped_column(String(200))
+    checksum: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int]
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,38 @@
+"""The staff home page: what each signed-in role can reach, scoped to their neighbourhoods."""
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neighbourhoods
+from portal.extensions import db
+from portal.models import PactIssue, Response
+
+bp = staff_blueprint("staff", __name__, roles=("coordinator", "analyst", "admin"),
+                     url_prefix="/staff")
+
+
+def _counts(column, neighbourhood_ids):
+    rows = db.session.execute(
+        select(column, func.count()).where(column.in_(neighbourhood_ids)).group_by(column)
+    )
+    return dict(rows.all())
+
+
+@bp.route("/")
+def home():
+    neighbourhoods = visible_neighbourhoods(db.session, current_user)
+    ids = [n.id for n in neighbourhoods]
+    return render_template(
+        "staff/home.html",
+        neighbourhoods=neighbourhoods,
+        responses=_counts(Response.neighbourhood_id, ids),
+        issues=_counts(PactIssue.neighbourhood_id, ids),
+    )
+
+
+@bp.route("/neighbourhoods/<slug>")
+def neighbourhood(slug: str):
+    place = neighbourhood_in_scope(db.session, current_user, slug)
+    population = sorted(place.population, key=lambda p: (p.variable, p.category))
+    return render_template("staff/neighbourhood.html", place=place, population=population)
