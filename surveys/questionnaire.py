@@ -1,0 +1,180 @@
+"""The questionnaire as plain frozen data.
+
+Definitions live in versioned YAML files (see ``loading.py``); everything else in the package (routing,
+validation, import, export) works from these immutable objects, so a loaded questionnaire can be shared
+safely between requests and cached by the portal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+QUESTION_TYPES = (
+    "single_choice",
+    "multiple_choice",
+    "grid",
+    "integer",
+    "text",
+    "long_text",
+    "postcode",
+)
+CHOICE_TYPES = ("single_choice", "multiple_choice", "grid")
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire definition is broken, or a frozen version no longer matches its checksum.
+
+    The message names the file, the question (or page) and the problem, so the person editing the
+    YAML can fix it without reading code.
+    """
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option: ``code`` is stored in the data, ``label`` is shown to residents."""
+
+    code: str
+    label: str
+    exclusive: bool = False  # multiple_choice only: cannot be combined with other options
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row of a grid; its ``id`` is a column of the wide format (e.g. ``asb_drugs``)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A ``show_if`` rule.
+
+    ``kind`` is ``equals`` / ``in`` (single-choice or grid-row answer is one of ``codes``),
+    ``includes`` (multiple-choice answer contains any of ``codes``), or ``all`` / ``any`` over
+    ``conditions``.
+    """
+
+    kind: str
+    question: str | None = None
+    codes: tuple[str, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+
+    def referenced_fields(self) -> tuple[str, ...]:
+        """Answer fields (question or grid-row ids) this rule reads, in order."""
+        if self.kind in ("all", "any"):
+            return tuple(f for c in self.conditions for f in c.referenced_fields())
+        return (self.question,) if self.question else ()
+
+    def describe(self) -> str:
+        """Plain-English form, for import problems: ``car_use is yes``."""
+        if self.kind == "all":
+            return " and ".join(c.describe() for c in self.conditions)
+        if self.kind == "any":
+            return " or ".join(c.describe() for c in self.conditions)
+        codes = ", ".join(self.codes)
+        if self.kind == "includes":
+            return f"{self.question} includes {codes if len(self.codes) == 1 else 'any of ' + codes}"
+        if len(self.codes) == 1:
+            return f"{self.question} is {codes}"
+        return f"{self.question} is one of {codes}"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question. ``fields`` are the answer keys (and wide-format columns) it produces."""
+
+    id: str
+    type: str
+    text: str
+    hint: str | None = None
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    options_from: str | None = None  # e.g. "neighbourhoods": options supplied at run time
+    rows: tuple[GridRow, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    max_length: int | None = None
+    show_if: Condition | None = None
+    error_message: str | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        if self.type == "grid":
+            return tuple(row.id for row in self.rows)
+        return (self.id,)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in CHOICE_TYPES
+
+    def option(self, code: str) -> Option | None:
+        for option in self.options:
+            if option.code == code:
+                return option
+        return None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(option.code for option in self.options)
+
+    def row(self, row_id: str) -> GridRow | None:
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        return None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One topic; the web form shows one page at a time. ``intro`` is optional preamble text."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: str | None = None
+    show_if: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A loaded, validated questionnaire version. ``source`` is the file it came from."""
+
+    id: str
+    version: int
+    title: str
+    pages: tuple[Page, ...]
+    description: str | None = None
+    source: str | None = field(default=None, compare=False)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(question for page in self.pages for question in page.questions)
+
+    @property
+    def field_ids(self) -> tuple[str, ...]:
+        return tuple(f for question in self.questions for f in question.fields)
+
+    def page(self, page_id: str) -> Page:
+        for page in self.pages:
+            if page.id == page_id:
+                return page
+        raise KeyError(f"{self.id} v{self.version} has no page {page_id!r}")
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id, or the grid that owns this row id."""
+        for question in self.questions:
+            if question.id == question_id or question_id in question.fields:
+                return question
+        raise KeyError(f"{self.id} v{self.version} has no question {question_id!r}")
+
+    def page_of(self, question_id: str) -> Page:
+        for page in self.pages:
+            for question in page.questions:
+                if question.id == question_id or question_id in question.fields:
+                    return page
+        raise KeyError(f"{self.id} v{self.version} has no question {question_id!r}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} v{self.version}"
