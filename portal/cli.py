@@ -98,7 +98,7 @@ def demo_command(seed: int, responses: int) -> None:
     with db.transaction() as session:
         summary = seed_demo(session, seed=seed, responses_per_wave=responses)
     click.echo(summary.describe())
-    click.echo("\nDemo staff sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nDemo staff sign-ins (password for all: {DEMO_PASSWORD}):")
     for email, role, scope in summary.staff:
         click.echo(f"  {role:<12} {email:<40} {scope}")
     click.echo("\nAll data is synthetic. Start the portal with: flask --app portal run")

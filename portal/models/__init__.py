@@ -1,6 +1,12 @@
 """Persistence models, one module per domain; import from here."""
 
-from portal.models.area import AREA_CLASSES, Agency, Neighbourhood, PopulationEstimate, PostcodeSector
+from portal.models.area import (
+    AREA_CLASSES,
+    Agency,
+    Neighbourhood,
+    PopulationEstimate,
+    PostcodeSector,
+)
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.pact import (
@@ -25,9 +31,33 @@ from portal.models.survey import (
 )
 
 __all__ = [
-    "AREA_CLASSES", "ROLES", "RESPONSE_MODES", "Agency", "AuditEvent", "Base", "Invitation",
-    "IssueContact", "IssueEvent", "Meeting", "Neighbourhood", "OutboundMail", "PactIssue",
-    "PanelMember", "PopulationEstimate", "PostcodeSector", "Priority", "PriorityUpdate",
-    "Questionnaire", "Response", "SignInAttempt", "StaffUser", "SurveyDraft", "SurveyImport",
-    "UTCDateTime", "Wave", "coordinator_neighbourhood", "priority_issue", "utcnow",
+    "AREA_CLASSES",
+    "RESPONSE_MODES",
+    "ROLES",
+    "Agency",
+    "AuditEvent",
+    "Base",
+    "Invitation",
+    "IssueContact",
+    "IssueEvent",
+    "Meeting",
+    "Neighbourhood",
+    "OutboundMail",
+    "PactIssue",
+    "PanelMember",
+    "PopulationEstimate",
+    "PostcodeSector",
+    "Priority",
+    "PriorityUpdate",
+    "Questionnaire",
+    "Response",
+    "SignInAttempt",
+    "StaffUser",
+    "SurveyDraft",
+    "SurveyImport",
+    "UTCDateTime",
+    "Wave",
+    "coordinator_neighbourhood",
+    "priority_issue",
+    "utcnow",
 ]

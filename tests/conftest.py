@@ -1,0 +1,161 @@
+"""Shared fixtures: an app on the test database (SQLite by default, PostgreSQL when TEST_DATABASE_URL
+names one), a client, a database session, staff users of each role and signed-in clients.
+
+The schema is built once per run from the models; `tests/portal/test_migrations.py` proves the
+migrations build the same schema. Every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from functools import cache
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.auth.passwords import hash_password
+from portal.config import normalise_database_url
+from portal.models import Agency, Base, Neighbourhood, StaffUser
+
+PASSWORD = "correct horse battery staple"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory)
+    engine = create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:  # never skip: a missing database is a broken run
+        pytest.exit(f"Test database {url} is unreachable: {error}", returncode=3)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+def _empty_tables(engine) -> None:
+    tables = [t for t in Base.metadata.sorted_tables if inspect(engine).has_table(t.name)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "REPORTS_DIR": str(tmp_path / "reports"),
+    })
+    with app.app_context():
+        engine = app.extensions["database"].kw["bind"]
+    yield app
+    _empty_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    """A session of the app's database for arranging and checking data."""
+    with Session(app.extensions["database"].kw["bind"], expire_on_commit=False) as session:
+        yield session
+
+
+@cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def neighbourhoods(db_session) -> dict[str, Neighbourhood]:
+    places = {
+        "twerton": Neighbourhood(slug="twerton", name="Twerton", area_class="urban"),
+        "keynsham": Neighbourhood(slug="keynsham", name="Keynsham", area_class="urban"),
+        "chew-valley": Neighbourhood(slug="chew-valley", name="Chew Valley", area_class="rural"),
+    }
+    db_session.add_all(places.values())
+    db_session.add(Agency(slug="police", name="Police neighbourhood team"))
+    db_session.commit()
+    return places
+
+
+@pytest.fixture
+def make_user(db_session, neighbourhoods):
+    def make(role: str, *slugs: str, email: str | None = None, active: bool = True) -> StaffUser:
+        user = StaffUser(
+            email=email or f"{role}-{'-'.join(slugs) or 'all'}@example.org",
+            role=role, name=role.title(), password_hash=password_hash(), active=active,
+            neighbourhoods=[neighbourhoods[s] for s in slugs],
+        )
+        db_session.add(user)
+        db_session.commit()
+        return user
+    return make
+
+
+def sign_in(client, user: StaffUser):
+    response = client.post("/staff/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.data[:500]
+    return client
+
+
+@pytest.fixture
+def signed_in(app, make_user):
+    """`signed_in("coordinator", "twerton")` gives a client signed in as a new user of that role."""
+    def make(role: str, *slugs: str):
+        return sign_in(app.test_client(), make_user(role, *slugs))
+    return make
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium for browser tests; skipped with a reason where missing, except under CI."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        if IN_CI:
+            pytest.fail("CI=true but Chromium is missing: .ci/run must apt-get install chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return path

@@ -1,0 +1,57 @@
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError, normalise_database_url, settings_from_env
+
+
+def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):
+    first = settings_from_env(tmp_path, {})
+    second = settings_from_env(tmp_path, {})
+    assert len(first["SECRET_KEY"]) == 64
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
+    settings = settings_from_env(tmp_path, {})
+    assert settings["DATABASE_URL"] == f"sqlite:///{tmp_path / 'voicebox.sqlite3'}"
+    assert settings["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        settings_from_env(tmp_path, {"PORTAL_ENV": "production",
+                                     "DATABASE_URL": "postgresql://db/voicebox"})
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_refuses_sqlite_unless_explicitly_allowed(tmp_path):
+    env = {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40}
+    with pytest.raises(ConfigError, match="PostgreSQL"):
+        settings_from_env(tmp_path, env)
+    allowed = settings_from_env(tmp_path, {**env, "ALLOW_SQLITE_IN_PRODUCTION": "1"})
+    assert allowed["DATABASE_URL"].startswith("sqlite")
+
+
+def test_production_cookies_are_secure(tmp_path):
+    settings = settings_from_env(tmp_path, {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40,
+                                            "DATABASE_URL": "postgres://u@db/voicebox"})
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert settings["DATABASE_URL"] == "postgresql+psycopg://u@db/voicebox"
+
+
+def test_create_app_refuses_unsafe_production_settings():
+    with pytest.raises(ConfigError):
+        create_app({"ENV_OVERRIDES": {"PORTAL_ENV": "production"}})
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgres://a@h/d", "postgresql+psycopg://a@h/d"),
+    ("postgresql://a@h/d", "postgresql+psycopg://a@h/d"),
+    ("postgresql+psycopg://a@h/d", "postgresql+psycopg://a@h/d"),
+    ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+])
+def test_database_urls_are_normalised(url, expected):
+    assert normalise_database_url(url) == expected
