@@ -1,0 +1,124 @@
+"""Every staff route checks sign-in, role and neighbourhood scope on the server.
+
+The tests walk the app's URL map, so a new route is checked the moment it exists: a staff route
+outside a `staff_blueprint` fails, and so does a URL variable this file does not know how to fill
+(add it to `url_values` with a record in Twerton, or to UNSCOPED if it names no neighbourhood's record).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal import create_app
+from portal.access import PUBLIC_BLUEPRINTS
+from portal.models import AuditEvent, ROLES
+
+# URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
+UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
+            "token", "reference", "page", "page_id", "resume_token"}
+
+STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact")
+
+
+def _rules():
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+    rules = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.rsplit(".", 1)[0] if "." in rule.endpoint else None
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        rules.append(pytest.param(rule.rule, rule.endpoint, blueprint, methods, sorted(rule.arguments),
+                                  id=f"{rule.endpoint}:{rule.rule}"))
+    return rules
+
+
+RULES = _rules()
+STAFF_RULES = [r for r in RULES if r.values[2] not in PUBLIC_BLUEPRINTS]
+
+
+@pytest.fixture
+def url_values(db_session, neighbourhoods, make_user):
+    """Values for URL variables, each naming a record in Twerton (or any value for UNSCOPED)."""
+    from tests.portal.scope_records import twerton_records
+
+    values = twerton_records(db_session, neighbourhoods)
+    return values
+
+
+def _fill(rule: str, arguments: list[str], values: dict[str, str]) -> str:
+    path = rule
+    for argument in arguments:
+        if argument in values:
+            value = values[argument]
+        elif argument in UNSCOPED:
+            value = "1"
+        else:
+            pytest.fail(f"{rule}: no test value for <{argument}>; add a Twerton record for it in "
+                        "tests/portal/scope_records.py or list it in UNSCOPED")
+        path = path.replace(f"<{argument}>", str(value))
+        for converter in ("int", "string", "path", "uuid"):
+            path = path.replace(f"<{converter}:{argument}>", str(value))
+    return path
+
+
+@pytest.mark.parametrize("rule, endpoint, blueprint, methods, arguments", RULES)
+def test_staff_paths_belong_to_staff_blueprints(app, rule, endpoint, blueprint, methods, arguments):
+    if blueprint in PUBLIC_BLUEPRINTS:
+        if endpoint.startswith("auth."):
+            return
+        assert not rule.startswith(STAFF_PREFIXES), f"{endpoint} is public but lives under {rule}"
+    else:
+        roles = getattr(app.blueprints[blueprint], "allowed_roles", None)
+        assert roles, f"{endpoint}: make its blueprint with portal.access.staff_blueprint"
+        assert set(roles) <= set(ROLES)
+
+
+@pytest.mark.parametrize("rule, endpoint, blueprint, methods, arguments", STAFF_RULES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, url_values, rule, endpoint, blueprint,
+                                                methods, arguments):
+    path = _fill(rule, arguments, url_values)
+    for method in methods:
+        response = client.open(path, method=method)
+        assert response.status_code == 302, f"{method} {path}"
+        assert response.headers["Location"].startswith("/staff/sign-in")
+
+
+@pytest.mark.parametrize("rule, endpoint, blueprint, methods, arguments", STAFF_RULES)
+def test_other_roles_are_forbidden(app, signed_in, url_values, rule, endpoint, blueprint, methods,
+                                   arguments):
+    allowed = app.blueprints[blueprint].allowed_roles
+    path = _fill(rule, arguments, url_values)
+    for role in sorted(set(ROLES) - set(allowed)):
+        client = signed_in(role, "keynsham") if role == "coordinator" else signed_in(role)
+        for method in methods:
+            assert client.open(path, method=method).status_code == 403, f"{role} {method} {path}"
+
+
+SCOPED_RULES = [r for r in STAFF_RULES if set(r.values[4]) - UNSCOPED]
+
+
+@pytest.mark.parametrize("rule, endpoint, blueprint, methods, arguments", SCOPED_RULES)
+def test_coordinators_get_404_for_another_neighbourhoods_records(app, signed_in, url_values,
+                                                                 db_session, rule, endpoint,
+                                                                 blueprint, methods, arguments):
+    if "coordinator" not in app.blueprints[blueprint].allowed_roles:
+        pytest.skip("coordinators cannot use this blueprint at all (checked above)")
+    client = signed_in("coordinator", "keynsham")
+    path = _fill(rule, arguments, url_values)
+    for method in methods:
+        assert client.open(path, method=method).status_code == 404, f"{method} {path}"
+    audited = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "out_of_scope")).all()
+    assert len(audited) == len(methods)
+
+
+def test_a_coordinator_sees_only_their_neighbourhoods(signed_in):
+    client = signed_in("coordinator", "keynsham")
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "Keynsham" in page and "Twerton" not in page and "Chew Valley" not in page
+    assert client.get("/staff/neighbourhoods/keynsham").status_code == 200
+
+
+def test_analysts_and_admins_see_every_neighbourhood(signed_in):
+    for role in ("analyst", "admin"):
+        page = signed_in(role).get("/staff/").get_data(as_text=True)
+        assert "Keynsham" in page and "Twerton" in page and "Chew Valley" in page
