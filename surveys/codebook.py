@@ -1,0 +1,91 @@
+"""The codebook: what each wide-format column asks and what each code means.
+
+Analysis and reports label codes through ``option_label`` rather than copying labels, so a chart,
+a table and the SPSS file always use the questionnaire's own wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from surveys.questionnaire import Question, Questionnaire
+from surveys.wide_format import MODES, NEIGHBOURHOOD, answer_columns
+
+METADATA_TEXT = {
+    "response_id": "Response ID",
+    "wave": "Survey wave",
+    "neighbourhood": "Neighbourhood",
+    "mode": "How the response was collected",
+    "submitted_at": "Date and time the response was submitted (ISO 8601)",
+}
+MODE_LABELS = {"online": "Online", "paper": "Paper", "phone": "Phone"}
+
+
+@dataclass(frozen=True)
+class CodebookEntry:
+    """One code of one column; ``value`` is the number used in the SPSS file (1..k), or None
+    for a column without codes (its single entry has empty code and label)."""
+
+    column: str
+    question_text: str
+    code: str
+    label: str
+    value: int | None
+
+
+def column_text(questionnaire: Questionnaire, column: str) -> str:
+    """The wording behind a column; a grid row puts its own text first, so a truncated label
+    still says which row it is."""
+    if column in METADATA_TEXT and column != NEIGHBOURHOOD:
+        return METADATA_TEXT[column]
+    question = questionnaire.question(column)
+    if question.type == "grid":
+        return f"{question.row(column).text} ({question.text})"
+    return question.text
+
+
+def option_label(questionnaire: Questionnaire, question_id: str, code: str) -> str:
+    """The label for ``code`` of a question or grid row: ``option_label(q, 'asb_drugs',
+    'very_big_problem') == 'Very big problem'``. ``mode`` works too. Raises ``KeyError`` for an
+    unknown question or code (neighbourhoods need ``bind_options`` first)."""
+    if question_id == "mode":
+        return MODE_LABELS[code]
+    option = questionnaire.question(question_id).option(code)
+    if option is None:
+        raise KeyError(f"{code!r} is not a code of {question_id} in {questionnaire.label}")
+    return option.label
+
+
+def option_labels(questionnaire: Questionnaire, question_id: str) -> dict[str, str]:
+    """Code -> label for a question or grid row, in option order."""
+    if question_id == "mode":
+        return dict(MODE_LABELS)
+    return {option.code: option.label for option in questionnaire.question(question_id).options}
+
+
+def codebook(questionnaire: Questionnaire,
+             neighbourhoods: Mapping[str, str] | None = None) -> list[CodebookEntry]:
+    """Every column of the wide format with its codes, in column order. ``neighbourhoods``
+    (slug -> name) adds the neighbourhood codes; without it the column is listed without codes."""
+    entries: list[CodebookEntry] = []
+    for column in METADATA_TEXT:
+        text = column_text(questionnaire, column) if column == NEIGHBOURHOOD else \
+            METADATA_TEXT[column]
+        if column == "mode":
+            entries += [CodebookEntry(column, text, code, MODE_LABELS[code], position)
+                        for position, code in enumerate(MODES, start=1)]
+        elif column == NEIGHBOURHOOD and neighbourhoods:
+            entries += [CodebookEntry(column, text, slug, name, position)
+                        for position, (slug, name) in enumerate(neighbourhoods.items(), start=1)]
+        else:
+            entries.append(CodebookEntry(column, text, "", "", None))
+    for column in answer_columns(questionnaire):
+        question: Question = questionnaire.question(column)
+        text = column_text(questionnaire, column)
+        if question.options:
+            entries += [CodebookEntry(column, text, option.code, option.label, position)
+                        for position, option in enumerate(question.options, start=1)]
+        else:
+            entries.append(CodebookEntry(column, text, "", "", None))
+    return entries
