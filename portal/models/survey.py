@@ -37,7 +37,7 @@ class Questionnaire(Base):
     slug: Mapped[str] = mapped_column(String(80))
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
-    checksum: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(80))
     definition: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -144,7 +144,7 @@ class SurveyImport(Base):
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
     mode: Mapped[str] = mapped_column(String(10))
     filename: Mapped[str] = mapped_column(String(200))
-    checksum: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(80))
     rows: Mapped[int]
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2875e3581d8e
+Revision ID: 6f462a1692b6
 Revises: 
-Create Date: 2026-11-26 01:56:09.466237
+Create Date: 2026-11-26 01:59:12.286789
 """
 from collections.abc import Sequence
 
@@ -12,7 +12,7 @@ from alembic import op
 import portal.models.base
 
 
-revision: str = '2875e3581d8e'
+revision: str = '6f462a1692b6'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -53,7 +53,7 @@ def upgrade() -> None:
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('checksum', sa.String(length=64), nullable=False),
+    sa.Column('checksum', sa.String(length=80), nullable=False),
     sa.Column('definition', sa.JSON(), nullable=False),
     sa.Column('created_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire')),
@@ -266,7 +266,7 @@ def upgrade() -> None:
     sa.Column('wave_id', sa.Integer(), nullable=False),
     sa.Column('mode', sa.String(length=10), nullable=False),
     sa.Column('filename', sa.String(length=200), nullable=False),
-    sa.Column('checksum', sa.String(length=64), nullable=False),
+    sa.Column('checksum', sa.String(length=80), nullable=False),
     sa.Column('rows', sa.Integer(), nullable=False),
     sa.Column('imported_by_id', sa.Integer(), nullable=True),
     sa.Column('imported_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),

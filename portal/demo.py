@@ -1,0 +1,407 @@
+"""The synthetic demo: a Bath-and-North-East-Somerset-like partnership with twelve neighbourhoods,
+three survey waves of about 1,500 responses, an open wave residents can answer now, and PACT issues
+in every state with meetings and priorities.
+
+Deterministic from the seed and idempotent: each part is added only if it is not there yet, so
+running `flask --app portal demo` twice adds nothing the second time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from portal.auth.passwords import hash_password
+from portal.models import (
+    Agency,
+    IssueContact,
+    IssueEvent,
+    Meeting,
+    Neighbourhood,
+    PactIssue,
+    PopulationEstimate,
+    PostcodeSector,
+    Priority,
+    PriorityUpdate,
+    Questionnaire,
+    Response,
+    StaffUser,
+    Wave,
+)
+from surveys import synthetic
+from surveys.loading import checksum, load_questionnaire
+
+DEMO_PASSWORD = "voicebox-demo-2026"  # noqa: S105 - printed for the demo's synthetic accounts
+STANDARD_QUESTIONNAIRE = "crime-and-community-safety"
+
+AGENCIES = [
+    ("police", "Police neighbourhood team"),
+    ("council-asb", "Council anti-social behaviour team"),
+    ("housing-trust", "Housing trust"),
+    ("fire-rescue", "Fire and rescue service"),
+    ("environmental-services", "Council environmental services"),
+    ("highways", "Council highways and parking"),
+    ("youth-offending", "Youth Offending Team"),
+    ("drug-alcohol", "Drug and alcohol action team"),
+]
+
+POSTCODE_SECTORS = {
+    "bath-city-centre": ["BA1 1", "BA1 2", "BA1 5"],
+    "twerton": ["BA2 1"],
+    "southdown": ["BA2 2"],
+    "whiteway": ["BA2 9"],
+    "oldfield-park": ["BA2 3"],
+    "widcombe": ["BA2 4", "BA2 6"],
+    "larkhall": ["BA1 6", "BA1 7"],
+    "combe-down": ["BA2 5", "BA2 7"],
+    "keynsham": ["BS31 1", "BS31 2"],
+    "midsomer-norton": ["BA3 2", "BA3 3", "BA3 4"],
+    "chew-valley": ["BS39 6", "BS40 8"],
+    "bathavon": ["BA1 8", "BA1 9", "BA2 8", "BA15 2"],
+}
+
+# email, role, neighbourhoods covered
+STAFF = [
+    ("admin@bathnes-csp.example.org", "admin", ()),
+    ("analyst@bathnes-csp.example.org", "analyst", ()),
+    ("pact.southwest@bathnes-csp.example.org", "coordinator", ("twerton", "southdown", "whiteway")),
+    ("pact.city@bathnes-csp.example.org", "coordinator",
+     ("bath-city-centre", "oldfield-park", "widcombe", "larkhall", "combe-down")),
+    ("pact.towns@bathnes-csp.example.org", "coordinator",
+     ("keynsham", "midsomer-norton", "chew-valley", "bathavon")),
+]
+
+# slug, name, opens, closes, questionnaire version
+PAST_WAVES = [
+    ("2008-09", "Voicebox 2008/09", date(2008, 4, 1), date(2009, 3, 31)),
+    ("2009-10", "Voicebox 2009/10", date(2009, 4, 1), date(2010, 3, 31)),
+    ("2010-11", "Voicebox 2010/11", date(2010, 4, 1), date(2011, 3, 31)),
+]
+
+ISSUE_CATEGORIES = [
+    "anti_social_behaviour", "drug_use_or_dealing", "drunk_or_rowdy_behaviour", "speeding_and_parking",
+    "litter_and_fly_tipping", "noise", "vandalism_and_graffiti", "street_drinking",
+    "burglary_and_theft_concerns", "other",
+]
+
+# (category, description, place) written as residents write them.
+ISSUE_TEXTS = [
+    ("anti_social_behaviour", "Group of youths gathering most evenings, shouting and kicking footballs "
+     "at cars.", "Play area behind the shops"),
+    ("drug_use_or_dealing", "Cars pulling up for a few minutes late at night and what looks like dealing.",
+     "Lay-by near the community centre"),
+    ("drunk_or_rowdy_behaviour", "Fights and shouting when the pubs empty on Friday and Saturday nights.",
+     "Taxi rank on the main street"),
+    ("speeding_and_parking", "Cars speeding past the primary school at drop-off and pick-up.",
+     "Outside the primary school"),
+    ("litter_and_fly_tipping", "Mattresses and bags of rubbish dumped again in the lane.",
+     "Back lane off the high street"),
+    ("noise", "Loud music from a flat until 3am most weekends.", "Flats above the parade"),
+    ("vandalism_and_graffiti", "New graffiti on the underpass and bus shelter glass smashed.",
+     "Underpass by the bus stop"),
+    ("street_drinking", "People drinking on the benches from late morning, leaving cans and bottles.",
+     "Benches by the green"),
+    ("burglary_and_theft_concerns", "Three sheds broken into on our road this month, bikes taken.",
+     "Allotments and gardens on the hill"),
+    ("other", "Street light out for weeks, the path feels unsafe after dark.", "Footpath to the station"),
+    ("anti_social_behaviour", "Motorbikes riding on the field and footpaths.", "Recreation ground"),
+    ("speeding_and_parking", "Vans parking on the pavement so wheelchairs and buggies can't pass.",
+     "Corner of the estate road"),
+]
+
+# Final status of each demo issue in a neighbourhood, so every state appears.
+STATUS_CYCLE = [
+    "submitted", "acknowledged", "under_review", "pact_priority", "in_progress", "resolved_locally",
+    "resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
+    "rejected_out_of_scope", "resolved_locally",
+]
+CLOSED = {"resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
+          "rejected_out_of_scope"}
+
+PRIORITY_TITLES = {
+    "anti_social_behaviour": "Reduce anti-social behaviour by young people in the evenings",
+    "drug_use_or_dealing": "Disrupt drug dealing reported around the community centre",
+    "drunk_or_rowdy_behaviour": "Reduce late-night disorder at the taxi rank",
+    "speeding_and_parking": "Speed checks and parking enforcement outside the school",
+    "litter_and_fly_tipping": "Clear fly-tipping and catch those responsible",
+    "street_drinking": "Tackle street drinking on the green",
+    "vandalism_and_graffiti": "Remove graffiti and repair damage within a week",
+    "burglary_and_theft_concerns": "Shed and garage security campaign",
+    "noise": "Act on repeated late-night noise",
+    "other": "Improve street lighting on footpaths",
+}
+
+
+@dataclass
+class DemoSummary:
+    added: dict[str, int] = field(default_factory=dict)
+    staff: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.added[what] = self.added.get(what, 0) + n
+
+    def describe(self) -> str:
+        if not any(self.added.values()):
+            return "The demo data is already loaded; nothing was added."
+        parts = [f"{n:,} {what}" for what, n in self.added.items() if n]
+        return "Loaded synthetic demo data: " + ", ".join(parts) + "."
+
+
+def seed_demo(session: Session, seed: int = 2009, responses_per_wave: int = 1500,
+              now: datetime | None = None) -> DemoSummary:
+    """Load every part of the demo that is not there yet; returns what was added."""
+    now = now or datetime.now(UTC)
+    summary = DemoSummary()
+    places = _neighbourhoods(session, summary)
+    agencies = _agencies(session, summary)
+    _staff(session, places, summary)
+    questionnaires = _questionnaires(session, summary)
+    waves = _waves(session, questionnaires, now.date(), summary)
+    _responses(session, waves, places, seed, responses_per_wave, summary)
+    _pact(session, places, agencies, seed, now, summary)
+    session.flush()
+    return summary
+
+
+def _neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Neighbourhood]:
+    existing = {n.slug: n for n in session.scalars(select(Neighbourhood))}
+    for nb in synthetic.NEIGHBOURHOOD_LIST:
+        if nb.slug in existing:
+            continue
+        place = Neighbourhood(slug=nb.slug, name=nb.name, area_class=nb.area_class,
+                              description=f"Synthetic demo neighbourhood ({nb.area_class}).")
+        margins = synthetic.population_margins([nb.slug])
+        for row in margins[margins.variable != "neighbourhood"].itertuples():
+            place.population.append(PopulationEstimate(
+                variable=row.variable, category=row.category, population=int(row.population),
+                source="Synthetic demo population (modelled on ONS mid-year estimates)"))
+        for sector in POSTCODE_SECTORS.get(nb.slug, []):
+            place.postcode_sectors.append(PostcodeSector(sector=sector))
+        session.add(place)
+        existing[nb.slug] = place
+        summary.count("neighbourhoods")
+    session.flush()
+    return existing
+
+
+def _agencies(session: Session, summary: DemoSummary) -> dict[str, Agency]:
+    existing = {a.slug: a for a in session.scalars(select(Agency))}
+    for slug, name in AGENCIES:
+        if slug not in existing:
+            existing[slug] = Agency(slug=slug, name=name)
+            session.add(existing[slug])
+            summary.count("agencies")
+    session.flush()
+    return existing
+
+
+def _staff(session: Session, places: dict[str, Neighbourhood], summary: DemoSummary) -> None:
+    existing = set(session.scalars(select(StaffUser.email)))
+    password_hash = None
+    for email, role, covers in STAFF:
+        scope = ", ".join(places[s].name for s in covers) if covers else "all neighbourhoods"
+        summary.staff.append((email, role, scope))
+        if email in existing:
+            continue
+        password_hash = password_hash or hash_password(DEMO_PASSWORD)
+        session.add(StaffUser(email=email, role=role, password_hash=password_hash,
+                              name=email.split("@")[0].replace(".", " ").title(),
+                              neighbourhoods=[places[s] for s in covers]))
+        summary.count("staff accounts")
+
+
+def _questionnaires(session: Session, summary: DemoSummary) -> dict[int, Questionnaire]:
+    found = {}
+    for version in (1, 2):
+        definition = load_questionnaire(STANDARD_QUESTIONNAIRE, version)
+        row = session.scalar(select(Questionnaire).where(
+            Questionnaire.slug == definition.id, Questionnaire.version == definition.version))
+        if row is None:
+            content = dataclasses.asdict(dataclasses.replace(definition, source=None))
+            row = Questionnaire(slug=definition.id, version=definition.version,
+                                title=definition.title, checksum=checksum(definition),
+                                definition=content)
+            session.add(row)
+            summary.count("questionnaire versions")
+        found[version] = row
+    session.flush()
+    return found
+
+
+def _waves(session: Session, questionnaires, today: date, summary: DemoSummary) -> dict[str, Wave]:
+    existing = {w.slug: w for w in session.scalars(select(Wave))}
+    year = today.year if today.month >= 4 else today.year - 1
+    current = (f"{year}-{(year + 1) % 100:02d}", f"Voicebox {year}/{(year + 1) % 100:02d}",
+               today - timedelta(days=30), today + timedelta(days=60))
+    for slug, name, opens, closes in [*PAST_WAVES, current]:
+        if slug in existing:
+            continue
+        existing[slug] = Wave(slug=slug, name=name, questionnaire=questionnaires[1],
+                              opens_on=opens, closes_on=closes, open_link_mode=True,
+                              panel_mode=slug == current[0])
+        session.add(existing[slug])
+        summary.count("survey waves")
+    session.flush()
+    return existing
+
+
+def _responses(session: Session, waves, places, seed: int, per_wave: int,
+               summary: DemoSummary) -> None:
+    frame = synthetic.generate_waves(per_wave, seed=seed)
+    for wave_slug, rows in frame.groupby("wave", sort=False):
+        wave = waves[wave_slug]
+        if session.scalar(select(func.count()).where(Response.wave_id == wave.id)):
+            continue
+        meta = {"response_id", "wave", "neighbourhood", "mode", "submitted_at"}
+        answer_columns = [c for c in rows.columns if c not in meta]
+        records = []
+        for row in rows.to_dict("records"):
+            answers = {c: row[c] for c in answer_columns if isinstance(row[c], str) and row[c]}
+            answers["neighbourhood"] = row["neighbourhood"]
+            records.append({
+                "uid": row["response_id"], "wave_id": wave.id,
+                "neighbourhood_id": places[row["neighbourhood"]].id, "mode": row["mode"],
+                "submitted_at": pd.Timestamp(row["submitted_at"]).to_pydatetime().replace(tzinfo=UTC),
+                "answers": answers,
+            })
+        session.execute(insert(Response), records)
+        summary.count("survey responses", len(records))
+
+
+def _pact(session: Session, places, agencies, seed: int, now: datetime,
+          summary: DemoSummary) -> None:
+    rng = random.Random(seed)
+    agency_for = {
+        "anti_social_behaviour": "council-asb", "drug_use_or_dealing": "police",
+        "drunk_or_rowdy_behaviour": "police", "speeding_and_parking": "highways",
+        "litter_and_fly_tipping": "environmental-services", "noise": "council-asb",
+        "vandalism_and_graffiti": "environmental-services", "street_drinking": "police",
+        "burglary_and_theft_concerns": "police", "other": "highways",
+    }
+    for index, (slug, place) in enumerate(sorted(places.items())):
+        if session.scalar(select(func.count()).where(PactIssue.neighbourhood_id == place.id)):
+            continue
+        prefix = "".join(part[0] for part in slug.split("-")).upper()[:2].ljust(2, "X")
+        issues = []
+        for n, status in enumerate(STATUS_CYCLE):
+            category, text, where = ISSUE_TEXTS[(n + index) % len(ISSUE_TEXTS)]
+            created = now - timedelta(days=rng.randint(2, 75), hours=rng.randint(0, 20))
+            if status == "submitted" and n % 2 == 0 and index % 3 == 0:
+                created = now - timedelta(hours=rng.randint(30, 60))  # a 24-hour pledge breach
+            issue = PactIssue(
+                reference=f"{prefix}{index:02d}-{1000 + n}", neighbourhood_id=place.id,
+                category=category, description=text, location=where, status="submitted",
+                created_at=created,
+            )
+            issue.events.append(IssueEvent(at=created, kind="created", to_value="submitted",
+                                           public=True, body="Issue raised by a resident."))
+            if n % 3 == 0:
+                issue.contact = IssueContact(name="Demo Resident", email=f"resident{index}{n}@example.org",
+                                             consent_to_contact=True)
+            _walk(issue, status, created, agencies[agency_for[category]], rng)
+            session.add(issue)
+            issues.append(issue)
+            summary.count("PACT issues")
+        _meetings(session, place, issues, agencies, now, rng, summary)
+    session.flush()
+
+
+def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng) -> None:
+    """Move a demo issue through the workflow to its final status, recording each step."""
+    path = {
+        "submitted": [], "acknowledged": ["acknowledged"],
+        "under_review": ["acknowledged", "under_review"],
+        "pact_priority": ["acknowledged", "under_review", "pact_priority"],
+        "in_progress": ["acknowledged", "pact_priority", "in_progress"],
+        "resolved_locally": ["acknowledged", "in_progress", "resolved_locally"],
+        "referred_elsewhere": ["acknowledged", "under_review", "referred_elsewhere"],
+        "closed_no_further_action": ["acknowledged", "closed_no_further_action"],
+        "rejected_duplicate": ["rejected_duplicate"],
+        "rejected_out_of_scope": ["rejected_out_of_scope"],
+    }[final]
+    at = created
+    for step in path:
+        at = at + timedelta(hours=rng.randint(3, 20) if step == "acknowledged" else rng.randint(24, 240))
+        if step == "acknowledged":
+            issue.acknowledged_at = at
+        if step in ("in_progress", "under_review", "pact_priority") and issue.agency_id is None:
+            issue.agency_id = agency.id
+            issue.events.append(IssueEvent(at=at, kind="assigned", to_value=agency.name, public=True))
+        body = {
+            "acknowledged": "Thank you. Your neighbourhood team has received this and will look into it.",
+            "in_progress": f"{agency.name} is taking action; patrols and visits are planned.",
+            "resolved_locally": "Action taken locally; residents report the problem has stopped.",
+            "referred_elsewhere": "Referred to the responsible organisation outside the partnership.",
+            "closed_no_further_action": "Looked into; no further action is possible at present.",
+            "rejected_duplicate": "This was already reported; we are dealing with it under that report.",
+            "rejected_out_of_scope": "This is not something the partnership can act on; we have told "
+                                     "you who can.",
+        }.get(step, "")
+        issue.events.append(IssueEvent(at=at, kind="status", from_value=issue.status, to_value=step,
+                                       body=body, public=True))
+        issue.status = step
+        if step in CLOSED:
+            issue.closed_at = at
+            issue.outcome = body
+            if step.startswith("rejected"):
+                issue.public_reason = body
+    issue.updated_at = at
+
+
+def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
+              summary: DemoSummary) -> None:
+    venues = ["Community centre main hall", "Library meeting room", "Church hall", "Village hall"]
+    venue = f"{place.name} {venues[rng.randrange(len(venues))].lower()}"
+    held = []
+    # Monthly meetings for the last three months (one neighbourhood missed last month), one ahead.
+    for months_ago in (3, 2, 1):
+        if months_ago == 1 and place.slug in ("whiteway", "bathavon"):
+            continue
+        starts = (now - timedelta(days=30 * months_ago)).replace(hour=18, minute=30, second=0,
+                                                                 microsecond=0)
+        meeting = Meeting(neighbourhood_id=place.id, starts_at=starts, venue=venue, status="held",
+                          attendance=rng.randint(8, 35),
+                          minutes="Residents raised local concerns; partners reported on last "
+                                  "month's priorities; three priorities agreed.")
+        session.add(meeting)
+        held.append(meeting)
+        summary.count("PACT meetings")
+    upcoming = (now + timedelta(days=rng.randint(5, 25))).replace(hour=18, minute=30, second=0,
+                                                                   microsecond=0)
+    session.add(Meeting(neighbourhood_id=place.id, starts_at=upcoming, venue=venue))
+    summary.count("PACT meetings")
+    session.flush()
+
+    by_status = {}
+    for issue in issues:
+        by_status.setdefault(issue.status, []).append(issue)
+    # A completed priority ("You said, we did") from the first meeting, and active ones since.
+    done = by_status.get("resolved_locally", [])[:1]
+    active = by_status.get("pact_priority", []) + by_status.get("in_progress", [])
+    plans = [(held[0], done, "completed")] + [(held[-1], [issue], "active") for issue in active]
+    for meeting, linked, status in plans:
+        category = linked[0].category if linked else "anti_social_behaviour"
+        owner = linked[0].agency_id if linked and linked[0].agency_id else agencies["police"].id
+        priority = Priority(
+            neighbourhood_id=place.id, meeting_id=meeting.id, title=PRIORITY_TITLES[category],
+            description="Agreed by residents and partners at the PACT meeting.",
+            owner_agency_id=owner, review_on=(meeting.starts_at + timedelta(days=30)).date(),
+            status=status, issues=list(linked), created_at=meeting.starts_at,
+        )
+        if status == "completed":
+            priority.outcome = ("You said this was a problem. We did: extra patrols, two warning "
+                                "letters and a clean-up day; reports have fallen.")
+            priority.closed_at = meeting.starts_at + timedelta(days=28)
+        update_age = 10 if place.slug != "southdown" else 45  # Southdown's update is overdue
+        priority.updates.append(PriorityUpdate(
+            at=now - timedelta(days=update_age), public=True,
+            body="Patrols increased at the times residents named; partners will report back at the "
+                 "next meeting."))
+        session.add(priority)
+        summary.count("PACT priorities")
