@@ -1,0 +1,331 @@
+"""Paper and phone responses keyed into a spreadsheet and uploaded as CSV: all or nothing.
+
+A partly imported file is worse than none (staff cannot tell which rows went in), so
+``parse_import`` returns either every row, clean, or every problem it found with its spreadsheet
+row number (header = row 1), column and a sentence saying what to fix. The rules are those of the
+web form (``answers.validate_response``), so keyed-in and online responses are held to the same
+standard, routing included.
+
+Columns (``csv_template`` writes the header; ``import_columns`` describes each one):
+``response_id`` (required: the serial number on the paper form, unique in the file), ``wave``
+(optional; if given must match the wave being imported into), ``neighbourhood`` (required: slug or
+name), ``mode`` (optional: paper or phone; blank means the mode chosen for the upload),
+``submitted_at`` (optional: ISO 8601 date or date-time), then one column per answer field as in the
+wide format (``surveys/wide_format.py``). Postcodes, names and contact details are not imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from surveys.answers import InvalidAnswer, clean_answer, validate_response
+from surveys.codebook import column_text
+from surveys.loading import bind_options, neighbourhood_options
+from surveys.questionnaire import Questionnaire
+from surveys.wide_format import NEIGHBOURHOOD, answer_columns, answer_to_cell, wide_columns
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+MAX_REPORTED_PROBLEMS = 100
+IMPORT_MODES = ("paper", "phone")
+REQUIRED_METADATA = ("response_id", "neighbourhood")
+OPTIONAL_METADATA = ("wave", "mode", "submitted_at")
+RESPONSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$")
+WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Columns people add to spreadsheets that must never be imported, with the reason to give.
+PERSONAL_COLUMNS = ("postcode", "name", "first_name", "last_name", "surname", "email", "phone",
+                    "telephone", "address", "panel_id", "panel_member")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """``row`` as a spreadsheet shows it (header = 1; None for the whole file); ``column`` is
+    the header name, or None."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (f"row {self.row}" if self.row else "",
+                                            f"column {self.column}" if self.column else "") if part)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Either ``rows`` (wide-format dicts of text, every column present, in file order) and no
+    problems, or no rows and the ``problems``."""
+
+    rows: tuple[dict[str, str], ...]
+    problems: tuple[ImportProblem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of the import file, for the guidance shown next to the upload form."""
+
+    name: str
+    required: bool
+    description: str
+    allowed: tuple[str, ...]  # codes; empty when free (ids, dates, numbers, text)
+
+
+def csv_template(questionnaire: Questionnaire,
+                 neighbourhoods: Iterable[Any] | Mapping[str, str] | None = None) -> str:
+    """The header row of an import file, nothing else, so it opens cleanly in a spreadsheet.
+
+    ``neighbourhoods`` is only checked (slugs must be valid), keeping the signature parallel with
+    ``parse_import``; the allowed values are listed by ``import_columns``.
+    """
+    if neighbourhoods is not None:
+        neighbourhood_options(neighbourhoods)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(wide_columns(questionnaire))
+    return buffer.getvalue()
+
+
+def import_columns(questionnaire: Questionnaire,
+                   neighbourhoods: Iterable[Any] | Mapping[str, str]) -> list[ImportColumn]:
+    """What goes in each column of the template, in order."""
+    slugs = tuple(option.code for option in neighbourhood_options(neighbourhoods))
+    columns = [
+        ImportColumn("response_id", True, "Serial number of the paper form or phone interview; "
+                     "unique in the file", ()),
+        ImportColumn("wave", False, "Survey wave, like 2009-10; blank for the wave you import "
+                     "into", ()),
+        ImportColumn("neighbourhood", True, "Neighbourhood the resident lives in", slugs),
+        ImportColumn("mode", False, "paper or phone; blank for the mode chosen when uploading",
+                     IMPORT_MODES),
+        ImportColumn("submitted_at", False, "Date of the interview or when the form was "
+                     "returned, as YYYY-MM-DD (a time may follow, like 2009-03-14T10:30)", ()),
+    ]
+    for column in answer_columns(questionnaire):
+        question = questionnaire.question(column)
+        description = column_text(questionnaire, column)
+        if question.type == "multiple_choice":
+            description += " (several codes separated by ;)"
+        elif question.type == "integer":
+            description += f" (whole number{_range(question.min, question.max)})"
+        elif question.show_if:
+            description += f" (only when {question.show_if.describe()})"
+        columns.append(ImportColumn(column, False, description, question.codes))
+    return columns
+
+
+def _range(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f" from {low} to {high}"
+    return f" from {low}" if low is not None else (f" up to {high}" if high is not None else "")
+
+
+def _decode(data: str | bytes) -> tuple[str | None, ImportProblem | None]:
+    size = len(data.encode("utf-8", errors="replace")) if isinstance(data, str) else len(data)
+    if size > MAX_IMPORT_BYTES:
+        return None, ImportProblem(None, None, f"The file is {size / 1024 / 1024:.1f} MB; the "
+                                   f"limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB. Split it "
+                                   "into smaller files")
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff"), None
+    if data.startswith(b"PK\x03\x04"):
+        return None, ImportProblem(None, None, "This is an Excel workbook, not a CSV file. In "
+                                   "Excel choose Save As, then 'CSV UTF-8 (Comma delimited)'")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, ImportProblem(None, None, "The file is saved as UTF-16 ('Unicode text'). "
+                                   "Save it as 'CSV UTF-8 (Comma delimited)' instead")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        row = data[:error.start].count(b"\n") + 1
+        return None, ImportProblem(row, None, f"The file is not UTF-8 text (byte "
+                                   f"0x{data[error.start]:02x} in this row). Save it as "
+                                   "'CSV UTF-8 (Comma delimited)' and upload it again")
+
+
+def _unknown_column_message(name: str, known: list[str]) -> str:
+    if name in PERSONAL_COLUMNS or name.endswith(("_email", "_phone", "_name")):
+        return (f"Column '{name}' must not be uploaded: postcodes, names and contact details "
+                "are never imported. Delete the column")
+    guess = difflib.get_close_matches(name, known, n=1)
+    hint = f" Did you mean '{guess[0]}'?" if guess else " Use the column names in the template"
+    return f"Unknown column '{name}'.{hint}"
+
+
+def _strip_formula_guard(cell: str) -> str:
+    # Our CSV export prefixes "'" to text starting = + - @ (formula injection); undo it so an
+    # exported file imports as it was.
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
+
+
+def _submitted_at(text: str) -> str:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date: write it as YYYY-MM-DD, like 2009-03-14, "
+                         "optionally followed by a time, like 2009-03-14T10:30") from None
+
+
+def parse_import(questionnaire: Questionnaire, data: str | bytes,
+                 neighbourhoods: Iterable[Any] | Mapping[str, str], mode: str, *,
+                 wave: str | None = None) -> ImportResult:
+    """Check an uploaded CSV (text or bytes) and return every row or every problem.
+
+    ``neighbourhoods``: the authority's neighbourhoods (slug -> name, pairs, or slugs); cells may
+    hold the slug or the name. ``mode``: ``paper`` or ``phone``, used where the mode cell is blank
+    (a wrong argument is a programming error: ``ValueError``). ``wave``: the wave being imported
+    into; wave cells must be blank or equal to it, and blanks are filled with it.
+    Bytes must be UTF-8, with or without a byte-order mark.
+    """
+    if mode not in IMPORT_MODES:
+        raise ValueError(f"mode must be one of {', '.join(IMPORT_MODES)}, not {mode!r}")
+    bound = bind_options(questionnaire, neighbourhoods=neighbourhoods)
+    neighbourhood_question = bound.question(NEIGHBOURHOOD)
+    names = {option.label.strip().lower(): option.code for option in neighbourhood_question.options}
+
+    text, problem = _decode(data)
+    if problem:
+        return ImportResult((), (problem,))
+    if not text.strip():
+        return ImportResult((), (ImportProblem(None, None, "The file is empty"),))
+
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        return ImportResult((), (ImportProblem(None, None, f"The file is not valid CSV: {error}. "
+                                               "Check for a quotation mark that is not closed"),))
+
+    columns = wide_columns(bound)
+    header = [cell.strip().lower() for cell in records[0]]
+    problems: list[ImportProblem] = []
+    for position, name in enumerate(header):
+        if not name:
+            problems.append(ImportProblem(1, f"column {position + 1}", "Column has no name"))
+        elif name in header[:position]:
+            problems.append(ImportProblem(1, name, f"Column '{name}' appears more than once"))
+        elif name not in columns:
+            problems.append(ImportProblem(1, name, _unknown_column_message(name, columns)))
+    for name in columns:
+        if name not in header and name not in OPTIONAL_METADATA:
+            problems.append(ImportProblem(1, name, f"Column '{name}' is missing; start from the "
+                                          "template for this questionnaire"))
+    if problems:
+        return ImportResult((), tuple(problems))
+
+    body = [(number, record) for number, record in enumerate(records[1:], start=2)
+            if any(cell.strip() for cell in record)]
+    if not body:
+        return ImportResult((), (ImportProblem(None, None, "The file has a header row but no "
+                                               "responses"),))
+    if len(body) > MAX_IMPORT_ROWS:
+        return ImportResult((), (ImportProblem(None, None, f"The file has {len(body):,} "
+                                               f"responses; the limit is {MAX_IMPORT_ROWS:,} per "
+                                               "upload. Split it into smaller files"),))
+
+    rows: list[dict[str, str]] = []
+    first_row_of: dict[str, int] = {}
+    for number, record in body:
+        if len(record) != len(header):
+            problems.append(ImportProblem(number, None, f"Row has {len(record)} cells but the "
+                                          f"header has {len(header)}"))
+            continue
+        cells = {name: _strip_formula_guard(cell.strip())
+                 for name, cell in zip(header, record, strict=True)}
+        row, row_problems = _check_row(bound, number, cells, names, mode, wave, first_row_of)
+        problems += row_problems
+        rows.append(row)
+        if len(problems) > MAX_REPORTED_PROBLEMS:
+            break
+    if problems:
+        if len(problems) > MAX_REPORTED_PROBLEMS:
+            problems = [*problems[:MAX_REPORTED_PROBLEMS], ImportProblem(
+                None, None, f"Checking stopped after {MAX_REPORTED_PROBLEMS} problems; fix these "
+                "and upload again")]
+        return ImportResult((), tuple(problems))
+    return ImportResult(tuple(rows), ())
+
+
+def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
+               neighbourhood_names: dict[str, str], batch_mode: str, wave: str | None,
+               first_row_of: dict[str, int]) -> tuple[dict[str, str], list[ImportProblem]]:
+    problems: list[ImportProblem] = []
+
+    def problem(column: str | None, message: str) -> None:
+        problems.append(ImportProblem(number, column, message))
+
+    response_id = cells["response_id"]
+    if not response_id:
+        problem("response_id", "Enter the response ID (the serial number on the form)")
+    elif not RESPONSE_ID.match(response_id):
+        problem("response_id", f"'{response_id}' is not a response ID: use up to 64 letters, "
+                "digits, and - _ . /, starting with a letter or digit")
+    elif response_id in first_row_of:
+        problem("response_id", f"Response ID '{response_id}' is also used in row "
+                f"{first_row_of[response_id]}")
+    else:
+        first_row_of[response_id] = number
+
+    row_wave = cells.get("wave", "")
+    if row_wave and wave is not None and row_wave != wave:
+        problem("wave", f"Wave is '{row_wave}' but this upload is for wave '{wave}'")
+    elif row_wave and not WAVE_SLUG.match(row_wave):
+        problem("wave", f"'{row_wave}' is not a wave, like 2009-10")
+    row_wave = row_wave or (wave or "")
+
+    row_mode = cells.get("mode", "").lower() or batch_mode
+    if row_mode not in IMPORT_MODES:
+        extra = " (online responses come from the web form)" if row_mode == "online" else ""
+        problem("mode", f"Mode must be paper or phone, not '{row_mode}'{extra}")
+
+    submitted_at = cells.get("submitted_at", "")
+    if submitted_at:
+        try:
+            submitted_at = _submitted_at(submitted_at)
+        except ValueError as error:
+            problem("submitted_at", str(error))
+
+    neighbourhood = cells[NEIGHBOURHOOD]
+    neighbourhood = neighbourhood_names.get(neighbourhood.lower(), neighbourhood)
+
+    raw = {column: cells.get(column, "") for column in answer_columns(questionnaire)}
+    raw[NEIGHBOURHOOD] = neighbourhood
+    clean: dict[str, str] = {}
+    bad_cells = set()
+    for question in questionnaire.questions:
+        for field in question.fields:
+            if field in raw:
+                try:
+                    clean[field] = answer_to_cell(
+                        question, clean_answer(question, field, raw[field], lenient=True))
+                except InvalidAnswer:
+                    bad_cells.add(field)
+    for detail in validate_response(questionnaire, raw, lenient=True):
+        if detail.kind == "missing_required":
+            problem(detail.field, f"{detail.field} is required: this cell must not be blank")
+        elif detail.kind == "routing_violation" and bad_cells:
+            continue  # a bad code upstream makes routing guesses unreliable: fix codes first
+        else:
+            problem(detail.field, detail.message[0].upper() + detail.message[1:])
+
+    row = {"response_id": response_id, "wave": row_wave, NEIGHBOURHOOD: neighbourhood,
+           "mode": row_mode, "submitted_at": submitted_at}
+    for column in answer_columns(questionnaire):
+        row[column] = clean.get(column, raw[column])
+    # Report in the order the columns appear, as a person reads along the spreadsheet row.
+    order = {column: position for position, column in enumerate(cells)}
+    problems.sort(key=lambda item: order.get(item.column, -1))
+    return row, problems
