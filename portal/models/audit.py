@@ -45,6 +45,6 @@ class OutboundMail(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="recorded")  # recorded|sent|failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|recorded|sent|failed
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(String(500), default="")

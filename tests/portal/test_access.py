@@ -2,7 +2,8 @@
 
 The tests walk the app's URL map, so a new route is checked the moment it exists: a staff route
 outside a `staff_blueprint` fails, and so does a URL variable this file does not know how to fill
-(add it to `url_values` with a record in Twerton, or to UNSCOPED if it names no neighbourhood's record).
+(add a `records` provider in a `tests/portal/<area>/scope_records.py`, or list it in UNSCOPED if it
+names no neighbourhood's record).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from portal.models import AuditEvent, ROLES
 
 # URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
 UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
-            "token", "reference", "page", "page_id", "resume_token"}
+            "import_id"}
 
 STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact")
 
@@ -41,8 +42,7 @@ def url_values(db_session, neighbourhoods, make_user):
     """Values for URL variables, each naming a record in Twerton (or any value for UNSCOPED)."""
     from tests.portal.scope_records import twerton_records
 
-    values = twerton_records(db_session, neighbourhoods)
-    return values
+    return twerton_records(db_session, neighbourhoods)
 
 
 def _fill(rule: str, arguments: list[str], values: dict[str, str]) -> str:
@@ -53,8 +53,8 @@ def _fill(rule: str, arguments: list[str], values: dict[str, str]) -> str:
         elif argument in UNSCOPED:
             value = "1"
         else:
-            pytest.fail(f"{rule}: no test value for <{argument}>; add a Twerton record for it in "
-                        "tests/portal/scope_records.py or list it in UNSCOPED")
+            pytest.fail(f"{rule}: no test value for <{argument}>; add a Twerton record for it in a "
+                        "tests/portal/<area>/scope_records.py or list it in UNSCOPED")
         path = path.replace(f"<{argument}>", str(value))
         for converter in ("int", "string", "path", "uuid"):
             path = path.replace(f"<{converter}:{argument}>", str(value))

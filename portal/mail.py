@@ -1,0 +1,66 @@
+"""Outgoing mail. Every message is first written to `outbound_mail` in the caller's transaction;
+`deliver_pending` then sends them over SMTP after that transaction has committed. With no
+MAIL_SERVER (the development default) messages are only recorded, and staff can read them in the
+database. A delivery failure is recorded on the message and never undoes the change that caused it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models import OutboundMail, utcnow
+
+log = logging.getLogger("portal.mail")
+
+
+def queue_mail(session: Session, recipient: str, subject: str, body: str) -> OutboundMail:
+    """Add a plain-text message to the outbox (plain text: user-written strings cannot inject markup)."""
+    subject = " ".join(subject.split())[:200]  # no header injection through newlines
+    message = OutboundMail(recipient=recipient.strip(), subject=subject, body=body, status="pending")
+    session.add(message)
+    return message
+
+
+def deliver_pending(session: Session, config) -> int:
+    """Send queued messages; returns how many were sent. Call after the causing change committed."""
+    pending = session.scalars(select(OutboundMail).where(OutboundMail.status == "pending")).all()
+    if not pending:
+        return 0
+    if not config.get("MAIL_SERVER"):
+        for message in pending:
+            message.status = "recorded"
+        session.commit()
+        return 0
+    sent = 0
+    for message in pending:
+        try:
+            _send(message, config)
+        except (OSError, smtplib.SMTPException) as error:
+            message.status = "failed"
+            message.error = str(error)[:500]
+            log.warning("mail delivery failed", extra={"mail_id": message.id, "error": str(error)})
+        else:
+            message.status = "sent"
+            message.sent_at = utcnow()
+            sent += 1
+        session.commit()
+    return sent
+
+
+def _send(message: OutboundMail, config) -> None:
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
