@@ -178,8 +178,10 @@ def _form_values(form_data: Mapping[str, Any], field: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def validate_page(questionnaire: Questionnaire, page_id: str, form_data: Mapping[str, Any],
-                  answers: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+def validate_page(
+    questionnaire: Questionnaire, page_id: str, form_data: Mapping[str, Any],
+    answers: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Check one submitted page.
 
     ``form_data`` maps field names (question ids; grid row ids) to a string or list of strings, or

@@ -102,7 +102,8 @@ def _where(document: Any, path: Iterable[Any]) -> tuple[str, str]:
         where = f"page {_name(page, path[1])}"
         rest = path[2:]
         if len(path) >= 4 and path[2] == "questions" and isinstance(path[3], int):
-            question = _safe_index(page.get("questions") if isinstance(page, dict) else None, path[3])
+            questions = page.get("questions") if isinstance(page, dict) else None
+            question = _safe_index(questions, path[3])
             where = f"question {_name(question, path[3])}"
             rest = path[4:]
     dotted = ""

@@ -1,8 +1,8 @@
 """The questionnaire as plain frozen data.
 
-Definitions live in versioned YAML files (see ``loading.py``); everything else in the package (routing,
-validation, import, export) works from these immutable objects, so a loaded questionnaire can be shared
-safely between requests and cached by the portal.
+Definitions live in versioned YAML files (see ``loading.py``); everything else in the package
+(routing, validation, import, export) works from these immutable objects, so a loaded questionnaire
+can be shared safely between requests and cached by the portal.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ class Condition:
             return " or ".join(c.describe() for c in self.conditions)
         codes = ", ".join(self.codes)
         if self.kind == "includes":
-            return f"{self.question} includes {codes if len(self.codes) == 1 else 'any of ' + codes}"
+            which = codes if len(self.codes) == 1 else f"any of {codes}"
+            return f"{self.question} includes {which}"
         if len(self.codes) == 1:
             return f"{self.question} is {codes}"
         return f"{self.question} is one of {codes}"

@@ -5,10 +5,10 @@ questionnaire order (grid rows each have their own column). Cells are text; blan
 
 Choices made here, and kept the same in the CSV template, import and CSV/XLSX export:
 
-* multiple choice: ONE column named by the question id, the chosen codes joined with ``;`` in option
-  order (``bus;train``). One column keeps "blank = not answered" true, which one yes/blank column per
-  option cannot (an unticked box and an unasked question would look the same). The SPSS export alone
-  spreads it into ``<question>__<code>`` 1/0 variables, the multiple-dichotomy set SPSS users expect.
+* multiple choice: ONE column named by the question id, the chosen codes joined with ``;`` in
+  option order (``bus;train``). One column keeps "blank = not answered" true, which one yes/blank
+  column per option cannot (an unticked box and an unasked question would look the same). The SPSS
+  export alone spreads it into ``<question>__<code>`` 1/0 variables (a multiple-dichotomy set).
 * integer: plain digits. Text: as typed (exports neutralise spreadsheet formulas).
 * postcode questions are never in the wide format: they exist only to find the neighbourhood.
 * the ``neighbourhood`` question's answer is the ``neighbourhood`` metadata column.
@@ -27,8 +27,16 @@ from surveys.routing import is_answered
 MODES = ("online", "paper", "phone")
 NEIGHBOURHOOD = "neighbourhood"
 
-__all__ = ["METADATA_COLUMNS", "MODES", "MULTIPLE_CHOICE_SEPARATOR", "wide_columns",
-           "answer_columns", "answer_to_cell", "wide_row_from_answers", "answers_from_wide_row"]
+__all__ = [
+    "METADATA_COLUMNS",
+    "MODES",
+    "MULTIPLE_CHOICE_SEPARATOR",
+    "answer_columns",
+    "answer_to_cell",
+    "answers_from_wide_row",
+    "wide_columns",
+    "wide_row_from_answers",
+]
 
 
 def _exported_questions(questionnaire: Questionnaire) -> list[Question]:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.access import PUBLIC_BLUEPRINTS
-from portal.models import AuditEvent, ROLES
+from portal.models import ROLES, AuditEvent
 
 # URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
 UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
