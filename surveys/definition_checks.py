@@ -64,13 +64,13 @@ def _check_question(question: Question, fail) -> None:
     if question.options_from and question.options:
         raise fail(where, "give either options or options_from, not both")
     if question.is_choice and not question.options and not question.options_from:
-        raise fail(where, f"a {kind} question needs options")
+        raise fail(where, f"{kind} questions need options")
     if not question.is_choice and question.options:
-        raise fail(where, f"a {kind} question cannot have options")
+        raise fail(where, f"{kind} questions cannot have options")
     if kind == "grid" and not question.rows:
         raise fail(where, "a grid question needs rows")
     if kind != "grid" and question.rows:
-        raise fail(where, f"a {kind} question cannot have rows")
+        raise fail(where, f"{kind} questions cannot have rows")
     if kind != "integer" and (question.min is not None or question.max is not None):
         raise fail(where, f"min and max are only allowed on integer questions, not {kind}")
     if (question.min is not None and question.max is not None and question.min > question.max):
