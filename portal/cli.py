@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from alembic import command
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from portal import migrate
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
 
 
-@click.group("db", help="Build and update the database schema (Alembic migrations).")
+@click.group("db", cls=AppGroup, help="Build and update the database schema (Alembic migrations).")
 def db_group() -> None:
     pass
 
@@ -50,7 +51,7 @@ def db_revision(message: str) -> None:
                      message=message, autogenerate=True)
 
 
-@click.group("users", help="Manage staff accounts.")
+@click.group("users", cls=AppGroup, help="Manage staff accounts.")
 def users_group() -> None:
     pass
 
@@ -91,6 +92,7 @@ def users_create(email: str, role: str, name: str, neighbourhoods: tuple[str, ..
 @click.command("demo", help="Create and migrate the database and load the synthetic demo data.")
 @click.option("--seed", default=2009, show_default=True, help="Random seed for the synthetic data.")
 @click.option("--responses", default=1500, show_default=True, help="Responses per survey wave.")
+@with_appcontext
 def demo_command(seed: int, responses: int) -> None:
     from portal.demo import DEMO_PASSWORD, seed_demo
 

@@ -1,0 +1,80 @@
+"""The demo loads realistic synthetic data, deterministically and only once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import create_app
+from portal.demo import STATUS_CYCLE, seed_demo
+from portal.models import (
+    Meeting,
+    Neighbourhood,
+    PactIssue,
+    PopulationEstimate,
+    Priority,
+    Response,
+    StaffUser,
+    Wave,
+)
+
+
+@pytest.fixture
+def seeded(app, db_session):
+    summary = seed_demo(db_session, seed=7, responses_per_wave=1500)
+    db_session.commit()
+    return summary
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_is_realistic(seeded, db_session):
+    assert 10 <= _count(db_session, Neighbourhood) <= 14
+    classes = set(db_session.scalars(select(Neighbourhood.area_class)))
+    assert classes == {"urban", "rural"}
+    slugs = set(db_session.scalars(select(Neighbourhood.slug)))
+    assert {"twerton", "southdown", "whiteway", "bath-city-centre", "keynsham"} <= slugs
+    # population by age band and sex for every neighbourhood
+    variables = db_session.execute(
+        select(PopulationEstimate.variable, func.count()).group_by(PopulationEstimate.variable)
+    ).all()
+    assert dict(variables)["age_band"] == 7 * len(slugs)
+    assert dict(variables)["sex"] == 2 * len(slugs)
+    per_wave = dict(db_session.execute(
+        select(Wave.slug, func.count(Response.id)).join(Response, isouter=True).group_by(Wave.slug)
+    ).all())
+    for wave in ("2008-09", "2009-10", "2010-11"):
+        assert 1400 <= per_wave[wave] <= 1600
+    statuses = set(db_session.scalars(select(PactIssue.status)))
+    assert statuses == set(STATUS_CYCLE)
+    assert _count(db_session, Meeting) > 0 and _count(db_session, Priority) > 0
+    roles = set(db_session.scalars(select(StaffUser.role)))
+    assert roles == {"admin", "analyst", "coordinator"}
+
+
+def test_seeding_twice_adds_nothing(seeded, db_session):
+    tables = [Neighbourhood, PopulationEstimate, Response, PactIssue, Meeting, Priority, StaffUser]
+    before = {model.__name__: _count(db_session, model) for model in tables}
+    again = seed_demo(db_session, seed=7, responses_per_wave=1500)
+    db_session.commit()
+    assert not any(again.added.values())
+    assert "nothing was added" in again.describe()
+    assert {model.__name__: _count(db_session, model) for model in tables} == before
+
+
+def test_demo_responses_are_deterministic(seeded, db_session):
+    first = db_session.scalars(select(Response.answers).order_by(Response.uid).limit(5)).all()
+    assert first and all("police_council_dealing" in a or "age_band" in a for a in first)
+
+
+def test_demo_command_migrates_a_new_database_and_prints_the_sign_ins(empty_database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
+                      "LOG_LEVEL": "WARNING"})
+    result = app.test_cli_runner().invoke(args=["demo", "--responses", "200"])
+    assert result.exit_code == 0, result.output
+    assert "admin@bathnes-csp.example.org" in result.output
+    assert "synthetic" in result.output.lower()
+    with app.app_context():
+        app.extensions["database"].kw["bind"].dispose()
