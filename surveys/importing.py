@@ -124,6 +124,17 @@ def import_columns(questionnaire: Questionnaire,
     return columns
 
 
+def _routing_fields(questionnaire: Questionnaire, field: str) -> set[str]:
+    question = questionnaire.question(field)
+    rules = (question.show_if, questionnaire.page_of(field).show_if)
+    return {name for rule in rules if rule for name in rule.referenced_fields()}
+
+
+def _size(size: int) -> str:
+    megabyte = 1024 * 1024
+    return f"{size / megabyte:.1f} MB" if size >= megabyte else f"{-(-size // 1024)} KB"
+
+
 def _range(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f" from {low} to {high}"
@@ -133,9 +144,8 @@ def _range(low: int | None, high: int | None) -> str:
 def _decode(data: str | bytes) -> tuple[str | None, ImportProblem | None]:
     size = len(data.encode("utf-8", errors="replace")) if isinstance(data, str) else len(data)
     if size > MAX_IMPORT_BYTES:
-        return None, ImportProblem(None, None, f"The file is {size / 1024 / 1024:.1f} MB; the "
-                                   f"limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB. Split it "
-                                   "into smaller files")
+        return None, ImportProblem(None, None, f"The file is {_size(size)}; the limit is "
+                                   f"{_size(MAX_IMPORT_BYTES)}. Split it into smaller files")
     if isinstance(data, str):
         return data.removeprefix("\ufeff"), None
     if data.startswith(b"PK\x03\x04"):
@@ -316,8 +326,9 @@ def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
     for detail in validate_response(questionnaire, raw, lenient=True):
         if detail.kind == "missing_required":
             problem(detail.field, f"{detail.field} is required: this cell must not be blank")
-        elif detail.kind == "routing_violation" and bad_cells:
-            continue  # a bad code upstream makes routing guesses unreliable: fix codes first
+        elif detail.kind == "routing_violation" and _routing_fields(questionnaire,
+                                                                    detail.field) & bad_cells:
+            continue  # routing on a bad code cannot be judged: the code problem is reported
         else:
             problem(detail.field, detail.message[0].upper() + detail.message[1:])
 
