@@ -1,0 +1,39 @@
+"""pact-voicebox analysis engine: weighting, indicators, the perception gap and comparisons.
+
+A plain library over pandas data frames (never imports Flask): the CLI (``python -m analysis``),
+the portal's dashboard and the PDF reports all call these functions.
+"""
+
+from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, target_status, with_settings
+from analysis.errors import (
+    AnalysisError,
+    ConvergenceError,
+    IndicatorError,
+    InputError,
+    MarginsError,
+    WeightingError,
+)
+from analysis.estimates import DisclosureRules, estimate_indicators, weighted_proportion
+from analysis.margins import load_margins, validate_margins
+from analysis.weighting import WeightingResult, rake_weights
+
+__all__ = [
+    "CATALOGUE",
+    "HEADLINE",
+    "AnalysisError",
+    "ConvergenceError",
+    "DisclosureRules",
+    "Indicator",
+    "IndicatorError",
+    "InputError",
+    "MarginsError",
+    "WeightingError",
+    "WeightingResult",
+    "estimate_indicators",
+    "load_margins",
+    "rake_weights",
+    "target_status",
+    "validate_margins",
+    "weighted_proportion",
+    "with_settings",
+]

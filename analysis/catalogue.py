@@ -1,0 +1,203 @@
+"""The indicator catalogue: every indicator defined as data, following shared/methodology.md.
+
+An indicator names its question(s), its positive codes and the codes that are out of the base
+(``dont_know`` / ``no_opinion``: the Place Survey convention). Routing: car crime items are asked
+only when ``car_use == "yes"``, so their base is those respondents. Three kinds:
+
+* ``single``: base = asked, answered, not an excluded code; positive = a positive code.
+* ``score`` (NI 17): the seven ASB strands scored 3/2/1/0 (very big .. not at all; ``no_opinion``
+  scores 0 by default), positive when the sum is at least 11 of 21; a respondent who left any
+  strand blank is out of the base (setting ``blank_strand_excludes``).
+* ``any`` (``worry_any``, ``victim_any``): positive on any component among respondents who
+  answered every component they were asked.
+
+Settings the methodology leaves open are fields here (e.g. ``dont_know_in_base`` for NI 21),
+changed with :func:`with_settings`, never constants in the code. NI 21 carries the plan's baseline
+(25.5% in 2008-09) and target (32.5% by 2010-11); :func:`target_status` says whether a result is
+on track (linear trajectory from baseline to target).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from analysis.errors import IndicatorError
+
+AGREE = ("strongly_agree", "tend_to_agree")
+BIG_PROBLEM = ("very_big_problem", "fairly_big_problem")
+DONT_KNOW = ("dont_know",)
+NO_OPINION = ("no_opinion",)
+WORRIED = ("very_worried", "fairly_worried")
+CAR_ROUTING = ("car_use", ("yes",))
+CRIMES = ("burglary", "car_crime", "violent_crime")
+ASB_STRANDS = (
+    "asb_noisy_neighbours",
+    "asb_teenagers",
+    "asb_litter",
+    "asb_vandalism",
+    "asb_drugs",
+    "asb_drunk_rowdy",
+    "asb_abandoned_cars",
+)
+ASB_SCORES = (
+    ("very_big_problem", 3),
+    ("fairly_big_problem", 2),
+    ("not_a_very_big_problem", 1),
+    ("not_a_problem_at_all", 0),
+    ("no_opinion", 0),
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator, defined by its questions and codes (see module docstring)."""
+
+    id: str
+    label: str
+    questions: tuple[str, ...]
+    positive: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    kind: str = "single"  # single | score | any
+    routing: tuple[str, tuple[str, ...]] | None = None  # asked only if question in codes
+    higher_is_better: bool = True
+    # score kind
+    scores: tuple[tuple[str, int], ...] = ()
+    threshold: float | None = None
+    blank_strand_excludes: bool = True
+    # any kind: component indicator ids
+    components: tuple[str, ...] = ()
+    # settings that move a code in or out of the base
+    dont_know_in_base: bool = False
+    # plan targets (proportions) and the waves they belong to
+    baseline: float | None = None
+    baseline_wave: str | None = None
+    target: float | None = None
+    target_wave: str | None = None
+    source: str = ""
+
+    @property
+    def base_excluded(self) -> tuple[str, ...]:
+        if self.dont_know_in_base:
+            return tuple(c for c in self.excluded if c not in DONT_KNOW + NO_OPINION)
+        return self.excluded
+
+
+def _single(id_, label, question, positive, excluded=DONT_KNOW, **kw) -> Indicator:
+    return Indicator(id_, label, (question,), tuple(positive), tuple(excluded), **kw)
+
+
+def _standard() -> dict[str, Indicator]:
+    items = [
+        _single(
+            "ni21", "Agree the police and council deal with the ASB and crime that matter",
+            "police_council_dealing", AGREE, baseline=0.255, baseline_wave="2008-09",
+            target=0.325, target_wave="2010-11", source="NI 21 (LAA, BCS confidence measure)",
+        ),
+        Indicator(
+            "ni17", "High perceived anti-social behaviour (score 11+ of 21)", ASB_STRANDS,
+            kind="score", scores=ASB_SCORES, threshold=11, higher_is_better=False,
+            source="NI 17 (BCS seven-strand index)",
+        ),
+        _single("ni4", "Agree they can influence decisions affecting their area",
+                "influence_decisions", ("definitely_agree", "tend_to_agree"), source="NI 4"),
+        _single("ni23", "People not treating each other with respect a problem", "respect",
+                BIG_PROBLEM, NO_OPINION, higher_is_better=False, source="NI 23"),
+        _single("ni27", "Agree the police and council seek people's views", "seek_views", AGREE,
+                source="NI 27"),
+        _single("ni41", "Drunk or rowdy behaviour a problem", "asb_drunk_rowdy", BIG_PROBLEM,
+                NO_OPINION, higher_is_better=False, source="NI 41"),
+        _single("ni42", "Drug use or dealing a problem", "asb_drugs", BIG_PROBLEM, NO_OPINION,
+                higher_is_better=False, source="NI 42"),
+        _single("teenagers", "Teenagers hanging around a problem", "asb_teenagers", BIG_PROBLEM,
+                NO_OPINION, higher_is_better=False, source="LAA local"),
+        _single("safe_after_dark", "Feel safe outside after dark", "safe_after_dark",
+                ("very_safe", "fairly_safe"), source="feeling safe (council scale)"),
+        _single("safe_during_day", "Feel safe outside during the day", "safe_during_day",
+                ("very_safe", "fairly_safe"), source="feeling safe (council scale)"),
+    ]
+    for crime in CRIMES:
+        routing = CAR_ROUTING if crime == "car_crime" else None
+        items.append(_single(f"worry_{crime}", f"Worried about {crime.replace('_', ' ')}",
+                             f"worry_{crime}", WORRIED, (), routing=routing,
+                             higher_is_better=False, source="BCS worry (very or fairly)"))
+        items.append(_single(f"very_worried_{crime}",
+                             f"Very worried about {crime.replace('_', ' ')}", f"worry_{crime}",
+                             ("very_worried",), (), routing=routing, higher_is_better=False,
+                             source="BCS high worry"))
+        items.append(_single(f"victim_{crime}",
+                             f"Victim of {crime.replace('_', ' ')} in the last 12 months",
+                             f"victim_{crime}", ("yes",), (), routing=routing,
+                             higher_is_better=False, source="victimisation, last 12 months"))
+    items.append(Indicator("worry_any", "Worried about any crime", tuple(f"worry_{c}" for c in CRIMES),
+                           kind="any", components=tuple(f"worry_{c}" for c in CRIMES),
+                           higher_is_better=False, source="worried about any crime type"))
+    items.append(Indicator("victim_any", "Victim of any crime in the last 12 months",
+                           tuple(f"victim_{c}" for c in CRIMES), kind="any",
+                           components=tuple(f"victim_{c}" for c in CRIMES),
+                           higher_is_better=False, source="victim of any crime type"))
+    return {i.id: i for i in items}
+
+
+CATALOGUE: dict[str, Indicator] = _standard()
+# The headline list printed by the CLI and shown on the dashboard, in order.
+HEADLINE = (
+    "ni21", "ni17", "ni4", "ni23", "ni41", "ni42", "safe_after_dark",
+    "worry_burglary", "worry_car_crime", "worry_violent_crime",
+    "victim_burglary", "victim_car_crime", "victim_violent_crime",
+)
+
+
+def get_indicator(indicator_id: str, catalogue: dict[str, Indicator] | None = None) -> Indicator:
+    cat = CATALOGUE if catalogue is None else catalogue
+    try:
+        return cat[indicator_id]
+    except KeyError:
+        raise IndicatorError(
+            f"unknown indicator {indicator_id!r}; known: {', '.join(cat)}"
+        ) from None
+
+
+def with_settings(catalogue: dict[str, Indicator] | None = None, **settings) -> dict[str, Indicator]:
+    """A copy of the catalogue with settings changed, e.g. ``ni21={"dont_know_in_base": True}``."""
+    cat = dict(CATALOGUE if catalogue is None else catalogue)
+    for ind_id, changes in settings.items():
+        cat[ind_id] = dataclasses.replace(get_indicator(ind_id, cat), **changes)
+    return cat
+
+
+def _wave_year(wave: str) -> int:
+    return int(str(wave)[:4])
+
+
+def target_status(indicator: Indicator, estimate: float, wave: str,
+                  ci_lower: float | None = None, ci_upper: float | None = None) -> dict | None:
+    """Whether ``estimate`` (a proportion, for ``wave``) is on track for the indicator's target.
+
+    The trajectory runs in a straight line from the baseline (at the baseline wave) to the
+    target (at the target wave). Returns None when the indicator has no target.
+    """
+    if indicator.target is None or indicator.baseline is None:
+        return None
+    y0, y1 = _wave_year(indicator.baseline_wave), _wave_year(indicator.target_wave)
+    y = _wave_year(wave)
+    frac = min(max((y - y0) / (y1 - y0), 0.0), 1.0)
+    expected = indicator.baseline + frac * (indicator.target - indicator.baseline)
+    sign = 1 if indicator.higher_is_better else -1
+    met = sign * (estimate - indicator.target) >= 0
+    on_track = sign * (estimate - expected) >= 0
+    if met:
+        status = "target met"
+    elif on_track:
+        status = "on track"
+    elif ci_lower is not None and ci_upper is not None and ci_lower <= expected <= ci_upper:
+        status = "behind trajectory (not significantly)"
+    else:
+        status = "off track"
+    return {
+        "status": status,
+        "trajectory": expected,
+        "target": indicator.target,
+        "target_wave": indicator.target_wave,
+        "shortfall": max(0.0, sign * (indicator.target - estimate)),
+    }

@@ -1,0 +1,188 @@
+"""Command line: ``python -m analysis indicators RESPONSES.csv --margins MARGINS.csv``.
+
+Weights the responses (rim weighting to the margins), then prints every indicator in the
+catalogue for the whole sample and, with ``--by``, for each group, plus the perception gap, as
+JSON (default) or CSV. Other commands: ``compare-waves`` and ``compare-rest``. Errors of the
+engine are printed as one line on stderr with exit code 2. It calls exactly the functions the
+dashboard and the reports call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import pandas as pd
+
+from analysis.catalogue import CATALOGUE, target_status
+from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
+from analysis.errors import AnalysisError
+from analysis.estimates import DisclosureRules, estimate_indicators
+from analysis.gap import perception_gap
+from analysis.margins import load_margins
+from analysis.responses import read_responses
+from analysis.weighting import rake_weights
+
+
+def _clean(value):
+    """JSON-safe: NaN -> null, numpy scalars -> Python."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [_clean(r) for r in frame.astype(object).to_dict("records")]
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--margins", required=True, help="population margins CSV")
+    p.add_argument("--wave", help="weight this wave only (when the file holds several)")
+    p.add_argument("--weight-by", help="comma-separated weighting variables (default: all "
+                   "variables in the margins file)")
+    p.add_argument("--trim", type=float, help="cap weights at this multiple of the mean weight")
+    p.add_argument("--epsilon", type=float, default=1e-9, help="raking convergence (as R rake)")
+    p.add_argument("--maxit", type=int, default=100, help="raking iteration limit")
+
+
+def _weigh(args, responses):
+    margins = load_margins(args.margins)
+    variables = args.weight_by.split(",") if args.weight_by else None
+    base = "base_weight" if "base_weight" in responses.columns else None
+    return rake_weights(responses, margins, variables, base_weights=base, epsilon=args.epsilon,
+                        maxit=args.maxit, trim=args.trim)
+
+
+def _disclosure(args) -> DisclosureRules:
+    return DisclosureRules(args.suppress_below, args.flag_below, not args.no_suppress)
+
+
+def run_indicators(args) -> int:
+    responses = read_responses(args.responses, args.wave)
+    weighting = _weigh(args, responses)
+    indicators = args.indicators.split(",") if args.indicators else list(CATALOGUE)
+    table = estimate_indicators(responses, weighting, by=args.by, indicators=indicators,
+                                disclosure=_disclosure(args))
+    if args.format == "csv":
+        out = table.copy()
+        out.insert(1, "group_variable", out["group"].map(lambda g: next(iter(g)) if g else ""))
+        out["group"] = out["group"].map(lambda g: next(iter(g.values())) if g else "")
+        out.to_csv(sys.stdout, index=False)
+        return 0
+    gap = perception_gap(responses, weighting, by=args.by, disclosure=_disclosure(args))
+    wave = args.wave or (str(responses["wave"].dropna().iloc[0])
+                         if "wave" in responses.columns and responses["wave"].notna().any()
+                         else None)
+    targets = []
+    if wave is not None:
+        for r in table.itertuples():
+            ind = CATALOGUE.get(r.indicator)
+            if ind is not None and ind.target is not None and r.estimate is not None \
+                    and r.estimate == r.estimate:
+                st = target_status(ind, r.estimate, wave, r.ci_lower, r.ci_upper)
+                targets.append({"indicator": r.indicator, "group": r.group, "wave": wave, **st})
+    doc = {
+        "weighting": _clean(weighting.diagnostics()),
+        "disclosure": {"suppress_below": args.suppress_below, "flag_below": args.flag_below,
+                       "suppressed_values_hidden": not args.no_suppress},
+        "indicators": _records(table),
+        "perception_gap": _records(gap),
+        "targets": _clean(targets),
+    }
+    json.dump(doc, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+def run_compare_waves(args) -> int:
+    tables = []
+    labels = []
+    for path, wave in ((args.before, args.before_wave), (args.after, args.after_wave)):
+        responses = read_responses(path, wave)
+        weighting = _weigh(args, responses)
+        tables.append(estimate_indicators(responses, weighting, by=args.by,
+                                          disclosure=_disclosure(args)))
+        labels.append(wave or str(path))
+    result = compare_waves(tables[0], tables[1], before_label=labels[0], after_label=labels[1])
+    _emit(args, result)
+    return 0
+
+
+def run_compare_rest(args) -> int:
+    responses = read_responses(args.responses, args.wave)
+    weighting = _weigh(args, responses)
+    result = compare_to_rest(responses, weighting, args.indicator, by=args.by or "neighbourhood",
+                             adjust=args.adjust)
+    _emit(args, result)
+    return 0
+
+
+def _emit(args, frame):
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        json.dump(_records(frame), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common_output(p):
+        p.add_argument("--by", help="break down by this column (neighbourhood, area_class, "
+                       "age_band, sex, ethnicity, disability)")
+        p.add_argument("--format", choices=("json", "csv"), default="json")
+        p.add_argument("--suppress-below", type=int, default=30)
+        p.add_argument("--flag-below", type=int, default=100)
+        p.add_argument("--no-suppress", action="store_true",
+                       help="show values below the suppression threshold (still flagged)")
+
+    p = sub.add_parser("indicators", help="weight and print every indicator and the gap")
+    p.add_argument("responses")
+    p.add_argument("--indicators", help="comma-separated indicator ids (default: all)")
+    _add_common(p)
+    common_output(p)
+    p.set_defaults(func=run_indicators)
+
+    p = sub.add_parser("compare-waves", help="change in every indicator between two waves")
+    p.add_argument("before")
+    p.add_argument("after")
+    p.add_argument("--before-wave")
+    p.add_argument("--after-wave")
+    _add_common(p)
+    common_output(p)
+    p.set_defaults(func=run_compare_waves)
+
+    p = sub.add_parser("compare-rest", help="each neighbourhood against the rest of the area")
+    p.add_argument("responses")
+    p.add_argument("--indicator", default="ni21")
+    p.add_argument("--adjust", choices=ADJUSTMENTS, default="holm")
+    _add_common(p)
+    common_output(p)
+    p.set_defaults(func=run_compare_rest)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "wave", None) and getattr(args, "before_wave", None) is None \
+            and args.command == "compare-waves":
+        pass
+    try:
+        return args.func(args)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # e.g. a bad adjustment name reaching the engine
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,261 @@
+"""Weighted indicator estimates with design-based standard errors and logit intervals.
+
+Reference: R ``survey``. For an indicator with base ``valid`` and positive answers ``y`` the
+estimate and SE are ``svymean(~y, subset(design, valid))`` on the raked design (subgroups:
+``svyby(~y, ~group, subset(design, valid), svymean)``: domains of the whole weighted sample), and
+the 95% interval is ``svyciprop(~y, ..., method = "logit")``: expit(logit(p) +/- t * SE/(p(1-p)))
+with t on ``degf`` of the subset design, i.e. respondents in the (domain's) base minus 1. Also
+reported: the unweighted base n, the effective base (sum w)^2/sum w^2 and the design effect due to
+weighting n.sum w^2/(sum w)^2 over the base. Disclosure rules (methodology: suppress below 30,
+flag below 100) are applied to every row and shown in its ``flag`` and ``note``.
+
+This module is the one place an indicator is computed: the CLI, the dashboard and the reports
+all call :func:`estimate_indicators`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, get_indicator
+from analysis.codes import CodedFrame
+from analysis.errors import IndicatorError, InputError
+from analysis.linearisation import Linearised, domain_sums, linearise
+from analysis.weighting import RakedDesign, WeightingResult, unraked_design
+
+# Neighbourhood class of the demo authority (contract); used for ``by="area_class"`` when the
+# responses carry no ``area_class`` column.
+DEMO_AREA_CLASS = {
+    "bath-city-centre": "urban", "twerton": "urban", "southdown": "urban", "whiteway": "urban",
+    "oldfield-park": "urban", "widcombe": "urban", "larkhall": "urban", "combe-down": "urban",
+    "keynsham": "urban", "midsomer-norton": "urban", "chew-valley": "rural", "bathavon": "rural",
+}
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """Small-base rules (methodology): suppress below ``suppress_below``, flag below ``flag_below``.
+
+    With ``suppress=False`` suppressed cells keep their numbers (for analysts) but stay flagged.
+    """
+
+    suppress_below: int = 30
+    flag_below: int = 100
+    suppress: bool = True
+
+    def flag(self, n: float) -> tuple[str | None, str | None]:
+        if n < self.suppress_below:
+            return "suppressed", f"fewer than {self.suppress_below} responses"
+        if n < self.flag_below:
+            return "low_base", "low base: treat with caution"
+        return None, None
+
+
+DEFAULT_DISCLOSURE = DisclosureRules()
+
+
+def as_design(weighting) -> RakedDesign:
+    """A design from a WeightingResult, a RakedDesign, or plain weights (no raking)."""
+    if isinstance(weighting, WeightingResult):
+        return weighting.design
+    if isinstance(weighting, RakedDesign):
+        return weighting
+    return unraked_design(weighting)
+
+
+def indicator_vectors(coded: CodedFrame, indicator: Indicator,
+                      catalogue: dict[str, Indicator] | None = None):
+    """(y, valid) boolean arrays over the rows for one indicator (see catalogue)."""
+    for q in indicator.questions + ((indicator.routing[0],) if indicator.routing else ()):
+        if not coded.has(q):
+            raise IndicatorError(f"indicator {indicator.id} needs the question {q!r}, "
+                                 "which is not a column of the responses")
+    n = len(coded)
+    if indicator.kind == "single":
+        q = indicator.questions[0]
+        valid = coded.answered(q)
+        if indicator.base_excluded:
+            valid &= ~coded.isin(q, indicator.base_excluded)
+        if indicator.routing:
+            valid &= coded.isin(indicator.routing[0], indicator.routing[1])
+        y = coded.isin(q, indicator.positive) & valid
+        return y, valid
+    if indicator.kind == "score":
+        total = np.zeros(n)
+        valid = np.ones(n, dtype=bool)
+        scores = dict(indicator.scores)
+        for q in indicator.questions:
+            codes, labels = coded.codes(q)
+            table = np.array([np.nan] + [scores.get(lab, np.nan) for lab in labels])
+            s = table[codes + 1]
+            known = ~np.isnan(s)
+            if indicator.blank_strand_excludes:
+                valid &= known
+            total += np.where(known, s, 0.0)
+        return (total >= indicator.threshold) & valid, valid
+    if indicator.kind == "any":
+        valid = np.ones(n, dtype=bool)
+        y = np.zeros(n, dtype=bool)
+        for comp_id in indicator.components:
+            comp = get_indicator(comp_id, catalogue)
+            cy, cv = indicator_vectors(coded, comp, catalogue)
+            if comp.routing:
+                asked = coded.isin(comp.routing[0], comp.routing[1])
+                valid &= cv | ~asked
+            else:
+                valid &= cv
+            y |= cy
+        return y & valid, valid
+    raise IndicatorError(f"indicator {indicator.id}: unknown kind {indicator.kind!r}")
+
+
+def _domains(coded: CodedFrame, by: str | None, area_class: dict | None):
+    """Domain code per row (-1: blank), the group labels."""
+    if by is None:
+        return np.zeros(len(coded), dtype=np.int64), []
+    if by == "area_class" and not coded.has("area_class"):
+        mapping = area_class or DEMO_AREA_CLASS
+        codes, labels = coded.codes("neighbourhood")
+        classes = sorted(set(mapping.values()))
+        lut = np.array([-1] + [classes.index(mapping[lab]) if lab in mapping else -1
+                               for lab in labels])
+        return lut[codes + 1], classes
+    if not coded.has(by):
+        raise InputError(f"cannot break down by {by!r}: no such column in the responses")
+    codes, labels = coded.codes(by)
+    order = sorted(range(len(labels)), key=lambda i: labels[i])
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    lut = np.concatenate([[-1], rank])
+    return lut[codes + 1], [labels[i] for i in order]
+
+
+def _ci_logit(p, se, dfree, level=0.95):
+    """svyciprop(method="logit"): expit(logit p +/- qt(level, df) * se / (p (1-p)))."""
+    p, se, dfree = np.asarray(p, float), np.asarray(se, float), np.asarray(dfree, float)
+    lo = np.full(p.shape, np.nan)
+    hi = np.full(p.shape, np.nan)
+    ok = np.isfinite(p) & (dfree > 0)
+    inner = ok & (p > 0) & (p < 1)
+    t = stats.t.ppf(0.5 + level / 2, np.where(ok, dfree, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = np.log(p / (1 - p))
+        half = t * se / (p * (1 - p))
+    lo[inner] = 1 / (1 + np.exp(-(beta[inner] - half[inner])))
+    hi[inner] = 1 / (1 + np.exp(-(beta[inner] + half[inner])))
+    edge = ok & ~inner  # 0% or 100%: R's interval collapses on the estimate
+    lo[edge] = p[edge]
+    hi[edge] = p[edge]
+    return lo, hi
+
+
+def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level):
+    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = lin.n * lin.sum_w2 / lin.weighted_base**2
+    out = []
+    for k, label in enumerate(groups):
+        n = int(lin.n[k])
+        flag, note = disclosure.flag(n)
+        if n == 0:
+            note = "no responses in the base"
+        hide = flag == "suppressed" and disclosure.suppress
+
+        def num(x, hide=hide):
+            return None if hide or not np.isfinite(x) else float(x)
+
+        out.append({
+            "indicator": ind.id,
+            "group": None if label is None else {by: label},
+            "estimate": num(lin.p[k]),
+            "se": num(lin.se[k]),
+            "ci_lower": num(lo[k]),
+            "ci_upper": num(hi[k]),
+            "n": n,
+            "effective_n": num(lin.effective_n[k]),
+            "design_effect": num(deff[k]),
+            "weighted_base": num(lin.weighted_base[k]),
+            "df": max(n - 1, 0),
+            "flag": flag,
+            "note": note,
+            "higher_is_better": ind.higher_is_better,
+        })
+    return out
+
+
+def estimate_indicators(
+    responses: pd.DataFrame | CodedFrame,
+    weighting,
+    catalogue: dict[str, Indicator] | None = None,
+    by: str | list[str] | None = None,
+    *,
+    indicators: list[str] | tuple[str, ...] | None = None,
+    disclosure: DisclosureRules = DEFAULT_DISCLOSURE,
+    include_total: bool = True,
+    area_class: dict | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Every indicator (default: the whole catalogue) for the whole sample and by group.
+
+    ``weighting`` is a WeightingResult (raked design; R-exact SEs), or plain weights.
+    ``by`` is a column (neighbourhood, age_band, sex, ethnicity, disability) or ``area_class``
+    (urban/rural from the neighbourhood), or a list of them. Returns one row per indicator x
+    group: indicator, group (None or {by: value}), estimate, se, ci_lower, ci_upper, n,
+    effective_n, design_effect, weighted_base, df, flag, note (proportions in 0..1).
+    """
+    coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
+    design = as_design(weighting)
+    if design.n != len(coded):
+        raise InputError(f"{design.n} weights for {len(coded)} responses: weight these responses")
+    cat = CATALOGUE if catalogue is None else catalogue
+    ids = list(cat) if indicators is None else list(indicators)
+    bys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    breakdowns = [(b, *_domains(coded, b, area_class)) for b in bys]
+    rows = []
+    for ind_id in ids:
+        ind = get_indicator(ind_id, cat)
+        y, valid = indicator_vectors(coded, ind, cat)
+        if not breakdowns:
+            lin = linearise(design, domain_sums(design, y, valid, np.zeros(len(coded), np.int64), 1))
+            rows += _rows(ind, lin, [None], None, disclosure, level)
+        for k, (b, dom, labels) in enumerate(breakdowns):
+            # one pass gives every group plus (last domain) the whole sample
+            G = len(labels)
+            dom2 = np.where(dom < 0, G, dom)
+            sums = domain_sums(design, y, valid, dom2, G + 1).with_total()
+            keep = list(range(G)) + ([G + 1] if include_total and k == 0 else [])
+            lin = linearise(design, _take(sums, keep))
+            groups = labels + ([None] if include_total and k == 0 else [])
+            rows += _rows(ind, lin, groups, b, disclosure, level)
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        total_first = frame["group"].isna().map({True: 0, False: 1})
+        frame = (frame.assign(_o=total_first, _i=frame["indicator"].map(ids.index))
+                 .sort_values(["_i", "_o"], kind="stable").drop(columns=["_o", "_i"])
+                 .reset_index(drop=True))
+    return frame
+
+
+def _take(sums, keep):
+    from analysis.linearisation import DomainSums
+    return DomainSums(*(a[keep] for a in sums._arrays()))
+
+
+def weighted_proportion(y, valid, weighting, domain=None, level: float = 0.95) -> dict:
+    """One weighted proportion: ``y``/``valid`` boolean arrays, optional boolean ``domain``."""
+    design = as_design(weighting)
+    y = np.asarray(y, bool)
+    valid = np.asarray(valid, bool)
+    dom = np.zeros(design.n, np.int64) if domain is None else np.where(domain, 0, -1)
+    lin = linearise(design, domain_sums(design, y & valid, valid, dom, 1))
+    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level)
+    return {"estimate": float(lin.p[0]), "se": float(lin.se[0]), "ci_lower": float(lo[0]),
+            "ci_upper": float(hi[0]), "n": int(lin.n[0]),
+            "effective_n": float(lin.effective_n[0])}
+
+
+__all__ = ["HEADLINE", "DisclosureRules", "estimate_indicators", "weighted_proportion"]
