@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from surveys.definition_checks import METADATA_COLUMNS
 from surveys.postcodes import normalise_postcode
 from surveys.questionnaire import Question, Questionnaire, QuestionnaireError
 from surveys.routing import _walk, condition_holds, is_answered
@@ -219,14 +220,16 @@ def validate_response(questionnaire: Questionnaire, answers: Mapping[str, Any], 
                       lenient: bool = False) -> list[ProblemDetail]:
     """Every problem with a whole response, in questionnaire order: unknown fields, invalid
     answers, answers to questions the routing does not ask, and required questions left blank.
-    An empty list means the response is valid."""
+    An empty list means the response is valid. ``answers`` may be a wide-format row: its metadata
+    columns are ignored (``lenient`` then accepts codes in any case)."""
     problems: list[ProblemDetail] = []
-    known = set(questionnaire.field_ids)
+    known = set(questionnaire.field_ids) | set(METADATA_COLUMNS)
     for field in answers:
         if field not in known:
             problems.append(ProblemDetail(field, "unknown_question",
                                           f"{field} is not a question in {questionnaire.label}"))
     clean: dict[str, Any] = {}
+    invalid: set[str] = set()
     for question in questionnaire.questions:
         for field in question.fields:
             try:
@@ -234,6 +237,7 @@ def validate_response(questionnaire: Questionnaire, answers: Mapping[str, Any], 
             except InvalidAnswer as problem:
                 problems.append(ProblemDetail(field, "invalid_answer", problem.import_message))
                 clean[field] = answers.get(field)  # still answered, for the routing checks
+                invalid.add(field)
                 continue
             if value is not None:
                 clean[field] = value
@@ -243,12 +247,19 @@ def validate_response(questionnaire: Questionnaire, answers: Mapping[str, Any], 
             for field in question.fields:
                 answered = is_answered(clean.get(field))
                 if question.id not in shown and answered:
+                    if _routing_fields(page, question) & invalid:
+                        continue  # routing on an invalid answer cannot be judged; fix that first
                     problems.append(ProblemDetail(field, "routing_violation", _routing_message(
                         questionnaire, question, field, clean)))
                 elif question.id in shown and question.required and not answered:
                     problems.append(ProblemDetail(
                         field, "missing_required", f"{field} is required but has no answer"))
     return problems
+
+
+def _routing_fields(page, question: Question) -> set[str]:
+    rules = (page.show_if, question.show_if)
+    return {field for rule in rules if rule for field in rule.referenced_fields()}
 
 
 def _routing_message(questionnaire: Questionnaire, question: Question, field: str,

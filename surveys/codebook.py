@@ -37,7 +37,8 @@ class CodebookEntry:
 def column_text(questionnaire: Questionnaire, column: str) -> str:
     """The wording behind a column; a grid row puts its own text first, so a truncated label
     still says which row it is."""
-    if column in METADATA_TEXT and column != NEIGHBOURHOOD:
+    if column in METADATA_TEXT and (column != NEIGHBOURHOOD
+                                    or NEIGHBOURHOOD not in questionnaire.field_ids):
         return METADATA_TEXT[column]
     question = questionnaire.question(column)
     if question.type == "grid":

@@ -15,6 +15,8 @@ from surveys.questionnaire import Condition, Question, Questionnaire, Questionna
 METADATA_COLUMNS = ("response_id", "wave", "neighbourhood", "mode", "submitted_at")
 RUNTIME_OPTION_SOURCES = ("neighbourhoods",)
 SPSS_NAME_LIMIT = 64
+# SPSS cannot use these as variable names, and every column becomes an SPSS variable.
+SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
 
 
 def snake_case(label: str) -> str:
@@ -46,6 +48,9 @@ def check_questionnaire(questionnaire: Questionnaire, source: str) -> None:
             if name in METADATA_COLUMNS and name != "neighbourhood":
                 raise fail(f"question {question.id}",
                            f"id {name} is reserved for a column of the wide format")
+            if name in SPSS_RESERVED:
+                raise fail(f"question {question.id}",
+                           f"id {name} is a reserved word in SPSS; choose another")
             seen[name] = what if what != "question" else f"question {name}"
         _check_question(question, fail)
 

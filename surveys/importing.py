@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from surveys.answers import InvalidAnswer, clean_answer, validate_response
+from surveys.answers import clean_answer, validate_response
 from surveys.codebook import column_text
 from surveys.loading import bind_options, neighbourhood_options
 from surveys.questionnaire import Questionnaire
@@ -124,12 +124,6 @@ def import_columns(questionnaire: Questionnaire,
     return columns
 
 
-def _routing_fields(questionnaire: Questionnaire, field: str) -> set[str]:
-    question = questionnaire.question(field)
-    rules = (question.show_if, questionnaire.page_of(field).show_if)
-    return {name for rule in rules if rule for name in rule.referenced_fields()}
-
-
 def _size(size: int) -> str:
     megabyte = 1024 * 1024
     return f"{size / megabyte:.1f} MB" if size >= megabyte else f"{-(-size // 1024)} KB"
@@ -221,6 +215,8 @@ def parse_import(questionnaire: Questionnaire, data: str | bytes,
 
     columns = wide_columns(bound)
     header = [cell.strip().lower() for cell in records[0]]
+    while header and not header[-1]:
+        header.pop()  # spreadsheets often save empty columns after the last one used
     problems: list[ImportProblem] = []
     for position, name in enumerate(header):
         if not name:
@@ -249,6 +245,8 @@ def parse_import(questionnaire: Questionnaire, data: str | bytes,
     rows: list[dict[str, str]] = []
     first_row_of: dict[str, int] = {}
     for number, record in body:
+        if len(record) > len(header) and not any(cell.strip() for cell in record[len(header):]):
+            record = record[:len(header)]
         if len(record) != len(header):
             problems.append(ImportProblem(number, None, f"Row has {len(record)} cells but the "
                                           f"header has {len(header)}"))
@@ -313,29 +311,20 @@ def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
 
     raw = {column: cells.get(column, "") for column in answer_columns(questionnaire)}
     raw[NEIGHBOURHOOD] = neighbourhood
-    clean: dict[str, str] = {}
-    bad_cells = set()
-    for question in questionnaire.questions:
-        for field in question.fields:
-            if field in raw:
-                try:
-                    clean[field] = answer_to_cell(
-                        question, clean_answer(question, field, raw[field], lenient=True))
-                except InvalidAnswer:
-                    bad_cells.add(field)
     for detail in validate_response(questionnaire, raw, lenient=True):
         if detail.kind == "missing_required":
             problem(detail.field, f"{detail.field} is required: this cell must not be blank")
-        elif detail.kind == "routing_violation" and _routing_fields(questionnaire,
-                                                                    detail.field) & bad_cells:
-            continue  # routing on a bad code cannot be judged: the code problem is reported
         else:
             problem(detail.field, detail.message[0].upper() + detail.message[1:])
 
     row = {"response_id": response_id, "wave": row_wave, NEIGHBOURHOOD: neighbourhood,
            "mode": row_mode, "submitted_at": submitted_at}
-    for column in answer_columns(questionnaire):
-        row[column] = clean.get(column, raw[column])
+    if not problems:  # canonical cells: codes in lower case, multiple choice in option order
+        for question in questionnaire.questions:
+            for field in question.fields:
+                if field in raw and field != NEIGHBOURHOOD:
+                    row[field] = answer_to_cell(
+                        question, clean_answer(question, field, raw[field], lenient=True))
     # Report in the order the columns appear, as a person reads along the spreadsheet row.
     order = {column: position for position, column in enumerate(cells)}
     problems.sort(key=lambda item: order.get(item.column, -1))

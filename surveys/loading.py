@@ -122,12 +122,9 @@ def _name(item: Any, index: int) -> str:
     return f"#{index + 1} (no id)"
 
 
-def _read_document(path: Path) -> dict[str, Any]:
-    source = path.name
+def _read_document(raw: bytes, source: str) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QuestionnaireError(f"{path}: file not found") from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _fail(source, "file", f"not UTF-8 text ({error.reason})") from None
     try:
@@ -210,9 +207,24 @@ def _stripped(value: str | None) -> str | None:
 
 
 def load_questionnaire_file(path: str | Path) -> Questionnaire:
-    """Load and validate one definition file; its name must be ``<id>.v<version>.yaml``."""
+    """Load and validate one definition file; its name must be ``<id>.v<version>.yaml``.
+
+    Results are cached by path and content, so the portal can call this on every request: an
+    edited file is re-read and re-checked, an unchanged one costs a file read and a hash.
+    """
     path = Path(path)
-    document = _read_document(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise QuestionnaireError(f"{path}: file not found") from None
+    return _load_checked(str(path), raw)
+
+
+@lru_cache(maxsize=64)
+def _load_checked(path_text: str, raw: bytes) -> Questionnaire:
+    # Keyed on the file's bytes, so an edit is never served from the cache.
+    path = Path(path_text)
+    document = _read_document(raw, path.name)
     questionnaire = _build(document, path.name)
     expected = f"{questionnaire.id}.v{questionnaire.version}"
     match = FILE_NAME.match(path.name)

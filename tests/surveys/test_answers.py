@@ -172,6 +172,13 @@ def test_response_problems_of_every_kind(all_types):
     ]
 
 
+def test_a_wide_format_row_can_be_checked_directly(bound_v1):
+    row = {"response_id": "R1", "wave": "2008-09", "neighbourhood": "twerton", "mode": "paper",
+           "submitted_at": "", "car_use": "YES", "worry_car_crime": "very_worried", "sex": ""}
+    assert validate_response(bound_v1, row, lenient=True) == []
+    assert [p.kind for p in validate_response(bound_v1, row)] == ["invalid_answer"]
+
+
 def test_routing_violation_in_the_standard_questionnaire(bound_v1):
     problems = validate_response(bound_v1, {"neighbourhood": "twerton", "car_use": "no",
                                             "victim_car_crime": "yes"})

@@ -137,6 +137,16 @@ def test_row_with_wrong_number_of_cells(standard_v1, demo_neighbourhoods):
     assert result.problems == (ImportProblem(3, None, "Row has 3 cells but the header has 29"),)
 
 
+def test_empty_trailing_columns_are_ignored(standard_v1, demo_neighbourhoods):
+    header, first = make_csv(standard_v1, GOOD_ROWS[:1]).splitlines()
+    result = parse_import(standard_v1, f"{header},,\r\n{first},,\r\n", demo_neighbourhoods,
+                          "paper")
+    assert result.ok and result.rows[0]["response_id"] == "P001"
+    result = parse_import(standard_v1, f"{header},,\r\n{first},,oops\r\n",
+                          demo_neighbourhoods, "paper")
+    assert result.problems == (ImportProblem(2, None, "Row has 31 cells but the header has 29"),)
+
+
 def test_blank_rows_are_skipped_but_row_numbers_stay_as_in_the_spreadsheet(
         standard_v1, demo_neighbourhoods):
     header, first = make_csv(standard_v1, GOOD_ROWS[:1]).splitlines()

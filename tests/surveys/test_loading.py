@@ -113,6 +113,10 @@ def reserved_id(d):
     q(d, 1, 0)["id"] = "mode"
 
 
+def spss_reserved_id(d):
+    q(d, 1, 0)["id"] = "to"
+
+
 def grid_row_reuses_id(d):
     d["pages"][1]["questions"].append({
         "id": "grid", "type": "grid", "text": "How much?", "options": copy.deepcopy(YES_NO),
@@ -158,6 +162,7 @@ def neighbourhood_with_options(d):
     (choice_without_options, "question q2", "single_choice questions need options"),
     (one_option, "question q1", "options: [{'code': 'yes', 'label': 'Yes'}] is too short"),
     (reserved_id, "question mode", "id mode is reserved for a column of the wide format"),
+    (spss_reserved_id, "question to", "id to is a reserved word in SPSS"),
     (grid_row_reuses_id, "question grid", "id q1 is already used by question q1"),
     (includes_on_single_choice, "question q2", "'includes' needs a multiple_choice question"),
     (condition_without_test, "question q2", "show_if needs 'question' and exactly one of"),
