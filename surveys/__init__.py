@@ -12,7 +12,16 @@ from surveys.answers import (
     validate_page,
     validate_response,
 )
-from surveys.codebook import CodebookEntry, codebook, column_text, option_label, option_labels
+from surveys.codebook import (
+    AnswerSummaryRow,
+    CodebookEntry,
+    answer_summary,
+    answer_text,
+    codebook,
+    column_text,
+    option_label,
+    option_labels,
+)
 from surveys.exporting import ExportError, export_csv, export_sav, export_xlsx, neutralise_formula
 from surveys.importing import (
     MAX_IMPORT_BYTES,
@@ -62,6 +71,7 @@ __all__ = [
     "MAX_IMPORT_ROWS",
     "METADATA_COLUMNS",
     "MODES",
+    "AnswerSummaryRow",
     "CodebookEntry",
     "Condition",
     "ExportError",
@@ -77,6 +87,8 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "QuestionnaireInfo",
+    "answer_summary",
+    "answer_text",
     "answers_from_wide_row",
     "bind_options",
     "checksum",

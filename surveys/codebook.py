@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from surveys.answers import as_list
 from surveys.questionnaire import Question, Questionnaire
+from surveys.routing import is_answered, shown_questions
 from surveys.wide_format import MODES, NEIGHBOURHOOD, answer_columns
 
 METADATA_TEXT = {
@@ -90,3 +93,39 @@ def codebook(questionnaire: Questionnaire,
         else:
             entries.append(CodebookEntry(column, text, "", "", None))
     return entries
+
+
+@dataclass(frozen=True)
+class AnswerSummaryRow:
+    """One line of a "Check your answers" page. ``answer`` holds one string per chosen option
+    (several for multiple choice), the typed text or number, or nothing if left blank."""
+
+    page_id: str
+    field: str
+    question_text: str
+    answer: tuple[str, ...]
+
+
+def answer_text(questionnaire: Questionnaire, field: str, value: Any) -> tuple[str, ...]:
+    """A stored answer as the resident would read it: labels for codes, text as typed."""
+    if not is_answered(value):
+        return ()
+    question = questionnaire.question(field)
+    if question.is_choice:
+        codes = as_list(value) if question.type == "multiple_choice" else (value,)
+        return tuple(option_label(questionnaire, field, code) for code in codes)
+    return (str(value),)
+
+
+def answer_summary(questionnaire: Questionnaire,
+                   answers: Mapping[str, Any]) -> list[AnswerSummaryRow]:
+    """Every question the resident was asked, in order, with their answer (blank ones too, so
+    they can go back and answer). Neighbourhood labels need ``bind_options`` first."""
+    rows = []
+    for question in shown_questions(questionnaire, answers):
+        page = questionnaire.page_of(question.id)
+        for field in question.fields:
+            text = question.row(field).text if question.type == "grid" else question.text
+            rows.append(AnswerSummaryRow(page.id, field, text,
+                                         answer_text(questionnaire, field, answers.get(field))))
+    return rows

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from surveys import codebook, column_text, option_label, option_labels
+from surveys import (
+    AnswerSummaryRow,
+    answer_summary,
+    codebook,
+    column_text,
+    option_label,
+    option_labels,
+)
 
 
 def test_option_label_for_questions_grid_rows_and_mode(standard_v1):
@@ -45,3 +52,19 @@ def test_column_text_puts_grid_row_first(standard_v1):
     assert column_text(standard_v1, "asb_litter") == (
         "Rubbish or litter lying around (How much of a problem do you think each of these is in "
         "your local area?)")
+
+
+def test_answer_summary_for_check_your_answers(all_types):
+    answers = {"neighbourhood": "north", "victim": "no", "transport": ("bus", "car_or_van"),
+               "age": 44, "parking_street": "big_problem", "reported": "yes"}
+    rows = answer_summary(all_types, answers)
+    assert [row.field for row in rows] == ["neighbourhood", "victim", "transport", "age",
+                                           "nickname", "postcode", "parking_street",
+                                           "parking_town"]
+    by_field = {row.field: row for row in rows}
+    assert by_field["transport"] == AnswerSummaryRow("start", "transport", "How do you travel?",
+                                                     ("Bus", "Car or van"))
+    assert by_field["age"].answer == ("44",)
+    assert by_field["nickname"].answer == ()
+    assert by_field["parking_street"].question_text == "Your street"
+    assert by_field["parking_street"].answer == ("Big problem",)
