@@ -191,8 +191,6 @@ def rake_weights(
             raise MarginsError(f"no population margin for weighting variable {var!r}")
         if not coded.has(var):
             raise MarginsError(f"weighting variable {var!r} is not a column of the responses")
-    population = check_totals(margins, variables)
-
     # base weights
     if base_weights is None:
         base = None
@@ -236,6 +234,8 @@ def rake_weights(
         row_codes.append(codes)
         cat_lists.append(cats)
         pops.append(pop)
+
+    population = check_totals(margins, variables)
 
     # cells of the cross-table
     key = np.zeros(n, dtype=np.int64)

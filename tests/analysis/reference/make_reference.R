@@ -77,16 +77,32 @@ for (name in names(ind)) {
   rows[[length(rows) + 1]] <- data.frame(
     indicator = name, by = "", group = "", estimate = as.vector(coef(est)), se = as.vector(SE(est)),
     ci_lower = attr(ci, "ci")[1], ci_upper = attr(ci, "ci")[2], n = sum(ind[[name]]$valid),
-    df = degf(sub))
+    df = degf(sub), ci_method = "logit")
   for (byv in c("neighbourhood", "age_band")) {
     f <- as.formula(paste0("~", byv))
     b <- svyby(~yy, f, sub, svymean)
     bc <- svyby(~yy, f, sub, svyciprop, method = "logit", vartype = "ci")
     nb <- table(d[[byv]][ind[[name]]$valid])
+    lo <- as.vector(bc$ci_l)
+    hi <- as.vector(bc$ci_u)
+    est <- as.vector(b$yy)
+    # svyglm inside svyciprop(method = "logit") sometimes diverges on a subset of a subset of
+    # the raked design (coefficient -2e15, interval [0, 0]); there use method = "xlogit", the
+    # same logit interval computed from svymean by svycontrast, and record it.
+    bad <- !(lo <= est & est <= hi) | (hi - lo) <= 0
+    method <- ifelse(bad, "xlogit", "logit")
+    for (i in which(bad)) {
+      lev <- as.character(b[[byv]])[i]
+      g <- sub[!is.na(d[[byv]]) & as.character(d[[byv]]) == lev, ]
+      ci <- attr(svyciprop(~yy, g, method = "xlogit"), "ci")
+      lo[i] <- ci[1]
+      hi[i] <- ci[2]
+    }
     rows[[length(rows) + 1]] <- data.frame(
-      indicator = name, by = byv, group = as.character(b[[byv]]), estimate = as.vector(b$yy),
-      se = as.vector(SE(b)), ci_lower = as.vector(bc$ci_l), ci_upper = as.vector(bc$ci_u),
-      n = as.vector(nb[as.character(b[[byv]])]), df = as.vector(nb[as.character(b[[byv]])]) - 1)
+      indicator = name, by = byv, group = as.character(b[[byv]]), estimate = est,
+      se = as.vector(SE(b)), ci_lower = lo, ci_upper = hi,
+      n = as.vector(nb[as.character(b[[byv]])]), df = as.vector(nb[as.character(b[[byv]])]) - 1,
+      ci_method = method)
   }
 }
 saveRDS(rows, paste0(prefix, "_rows.rds"))

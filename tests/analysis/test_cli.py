@@ -1,0 +1,86 @@
+"""The command line: JSON and CSV output, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis.cli import main
+from surveys.synthetic import generate_responses, population_margins
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    d = generate_responses(2500, seed=4, wave="2009-10")
+    d.to_csv(root / "responses.csv", index=False)
+    population_margins(ethnicity=False).to_csv(root / "margins.csv", index=False)
+    both = generate_responses(500, seed=4, wave="2008-09")
+    import pandas as pd
+    pd.concat([d, both]).to_csv(root / "two_waves.csv", index=False)
+    return root
+
+
+def test_json_by_neighbourhood(files, capsys):
+    rc = main(["indicators", str(files / "responses.csv"), "--margins",
+               str(files / "margins.csv"), "--by", "neighbourhood"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc["weighting"]) >= {"n", "effective_n", "design_effect", "weight_min",
+                                     "weight_max", "iterations"}
+    ids = {r["indicator"] for r in doc["indicators"]}
+    assert {"ni21", "ni17", "ni4", "ni23", "ni41", "ni42", "safe_after_dark",
+            "worry_burglary", "victim_car_crime", "worry_violent_crime"} <= ids
+    first = doc["indicators"][0]
+    assert first["group"] is None and 0 < first["estimate"] < 1
+    assert set(first) >= {"indicator", "group", "estimate", "se", "ci_lower", "ci_upper", "n",
+                          "effective_n", "flag"}
+    groups = [r["group"] for r in doc["indicators"] if r["indicator"] == "ni21"]
+    assert {"neighbourhood": "twerton"} in groups
+    crimes = {r["crime"] for r in doc["perception_gap"] if r["group"] is None}
+    assert crimes == {"burglary", "car_crime", "violent_crime", "any"}
+    gap = doc["perception_gap"][0]
+    assert set(gap) >= {"crime", "worried", "victim", "difference", "ratio", "ratio_ci_lower",
+                        "ratio_ci_upper"}
+    assert doc["targets"][0]["indicator"] == "ni21"
+
+
+def test_csv(files, capsys):
+    rc = main(["indicators", str(files / "responses.csv"), "--margins",
+               str(files / "margins.csv"), "--format", "csv", "--indicators", "ni21,ni41"])
+    assert rc == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("indicator,group_variable,group,estimate,se,ci_lower,ci_upper")
+    assert len(lines) == 3
+
+
+@pytest.mark.parametrize("args, message", [
+    (["indicators", "missing.csv", "--margins", "m.csv"], "responses file not found"),
+    (["indicators", "{responses}", "--margins", "nope.csv"], "margins file not found"),
+    (["indicators", "{two_waves}", "--margins", "{margins}"], "choose it with --wave"),
+    (["indicators", "{responses}", "--margins", "{margins}", "--maxit", "1"], "did not converge"),
+    (["indicators", "{responses}", "--margins", "{margins}", "--indicators", "ni99"],
+     "unknown indicator"),
+])
+def test_errors_are_one_line_exit_2(files, capsys, args, message):
+    paths = {"responses": files / "responses.csv", "margins": files / "margins.csv",
+             "two_waves": files / "two_waves.csv"}
+    rc = main([a.format(**paths) for a in args])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_compare_rest_and_waves(files, capsys):
+    rc = main(["compare-rest", str(files / "responses.csv"), "--margins",
+               str(files / "margins.csv"), "--indicator", "ni21"])
+    assert rc == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 12 and rows[0]["adjustment"] == "holm"
+    rc = main(["compare-waves", str(files / "two_waves.csv"), str(files / "two_waves.csv"),
+               "--before-wave", "2008-09", "--after-wave", "2009-10", "--margins",
+               str(files / "margins.csv")])
+    assert rc == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["indicator"] == "ni21" and "since 2008-09" in rows[0]["verdict"]
