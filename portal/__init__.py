@@ -48,10 +48,11 @@ def create_app(config: Mapping | None = None) -> Flask:
         return user if user is not None and user.active else None
 
     from portal.auth.views import bp as auth_bp
+    from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
     from portal.staff.views import bp as staff_bp
 
-    for blueprint in (public_bp, auth_bp, staff_bp):
+    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

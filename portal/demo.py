@@ -34,6 +34,8 @@ from portal.models import (
     StaffUser,
     Wave,
 )
+from portal.pact.references import new_reference
+from portal.pact.workflow import CATEGORIES, apply_transition
 from surveys import synthetic
 from surveys.loading import checksum, load_questionnaire
 
@@ -84,11 +86,7 @@ PAST_WAVES = [
     ("2010-11", "Voicebox 2010/11", date(2010, 4, 1), date(2011, 3, 31)),
 ]
 
-ISSUE_CATEGORIES = [
-    "anti_social_behaviour", "drug_use_or_dealing", "drunk_or_rowdy_behaviour", "speeding_and_parking",
-    "litter_and_fly_tipping", "noise", "vandalism_and_graffiti", "street_drinking",
-    "burglary_and_theft_concerns", "other",
-]
+ISSUE_CATEGORIES = list(CATEGORIES)  # the workflow module is the single source
 
 # (category, description, place) written as residents write them.
 ISSUE_TEXTS = [
@@ -121,8 +119,6 @@ STATUS_CYCLE = [
     "resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
     "rejected_out_of_scope", "resolved_locally",
 ]
-CLOSED = {"resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
-          "rejected_out_of_scope"}
 
 PRIORITY_TITLES = {
     "anti_social_behaviour": "Reduce anti-social behaviour by young people in the evenings",
@@ -284,18 +280,22 @@ def _pact(session: Session, places, agencies, seed: int, now: datetime,
         "vandalism_and_graffiti": "environmental-services", "street_drinking": "police",
         "burglary_and_theft_concerns": "police", "other": "highways",
     }
-    for index, (slug, place) in enumerate(sorted(places.items())):
+    used = set(session.scalars(select(PactIssue.reference)))
+    for index, (_slug, place) in enumerate(sorted(places.items())):
         if session.scalar(select(func.count()).where(PactIssue.neighbourhood_id == place.id)):
             continue
-        prefix = "".join(part[0] for part in slug.split("-")).upper()[:2].ljust(2, "X")
         issues = []
         for n, status in enumerate(STATUS_CYCLE):
             category, text, where = ISSUE_TEXTS[(n + index) % len(ISSUE_TEXTS)]
             created = now - timedelta(days=rng.randint(2, 75), hours=rng.randint(0, 20))
             if status == "submitted" and n % 2 == 0 and index % 3 == 0:
                 created = now - timedelta(hours=rng.randint(30, 60))  # a 24-hour pledge breach
+            reference = new_reference(rng.choice)
+            while reference in used:
+                reference = new_reference(rng.choice)
+            used.add(reference)
             issue = PactIssue(
-                reference=f"{prefix}{index:02d}-{1000 + n}", neighbourhood_id=place.id,
+                reference=reference, neighbourhood_id=place.id,
                 category=category, description=text, location=where, status="submitted",
                 created_at=created,
             )
@@ -328,8 +328,6 @@ def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng) 
     at = created
     for step in path:
         at = at + timedelta(hours=rng.randint(3, 20) if step == "acknowledged" else rng.randint(24, 240))
-        if step == "acknowledged":
-            issue.acknowledged_at = at
         if step in ("in_progress", "under_review", "pact_priority") and issue.agency_id is None:
             issue.agency_id = agency.id
             issue.events.append(IssueEvent(at=at, kind="assigned", to_value=agency.name, public=True))
@@ -343,15 +341,10 @@ def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng) 
             "rejected_out_of_scope": "This is not something the partnership can act on; we have told "
                                      "you who can.",
         }.get(step, "")
-        issue.events.append(IssueEvent(at=at, kind="status", from_value=issue.status, to_value=step,
-                                       body=body, public=True))
-        issue.status = step
-        if step in CLOSED:
-            issue.closed_at = at
-            issue.outcome = body
-            if step.startswith("rejected"):
-                issue.public_reason = body
-    issue.updated_at = at
+        if step.startswith("rejected"):
+            apply_transition(issue, step, None, at, reason=body)
+        else:
+            apply_transition(issue, step, None, at, public_note=body)
 
 
 def _meetings(session: Session, place, issues, agencies, now: datetime, rng,

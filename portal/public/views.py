@@ -1,20 +1,177 @@
-"""Pages for residents; no account, no personal data."""
+"""Pages for residents (no account, no personal data): the home page, each neighbourhood's PACT page,
+raising an issue and following one by its reference."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
+from portal import audit
+from portal.errors import render_error
 from portal.extensions import db
-from portal.models import Neighbourhood
+from portal.mail import deliver_pending
+from portal.models import Neighbourhood, PactIssue, PostcodeSector, utcnow
+from portal.pact.display import register_filters
+from portal.pact.issues import ContactDetails, public_events, raise_issue
+from portal.pact.neighbourhood_page import neighbourhood_page
+from portal.pact.references import normalise_reference
+from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
+from portal.public.ratelimit import AuditRateLimiter, Limit
+from surveys.postcodes import normalise_postcode
 
 bp = Blueprint("public", __name__)
+register_filters(bp)
+
+# Defaults; override with app config PACT_RAISE_LIMIT / PACT_LOOKUP_LIMIT = (count, seconds).
+RAISE_LIMIT = (10, 3600)
+LOOKUP_LIMIT = (30, 3600)
+
+
+def _neighbourhoods() -> list[Neighbourhood]:
+    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
+def _neighbourhood_or_404(slug: str) -> Neighbourhood:
+    place = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    if place is None:
+        abort(404)
+    return place
+
+
+def _limit(name: str, default: tuple[int, int]) -> Limit:
+    return Limit(*current_app.config.get(name, default))
+
+
+def _too_many(limit: Limit, what: str):
+    body, status = render_error(429, (
+        f"You have {what} too many times from this connection: the limit is {limit.describe()}. "
+        "Wait an hour and try again. Nothing you entered was saved. To report a crime call 101, "
+        "or 999 in an emergency."))
+    return body, status, {"Retry-After": str(limit.seconds)}
+
+
+def _allowed(bucket: str, limit: Limit) -> bool:
+    return AuditRateLimiter(db.session).allow(bucket, request.remote_addr or "", limit)
 
 
 @bp.route("/")
 def home():
-    neighbourhoods = db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all()
-    return render_template("public/home.html", neighbourhoods=neighbourhoods)
+    return render_template("public/home.html", neighbourhoods=_neighbourhoods(),
+                           follow=FollowIssueForm(formdata=None))
 
 
 @bp.route("/privacy")
 def privacy():
     return render_template("public/privacy.html")
+
+
+@bp.route("/neighbourhoods/<slug>")
+def neighbourhood(slug: str):
+    place = _neighbourhood_or_404(slug)
+    return render_template("public/neighbourhood.html", page=neighbourhood_page(db.session, place, utcnow()))
+
+
+@bp.route("/issues/new")
+def choose_neighbourhood():
+    """Step 1 of raising an issue: find the neighbourhood by postcode or from the list (GET form)."""
+    places = _neighbourhoods()
+    form = FindNeighbourhoodForm(request.args)
+    form.neighbourhood.choices = [("", "Choose a neighbourhood")] + [(n.slug, n.name) for n in places]
+    status = 200
+    if request.args:
+        if form.validate():
+            slug = form.neighbourhood.data
+            if form.postcode.data:
+                slug = _slug_for_postcode(form.postcode.data)
+                if slug is None:
+                    form.postcode.errors = [
+                        f"We could not find a neighbourhood for {normalise_postcode(form.postcode.data)}. "
+                        "Check the postcode, or choose your neighbourhood from the list"]
+            if slug:
+                return redirect(url_for("public.raise_issue_form", slug=slug))
+        status = 400
+    return render_template("public/choose_neighbourhood.html", form=form), status
+
+
+def _slug_for_postcode(postcode: str) -> str | None:
+    code = normalise_postcode(postcode)
+    sector = code[:-2] if code else None
+    return db.session.scalar(select(Neighbourhood.slug).join(PostcodeSector)
+                             .where(PostcodeSector.sector == sector))
+
+
+@bp.route("/neighbourhoods/<slug>/issues/new", methods=["GET", "POST"])
+def raise_issue_form(slug: str):
+    place = _neighbourhood_or_404(slug)
+    form = RaiseIssueForm()
+    status = 200
+    if request.method == "POST":
+        if form.website.data:  # the honeypot: a robot filled in a field people never see
+            audit.record(db.session, "pact_issue_spam", "neighbourhood", place.slug)
+            db.session.commit()
+            return render_template("public/raised.html", issue=None, place=place)
+        limit = _limit("PACT_RAISE_LIMIT", RAISE_LIMIT)
+        if not _allowed("raise_issue", limit):
+            return _too_many(limit, "raised an issue")
+        if form.validate():
+            latitude, longitude = form.point
+            issue = raise_issue(
+                db.session, place, form.category.data, form.description.data, form.location.data,
+                latitude, longitude,
+                ContactDetails(form.name.data or "", form.email.data or "", form.phone.data or "",
+                               bool(form.consent.data)))
+            db.session.commit()
+            deliver_pending(db.session, current_app.config)
+            session["raised_reference"] = issue.reference
+            return redirect(url_for("public.issue_raised"))
+        status = 400
+    return render_template("public/raise.html", form=form, place=place), status
+
+
+@bp.route("/issues/raised")
+def issue_raised():
+    reference = session.get("raised_reference")
+    issue = reference and db.session.scalar(select(PactIssue).where(PactIssue.reference == reference))
+    if not issue:
+        return redirect(url_for("public.choose_neighbourhood"))
+    return render_template("public/raised.html", issue=issue, place=issue.neighbourhood)
+
+
+@bp.route("/issues/follow")
+def follow():
+    form = FollowIssueForm(request.args)
+    status = 200
+    if request.args:
+        if form.validate():
+            reference = normalise_reference(form.reference.data)
+            if reference is None:
+                form.reference.errors = ["Enter the reference in the format PACT-7K3M-9Q"]
+            else:
+                return redirect(url_for("public.issue", reference=reference))
+        status = 400
+    return render_template("public/follow.html", form=form), status
+
+
+@bp.route("/issues/<reference>")
+def issue(reference: str):
+    normal = normalise_reference(reference)
+    if normal and normal != reference:
+        return redirect(url_for("public.issue", reference=normal))
+    found = normal and db.session.scalar(select(PactIssue).where(PactIssue.reference == normal))
+    if not found:
+        limit = _limit("PACT_LOOKUP_LIMIT", LOOKUP_LIMIT)
+        if not _allowed("issue_lookup_miss", limit):
+            return _too_many(limit, "looked up an issue reference that does not exist")
+        form = FollowIssueForm(formdata=None, reference=reference)
+        form.reference.errors = [f"There is no issue with the reference {reference}. Check it and try again"]
+        return render_template("public/follow.html", form=form), 404
+    return render_template("public/issue.html", issue=found, events=public_events(found))

@@ -1,0 +1,58 @@
+"""How PACT values read on pages and in emails: UK local times and labels. Registered as template
+filters by both PACT blueprints."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint
+
+from portal.pact.workflow import TAG_COLOURS, category_label, status_label
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local(value: datetime) -> datetime:
+    return value.astimezone(LONDON)
+
+
+def from_local(day: date, at: time) -> datetime:
+    """A date and time typed in UK local time, as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    v = local(value)
+    hour = v.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "")
+    return f"{v.day} {v:%B %Y} at {hour}"
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_days(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}"
+
+
+def format_pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def register_filters(bp: Blueprint) -> None:
+    filters = {
+        "pact_datetime": format_datetime, "pact_date": format_date, "pact_days": format_days,
+        "pact_pct": format_pct, "status_label": status_label, "category_label": category_label,
+        "status_tag": lambda status: TAG_COLOURS.get(status, ""),
+    }
+    for name, function in filters.items():
+        bp.add_app_template_filter(function, name)

@@ -1,0 +1,147 @@
+"""What happens to a PACT issue apart from its status: raising it, assigning it to an agency,
+updates (public or internal), merging duplicates and closing with an outcome. Each function works in
+the caller's transaction; the caller commits once and then delivers any queued mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.models import Agency, IssueContact, IssueEvent, Neighbourhood, PactIssue, StaffUser, utcnow
+from portal.pact.references import new_reference
+from portal.pact.workflow import CATEGORIES, CLOSED, TransitionError, change_status
+
+# Field limits, stated to residents when they are exceeded.
+DESCRIPTION_MAX = 2000
+LOCATION_MAX = 300
+NAME_MAX = 120
+EMAIL_MAX = 254
+PHONE_MAX = 40
+NOTE_MAX = 2000
+
+
+class IssueError(ValueError):
+    """An action on an issue that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    consent_to_contact: bool = False
+
+
+def _unique_reference(session: Session) -> str:
+    for _ in range(20):
+        reference = new_reference()
+        if session.scalar(select(PactIssue.id).where(PactIssue.reference == reference)) is None:
+            return reference
+    raise RuntimeError("could not draw an unused issue reference")  # pragma: no cover
+
+
+def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, description: str,
+                location: str, latitude: float | None = None, longitude: float | None = None,
+                contact: ContactDetails | None = None, now: datetime | None = None) -> PactIssue:
+    """Record a resident's issue with a new reference. Contact details are kept only with consent."""
+    if category not in CATEGORIES:
+        raise IssueError(f"Unknown category '{category}'.")
+    now = now or utcnow()
+    issue = PactIssue(
+        reference=_unique_reference(session), neighbourhood=neighbourhood, category=category,
+        description=description.strip(), location=location.strip(), latitude=latitude,
+        longitude=longitude, status="submitted", created_at=now, updated_at=now,
+    )
+    issue.events.append(IssueEvent(at=now, kind="created", to_value="submitted", public=True,
+                                   body="Issue raised by a resident."))
+    if contact and contact.consent_to_contact and (contact.email or contact.phone):
+        issue.contact = IssueContact(name=contact.name.strip(), email=contact.email.strip(),
+                                     phone=contact.phone.strip(), consent_to_contact=True)
+    session.add(issue)
+    session.flush()
+    audit.record(session, "pact_issue_raised", "pact_issue", issue.reference,
+                 neighbourhood=neighbourhood.slug)
+    return issue
+
+
+def _require_open(issue: PactIssue, action: str) -> None:
+    if issue.status in CLOSED:
+        raise IssueError(f"Issue {issue.reference} is closed, so you cannot {action}.")
+
+
+def acknowledge(session: Session, issue: PactIssue, actor: StaffUser, note: str = "") -> IssueEvent:
+    return change_status(session, issue, "acknowledged", actor, public_note=note)
+
+
+def assign(session: Session, issue: PactIssue, agency: Agency, actor: StaffUser) -> IssueEvent:
+    """Make `agency` responsible for the issue (shown publicly)."""
+    _require_open(issue, "assign it")
+    if issue.agency_id == agency.id:
+        raise IssueError(f"The issue is already assigned to {agency.name}.")
+    previous = issue.agency.name if issue.agency else ""
+    now = utcnow()
+    issue.agency = agency
+    issue.updated_at = now
+    event = IssueEvent(at=now, actor_id=actor.id, kind="assigned", from_value=previous,
+                       to_value=agency.name, public=True)
+    issue.events.append(event)
+    audit.record(session, "pact_issue_assigned", "pact_issue", issue.reference, actor=actor,
+                 from_agency=previous, to_agency=agency.name)
+    return event
+
+
+def add_update(session: Session, issue: PactIssue, body: str, public: bool, actor: StaffUser) -> IssueEvent:
+    """Record an action or update; `public` ones are shown to residents, internal ones only to staff."""
+    body = body.strip()
+    if not body:
+        raise IssueError("Write the update.")
+    now = utcnow()
+    event = IssueEvent(at=now, actor_id=actor.id, kind="update", body=body, public=public)
+    issue.events.append(event)
+    issue.updated_at = now
+    audit.record(session, "pact_issue_update", "pact_issue", issue.reference, actor=actor, public=public)
+    return event
+
+
+def merge(session: Session, duplicate: PactIssue, into: PactIssue, actor: StaffUser) -> IssueEvent:
+    """Close `duplicate` as already reported under `into`; its resident hears when `into` closes."""
+    if duplicate.id == into.id:
+        raise IssueError("An issue cannot be a duplicate of itself.")
+    if into.neighbourhood_id != duplicate.neighbourhood_id:
+        raise IssueError("Only issues in the same neighbourhood can be merged.")
+    if into.status in CLOSED:
+        raise IssueError(f"{into.reference} is closed; merge into an open issue.")
+    if into.duplicate_of_id is not None:
+        raise IssueError(f"{into.reference} is itself a duplicate; merge into the issue it duplicates.")
+    reason = f"This was already reported as {into.reference}; we are dealing with it under that reference."
+    try:
+        event = change_status(session, duplicate, "rejected_duplicate", actor, reason=reason, notify=False)
+    except TransitionError as error:
+        raise IssueError(str(error)) from error
+    duplicate.duplicate_of = into
+    event.to_value = "rejected_duplicate"
+    into.events.append(IssueEvent(at=event.at, actor_id=actor.id, kind="merged",
+                                  from_value=duplicate.reference, to_value=into.reference,
+                                  body=f"{duplicate.reference} merged into this issue.", public=False))
+    audit.record(session, "pact_issue_merged", "pact_issue", duplicate.reference, actor=actor,
+                 into=into.reference)
+    return event
+
+
+def close(session: Session, issue: PactIssue, status: str, outcome: str, actor: StaffUser) -> IssueEvent:
+    """Close with a public outcome (resolved locally, referred elsewhere, no further action, or a
+    rejection, whose outcome is the public reason)."""
+    if status not in CLOSED:
+        raise TransitionError(f"'{status}' does not close an issue.")
+    if status.startswith("rejected"):
+        return change_status(session, issue, status, actor, reason=outcome)
+    return change_status(session, issue, status, actor, public_note=outcome)
+
+
+def public_events(issue: PactIssue) -> list[IssueEvent]:
+    """The history residents may see: public events only, oldest first."""
+    return [e for e in issue.events if e.public]

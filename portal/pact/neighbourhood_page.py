@@ -1,0 +1,87 @@
+"""What a neighbourhood's public PACT page shows, gathered in one place: the next meeting, current
+priorities with their public updates, "You said, we did", recent public activity and the metrics.
+Only public fields are read: never contact details, internal notes or residents' descriptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.models import IssueEvent, Meeting, Neighbourhood, PactIssue, Priority
+from portal.pact.meetings import next_meeting
+from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+
+RECENT = 10
+WE_DID_WINDOW = timedelta(days=180)
+METRICS_WINDOW = timedelta(days=365)
+
+
+@dataclass
+class Activity:
+    at: datetime
+    reference: str
+    category: str
+    status: str
+    kind: str
+    text: str
+
+
+@dataclass
+class NeighbourhoodPage:
+    neighbourhood: Neighbourhood
+    next_meeting: Meeting | None
+    last_meeting: Meeting | None
+    priorities: list[Priority]
+    completed_priorities: list[Priority]
+    resolved_issues: list[PactIssue]
+    activity: list[Activity] = field(default_factory=list)
+    metrics: NeighbourhoodMetrics | None = None
+    metrics_since: datetime | None = None
+
+
+def neighbourhood_page(session: Session, place: Neighbourhood, now: datetime) -> NeighbourhoodPage:
+    priorities = list(session.scalars(
+        select(Priority).where(Priority.neighbourhood_id == place.id)
+        .options(selectinload(Priority.updates), selectinload(Priority.issues),
+                 selectinload(Priority.owner_agency))
+        .order_by(Priority.created_at.desc())))
+    last_meeting = session.scalar(
+        select(Meeting).where(Meeting.neighbourhood_id == place.id, Meeting.status == "held")
+        .order_by(Meeting.starts_at.desc()).limit(1))
+    resolved = list(session.scalars(
+        select(PactIssue).where(PactIssue.neighbourhood_id == place.id,
+                                PactIssue.status == "resolved_locally",
+                                PactIssue.closed_at >= now - WE_DID_WINDOW)
+        .order_by(PactIssue.closed_at.desc())))
+    events = session.execute(
+        select(IssueEvent, PactIssue.reference, PactIssue.category, PactIssue.status)
+        .join(PactIssue, IssueEvent.issue_id == PactIssue.id)
+        .where(PactIssue.neighbourhood_id == place.id, IssueEvent.public.is_(True),
+               IssueEvent.kind.in_(("created", "status", "assigned", "update")))
+        .order_by(IssueEvent.at.desc(), IssueEvent.id.desc()).limit(RECENT)).all()
+    activity = [Activity(at=e.at, reference=ref, category=cat, status=status, kind=e.kind,
+                         text=_activity_text(e)) for e, ref, cat, status in events]
+    since = now - METRICS_WINDOW
+    metrics = pact_metrics(load_issue_records(session, [place.id]), since, now, now,
+                           neighbourhoods=[place.slug]).by_neighbourhood[place.slug]
+    return NeighbourhoodPage(
+        neighbourhood=place, next_meeting=next_meeting(session, place.id, now), last_meeting=last_meeting,
+        priorities=[p for p in priorities if p.status == "active"],
+        completed_priorities=[p for p in priorities if p.status == "completed"],
+        resolved_issues=resolved, activity=activity, metrics=metrics, metrics_since=since,
+    )
+
+
+def _activity_text(event: IssueEvent) -> str:
+    from portal.pact.workflow import status_label
+
+    if event.kind == "created":
+        return "Raised by a resident"
+    if event.kind == "assigned":
+        return f"Assigned to {event.to_value}"
+    if event.kind == "status":
+        return f"Now {status_label(event.to_value).lower()}"
+    return "Update from the neighbourhood team"

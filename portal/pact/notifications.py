@@ -1,0 +1,72 @@
+"""Plain-text emails to residents who left an email address and agreed to be contacted: when their
+issue is acknowledged and when it is closed, with the public outcome. Queued in the caller's
+transaction (`portal.mail.queue_mail`); sent by `deliver_pending` after the commit, so a mail
+failure never undoes the change."""
+
+from __future__ import annotations
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.mail import queue_mail
+from portal.models import IssueContact, PactIssue
+from portal.pact.workflow import CLOSED, category_label, status_label
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _base_url() -> str:
+    if has_app_context():
+        return current_app.config.get("PUBLIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    return DEFAULT_BASE_URL
+
+
+def _recipients(session: Session, issue: PactIssue, include_duplicates: bool) -> list[IssueContact]:
+    contacts = [issue.contact] if issue.contact is not None else []
+    if include_duplicates and issue.id is not None:
+        contacts += session.scalars(
+            select(IssueContact).join(PactIssue, IssueContact.issue_id == PactIssue.id)
+            .where(PactIssue.duplicate_of_id == issue.id)).all()
+    return [c for c in contacts if c.consent_to_contact and c.email]
+
+
+def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str) -> str:
+    greeting = f"Dear {contact.name}," if contact.name else "Hello,"
+    lines = [
+        greeting, "", opening, "",
+        f"Reference: {issue.reference}",
+        f"Neighbourhood: {issue.neighbourhood.name}",
+        f"Type of issue: {category_label(issue.category)}",
+        f"Status: {status_label(issue.status)}",
+    ]
+    if message:
+        lines += ["", "Message from your neighbourhood team:", message]
+    lines += [
+        "", f"Follow your issue at {_base_url()}/issues/{issue.reference}",
+        "", "Your PACT (Partners and Communities Together) team",
+        "", "You are getting this email because you asked to be kept informed about this issue. "
+        "To report a crime call 101, or 999 in an emergency.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def notify_status_change(session: Session, issue: PactIssue, status: str) -> int:
+    """Queue the resident emails for a change to `status`; returns how many were queued."""
+    if status == "acknowledged":
+        subject = f"We have received your PACT issue {issue.reference}"
+        opening = ("Your neighbourhood team has acknowledged the issue you raised and will look into "
+                   "it. You will hear from us again when it is closed.")
+        message = ""
+        duplicates = False
+    elif status in CLOSED:
+        subject = f"Your PACT issue {issue.reference} is closed"
+        opening = "The issue you raised has been closed. This is what was done."
+        message = issue.outcome
+        duplicates = True
+    else:
+        return 0
+    recipients = _recipients(session, issue, duplicates)
+    for contact in recipients:
+        queue_mail(session, contact.email, subject, _letter(contact, issue, opening, message))
+    return len(recipients)

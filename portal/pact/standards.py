@@ -1,0 +1,76 @@
+"""Policing Pledge service standards and their breaches:
+
+- an issue must be acknowledged within 24 hours (breach: still unacknowledged and open after 24h);
+- local priorities get an update every month (breach: an active priority with no update, nor
+  agreement, in the last 30 days);
+- a PACT meeting in each neighbourhood every month (breach: no meeting held, or due, in the last
+  30 days).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import Meeting, Neighbourhood, PactIssue, Priority, PriorityUpdate
+from portal.pact.workflow import OPEN
+
+ACKNOWLEDGE_WITHIN = timedelta(hours=24)
+UPDATE_EVERY = timedelta(days=30)
+MEET_EVERY = timedelta(days=30)
+
+
+@dataclass
+class Breaches:
+    unacknowledged: list[PactIssue] = field(default_factory=list)
+    stale_priorities: list[tuple[Priority, datetime]] = field(default_factory=list)  # (priority, last update)
+    no_recent_meeting: list[tuple[Neighbourhood, datetime | None]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.unacknowledged) + len(self.stale_priorities) + len(self.no_recent_meeting)
+
+
+def is_overdue_for_acknowledgement(created_at: datetime, acknowledged_at: datetime | None, status: str,
+                                   now: datetime) -> bool:
+    return acknowledged_at is None and status in OPEN and now - created_at > ACKNOWLEDGE_WITHIN
+
+
+def unacknowledged_filter(now: datetime):
+    """SQL condition for issues in breach of the 24-hour standard."""
+    return ((PactIssue.acknowledged_at.is_(None)) & PactIssue.status.in_(OPEN)
+            & (PactIssue.created_at < now - ACKNOWLEDGE_WITHIN))
+
+
+def service_breaches(session: Session, neighbourhoods: Iterable[Neighbourhood], now: datetime) -> Breaches:
+    places = list(neighbourhoods)
+    ids = [n.id for n in places]
+    breaches = Breaches()
+    breaches.unacknowledged = list(session.scalars(
+        select(PactIssue).where(PactIssue.neighbourhood_id.in_(ids), unacknowledged_filter(now))
+        .order_by(PactIssue.created_at)))
+
+    last_update = (select(PriorityUpdate.priority_id, func.max(PriorityUpdate.at).label("at"))
+                   .group_by(PriorityUpdate.priority_id).subquery())
+    rows = session.execute(
+        select(Priority, last_update.c.at).outerjoin(last_update, last_update.c.priority_id == Priority.id)
+        .where(Priority.neighbourhood_id.in_(ids), Priority.status == "active")
+        .order_by(Priority.created_at)).all()
+    for priority, updated in rows:
+        latest = max(d for d in (updated, priority.created_at) if d is not None)
+        if now - latest > UPDATE_EVERY:
+            breaches.stale_priorities.append((priority, latest))
+
+    last_meeting = dict(session.execute(
+        select(Meeting.neighbourhood_id, func.max(Meeting.starts_at))
+        .where(Meeting.neighbourhood_id.in_(ids), Meeting.status != "cancelled", Meeting.starts_at <= now)
+        .group_by(Meeting.neighbourhood_id)).all())
+    for place in places:
+        held = last_meeting.get(place.id)
+        if held is None or now - held > MEET_EVERY:
+            breaches.no_recent_meeting.append((place, held))
+    return breaches

@@ -1,0 +1,10 @@
+"""The coordinator console: issues, meetings and priorities, service standards and metrics, each
+record checked against the user's neighbourhoods (`check_scope`) before any form is read."""
+
+from portal.access import staff_blueprint
+from portal.pact.display import register_filters
+
+bp = staff_blueprint("pact", __name__, roles=("coordinator", "admin"), url_prefix="/pact")
+register_filters(bp)
+
+from portal.pact.views import issues, meetings  # noqa: E402, F401 - routes register on bp

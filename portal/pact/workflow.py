@@ -1,0 +1,153 @@
+"""The PACT issue workflow: every status, the transitions allowed between them, and the one place
+that changes an issue's status (`change_status`), recording who, when and from what to what.
+
+The categories residents choose from live here too, so the demo, the forms and the reports share
+one list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.models import IssueEvent, PactIssue, StaffUser, utcnow
+
+CATEGORIES: dict[str, str] = {
+    "anti_social_behaviour": "Anti-social behaviour",
+    "drug_use_or_dealing": "Drug use or dealing",
+    "drunk_or_rowdy_behaviour": "Drunk or rowdy behaviour",
+    "speeding_and_parking": "Speeding and parking",
+    "litter_and_fly_tipping": "Litter and fly-tipping",
+    "noise": "Noise",
+    "vandalism_and_graffiti": "Vandalism and graffiti",
+    "street_drinking": "Street drinking",
+    "burglary_and_theft_concerns": "Burglary and theft concerns",
+    "other": "Something else",
+}
+
+# Status code -> label residents and staff see.
+STATUSES: dict[str, str] = {
+    "submitted": "Received",
+    "acknowledged": "Acknowledged",
+    "under_review": "Under review",
+    "pact_priority": "PACT priority",
+    "in_progress": "In progress",
+    "resolved_locally": "Resolved locally",
+    "referred_elsewhere": "Referred elsewhere",
+    "closed_no_further_action": "Closed with no further action",
+    "rejected_duplicate": "Closed: already reported",
+    "rejected_out_of_scope": "Closed: not something the partnership can act on",
+}
+
+OPEN = ("submitted", "acknowledged", "under_review", "pact_priority", "in_progress")
+CLOSED = ("resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
+          "rejected_out_of_scope")
+REJECTED = ("rejected_duplicate", "rejected_out_of_scope")
+# "Dealt with at the local level" (LAA local target): closed as resolved locally.
+RESOLVED_LOCALLY = "resolved_locally"
+
+_CLOSING = ("resolved_locally", "referred_elsewhere", "closed_no_further_action")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "submitted": ("acknowledged", *REJECTED),
+    "acknowledged": ("under_review", "pact_priority", "in_progress", *_CLOSING, *REJECTED),
+    "under_review": ("pact_priority", "in_progress", *_CLOSING, *REJECTED),
+    "pact_priority": ("in_progress", *_CLOSING),
+    "in_progress": ("pact_priority", *_CLOSING),
+    # Closed issues stay closed: a new report is a new issue (and keeps the metrics honest).
+    **{status: () for status in CLOSED},
+}
+
+TAG_COLOURS = {
+    "submitted": "tag-red", "acknowledged": "tag-yellow", "under_review": "tag-yellow",
+    "pact_priority": "", "in_progress": "", "resolved_locally": "tag-green",
+    "referred_elsewhere": "tag-grey", "closed_no_further_action": "tag-grey",
+    "rejected_duplicate": "tag-grey", "rejected_out_of_scope": "tag-grey",
+}
+
+
+class TransitionError(ValueError):
+    """A status change the workflow does not allow; the message says what is allowed instead."""
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+def status_label(status: str) -> str:
+    return STATUSES.get(status, status.replace("_", " ").capitalize())
+
+
+def category_label(category: str) -> str:
+    return CATEGORIES.get(category, category.replace("_", " ").capitalize())
+
+
+def check_transition(current: str, to: str, reason: str = "", public_note: str = "") -> None:
+    """Raise `TransitionError` unless `current` -> `to` is allowed with the text given."""
+    reason, public_note = reason or "", public_note or ""
+    if to not in STATUSES:
+        raise TransitionError(f"There is no status called '{to}'.")
+    if to == current:
+        raise TransitionError(f"The issue is already '{status_label(to)}'.")
+    allowed = allowed_transitions(current)
+    if to not in allowed:
+        if not allowed:
+            raise TransitionError(
+                f"The issue is closed ('{status_label(current)}') and cannot change status. "
+                "Raise a new issue if the problem has come back.")
+        choices = ", ".join(f"'{status_label(s)}'" for s in allowed)
+        raise TransitionError(
+            f"An issue that is '{status_label(current)}' cannot become '{status_label(to)}'. "
+            f"It can become: {choices}.")
+    if to in REJECTED and not reason.strip():
+        raise TransitionError("Give the reason, which residents will see, for closing the issue this way.")
+    if to in _CLOSING and not public_note.strip():
+        raise TransitionError("Give the outcome, which residents will see, for closing the issue.")
+
+
+def apply_transition(issue: PactIssue, to: str, actor: StaffUser | None, at: datetime | None = None,
+                     reason: str = "", public_note: str = "", internal_note: str = "") -> IssueEvent:
+    """Move `issue` to status `to` in memory, with its history event; no session, no mail.
+
+    `reason` is the public reason for a rejection; `public_note` the public message (the outcome
+    when closing); `internal_note` is kept for staff only.
+    """
+    reason, public_note, internal_note = (t or "" for t in (reason, public_note, internal_note))
+    check_transition(issue.status, to, reason, public_note)
+    at = at or utcnow()
+    event = IssueEvent(at=at, actor_id=getattr(actor, "id", None), kind="status",
+                       from_value=issue.status, to_value=to,
+                       body=(public_note or reason).strip(), public=True)
+    issue.events.append(event)
+    if internal_note.strip():
+        issue.events.append(IssueEvent(at=at, actor_id=getattr(actor, "id", None), kind="note",
+                                       body=internal_note.strip(), public=False))
+    issue.status = to
+    if to == "acknowledged" and issue.acknowledged_at is None:
+        issue.acknowledged_at = at
+    if to in CLOSED:
+        issue.closed_at = at
+        issue.outcome = (public_note or reason).strip()
+        if to in REJECTED:
+            issue.public_reason = reason.strip()
+    issue.updated_at = at
+    return event
+
+
+def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser | None,
+                  reason: str = "", public_note: str = "", internal_note: str = "",
+                  at: datetime | None = None, notify: bool = True) -> IssueEvent:
+    """Change an issue's status, keep its history, audit it and queue the resident's email.
+
+    The caller commits (one transaction) and then calls `portal.mail.deliver_pending`.
+    """
+    from portal.pact.notifications import notify_status_change
+
+    previous = issue.status
+    event = apply_transition(issue, to, actor, at, reason, public_note, internal_note)
+    audit.record(session, "pact_issue_status", "pact_issue", issue.reference, actor=actor,
+                 from_status=previous, to_status=to)
+    if notify:
+        notify_status_change(session, issue, to)
+    return event
