@@ -88,13 +88,15 @@ def clean_answer(question: Question, field: str, raw: Any, *, lenient: bool = Fa
     ``raw`` may be a string, a list of strings (form checkboxes; ``;``-joined text also works for
     multiple choice), an int, or a stored value. ``lenient`` (imports) accepts codes in any case.
     """
+    kind = question.type
+    if kind in ("single_choice", "grid") and isinstance(raw, str) and question.option(raw):
+        return raw  # the common case, kept fast for imports and exports of thousands of rows
     values = _raw_values(question, raw)
     if not values:
         return None
-    kind = question.type
     if kind in ("single_choice", "grid", "multiple_choice"):
         codes = _option_codes(question)
-        by_key = {(c.lower() if lenient else c): c for c in codes}
+        by_key = question.codes_by_lower_case if lenient else {c: c for c in codes}
         chosen = []
         for value in values:
             code = by_key.get(value.lower() if lenient else value)

@@ -143,14 +143,13 @@ def export_xlsx(questionnaire: Questionnaire,
     integers as numbers, everything else as neutralised text) and sheet ``Codebook`` (question id,
     question text, code, label)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     columns = wide_columns(questionnaire)
     rows = response_rows(questionnaire, responses, neighbourhoods)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Responses"
-    sheet.append(columns)
+    workbook = Workbook(write_only=True)  # streams rows: several times faster for big waves
+    sheet = workbook.create_sheet("Responses")
+    sheet.freeze_panes = "A2"
+    sheet.append(_bold_cells(sheet, columns))
     for row in rows:
         cells = []
         for column in columns:
@@ -161,28 +160,32 @@ def export_xlsx(questionnaire: Questionnaire,
                 text = _cell_text(questionnaire, column, value)
                 cells.append(neutralise_formula(text) if text else None)
         sheet.append(cells)
-    _bold_header(sheet, Font)
 
     book = workbook.create_sheet("Codebook")
-    book.append(["question_id", "question_text", "code", "label"])
+    book.freeze_panes = "A2"
+    for letter, width in (("A", 24), ("B", 60), ("C", 28), ("D", 32)):
+        book.column_dimensions[letter].width = width
+    book.append(_bold_cells(book, ["question_id", "question_text", "code", "label"]))
     options = neighbourhood_options(neighbourhoods) if neighbourhoods is not None else ()
     for entry in codebook(questionnaire, {o.code: o.label for o in options} or None):
         book.append([entry.column, neutralise_formula(entry.question_text),
                      entry.code or None, neutralise_formula(entry.label) or None])
-    _bold_header(book, Font)
-    book.column_dimensions["B"].width = 60
-    book.column_dimensions["C"].width = 28
-    book.column_dimensions["D"].width = 32
 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _bold_header(sheet, font_class) -> None:
-    for cell in sheet[1]:
-        cell.font = font_class(bold=True)
-    sheet.freeze_panes = "A2"
+def _bold_cells(sheet, values: list[str]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
 
 
 def export_sav(questionnaire: Questionnaire,

@@ -8,6 +8,7 @@ can be shared safely between requests and cached by the portal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 QUESTION_TYPES = (
     "single_choice",
@@ -99,7 +100,9 @@ class Question:
     show_if: Condition | None = None
     error_message: str | None = None
 
-    @property
+    # Derived lookups are cached on the instance (frozen dataclasses allow cached_property):
+    # imports and exports call them once per cell.
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         if self.type == "grid":
             return tuple(row.id for row in self.rows)
@@ -109,15 +112,20 @@ class Question:
     def is_choice(self) -> bool:
         return self.type in CHOICE_TYPES
 
-    def option(self, code: str) -> Option | None:
-        for option in self.options:
-            if option.code == code:
-                return option
-        return None
+    @cached_property
+    def _options_by_code(self) -> dict[str, Option]:
+        return {option.code: option for option in self.options}
 
-    @property
+    def option(self, code: str) -> Option | None:
+        return self._options_by_code.get(code)
+
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         return tuple(option.code for option in self.options)
+
+    @cached_property
+    def codes_by_lower_case(self) -> dict[str, str]:
+        return {option.code.lower(): option.code for option in self.options}
 
     def row(self, row_id: str) -> GridRow | None:
         for row in self.rows:
@@ -148,13 +156,24 @@ class Questionnaire:
     description: str | None = None
     source: str | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(question for page in self.pages for question in page.questions)
 
-    @property
+    @cached_property
     def field_ids(self) -> tuple[str, ...]:
         return tuple(f for question in self.questions for f in question.fields)
+
+    @cached_property
+    def _index(self) -> dict[str, tuple[Page, Question]]:
+        """Question ids and grid row ids -> (page, question); the first wins on a clash, which
+        the definition checks reject anyway."""
+        index: dict[str, tuple[Page, Question]] = {}
+        for page in self.pages:
+            for question in page.questions:
+                for key in (question.id, *question.fields):
+                    index.setdefault(key, (page, question))
+        return index
 
     def page(self, page_id: str) -> Page:
         for page in self.pages:
@@ -164,17 +183,16 @@ class Questionnaire:
 
     def question(self, question_id: str) -> Question:
         """The question with this id, or the grid that owns this row id."""
-        for question in self.questions:
-            if question.id == question_id or question_id in question.fields:
-                return question
-        raise KeyError(f"{self.id} v{self.version} has no question {question_id!r}")
+        try:
+            return self._index[question_id][1]
+        except KeyError:
+            raise KeyError(f"{self.id} v{self.version} has no question {question_id!r}") from None
 
     def page_of(self, question_id: str) -> Page:
-        for page in self.pages:
-            for question in page.questions:
-                if question.id == question_id or question_id in question.fields:
-                    return page
-        raise KeyError(f"{self.id} v{self.version} has no question {question_id!r}")
+        try:
+            return self._index[question_id][0]
+        except KeyError:
+            raise KeyError(f"{self.id} v{self.version} has no question {question_id!r}") from None
 
     @property
     def label(self) -> str:

@@ -105,6 +105,7 @@ def test_xlsx_has_bold_header_data_and_codebook(bound_v1, responses, demo_neighb
     header = [cell.value for cell in sheet[1]]
     assert header == wide_columns(bound_v1)
     assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 3
     row = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
     assert row["worry_car_crime"] == "very_worried" and row["seek_views"] is None
