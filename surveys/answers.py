@@ -15,7 +15,7 @@ from typing import Any
 from surveys.definition_checks import METADATA_COLUMNS
 from surveys.postcodes import normalise_postcode
 from surveys.questionnaire import Question, Questionnaire, QuestionnaireError
-from surveys.routing import _walk, condition_holds, is_answered
+from surveys.routing import condition_holds, is_answered, shown_question_ids
 
 MULTIPLE_CHOICE_SEPARATOR = ";"
 
@@ -165,10 +165,7 @@ def _raw_values(question: Question, raw: Any) -> list[str]:
         text = str(item)
         parts = (text.split(MULTIPLE_CHOICE_SEPARATOR) if question.type == "multiple_choice"
                  else [text])
-        values.extend(part.strip() if question.type not in ("text", "long_text") else part
-                      for part in parts)
-    if question.type in ("text", "long_text"):
-        values = [value.strip() for value in values]
+        values.extend(part.strip() for part in parts)
     return [value for value in values if value]
 
 
@@ -201,8 +198,7 @@ def validate_page(
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for question in page.questions:
-        _, shown = _walk(questionnaire, {**prior, **clean})
-        if question.id not in shown:
+        if question.id not in shown_question_ids(questionnaire, {**prior, **clean}):
             continue
         for field in question.fields:
             try:
@@ -243,7 +239,7 @@ def validate_response(questionnaire: Questionnaire, answers: Mapping[str, Any], 
                 continue
             if value is not None:
                 clean[field] = value
-    _, shown = _walk(questionnaire, clean)
+    shown = shown_question_ids(questionnaire, clean)
     for page in questionnaire.pages:
         for question in page.questions:
             for field in question.fields:

@@ -64,6 +64,11 @@ def _walk(questionnaire: Questionnaire,
     return shown_pages, shown_questions
 
 
+def shown_question_ids(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
+    """Ids of the questions asked given ``answers`` (grid ids, not row ids)."""
+    return _walk(questionnaire, answers)[1]
+
+
 def visible_pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Page]:
     """Pages to show, in order. A page whose questions are all hidden is left out too."""
     shown_pages, shown_questions = _walk(questionnaire, answers)
