@@ -55,6 +55,7 @@ from surveys.routing import (
     next_page,
     previous_page,
     prune_hidden,
+    shown_question_ids,
     shown_questions,
     visible_pages,
 )
@@ -112,6 +113,7 @@ __all__ = [
     "parse_import",
     "previous_page",
     "prune_hidden",
+    "shown_question_ids",
     "shown_questions",
     "validate_page",
     "validate_response",
