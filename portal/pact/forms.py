@@ -29,7 +29,8 @@ def _too_long(what: str, limit: int) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
-AGE_FILTERS = {"": "Any age", "0-1": "Up to 1 day", "2-7": "2 to 7 days", "8-30": "8 to 30 days",
+# Age in whole days since the issue was raised: "low-high" inclusive.
+AGE_FILTERS = {"": "Any age", "0-0": "Under 1 day", "1-7": "1 to 7 days", "8-30": "8 to 30 days",
                "31-90": "31 to 90 days", "91-": "Over 90 days"}
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently updated",
          "status": "Status", "neighbourhood": "Neighbourhood"}

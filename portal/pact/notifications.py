@@ -39,6 +39,7 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
         f"Neighbourhood: {issue.neighbourhood.name}",
         f"Type of issue: {category_label(issue.category)}",
         f"Status: {status_label(issue.status)}",
+        "", "What you reported:", issue.description,
     ]
     if message:
         lines += ["", "Message from your neighbourhood team:", message]

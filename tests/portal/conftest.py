@@ -1,0 +1,63 @@
+"""Fixtures shared by the portal's areas: the app served over real HTTP (`live_server`, for
+browser tests) and a real local SMTP server (`smtp_server`, for mail delivery)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+from werkzeug.serving import make_server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served by werkzeug on 127.0.0.1 in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@dataclass
+class SMTPServer:
+    host: str
+    port: int
+    messages: list = field(default_factory=list)  # email.message.EmailMessage
+
+    def configure(self, app) -> None:
+        app.config.update(MAIL_SERVER=self.host, MAIL_PORT=self.port, MAIL_USE_TLS=False,
+                          MAIL_USERNAME="", MAIL_PASSWORD="")
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 collecting what it receives."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received = SMTPServer("127.0.0.1", free_port())
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            received.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 Message accepted for delivery"
+
+    controller = Controller(Handler(), hostname=received.host, port=received.port)
+    controller.start()
+    try:
+        yield received
+    finally:
+        controller.stop()

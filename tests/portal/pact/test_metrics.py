@@ -1,0 +1,99 @@
+"""PACT metrics: one pure function with hand-checked answers, the same from records, mappings and
+a DataFrame, and the loader reading the database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from portal.pact.metrics import IssueRecord, load_issue_records, pact_metrics
+from portal.pact.workflow import change_status
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+END = datetime(2026, 2, 1, tzinfo=UTC)
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+H = timedelta(hours=1)
+D = timedelta(days=1)
+
+
+def rec(ref, place, status, created, ack=None, closed=None, category="noise", agency=None):
+    return IssueRecord(ref, place, category, status, agency, created, ack, closed)
+
+
+RECORDS = [
+    # Twerton: raised 3 in January; closed 2 in January (one locally); one closed in February.
+    rec("T1", "twerton", "resolved_locally", START + D, START + D + 2 * H, START + 5 * D),
+    rec("T2", "twerton", "referred_elsewhere", START + 2 * D, START + 2 * D + 30 * H, START + 12 * D),
+    rec("T3", "twerton", "resolved_locally", START + 3 * D, START + 3 * D + 10 * H, END + 2 * D),
+    # raised before the period, acknowledged and closed within it (locally)
+    rec("T4", "twerton", "resolved_locally", START - 10 * D, START + D, START + 6 * D),
+    # Keynsham: one open issue raised in January, never acknowledged; one raised after the period.
+    rec("K1", "keynsham", "submitted", START + 20 * D),
+    rec("K2", "keynsham", "acknowledged", END + D, END + D + H),
+]
+
+
+def test_hand_checked_answers():
+    result = pact_metrics(RECORDS, START, END, NOW, neighbourhoods=["twerton", "keynsham", "chew-valley"])
+    t = result.by_neighbourhood["twerton"]
+    assert (t.raised, t.closed, t.resolved_locally) == (3, 3, 2)
+    assert t.pct_dealt_with_locally == pytest.approx(66.7)
+    # acknowledged in January: T1 (2h), T2 (30h), T3 (10h), T4 (11 days)
+    assert t.acknowledged == 4 and t.pct_acknowledged_within_24h == 50.0
+    assert t.median_days_to_acknowledge == pytest.approx(round(((10 + 30) / 2) / 24, 2))
+    # closed in January: T1 4 days, T2 10 days, T4 16 days
+    assert t.median_days_to_close == 10.0
+    # open at the end of January: T3 only (raised 3 Jan, so 29 days old)
+    assert t.open_issues == 1 and t.open_by_age["8-30 days"] == 1
+    k = result.by_neighbourhood["keynsham"]
+    assert (k.raised, k.closed, k.pct_dealt_with_locally, k.median_days_to_close) == (1, 0, None, None)
+    assert k.open_issues == 1 and k.open_by_age["8-30 days"] == 1
+    empty = result.by_neighbourhood["chew-valley"]
+    assert empty.raised == 0 and empty.pct_dealt_with_locally is None
+    overall = result.overall
+    assert (overall.raised, overall.closed, overall.resolved_locally, overall.open_issues) == (4, 3, 2, 2)
+    assert result.as_of == END
+
+
+def test_open_issues_are_counted_at_now_when_the_period_has_not_ended():
+    result = pact_metrics(RECORDS, START, NOW + 30 * D, NOW)
+    assert result.as_of == NOW
+    assert result.overall.open_issues == 2  # K1 (raised 20 Jan) and K2
+    assert result.overall.open_by_age == {"0-7 days": 0, "8-30 days": 1, "31-90 days": 1, "over 90 days": 0}
+
+
+def test_records_mappings_and_frames_agree():
+    from_records = pact_metrics(RECORDS, START, END, NOW)
+    from_dicts = pact_metrics([asdict(r) for r in RECORDS], START, END, NOW)
+    frame = pd.DataFrame([asdict(r) for r in RECORDS])
+    from_frame = pact_metrics(frame, START, END, NOW)
+    assert from_records == from_dicts == from_frame
+    table = from_frame.to_frame()
+    assert list(table.neighbourhood) == ["keynsham", "twerton", "all"]
+    assert table.set_index("neighbourhood").loc["all", "open_8-30 days"] == 2
+
+
+def test_a_period_must_have_length():
+    with pytest.raises(ValueError, match="end after"):
+        pact_metrics([], END, START, NOW)
+
+
+def test_loader_reads_the_database(db_session, make_issue, coordinator, neighbourhoods):
+    first = make_issue(age=3 * D)
+    change_status(db_session, first, "acknowledged", coordinator)
+    change_status(db_session, first, "resolved_locally", coordinator, public_note="Done.")
+    make_issue("keynsham")
+    db_session.commit()
+    records = load_issue_records(db_session)
+    assert {r.neighbourhood for r in records} == {"twerton", "keynsham"}
+    assert all(r.created_at.tzinfo is not None for r in records)
+    only = load_issue_records(db_session, [neighbourhoods["twerton"].id])
+    assert [r.reference for r in only] == [first.reference]
+    now = datetime.now(UTC)
+    result = pact_metrics(records, now - 7 * D, now + H, now)
+    assert result.overall.raised == 2 and result.overall.closed == 1
+    assert result.overall.pct_dealt_with_locally == 100.0
+    assert result.by_neighbourhood["twerton"].median_days_to_close == pytest.approx(3, abs=0.01)
