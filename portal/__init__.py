@@ -51,8 +51,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
     from portal.staff.views import bp as staff_bp
+    from portal.survey.views import bp as survey_bp
 
-    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp):
+    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

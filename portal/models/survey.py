@@ -93,7 +93,10 @@ class SurveyDraft(Base):
     __tablename__ = "survey_draft"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # sha256 of the random token kept in the resident's Flask session (the cookie holds the token).
+    session_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # sha256 of the private save-and-resume link's token; None until the resident asks for a link.
+    resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)

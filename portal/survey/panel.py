@@ -1,0 +1,188 @@
+"""The Voicebox panel of a wave: upload members, send single-use invitations, list non-responders.
+
+Identities stay apart from answers: an invitation records only *whether* it was used, and the
+response it produced has no link back to it. Raw invitation tokens exist only in the e-mail; the
+database keeps their sha256, so a reminder has to carry a new token (the earlier link stops working).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.mail import queue_mail
+from portal.models import Invitation, Neighbourhood, PanelMember, Wave, utcnow
+from portal.survey.drafts import new_token, token_hash
+
+MAX_PANEL_BYTES = 2 * 1024 * 1024
+MAX_PANEL_ROWS = 20000
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
+PANEL_COLUMNS = ("id", "email", "neighbourhood")
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    external_id: str
+    email: str
+    neighbourhood_slug: str
+
+
+@dataclass(frozen=True)
+class PanelProblem:
+    row: int | None
+    column: str | None
+    message: str
+
+
+def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str]) -> tuple[list[PanelRow], list[PanelProblem]]:
+    """Read ``id,email,neighbourhood`` rows (neighbourhood as slug or name). All or nothing: either
+    rows and no problems, or problems with spreadsheet row numbers (header = 1)."""
+    if len(data) > MAX_PANEL_BYTES:
+        return [], [PanelProblem(None, None, "The file is larger than 2 MB; split it")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [PanelProblem(None, None, "The file is not UTF-8 text: save it as 'CSV UTF-8'")]
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        return [], [PanelProblem(None, None, f"The file is not valid CSV: {error}")]
+    if not records:
+        return [], [PanelProblem(None, None, "The file is empty")]
+    header = [cell.strip().lower() for cell in records[0]]
+    missing = [name for name in PANEL_COLUMNS if name not in header]
+    if missing:
+        return [], [PanelProblem(1, name, f"Column '{name}' is missing; the header must be "
+                                 "id,email,neighbourhood") for name in missing]
+    by_name = {name.lower(): slug for slug, name in neighbourhoods.items()}
+    rows: list[PanelRow] = []
+    problems: list[PanelProblem] = []
+    seen: dict[str, int] = {}
+    body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
+    if len(body) > MAX_PANEL_ROWS:
+        return [], [PanelProblem(None, None, f"The file has {len(body):,} rows; the limit is "
+                                 f"{MAX_PANEL_ROWS:,}")]
+    for number, record in body:
+        cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+        external_id, email, place = cells["id"], cells["email"], cells["neighbourhood"]
+        if not EXTERNAL_ID.match(external_id):
+            problems.append(PanelProblem(number, "id", f"'{external_id}' is not a panel id: use up to "
+                                         "60 letters, digits and - _ ."))
+        elif external_id in seen:
+            problems.append(PanelProblem(number, "id", f"Panel id {external_id} is also in row "
+                                         f"{seen[external_id]}"))
+        else:
+            seen[external_id] = number
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            problems.append(PanelProblem(number, "email", f"'{email}' is not an email address"))
+        slug = place if place in neighbourhoods else by_name.get(place.lower())
+        if slug is None:
+            problems.append(PanelProblem(number, "neighbourhood", f"'{place}' is not one of the "
+                                         "neighbourhoods"))
+        rows.append(PanelRow(external_id, email, slug or ""))
+    if not body:
+        problems.append(PanelProblem(None, None, "The file has a header row but no panel members"))
+    return ([], problems) if problems else (rows, [])
+
+
+def add_panel_members(session: Session, wave: Wave, rows: list[PanelRow]) -> tuple[int, int]:
+    """Add members not already on the wave's panel (matched by id); returns (added, already there)."""
+    existing = set(session.scalars(select(PanelMember.external_id).where(PanelMember.wave_id == wave.id)))
+    ids = {slug: id_ for slug, id_ in session.execute(select(Neighbourhood.slug, Neighbourhood.id))}
+    added = 0
+    for row in rows:
+        if row.external_id in existing:
+            continue
+        session.add(PanelMember(wave_id=wave.id, external_id=row.external_id, email=row.email,
+                                neighbourhood_id=ids[row.neighbourhood_slug]))
+        existing.add(row.external_id)
+        added += 1
+    session.flush()
+    return added, len(rows) - added
+
+
+InvitationLink = Callable[[str], str]  # token -> absolute URL of the invitation page
+
+
+def _message(wave: Wave, link: str, reminder: bool) -> tuple[str, str]:
+    subject = (f"Reminder: {wave.name} survey" if reminder else f"Your invitation: {wave.name} survey")
+    opening = ("We have not yet had your answers to" if reminder else "You are invited to answer")
+    body = (
+        f"{opening} the {wave.name} community safety survey.\n\n"
+        f"Use this link to take part. It is for you only and works once:\n{link}\n\n"
+        f"The survey closes on {wave.closes_on:%-d %B %Y}. It takes about 5 minutes.\n\n"
+        "Your answers are kept separately from your name and email address, and are only ever "
+        "reported as statistics.\n"
+    )
+    if reminder:
+        body += "\nThis link replaces the one we sent before.\n"
+    return subject, body
+
+
+def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
+                     now: datetime | None = None) -> int:
+    """Invite every panel member who has no invitation yet; returns how many were queued."""
+    now = now or utcnow()
+    members = session.scalars(select(PanelMember).options(selectinload(PanelMember.invitation))
+                              .where(PanelMember.wave_id == wave.id).order_by(PanelMember.id)).all()
+    sent = 0
+    for member in members:
+        if member.invitation is not None:
+            continue
+        token = new_token()
+        session.add(Invitation(panel_member_id=member.id, token_hash=token_hash(token), sent_at=now))
+        subject, body = _message(wave, link_for(token), reminder=False)
+        queue_mail(session, member.email, subject, body)
+        sent += 1
+    session.flush()
+    return sent
+
+
+def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
+    """Invited members whose invitation has not been used, by panel id."""
+    return list(session.scalars(
+        select(PanelMember).join(Invitation, Invitation.panel_member_id == PanelMember.id)
+        .options(selectinload(PanelMember.invitation), selectinload(PanelMember.neighbourhood))
+        .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None))
+        .order_by(PanelMember.external_id)))
+
+
+def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
+                   now: datetime | None = None) -> int:
+    """Remind every non-responder with a fresh single-use link; returns how many were queued."""
+    now = now or utcnow()
+    reminded = 0
+    for member in non_responders(session, wave):
+        token = new_token()
+        member.invitation.token_hash = token_hash(token)
+        member.invitation.reminded_at = now
+        subject, body = _message(wave, link_for(token), reminder=True)
+        queue_mail(session, member.email, subject, body)
+        reminded += 1
+    session.flush()
+    return reminded
+
+
+def panel_counts(session: Session, wave: Wave) -> dict[str, int]:
+    """Members, invited and responded (invitations used) for the wave's panel."""
+    members = session.scalars(select(PanelMember).options(selectinload(PanelMember.invitation))
+                              .where(PanelMember.wave_id == wave.id)).all()
+    invited = [m for m in members if m.invitation is not None]
+    return {"members": len(members), "invited": len(invited),
+            "responded": sum(1 for m in invited if m.invitation.used_at is not None)}
+
+
+def invitation_for_token(session: Session, wave: Wave, token: str) -> Invitation | None:
+    """The wave's invitation with this raw token, or None."""
+    return session.scalar(select(Invitation).join(PanelMember).where(
+        Invitation.token_hash == token_hash(token), PanelMember.wave_id == wave.id))

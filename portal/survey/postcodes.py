@@ -1,0 +1,50 @@
+"""Finding a resident's neighbourhood from the postcode they typed (then forgetting the postcode).
+
+Only the postcode sector (``BA2 1`` of ``BA2 1AA``) is looked up in ``PostcodeSector``; the postcode
+itself is never saved in a draft, a response or an export.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import surveys
+from portal.models import Neighbourhood, PostcodeSector
+
+NEIGHBOURHOOD = "neighbourhood"
+
+
+def neighbourhood_for_postcode(session: Session, postcode: str) -> Neighbourhood | None:
+    normalised = surveys.normalise_postcode(postcode)
+    if normalised is None:
+        return None
+    sector = normalised[:-2]
+    return session.scalar(select(Neighbourhood).join(PostcodeSector)
+                          .where(PostcodeSector.sector == sector))
+
+
+def apply_postcode(session: Session, page: surveys.Page,
+                   values: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """On a page asking for a postcode and the neighbourhood: fill a blank neighbourhood from the
+    postcode, or say when the two disagree. Returns (values to validate, extra errors)."""
+    postcode_fields = [q.id for q in page.questions if q.type == "postcode"]
+    if not postcode_fields or NEIGHBOURHOOD not in values:
+        return values, {}
+    field = postcode_fields[0]
+    typed = " ".join(values.get(field, [])).strip()
+    if not typed or surveys.normalise_postcode(typed) is None:
+        return values, {}  # blank is fine; a malformed postcode gets the format error
+    chosen = next((v for v in values.get(NEIGHBOURHOOD, []) if v), "")
+    found = neighbourhood_for_postcode(session, typed)
+    if found is None:
+        if chosen:
+            return values, {}
+        return values, {field: "We could not find that postcode in our area. Check it, or select "
+                               "your neighbourhood from the list"}
+    if not chosen:
+        return {**values, NEIGHBOURHOOD: [found.slug]}, {}
+    if chosen != found.slug:
+        return values, {field: f"That postcode is in {found.name}. Check your postcode, or select "
+                               f"{found.name} as your neighbourhood"}
+    return values, {}

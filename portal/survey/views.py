@@ -1,0 +1,354 @@
+"""The resident survey: start (privacy notice), one page per topic, check your answers, thank you.
+
+No account and no JavaScript. The Flask session holds only a random token per wave naming the
+resident's draft (its answers live in the database) and, once submitted, the neighbourhood to link
+to; the cookie stays small whatever the questionnaire.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+
+import surveys
+from portal.errors import render_error
+from portal.extensions import db
+from portal.models import Invitation, Neighbourhood, Wave
+from portal.survey import drafts
+from portal.survey.pages import form_values, page_questions
+from portal.survey.panel import invitation_for_token
+from portal.survey.postcodes import apply_postcode
+from portal.survey.ratelimit import AddressLimiter, Limit
+from portal.survey.responses import (
+    AlreadySubmitted,
+    ResponseRejected,
+    submission_key,
+    submit_response,
+)
+from portal.survey.waves import state_message, wave_by_slug, wave_questionnaire
+
+log = logging.getLogger("portal.survey")
+
+bp = Blueprint("survey", __name__, url_prefix="/survey")
+
+DRAFTS = "survey_drafts"  # {wave slug: draft session token}
+DONE = "survey_done"  # {wave slug: neighbourhood slug}
+HONEYPOT = "website"
+# Defaults, per address; override with SURVEY_START_LIMIT / SURVEY_SUBMIT_LIMIT = (count, seconds).
+START_LIMIT = (60, 3600)
+SUBMIT_LIMIT = (30, 3600)
+
+
+def _limiter() -> AddressLimiter:
+    limiter = current_app.extensions.get("survey_limiter")
+    if limiter is None:
+        limiter = current_app.extensions["survey_limiter"] = AddressLimiter(current_app.secret_key)
+    return limiter
+
+
+def _over_limit(name: str, default: tuple[int, int], what: str):
+    limit = Limit(*current_app.config.get(name, default))
+    if _limiter().allow(name, request.remote_addr or "", limit):
+        return None
+    log.warning("survey rate limit", extra={"bucket": name})
+    body, status = render_error(429, (
+        f"You have {what} too many times from this connection (the limit is {limit.describe()}). "
+        "Wait a while and try again. If you were part way through, your answers so far are saved."))
+    return body, status, {"Retry-After": str(limit.seconds)}
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _wave_or_404(wave_slug: str) -> Wave:
+    wave = wave_by_slug(db.session, wave_slug)
+    if wave is None:
+        abort(404)
+    return wave
+
+
+def _tokens(key: str) -> dict:
+    return dict(session.get(key) or {})
+
+
+def _remember(key: str, wave: Wave, value: str | None) -> None:
+    values = _tokens(key)
+    if value is None:
+        values.pop(wave.slug, None)
+    else:
+        values[wave.slug] = value
+    session[key] = values
+
+
+def _draft(wave: Wave):
+    return drafts.draft_for_session(db.session, wave, _tokens(DRAFTS).get(wave.slug))
+
+
+def _open_or_message(wave: Wave):
+    """None when residents may answer today; otherwise the page saying why not."""
+    message = state_message(wave, _today())
+    if message:
+        return render_template("survey/unavailable.html", wave=wave, message=message,
+                               title="This survey is closed" if wave.state_on(_today()) == "closed"
+                               else "This survey has not opened yet")
+    return None
+
+
+@bp.get("/")
+def index():
+    today = _today()
+    waves = db.session.scalars(select(Wave).where(Wave.open_link_mode.is_(True),
+                                                  Wave.opens_on <= today, Wave.closes_on >= today)
+                               .order_by(Wave.opens_on.desc())).all()
+    return render_template("survey/index.html", waves=waves)
+
+
+@bp.get("/<wave_slug>/")
+def start(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    unavailable = _open_or_message(wave)
+    if unavailable:
+        return unavailable
+    draft = _draft(wave)
+    done = wave.slug in _tokens(DONE)
+    if not wave.open_link_mode and draft is None:
+        return render_template("survey/unavailable.html", wave=wave, title="This survey is by invitation",
+                               message="This survey is for members of the Voicebox panel. Use the "
+                                       "link in your invitation email to take part.")
+    return render_template("survey/start.html", wave=wave, draft=draft, done=done, invitation=None,
+                           questionnaire=wave_questionnaire(db.session, wave))
+
+
+@bp.get("/<wave_slug>/invitation/<token>")
+def invitation(wave_slug: str, token: str):
+    wave = _wave_or_404(wave_slug)
+    unavailable = _open_or_message(wave)
+    if unavailable:
+        return unavailable
+    found = invitation_for_token(db.session, wave, token) if wave.panel_mode else None
+    if found is None or found.used_at is not None:
+        return _invitation_problem(wave, found)
+    draft = _draft(wave)
+    return render_template("survey/start.html", wave=wave, draft=draft, done=False, invitation=token,
+                           questionnaire=wave_questionnaire(db.session, wave))
+
+
+def _invitation_problem(wave: Wave, found: Invitation | None):
+    if found is not None:
+        return render_template("survey/unavailable.html", wave=wave,
+                               title="You have already taken part",
+                               message="This invitation link has already been used to send answers. "
+                                       "Thank you for taking part."), 410
+    return render_template("survey/unavailable.html", wave=wave, title="This link does not work",
+                           message="The invitation link is not valid. If we sent you a reminder, use "
+                                   "the link in the newest email: it replaces the earlier one."), 404
+
+
+@bp.post("/<wave_slug>/start")
+def begin(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    unavailable = _open_or_message(wave)
+    if unavailable:
+        return unavailable
+    if request.form.get(HONEYPOT):
+        log.info("survey honeypot filled", extra={"wave": wave.slug})
+        return redirect(url_for("survey.start", wave_slug=wave.slug))
+    invitation_id = None
+    token = request.form.get("invitation", "")
+    if token:
+        found = invitation_for_token(db.session, wave, token) if wave.panel_mode else None
+        if found is None or found.used_at is not None:
+            return _invitation_problem(wave, found)
+        invitation_id = found.id
+    elif not wave.open_link_mode:
+        abort(403)
+    elif wave.slug in _tokens(DONE):
+        return redirect(url_for("survey.start", wave_slug=wave.slug))
+    existing = _draft(wave)
+    if existing is not None and existing.invitation_id == invitation_id:
+        return redirect(_page_url(wave, existing.current_page or None))
+    limited = _over_limit("SURVEY_START_LIMIT", START_LIMIT, "started the survey")
+    if limited:
+        return limited
+    _, session_token = drafts.start_draft(db.session, wave, invitation_id=invitation_id)
+    db.session.commit()
+    _remember(DRAFTS, wave, session_token)
+    if invitation_id is not None:
+        _remember(DONE, wave, None)
+    first = surveys.next_page(wave_questionnaire(db.session, wave), None, {})
+    return redirect(url_for("survey.question_page", wave_slug=wave.slug, page_id=first.id))
+
+
+def _page_url(wave: Wave, page_id: str | None) -> str:
+    if not page_id:
+        first = surveys.next_page(wave_questionnaire(db.session, wave), None, {})
+        page_id = first.id
+    if page_id == "check":
+        return url_for("survey.check", wave_slug=wave.slug)
+    return url_for("survey.question_page", wave_slug=wave.slug, page_id=page_id)
+
+
+def _no_draft(wave: Wave):
+    if wave.slug in _tokens(DONE):
+        return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
+    flash("Your answers could not be found: the survey may have timed out. Start again, or use "
+          "your private link if you saved your answers.")
+    return redirect(url_for("survey.start", wave_slug=wave.slug))
+
+
+@bp.route("/<wave_slug>/questions/<page_id>", methods=["GET", "POST"])
+def question_page(wave_slug: str, page_id: str):
+    wave = _wave_or_404(wave_slug)
+    unavailable = _open_or_message(wave)
+    if unavailable:
+        return unavailable
+    draft = _draft(wave)
+    if draft is None:
+        return _no_draft(wave)
+    questionnaire = wave_questionnaire(db.session, wave)
+    try:
+        page = questionnaire.page(page_id)
+    except KeyError:
+        abort(404)
+    answers = drafts.stored_answers(draft)
+    visible = surveys.visible_pages(questionnaire, answers)
+    if page.id not in {p.id for p in visible}:
+        following = surveys.next_page(questionnaire, page.id, answers)
+        return redirect(_page_url(wave, following.id if following else "check"))
+    changing = request.args.get("change") == "1"
+    errors: dict[str, str] = {}
+    values = answers
+    if request.method == "POST":
+        sent = form_values(request.form, page)
+        sent, extra = apply_postcode(db.session, page, sent)
+        clean, errors = surveys.validate_page(questionnaire, page.id, sent, answers)
+        errors = {**errors, **{k: v for k, v in extra.items() if k not in errors}}
+        page_fields = {f for q in page.questions for f in q.fields}
+        merged = {k: v for k, v in answers.items() if k not in page_fields}
+        merged.update({k: v for k, v in clean.items() if k != "postcode"})
+        merged = surveys.prune_hidden(questionnaire, merged)
+        if request.form.get("action") == "save":
+            drafts.save_answers(draft, merged, page.id)
+            resume_token = drafts.issue_resume_token(draft)
+            db.session.commit()
+            return render_template("survey/saved.html", wave=wave, questionnaire=questionnaire,
+                                   link=url_for("survey.resume", token=resume_token, _external=True))
+        if not errors:
+            following = surveys.next_page(questionnaire, page.id, merged)
+            target = "check" if changing or following is None else following.id
+            drafts.save_answers(draft, merged, target)
+            db.session.commit()
+            return redirect(_page_url(wave, target))
+        values = sent
+        order = {f: n for n, f in enumerate(f for q in page.questions for f in q.fields)}
+        errors = dict(sorted(errors.items(), key=lambda item: order.get(item[0], 0)))
+    position = [p.id for p in visible].index(page.id)
+    previous = surveys.previous_page(questionnaire, page.id, answers)
+    back = (url_for("survey.check", wave_slug=wave.slug) if changing
+            else _page_url(wave, previous.id) if previous
+            else url_for("survey.start", wave_slug=wave.slug))
+    questions = page_questions(questionnaire, page, answers, values, errors)
+    return render_template("survey/page.html", wave=wave, questionnaire=questionnaire, page=page,
+                           questions=questions, errors=errors, back=back, position=position + 1,
+                           error_links=[(f"#{field}", message) for field, message in errors.items()],
+                           total=len(visible), changing=changing)
+
+
+@bp.route("/<wave_slug>/check", methods=["GET", "POST"])
+def check(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    unavailable = _open_or_message(wave)
+    if unavailable:
+        return unavailable
+    draft = _draft(wave)
+    if draft is None:
+        return _no_draft(wave)
+    questionnaire = wave_questionnaire(db.session, wave)
+    answers = drafts.stored_answers(draft)
+    problems: list = []
+    if request.method == "POST":
+        if request.form.get(HONEYPOT):
+            log.info("survey honeypot filled", extra={"wave": wave.slug})
+            return render_template("survey/thank_you.html", wave=wave, neighbourhood=None)
+        limited = _over_limit("SURVEY_SUBMIT_LIMIT", SUBMIT_LIMIT, "sent answers")
+        if limited:
+            return limited
+        key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")
+        try:
+            submit_response(db.session, wave, answers, key, invitation_id=draft.invitation_id,
+                            draft=draft)
+        except AlreadySubmitted:
+            _remember(DRAFTS, wave, None)
+            _remember(DONE, wave, answers.get("neighbourhood", ""))
+            return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
+        except ResponseRejected as rejected:
+            problems = rejected.problems
+        else:
+            _remember(DRAFTS, wave, None)
+            _remember(DONE, wave, answers.get("neighbourhood", ""))
+            return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
+    else:
+        problems = surveys.validate_response(questionnaire, answers)
+    rows = surveys.answer_summary(questionnaire, answers)
+    visible = surveys.visible_pages(questionnaire, answers)
+    sections = [(page, [row for row in rows if row.page_id == page.id]) for page in visible]
+    errors = {}
+    for problem in problems:
+        try:
+            page_id = questionnaire.page_of(problem.field).id
+        except KeyError:
+            continue
+        errors.setdefault(problem.field, (page_id, _summary_message(questionnaire, problem)))
+    back = _page_url(wave, visible[-1].id) if visible else url_for("survey.start", wave_slug=wave.slug)
+    error_links = [(url_for("survey.question_page", wave_slug=wave.slug, page_id=page_id, change=1)
+                    + f"#{field}", message) for field, (page_id, message) in errors.items()]
+    page = render_template("survey/check.html", wave=wave, questionnaire=questionnaire,
+                           sections=sections, errors=errors, error_links=error_links, back=back)
+    return page, 400 if request.method == "POST" and errors else 200
+
+
+def _summary_message(questionnaire: surveys.Questionnaire, problem) -> str:
+    question = questionnaire.question(problem.field)
+    if problem.kind == "missing_required":
+        return surveys.answers.missing_message(question, problem.field)
+    return "Check your answer to this question"
+
+
+@bp.get("/<wave_slug>/thank-you")
+def thank_you(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    done = _tokens(DONE)
+    if wave.slug not in done:
+        return redirect(url_for("survey.start", wave_slug=wave.slug))
+    neighbourhood = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == done[wave.slug])) \
+        if done[wave.slug] else None
+    return render_template("survey/thank_you.html", wave=wave, neighbourhood=neighbourhood)
+
+
+@bp.get("/resume/<token>")
+def resume(token: str):
+    found = drafts.resume_draft(db.session, token)
+    if found is None:
+        return render_template("survey/unavailable.html", wave=None, title="This link does not work",
+                               message="The link to your saved answers has expired or has been "
+                                       "replaced by a newer one. Saved answers are kept for 28 days."), 404
+    draft, session_token = found
+    wave = db.session.get(Wave, draft.wave_id)
+    db.session.commit()
+    _remember(DRAFTS, wave, session_token)
+    _remember(DONE, wave, None)
+    return redirect(_page_url(wave, draft.current_page or None))

@@ -1,0 +1,126 @@
+"""Waves: opening one on a frozen questionnaire version, whether it is open today, and the questionnaire
+it runs (loaded from its definition file and checked against the checksum frozen when it opened).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from threading import Lock
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import surveys
+from portal.models import Neighbourhood, Questionnaire, Wave
+from surveys.loading import DEFINITIONS_DIR
+
+WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class WaveError(ValueError):
+    """A wave cannot be opened as asked; the message says what to change."""
+
+
+def freeze_questionnaire(session: Session, slug: str, version: int) -> Questionnaire:
+    """The Questionnaire row for a definition version, created (frozen) on first use.
+
+    Raises ``QuestionnaireError`` if the file was edited after it was first frozen.
+    """
+    row = session.scalar(select(Questionnaire).where(Questionnaire.slug == slug,
+                                                     Questionnaire.version == version))
+    if row is not None:
+        surveys.load_questionnaire(slug, version, expected_checksum=row.checksum)
+        return row
+    definition = surveys.load_questionnaire(slug, version)
+    row = Questionnaire(slug=definition.id, version=definition.version, title=definition.title,
+                        checksum=surveys.checksum(definition),
+                        definition=dataclasses.asdict(dataclasses.replace(definition, source=None)))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str,
+              questionnaire_version: int, opens_on: date, closes_on: date, panel_mode: bool,
+              open_link_mode: bool) -> Wave:
+    """Create a wave (the caller commits). Raises ``WaveError`` with a message for the form."""
+    slug = slug.strip().lower()
+    if not WAVE_SLUG.match(slug):
+        raise WaveError("Wave slug must be lower-case letters, numbers and hyphens, like 2011-12")
+    if session.scalar(select(Wave.id).where(Wave.slug == slug)) is not None:
+        raise WaveError(f"A wave called {slug} already exists; choose another slug")
+    if closes_on < opens_on:
+        raise WaveError("The closing date must be the same as or after the opening date")
+    if not (panel_mode or open_link_mode):
+        raise WaveError("Choose at least one way for residents to answer: panel, open link or both")
+    questionnaire = freeze_questionnaire(session, questionnaire_slug, questionnaire_version)
+    wave = Wave(slug=slug, name=name.strip(), questionnaire=questionnaire, opens_on=opens_on,
+                closes_on=closes_on, panel_mode=panel_mode, open_link_mode=open_link_mode)
+    session.add(wave)
+    session.flush()
+    return wave
+
+
+def wave_by_slug(session: Session, slug: str) -> Wave | None:
+    return session.scalar(select(Wave).where(Wave.slug == slug))
+
+
+# Loaded, checksum-verified definitions, keyed by (slug, version, checksum). The surveys loader
+# re-reads the file on every call and returns the same object while the bytes are unchanged, so an
+# identity check is enough to skip re-hashing the content on each request.
+_verified: dict[tuple[str, int, str], surveys.Questionnaire] = {}
+_bound: dict[tuple[int, tuple[tuple[str, str], ...]],
+             tuple[surveys.Questionnaire, surveys.Questionnaire]] = {}
+_lock = Lock()
+
+
+def frozen_questionnaire(row: Questionnaire) -> surveys.Questionnaire:
+    """The definition a wave froze. Raises ``QuestionnaireError`` if its file changed since."""
+    key = (row.slug, row.version, row.checksum)
+    path = DEFINITIONS_DIR / f"{row.slug}.v{row.version}.yaml"
+    loaded = (surveys.loading.load_questionnaire_file(path) if path.exists()
+              else surveys.load_questionnaire(row.slug, row.version))
+    if _verified.get(key) is not loaded:
+        surveys.load_questionnaire(row.slug, row.version, expected_checksum=row.checksum)
+        with _lock:
+            _verified[key] = loaded
+    return loaded
+
+
+def neighbourhood_pairs(session: Session) -> tuple[tuple[str, str], ...]:
+    rows = session.execute(select(Neighbourhood.slug, Neighbourhood.name).order_by(Neighbourhood.name))
+    return tuple((slug, name) for slug, name in rows)
+
+
+def wave_questionnaire(session: Session, wave: Wave) -> surveys.Questionnaire:
+    """The wave's questionnaire with neighbourhood options bound from the database."""
+    definition = frozen_questionnaire(wave.questionnaire)
+    pairs = neighbourhood_pairs(session)
+    key = (id(definition), pairs)
+    cached = _bound.get(key)
+    if cached is not None and cached[0] is definition:
+        return cached[1]
+    bound = surveys.bind_options(definition, neighbourhoods=pairs)
+    with _lock:
+        if len(_bound) > 32:
+            _bound.clear()
+        _bound[key] = (definition, bound)  # the definition is kept so its id() stays unique
+    return bound
+
+
+def wave_state(wave: Wave, today: date) -> str:
+    """'future', 'open' or 'closed'."""
+    return wave.state_on(today)
+
+
+def state_message(wave: Wave, today: date) -> str | None:
+    """A plain sentence for a wave residents cannot answer today, or None when it is open."""
+    state = wave.state_on(today)
+    if state == "future":
+        return f"This survey opens on {wave.opens_on:%-d %B %Y}. Come back then to take part."
+    if state == "closed":
+        return (f"This survey closed on {wave.closes_on:%-d %B %Y}. Thank you to everyone who "
+                "took part.")
+    return None
