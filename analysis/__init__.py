@@ -5,6 +5,7 @@ the portal's dashboard and the PDF reports all call these functions.
 """
 
 from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, target_status, with_settings
+from analysis.comparisons import compare_to_rest, compare_waves, describe
 from analysis.errors import (
     AnalysisError,
     ConvergenceError,
@@ -14,7 +15,9 @@ from analysis.errors import (
     WeightingError,
 )
 from analysis.estimates import DisclosureRules, estimate_indicators, weighted_proportion
+from analysis.gap import perception_gap
 from analysis.margins import load_margins, validate_margins
+from analysis.summary import summarise_waves
 from analysis.weighting import WeightingResult, rake_weights
 
 __all__ = [
@@ -29,9 +32,14 @@ __all__ = [
     "MarginsError",
     "WeightingError",
     "WeightingResult",
+    "compare_to_rest",
+    "compare_waves",
+    "describe",
     "estimate_indicators",
     "load_margins",
+    "perception_gap",
     "rake_weights",
+    "summarise_waves",
     "target_status",
     "validate_margins",
     "weighted_proportion",

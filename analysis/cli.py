@@ -49,8 +49,10 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weight-by", help="comma-separated weighting variables (default: all "
                    "variables in the margins file)")
     p.add_argument("--trim", type=float, help="cap weights at this multiple of the mean weight")
-    p.add_argument("--epsilon", type=float, default=1e-9, help="raking convergence (as R rake)")
-    p.add_argument("--maxit", type=int, default=100, help="raking iteration limit")
+    p.add_argument("--epsilon", type=float, default=1.0,
+                   help="raking convergence, as R rake(): largest change of a cell total between "
+                   "iterations (below 1: relative to the sample size); default 1 as R")
+    p.add_argument("--maxit", type=int, default=10, help="raking iteration limit (R: 10)")
 
 
 def _weigh(args, responses):

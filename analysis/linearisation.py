@@ -50,19 +50,25 @@ def domain_sums(design: RakedDesign, y: np.ndarray, valid: np.ndarray, domain: n
     C = design.n_cells
     size = n_domains * C
     sel = valid & (domain >= 0)
-    idx = domain[sel] * C + design.cell[sel]
-    ys = y[sel]
-    c0 = np.bincount(idx, minlength=size).astype(float)
-    c1 = np.bincount(idx[ys], minlength=size).astype(float)
+    key = domain * C + design.cell
     if design.base is None:
+        # one bincount over (domain, cell, y); rows out of the base go to a spare last bin
+        k = np.where(sel, key * 2 + y, 2 * size)
+        both = np.bincount(k, minlength=2 * size + 1)[: 2 * size].astype(float)
+        c1 = both[1::2].copy()
+        c0 = both[0::2] + c1
         s0, s1, q0, q1 = c0, c1, c0, c1
     else:
-        b = design.base[sel]
-        s0 = np.bincount(idx, weights=b, minlength=size)
-        s1 = np.bincount(idx[ys], weights=b[ys], minlength=size)
+        k = np.where(sel, key, size)
+        yk = np.where(sel & y, key, size)
+        b = design.base
+        c0 = np.bincount(k, minlength=size + 1)[:size].astype(float)
+        c1 = np.bincount(yk, minlength=size + 1)[:size].astype(float)
+        s0 = np.bincount(k, weights=b, minlength=size + 1)[:size]
+        s1 = np.bincount(yk, weights=b, minlength=size + 1)[:size]
         b2 = b * b
-        q0 = np.bincount(idx, weights=b2, minlength=size)
-        q1 = np.bincount(idx[ys], weights=b2[ys], minlength=size)
+        q0 = np.bincount(k, weights=b2, minlength=size + 1)[:size]
+        q1 = np.bincount(yk, weights=b2, minlength=size + 1)[:size]
     shape = (n_domains, C)
     return DomainSums(*(a.reshape(shape) for a in (c0, c1, s0, s1, q0, q1)))
 
@@ -149,16 +155,14 @@ def cross_sum(design: RakedDesign, ya, va, pa, Wa, yb, vb, pb, Wb, domain: np.nd
 
     ``pa``/``Wa`` (and b) are per-domain proportions and weighted bases, shape (n_domains,).
     """
-    C = design.n_cells
     sel = va & vb & (domain >= 0)
-    d = domain[sel]
-    idx = d * C + design.cell[sel]
-    w = design.factor[design.cell[sel]]
+    d = np.where(sel, domain, 0)
+    w = design.factor[design.cell]
     if design.base is not None:
-        w = w * design.base[sel]
-    ra = ya[sel].astype(float) - np.nan_to_num(pa)[d]
-    rb = yb[sel].astype(float) - np.nan_to_num(pb)[d]
+        w = w * design.base
+    ra = ya - np.nan_to_num(pa)[d]
+    rb = yb - np.nan_to_num(pb)[d]
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where((Wa > 0) & (Wb > 0), 1.0 / (Wa * Wb), 0.0)
-    total = np.bincount(idx, weights=w * w * ra * rb, minlength=n_domains * C)
-    return total.reshape(n_domains, C).sum(axis=1) * scale
+    total = np.bincount(d, weights=np.where(sel, w * w * ra * rb, 0.0), minlength=n_domains)
+    return total[:n_domains] * scale

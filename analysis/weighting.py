@@ -4,10 +4,13 @@ Method: R ``survey::rake()`` exactly. Each iteration post-stratifies to every ma
 (weight x population / weighted sample total of the category), and raking stops when the largest
 change of any cell of the full cross-table of the weighting variables between two iterations is
 below ``epsilon`` (absolute if ``epsilon >= 1``, else relative to the sum of the starting weights,
-as R does). With the same epsilon and maxit the weights agree with R to rounding error; the
-default (``epsilon=1e-9``, relative) is far tighter than R's default (1 person), so results do not
-depend on the order of the margins. The work is done on the cells of the cross-table (a few
-hundred), not on the rows, so a million responses rake in milliseconds.
+as R does). With the same epsilon and maxit the weights agree with R to rounding error. The
+defaults are R's (epsilon 1 person, at most 10 iterations; margins in the order age band, sex,
+neighbourhood, ethnicity), so a plain ``rake()`` in R reproduces the engine; a tighter epsilon
+(e.g. 1e-9) gives fully converged weights (they move by about 1e-5 relative, estimates by about
+1e-6). Unlike R, not converging within ``maxit`` is an error, not a warning. The work is done on
+the cells of the cross-table (a few hundred), not on the rows, so a million responses rake in
+milliseconds.
 
 Respondents who did not give a weighting variable (``prefer_not_to_say`` or blank) have no
 category on that margin. Rule (methodology "mean weight adjustment"): at each step for that
@@ -32,7 +35,13 @@ import pandas as pd
 
 from analysis.codes import CodedFrame
 from analysis.errors import ConvergenceError, MarginsError, WeightingError
-from analysis.margins import NOT_GIVEN, check_totals, validate_margins
+from analysis.margins import (
+    DEFAULT_VARIABLES,
+    NOT_GIVEN,
+    OPTIONAL_VARIABLES,
+    check_totals,
+    validate_margins,
+)
 
 MISSING_RULE = "mean_adjustment"
 
@@ -163,16 +172,20 @@ def rake_weights(
     variables: list[str] | tuple[str, ...] | None = None,
     *,
     base_weights=None,
-    epsilon: float = 1e-9,
-    maxit: int = 100,
+    epsilon: float = 1.0,
+    maxit: int = 10,
     trim: float | None = None,
     max_trim_rounds: int = 50,
 ) -> WeightingResult:
     """Rake ``responses`` to ``margins`` (``variable,category,population``), as R ``rake()``.
 
-    ``variables`` default to every variable in ``margins``, in order of first appearance.
-    ``base_weights`` (array or column name) start the raking; default 1. ``epsilon`` and
-    ``maxit`` have R's meaning. ``trim`` caps weights at ``trim`` x mean weight, re-raking after.
+    ``variables`` default to every variable in ``margins``, raked in the order age_band, sex,
+    neighbourhood, ethnicity, then any others in file order (the order matters only before full
+    convergence). ``base_weights`` (array or column name) start the raking; default 1.
+    ``epsilon`` and ``maxit`` have R's meaning and R's defaults (1 and 10), so the default
+    weights are exactly those of ``rake(design, list(~age_band, ~sex, ~neighbourhood), ...)``;
+    pass e.g. ``epsilon=1e-9, maxit=100`` for full convergence. ``trim`` caps weights at
+    ``trim`` x mean weight, re-raking after.
     Raises MarginsError / WeightingError / ConvergenceError with a message a user can act on.
     """
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
@@ -180,7 +193,9 @@ def rake_weights(
     n = len(coded)
     margins = validate_margins(margins)
     if variables is None:
-        variables = list(dict.fromkeys(margins["variable"]))
+        in_file = list(dict.fromkeys(margins["variable"]))
+        canonical = [v for v in (*DEFAULT_VARIABLES, *OPTIONAL_VARIABLES) if v in in_file]
+        variables = canonical + [v for v in in_file if v not in canonical]
     variables = tuple(variables)
     if not variables:
         raise MarginsError("no weighting variables: the margins file is empty")

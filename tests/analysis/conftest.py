@@ -13,6 +13,7 @@ from analysis.responses import read_responses
 from surveys.synthetic import generate_responses, population_margins
 
 REFERENCE = Path(__file__).parent / "reference"
+TIGHT = {"epsilon": 1e-9, "maxit": 100}  # fully converged raking
 
 
 @pytest.fixture(scope="session")
@@ -33,14 +34,18 @@ def complete_responses() -> pd.DataFrame:
 
 
 def reference_case(name: str):
-    """(responses, margins, reference table, gap table, R weights) of a committed fixture."""
+    """(responses, margins, reference, gap, R weights, raking control) of a committed fixture."""
     d = read_responses(REFERENCE / f"{name}_responses.csv.gz")
     m = load_margins(REFERENCE / f"{name}_margins.csv")
     ref = pd.read_csv(REFERENCE / f"{name}_reference.csv", keep_default_na=False,
                       na_values=["NA"])
     gap = pd.read_csv(REFERENCE / f"{name}_gap.csv")
     w = pd.read_csv(REFERENCE / f"{name}_weights.csv")["weight"].to_numpy(float)
-    return d, m, ref, gap, w
+    control = pd.read_csv(REFERENCE / f"{name}_control.csv").iloc[0]
+    control = {"epsilon": float(control["epsilon"]), "maxit": int(control["maxit"])}
+    if "base_weight" in d.columns:
+        control["base_weights"] = "base_weight"
+    return d, m, ref, gap, w, control
 
 
 @pytest.fixture(scope="session", params=["biased", "ethnicity_base"])

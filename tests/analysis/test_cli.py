@@ -84,3 +84,31 @@ def test_compare_rest_and_waves(files, capsys):
     assert rc == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["indicator"] == "ni21" and "since 2008-09" in rows[0]["verdict"]
+
+
+def test_cli_reproduces_the_r_reference(capsys):
+    from tests.analysis.conftest import REFERENCE, reference_case
+
+    _d, _m, ref, gap_ref, _w, control = reference_case("biased")
+    assert control == {"epsilon": 1.0, "maxit": 10}  # R's rake() defaults = the CLI's
+    rc = main(["indicators", str(REFERENCE / "biased_responses.csv.gz"), "--margins",
+               str(REFERENCE / "biased_margins.csv"), "--by", "neighbourhood"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    ours = {(r["indicator"], (r["group"] or {}).get("neighbourhood", "")): r
+            for r in doc["indicators"]}
+    checked = 0
+    for row in ref[ref["by"].isin(["", "neighbourhood"])].itertuples():
+        mine = ours[(row.indicator, str(row.group))]
+        assert mine["n"] == row.n
+        assert mine["estimate"] == pytest.approx(row.estimate, abs=1e-9)
+        assert mine["se"] == pytest.approx(row.se, rel=1e-6)
+        assert mine["ci_lower"] == pytest.approx(row.ci_lower, abs=1e-6)
+        assert mine["ci_upper"] == pytest.approx(row.ci_upper, abs=1e-6)
+        checked += 1
+    assert checked == 15 * 13
+    gaps = {g["crime"]: g for g in doc["perception_gap"] if g["group"] is None}
+    for row in gap_ref.itertuples():
+        assert gaps[row.crime]["ratio"] == pytest.approx(row.ratio, rel=1e-9)
+        assert gaps[row.crime]["ratio_ci_lower"] == pytest.approx(row.ratio_ci_lower, rel=1e-6)
+        assert gaps[row.crime]["ratio_ci_upper"] == pytest.approx(row.ratio_ci_upper, rel=1e-6)

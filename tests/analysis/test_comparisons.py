@@ -77,3 +77,21 @@ def test_describe_gives_the_analyst_sentence(three_waves):
                 & (change.group == {"neighbourhood": "twerton"})].iloc[0].to_dict()
     text = describe(row, name="Twerton", wave="2010-11", change=ch)
     assert "Twerton" in text and "95% CI" in text and "32.5% target for 2010-11" in text
+
+
+def test_summarise_three_demo_waves():
+    from analysis.summary import summarise_waves
+    from surveys.synthetic import generate_waves
+
+    waves = generate_waves(1500, seed=9)
+    s = summarise_waves(waves, population_margins())
+    assert list(s.waves) == ["2008-09", "2009-10", "2010-11"]
+    first = s.waves["2008-09"]
+    ni21 = first.indicators[(first.indicators.indicator == "ni21") & first.indicators.group.isna()]
+    assert 0.18 < ni21.iloc[0].estimate < 0.33
+    assert {"burglary", "any"} <= set(first.gap.crime)
+    assert len(first.against_rest) == 12
+    assert first.targets[0]["indicator"] == "ni21"
+    assert set(s.changes) == {("2008-09", "2009-10"), ("2009-10", "2010-11")}
+    small = first.indicators[first.indicators.group == {"neighbourhood": "whiteway"}]
+    assert (small.flag.isin(["low_base", "suppressed"])).all()

@@ -17,9 +17,8 @@ from tests.analysis.conftest import brute_force_variance
 
 @pytest.fixture(scope="module")
 def engine_tables(reference):
-    name, (d, m, ref, _gap, _w) = reference
-    base = "base_weight" if "base_weight" in d.columns else None
-    r = rake_weights(d, m, base_weights=base)
+    name, (d, m, ref, _gap, _w, control) = reference
+    r = rake_weights(d, m, **control)
     ids = sorted(set(ref["indicator"]))
     table = estimate_indicators(d, r, by=["neighbourhood", "age_band"], indicators=ids,
                                 disclosure=DisclosureRules(suppress=False))

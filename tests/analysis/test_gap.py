@@ -14,9 +14,8 @@ from tests.analysis.conftest import brute_force_variance
 
 
 def test_gap_matches_r_svycontrast(reference):
-    _name, (d, m, _ref, gap_ref, _w) = reference
-    base = "base_weight" if "base_weight" in d.columns else None
-    r = rake_weights(d, m, base_weights=base)
+    _name, (d, m, _ref, gap_ref, _w, control) = reference
+    r = rake_weights(d, m, **control)
     gap = perception_gap(d, r).set_index("crime")
     for row in gap_ref.itertuples():
         ours = gap.loc[row.crime]

@@ -9,12 +9,12 @@ import pytest
 from analysis.errors import ConvergenceError, MarginsError, WeightingError
 from analysis.margins import load_margins, validate_margins
 from analysis.weighting import rake_weights
+from tests.analysis.conftest import TIGHT
 
 
 def test_weights_agree_with_r_rake(reference):
-    name, (d, m, _ref, _gap, r_weights) = reference
-    base = "base_weight" if "base_weight" in d.columns else None
-    result = rake_weights(d, m, base_weights=base)
+    _name, (d, m, _ref, _gap, r_weights, control) = reference
+    result = rake_weights(d, m, **control)
     assert result.converged
     np.testing.assert_allclose(result.weights, r_weights, rtol=1e-9)
 
@@ -32,7 +32,7 @@ def test_diagnostics_are_kish(complete_responses, margins):
 
 
 def test_margins_are_met(complete_responses, margins):
-    r = rake_weights(complete_responses, margins)
+    r = rake_weights(complete_responses, margins, **TIGHT)
     for var, g in margins.groupby("variable"):
         got = pd.Series(r.weights).groupby(complete_responses[var].astype(str).to_numpy()).sum()
         want = g.set_index("category")["population"]
@@ -40,7 +40,7 @@ def test_margins_are_met(complete_responses, margins):
 
 
 def test_prefer_not_to_say_gets_mean_adjustment(responses, margins):
-    r = rake_weights(responses, margins)
+    r = rake_weights(responses, margins, **TIGHT)
     assert r.missing["age_band"] > 0 and r.missing["sex"] > 0
     assert any("mean weight adjustment" in note for note in r.notes)
     total = margins.groupby("variable")["population"].sum().iloc[0]
@@ -60,7 +60,7 @@ def test_prefer_not_to_say_gets_mean_adjustment(responses, margins):
 def test_trimming_caps_and_reraking_keeps_margins(complete_responses, margins):
     plain = rake_weights(complete_responses, margins)
     cap = 0.8 * plain.weight_max / plain.weights.mean()
-    r = rake_weights(complete_responses, margins, trim=cap)
+    r = rake_weights(complete_responses, margins, trim=cap, **TIGHT)
     assert r.trim_cap == pytest.approx(cap * plain.weights.mean())
     assert r.weight_max <= r.trim_cap * (1 + 1e-6)
     assert any("capped" in note for note in r.notes)
@@ -69,9 +69,17 @@ def test_trimming_caps_and_reraking_keeps_margins(complete_responses, margins):
     np.testing.assert_allclose(got[pop.index], pop, rtol=1e-8)
 
 
+def test_defaults_are_r_rake_defaults(complete_responses, margins):
+    r = rake_weights(complete_responses, margins)
+    assert (r.epsilon, r.maxit) == (1.0, 10)
+    assert r.variables == ("age_band", "sex", "neighbourhood")
+    reordered = margins.iloc[::-1].reset_index(drop=True)
+    assert rake_weights(complete_responses, reordered).variables == r.variables
+
+
 def test_epsilon_one_is_r_default_semantics(complete_responses, margins):
     loose = rake_weights(complete_responses, margins, epsilon=1, maxit=10)
-    tight = rake_weights(complete_responses, margins)
+    tight = rake_weights(complete_responses, margins, **TIGHT)
     assert loose.iterations <= tight.iterations
     np.testing.assert_allclose(loose.weights, tight.weights, rtol=1e-3)
 
