@@ -37,8 +37,9 @@ class SMTPServer:
     messages: list = field(default_factory=list)  # email.message.EmailMessage
 
     def configure(self, app) -> None:
-        app.config.update(MAIL_SERVER=self.host, MAIL_PORT=self.port, MAIL_USE_TLS=False,
-                          MAIL_USERNAME="", MAIL_PASSWORD="")
+        app.config.update(
+            MAIL_SERVER=self.host, MAIL_PORT=self.port, MAIL_USE_TLS=False, MAIL_USERNAME="", MAIL_PASSWORD=""
+        )
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def smtp_server():
     received = SMTPServer("127.0.0.1", free_port())
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        async def handle_DATA(self, server, session, envelope):
             received.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 Message accepted for delivery"
 

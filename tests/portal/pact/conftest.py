@@ -24,14 +24,28 @@ def agencies(db_session, neighbourhoods) -> dict[str, Agency]:
 
 @pytest.fixture
 def make_issue(db_session, neighbourhoods):
-    def make(slug: str = "twerton", *, category: str = "noise", description: str = "Loud music at night.",
-             location: str = "Flats above the parade", email: str = "", consent: bool = False,
-             age: timedelta = timedelta(0)):
-        issue = raise_issue(db_session, neighbourhoods[slug], category, description, location,
-                            contact=ContactDetails("Ada", email, "", consent) if email else None,
-                            now=utcnow() - age)
+    def make(
+        slug: str = "twerton",
+        *,
+        category: str = "noise",
+        description: str = "Loud music at night.",
+        location: str = "Flats above the parade",
+        email: str = "",
+        consent: bool = False,
+        age: timedelta = timedelta(0),
+    ):
+        issue = raise_issue(
+            db_session,
+            neighbourhoods[slug],
+            category,
+            description,
+            location,
+            contact=ContactDetails("Ada", email, "", consent) if email else None,
+            now=utcnow() - age,
+        )
         db_session.commit()
         return issue
+
     return make
 
 
@@ -49,8 +63,11 @@ def twerton_client(app, coordinator):
 
 @pytest.fixture
 def held_meeting(db_session, neighbourhoods):
-    meeting = Meeting(neighbourhood_id=neighbourhoods["twerton"].id, starts_at=utcnow() - timedelta(hours=2),
-                      venue="Twerton community centre")
+    meeting = Meeting(
+        neighbourhood_id=neighbourhoods["twerton"].id,
+        starts_at=utcnow() - timedelta(hours=2),
+        venue="Twerton community centre",
+    )
     db_session.add(meeting)
     db_session.commit()
     return meeting

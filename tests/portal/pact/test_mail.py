@@ -10,8 +10,9 @@ from tests.portal.conftest import free_port
 
 
 def _status(client, issue, to, note=""):
-    return client.post(f"/pact/issues/{issue.reference}/status",
-                       data={"status-status": to, "status-public_note": note})
+    return client.post(
+        f"/pact/issues/{issue.reference}/status", data={"status-status": to, "status-public_note": note}
+    )
 
 
 def test_acknowledgement_and_closing_are_delivered(app, smtp_server, twerton_client, make_issue, db_session):
@@ -19,8 +20,12 @@ def test_acknowledgement_and_closing_are_delivered(app, smtp_server, twerton_cli
     issue = make_issue(email="ada@example.org", consent=True, description="<script>alert(1)</script>")
     assert _status(twerton_client, issue, "acknowledged").status_code == 302
     assert _status(twerton_client, issue, "in_progress").status_code == 302
-    assert _status(twerton_client, issue, "resolved_locally",
-                   "Visits made; the <b>music</b> stopped.").status_code == 302
+    assert (
+        _status(
+            twerton_client, issue, "resolved_locally", "Visits made; the <b>music</b> stopped."
+        ).status_code
+        == 302
+    )
 
     assert [m["To"] for m in smtp_server.messages] == ["ada@example.org", "ada@example.org"]
     acknowledged, closed = smtp_server.messages

@@ -16,9 +16,17 @@ def test_new_references_are_short_unambiguous_and_random():
     assert set(ALPHABET) == set("".join(refs).replace("PACT", "").replace("-", ""))
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("PACT-7K3M-9Q", "PACT-7K3M-9Q"), (" pact 7k3m 9q ", "PACT-7K3M-9Q"), ("7K3M9Q", "PACT-7K3M-9Q"),
-    ("PACT-7K3M-9", None), ("PACT-0K3M-9Q", None), ("", None), ("<script>", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("PACT-7K3M-9Q", "PACT-7K3M-9Q"),
+        (" pact 7k3m 9q ", "PACT-7K3M-9Q"),
+        ("7K3M9Q", "PACT-7K3M-9Q"),
+        ("PACT-7K3M-9", None),
+        ("PACT-0K3M-9Q", None),
+        ("", None),
+        ("<script>", None),
+    ],
+)
 def test_references_are_read_forgivingly(typed, expected):
     assert normalise_reference(typed) == expected

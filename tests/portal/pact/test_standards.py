@@ -18,19 +18,25 @@ def test_breaches(db_session, neighbourhoods, make_issue, coordinator):
     change_status(db_session, acked, "acknowledged", coordinator)
     rejected = make_issue(age=timedelta(hours=50))
     change_status(db_session, rejected, "rejected_out_of_scope", coordinator, reason="Not ours.")
-    db_session.add(Meeting(neighbourhood_id=twerton.id, starts_at=now - timedelta(days=10), venue="Hall",
-                           status="held"))
-    db_session.add(Meeting(neighbourhood_id=keynsham.id, starts_at=now - timedelta(days=40), venue="Hall",
-                           status="held"))
-    db_session.add(Meeting(neighbourhood_id=keynsham.id, starts_at=now - timedelta(days=5), venue="Hall",
-                           status="cancelled"))
+    db_session.add(
+        Meeting(neighbourhood_id=twerton.id, starts_at=now - timedelta(days=10), venue="Hall", status="held")
+    )
+    db_session.add(
+        Meeting(neighbourhood_id=keynsham.id, starts_at=now - timedelta(days=40), venue="Hall", status="held")
+    )
+    db_session.add(
+        Meeting(
+            neighbourhood_id=keynsham.id, starts_at=now - timedelta(days=5), venue="Hall", status="cancelled"
+        )
+    )
     fresh = Priority(neighbourhood_id=twerton.id, title="Fresh", created_at=now - timedelta(days=40))
     fresh.updates.append(PriorityUpdate(at=now - timedelta(days=3), body="Patrols"))
     stale = Priority(neighbourhood_id=twerton.id, title="Stale", created_at=now - timedelta(days=60))
     stale.updates.append(PriorityUpdate(at=now - timedelta(days=31), body="Old news"))
     new = Priority(neighbourhood_id=twerton.id, title="New", created_at=now - timedelta(days=5))
-    done = Priority(neighbourhood_id=twerton.id, title="Done", status="completed",
-                    created_at=now - timedelta(days=90))
+    done = Priority(
+        neighbourhood_id=twerton.id, title="Done", status="completed", created_at=now - timedelta(days=90)
+    )
     db_session.add_all([fresh, stale, new, done])
     db_session.commit()
 

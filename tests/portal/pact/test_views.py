@@ -77,15 +77,21 @@ def test_admins_see_every_neighbourhood(signed_in, make_issue):
 
 def test_invalid_transitions_are_refused_with_a_clear_message(db_session, twerton_client, make_issue):
     issue = make_issue()
-    response = twerton_client.post(f"/pact/issues/{issue.reference}/status",
-                                   data={"status-status": "resolved_locally", "status-public_note": "Done"})
+    response = twerton_client.post(
+        f"/pact/issues/{issue.reference}/status",
+        data={"status-status": "resolved_locally", "status-public_note": "Done"},
+    )
     assert response.status_code == 400
     assert "Not a valid choice" in _page(response)  # only allowed transitions are offered
     twerton_client.post(f"/pact/issues/{issue.reference}/status", data={"status-status": "acknowledged"})
-    response = twerton_client.post(f"/pact/issues/{issue.reference}/status",
-                                   data={"status-status": "resolved_locally",
-                                         "status-public_note": "  ",
-                                         "status-internal_note": "typed and kept"})
+    response = twerton_client.post(
+        f"/pact/issues/{issue.reference}/status",
+        data={
+            "status-status": "resolved_locally",
+            "status-public_note": "  ",
+            "status-internal_note": "typed and kept",
+        },
+    )
     assert response.status_code == 400
     page = _page(response)
     assert "Give the outcome, which residents will see" in page and "typed and kept" in page
@@ -94,7 +100,7 @@ def test_invalid_transitions_are_refused_with_a_clear_message(db_session, twerto
 
 
 def test_descriptions_show_as_text_in_pages_and_csv(twerton_client, make_issue):
-    issue = make_issue(description=SCRIPT + "\n=HYPERLINK(\"http://evil\")", location="@SUM(1+1)")
+    issue = make_issue(description=SCRIPT + '\n=HYPERLINK("http://evil")', location="@SUM(1+1)")
     for path in ("/pact/", f"/pact/issues/{issue.reference}", f"/issues/{issue.reference}"):
         page = _page(twerton_client.get(path))
         assert SCRIPT not in page
@@ -109,19 +115,29 @@ def test_descriptions_show_as_text_in_pages_and_csv(twerton_client, make_issue):
 
 def test_assign_update_and_visibility(db_session, twerton_client, make_issue, agencies):
     issue = make_issue()
-    assert twerton_client.post(f"/pact/issues/{issue.reference}/assign",
-                               data={"assign-agency": "council-asb"}).status_code == 302
-    twerton_client.post(f"/pact/issues/{issue.reference}/updates",
-                        data={"update-body": "Letter sent to the flat.", "update-visibility": "public"})
-    twerton_client.post(f"/pact/issues/{issue.reference}/updates",
-                        data={"update-body": "Tenant known to housing.", "update-visibility": "internal"})
+    assert (
+        twerton_client.post(
+            f"/pact/issues/{issue.reference}/assign", data={"assign-agency": "council-asb"}
+        ).status_code
+        == 302
+    )
+    twerton_client.post(
+        f"/pact/issues/{issue.reference}/updates",
+        data={"update-body": "Letter sent to the flat.", "update-visibility": "public"},
+    )
+    twerton_client.post(
+        f"/pact/issues/{issue.reference}/updates",
+        data={"update-body": "Tenant known to housing.", "update-visibility": "internal"},
+    )
     staff = _page(twerton_client.get(f"/pact/issues/{issue.reference}"))
     assert "Letter sent" in staff and "Tenant known to housing." in staff
     public = _page(twerton_client.get(f"/issues/{issue.reference}"))
     assert "Letter sent" in public and "Council anti-social behaviour team" in public
     assert "Tenant known" not in public
-    response = twerton_client.post(f"/pact/issues/{issue.reference}/updates",
-                                   data={"update-body": "x" * 2001, "update-visibility": "public"})
+    response = twerton_client.post(
+        f"/pact/issues/{issue.reference}/updates",
+        data={"update-body": "x" * 2001, "update-visibility": "public"},
+    )
     assert response.status_code == 400 and "2,000 characters or fewer" in _page(response)
 
 
@@ -129,12 +145,17 @@ def test_merge_duplicates(db_session, twerton_client, make_issue):
     first = make_issue()
     again = make_issue(email="bo@example.org", consent=True)
     elsewhere = make_issue("keynsham")
-    response = twerton_client.post(f"/pact/issues/{again.reference}/merge", data={"merge-into": elsewhere.reference})
+    response = twerton_client.post(
+        f"/pact/issues/{again.reference}/merge", data={"merge-into": elsewhere.reference}
+    )
     assert response.status_code == 400 and "no issue" in _page(response)
-    response = twerton_client.post(f"/pact/issues/{again.reference}/merge", data={"merge-into": again.reference})
+    response = twerton_client.post(
+        f"/pact/issues/{again.reference}/merge", data={"merge-into": again.reference}
+    )
     assert response.status_code == 400 and "itself" in _page(response)
-    response = twerton_client.post(f"/pact/issues/{again.reference}/merge",
-                                   data={"merge-into": first.reference.lower()})
+    response = twerton_client.post(
+        f"/pact/issues/{again.reference}/merge", data={"merge-into": first.reference.lower()}
+    )
     assert response.status_code == 302
     db_session.expire_all()
     again = db_session.get(PactIssue, again.id)
@@ -143,14 +164,18 @@ def test_merge_duplicates(db_session, twerton_client, make_issue):
 
 
 def test_schedule_a_meeting_keeps_what_was_typed_and_publishes_it(twerton_client, db_session):
-    response = twerton_client.post("/pact/neighbourhoods/twerton/meetings/new",
-                                   data={"day": "", "time": "18:30", "venue": "Library <b>room</b>"})
+    response = twerton_client.post(
+        "/pact/neighbourhoods/twerton/meetings/new",
+        data={"day": "", "time": "18:30", "venue": "Library <b>room</b>"},
+    )
     assert response.status_code == 400
     page = _page(response)
     assert "Enter the date of the meeting" in page and "Library &lt;b&gt;room&lt;/b&gt;" in page
     day = (utcnow() + timedelta(days=10)).date().isoformat()
-    response = twerton_client.post("/pact/neighbourhoods/twerton/meetings/new",
-                                   data={"day": day, "time": "18:30", "venue": "Library room"})
+    response = twerton_client.post(
+        "/pact/neighbourhoods/twerton/meetings/new",
+        data={"day": day, "time": "18:30", "venue": "Library room"},
+    )
     assert response.status_code == 302
     meeting = db_session.scalar(select(Meeting))
     assert meeting.venue == "Library room"

@@ -34,7 +34,12 @@ def _text_for(to: str) -> dict[str, str]:
 
 def test_every_status_has_a_rule_and_a_label():
     assert set(TRANSITIONS) == set(STATUSES) == set(OPEN) | set(CLOSED)
-    assert set(workflow.CATEGORIES) >= {"anti_social_behaviour", "drug_use_or_dealing", "street_drinking", "other"}
+    assert set(workflow.CATEGORIES) >= {
+        "anti_social_behaviour",
+        "drug_use_or_dealing",
+        "street_drinking",
+        "other",
+    }
 
 
 @pytest.mark.parametrize(("current", "to"), ALLOWED)
@@ -74,21 +79,28 @@ def test_rejecting_needs_a_public_reason(to):
 
 def test_change_status_keeps_history_sets_times_and_audits(db_session, make_issue, coordinator):
     issue = make_issue()
-    change_status(db_session, issue, "acknowledged", coordinator, public_note="Thanks", internal_note="Known address")
+    change_status(
+        db_session, issue, "acknowledged", coordinator, public_note="Thanks", internal_note="Known address"
+    )
     change_status(db_session, issue, "in_progress", coordinator)
-    change_status(db_session, issue, "resolved_locally", coordinator, public_note="Music stopped after a visit.")
+    change_status(
+        db_session, issue, "resolved_locally", coordinator, public_note="Music stopped after a visit."
+    )
     db_session.commit()
     kinds = [(e.kind, e.from_value, e.to_value, e.public) for e in issue.events]
     assert kinds == [
         ("created", "", "submitted", True),
-        ("status", "submitted", "acknowledged", True), ("note", "", "", False),
+        ("status", "submitted", "acknowledged", True),
+        ("note", "", "", False),
         ("status", "acknowledged", "in_progress", True),
         ("status", "in_progress", "resolved_locally", True),
     ]
     assert all(e.actor_id == coordinator.id for e in issue.events[1:])
     assert issue.acknowledged_at is not None and issue.closed_at >= issue.acknowledged_at
     assert issue.outcome == "Music stopped after a visit."
-    audited = db_session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "pact_issue_status")).all()
+    audited = db_session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "pact_issue_status")
+    ).all()
     assert [d["to_status"] for d in audited] == ["acknowledged", "in_progress", "resolved_locally"]
 
 
@@ -101,14 +113,17 @@ def test_a_refused_change_leaves_the_issue_alone(make_issue, coordinator):
 
 def test_rejection_reason_is_public(db_session, make_issue, coordinator):
     issue = make_issue()
-    change_status(db_session, issue, "rejected_out_of_scope", coordinator, reason="A matter for the landlord.")
+    change_status(
+        db_session, issue, "rejected_out_of_scope", coordinator, reason="A matter for the landlord."
+    )
     assert issue.public_reason == issue.outcome == "A matter for the landlord."
     assert issue.closed_at is not None
 
 
 @pytest.mark.parametrize(("email", "consent", "expected"), [("ada@example.org", True, 2), ("", False, 0)])
-def test_residents_who_agreed_hear_on_acknowledgement_and_closing(db_session, make_issue, coordinator,
-                                                                   email, consent, expected):
+def test_residents_who_agreed_hear_on_acknowledgement_and_closing(
+    db_session, make_issue, coordinator, email, consent, expected
+):
     issue = make_issue(email=email, consent=consent)
     change_status(db_session, issue, "acknowledged", coordinator)
     change_status(db_session, issue, "under_review", coordinator)

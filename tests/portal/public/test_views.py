@@ -13,8 +13,11 @@ from portal.models import IssueContact, Meeting, PactIssue, PostcodeSector, Prio
 from portal.pact.issues import add_update
 from portal.pact.workflow import change_status
 
-VALID = {"category": "street_drinking", "description": "Drinking on the benches from 11am.",
-         "location": "Benches by the green"}
+VALID = {
+    "category": "street_drinking",
+    "description": "Drinking on the benches from 11am.",
+    "location": "Benches by the green",
+}
 
 
 def _page(response) -> str:
@@ -31,31 +34,45 @@ def sector(db_session, neighbourhoods):
     db_session.commit()
 
 
-@pytest.mark.parametrize(("query", "location"), [
-    ("postcode=ba2+1ab", "/neighbourhoods/twerton/issues/new"),
-    ("postcode=&neighbourhood=keynsham", "/neighbourhoods/keynsham/issues/new"),
-])
+@pytest.mark.parametrize(
+    ("query", "location"),
+    [
+        ("postcode=ba2+1ab", "/neighbourhoods/twerton/issues/new"),
+        ("postcode=&neighbourhood=keynsham", "/neighbourhoods/keynsham/issues/new"),
+    ],
+)
 def test_find_the_neighbourhood(client, sector, query, location):
     response = client.get(f"/issues/new?{query}")
     assert response.status_code == 302 and response.headers["Location"] == location
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("postcode=&neighbourhood=", "Enter a postcode or choose a neighbourhood"),
-    ("postcode=QQ1+1AA", "Enter a full UK postcode"),
-    ("postcode=" + "B" * 11, "Postcode must be 10 characters or fewer"),
-    ("postcode=BS1+4DJ", "We could not find a neighbourhood for BS1 4DJ"),
-    ("neighbourhood=atlantis", "Choose a neighbourhood from the list"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("postcode=&neighbourhood=", "Enter a postcode or choose a neighbourhood"),
+        ("postcode=QQ1+1AA", "Enter a full UK postcode"),
+        ("postcode=" + "B" * 11, "Postcode must be 10 characters or fewer"),
+        ("postcode=BS1+4DJ", "We could not find a neighbourhood for BS1 4DJ"),
+        ("neighbourhood=atlantis", "Choose a neighbourhood from the list"),
+    ],
+)
 def test_find_the_neighbourhood_errors(client, sector, query, message):
     response = client.get(f"/issues/new?{query}")
     assert response.status_code == 400 and message in _page(response)
 
 
 def test_raise_an_issue_and_get_a_reference(client, db_session, neighbourhoods):
-    response = client.post("/neighbourhoods/twerton/issues/new",
-                           data={**VALID, "name": "Ada", "email": "ada@example.org", "consent": "y",
-                                 "latitude": "51.378", "longitude": "-2.39"})
+    response = client.post(
+        "/neighbourhoods/twerton/issues/new",
+        data={
+            **VALID,
+            "name": "Ada",
+            "email": "ada@example.org",
+            "consent": "y",
+            "latitude": "51.378",
+            "longitude": "-2.39",
+        },
+    )
     assert response.status_code == 302
     page = _page(client.get(response.headers["Location"]))
     reference = re.search(r'id="reference">([^<]+)<', page).group(1)
@@ -72,23 +89,30 @@ def test_anonymous_issues_keep_no_contact(client, db_session, neighbourhoods):
     assert db_session.scalar(select(func.count()).select_from(IssueContact)) == 0
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"category": ""}, "category", "Choose what the issue is about"),
-    ({"description": "   "}, "description", "Describe the issue"),
-    ({"location": ""}, "location", "Say where it happens"),
-    ({"description": "x" * 2001}, "description", "The description must be 2,000 characters or fewer"),
-    ({"location": "x" * 301}, "location", "The place must be 300 characters or fewer"),
-    ({"name": "x" * 121, "email": "a@example.org", "consent": "y"}, "name",
-     "Your name must be 120 characters or fewer"),
-    ({"email": "not-an-email", "consent": "y"}, "email", "Enter an email address in the correct format"),
-    ({"email": "ada@example.org"}, "consent", "Tick the box to agree to be contacted"),
-    ({"consent": "y"}, "email", "Enter an email address or phone number"),
-    ({"phone": "call me maybe", "consent": "y"}, "phone", "Enter a phone number"),
-    ({"latitude": "north"}, "latitude", "Enter the latitude as a number"),
-    ({"latitude": "51.4"}, "longitude", "Give both latitude and longitude"),
-])
-def test_errors_are_shown_next_to_their_field_with_everything_kept(client, db_session, neighbourhoods,
-                                                                   changes, field, message):
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"category": ""}, "category", "Choose what the issue is about"),
+        ({"description": "   "}, "description", "Describe the issue"),
+        ({"location": ""}, "location", "Say where it happens"),
+        ({"description": "x" * 2001}, "description", "The description must be 2,000 characters or fewer"),
+        ({"location": "x" * 301}, "location", "The place must be 300 characters or fewer"),
+        (
+            {"name": "x" * 121, "email": "a@example.org", "consent": "y"},
+            "name",
+            "Your name must be 120 characters or fewer",
+        ),
+        ({"email": "not-an-email", "consent": "y"}, "email", "Enter an email address in the correct format"),
+        ({"email": "ada@example.org"}, "consent", "Tick the box to agree to be contacted"),
+        ({"consent": "y"}, "email", "Enter an email address or phone number"),
+        ({"phone": "call me maybe", "consent": "y"}, "phone", "Enter a phone number"),
+        ({"latitude": "north"}, "latitude", "Enter the latitude as a number"),
+        ({"latitude": "51.4"}, "longitude", "Give both latitude and longitude"),
+    ],
+)
+def test_errors_are_shown_next_to_their_field_with_everything_kept(
+    client, db_session, neighbourhoods, changes, field, message
+):
     data = {**VALID, "name": "Ada <b>Lovelace</b>", **changes}
     response = client.post("/neighbourhoods/twerton/issues/new", data=data)
     assert response.status_code == 400
@@ -121,8 +145,9 @@ def test_raising_is_rate_limited_per_address(app, client, db_session, neighbourh
     assert "Too many requests" in page and "2 in 1 hour" in page and "Nothing you entered was saved" in page
     assert _count(db_session) == 2
     other = app.test_client()
-    response = other.post("/neighbourhoods/twerton/issues/new", data=VALID,
-                          environ_overrides={"REMOTE_ADDR": "192.0.2.7"})
+    response = other.post(
+        "/neighbourhoods/twerton/issues/new", data=VALID, environ_overrides={"REMOTE_ADDR": "192.0.2.7"}
+    )
     assert response.status_code == 302  # another address has its own allowance
 
 
@@ -137,11 +162,22 @@ def test_follow_an_issue(client, db_session, make_user, neighbourhoods):
     from portal.pact.issues import ContactDetails, raise_issue
 
     coordinator = make_user("coordinator", "twerton")
-    issue = raise_issue(db_session, neighbourhoods["twerton"], "noise", "<script>alert(1)</script>",
-                        "Parade", contact=ContactDetails("Ada Secret", "ada.secret@example.org",
-                                                         "07700 900123", True))
-    change_status(db_session, issue, "acknowledged", coordinator, public_note="On it.",
-                  internal_note="Internal: flat 4 again")
+    issue = raise_issue(
+        db_session,
+        neighbourhoods["twerton"],
+        "noise",
+        "<script>alert(1)</script>",
+        "Parade",
+        contact=ContactDetails("Ada Secret", "ada.secret@example.org", "07700 900123", True),
+    )
+    change_status(
+        db_session,
+        issue,
+        "acknowledged",
+        coordinator,
+        public_note="On it.",
+        internal_note="Internal: flat 4 again",
+    )
     add_update(db_session, issue, "Visited on Tuesday.", True, coordinator)
     add_update(db_session, issue, "Staff-only note", False, coordinator)
     db_session.commit()
@@ -151,13 +187,21 @@ def test_follow_an_issue(client, db_session, make_user, neighbourhoods):
     page = _page(client.get(f"/issues/{issue.reference}"))
     assert "Acknowledged" in page and "On it." in page and "Visited on Tuesday." in page
     assert "&lt;script&gt;" in page and "<script>alert" not in page
-    for secret in ("Ada Secret", "ada.secret@example.org", "07700 900123", "flat 4", "Staff-only",
-                   coordinator.email):
+    for secret in (
+        "Ada Secret",
+        "ada.secret@example.org",
+        "07700 900123",
+        "flat 4",
+        "Staff-only",
+        coordinator.email,
+    ):
         assert secret not in page
     response = client.get("/issues/follow?reference=nonsense")
     assert response.status_code == 400 and "format PACT-7K3M-9Q" in _page(response)
     response = client.get("/issues/PACT-AAAA-AA")
-    assert response.status_code == 404 and "There is no issue with the reference PACT-AAAA-AA" in _page(response)
+    assert response.status_code == 404 and "There is no issue with the reference PACT-AAAA-AA" in _page(
+        response
+    )
 
 
 def test_the_neighbourhood_page(client, db_session, neighbourhoods, make_user):
@@ -166,26 +210,47 @@ def test_the_neighbourhood_page(client, db_session, neighbourhoods, make_user):
     twerton = neighbourhoods["twerton"]
     coordinator = make_user("coordinator", "twerton")
     now = utcnow()
-    db_session.add(Meeting(neighbourhood_id=twerton.id, starts_at=now + timedelta(days=9), venue="Twerton Library"))
-    db_session.add(Meeting(neighbourhood_id=twerton.id, starts_at=now + timedelta(days=40), venue="Far away hall"))
-    done = raise_issue(db_session, twerton, "litter_and_fly_tipping", "Mattresses <i>dumped</i>", "Back lane",
-                       contact=ContactDetails("Ada Secret", "ada.secret@example.org", "", True))
+    db_session.add(
+        Meeting(neighbourhood_id=twerton.id, starts_at=now + timedelta(days=9), venue="Twerton Library")
+    )
+    db_session.add(
+        Meeting(neighbourhood_id=twerton.id, starts_at=now + timedelta(days=40), venue="Far away hall")
+    )
+    done = raise_issue(
+        db_session,
+        twerton,
+        "litter_and_fly_tipping",
+        "Mattresses <i>dumped</i>",
+        "Back lane",
+        contact=ContactDetails("Ada Secret", "ada.secret@example.org", "", True),
+    )
     change_status(db_session, done, "acknowledged", coordinator)
-    change_status(db_session, done, "resolved_locally", coordinator, public_note="Cleared and CCTV installed.")
+    change_status(
+        db_session, done, "resolved_locally", coordinator, public_note="Cleared and CCTV installed."
+    )
     db_session.add(Priority(neighbourhood_id=twerton.id, title="Tackle street drinking", created_at=now))
-    db_session.add(Priority(neighbourhood_id=twerton.id, title="Speed checks", status="completed",
-                            outcome="Forty drivers warned.", created_at=now - timedelta(days=40),
-                            closed_at=now - timedelta(days=3)))
+    db_session.add(
+        Priority(
+            neighbourhood_id=twerton.id,
+            title="Speed checks",
+            status="completed",
+            outcome="Forty drivers warned.",
+            created_at=now - timedelta(days=40),
+            closed_at=now - timedelta(days=3),
+        )
+    )
     db_session.commit()
 
     response = client.get("/neighbourhoods/twerton")
     assert response.status_code == 200
     page = _page(response)
     assert "Twerton Library" in page and "Far away hall" not in page
-    you_said = page[page.index('id="you-said-we-did"'):page.index('id="recent-activity"')]
+    you_said = page[page.index('id="you-said-we-did"') : page.index('id="recent-activity"')]
     assert "Forty drivers warned." in you_said and "Cleared and CCTV installed." in you_said
     assert done.reference in you_said
-    assert "Tackle street drinking" in page[page.index('id="priorities"'):page.index('id="you-said-we-did"')]
+    assert (
+        "Tackle street drinking" in page[page.index('id="priorities"') : page.index('id="you-said-we-did"')]
+    )
     assert re.search(r'id="metric-local">100%<', page) and re.search(r'id="metric-raised">1<', page)
     assert "ada.secret" not in page and "Ada Secret" not in page and "Mattresses" not in page
     assert "<script" not in page and 'style="' not in page

@@ -1,0 +1,78 @@
+"""A resident's path in headless Chromium, without JavaScript-dependent steps: home page, find the
+neighbourhood by postcode, a mistake shown next to its field, the reference, following the issue."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.models import PostcodeSector
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session, neighbourhoods, javascript):
+    db_session.add(PostcodeSector(sector="BA2 1", neighbourhood_id=neighbourhoods["twerton"].id))
+    db_session.commit()
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Raise an issue").click()
+    page.get_by_label("Postcode").fill("ba2 1ab")
+    page.get_by_role("button", name="Continue").click()
+    assert "Tell us about the issue in Twerton" in page.locator("h1").inner_text()
+
+    page.get_by_label("Street drinking").check()
+    page.get_by_label("Describe the issue").fill("People drinking <b>on the benches</b> from 11am.")
+    page.get_by_label("Email address (optional)").fill("ada@example.org")
+    page.get_by_role("button", name="Send the issue").click()
+
+    # Two mistakes: no place given and no consent; both shown, everything typed kept.
+    summary = page.locator(".error-summary")
+    assert "There is a problem" in summary.inner_text()
+    assert "Say where it happens" in page.locator("#location-error").inner_text()
+    assert "Tick the box" in page.locator("#consent-error").inner_text()
+    assert (
+        page.get_by_label("Describe the issue").input_value()
+        == "People drinking <b>on the benches</b> from 11am."
+    )
+    assert page.get_by_label("Email address (optional)").input_value() == "ada@example.org"
+    summary.get_by_role("link", name="Say where it happens, like a street, park or landmark").click()
+
+    page.get_by_label("Where does it happen?").fill("Benches by the green")
+    page.get_by_label("I agree to be contacted about this issue").check()
+    page.get_by_role("button", name="Send the issue").click()
+
+    reference = page.locator("#reference").inner_text().strip()
+    assert reference.startswith("PACT-") and len(reference) == 12
+    assert page.locator(".panel-confirmation").is_visible()
+    page.get_by_role("link", name=f"Follow issue {reference}").click()
+    assert page.locator("#status").text_content() == "Received"
+    assert "People drinking <b>on the benches</b> from 11am." in page.locator("main").inner_text()
+    assert "ada@example.org" not in page.content()
+
+    page.goto(live_server + "/")
+    page.get_by_label("Issue reference").fill(reference.lower())
+    page.get_by_role("button", name="Follow the issue").click()
+    assert page.url.endswith(f"/issues/{reference}")
+    assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    context.close()
