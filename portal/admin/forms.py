@@ -1,0 +1,39 @@
+"""Forms for the survey administration pages."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class OpenWaveForm(FlaskForm):
+    slug = StringField("Wave slug", filters=[_strip],
+                       validators=[DataRequired("Enter a slug for the wave, like 2011-12"), Length(max=40)])
+    name = StringField("Name", filters=[_strip],
+                       validators=[DataRequired("Enter a name for the wave, like Voicebox 2011/12"),
+                                   Length(max=120)])
+    questionnaire = SelectField("Questionnaire version",
+                                validators=[DataRequired("Choose the questionnaire version to ask")])
+    opens_on = DateField("Opens on", validators=[InputRequired("Enter the opening date as YYYY-MM-DD")])
+    closes_on = DateField("Closes on", validators=[InputRequired("Enter the closing date as YYYY-MM-DD")])
+    panel_mode = BooleanField("Panel: invite panel members with single-use links")
+    open_link_mode = BooleanField("Open link: anyone with the link can answer", default=True)
+
+
+class ImportForm(FlaskForm):
+    mode = RadioField("How were these responses collected?",
+                      choices=[("paper", "Paper forms"), ("phone", "Telephone interviews")],
+                      validators=[InputRequired("Select paper or telephone")])
+    file = FileField("CSV file", validators=[FileRequired("Choose the CSV file to import")])
+
+
+class PanelUploadForm(FlaskForm):
+    file = FileField("Panel CSV file", validators=[FileRequired("Choose the panel CSV file")])
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form (sending invitations or reminders): CSRF protection and nothing else."""

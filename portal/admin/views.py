@@ -1,0 +1,274 @@
+"""Survey administration: waves, the panel (admins only), paper/phone imports (admins only) and exports.
+
+Admins and analysts both reach this blueprint; views that change waves or touch panel members'
+contact details also refuse analysts (403). Exports never contain panel identities or contact
+details: they are built from responses alone (`portal.survey.frames`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from functools import wraps
+
+from flask import Response as HttpResponse
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+import surveys
+from portal import audit
+from portal.access import staff_blueprint
+from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
+from portal.extensions import db
+from portal.mail import deliver_pending
+from portal.models import Neighbourhood, Response, SurveyImport, Wave
+from portal.survey import panel as panel_rules
+from portal.survey.frames import load_wave_frame
+from portal.survey.responses import import_responses
+from portal.survey.waves import WaveError, open_wave, wave_by_slug, wave_questionnaire
+
+bp = staff_blueprint("admin", __name__, roles=("admin", "analyst"), url_prefix="/admin")
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", surveys.export_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", surveys.export_xlsx),
+    "sav": ("application/x-spss-sav", surveys.export_sav),
+}
+
+
+def admin_only(view):
+    """Analysts may read waves and export; only admins change them or see panel contact details."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role != "admin":
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _wave_or_404(wave_slug: str) -> Wave:
+    wave = wave_by_slug(db.session, wave_slug)
+    if wave is None:
+        abort(404)
+    return wave
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _neighbourhood_names() -> dict[str, str]:
+    return {slug: name for slug, name in db.session.execute(
+        select(Neighbourhood.slug, Neighbourhood.name).order_by(Neighbourhood.name))}
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+def waves():
+    rows = db.session.scalars(select(Wave).order_by(Wave.opens_on.desc())).all()
+    counts = dict(db.session.execute(select(Response.wave_id, func.count()).group_by(Response.wave_id)).all())
+    return render_template("admin/waves.html", waves=rows, counts=counts, today=_today())
+
+
+@bp.route("/waves/new", methods=["GET", "POST"])
+@admin_only
+def new_wave():
+    form = OpenWaveForm()
+    versions = surveys.list_questionnaires()
+    form.questionnaire.choices = [(f"{info.id}:{info.version}", f"{info.title}, version {info.version}")
+                                  for info in versions]
+    if form.validate_on_submit():
+        slug, version = form.questionnaire.data.rsplit(":", 1)
+        try:
+            wave = open_wave(db.session, slug=form.slug.data, name=form.name.data,
+                             questionnaire_slug=slug, questionnaire_version=int(version),
+                             opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+                             panel_mode=form.panel_mode.data, open_link_mode=form.open_link_mode.data)
+        except (WaveError, surveys.QuestionnaireError) as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            audit.record(db.session, "wave_opened", "wave", wave.slug, questionnaire=f"{slug} v{version}",
+                         opens_on=wave.opens_on.isoformat(), closes_on=wave.closes_on.isoformat(),
+                         panel_mode=wave.panel_mode, open_link_mode=wave.open_link_mode)
+            db.session.commit()
+            flash(f"Wave {wave.name} has been set up.")
+            return redirect(url_for("admin.wave", wave_slug=wave.slug))
+    return render_template("admin/wave_new.html", form=form, descriptions={
+        f"{info.id}:{info.version}": surveys.load_questionnaire(info.id, info.version).description
+        for info in versions})
+
+
+@bp.get("/waves/<wave_slug>")
+def wave(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    by_mode = dict(db.session.execute(select(Response.mode, func.count())
+                                      .where(Response.wave_id == wave.id).group_by(Response.mode)).all())
+    imports = db.session.scalars(select(SurveyImport).where(SurveyImport.wave_id == wave.id)
+                                 .order_by(SurveyImport.imported_at.desc())).all()
+    panel = panel_rules.panel_counts(db.session, wave) if wave.panel_mode else None
+    return render_template("admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
+                           imports=imports, panel=panel, state=wave.state_on(_today()))
+
+
+@bp.get("/waves/<wave_slug>/template.csv")
+def import_template(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    questionnaire = wave_questionnaire(db.session, wave)
+    data = surveys.csv_template(questionnaire, _neighbourhood_names()).encode("utf-8-sig")
+    return _download(data, "text/csv; charset=utf-8", f"voicebox-{wave.slug}-template.csv")
+
+
+@bp.route("/waves/<wave_slug>/import", methods=["GET", "POST"])
+@admin_only
+def import_file(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    questionnaire = wave_questionnaire(db.session, wave)
+    form = ImportForm()
+    problems = ()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(surveys.MAX_IMPORT_BYTES + 1)
+        filename = (upload.filename or "upload.csv").rsplit("/", 1)[-1]
+        if len(data) > surveys.MAX_IMPORT_BYTES:
+            form.file.errors.append("The file is larger than 5 MB; split it into smaller files")
+        else:
+            outcome = import_responses(db.session, wave, data, mode=form.mode.data, filename=filename,
+                                       imported_by_id=current_user.id)
+            if outcome.survey_import is not None:
+                audit.record(db.session, "survey_import", "wave", wave.slug, filename=filename,
+                             mode=form.mode.data, rows=outcome.survey_import.rows)
+                db.session.commit()
+                flash(f"Imported {outcome.survey_import.rows:,} {form.mode.data} responses from {filename}.")
+                return redirect(url_for("admin.wave", wave_slug=wave.slug))
+            db.session.rollback()
+            problems = outcome.problems
+            form.form_errors.append(f"Nothing was imported: {filename} has "
+                                    f"{len(problems)} problem{'s' if len(problems) != 1 else ''}. "
+                                    "Fix them and upload the whole file again.")
+    columns = surveys.import_columns(questionnaire, _neighbourhood_names())
+    return render_template("admin/import.html", wave=wave, form=form, problems=problems,
+                           columns=columns), 400 if problems else 200
+
+
+@bp.get("/waves/<wave_slug>/export.csv")
+def export_csv(wave_slug: str):
+    return _export(wave_slug, "csv")
+
+
+@bp.get("/waves/<wave_slug>/export.xlsx")
+def export_xlsx(wave_slug: str):
+    return _export(wave_slug, "xlsx")
+
+
+@bp.get("/waves/<wave_slug>/export.sav")
+def export_sav(wave_slug: str):
+    return _export(wave_slug, "sav")
+
+
+def _export(wave_slug: str, kind: str):
+    wave = _wave_or_404(wave_slug)
+    questionnaire = wave_questionnaire(db.session, wave)
+    frame = load_wave_frame(db.session, wave, questionnaire)
+    mimetype, writer = EXPORT_TYPES[kind]
+    if kind == "csv":
+        data = writer(questionnaire, frame)
+    else:
+        data = writer(questionnaire, frame, _neighbourhood_names())
+    audit.record(db.session, "survey_export", "wave", wave.slug, format=kind, rows=len(frame))
+    db.session.commit()
+    return _download(data, mimetype, f"voicebox-{wave.slug}.{kind}")
+
+
+def _invitation_link(wave: Wave):
+    return lambda token: url_for("survey.invitation", wave_slug=wave.slug, token=token, _external=True)
+
+
+@bp.route("/waves/<wave_slug>/panel", methods=["GET", "POST"])
+@admin_only
+def panel(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    if not wave.panel_mode:
+        abort(404)
+    form = PanelUploadForm()
+    problems = []
+    if form.validate_on_submit():
+        data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
+        rows, problems = panel_rules.parse_panel_csv(data, _neighbourhood_names())
+        if not problems:
+            added, already = panel_rules.add_panel_members(db.session, wave, rows)
+            audit.record(db.session, "panel_upload", "wave", wave.slug, added=added, already=already)
+            db.session.commit()
+            flash(f"Added {added:,} panel members" + (f"; {already:,} were already on the panel." if already
+                                                      else "."))
+            return redirect(url_for("admin.panel", wave_slug=wave.slug))
+        form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
+    counts = panel_rules.panel_counts(db.session, wave)
+    return render_template("admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
+                           confirm=ConfirmForm(), state=wave.state_on(_today())), 400 if problems else 200
+
+
+@bp.post("/waves/<wave_slug>/panel/invitations")
+@admin_only
+def send_invitations(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    if not wave.panel_mode or not ConfirmForm().validate_on_submit():
+        abort(400)
+    sent = panel_rules.send_invitations(db.session, wave, _invitation_link(wave))
+    audit.record(db.session, "panel_invitations_sent", "wave", wave.slug, count=sent)
+    db.session.commit()
+    deliver_pending(db.session, current_app.config)
+    flash(f"Sent {sent:,} invitations." if sent else "Every panel member has already been invited.")
+    return redirect(url_for("admin.panel", wave_slug=wave.slug))
+
+
+@bp.get("/waves/<wave_slug>/panel/non-responders")
+@admin_only
+def non_responders(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    if not wave.panel_mode:
+        abort(404)
+    members = panel_rules.non_responders(db.session, wave)
+    if request.args.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(["id", "email", "neighbourhood", "invited_at", "reminded_at"])
+        for member in members:
+            writer.writerow([surveys.neutralise_formula(member.external_id),
+                             surveys.neutralise_formula(member.email), member.neighbourhood.slug,
+                             _iso(member.invitation.sent_at), _iso(member.invitation.reminded_at)])
+        audit.record(db.session, "panel_non_responders_downloaded", "wave", wave.slug, count=len(members))
+        db.session.commit()
+        return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8",
+                         f"voicebox-{wave.slug}-non-responders.csv")
+    return render_template("admin/non_responders.html", wave=wave, members=members, confirm=ConfirmForm(),
+                           state=wave.state_on(_today()))
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+@bp.post("/waves/<wave_slug>/panel/reminders")
+@admin_only
+def send_reminders(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    if not wave.panel_mode or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if wave.state_on(_today()) != "open":
+        flash("Reminders can only be sent while the wave is open.")
+        return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
+    sent = panel_rules.send_reminders(db.session, wave, _invitation_link(wave))
+    audit.record(db.session, "panel_reminders_sent", "wave", wave.slug, count=sent)
+    db.session.commit()
+    deliver_pending(db.session, current_app.config)
+    flash(f"Sent {sent:,} reminders. Each has a new link; the earlier links no longer work.")
+    return redirect(url_for("admin.non_responders", wave_slug=wave.slug))

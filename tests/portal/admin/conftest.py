@@ -1,0 +1,1 @@
+from tests.portal.survey.conftest import make_wave, wave  # noqa: F401  (shared fixtures)

@@ -1,0 +1,157 @@
+"""Survey administration over HTTP: waves, imports (all or nothing), exports, the panel."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pandas as pd
+import pyreadstat
+from sqlalchemy import func, select
+
+from portal.models import AuditEvent, Invitation, OutboundMail, PanelMember, Response, SurveyImport, Wave
+from tests.portal.survey.conftest import all_answers, location, walk
+
+HEADER_FIELDS = ["police_council_dealing", "seek_views", "car_use", "worry_burglary", "worry_car_crime"]
+
+
+def csv_file(rows: list[dict[str, str]], template: str) -> bytes:
+    header = template.lstrip("\ufeff").strip().split(",")
+    lines = [",".join(header)]
+    for row in rows:
+        lines.append(",".join(row.get(column, "") for column in header))
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def paper_row(serial: str, **overrides) -> dict[str, str]:
+    row = {"response_id": serial, "neighbourhood": "twerton", "submitted_at": "2011-05-02",
+           **{k: v for k, v in all_answers().items() if k != "neighbourhood"}}
+    row.update(overrides)
+    return row
+
+
+def test_admin_opens_a_wave_and_analysts_cannot(signed_in, db_session, neighbourhoods):
+    analyst = signed_in("analyst")
+    assert analyst.get("/admin/").status_code == 200
+    assert analyst.get("/admin/waves/new").status_code == 403
+    admin = signed_in("admin")
+    form = {"slug": "2011-12", "name": "Voicebox 2011/12", "questionnaire": "crime-and-community-safety:2",
+            "opens_on": date.today().isoformat(),
+            "closes_on": (date.today() + timedelta(days=60)).isoformat(), "open_link_mode": "y"}
+    bad = admin.post("/admin/waves/new", data={**form, "closes_on": "2000-01-01"})
+    assert "The closing date must be the same as or after the opening date" in bad.get_data(as_text=True)
+    assert location(admin.post("/admin/waves/new", data=form)).endswith("/admin/waves/2011-12")
+    wave = db_session.scalars(select(Wave)).one()
+    assert wave.questionnaire.version == 2 and wave.questionnaire.checksum.startswith("sha256:")
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "wave_opened")) is not None
+    page = admin.get("/admin/waves/2011-12").get_data(as_text=True)
+    assert "Voicebox 2011/12" in page and "Export for analysis" in page
+
+
+def test_a_paper_import_with_one_bad_row_imports_nothing_and_names_the_row(signed_in, wave, db_session):
+    admin = signed_in("admin")
+    template = admin.get(f"/admin/waves/{wave.slug}/template.csv").get_data(as_text=True)
+    rows = [paper_row("P001"), paper_row("P002", police_council_dealing="maybe"),
+            paper_row("P003", car_use="no")]  # P003 answers car questions routing does not ask
+    page = admin.post(f"/admin/waves/{wave.slug}/import", data={
+        "mode": "paper", "file": (io.BytesIO(csv_file(rows, template)), "forms.csv")},
+        content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Nothing was imported" in html
+    assert re.search(r"<td>3</td><td>police_council_dealing</td><td>&#39;maybe&#39; is not", html)
+    assert re.search(r"<td>4</td><td>worry_car_crime</td>", html)
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 0
+    # Fixed file: everything goes in, with the mode kept.
+    rows[1] = paper_row("P002")
+    rows[2] = paper_row("P003", car_use="no", worry_car_crime="", victim_car_crime="")
+    done = admin.post(f"/admin/waves/{wave.slug}/import", data={
+        "mode": "phone", "file": (io.BytesIO(csv_file(rows, template)), "forms.csv")},
+        content_type="multipart/form-data")
+    assert location(done).endswith(f"/admin/waves/{wave.slug}")
+    modes = db_session.scalars(select(Response.mode)).all()
+    assert modes == ["phone"] * 3
+    assert db_session.scalars(select(SurveyImport)).one().rows == 3
+    # The same forms again are refused, not counted twice.
+    again = admin.post(f"/admin/waves/{wave.slug}/import", data={
+        "mode": "phone", "file": (io.BytesIO(csv_file(rows, template)), "forms.csv")},
+        content_type="multipart/form-data")
+    assert again.status_code == 400 and "was imported into this wave before" in again.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 3
+
+
+def test_only_admins_import(signed_in, wave):
+    analyst = signed_in("analyst")
+    assert analyst.get(f"/admin/waves/{wave.slug}/import").status_code == 403
+    assert analyst.post(f"/admin/waves/{wave.slug}/import").status_code == 403
+    template = analyst.get(f"/admin/waves/{wave.slug}/template.csv")
+    assert template.status_code == 200 and "police_council_dealing" in template.get_data(as_text=True)
+
+
+def test_exports_in_three_formats_with_labels_and_no_identities(signed_in, app, wave, db_session):
+    client = app.test_client()
+    walk(client, wave)
+    location(client.post(f"/survey/{wave.slug}/check"))
+    db_session.add(PanelMember(wave_id=wave.id, external_id="PANEL-7", email="secret.person@example.org",
+                               neighbourhood_id=db_session.scalar(select(Response.neighbourhood_id))))
+    db_session.commit()
+    analyst = signed_in("analyst")
+    csv_bytes = analyst.get(f"/admin/waves/{wave.slug}/export.csv").data
+    frame = pd.read_csv(io.BytesIO(csv_bytes), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(frame.columns[:5]) == ["response_id", "wave", "neighbourhood", "mode", "submitted_at"]
+    assert frame.loc[0, "neighbourhood"] == "twerton" and frame.loc[0, "asb_drugs"] == "fairly_big_problem"
+    assert "postcode" not in frame.columns
+    xlsx = analyst.get(f"/admin/waves/{wave.slug}/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    sav = analyst.get(f"/admin/waves/{wave.slug}/export.sav")
+    assert sav.headers["Content-Disposition"].endswith('.sav"')
+    path = app.config["REPORTS_DIR"] + ".sav"
+    with open(path, "wb") as handle:
+        handle.write(sav.data)
+    data, meta = pyreadstat.read_sav(path)
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["safe_after_dark"].startswith("How safe or unsafe do you feel")
+    assert meta.variable_value_labels["safe_after_dark"][data.loc[0, "safe_after_dark"]] == "Fairly unsafe"
+    assert meta.variable_value_labels["neighbourhood"][data.loc[0, "neighbourhood"]] == "Twerton"
+    for blob in (csv_bytes, xlsx.data, sav.data):
+        assert b"PANEL-7" not in blob and b"secret.person" not in blob
+    assert db_session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "survey_export")) == 3
+
+
+def test_panel_upload_invitations_single_use_and_non_responders(signed_in, app, make_wave, db_session):
+    wave = make_wave("2012-13", panel=True, open_link=False)
+    admin = signed_in("admin")
+    assert signed_in("analyst").get(f"/admin/waves/{wave.slug}/panel").status_code == 403
+    bad = b"id,email,neighbourhood\r\nM1,one@example.org,Twerton\r\nM2,not-an-email,nowhere\r\n"
+    page = admin.post(f"/admin/waves/{wave.slug}/panel", data={"file": (io.BytesIO(bad), "panel.csv")},
+                      content_type="multipart/form-data")
+    assert page.status_code == 400 and "Nothing was added" in page.get_data(as_text=True)
+    good = b"id,email,neighbourhood\r\nM1,one@example.org,Twerton\r\nM2,two@example.org,keynsham\r\n"
+    location(admin.post(f"/admin/waves/{wave.slug}/panel", data={"file": (io.BytesIO(good), "panel.csv")},
+                        content_type="multipart/form-data"))
+    location(admin.post(f"/admin/waves/{wave.slug}/panel/invitations"))
+    mails = db_session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()
+    assert [m.recipient for m in mails] == ["one@example.org", "two@example.org"]
+    link = re.search(r"http://localhost(/survey/\S+/invitation/(\S+))", mails[0].body)
+    path, token = link.group(1), link.group(2)
+    assert token not in {i.token_hash for i in db_session.scalars(select(Invitation))}
+    # Panel-only wave: no link, no survey.
+    assert "by invitation" in app.test_client().get(f"/survey/{wave.slug}/").get_data(as_text=True)
+    resident = app.test_client()
+    page = resident.get(path).get_data(as_text=True)
+    assert "Start now" in page and "Voicebox panel" in page
+    walk(resident, wave, invitation=token)
+    location(resident.post(f"/survey/{wave.slug}/check"))
+    response = db_session.scalars(select(Response)).one()
+    assert "M1" not in str(response.answers) and "one@example.org" not in str(response.answers)
+    assert app.test_client().get(path).status_code == 410  # used
+    listing = admin.get(f"/admin/waves/{wave.slug}/panel/non-responders").get_data(as_text=True)
+    assert "two@example.org" in listing and "one@example.org" not in listing
+    location(admin.post(f"/admin/waves/{wave.slug}/panel/reminders"))
+    reminder = db_session.scalars(select(OutboundMail).order_by(OutboundMail.id.desc())).first()
+    assert reminder.recipient == "two@example.org" and "replaces the one we sent" in reminder.body
+    old = re.search(r"http://localhost(/survey/\S+)", mails[1].body).group(1)
+    assert app.test_client().get(old).status_code == 404  # the reminder's link replaced it
+    csv_download = admin.get(f"/admin/waves/{wave.slug}/panel/non-responders?format=csv").data
+    assert b"two@example.org" in csv_download
