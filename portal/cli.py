@@ -18,6 +18,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
+    from portal.reports.cli import reports_group
+
+    app.cli.add_command(reports_group)
 
 
 @click.group("db", cls=AppGroup, help="Build and update the database schema (Alembic migrations).")

@@ -18,6 +18,7 @@ from portal.models.pact import (
     PriorityUpdate,
     priority_issue,
 )
+from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportRun
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.survey import (
     RESPONSE_MODES,
@@ -32,6 +33,7 @@ from portal.models.survey import (
 
 __all__ = [
     "AREA_CLASSES",
+    "REPORT_RUN_STATUSES",
     "RESPONSE_MODES",
     "ROLES",
     "Agency",
@@ -50,6 +52,8 @@ __all__ = [
     "Priority",
     "PriorityUpdate",
     "Questionnaire",
+    "ReportFile",
+    "ReportRun",
     "Response",
     "SignInAttempt",
     "StaffUser",

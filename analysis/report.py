@@ -1,0 +1,713 @@
+"""Neighbourhood and authority feedback reports as plain data (no Flask, no database).
+
+Two steps, so a batch computes each indicator once per wave and reuses it for every report:
+
+1. :func:`analyse_waves` weights each wave once (rake to the population margins), estimates every
+   indicator by neighbourhood as domains of the whole sample (``estimate_indicators(...,
+   by="neighbourhood")``), the breakdowns, the perception gap, each neighbourhood against the rest
+   of the authority (``compare_to_rest``, Holm-adjusted) and the change from the previous wave
+   (``compare_waves``). The result is a :class:`WaveAnalysis`.
+2. :func:`neighbourhood_report` / :func:`authority_report` pick that neighbourhood's (or the
+   authority's) rows out of the analysis into a :class:`NeighbourhoodReport` /
+   :class:`AuthorityReport`: small dataclasses of numbers and sentences that the PDF templates
+   and the dashboard print. Nothing here computes an estimate: every number comes from the engine.
+
+Proportions are in 0..1 throughout; suppressed figures (disclosure rules) are ``None`` and carry
+their flag and note so that templates mark them visibly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+import pandas as pd
+
+from analysis.catalogue import ASB_STRANDS, BIG_PROBLEM, CATALOGUE, NO_OPINION, Indicator
+from analysis.catalogue import target_status as _target_status
+from analysis.comparisons import compare_to_rest, compare_waves
+from analysis.errors import InputError
+from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
+from analysis.gap import perception_gap
+from analysis.weighting import rake_weights
+
+HEADLINE_ID = "ni21"
+
+# The NI 17 strands the catalogue does not already hold as indicators (NI 41, NI 42 and the LAA
+# teenagers indicator cover three), defined as catalogue data and computed by the engine.
+_STRAND_LABELS = {
+    "asb_noisy_neighbours": "Noisy neighbours or loud parties a problem",
+    "asb_litter": "Rubbish or litter lying around a problem",
+    "asb_vandalism": "Vandalism, graffiti and deliberate damage a problem",
+    "asb_abandoned_cars": "Abandoned or burnt out cars a problem",
+}
+STRAND_INDICATORS = {
+    q: Indicator(q, label, (q,), BIG_PROBLEM, NO_OPINION, higher_is_better=False,
+                 source="NI 17 strand (very or fairly big problem)")
+    for q, label in _STRAND_LABELS.items()
+}
+REPORT_CATALOGUE: dict[str, Indicator] = {**CATALOGUE, **STRAND_INDICATORS}
+
+# Sections of the "other indicators" pages, in print order.
+SECTIONS = (
+    ("Anti-social behaviour (NI 17 and its strands)",
+     ("ni17", "asb_noisy_neighbours", "teenagers", "asb_litter", "asb_vandalism", "ni42",
+      "ni41", "asb_abandoned_cars", "ni23")),
+    ("Feeling safe", ("safe_after_dark", "safe_during_day")),
+    ("Worry about crime", ("worry_any", "very_worried_burglary", "very_worried_car_crime",
+                           "very_worried_violent_crime")),
+    ("Having a say", ("ni27", "ni4")),
+)
+_STRAND_ORDER = {q: i for i, q in enumerate(ASB_STRANDS)}
+
+# Breakdowns of NI 21: within a neighbourhood (domains neighbourhood x variable) and authority-wide.
+BREAKDOWNS = (
+    ("age_band", "Age"),
+    ("sex", "Sex"),
+    ("ethnicity", "Ethnicity"),
+    ("disability", "Disability"),
+)
+AREA_CLASS = ("area_class", "Urban or rural")
+CATEGORY_LABELS = {
+    "16_24": "16 to 24", "25_34": "25 to 34", "35_44": "35 to 44", "45_54": "45 to 54",
+    "55_64": "55 to 64", "65_74": "65 to 74", "75_plus": "75 and over",
+    "female": "Female", "male": "Male",
+    "white_british": "White British", "white_other": "White other", "mixed": "Mixed",
+    "asian_or_asian_british": "Asian or Asian British",
+    "black_or_black_british": "Black or Black British", "other_ethnic_group": "Other ethnic group",
+    "yes": "Disabled", "no": "Not disabled", "prefer_not_to_say": "Prefer not to say",
+    "urban": "Urban", "rural": "Rural",
+}
+CRIME_LABELS = {"burglary": "Burglary", "car_crime": "Car crime",
+                "violent_crime": "Violent crime", "any": "Any of these crimes"}
+_NB_PREFIX = "nb__"
+_SEP = "|"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class WaveInput:
+    """One wave's responses (wide format) and what the report says about it."""
+
+    slug: str
+    name: str
+    opens_on: date
+    closes_on: date
+    responses: pd.DataFrame
+    questionnaire: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    slug: str
+    name: str
+    area_class: str = "urban"
+
+
+# --------------------------------------------------------------------------- printed figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One estimate as printed: proportion and interval (None when suppressed), base and flag."""
+
+    label: str
+    estimate: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    n: int
+    flag: str | None = None
+    note: str | None = None
+    higher_is_better: bool = True
+
+    @property
+    def suppressed(self) -> bool:
+        return self.estimate is None
+
+    @property
+    def low_base(self) -> bool:
+        return self.flag == "low_base"
+
+
+def _clean(x):
+    if x is None:
+        return None
+    try:
+        return None if isinstance(x, float) and math.isnan(x) else x
+    except TypeError:  # pragma: no cover - defensive
+        return x
+
+
+def _figure(row, label: str) -> Figure:
+    if row is None:
+        return Figure(label, None, None, None, 0, "suppressed", "no responses in the base")
+    return Figure(label, _clean(row["estimate"]), _clean(row["ci_lower"]), _clean(row["ci_upper"]),
+                  int(row["n"]), _clean(row["flag"]), _clean(row["note"]),
+                  bool(row["higher_is_better"]))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A difference with its test, as a sentence and numbers (proportions, points in 0..1)."""
+
+    difference: float | None
+    p_value: float | None
+    significant: bool
+    sentence: str
+    adjustment: str = ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    local: Figure
+    authority: Figure
+    baseline: float
+    baseline_wave: str
+    target: float
+    target_wave: str
+    versus_authority: Comparison | None
+    change: Comparison | None
+    target_sentence: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    wave: str
+    local: Figure
+    authority: Figure
+
+
+@dataclass(frozen=True)
+class GapRow:
+    crime: str
+    label: str
+    worried: float | None
+    victim: float | None
+    difference: float | None
+    ratio: float | None
+    ratio_ci_lower: float | None
+    ratio_ci_upper: float | None
+    n_worried: int
+    n_victim: int
+    flag: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    id: str
+    label: str
+    source: str
+    local: Figure
+    authority: Figure | None
+    change: Comparison | None
+    versus_authority: Comparison | None
+    higher_is_better: bool
+
+
+@dataclass(frozen=True)
+class IndicatorSection:
+    title: str
+    rows: list[IndicatorRow]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    variable: str
+    title: str
+    rows: list[Figure]
+
+
+@dataclass(frozen=True)
+class RankRow:
+    slug: str
+    name: str
+    figure: Figure
+    versus_authority: Comparison
+
+
+# --------------------------------------------------------------------------- PACT (plain data)
+
+
+@dataclass(frozen=True)
+class PactPriority:
+    title: str
+    status: str
+    owner: str
+    agreed_on: date | None
+    latest_update: str
+    latest_update_on: date | None
+
+
+@dataclass(frozen=True)
+class YouSaidWeDid:
+    you_said: str
+    we_did: str
+    on: date | None
+
+
+@dataclass(frozen=True)
+class PactSection:
+    """PACT activity for the report period, built by the portal from its PACT metrics."""
+
+    period_start: date
+    period_end: date
+    period_rule: str
+    raised: int
+    closed: int
+    pct_dealt_with_locally: float | None  # percent 0..100 (the PACT metrics' unit)
+    pct_acknowledged_within_24h: float | None
+    median_days_to_acknowledge: float | None
+    median_days_to_close: float | None
+    open_issues: int
+    open_by_age: dict[str, int]
+    meetings_held: int
+    breaches: list[str] = field(default_factory=list)
+    priorities: list[PactPriority] = field(default_factory=list)
+    you_said_we_did: list[YouSaidWeDid] = field(default_factory=list)
+    by_neighbourhood: list[PactRow] = field(default_factory=list)  # the authority report's table
+
+
+@dataclass(frozen=True)
+class PactRow:
+    name: str
+    raised: int
+    closed: int
+    pct_dealt_with_locally: float | None
+    pct_acknowledged_within_24h: float | None
+    open_issues: int
+
+
+# --------------------------------------------------------------------------- method note
+
+
+@dataclass(frozen=True)
+class MethodNote:
+    wave: str
+    wave_name: str
+    fieldwork_start: date | None
+    fieldwork_end: date | None
+    achieved: int
+    achieved_here: int
+    modes: dict[str, int]
+    weighting_variables: list[str]
+    population: float
+    iterations: int
+    design_effect: float
+    effective_n: float
+    weight_min: float
+    weight_max: float
+    weighting_notes: list[str]
+    suppress_below: int
+    flag_below: int
+    fingerprint: str
+
+
+# --------------------------------------------------------------------------- the analysis
+
+
+@dataclass
+class WaveEstimates:
+    """One wave weighted once, with every indicator by neighbourhood (plus the total)."""
+
+    wave: WaveInput
+    n: int
+    estimates: pd.DataFrame
+    diagnostics: dict
+
+    def __post_init__(self):
+        self._rows = self.estimates.to_dict("records")
+        self._at = _index(self.estimates)
+
+    def row(self, indicator: str, slug: str | None) -> dict | None:
+        """The estimate of ``indicator`` in neighbourhood ``slug`` (None: the whole authority)."""
+        i = self._at.get((indicator, slug))
+        return None if i is None else self._rows[i]
+
+
+@dataclass
+class WaveAnalysis:
+    """Everything the reports of one wave need, computed once (see module docstring)."""
+
+    wave: WaveInput
+    places: dict[str, Place]
+    current: WaveEstimates
+    history: list[WaveEstimates]  # earlier waves, oldest first
+    breakdowns: pd.DataFrame  # NI 21 by the breakdown variables, authority and within neighbourhood
+    gap: pd.DataFrame
+    versus_rest: dict[str, pd.DataFrame]
+    change: pd.DataFrame | None
+    disclosure: DisclosureRules
+    fingerprint: str
+    modes: dict[str, int]
+    fieldwork: tuple[date | None, date | None]
+    counts: dict[str, int]
+
+    @property
+    def previous(self) -> WaveEstimates | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def n(self) -> int:
+        return self.current.n
+
+
+def data_fingerprint(responses: pd.DataFrame, margins: pd.DataFrame) -> str:
+    """sha256 of the responses and margins as CSV (rows in response order): names the data used."""
+    digest = hashlib.sha256()
+    digest.update(responses.to_csv(index=False).encode())
+    digest.update(margins.to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def _index(frame: pd.DataFrame) -> dict:
+    """{(indicator, group value or None): row number} of an estimates table."""
+    index = {}
+    for i, (ind, g) in enumerate(zip(frame["indicator"], frame["group"], strict=True)):
+        index[(ind, None if g is None or g != g else next(iter(g.values())))] = i
+    return index
+
+
+def _estimate_wave(wave: WaveInput, margins: pd.DataFrame, disclosure: DisclosureRules,
+                   indicators) -> tuple[WaveEstimates, object]:
+    weighting = rake_weights(wave.responses, margins)
+    est = estimate_indicators(wave.responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
+                              indicators=indicators, disclosure=disclosure)
+    return WaveEstimates(wave, len(wave.responses), est, weighting.diagnostics()), weighting
+
+
+def _indicator_ids(responses: pd.DataFrame) -> list[str]:
+    cols = set(responses.columns)
+    ids = []
+    for ind_id, ind in REPORT_CATALOGUE.items():
+        need = set(ind.questions) | ({ind.routing[0]} if ind.routing else set())
+        if need <= cols:
+            ids.append(ind_id)
+    return ids
+
+
+def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Place], *,
+                  disclosure: DisclosureRules = DEFAULT_DISCLOSURE) -> WaveAnalysis:
+    """Weight and estimate the last of ``waves`` fully, the earlier ones for the trend.
+
+    ``waves`` are in time order and each must have responses; ``margins`` are the weighting
+    population (``variable,category,population``). Raises the engine's errors (WeightingError,
+    MarginsError, InputError) with messages a user can act on.
+    """
+    if not waves:
+        raise InputError("no wave to report on")
+    wave = waves[-1]
+    responses = wave.responses
+    if not len(responses):
+        raise InputError(f"wave {wave.slug} has no responses to report on")
+    place_map = {p.slug: p for p in places}
+    area_class = {p.slug: p.area_class for p in places}
+    ids = _indicator_ids(responses)
+    current, weighting = _estimate_wave(wave, margins, disclosure, ids)
+    history = [_estimate_wave(w, margins, disclosure, ids)[0] for w in waves[:-1]
+               if len(w.responses)]
+
+    # Breakdowns of NI 21: neighbourhood x variable columns give domains of the whole sample.
+    frame = responses.copy()
+    bys = []
+    for variable, _title in BREAKDOWNS:
+        if variable in frame.columns:
+            combined = _NB_PREFIX + variable
+            frame[combined] = (frame["neighbourhood"].astype(str) + _SEP
+                               + frame[variable].astype(str))
+            frame.loc[frame[variable].astype(str).isin(["", "nan"]), combined] = ""
+            bys += [variable, combined]
+    bys.append("area_class")
+    breakdowns = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by=bys,
+                                     indicators=[HEADLINE_ID], disclosure=disclosure,
+                                     area_class=area_class)
+    gap = perception_gap(responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
+                         disclosure=disclosure)
+    versus_rest = {ind: compare_to_rest(responses, weighting, ind, catalogue=REPORT_CATALOGUE)
+                   for ind in ids}
+    change = None
+    if history:
+        change = compare_waves(history[-1].estimates, current.estimates,
+                               before_label=history[-1].wave.slug, after_label=wave.slug)
+    times = pd.to_datetime(responses["submitted_at"], errors="coerce", utc=True)
+    fieldwork = ((times.min().date(), times.max().date()) if times.notna().any()
+                 else (None, None))
+    modes = {str(k): int(v) for k, v in responses["mode"].value_counts().items()} \
+        if "mode" in responses.columns else {}
+    counts = {str(k): int(v) for k, v in responses["neighbourhood"].value_counts().items()}
+    return WaveAnalysis(wave, place_map, current, history, breakdowns, gap, versus_rest, change,
+                        disclosure, data_fingerprint(responses, margins), modes, fieldwork, counts)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _comparison_to_rest(analysis: WaveAnalysis, indicator: str, slug: str, name: str
+                        ) -> Comparison | None:
+    table = analysis.versus_rest.get(indicator)
+    if table is None or not len(table):
+        return None
+    rows = table[table["group"].map(lambda g: g.get("neighbourhood") == slug)]
+    if not len(rows):
+        return None
+    r = rows.iloc[0]
+    local = analysis.current.row(indicator, slug)
+    if local is None or _clean(local["estimate"]) is None or _clean(r["p_adjusted"]) is None:
+        return Comparison(None, None, False, f"{name} cannot be compared with the rest of the "
+                          "authority: too few responses.", r["adjustment"])
+    ind = REPORT_CATALOGUE[indicator]
+    k = len(table)
+    method = {"holm": "Holm", "bonferroni": "Bonferroni", "none": "no"}[r["adjustment"]]
+    tail = (f"p = {r['p_adjusted']:.3f} after {method} adjustment for {k} neighbourhoods")
+    if r["significant"]:
+        word = "higher" if r["difference"] > 0 else "lower"
+        better = (r["difference"] > 0) == ind.higher_is_better
+        sentence = (f"{name} ({_pct(r['estimate'])}) is significantly {word} than the rest of "
+                    f"the authority ({_pct(r['rest_estimate'])}): "
+                    f"{'better' if better else 'worse'} ({tail}).")
+    else:
+        sentence = (f"The difference between {name} ({_pct(r['estimate'])}) and the rest of the "
+                    f"authority ({_pct(r['rest_estimate'])}) is not statistically significant "
+                    f"({tail}).")
+    return Comparison(_clean(r["difference"]), _clean(r["p_adjusted"]), bool(r["significant"]),
+                      sentence, r["adjustment"])
+
+
+def _change(analysis: WaveAnalysis, indicator: str, slug: str | None) -> Comparison | None:
+    if analysis.change is None:
+        return None
+    t = analysis.change
+    key = t["indicator"].eq(indicator) & t["group"].map(
+        lambda g: (g is None or g != g) if slug is None
+        else (isinstance(g, dict) and g.get("neighbourhood") == slug))
+    rows = t[key]
+    if not len(rows):
+        return None
+    r = rows.iloc[0]
+    return Comparison(_clean(r["difference"]), _clean(r["p_value"]), bool(r["significant"]),
+                      r["verdict"][0].upper() + r["verdict"][1:] + ".")
+
+
+def _target_sentence(fig: Figure, wave: str, name: str) -> str:
+    ind = REPORT_CATALOGUE[HEADLINE_ID]
+    if fig.estimate is None:
+        return f"There are too few responses in {name} to compare with the target."
+    status = _target_status(ind, fig.estimate, wave, fig.ci_lower, fig.ci_upper)
+    target = f"{100 * ind.target:.1f}% target for {ind.target_wave}"
+    trajectory = _pct(status["trajectory"])
+    return {
+        "target met": f"{name} meets the {target}.",
+        "on track": f"{name} is on track for the {target} (the straight-line path from the "
+                    f"{100 * ind.baseline:.1f}% baseline expects {trajectory} by {wave}).",
+        "behind trajectory (not significantly)":
+            f"{name} is below the {trajectory} expected by {wave} on the way to the {target}, "
+            "but the path lies within the 95% confidence interval.",
+        "off track": f"{name} is off track for the {target}: the path expects {trajectory} by "
+                     f"{wave}, outside the 95% confidence interval.",
+    }[status["status"]]
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass
+class NeighbourhoodReport:
+    kind: str
+    slug: str
+    name: str
+    wave: str
+    wave_name: str
+    generated_at: datetime
+    headline: Headline
+    trend: list[TrendPoint]
+    gap: list[GapRow]
+    sections: list[IndicatorSection]
+    breakdowns: list[Breakdown]
+    pact: PactSection | None
+    method: MethodNote
+    previous_wave: str | None
+
+    @property
+    def title(self) -> str:
+        return f"{self.name}: community safety feedback report, {self.wave_name}"
+
+    @property
+    def any_suppressed(self) -> bool:
+        figs = [self.headline.local] + [r.local for s in self.sections for r in s.rows]
+        figs += [f for b in self.breakdowns for f in b.rows]
+        return any(f.suppressed for f in figs) or any(g.flag == "suppressed" for g in self.gap)
+
+
+@dataclass
+class AuthorityReport(NeighbourhoodReport):
+    ranking: list[RankRow] = field(default_factory=list)
+    adjustment: str = "holm"
+
+
+def _headline(analysis: WaveAnalysis, slug: str | None, name: str) -> Headline:
+    ind = REPORT_CATALOGUE[HEADLINE_ID]
+    cur = analysis.current
+    local = _figure(cur.row(HEADLINE_ID, slug), name)
+    authority = _figure(cur.row(HEADLINE_ID, None), "Authority")
+    return Headline(
+        local=local, authority=authority, baseline=ind.baseline, baseline_wave=ind.baseline_wave,
+        target=ind.target, target_wave=ind.target_wave,
+        versus_authority=(_comparison_to_rest(analysis, HEADLINE_ID, slug, name) if slug
+                          else None),
+        change=_change(analysis, HEADLINE_ID, slug),
+        target_sentence=_target_sentence(local, analysis.wave.slug, name),
+    )
+
+
+def _trend(analysis: WaveAnalysis, slug: str | None, name: str) -> list[TrendPoint]:
+    points = []
+    for w in [*analysis.history, analysis.current]:
+        points.append(TrendPoint(w.wave.slug, _figure(w.row(HEADLINE_ID, slug), name),
+                                 _figure(w.row(HEADLINE_ID, None), "Authority")))
+    return points
+
+
+def _gap(analysis: WaveAnalysis, slug: str | None) -> list[GapRow]:
+    g = analysis.gap
+    rows = g[g["group"].map(lambda x: (x is None or x != x) if slug is None
+                            else (isinstance(x, dict) and x.get("neighbourhood") == slug))]
+    out = []
+    for r in rows.to_dict("records"):
+        out.append(GapRow(r["crime"], CRIME_LABELS.get(r["crime"], r["crime"]),
+                          _clean(r["worried"]), _clean(r["victim"]), _clean(r["difference"]),
+                          _clean(r["ratio"]), _clean(r["ratio_ci_lower"]),
+                          _clean(r["ratio_ci_upper"]), int(r["n_worried"]), int(r["n_victim"]),
+                          _clean(r["flag"]), _clean(r["note"])))
+    return out
+
+
+def _sections(analysis: WaveAnalysis, slug: str | None, name: str) -> list[IndicatorSection]:
+    cur = analysis.current
+    out = []
+    for title, ids in SECTIONS:
+        rows = []
+        for ind_id in ids:
+            if cur.row(ind_id, None) is None:
+                continue  # not asked in this wave
+            ind = REPORT_CATALOGUE[ind_id]
+            rows.append(IndicatorRow(
+                ind_id, ind.label, ind.source, _figure(cur.row(ind_id, slug), ind.label),
+                _figure(cur.row(ind_id, None), "Authority") if slug else None,
+                _change(analysis, ind_id, slug),
+                _comparison_to_rest(analysis, ind_id, slug, name) if slug else None,
+                ind.higher_is_better))
+        if rows:
+            out.append(IndicatorSection(title, rows))
+    return out
+
+
+def _category_order(variable: str, labels: list[str]) -> list[str]:
+    order = list(CATEGORY_LABELS)
+    return sorted(labels, key=lambda c: (order.index(c) if c in order else len(order), c))
+
+
+def _breakdowns(analysis: WaveAnalysis, slug: str | None) -> list[Breakdown]:
+    b = analysis.breakdowns
+    out = []
+    variables = list(BREAKDOWNS) + ([AREA_CLASS] if slug is None else [])
+    for variable, title in variables:
+        by = variable if slug is None else _NB_PREFIX + variable
+        rows = b[b["group"].map(lambda g, by=by: isinstance(g, dict) and by in g)]
+        found = {}
+        for r in rows.to_dict("records"):
+            value = r["group"][by]
+            if slug is not None:
+                place, _, value = value.partition(_SEP)
+                if place != slug:
+                    continue
+            found[value] = r
+        if not found:
+            continue
+        figures = [_figure(found[c], CATEGORY_LABELS.get(c, c))
+                   for c in _category_order(variable, list(found))]
+        out.append(Breakdown(variable, title, figures))
+    return out
+
+
+def _method(analysis: WaveAnalysis, slug: str | None) -> MethodNote:
+    d = analysis.current.diagnostics
+    here = analysis.counts.get(slug, 0) if slug else analysis.n
+    return MethodNote(
+        wave=analysis.wave.slug, wave_name=analysis.wave.name,
+        fieldwork_start=analysis.fieldwork[0], fieldwork_end=analysis.fieldwork[1],
+        achieved=analysis.n, achieved_here=here, modes=dict(analysis.modes),
+        weighting_variables=list(d["variables"]), population=float(d["population"]),
+        iterations=int(d["iterations"]), design_effect=float(d["design_effect"]),
+        effective_n=float(d["effective_n"]), weight_min=float(d["weight_min"]),
+        weight_max=float(d["weight_max"]), weighting_notes=list(d["notes"]),
+        suppress_below=analysis.disclosure.suppress_below,
+        flag_below=analysis.disclosure.flag_below, fingerprint=analysis.fingerprint,
+    )
+
+
+def neighbourhood_report(analysis: WaveAnalysis, slug: str, *, generated_at: datetime,
+                         pact: PactSection | None = None) -> NeighbourhoodReport:
+    """The report of one neighbourhood, read out of a wave's analysis."""
+    if slug not in analysis.places:
+        raise InputError(f"unknown neighbourhood {slug!r}; choose from: "
+                         + ", ".join(sorted(analysis.places)))
+    name = analysis.places[slug].name
+    previous = analysis.previous.wave.slug if analysis.previous else None
+    return NeighbourhoodReport(
+        kind="neighbourhood", slug=slug, name=name, wave=analysis.wave.slug,
+        wave_name=analysis.wave.name, generated_at=generated_at,
+        headline=_headline(analysis, slug, name), trend=_trend(analysis, slug, name),
+        gap=_gap(analysis, slug), sections=_sections(analysis, slug, name),
+        breakdowns=_breakdowns(analysis, slug), pact=pact, method=_method(analysis, slug),
+        previous_wave=previous,
+    )
+
+
+def authority_report(analysis: WaveAnalysis, *, name: str, generated_at: datetime,
+                     pact: PactSection | None = None) -> AuthorityReport:
+    """The authority summary: every neighbourhood's NI 21 against the rest, plus the authority's
+    own figures, trend, gap, breakdowns (with urban or rural) and PACT activity."""
+    table = analysis.versus_rest[HEADLINE_ID]
+    ranking = []
+    for r in table.to_dict("records"):
+        slug = r["group"]["neighbourhood"]
+        place = analysis.places.get(slug, Place(slug, slug))
+        fig = _figure(analysis.current.row(HEADLINE_ID, slug), place.name)
+        comp = _comparison_to_rest(analysis, HEADLINE_ID, slug, place.name)
+        ranking.append(RankRow(slug, place.name, fig, comp))
+    ranking.sort(key=lambda r: (r.figure.estimate is None, -(r.figure.estimate or 0), r.name))
+    previous = analysis.previous.wave.slug if analysis.previous else None
+    headline = _headline(analysis, None, name)
+    headline = replace(headline, local=replace(headline.local, label=name))
+    return AuthorityReport(
+        kind="authority", slug="authority", name=name, wave=analysis.wave.slug,
+        wave_name=analysis.wave.name, generated_at=generated_at, headline=headline,
+        trend=_trend(analysis, None, name), gap=_gap(analysis, None),
+        sections=_sections(analysis, None, name), breakdowns=_breakdowns(analysis, None),
+        pact=pact, method=_method(analysis, None), previous_wave=previous, ranking=ranking,
+        adjustment=str(table["adjustment"].iloc[0]) if len(table) else "holm",
+    )
+
+
+__all__ = [
+    "REPORT_CATALOGUE",
+    "AuthorityReport",
+    "Figure",
+    "NeighbourhoodReport",
+    "PactSection",
+    "Place",
+    "WaveAnalysis",
+    "WaveInput",
+    "analyse_waves",
+    "authority_report",
+    "data_fingerprint",
+    "neighbourhood_report",
+]

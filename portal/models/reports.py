@@ -1,0 +1,76 @@
+"""Feedback reports: each generation run (one PDF or a whole wave's set) and the files it kept.
+
+A run records who asked for it, when, and from which data (wave, number of responses, sha256
+fingerprint of the responses and weighting population), and its progress while a background
+batch builds. Each kept PDF has its sha256 checksum, so a download can be checked against the
+record; the bytes live under the REPORTS_DIR folder.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.staff import StaffUser
+from portal.models.survey import Wave
+
+REPORT_RUN_KINDS = ("neighbourhood", "batch")
+REPORT_RUN_STATUSES = ("queued", "running", "done", "failed")
+
+
+class ReportRun(Base):
+    __tablename__ = "report_run"
+    __table_args__ = (
+        CheckConstraint("kind IN ('neighbourhood', 'batch')", name="kind"),
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
+    wave_slug: Mapped[str] = mapped_column(String(40))
+    neighbourhood_slug: Mapped[str | None] = mapped_column(String(60))
+    total: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    response_count: Mapped[int | None]
+    data_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    wave: Mapped[Wave] = relationship()
+    created_by: Mapped[StaffUser | None] = relationship()
+    files: Mapped[list[ReportFile]] = relationship(
+        back_populates="run", order_by="ReportFile.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+
+class ReportFile(Base):
+    __tablename__ = "report_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("report_run.id", ondelete="CASCADE"), index=True)
+    neighbourhood_slug: Mapped[str | None] = mapped_column(String(60))  # None: authority summary
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(500))  # relative to REPORTS_DIR
+    checksum: Mapped[str] = mapped_column(String(64))  # sha256 hex of the PDF
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    run: Mapped[ReportRun] = relationship(back_populates="files")

@@ -1,0 +1,114 @@
+"""Building report PDFs: the models out of one wave analysis, rendered on both cores.
+
+`prepare_reports` runs the engine once for the wave (`load_analysis`) and reads every requested
+report out of it; `render_all` renders them in a pool of worker processes (two by default: the
+machine's cores), calling back as each file is written so the CLI's progress bar and the
+background job's progress row can move. Workers come from a fork server that has already imported
+WeasyPrint and matplotlib, so they start quickly and never inherit the app's threads or
+database connections.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from analysis.report import (
+    AuthorityReport,
+    NeighbourhoodReport,
+    WaveAnalysis,
+    authority_report,
+    neighbourhood_report,
+)
+from portal.reports.data import (
+    AUTHORITY_NAME,
+    find_neighbourhood,
+    load_analysis,
+    pact_section,
+)
+from portal.reports.render import write_pdf
+
+DEFAULT_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    slug: str | None  # None: the authority summary
+    title: str
+    filename: str
+    checksum: str
+    size: int
+
+
+@dataclass
+class Prepared:
+    analysis: WaveAnalysis
+    reports: list[NeighbourhoodReport]
+
+
+def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None, *,
+                    now: datetime, authority: bool = False,
+                    analysis: WaveAnalysis | None = None) -> Prepared:
+    """The report models for ``slugs`` (None: every neighbourhood) and the authority summary."""
+    analysis = analysis or load_analysis(session, wave)
+    places = [find_neighbourhood(session, s) for s in slugs] if slugs is not None else None
+    if places is None:
+        from sqlalchemy import select
+
+        from portal.models import Neighbourhood
+        places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+    reports: list[NeighbourhoodReport] = []
+    if authority:
+        reports.append(authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
+                                        pact=pact_section(session, None, now)))
+    for place in places:
+        reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
+                                            pact=pact_section(session, place, now)))
+    return Prepared(analysis, reports)
+
+
+def _context():
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["portal.reports.render"])
+    return ctx
+
+
+def _built(report: NeighbourhoodReport, result: tuple[str, str, int]) -> BuiltFile:
+    filename, checksum, size = result
+    slug = None if isinstance(report, AuthorityReport) else report.slug
+    return BuiltFile(slug, report.title, filename, checksum, size)
+
+
+def render_all(reports: list[NeighbourhoodReport], directory: str | os.PathLike, *,
+               workers: int = DEFAULT_WORKERS,
+               progress: Callable[[BuiltFile], None] | None = None) -> list[BuiltFile]:
+    """Render every report into ``directory`` (created if needed), ``workers`` at a time."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    built: list[BuiltFile] = []
+
+    def done(item: BuiltFile) -> None:
+        built.append(item)
+        if progress is not None:
+            progress(item)
+
+    if workers <= 1 or len(reports) <= 1:
+        for report in reports:
+            done(_built(report, write_pdf(report, str(out))))
+        return built
+    with ProcessPoolExecutor(max_workers=min(workers, len(reports)),
+                             mp_context=_context()) as pool:
+        pending = {pool.submit(write_pdf, report, str(out)): report for report in reports}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                report = pending.pop(future)
+                done(_built(report, future.result()))
+    return built

@@ -1,0 +1,131 @@
+"""Report models to accessible PDF with WeasyPrint (A4, tagged PDF/UA-1, fonts embedded).
+
+No Flask: a plain Jinja environment with autoescaping over `templates/reports/`, so the batch's
+worker processes can render without an app. Charts come from `analysis.charts`, the module the
+dashboard uses too, and are inlined as SVG `<img>`s (data URIs) with their alternative text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from analysis import charts
+from analysis.report import AuthorityReport, NeighbourhoodReport
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+
+
+def pct(value, digits: int = 1) -> str:
+    """0.2547 -> '25.5%'; None -> '–' (suppressed or missing)."""
+    return "–" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def points(value) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * value:+.1f} points".replace("-", "−")
+
+
+def percent(value) -> str:
+    """A value already in per cent (PACT metrics)."""
+    return "–" if value is None else f"{value:.1f}%"
+
+
+def number(value, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def day(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime | date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                      autoescape=select_autoescape(["html", "xml"], default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(pct=pct, points=points, percent=percent, number=number, day=day)
+    return env
+
+
+def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
+    """Every chart of a report, drawn from the report's own numbers."""
+    h = report.headline
+    out = {}
+    target_refs = [(h.target, f"Target {pct(h.target)} ({h.target_wave})"),
+                   (h.baseline, f"Baseline {pct(h.baseline)} ({h.baseline_wave})")]
+    if isinstance(report, AuthorityReport):
+        out["ranking"] = charts.interval_chart(
+            [r.figure for r in report.ranking],
+            title=f"NI 21 by neighbourhood, {report.wave}, sorted, with the authority average",
+            reference=[(h.authority.estimate, f"Authority {pct(h.authority.estimate)}")]
+            if h.authority.estimate is not None else [])
+        headline_items = [h.authority]
+    else:
+        headline_items = [h.local, h.authority]
+    out["headline"] = charts.interval_chart(
+        headline_items, title=f"NI 21 in {report.name}, {report.wave}, against the plan's target",
+        reference=target_refs, highlight=[h.local.label])
+    waves = [p.wave for p in report.trend]
+    series = [(report.name, [p.local for p in report.trend])]
+    if not isinstance(report, AuthorityReport):
+        series.append(("Authority", [p.authority for p in report.trend]))
+    out["trend"] = charts.trend_chart(series, waves, title=f"NI 21 in {report.name} by wave",
+                                      reference=[(h.target, f"Target {pct(h.target)}")])
+    out["gap"] = charts.gap_chart(report.gap, title=f"Worry about crime against victimisation "
+                                                    f"in {report.name}, {report.wave}")
+    for section in report.sections:
+        if section.title.startswith("Anti-social"):
+            out["asb"] = charts.interval_chart(
+                [r.local for r in section.rows],
+                title=f"Anti-social behaviour seen as a problem in {report.name}, {report.wave}")
+    return out
+
+
+def render_html(report: NeighbourhoodReport) -> str:
+    name = "reports/authority.html" if isinstance(report, AuthorityReport) \
+        else "reports/neighbourhood.html"
+    return environment().get_template(name).render(report=report, charts=report_charts(report))
+
+
+def render_pdf(report: NeighbourhoodReport) -> bytes:
+    from weasyprint import HTML
+
+    html = render_html(report)
+    return HTML(string=html, base_url=str(TEMPLATES / "reports")).write_pdf(**PDF_OPTIONS)
+
+
+def render_plain_page() -> bytes:
+    """A one-page plain document: the floor the benchmark compares report rendering with."""
+    from weasyprint import HTML
+
+    html = ("<!DOCTYPE html><html lang='en-GB'><head><title>Plain page</title></head><body>"
+            "<h1>Plain page</h1><p>One paragraph of text, no charts, no tables.</p></body></html>")
+    return HTML(string=html).write_pdf(**PDF_OPTIONS)
+
+
+def report_filename(report: NeighbourhoodReport) -> str:
+    return f"{report.wave}-{report.slug}.pdf"
+
+
+def write_pdf(report: NeighbourhoodReport, directory: str) -> tuple[str, str, int]:
+    """Render ``report`` into ``directory``; (file name, sha256 hex, bytes). Worker entry point."""
+    data = render_pdf(report)
+    filename = report_filename(report)
+    path = Path(directory) / filename
+    tmp = path.with_suffix(".pdf.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return filename, hashlib.sha256(data).hexdigest(), len(data)
