@@ -377,7 +377,10 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
     # A completed priority ("You said, we did") from the first meeting, and active ones since.
     done = by_status.get("resolved_locally", [])[:1]
     active = by_status.get("pact_priority", []) + by_status.get("in_progress", [])
-    plans = [(held[0], done, "completed")] + [(held[-1], [issue], "active") for issue in active]
+    # Southdown's active priorities date from three months ago and last had an update 45 days ago,
+    # so the console shows a missed monthly update.
+    agreed_at = held[0] if place.slug == "southdown" else held[-1]
+    plans = [(held[0], done, "completed")] + [(agreed_at, [issue], "active") for issue in active]
     for meeting, linked, status in plans:
         category = linked[0].category if linked else "anti_social_behaviour"
         owner = linked[0].agency_id if linked and linked[0].agency_id else agencies["police"].id
@@ -388,8 +391,8 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
             status=status, issues=list(linked), created_at=meeting.starts_at,
         )
         if status == "completed":
-            priority.outcome = ("You said this was a problem. We did: extra patrols, two warning "
-                                "letters and a clean-up day; reports have fallen.")
+            priority.outcome = ("Extra patrols at the times residents named, two warning letters and a "
+                                "clean-up day; reports have fallen.")
             priority.closed_at = meeting.starts_at + timedelta(days=28)
         update_age = 10 if place.slug != "southdown" else 45  # Southdown's update is overdue
         priority.updates.append(PriorityUpdate(

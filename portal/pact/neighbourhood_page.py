@@ -83,5 +83,5 @@ def _activity_text(event: IssueEvent) -> str:
     if event.kind == "assigned":
         return f"Assigned to {event.to_value}"
     if event.kind == "status":
-        return f"Now {status_label(event.to_value).lower()}"
+        return f"Status: {status_label(event.to_value)}"
     return "Update from the neighbourhood team"
