@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6f462a1692b6
+Revision ID: 9de546f85fe6
 Revises: 
-Create Date: 2026-11-26 01:59:12.286789
+Create Date: 2026-11-26 02:24:22.182216
 """
 from collections.abc import Sequence
 
@@ -12,7 +12,7 @@ from alembic import op
 import portal.models.base
 
 
-revision: str = '6f462a1692b6'
+revision: str = '9de546f85fe6'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -242,6 +242,33 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_panel_member')),
     sa.UniqueConstraint('wave_id', 'external_id', name=op.f('uq_panel_member_wave_id_external_id'))
     )
+    op.create_table('report_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('wave_id', sa.Integer(), nullable=False),
+    sa.Column('wave_slug', sa.String(length=40), nullable=False),
+    sa.Column('neighbourhood_slug', sa.String(length=60), nullable=True),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('completed', sa.Integer(), nullable=False),
+    sa.Column('message', sa.String(length=300), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('response_count', sa.Integer(), nullable=True),
+    sa.Column('data_fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', portal.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', portal.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('neighbourhood', 'batch')", name=op.f('ck_report_run_kind')),
+    sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_report_run_status')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'], name=op.f('fk_report_run_created_by_id_staff_user')),
+    sa.ForeignKeyConstraint(['wave_id'], ['wave.id'], name=op.f('fk_report_run_wave_id_wave')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_run'))
+    )
+    with op.batch_alter_table('report_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_run_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_run_status'), ['status'], unique=False)
+
     op.create_table('response',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('uid', sa.String(length=40), nullable=False),
@@ -308,9 +335,26 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['priority_id'], ['pact_priority.id'], name=op.f('fk_priority_issue_priority_id_pact_priority'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('priority_id', 'issue_id', name=op.f('pk_priority_issue'))
     )
+    op.create_table('report_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('neighbourhood_slug', sa.String(length=60), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('checksum', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('created_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['report_run.id'], name=op.f('fk_report_file_run_id_report_run'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_file'))
+    )
+    with op.batch_alter_table('report_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_file_run_id'), ['run_id'], unique=False)
+
     op.create_table('survey_draft',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('resume_token_hash', sa.String(length=64), nullable=False),
+    sa.Column('session_token_hash', sa.String(length=64), nullable=False),
+    sa.Column('resume_token_hash', sa.String(length=64), nullable=True),
     sa.Column('wave_id', sa.Integer(), nullable=False),
     sa.Column('invitation_id', sa.Integer(), nullable=True),
     sa.Column('answers', sa.JSON(), nullable=False),
@@ -321,7 +365,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_survey_draft_invitation_id_invitation'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['wave_id'], ['wave.id'], name=op.f('fk_survey_draft_wave_id_wave'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_draft')),
-    sa.UniqueConstraint('resume_token_hash', name=op.f('uq_survey_draft_resume_token_hash'))
+    sa.UniqueConstraint('resume_token_hash', name=op.f('uq_survey_draft_resume_token_hash')),
+    sa.UniqueConstraint('session_token_hash', name=op.f('uq_survey_draft_session_token_hash'))
     )
     # ### end Alembic commands ###
 
@@ -329,6 +374,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('survey_draft')
+    with op.batch_alter_table('report_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_file_run_id'))
+
+    op.drop_table('report_file')
     op.drop_table('priority_issue')
     with op.batch_alter_table('pact_priority_update', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pact_priority_update_priority_id'))
@@ -340,6 +389,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_response_wave_neighbourhood')
 
     op.drop_table('response')
+    with op.batch_alter_table('report_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_run_status'))
+        batch_op.drop_index(batch_op.f('ix_report_run_created_at'))
+
+    op.drop_table('report_run')
     op.drop_table('panel_member')
     with op.batch_alter_table('pact_priority', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pact_priority_neighbourhood_id'))
