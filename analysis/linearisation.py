@@ -14,6 +14,10 @@ Every row of a cell of the cross-table of the weighting variables shares its rak
 per-cell totals: sum of 1, y, b, b y, b^2, b^2 y over each (domain, cell). The result is
 algebraically identical to R's row-level computation (agreement to ~1e-12), and computing a
 table of indicators by neighbourhood for a million responses costs one bincount per indicator.
+
+Outside R's reach: respondents who did not give a weighting variable form one more group of that
+margin in the sweeps (as if their total were a margin); trimmed weights enter as base weights of
+the last re-raking. Both are approximations, documented as such.
 """
 
 from __future__ import annotations

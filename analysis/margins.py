@@ -74,3 +74,20 @@ def check_totals(margins: pd.DataFrame, variables, rtol: float = 1e-6) -> float:
             "same 16+ population: correct the margins file"
         )
     return float(values.mean()) if len(values) else 0.0
+
+
+def margins_from_cells(cells: pd.DataFrame, variables=DEFAULT_VARIABLES) -> pd.DataFrame:
+    """Margins from populations stored per cell, e.g. per neighbourhood x age_band x sex.
+
+    ``cells`` has one column per variable and a ``population`` column; each variable's margin is
+    the sum over the others, so all margins share one total.
+    """
+    missing = [v for v in (*variables, "population") if v not in cells.columns]
+    if missing:
+        raise MarginsError(f"population cells lack the column(s): {', '.join(missing)}")
+    parts = []
+    for var in variables:
+        g = cells.groupby(var, sort=False)["population"].sum()
+        parts.append(pd.DataFrame({"variable": var, "category": g.index.astype(str),
+                                   "population": g.to_numpy(float)}))
+    return validate_margins(pd.concat(parts, ignore_index=True))

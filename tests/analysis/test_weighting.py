@@ -154,3 +154,13 @@ def test_many_rows_rake():
     d = generate_responses(200_000, seed=3, categorical=True)
     r = rake_weights(d, population_margins())
     assert r.converged and r.n == 200_000
+
+
+def test_margins_from_stored_cells(margins):
+    from analysis.margins import margins_from_cells
+    from surveys.synthetic import population_cells
+
+    built = margins_from_cells(population_cells())
+    np.testing.assert_allclose(built["population"], margins["population"])
+    with pytest.raises(MarginsError, match="lack the column"):
+        margins_from_cells(population_cells().drop(columns=["sex"]))

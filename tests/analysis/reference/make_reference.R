@@ -3,8 +3,9 @@
 # Reads <prefix>_responses.csv.gz and <prefix>_margins.csv; writes <prefix>_reference.csv
 # (indicator, by, group, estimate, se, ci_lower, ci_upper, n, df), <prefix>_gap.csv and
 # <prefix>_weights.csv. Indicators are defined here independently from shared/methodology.md.
-# Raking: rake() to every margin in the file, in file order, epsilon = 1e-9 (relative), maxit
-# 100; a base_weight column, if present, gives the starting weights.
+# Raking: rake() to every margin in the file, in file order, with the control in
+# <prefix>_control.csv (epsilon,maxit; "1,10" = R's defaults, rake() called without control);
+# a base_weight column, if present, gives the starting weights.
 suppressMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
 prefix <- args[1]
@@ -25,8 +26,13 @@ pops <- lapply(vars, function(v) {
   names(out) <- c(v, "Freq")
   out
 })
-des <- rake(des0, lapply(vars, function(v) as.formula(paste0("~", v))), pops,
-            control = list(epsilon = 1e-9, maxit = 100))
+ctl <- read.csv(paste0(prefix, "_control.csv"))
+margins <- lapply(vars, function(v) as.formula(paste0("~", v)))
+if (ctl$epsilon == 1 && ctl$maxit == 10) {
+  des <- rake(des0, margins, pops)  # R's defaults
+} else {
+  des <- rake(des0, margins, pops, control = list(epsilon = ctl$epsilon, maxit = ctl$maxit))
+}
 w <- weights(des)
 write.csv(data.frame(weight = sprintf("%.17g", w)), paste0(prefix, "_weights.csv"), row.names = FALSE)
 
@@ -105,7 +111,6 @@ for (name in names(ind)) {
       ci_method = method)
   }
 }
-saveRDS(rows, paste0(prefix, "_rows.rds"))
 out <- do.call(rbind, rows)
 write.csv(format(out, digits = 17), paste0(prefix, "_reference.csv"), row.names = FALSE)
 
