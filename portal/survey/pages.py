@@ -108,6 +108,8 @@ def page_questions(questionnaire: surveys.Questionnaire, page: surveys.Page,
             if not referenced & page_fields and not condition_holds(rule, earlier):
                 continue
         note = _condition_note(questionnaire, page, question)
+        if question.options_from == "neighbourhoods" and any(q.type == "postcode" for q in page.questions):
+            note = "If you are not sure, leave this blank and give your postcode below: we will find it"
         hint = " ".join(part for part in (question.hint, note) if part) or None
         if question.type == "grid":
             fields = tuple(_choice_field(question, row.id, row.text, None, _values(values.get(row.id)),

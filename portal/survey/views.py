@@ -303,7 +303,9 @@ def check(wave_slug: str):
             return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
     else:
         problems = surveys.validate_response(questionnaire, answers)
-    rows = surveys.answer_summary(questionnaire, answers)
+    # The postcode is only used to find the neighbourhood and is never kept, so it is not listed.
+    rows = [row for row in surveys.answer_summary(questionnaire, answers)
+            if questionnaire.question(row.field).type != "postcode"]
     visible = surveys.visible_pages(questionnaire, answers)
     sections = [(page, [row for row in rows if row.page_id == page.id]) for page in visible]
     errors = {}
