@@ -335,8 +335,9 @@ def rake_weights(
             rounds += 1
             if rounds > max_trim_rounds:
                 raise ConvergenceError(
-                    f"trimming at {trim:g} x mean weight did not settle after {max_trim_rounds} "
-                    "re-rakings; use a higher cap"
+                    f"trimming at {trim:g} x mean weight (cap {cap:.4g}) cannot be met together "
+                    f"with the margins: after {max_trim_rounds} re-rakings the largest weight is "
+                    f"still {weights.max():.4g}; use a higher cap or collapse sparse categories"
                 )
             capped = np.minimum(weights, cap)
             bsum, bsq = cell_sums(capped)

@@ -95,3 +95,18 @@ def test_summarise_three_demo_waves():
     assert set(s.changes) == {("2008-09", "2009-10"), ("2009-10", "2010-11")}
     small = first.indicators[first.indicators.group == {"neighbourhood": "whiteway"}]
     assert (small.flag.isin(["low_base", "suppressed"])).all()
+
+
+@pytest.mark.parametrize("estimate, wave, status", [
+    (0.26, "2008-09", "on track"),
+    (0.27, "2009-10", "behind trajectory (not significantly)"),
+    (0.20, "2009-10", "off track"),
+    (0.33, "2010-11", "target met"),
+])
+def test_ni21_target_status(estimate, wave, status):
+    from analysis.catalogue import target_status
+
+    result = target_status(CATALOGUE["ni21"], estimate, wave, estimate - 0.03, estimate + 0.03)
+    assert result["status"] == status
+    assert result["target"] == 0.325 and CATALOGUE["ni21"].baseline == 0.255
+    assert target_status(CATALOGUE["ni41"], 0.5, "2009-10") is None

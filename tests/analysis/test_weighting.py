@@ -164,3 +164,8 @@ def test_margins_from_stored_cells(margins):
     np.testing.assert_allclose(built["population"], margins["population"])
     with pytest.raises(MarginsError, match="lack the column"):
         margins_from_cells(population_cells().drop(columns=["sex"]))
+
+
+def test_infeasible_trimming_cap_is_explained(complete_responses, margins):
+    with pytest.raises(ConvergenceError, match=r"cannot be met together with the margins"):
+        rake_weights(complete_responses, margins, trim=1.2)
