@@ -33,7 +33,7 @@ class IssueFilters:
 
 
 def find_issues(session: Session, neighbourhoods: Iterable[Neighbourhood], filters: IssueFilters,
-                now: datetime, limit: int = LIMIT) -> list[PactIssue]:
+                now: datetime, limit: int | None = LIMIT) -> list[PactIssue]:
     """Issues in `neighbourhoods` (those the user covers) matching `filters`."""
     places = {n.slug: n.id for n in neighbourhoods}
     ids = [places[filters.neighbourhood]] if filters.neighbourhood in places else list(places.values())
@@ -65,7 +65,8 @@ def find_issues(session: Session, neighbourhoods: Iterable[Neighbourhood], filte
         "status": [PactIssue.status, PactIssue.created_at.desc()],
         "neighbourhood": [PactIssue.neighbourhood_id, PactIssue.created_at.desc()],
     }.get(filters.sort, [PactIssue.created_at.desc()])
-    return list(session.scalars(query.order_by(*order, PactIssue.id).limit(limit)))
+    query = query.order_by(*order, PactIssue.id)
+    return list(session.scalars(query.limit(limit) if limit else query))
 
 
 def overdue(issue: PactIssue, now: datetime) -> bool:

@@ -52,13 +52,14 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
     return "\n".join(lines) + "\n"
 
 
-def notify_status_change(session: Session, issue: PactIssue, status: str) -> int:
-    """Queue the resident emails for a change to `status`; returns how many were queued."""
+def notify_status_change(session: Session, issue: PactIssue, status: str, note: str = "") -> int:
+    """Queue the resident emails for a change to `status` (with the public `note` given with it);
+    returns how many were queued."""
     if status == "acknowledged":
         subject = f"We have received your PACT issue {issue.reference}"
         opening = ("Your neighbourhood team has acknowledged the issue you raised and will look into "
                    "it. You will hear from us again when it is closed.")
-        message = ""
+        message = (note or "").strip()
         duplicates = False
     elif status in CLOSED:
         subject = f"Your PACT issue {issue.reference} is closed"

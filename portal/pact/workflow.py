@@ -149,5 +149,5 @@ def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser 
     audit.record(session, "pact_issue_status", "pact_issue", issue.reference, actor=actor,
                  from_status=previous, to_status=to)
     if notify:
-        notify_status_change(session, issue, to)
+        notify_status_change(session, issue, to, public_note)
     return event

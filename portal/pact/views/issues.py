@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.mail import deliver_pending
 from portal.models import Agency, PactIssue, Priority, priority_issue, utcnow
 from portal.pact import issues as issue_rules
-from portal.pact.console import IssueFilters, find_issues, issues_csv, overdue
+from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
 from portal.pact.forms import AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
 from portal.pact.issues import IssueError
 from portal.pact.references import normalise_reference
@@ -47,13 +47,14 @@ def issues():
     return render_template("pact/issues.html", form=form, issues=found, now=now,
                            overdue={i.id for i in found if overdue(i, now)},
                            breaches=service_breaches(db.session, places, now),
-                           csv_query=request.query_string.decode())
+                           csv_query=request.query_string.decode(), limit=LIMIT)
 
 
 @bp.route("/issues.csv")
 def issues_export():
     _, filters = _filters()
-    found = find_issues(db.session, visible_neighbourhoods(db.session, current_user), filters, utcnow())
+    found = find_issues(db.session, visible_neighbourhoods(db.session, current_user), filters, utcnow(),
+                        limit=None)
     return Response(issues_csv(found), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=pact-issues.csv"})
 

@@ -111,6 +111,7 @@ def test_the_whole_loop(app, client, twerton_client, db_session, agencies):
     ).all()
     assert [m.status for m in mails] == ["recorded", "recorded"]
     assert "received" in mails[0].subject and "closed" in mails[1].subject
+    assert "Thank you, we are looking into it." in mails[0].body
     assert "residents report the cars have stopped coming" in mails[1].body
 
     # The neighbourhood page shows it under "You said, we did", with the metrics updated.

@@ -260,3 +260,13 @@ def test_the_neighbourhood_page(client, db_session, neighbourhoods, make_user):
 def test_home_page_links_everything(client, neighbourhoods):
     page = _page(client.get("/"))
     assert "/issues/new" in page and "/issues/follow" in page and "/neighbourhoods/twerton" in page
+
+
+def test_the_form_works_with_csrf_protection_on(csrf_app, neighbourhoods, db_session):
+    client = csrf_app.test_client()
+    form = _page(client.get("/neighbourhoods/twerton/issues/new"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)[1]
+    assert client.post("/neighbourhoods/twerton/issues/new", data=VALID).status_code == 400
+    assert _count(db_session) == 0
+    response = client.post("/neighbourhoods/twerton/issues/new", data={**VALID, "csrf_token": token})
+    assert response.status_code == 302 and _count(db_session) == 1
