@@ -166,8 +166,10 @@ def with_settings(catalogue: dict[str, Indicator] | None = None, **settings) -> 
     return cat
 
 
-def _wave_year(wave: str) -> int:
-    return int(str(wave)[:4])
+def _wave_year(wave: str) -> int | None:
+    """First year of a wave slug such as "2008-09"; None if the label has no year."""
+    text = str(wave)[:4]
+    return int(text) if text.isdigit() else None
 
 
 def target_status(indicator: Indicator, estimate: float, wave: str,
@@ -175,12 +177,15 @@ def target_status(indicator: Indicator, estimate: float, wave: str,
     """Whether ``estimate`` (a proportion, for ``wave``) is on track for the indicator's target.
 
     The trajectory runs in a straight line from the baseline (at the baseline wave) to the
-    target (at the target wave). Returns None when the indicator has no target.
+    target (at the target wave). Returns None when the indicator has no target or the wave
+    label has no year.
     """
     if indicator.target is None or indicator.baseline is None:
         return None
     y0, y1 = _wave_year(indicator.baseline_wave), _wave_year(indicator.target_wave)
     y = _wave_year(wave)
+    if y is None or y0 is None or y1 is None or y1 == y0:
+        return None
     frac = min(max((y - y0) / (y1 - y0), 0.0), 1.0)
     expected = indicator.baseline + frac * (indicator.target - indicator.baseline)
     sign = 1 if indicator.higher_is_better else -1

@@ -90,7 +90,9 @@ def run_indicators(args) -> int:
             if ind is not None and ind.target is not None and r.estimate is not None \
                     and r.estimate == r.estimate:
                 st = target_status(ind, r.estimate, wave, r.ci_lower, r.ci_upper)
-                targets.append({"indicator": r.indicator, "group": r.group, "wave": wave, **st})
+                if st is not None:
+                    targets.append({"indicator": r.indicator, "group": r.group, "wave": wave,
+                                    **st})
     doc = {
         "weighting": _clean(weighting.diagnostics()),
         "disclosure": {"suppress_below": args.suppress_below, "flag_below": args.flag_below,
@@ -177,9 +179,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "wave", None) and getattr(args, "before_wave", None) is None \
-            and args.command == "compare-waves":
-        pass
     try:
         return args.func(args)
     except AnalysisError as exc:

@@ -24,7 +24,7 @@ from scipy import stats
 from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, get_indicator
 from analysis.codes import CodedFrame
 from analysis.errors import IndicatorError, InputError
-from analysis.linearisation import Linearised, domain_sums, linearise
+from analysis.linearisation import DomainSums, Linearised, domain_sums, linearise
 from analysis.weighting import RakedDesign, WeightingResult, unraked_design
 
 # Neighbourhood class of the demo authority (contract); used for ``by="area_class"`` when the
@@ -240,8 +240,7 @@ def estimate_indicators(
     return frame
 
 
-def _take(sums, keep):
-    from analysis.linearisation import DomainSums
+def _take(sums: DomainSums, keep) -> DomainSums:
     return DomainSums(*(a[keep] for a in sums._arrays()))
 
 

@@ -64,7 +64,8 @@ def summarise_waves(
             ind = cat[row.indicator]
             if ind.target is not None and row.estimate is not None and row.estimate == row.estimate:
                 status = target_status(ind, row.estimate, wave, row.ci_lower, row.ci_upper)
-                targets.append({"indicator": row.indicator, "group": row.group, **status})
+                if status is not None:
+                    targets.append({"indicator": row.indicator, "group": row.group, **status})
         results[wave] = WaveResult(
             wave=wave,
             weighting=weighting,

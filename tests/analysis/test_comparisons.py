@@ -110,3 +110,4 @@ def test_ni21_target_status(estimate, wave, status):
     assert result["status"] == status
     assert result["target"] == 0.325 and CATALOGUE["ni21"].baseline == 0.255
     assert target_status(CATALOGUE["ni41"], 0.5, "2009-10") is None
+    assert target_status(CATALOGUE["ni21"], 0.3, "spring") is None

@@ -151,9 +151,9 @@ def test_base_weights_must_be_positive(complete_responses, margins):
 
 def test_many_rows_rake():
     from surveys.synthetic import generate_responses, population_margins
-    d = generate_responses(200_000, seed=3, categorical=True)
+    d = generate_responses(100_000, seed=3, categorical=True)
     r = rake_weights(d, population_margins())
-    assert r.converged and r.n == 200_000
+    assert r.converged and r.n == 100_000
 
 
 def test_margins_from_stored_cells(margins):
