@@ -1,6 +1,6 @@
 """The staff home page: what each signed-in role can reach, scoped to their neighbourhoods."""
 
-from flask import render_template
+from flask import current_app, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -10,6 +10,25 @@ from portal.models import PactIssue, Response
 
 bp = staff_blueprint("staff", __name__, roles=("coordinator", "analyst", "admin"),
                      url_prefix="/staff")
+
+
+# What each role can open from the staff home page: (title, endpoint, roles, description).
+TOOLS = [
+    ("PACT console", "pact.issues", ("coordinator", "admin"),
+     "Triage, assign and close local issues; meetings, priorities and service standards."),
+    ("PACT metrics", "pact.metrics", ("coordinator", "admin"),
+     "Issues raised and closed, % dealt with locally, days to acknowledge and close."),
+    ("Survey results", "analyst.dashboard", ("analyst", "admin"),
+     "Weighted indicators with confidence intervals, comparisons, charts and PDF reports."),
+    ("Survey waves", "admin.waves", ("analyst", "admin"),
+     "Open waves, panel invitations, paper and telephone imports, exports."),
+]
+
+
+def _tools(role: str) -> list[dict]:
+    return [{"title": title, "url": url_for(endpoint), "description": text}
+            for title, endpoint, roles, text in TOOLS
+            if role in roles and endpoint in current_app.view_functions]
 
 
 def _counts(column, neighbourhood_ids):
@@ -28,6 +47,7 @@ def home():
         neighbourhoods=neighbourhoods,
         responses=_counts(Response.neighbourhood_id, ids),
         issues=_counts(PactIssue.neighbourhood_id, ids),
+        tools=_tools(current_user.role),
     )
 
 

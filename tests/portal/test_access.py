@@ -122,3 +122,10 @@ def test_analysts_and_admins_see_every_neighbourhood(signed_in):
     for role in ("analyst", "admin"):
         page = signed_in(role).get("/staff/").get_data(as_text=True)
         assert "Keynsham" in page and "Twerton" in page and "Chew Valley" in page
+
+
+def test_staff_home_offers_each_role_its_tools(signed_in):
+    coordinator = signed_in("coordinator", "keynsham").get("/staff/").get_data(as_text=True)
+    assert "PACT console" in coordinator and "Survey waves" not in coordinator
+    analyst = signed_in("analyst").get("/staff/").get_data(as_text=True)
+    assert "Survey waves" in analyst and "PACT console" not in analyst
