@@ -95,7 +95,8 @@ for (name in names(ind)) {
     # svyglm inside svyciprop(method = "logit") sometimes diverges on a subset of a subset of
     # the raked design (coefficient -2e15, interval [0, 0]); there use method = "xlogit", the
     # same logit interval computed from svymean by svycontrast, and record it.
-    bad <- !(lo <= est & est <= hi) | (hi - lo) <= 0
+    # (at an estimate of 0 or 1 the logit interval collapses on it, and that is kept)
+    bad <- est > 0 & est < 1 & (!(lo <= est & est <= hi) | (hi - lo) <= 0)
     method <- ifelse(bad, "xlogit", "logit")
     for (i in which(bad)) {
       lev <- as.character(b[[byv]])[i]
