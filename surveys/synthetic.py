@@ -68,7 +68,7 @@ NEIGHBOURHOOD_LIST = [
     ),
     Neighbourhood("twerton", "Twerton", "urban", 8500, "estate", 0.90, 0.95, 0.15, 0.62, -0.55),
     Neighbourhood("southdown", "Southdown", "urban", 7500, "estate", 0.91, 0.85, 0.10, 0.66, -0.45),
-    Neighbourhood("whiteway", "Whiteway", "urban", 4300, "estate", 0.92, 0.90, 0.05, 0.64, -0.35),
+    Neighbourhood("whiteway", "Whiteway", "urban", 5500, "estate", 0.92, 0.90, 0.05, 0.64, -0.35),
     Neighbourhood(
         "oldfield-park", "Oldfield Park", "urban", 11000, "student", 0.84, 0.40, 0.35, 0.58, -0.10
     ),
@@ -97,7 +97,7 @@ NEIGHBOURHOOD_LIST = [
     Neighbourhood(
         "chew-valley", "Chew Valley", "rural", 16000, "rural", 0.97, 0.10, 0.0, 0.94, 0.35
     ),
-    Neighbourhood("bathavon", "Bathavon", "rural", 20200, "rural", 0.96, 0.12, 0.0, 0.93, 0.35),
+    Neighbourhood("bathavon", "Bathavon", "rural", 19000, "rural", 0.96, 0.12, 0.0, 0.93, 0.35),
 ]
 
 # The contract's view: slug, name, class, and the 16+ population by age band x sex.
@@ -182,7 +182,7 @@ _AGE_WORRY = np.array([-0.25, -0.05, 0.10, 0.15, 0.10, 0.0, -0.10])
 _AGE_SAFE = np.array([0.10, 0.15, 0.10, 0.0, -0.10, -0.35, -0.70])
 _AGE_ASB = np.array([-0.10, 0.05, 0.15, 0.15, 0.05, -0.10, -0.25])
 _AGE_DK = np.array([0.16, 0.13, 0.10, 0.09, 0.08, 0.09, 0.12])  # don't know, NI 21 type items
-_AGE_RESPONSE = np.array([0.50, 0.65, 0.80, 1.00, 1.30, 2.20, 2.20])  # response propensity
+_AGE_RESPONSE = np.array([0.60, 0.70, 0.85, 1.00, 1.30, 2.30, 2.30])  # response propensity
 _SEX_RESPONSE = np.array([1.15, 0.85])
 
 
