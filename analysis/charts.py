@@ -79,14 +79,18 @@ _XML_DECL = re.compile(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
 def _svg(fig: _MplFigure) -> str:
     buf = io.StringIO()
     with matplotlib.rc_context(RC):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None},
-                    bbox_inches="tight", pad_inches=0.05)
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return _XML_DECL.sub("", buf.getvalue())
 
 
-def _new(height: float) -> _MplFigure:
+def _new(height: float, left: float = 0.75, bottom: float = 0.42, top: float = 0.12,
+         right: float = 0.15) -> _MplFigure:
+    """A figure with fixed margins in inches (no tight bounding box: that draws everything twice)."""
     with matplotlib.rc_context(RC):
-        return _MplFigure(figsize=(WIDTH, height))
+        fig = _MplFigure(figsize=(WIDTH, height))
+    fig.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH, bottom=bottom / height,
+                        top=1 - top / height)
+    return fig
 
 
 def _limits(values, pad=0.05):
@@ -105,7 +109,9 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
     """
     items = list(items)
     with matplotlib.rc_context(RC):
-        fig = _new(0.6 + 0.27 * max(len(items), 2))
+        longest = max((len(f.label) for f in items), default=10)
+        fig = _new(0.75 + 0.27 * max(len(items), 2) + (0.2 if reference else 0),
+                   left=0.2 + 0.065 * longest, top=0.3 if reference else 0.1)
         ax = fig.add_subplot()
         ys = list(range(len(items)))[::-1]
         values = [v for f in items for v in (f.ci_upper, f.estimate)]
@@ -127,14 +133,16 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
             ax.text(f.ci_upper if f.ci_upper is not None else f.estimate, y,
                     f"  {100 * f.estimate:.1f}%", va="center", fontsize=7.5, color=DARK)
         styles = ["--", ":", "-."]
+        handles = []
         for i, (value, label) in enumerate(reference):
-            ax.axvline(value, color=(DARK if i == 0 else GREEN), linestyle=styles[i % 3],
-                       linewidth=1)
-            ax.text(value, len(items) - 0.45 + 0.0, f" {label}", fontsize=7,
-                    color=(DARK if i == 0 else GREEN), va="bottom", ha="left")
+            handles.append(ax.axvline(value, color=(DARK if i == 0 else GREEN),
+                                      linestyle=styles[i % 3], linewidth=1, label=label))
+        if handles:
+            ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncols=len(handles),
+                      frameon=False, fontsize=7.5, borderaxespad=0.2)
         ax.set_yticks(ys, [f.label + (" *" if getattr(f, "flag", None) == "low_base" else "")
                            for f in items])
-        ax.set_ylim(-0.6, len(items) - 0.4 + (0.5 if reference else 0))
+        ax.set_ylim(-0.6, len(items) - 0.4)
         ax.set_xlim(lo, hi + 0.08)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_xlabel(xlabel)
@@ -155,7 +163,7 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
     """Estimates across waves with interval bars, one line per series (name, figures per wave)."""
     colours = [BLUE, GREY, GREEN]
     with matplotlib.rc_context(RC):
-        fig = _new(2.5)
+        fig = _new(2.3, left=0.7, top=0.35)
         ax = fig.add_subplot()
         x = list(range(len(waves)))
         values = [v for _, figs in series for f in figs for v in (f.ci_upper, f.estimate)]
@@ -177,17 +185,16 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
                             linewidth=1)
         for i, (value, label) in enumerate(reference):
             ax.axhline(value, color=(GREEN if i == 0 else GREY), linestyle=("--", ":")[i % 2],
-                       linewidth=1)
-            ax.text(x[-1] + 0.3 if x else 0, value, label, fontsize=7, va="center",
-                    color=(GREEN if i == 0 else GREY))
+                       linewidth=1, label=label)
         ax.set_xticks(x, list(waves))
-        ax.set_xlim(-0.4, (x[-1] if x else 0) + 0.9)
+        ax.set_xlim(-0.4, (x[-1] if x else 0) + 0.4)
         ax.set_ylim(lo, hi)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("Per cent")
         ax.grid(axis="y", color=LIGHT, linewidth=0.5)
         ax.set_axisbelow(True)
-        ax.legend(frameon=False, loc="upper left", ncols=n)
+        ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1),
+                  ncols=n + len(reference), borderaxespad=0.2)
         svg = _svg(fig)
     parts = []
     for name, figs in series:
@@ -206,7 +213,7 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
     """
     rows = list(rows)
     with matplotlib.rc_context(RC):
-        fig = _new(0.7 + 0.5 * max(len(rows), 2))
+        fig = _new(0.9 + 0.45 * max(len(rows), 2), left=1.3, top=0.3)
         ax = fig.add_subplot()
         ys = list(range(len(rows)))[::-1]
         h = 0.36
@@ -233,7 +240,8 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
         from matplotlib.patches import Patch
         ax.legend([Patch(color=BLUE), Patch(color=ORANGE)],
                   ["Worried (very or fairly)", "Victim in the last 12 months"], frameon=False,
-                  loc="lower right", fontsize=7)
+                  loc="lower left", bbox_to_anchor=(0, 1), ncols=2, fontsize=7.5,
+                  borderaxespad=0.2)
         svg = _svg(fig)
     parts = []
     for r in rows:

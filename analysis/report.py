@@ -159,6 +159,7 @@ class Comparison:
     significant: bool
     sentence: str
     adjustment: str = ""
+    short: str = ""  # for table cells, e.g. "+4.2 points, significant (better)"
 
 
 @dataclass(frozen=True)
@@ -478,7 +479,8 @@ def _comparison_to_rest(analysis: WaveAnalysis, indicator: str, slug: str, name:
                     f"authority ({_pct(r['rest_estimate'])}) is not statistically significant "
                     f"({tail}).")
     return Comparison(_clean(r["difference"]), _clean(r["p_adjusted"]), bool(r["significant"]),
-                      sentence, r["adjustment"])
+                      sentence, r["adjustment"],
+                      _short(_clean(r["difference"]), bool(r["significant"]), ind.higher_is_better))
 
 
 def _change(analysis: WaveAnalysis, indicator: str, slug: str | None) -> Comparison | None:
@@ -492,8 +494,21 @@ def _change(analysis: WaveAnalysis, indicator: str, slug: str | None) -> Compari
     if not len(rows):
         return None
     r = rows.iloc[0]
+    ind = REPORT_CATALOGUE[indicator]
     return Comparison(_clean(r["difference"]), _clean(r["p_value"]), bool(r["significant"]),
-                      r["verdict"][0].upper() + r["verdict"][1:] + ".")
+                      r["verdict"][0].upper() + r["verdict"][1:] + ".",
+                      short=_short(_clean(r["difference"]), bool(r["significant"]),
+                                   ind.higher_is_better))
+
+
+def _short(difference: float | None, significant: bool, higher_is_better: bool) -> str:
+    if difference is None:
+        return "cannot compare"
+    points = f"{100 * difference:+.1f} points".replace("-", "\u2212")
+    if not significant:
+        return f"{points}, not significant"
+    better = (difference > 0) == higher_is_better
+    return f"{points}, significant ({'better' if better else 'worse'})"
 
 
 def _target_sentence(fig: Figure, wave: str, name: str) -> str:
@@ -501,6 +516,8 @@ def _target_sentence(fig: Figure, wave: str, name: str) -> str:
     if fig.estimate is None:
         return f"There are too few responses in {name} to compare with the target."
     status = _target_status(ind, fig.estimate, wave, fig.ci_lower, fig.ci_upper)
+    if status is None:
+        return f"Wave {wave} cannot be placed on the path to the {100 * ind.target:.1f}% target."
     target = f"{100 * ind.target:.1f}% target for {ind.target_wave}"
     trajectory = _pct(status["trajectory"])
     return {
@@ -711,3 +728,61 @@ __all__ = [
     "data_fingerprint",
     "neighbourhood_report",
 ]
+
+
+# --------------------------------------------------------------------------- dashboard tables
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One line of a dashboard table or download: an estimate with its comparisons."""
+
+    key: str  # indicator id or neighbourhood slug ("" for the authority)
+    name: str
+    figure: Figure
+    authority: Figure | None
+    change: Comparison | None
+    versus_authority: Comparison | None
+
+
+def indicator_by_neighbourhood(analysis: WaveAnalysis, indicator: str) -> list[TableRow]:
+    """``indicator`` for the authority (first) and every neighbourhood (by name)."""
+    if indicator not in REPORT_CATALOGUE or analysis.current.row(indicator, None) is None:
+        raise InputError(f"unknown indicator {indicator!r}; choose from: "
+                         + ", ".join(available_indicators(analysis)))
+    cur = analysis.current
+    total = _figure(cur.row(indicator, None), "Authority")
+    rows = [TableRow("", "Authority", total, None, _change(analysis, indicator, None), None)]
+    for place in sorted(analysis.places.values(), key=lambda p: p.name):
+        rows.append(TableRow(place.slug, place.name,
+                             _figure(cur.row(indicator, place.slug), place.name), total,
+                             _change(analysis, indicator, place.slug),
+                             _comparison_to_rest(analysis, indicator, place.slug, place.name)))
+    return rows
+
+
+def indicators_for(analysis: WaveAnalysis, slug: str | None) -> list[TableRow]:
+    """Every indicator of the wave for one neighbourhood (or, with None, the authority)."""
+    cur = analysis.current
+    name = analysis.places[slug].name if slug else "Authority"
+    rows = []
+    for ind_id in available_indicators(analysis):
+        ind = REPORT_CATALOGUE[ind_id]
+        rows.append(TableRow(
+            ind_id, ind.label, _figure(cur.row(ind_id, slug), ind.label),
+            _figure(cur.row(ind_id, None), "Authority") if slug else None,
+            _change(analysis, ind_id, slug),
+            _comparison_to_rest(analysis, ind_id, slug, name) if slug else None))
+    return rows
+
+
+def available_indicators(analysis: WaveAnalysis) -> list[str]:
+    """Indicator ids estimated for this wave, in catalogue order."""
+    return [i for i in REPORT_CATALOGUE if analysis.current.row(i, None) is not None]
+
+
+def indicator_trend(analysis: WaveAnalysis, indicator: str, slug: str | None) -> list[TrendPoint]:
+    name = analysis.places[slug].name if slug else "Authority"
+    return [TrendPoint(w.wave.slug, _figure(w.row(indicator, slug), name),
+                       _figure(w.row(indicator, None), "Authority"))
+            for w in [*analysis.history, analysis.current]]

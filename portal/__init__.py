@@ -48,13 +48,14 @@ def create_app(config: Mapping | None = None) -> Flask:
         return user if user is not None and user.active else None
 
     from portal.admin.views import bp as admin_bp
+    from portal.analyst.views import bp as analyst_bp
     from portal.auth.views import bp as auth_bp
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
     from portal.staff.views import bp as staff_bp
     from portal.survey.views import bp as survey_bp
 
-    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp):
+    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -8,6 +8,7 @@ standards. Errors a user can fix come out as `ReportError` naming the valid choi
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -25,7 +26,15 @@ from analysis.report import (
     analyse_waves,
 )
 from portal.datasets import DatasetError, find_wave, population_margins, wave_frame
-from portal.models import Meeting, Neighbourhood, PactIssue, Priority, Response, Wave
+from portal.models import (
+    Meeting,
+    Neighbourhood,
+    PactIssue,
+    PopulationEstimate,
+    Priority,
+    Response,
+    Wave,
+)
 from portal.pact.metrics import load_issue_records, pact_metrics
 from portal.pact.standards import service_breaches
 from portal.pact.workflow import RESOLVED_LOCALLY, category_label
@@ -89,6 +98,48 @@ def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
     except AnalysisError as error:
         raise ReportError(f"Wave {wave.slug} cannot be weighted to the population loaded: "
                           f"{error}") from None
+
+
+def data_version(session: Session) -> tuple:
+    """A cheap key that changes when responses, waves, neighbourhoods or populations change.
+
+    Responses are only ever added (never edited), so count and highest id per wave name them.
+    """
+    waves = tuple(session.execute(
+        select(Response.wave_id, func.count(), func.max(Response.id)).group_by(Response.wave_id)
+        .order_by(Response.wave_id)).all())
+    population = tuple(session.execute(
+        select(func.count(), func.sum(PopulationEstimate.population), func.max(
+            PopulationEstimate.id))).one())
+    places_key = tuple(session.execute(
+        select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.area_class)
+        .order_by(Neighbourhood.slug)).all())
+    wave_key = tuple(session.execute(select(Wave.id, Wave.slug, Wave.opens_on)
+                                     .order_by(Wave.id)).all())
+    return waves, population, places_key, wave_key
+
+
+class AnalysisCache:
+    """The last few wave analyses of one app, keyed by wave and `data_version` (thread-safe)."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._items: dict[tuple, WaveAnalysis] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, wave_slug: str | None) -> WaveAnalysis:
+        wave = choose_wave(session, wave_slug)
+        key = (wave.slug, data_version(session))
+        with self._lock:
+            found = self._items.get(key)
+        if found is not None:
+            return found
+        analysis = load_analysis(session, wave.slug)
+        with self._lock:
+            self._items[key] = analysis
+            while len(self._items) > self.size:
+                self._items.pop(next(iter(self._items)))
+        return analysis
 
 
 def _latest_updates(priorities: list[Priority]) -> dict[int, tuple[str, datetime | None]]:

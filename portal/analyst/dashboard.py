@@ -1,0 +1,126 @@
+"""The dashboard's content as plain values: tables and charts read out of one wave analysis.
+
+Nothing is estimated here: rows come from `analysis.report` (which reads the engine's tables)
+and charts from `analysis.charts`, the module the PDF reports use.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from analysis import charts
+from analysis.report import (
+    REPORT_CATALOGUE,
+    TableRow,
+    WaveAnalysis,
+    indicator_by_neighbourhood,
+    indicator_trend,
+    indicators_for,
+)
+from surveys.exporting import neutralise_formula
+
+
+@dataclass
+class Dashboard:
+    wave: str
+    area: str | None  # neighbourhood slug, None for the authority
+    area_name: str
+    indicator: str
+    indicator_label: str
+    by_neighbourhood: list[TableRow]
+    area_indicators: list[TableRow]
+    charts: list[charts.Chart]
+    previous_wave: str | None
+    n: int
+
+
+def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) -> Dashboard:
+    ind = REPORT_CATALOGUE[indicator]
+    by_nb = indicator_by_neighbourhood(analysis, indicator)
+    name = analysis.places[area].name if area else "Authority"
+    items = indicators_for(analysis, area)
+    trend = indicator_trend(analysis, indicator, area)
+    waves = [p.wave for p in trend]
+    series = [(name, [p.local for p in trend])]
+    if area:
+        series.append(("Authority", [p.authority for p in trend]))
+    ranked = sorted(by_nb[1:], key=lambda r: (r.figure.estimate is None,
+                                              -(r.figure.estimate or 0)))
+    total = by_nb[0].figure
+    drawn = [
+        charts.interval_chart([r.figure for r in ranked], title=f"{ind.label}, by neighbourhood, "
+                              f"{analysis.wave.slug}",
+                              reference=[(total.estimate, f"Authority {100 * total.estimate:.1f}%")]
+                              if total.estimate is not None else [],
+                              highlight=[name] if area else ()),
+        charts.trend_chart(series, waves, title=f"{ind.label}, {name}, by wave"),
+    ]
+    previous = analysis.previous.wave.slug if analysis.previous else None
+    return Dashboard(analysis.wave.slug, area, name, indicator, ind.label, by_nb, items, drawn,
+                     previous, analysis.n)
+
+
+HEADER = ["wave", "area", "indicator", "label", "estimate_pct", "ci_lower_pct", "ci_upper_pct",
+          "base", "flag", "note", "change_points", "change_p", "change_significant",
+          "vs_rest_points", "vs_rest_p_holm", "vs_rest_significant"]
+
+
+def _pct(x):
+    return "" if x is None else round(100 * x, 2)
+
+
+def table_rows(analysis: WaveAnalysis, area: str | None, indicator: str) -> list[list]:
+    """The download: the chosen indicator by neighbourhood, then every indicator for the area."""
+    rows = []
+    sections = [("by_neighbourhood", indicator_by_neighbourhood(analysis, indicator)),
+                ("area", indicators_for(analysis, area))]
+    for kind, items in sections:
+        for r in items:
+            f = r.figure
+            ind = indicator if kind == "by_neighbourhood" else r.key
+            where = (r.name if kind == "by_neighbourhood"
+                     else (analysis.places[area].name if area else "Authority"))
+            rows.append([
+                analysis.wave.slug, where, ind, REPORT_CATALOGUE[ind].label, _pct(f.estimate),
+                _pct(f.ci_lower), _pct(f.ci_upper), f.n, f.flag or "", f.note or "",
+                _pct(r.change.difference) if r.change else "",
+                "" if not r.change or r.change.p_value is None else round(r.change.p_value, 4),
+                "" if not r.change else ("yes" if r.change.significant else "no"),
+                _pct(r.versus_authority.difference) if r.versus_authority else "",
+                "" if not r.versus_authority or r.versus_authority.p_value is None
+                else round(r.versus_authority.p_value, 4),
+                "" if not r.versus_authority else ("yes" if r.versus_authority.significant
+                                                   else "no"),
+            ])
+    return rows
+
+
+def _text(value):
+    return neutralise_formula(value) if isinstance(value, str) else value
+
+
+def to_csv(rows: list[list]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(HEADER)
+    writer.writerows([[_text(v) for v in row] for row in rows])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "estimates"
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_text(v) for v in row])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,207 @@
+"""Analyst pages: the dashboard, CSV/XLSX downloads, one neighbourhood's PDF and the batch of a wave.
+
+Views parse the choice, call one plain function (`portal.analyst.dashboard`, `portal.reports.jobs`)
+and render. Estimates come from the wave analysis cached per wave and data version, so moving
+between neighbourhoods and indicators does not re-weight the wave.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from analysis.report import REPORT_CATALOGUE, available_indicators
+from portal.access import staff_blueprint
+from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
+from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
+from portal.extensions import db
+from portal.models import Neighbourhood, ReportFile, ReportRun, Wave
+from portal.models import Response as SurveyResponse
+from portal.reports.data import ReportError
+from portal.reports.jobs import (
+    analysis_cache,
+    build_neighbourhood_pdf,
+    start_batch,
+    verified_bytes,
+)
+
+bp = staff_blueprint("analyst", __name__, roles=("analyst", "admin"), url_prefix="/analyst")
+
+RECENT_RUNS = 15
+
+
+def _wave_choices() -> list[tuple[str, str]]:
+    counts = dict(db.session.execute(
+        select(SurveyResponse.wave_id, func.count()).group_by(SurveyResponse.wave_id)).all())
+    waves = db.session.scalars(select(Wave).order_by(Wave.opens_on.desc()))
+    return [(w.slug, f"{w.name} ({counts.get(w.id, 0):,} responses)") for w in waves]
+
+
+def _places() -> list[Neighbourhood]:
+    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
+class ChoiceError(Exception):
+    """A choice in the query string that does not exist; the message names the valid ones."""
+
+
+def _choose(form: ChoiceForm, places: list[Neighbourhood]):
+    """(analysis, area slug or None, indicator id) from the form, or ChoiceError."""
+    try:
+        analysis = analysis_cache().get(db.session, form.wave.data or None)
+    except ReportError as error:
+        raise ChoiceError(str(error)) from None
+    area = form.area.data or AUTHORITY
+    slugs = {p.slug for p in places}
+    if area != AUTHORITY and area not in slugs:
+        raise ChoiceError(f"Unknown neighbourhood {area!r}. Choose from: {AUTHORITY}, "
+                          + ", ".join(sorted(slugs)))
+    indicator = form.indicator.data or "ni21"
+    known = available_indicators(analysis)
+    if indicator not in known:
+        raise ChoiceError(f"Unknown indicator {indicator!r}. Choose from: {', '.join(known)}")
+    return analysis, (None if area == AUTHORITY else area), indicator
+
+
+def _fill_choices(form: ChoiceForm, places, indicators) -> None:
+    form.wave.choices = _wave_choices()
+    form.area.choices = [(AUTHORITY, "The whole authority")] + [(p.slug, p.name) for p in places]
+    form.indicator.choices = [(i, REPORT_CATALOGUE[i].label) for i in indicators]
+
+
+@bp.route("/")
+def dashboard():
+    places = _places()
+    form = ChoiceForm(request.args)
+    try:
+        analysis, area, indicator = _choose(form, places)
+    except ChoiceError as error:
+        _fill_choices(form, places, list(REPORT_CATALOGUE))
+        return render_template("analyst/dashboard.html", form=form, problem=str(error),
+                               view=None, runs=_recent_runs(), pdf_form=None,
+                               batch_form=None), 404
+    form.wave.data, form.area.data, form.indicator.data = (analysis.wave.slug,
+                                                           area or AUTHORITY, indicator)
+    _fill_choices(form, places, available_indicators(analysis))
+    view = build_dashboard(analysis, area, indicator)
+    pdf_form = NeighbourhoodPdfForm(formdata=None, wave=analysis.wave.slug,
+                                    neighbourhood=area or places[0].slug if places else "")
+    pdf_form.neighbourhood.choices = [(p.slug, p.name) for p in places]
+    batch_form = BatchForm(formdata=None, wave=analysis.wave.slug)
+    query = {"wave": analysis.wave.slug, "area": area or AUTHORITY, "indicator": indicator}
+    return render_template("analyst/dashboard.html", form=form, problem=None, view=view,
+                           analysis=analysis, query=query, pdf_form=pdf_form,
+                           batch_form=batch_form, runs=_recent_runs())
+
+
+def _download(kind: str):
+    places = _places()
+    form = ChoiceForm(request.args)
+    try:
+        analysis, area, indicator = _choose(form, places)
+    except ChoiceError as error:
+        abort(Response(str(error) + "\n", 404, mimetype="text/plain"))
+    rows = table_rows(analysis, area, indicator)
+    stem = f"voicebox-{analysis.wave.slug}-{area or AUTHORITY}-{indicator}"
+    if kind == "csv":
+        return Response(to_csv(rows), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+    return Response(to_xlsx(rows),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+
+
+@bp.route("/estimates.csv")
+def estimates_csv():
+    return _download("csv")
+
+
+@bp.route("/estimates.xlsx")
+def estimates_xlsx():
+    return _download("xlsx")
+
+
+@bp.route("/reports/neighbourhood", methods=["POST"])
+def neighbourhood_pdf():
+    form = NeighbourhoodPdfForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        file = build_neighbourhood_pdf(db.session, form.wave.data or None,
+                                       form.neighbourhood.data, current_user)
+        data = verified_bytes(file)
+    except ReportError as error:
+        flash(str(error))
+        return redirect(url_for(".dashboard", wave=form.wave.data))
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{file.filename}"',
+        "X-Checksum-SHA256": file.checksum})
+
+
+@bp.route("/reports/batch", methods=["POST"])
+def batch():
+    form = BatchForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        run = start_batch(db.session, form.wave.data or None, current_user)
+    except ReportError as error:
+        flash(str(error))
+        return redirect(url_for(".dashboard"))
+    return redirect(url_for(".report_run", report_id=run.id))
+
+
+def _recent_runs() -> list[ReportRun]:
+    return list(db.session.scalars(select(ReportRun).order_by(ReportRun.id.desc())
+                                   .limit(RECENT_RUNS)))
+
+
+@bp.route("/reports/")
+def report_runs():
+    return render_template("analyst/runs.html", runs=_recent_runs())
+
+
+@bp.route("/reports/<int:report_id>")
+def report_run(report_id: int):
+    run = db.session.get(ReportRun, report_id)
+    if run is None:
+        abort(404)
+    response = Response(render_template("analyst/run.html", run=run))
+    if not run.finished:
+        # The page refreshes itself while the batch runs (no script: the CSP forbids inline JS).
+        response.headers["Refresh"] = "2"
+    return response
+
+
+@bp.route("/reports/<int:report_id>/<filename>")
+def report_file(report_id: int, filename: str):
+    file = db.session.scalar(select(ReportFile).where(ReportFile.run_id == report_id,
+                                                      ReportFile.filename == filename))
+    if file is None:
+        abort(404)
+    try:
+        data = verified_bytes(file)
+    except ReportError as error:
+        flash(str(error))
+        return redirect(url_for(".report_run", report_id=report_id))
+    return send_file(_bytes_io(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=file.filename, etag=file.checksum)
+
+
+def _bytes_io(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _when(value) -> str:
+    return "–" if value is None else f"{value:%d %b %Y %H:%M} UTC"
+
+
+bp.add_app_template_filter(_pct, "analyst_pct")
+bp.add_app_template_filter(_when, "analyst_when")
