@@ -34,6 +34,9 @@ from analysis.gap import perception_gap
 from analysis.weighting import rake_weights
 
 HEADLINE_ID = "ni21"
+# Raking as R rake() (epsilon: 1 person) but allowed to run to convergence: a neighbourhood with
+# very few responses can need more than R's default 10 iterations.
+RAKE_OPTIONS = {"epsilon": 1.0, "maxit": 100}
 
 # The NI 17 strands the catalogue does not already hold as indicators (NI 41, NI 42 and the LAA
 # teenagers indicator cover three), defined as catalogue data and computed by the engine.
@@ -375,7 +378,7 @@ def _index(frame: pd.DataFrame) -> dict:
 
 def _estimate_wave(wave: WaveInput, margins: pd.DataFrame, disclosure: DisclosureRules,
                    indicators) -> tuple[WaveEstimates, object]:
-    weighting = rake_weights(wave.responses, margins)
+    weighting = rake_weights(wave.responses, margins, **RAKE_OPTIONS)
     est = estimate_indicators(wave.responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
                               indicators=indicators, disclosure=disclosure)
     return WaveEstimates(wave, len(wave.responses), est, weighting.diagnostics()), weighting

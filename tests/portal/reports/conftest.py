@@ -1,0 +1,85 @@
+"""Survey data for report tests: three neighbourhoods (Chew Valley with too few responses),
+two waves of synthetic responses, their weighting population and a PACT issue whose text a
+resident wrote with HTML in it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import insert
+
+from portal.models import PactIssue, PopulationEstimate, Priority, Questionnaire, Response, Wave
+from surveys import synthetic
+from surveys.loading import checksum, load_questionnaire
+
+SLUGS = ["twerton", "keynsham", "chew-valley"]
+HOSTILE = "<script>alert('x')</script> Tom & Jerry's bins"
+SMALL = "chew-valley"
+
+
+def _questionnaire(session) -> Questionnaire:
+    definition = load_questionnaire("crime-and-community-safety", 1)
+    row = Questionnaire(slug=definition.id, version=definition.version, title=definition.title,
+                        checksum=checksum(definition),
+                        definition=dataclasses.asdict(dataclasses.replace(definition,
+                                                                          source=None)))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _responses(session, wave: Wave, places, n: int, seed: int) -> pd.DataFrame:
+    frame = synthetic.generate_responses(n, seed=seed, wave=wave.slug, neighbourhoods=SLUGS)
+    small = frame.index[frame["neighbourhood"] == SMALL]
+    frame = frame.drop(small[12:]).reset_index(drop=True)  # Chew Valley: 12 responses
+    meta = {"response_id", "wave", "neighbourhood", "mode", "submitted_at"}
+    records = []
+    for row in frame.to_dict("records"):
+        answers = {c: v for c, v in row.items() if c not in meta and isinstance(v, str) and v}
+        answers["neighbourhood"] = row["neighbourhood"]
+        records.append({
+            "uid": f"{wave.slug}-{row['response_id']}", "wave_id": wave.id,
+            "neighbourhood_id": places[row["neighbourhood"]].id, "mode": row["mode"],
+            "submitted_at": pd.Timestamp(row["submitted_at"]).to_pydatetime().replace(tzinfo=UTC),
+            "answers": answers,
+        })
+    session.execute(insert(Response), records)
+    return frame
+
+
+@pytest.fixture
+def survey(db_session, neighbourhoods):
+    """Waves 2009-10 and 2010-11 (600 responses each) and an open wave with none."""
+    session = db_session
+    for slug in SLUGS:
+        margins = synthetic.population_margins([slug], ethnicity=False)
+        for row in margins[margins.variable != "neighbourhood"].itertuples():
+            session.add(PopulationEstimate(neighbourhood_id=neighbourhoods[slug].id,
+                                           variable=row.variable, category=row.category,
+                                           population=int(row.population)))
+    questionnaire = _questionnaire(session)
+    waves = {}
+    for slug, opens in (("2009-10", date(2009, 4, 1)), ("2010-11", date(2010, 4, 1)),
+                        ("2026-27", date(2026, 4, 1))):
+        waves[slug] = Wave(slug=slug, name=f"Voicebox {slug.replace('-', '/')}",
+                           questionnaire=questionnaire, opens_on=opens,
+                           closes_on=opens.replace(year=opens.year + 1) - timedelta(days=1))
+        session.add(waves[slug])
+    session.flush()
+    frames = {slug: _responses(session, waves[slug], neighbourhoods, 600, seed=7)
+              for slug in ("2009-10", "2010-11")}
+    now = datetime.now(UTC)
+    issue = PactIssue(reference="PACT-TEST1", neighbourhood_id=neighbourhoods["twerton"].id,
+                      category="other", description=HOSTILE, status="resolved_locally",
+                      outcome="Bins moved & <b>lids</b> fixed", created_at=now - timedelta(days=20),
+                      acknowledged_at=now - timedelta(days=19, hours=20),
+                      closed_at=now - timedelta(days=5))
+    session.add(issue)
+    session.add(Priority(neighbourhood_id=neighbourhoods["twerton"].id,
+                         title="Speeding <near> the school", status="active",
+                         created_at=now - timedelta(days=10)))
+    session.commit()
+    return {"waves": waves, "frames": frames, "neighbourhoods": neighbourhoods}

@@ -1,0 +1,145 @@
+"""The neighbourhood PDF: its numbers are the engine's, user text is escaped, small bases are
+marked, and the file is an accessible (tagged, titled, language set, fonts embedded) PDF."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import delete
+
+from analysis import estimate_indicators, rake_weights
+from analysis.gap import perception_gap
+from analysis.report import RAKE_OPTIONS, REPORT_CATALOGUE
+from portal.datasets import find_wave, population_margins, wave_frame
+from portal.extensions import db
+from portal.models import PopulationEstimate
+from portal.reports.building import prepare_reports
+from portal.reports.data import ReportError, load_analysis
+from portal.reports.render import render_html, render_pdf
+from tests.portal.reports.conftest import HOSTILE, SMALL
+from tests.portal.reports.pdfcheck import fonts, reader, struct_elements, text
+
+NOW = datetime.now(UTC)
+
+
+def _prepare(app, slugs, **kw):
+    with app.app_context(), db.transaction() as session:
+        return prepare_reports(session, kw.pop("wave", None), slugs, now=NOW, **kw)
+
+
+def _engine(app, wave_slug="2010-11"):
+    """The engine run by hand, as an analyst would: weight the wave, estimate by neighbourhood."""
+    with app.app_context(), db.transaction() as session:
+        frame = wave_frame(session, find_wave(session, wave_slug))
+        margins = population_margins(session)
+    weights = rake_weights(frame, margins, **RAKE_OPTIONS)
+    est = estimate_indicators(frame, weights, REPORT_CATALOGUE, by="neighbourhood")
+    gap = perception_gap(frame, weights, REPORT_CATALOGUE, by="neighbourhood")
+    return est, gap
+
+
+def _row(est, indicator, slug):
+    rows = est[(est.indicator == indicator)
+               & est.group.map(lambda g: (g is None) if slug is None
+                               else (isinstance(g, dict) and g.get("neighbourhood") == slug))]
+    return rows.iloc[0]
+
+
+def pct(x):
+    return f"{100 * x:.1f}%"
+
+
+def test_the_pdf_prints_the_engines_numbers(app, survey):
+    prepared = _prepare(app, ["twerton"])
+    report = prepared.reports[0]
+    assert report.wave == "2010-11"  # the latest wave with responses, not the empty open wave
+    data = render_pdf(report)
+    printed = text(data)
+    est, gap = _engine(app)
+    local, total = _row(est, "ni21", "twerton"), _row(est, "ni21", None)
+    assert f"{pct(local.estimate)}" in printed
+    assert f"95% CI {pct(local.ci_lower)} to {pct(local.ci_upper)}" in printed
+    assert f"95% CI {pct(total.ci_lower)} to {pct(total.ci_upper)}" in printed
+    assert "32.5%" in printed and "25.5%" in printed
+    for indicator in ("ni17", "safe_after_dark", "ni4"):
+        row = _row(est, indicator, "twerton")
+        assert f"{pct(row.estimate)}" in printed, indicator
+    burglary = gap[(gap.crime == "burglary") & gap.group.map(
+        lambda g: isinstance(g, dict) and g["neighbourhood"] == "twerton")].iloc[0]
+    assert f"{burglary.ratio:.1f} to 1" in printed
+    assert "statistically significant" in printed or "significantly" in printed
+    assert "Holm" in printed
+    # PACT section and method note
+    assert "You said" in printed and "12 months up to the date of this report" in printed
+    assert "fieldwork 1 April 2010" in printed
+
+
+def test_user_text_is_escaped_and_printed_as_text(app, survey):
+    report = _prepare(app, ["twerton"]).reports[0]
+    html = render_html(report)
+    assert "<script>" not in html and "<b>lids</b>" not in html
+    assert "&lt;script&gt;alert(" in html and "Tom &amp; Jerry" in html
+    printed = text(render_pdf(report))
+    assert HOSTILE.replace("'", "'") in printed.replace("’", "'")
+    assert "Bins moved & <b>lids</b> fixed" in printed
+    assert "Speeding <near> the school" in printed
+
+
+def test_the_pdf_is_tagged_titled_and_embeds_its_fonts(app, survey):
+    report = _prepare(app, ["twerton"]).reports[0]
+    pdf = reader(render_pdf(report))
+    root = pdf.trailer["/Root"]
+    assert pdf.metadata.title == report.title
+    assert root["/Lang"] == "en-GB"
+    assert root["/MarkInfo"]["/Marked"]
+    figures = struct_elements(pdf, "/Figure")
+    assert len(figures) >= 4 and all(str(f.get("/Alt", "")).strip() for f in figures)
+    assert struct_elements(pdf, "/Table") and struct_elements(pdf, "/TH")
+    used = fonts(pdf)
+    assert used and all(used.values()), used
+
+
+def test_a_neighbourhood_with_too_few_responses_gets_a_marked_report(app, survey):
+    report = _prepare(app, [SMALL]).reports[0]
+    assert report.headline.local.suppressed and report.headline.local.n < 30
+    assert report.any_suppressed
+    printed = text(render_pdf(report))
+    assert "Suppressed: fewer than 30 responses" in printed
+    assert "suppressed: fewer than 30 responses" in printed
+    assert "too few responses" in printed
+
+
+def test_the_authority_summary_ranks_every_neighbourhood(app, survey):
+    report = _prepare(app, [], authority=True).reports[0]
+    assert [r.slug for r in report.ranking][-1] == SMALL  # suppressed last
+    shown = [r.figure.estimate for r in report.ranking if r.figure.estimate is not None]
+    assert shown == sorted(shown, reverse=True)
+    printed = text(render_pdf(report))
+    for r in report.ranking:
+        assert r.name in printed
+    assert "Urban or rural" in printed or "urban" in printed.lower()
+    assert "Holm" in printed
+
+
+@pytest.mark.parametrize("wave, message", [
+    ("1999-00", "Choose from: 2009-10, 2010-11, 2026-27"),
+    ("2026-27", "has no responses yet"),
+])
+def test_bad_waves_are_named(app, survey, wave, message):
+    with app.app_context(), db.transaction() as session, pytest.raises(ReportError) as caught:
+        load_analysis(session, wave)
+    assert message in str(caught.value)
+
+
+def test_unknown_neighbourhood_names_the_choices(app, survey):
+    with pytest.raises(ReportError, match="Choose from: chew-valley, keynsham, twerton"):
+        _prepare(app, ["nowhere"])
+
+
+def test_a_wave_without_a_population_says_what_to_load(app, survey, db_session):
+    db_session.execute(delete(PopulationEstimate))
+    db_session.commit()
+    with app.app_context(), db.transaction() as session, pytest.raises(ReportError) as caught:
+        load_analysis(session, None)
+    assert "population" in str(caught.value) and "Load" in str(caught.value)
