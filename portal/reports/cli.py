@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def build(wave: str | None, slug: str | None, all_: bool, out: Path, workers: in
     click.echo(f"Wave {analysis.wave.slug}: {analysis.n:,} responses weighted; "
                f"building {len(prepared.reports)} report(s) with {workers} worker(s).")
     with click.progressbar(length=len(prepared.reports), label="Rendering",
-                           show_pos=True, file=click.get_text_stream("stderr")) as bar:
+                           show_pos=True, file=sys.stderr) as bar:
         built = render_all(prepared.reports, out, workers=workers,
                            progress=lambda _item: bar.update(1))
     for item in sorted(built, key=lambda b: b.filename):
