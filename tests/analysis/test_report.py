@@ -1,0 +1,146 @@
+"""analysis.report: every printed number is read out of the engine's tables, small bases are
+kept and marked, and the dashboard tables agree with the reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from analysis import InputError, estimate_indicators, rake_weights
+from analysis.comparisons import compare_to_rest
+from analysis.gap import perception_gap
+from analysis.report import (
+    RAKE_OPTIONS,
+    REPORT_CATALOGUE,
+    Place,
+    WaveInput,
+    analyse_waves,
+    authority_report,
+    indicator_by_neighbourhood,
+    indicators_for,
+    neighbourhood_report,
+)
+from surveys.synthetic import NEIGHBOURHOOD_LIST, generate_responses, population_margins
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+PLACES = [Place(n.slug, n.name, n.area_class) for n in NEIGHBOURHOOD_LIST]
+
+
+def _wave(slug: str, n: int, seed: int, drop_whiteway: bool = False) -> WaveInput:
+    frame = generate_responses(n, seed=seed, wave=slug)
+    if drop_whiteway:  # leave Whiteway with a handful of responses
+        idx = frame.index[frame.neighbourhood == "whiteway"]
+        frame = frame.drop(idx[8:]).reset_index(drop=True)
+    year = int(slug[:4])
+    return WaveInput(slug, f"Voicebox {slug}", date(year, 4, 1), date(year + 1, 3, 31), frame)
+
+
+@pytest.fixture(scope="module")
+def margins():
+    return population_margins(ethnicity=False)
+
+
+@pytest.fixture(scope="module")
+def waves():
+    return [_wave("2008-09", 1500, 1), _wave("2009-10", 1500, 2, drop_whiteway=True)]
+
+
+@pytest.fixture(scope="module")
+def analysis(waves, margins):
+    return analyse_waves(waves, margins, PLACES)
+
+
+def _row(frame, indicator, slug):
+    return frame[(frame.indicator == indicator) & frame.group.map(
+        lambda g: g is None if slug is None else (isinstance(g, dict)
+                                                  and g.get("neighbourhood") == slug))].iloc[0]
+
+
+def test_headline_numbers_are_the_engines(analysis, waves, margins):
+    frame = waves[-1].responses
+    weighting = rake_weights(frame, margins, **RAKE_OPTIONS)
+    est = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by="neighbourhood")
+    report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
+    local, total = _row(est, "ni21", "twerton"), _row(est, "ni21", None)
+    h = report.headline
+    assert (h.local.estimate, h.local.ci_lower, h.local.ci_upper, h.local.n) == (
+        local.estimate, local.ci_lower, local.ci_upper, local.n)
+    assert (h.authority.estimate, h.authority.n) == (total.estimate, total.n)
+    assert (h.baseline, h.target, h.target_wave) == (0.255, 0.325, "2010-11")
+    rest = compare_to_rest(frame, weighting, "ni21", catalogue=REPORT_CATALOGUE)
+    twerton = rest[rest.group.map(lambda g: g["neighbourhood"] == "twerton")].iloc[0]
+    assert h.versus_authority.p_value == twerton.p_adjusted
+    assert h.versus_authority.significant == twerton.significant
+    assert ("not statistically significant" in h.versus_authority.sentence) != twerton.significant
+    gap = perception_gap(frame, weighting, REPORT_CATALOGUE, by="neighbourhood")
+    burglary = gap[(gap.crime == "burglary") & gap.group.map(
+        lambda g: isinstance(g, dict) and g["neighbourhood"] == "twerton")].iloc[0]
+    assert report.gap[0].ratio == burglary.ratio
+
+
+def test_trend_and_change_cover_every_wave(analysis):
+    report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
+    assert [p.wave for p in report.trend] == ["2008-09", "2009-10"]
+    assert report.previous_wave == "2008-09"
+    assert "since 2008-09" in report.headline.change.sentence
+
+
+def test_small_bases_are_kept_and_marked(analysis):
+    report = neighbourhood_report(analysis, "whiteway", generated_at=NOW)
+    h = report.headline
+    assert h.local.suppressed and h.local.flag == "suppressed" and 0 < h.local.n < 30
+    assert h.local.note == "fewer than 30 responses"
+    assert "too few responses" in h.versus_authority.sentence
+    assert "too few responses" in h.target_sentence
+    assert report.any_suppressed
+    # nothing silently dropped: every section row and breakdown category is still there
+    assert all(r.local.suppressed for s in report.sections for r in s.rows)
+    assert all(len(b.rows) >= 2 for b in report.breakdowns)
+    assert all(g.flag == "suppressed" and g.worried is None for g in report.gap)
+
+
+def test_breakdowns_are_domains_of_the_whole_sample(analysis, waves, margins):
+    frame = waves[-1].responses
+    weighting = rake_weights(frame, margins, **RAKE_OPTIONS)
+    report = authority_report(analysis, name="Authority", generated_at=NOW)
+    titles = [b.title for b in report.breakdowns]
+    assert titles == ["Age", "Sex", "Ethnicity", "Disability", "Urban or rural"]
+    est = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by="sex", indicators=["ni21"])
+    female = est[est.group.map(lambda g: isinstance(g, dict) and g["sex"] == "female")].iloc[0]
+    sex = report.breakdowns[1]
+    assert [f.label for f in sex.rows][:2] == ["Female", "Male"]
+    assert sex.rows[0].estimate == pytest.approx(female.estimate, rel=1e-12)
+
+
+def test_the_authority_ranking_is_sorted_with_suppressed_last(analysis):
+    report = authority_report(analysis, name="Authority", generated_at=NOW)
+    assert len(report.ranking) == len(PLACES)
+    assert report.ranking[-1].slug == "whiteway"
+    shown = [r.figure.estimate for r in report.ranking[:-1]]
+    assert shown == sorted(shown, reverse=True)
+    assert report.adjustment == "holm"
+
+
+def test_dashboard_tables_read_the_same_rows(analysis):
+    report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
+    by_nb = indicator_by_neighbourhood(analysis, "ni21")
+    assert by_nb[0].name == "Authority"
+    twerton = next(r for r in by_nb if r.key == "twerton")
+    assert twerton.figure == report.headline.local.__class__(**{
+        **report.headline.local.__dict__, "label": "Twerton"})
+    items = {r.key: r for r in indicators_for(analysis, "twerton")}
+    assert items["ni21"].figure.estimate == report.headline.local.estimate
+    with pytest.raises(InputError, match="choose from"):
+        indicator_by_neighbourhood(analysis, "ni999")
+
+
+def test_unknown_neighbourhood_names_the_choices(analysis):
+    with pytest.raises(InputError, match="choose from: bath-city-centre, bathavon"):
+        neighbourhood_report(analysis, "atlantis", generated_at=NOW)
+
+
+def test_a_wave_without_responses_is_refused(margins):
+    empty = _wave("2010-11", 0, 3)
+    with pytest.raises(InputError, match="no responses"):
+        analyse_waves([empty], margins, PLACES)
