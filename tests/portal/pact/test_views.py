@@ -195,3 +195,60 @@ def test_metrics_page(db_session, twerton_client, make_issue, coordinator):
     assert "keynsham" not in page
     response = twerton_client.get("/pact/metrics?start=2026-05-01&end=2026-04-01")
     assert response.status_code == 400 and "must be the same as or after" in _page(response)
+
+
+def test_meeting_page_reviews_updates_and_cancelling(db_session, twerton_client, neighbourhoods, agencies,
+                                                     coordinator):
+    from portal.models import Priority
+    from portal.pact import meetings
+
+    twerton = neighbourhoods["twerton"]
+    first = meetings.schedule_meeting(db_session, twerton, utcnow() - timedelta(days=30), "Hall", coordinator)
+    second = meetings.schedule_meeting(db_session, twerton, utcnow() - timedelta(hours=1), "Hall",
+                                       coordinator)
+    future = meetings.schedule_meeting(db_session, twerton, utcnow() + timedelta(days=9), "Hall", coordinator)
+    priority = meetings.agree_priority(db_session, first, "Street drinking on the green", "",
+                                       agencies["police"],
+                                       None, [], coordinator)
+    db_session.commit()
+
+    page = _page(twerton_client.get(f"/pact/meetings/{second.id}"))
+    assert "Street drinking on the green" in page and "Record the review" in page
+    path = f"/pact/meetings/{second.id}/reviews/{priority.id}"
+    response = twerton_client.post(path, data={f"review-{priority.id}-decision": "completed",
+                                               f"review-{priority.id}-note": "Much quieter <now>"})
+    assert response.status_code == 400
+    page = _page(response)
+    assert "You said, we did" in page and "Much quieter &lt;now&gt;" in page
+    outcome = "Dispersal order; benches moved."
+    response = twerton_client.post(path, data={f"review-{priority.id}-decision": "completed",
+                                               f"review-{priority.id}-outcome": outcome})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Priority, priority.id).status == "completed"
+    assert "Reviewed at this meeting" in _page(twerton_client.get(f"/pact/meetings/{second.id}"))
+    assert "Dispersal order; benches moved." in _page(twerton_client.get("/neighbourhoods/twerton"))
+
+    response = twerton_client.post(f"/pact/priorities/{priority.id}/updates", data={"update-body": "Late"})
+    assert response.status_code == 400 and "closed" in _page(response)
+
+    response = twerton_client.post(f"/pact/meetings/{future.id}/priorities",
+                                   data={"priority-title": "Too early", "priority-owner": "police"})
+    assert response.status_code == 400 and "once it has started" in _page(response)
+    assert twerton_client.post(f"/pact/meetings/{future.id}/cancel").status_code == 302
+    assert "Cancelled" in _page(twerton_client.get(f"/pact/meetings/{future.id}"))
+    assert "has not been arranged" in _page(twerton_client.get("/neighbourhoods/twerton"))
+
+
+def test_priority_updates(db_session, twerton_client, agencies, coordinator, held_meeting):
+    from portal.pact import meetings
+
+    priority = meetings.agree_priority(db_session, held_meeting, "Speeding", "", agencies["police"], None, [],
+                                       coordinator)
+    db_session.commit()
+    response = twerton_client.post(f"/pact/priorities/{priority.id}/updates", data={"update-body": ""})
+    assert response.status_code == 400 and "Write the update" in _page(response)
+    response = twerton_client.post(f"/pact/priorities/{priority.id}/updates",
+                                   data={"update-body": "Speed checks on Monday.", "update-public": "y"})
+    assert response.status_code == 302
+    assert "Speed checks on Monday." in _page(twerton_client.get("/neighbourhoods/twerton"))
