@@ -35,7 +35,7 @@ from portal.models import (
     Wave,
 )
 from portal.pact.references import new_reference
-from portal.pact.workflow import CATEGORIES, apply_transition
+from portal.pact.workflow import CATEGORIES, OPEN, apply_transition
 from surveys import synthetic
 from surveys.loading import checksum, load_questionnaire
 
@@ -308,6 +308,9 @@ def _pact(session: Session, places, agencies, seed: int, now: datetime,
             session.add(issue)
             issues.append(issue)
             summary.count("PACT issues")
+        for duplicate in (i for i in issues if i.status == "rejected_duplicate"):
+            earlier = [i for i in issues if i.status in OPEN and i.created_at < duplicate.created_at]
+            duplicate.duplicate_of = earlier[0] if earlier else None
         _meetings(session, place, issues, agencies, now, rng, summary)
     session.flush()
 
