@@ -21,6 +21,8 @@ from portal.models import (
     StaffUser,
     utcnow,
 )
+from portal.pact.display import format_date
+from portal.pact.issues import assign
 from portal.pact.workflow import change_status
 
 PRIORITIES_PER_MEETING = 3  # the Policing Pledge's "normally three"
@@ -95,7 +97,9 @@ def agree_priority(session: Session, meeting: Meeting, title: str, description: 
         if issue.status in ("acknowledged", "under_review"):
             change_status(session, issue, "pact_priority", actor,
                           public_note=f"Agreed as a PACT priority at the meeting on "
-                                      f"{meeting.starts_at:%d %B %Y}: {priority.title}")
+                                      f"{format_date(meeting.starts_at)}: {priority.title}")
+        if owner is not None and issue.agency_id is None:
+            assign(session, issue, owner, actor)
     audit.record(session, "pact_priority_agreed", "pact_priority", priority.id, actor=actor,
                  meeting=meeting.id, issues=[i.reference for i in issues])
     return priority
@@ -136,7 +140,7 @@ def review_priority(session: Session, priority: Priority, meeting: Meeting, deci
         raise MeetingError("This priority was already reviewed at this meeting.")
     if decision == "completed" and not outcome:
         raise MeetingError("Say what was done: residents see it under 'You said, we did'.")
-    body = f"Reviewed at the PACT meeting on {meeting.starts_at:%d %B %Y}. {REVIEW_DECISIONS[decision]}."
+    body = f"Reviewed at the PACT meeting on {format_date(meeting.starts_at)}. {REVIEW_DECISIONS[decision]}."
     update = add_priority_update(session, priority, f"{body}\n{note}" if note else body, True, actor,
                                  at=meeting.starts_at)
     if decision in ("completed", "dropped"):

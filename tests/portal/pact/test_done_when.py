@@ -84,7 +84,9 @@ def test_the_whole_loop(app, client, twerton_client, db_session, agencies):
     assert issue.status == "pact_priority"
 
     # Actions are recorded, then it is closed as resolved locally.
-    twerton_client.post(f"/pact/issues/{reference}/assign", data={"assign-agency": "police"})
+    assert issue.agency.slug == "police"  # the priority's lead agency
+    response = twerton_client.post(f"/pact/issues/{reference}/assign", data={"assign-agency": "council-asb"})
+    assert response.status_code == 302
     twerton_client.post(
         f"/pact/issues/{reference}/updates",
         data={

@@ -45,6 +45,7 @@ def test_priorities_link_issues_and_are_reviewed_at_the_next_meeting(
     )
     db_session.commit()
     assert issue.status == "pact_priority"
+    assert issue.agency_id == agencies["council-asb"].id  # unassigned issues go to the lead agency
     assert waiting.status == "submitted"  # not acknowledged yet: linked, status untouched
     assert priority.review_on == (held_meeting.starts_at + timedelta(days=30)).date()
     assert priority.created_at == held_meeting.starts_at
