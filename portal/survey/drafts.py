@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from portal.models import SurveyDraft, Wave, utcnow
@@ -56,6 +57,34 @@ def draft_for_session(session: Session, wave: Wave, token: str | None,
     if draft is None or draft.expires_at <= (now or utcnow()):
         return None
     return draft
+
+
+@dataclass(frozen=True)
+class DraftSnapshot:
+    """A draft read with one Core query, for the Check your answers page (which does not change it)."""
+
+    id: int
+    wave_id: int
+    invitation_id: int | None
+    answers: dict
+    current_page: str
+    created_at: datetime
+
+
+_SNAPSHOT = select(SurveyDraft.id, SurveyDraft.wave_id, SurveyDraft.invitation_id, SurveyDraft.answers,
+                   SurveyDraft.current_page, SurveyDraft.created_at, SurveyDraft.expires_at).where(
+    SurveyDraft.session_token_hash == bindparam("token_hash"), SurveyDraft.wave_id == bindparam("wave_id"))
+
+
+def draft_snapshot(session: Session, wave_id: int, token: str | None,
+                   now: datetime | None = None) -> DraftSnapshot | None:
+    if not token:
+        return None
+    row = session.connection().execute(
+        _SNAPSHOT, {"token_hash": token_hash(token), "wave_id": wave_id}).first()
+    if row is None or row.expires_at <= (now or utcnow()):
+        return None
+    return DraftSnapshot(*row[:6])
 
 
 def save_answers(draft: SurveyDraft, answers: dict[str, Any], page_id: str,

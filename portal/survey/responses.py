@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from portal.models import (
     utcnow,
 )
 from portal.survey.drafts import token_hash
-from portal.survey.waves import wave_questionnaire
+from portal.survey.waves import neighbourhood_id, wave_questionnaire
 
 NEVER_STORED = ("postcode",)  # used to find the neighbourhood, never kept
 
@@ -67,38 +67,41 @@ def _stored(questionnaire: surveys.Questionnaire, answers: Mapping[str, Any]) ->
 def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any], submission_key: str,
                     invitation_token: str | None = None, *, invitation_id: int | None = None,
                     draft: SurveyDraft | None = None, mode: str = "online",
-                    now: datetime | None = None) -> Response:
-    """Validate and record one response, and commit.
+                    questionnaire: surveys.Questionnaire | None = None,
+                    now: datetime | None = None) -> str:
+    """Validate and record one response, commit, and return its id (``Response.uid``).
 
     ``invitation_token`` (the raw token from a panel link) or ``invitation_id`` (from the draft)
-    claims that invitation in the same transaction; ``draft`` is deleted in it too. Raises
-    ``ResponseRejected`` for invalid answers and ``AlreadySubmitted`` if the key or the invitation
-    was used before (the transaction is rolled back, nothing is recorded).
+    claims that invitation in the same transaction; ``draft`` (anything with an ``id``) is deleted
+    in it too, and must still exist. Raises ``ResponseRejected`` for invalid answers and
+    ``AlreadySubmitted`` if the key, the invitation or the draft was used before (the transaction
+    is rolled back, nothing is recorded). Core statements: this runs on every submission.
     """
     now = now or utcnow()
-    questionnaire = wave_questionnaire(session, wave)
+    questionnaire = questionnaire or wave_questionnaire(session, wave)
     problems = surveys.validate_response(questionnaire, {k: v for k, v in answers.items()
                                                          if k not in NEVER_STORED})
     if problems:
         raise ResponseRejected(problems)
     stored = _stored(questionnaire, answers)
-    neighbourhood_id = session.scalar(select(Neighbourhood.id).where(
-        Neighbourhood.slug == stored.get("neighbourhood"))) if stored.get("neighbourhood") else None
+    place_id = neighbourhood_id(session, stored.get("neighbourhood"))
+    uid = new_response_uid()
+    connection = session.connection()
     try:
         if invitation_token is not None or invitation_id is not None:
             condition = (Invitation.token_hash == token_hash(invitation_token)
                          if invitation_token is not None else Invitation.id == invitation_id)
-            claimed = session.execute(
-                update(Invitation).where(condition, Invitation.used_at.is_(None))
-                .values(used_at=now).execution_options(synchronize_session=False))
+            claimed = connection.execute(update(Invitation).where(condition, Invitation.used_at.is_(None))
+                                         .values(used_at=now))
             if claimed.rowcount != 1:
                 raise AlreadySubmitted("This invitation has already been used")
-        response = Response(uid=new_response_uid(), wave_id=wave.id, neighbourhood_id=neighbourhood_id,
-                            mode=mode, submitted_at=now, answers=stored, submission_key=submission_key)
-        session.add(response)
+        connection.execute(_INSERT_RESPONSE, {
+            "uid": uid, "wave_id": wave.id, "neighbourhood_id": place_id, "mode": mode,
+            "submitted_at": now, "answers": stored, "submission_key": submission_key})
         if draft is not None:
-            session.execute(delete(SurveyDraft).where(SurveyDraft.id == draft.id)
-                            .execution_options(synchronize_session=False))
+            deleted = connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
+            if deleted.rowcount != 1:  # submitted meanwhile from another tab or device
+                raise AlreadySubmitted("This response has already been recorded")
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -106,7 +109,11 @@ def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any], su
     except AlreadySubmitted:
         session.rollback()
         raise
-    return response
+    return uid
+
+
+_INSERT_RESPONSE = insert(Response)
+_DELETE_DRAFT = delete(SurveyDraft).where(SurveyDraft.id == bindparam("draft_id"))
 
 
 def imported_uid(wave: Wave, serial: str) -> str:

@@ -38,7 +38,7 @@ from portal.survey.responses import (
     submission_key,
     submit_response,
 )
-from portal.survey.waves import state_message, wave_by_slug, wave_questionnaire
+from portal.survey.waves import WaveInfo, state_message, wave_info, wave_questionnaire
 
 log = logging.getLogger("portal.survey")
 
@@ -74,8 +74,8 @@ def _today() -> date:
     return date.today()
 
 
-def _wave_or_404(wave_slug: str) -> Wave:
-    wave = wave_by_slug(db.session, wave_slug)
+def _wave_or_404(wave_slug: str) -> WaveInfo:
+    wave = wave_info(db.session, wave_slug)
     if wave is None:
         abort(404)
     return wave
@@ -85,7 +85,7 @@ def _tokens(key: str) -> dict:
     return dict(session.get(key) or {})
 
 
-def _remember(key: str, wave: Wave, value: str | None) -> None:
+def _remember(key: str, wave: WaveInfo | Wave, value: str | None) -> None:
     values = _tokens(key)
     if value is None:
         values.pop(wave.slug, None)
@@ -94,11 +94,11 @@ def _remember(key: str, wave: Wave, value: str | None) -> None:
     session[key] = values
 
 
-def _draft(wave: Wave):
+def _draft(wave: WaveInfo | Wave):
     return drafts.draft_for_session(db.session, wave, _tokens(DRAFTS).get(wave.slug))
 
 
-def _open_or_message(wave: Wave):
+def _open_or_message(wave: WaveInfo):
     """None when residents may answer today; otherwise the page saying why not."""
     message = state_message(wave, _today())
     if message:
@@ -147,7 +147,7 @@ def invitation(wave_slug: str, token: str):
                            questionnaire=wave_questionnaire(db.session, wave))
 
 
-def _invitation_problem(wave: Wave, found: Invitation | None):
+def _invitation_problem(wave: WaveInfo | Wave, found: Invitation | None):
     if found is not None:
         return render_template("survey/unavailable.html", wave=wave,
                                title="You have already taken part",
@@ -193,7 +193,7 @@ def begin(wave_slug: str):
     return redirect(url_for("survey.question_page", wave_slug=wave.slug, page_id=first.id))
 
 
-def _page_url(wave: Wave, page_id: str | None) -> str:
+def _page_url(wave: WaveInfo | Wave, page_id: str | None) -> str:
     if not page_id:
         first = surveys.next_page(wave_questionnaire(db.session, wave), None, {})
         page_id = first.id
@@ -202,7 +202,7 @@ def _page_url(wave: Wave, page_id: str | None) -> str:
     return url_for("survey.question_page", wave_slug=wave.slug, page_id=page_id)
 
 
-def _no_draft(wave: Wave):
+def _no_draft(wave: WaveInfo | Wave):
     if wave.slug in _tokens(DONE):
         return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
     flash("Your answers could not be found: the survey may have timed out. Start again, or use "
@@ -274,7 +274,7 @@ def check(wave_slug: str):
     unavailable = _open_or_message(wave)
     if unavailable:
         return unavailable
-    draft = _draft(wave)
+    draft = drafts.draft_snapshot(db.session, wave.id, _tokens(DRAFTS).get(wave.slug))
     if draft is None:
         return _no_draft(wave)
     questionnaire = wave_questionnaire(db.session, wave)
@@ -290,7 +290,7 @@ def check(wave_slug: str):
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")
         try:
             submit_response(db.session, wave, answers, key, invitation_id=draft.invitation_id,
-                            draft=draft)
+                            draft=draft, questionnaire=questionnaire)
         except AlreadySubmitted:
             _remember(DRAFTS, wave, None)
             _remember(DONE, wave, answers.get("neighbourhood", ""))

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 import surveys
 from portal.models import Neighbourhood, Questionnaire, Wave
@@ -64,34 +65,99 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
 
 
 def wave_by_slug(session: Session, slug: str) -> Wave | None:
-    return session.scalar(select(Wave).where(Wave.slug == slug))
+    """The wave with its frozen questionnaire row loaded in the same query."""
+    return session.scalar(select(Wave).options(joinedload(Wave.questionnaire)).where(Wave.slug == slug))
 
 
-# Loaded, checksum-verified definitions, keyed by (slug, version, checksum). The surveys loader
-# re-reads the file on every call and returns the same object while the bytes are unchanged, so an
-# identity check is enough to skip re-hashing the content on each request.
-_verified: dict[tuple[str, int, str], surveys.Questionnaire] = {}
+@dataclass(frozen=True)
+class QuestionnaireRef:
+    slug: str
+    version: int
+    title: str
+    checksum: str
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """A read-only wave for the resident pages (read with one Core query: they run on every page)."""
+
+    id: int
+    slug: str
+    name: str
+    opens_on: date
+    closes_on: date
+    panel_mode: bool
+    open_link_mode: bool
+    questionnaire: QuestionnaireRef
+
+    def state_on(self, day: date) -> str:
+        return Wave.state_on(self, day)
+
+
+_WAVE_INFO = (
+    select(Wave.id, Wave.slug, Wave.name, Wave.opens_on, Wave.closes_on, Wave.panel_mode,
+           Wave.open_link_mode, Questionnaire.slug, Questionnaire.version, Questionnaire.title,
+           Questionnaire.checksum)
+    .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
+    .where(Wave.slug == bindparam("slug"))
+)
+
+
+def wave_info(session: Session, slug: str) -> WaveInfo | None:
+    row = session.connection().execute(_WAVE_INFO, {"slug": slug}).first()
+    if row is None:
+        return None
+    return WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:]))
+
+
+# Loaded, checksum-verified definitions by (slug, version, checksum), with the file's (mtime, size).
+_verified: dict[tuple[str, int, str], tuple[tuple[int, int] | None, surveys.Questionnaire]] = {}
 _bound: dict[tuple[int, tuple[tuple[str, str], ...]],
              tuple[surveys.Questionnaire, surveys.Questionnaire]] = {}
 _lock = Lock()
 
 
-def frozen_questionnaire(row: Questionnaire) -> surveys.Questionnaire:
-    """The definition a wave froze. Raises ``QuestionnaireError`` if its file changed since."""
+def frozen_questionnaire(row: Questionnaire | QuestionnaireRef) -> surveys.Questionnaire:
+    """The definition a wave froze. Raises ``QuestionnaireError`` if its file changed since.
+
+    The file is re-checked whenever its modification time or size changes, so an edit made while
+    the portal runs is caught on the next request without re-hashing the definition every time.
+    """
     key = (row.slug, row.version, row.checksum)
     path = DEFINITIONS_DIR / f"{row.slug}.v{row.version}.yaml"
-    loaded = (surveys.loading.load_questionnaire_file(path) if path.exists()
-              else surveys.load_questionnaire(row.slug, row.version))
-    if _verified.get(key) is not loaded:
-        surveys.load_questionnaire(row.slug, row.version, expected_checksum=row.checksum)
-        with _lock:
-            _verified[key] = loaded
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        stamp = None
+    cached = _verified.get(key)
+    if cached is not None and stamp is not None and cached[0] == stamp:
+        return cached[1]
+    loaded = surveys.load_questionnaire(row.slug, row.version, expected_checksum=row.checksum)
+    with _lock:
+        _verified[key] = (stamp, loaded)
     return loaded
 
 
+_NEIGHBOURHOODS = (select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.id)
+                   .order_by(Neighbourhood.name))
+
+
+def neighbourhood_rows(session: Session) -> tuple[tuple[str, str, int], ...]:
+    """(slug, name, id) of every neighbourhood by name, read once per database session."""
+    cached = session.info.get("survey_neighbourhoods")
+    if cached is None:
+        rows = session.connection().execute(_NEIGHBOURHOODS)
+        cached = session.info["survey_neighbourhoods"] = tuple((s, n, i) for s, n, i in rows)
+    return cached
+
+
 def neighbourhood_pairs(session: Session) -> tuple[tuple[str, str], ...]:
-    rows = session.execute(select(Neighbourhood.slug, Neighbourhood.name).order_by(Neighbourhood.name))
-    return tuple((slug, name) for slug, name in rows)
+    return tuple((slug, name) for slug, name, _ in neighbourhood_rows(session))
+
+
+def neighbourhood_id(session: Session, slug: str | None) -> int | None:
+    return next((id_ for s, _, id_ in neighbourhood_rows(session) if s == slug), None) if slug else None
 
 
 def wave_questionnaire(session: Session, wave: Wave) -> surveys.Questionnaire:
