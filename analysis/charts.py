@@ -163,7 +163,7 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
     """Estimates across waves with interval bars, one line per series (name, figures per wave)."""
     colours = [BLUE, GREY, GREEN]
     with matplotlib.rc_context(RC):
-        fig = _new(2.3, left=0.7, top=0.35)
+        fig = _new(2.0, left=0.7, top=0.35)
         ax = fig.add_subplot()
         x = list(range(len(waves)))
         values = [v for _, figs in series for f in figs for v in (f.ci_upper, f.estimate)]
@@ -213,7 +213,7 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
     """
     rows = list(rows)
     with matplotlib.rc_context(RC):
-        fig = _new(0.9 + 0.45 * max(len(rows), 2), left=1.3, top=0.3)
+        fig = _new(0.8 + 0.38 * max(len(rows), 2), left=1.3, top=0.3)
         ax = fig.add_subplot()
         ys = list(range(len(rows)))[::-1]
         h = 0.36
