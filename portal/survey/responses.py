@@ -91,8 +91,11 @@ def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any], su
         if invitation_token is not None or invitation_id is not None:
             condition = (Invitation.token_hash == token_hash(invitation_token)
                          if invitation_token is not None else Invitation.id == invitation_id)
+            # Only the day is kept: an exact time would let anyone holding both tables match an
+            # invitation to its response by timestamp.
             claimed = connection.execute(update(Invitation).where(condition, Invitation.used_at.is_(None))
-                                         .values(used_at=now))
+                                         .values(used_at=now.replace(hour=0, minute=0, second=0,
+                                                                     microsecond=0)))
             if claimed.rowcount != 1:
                 raise AlreadySubmitted("This invitation has already been used")
         connection.execute(_INSERT_RESPONSE, {

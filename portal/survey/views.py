@@ -184,6 +184,7 @@ def begin(wave_slug: str):
     limited = _over_limit("SURVEY_START_LIMIT", START_LIMIT, "started the survey")
     if limited:
         return limited
+    drafts.delete_expired_drafts(db.session)  # answers are kept 28 days, then forgotten
     _, session_token = drafts.start_draft(db.session, wave, invitation_id=invitation_id)
     db.session.commit()
     _remember(DRAFTS, wave, session_token)

@@ -110,7 +110,10 @@ def test_two_simultaneous_posts_of_one_draft_record_one_response(app, db_session
 
 def test_a_used_or_unknown_token_cannot_submit(db_session, wave, neighbourhoods):
     _invite(db_session, wave, neighbourhoods)
-    submit_response(db_session, wave, all_answers(), "k1", invitation_token="the-token")
+    uid = submit_response(db_session, wave, all_answers(), "k1", invitation_token="the-token")
+    used_at = db_session.scalars(select(Invitation)).one().used_at
+    submitted_at = db_session.scalars(select(Response.submitted_at).where(Response.uid == uid)).one()
+    assert used_at.date() == submitted_at.date() and (used_at.hour, used_at.minute) == (0, 0)
     for token in ("the-token", "another-token"):
         with pytest.raises(AlreadySubmitted):
             submit_response(db_session, wave, all_answers(), f"k-{token}", invitation_token=token)
