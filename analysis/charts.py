@@ -31,12 +31,12 @@ GREY = "#505a5f"
 LIGHT = "#b1b4b6"
 ORANGE = "#d4351c"
 GREEN = "#00703c"
-FONT = "DejaVu Sans"
+FONT = "Liberation Sans"
 WIDTH = 6.4  # inches: the A4 text width of the reports
 RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "pact-voicebox",
-    "font.family": FONT,
+    "font.family": [FONT, "DejaVu Sans"],
     "font.size": 8.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -121,7 +121,7 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
             colour = BLUE if (not highlight or f.label in highlight) else GREY
             if f.estimate is None:
                 ax.text(lo + 0.005, y, "suppressed: fewer than 30 responses", va="center",
-                        color=ORANGE, fontsize=7.5, fontstyle="italic")
+                        color=ORANGE, fontsize=7.5)
                 continue
             if f.ci_lower is not None and f.ci_upper is not None:
                 ax.plot([f.ci_lower, f.ci_upper], [y, y], color=colour, linewidth=1.6,
@@ -130,8 +130,8 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
                         color=colour, markersize=7)
             marker = "D" if getattr(f, "flag", None) == "low_base" else "o"
             ax.plot([f.estimate], [y], marker=marker, color=colour, markersize=5.5)
-            ax.text(f.ci_upper if f.ci_upper is not None else f.estimate, y,
-                    f"  {100 * f.estimate:.1f}%", va="center", fontsize=7.5, color=DARK)
+            ax.text((f.ci_upper if f.ci_upper is not None else f.estimate) + 0.008, y,
+                    f"{100 * f.estimate:.1f}%", va="center", fontsize=7.5, color=DARK)
         styles = ["--", ":", "-."]
         handles = []
         for i, (value, label) in enumerate(reference):
@@ -221,7 +221,7 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
         for y, r in zip(ys, rows, strict=True):
             if r.worried is None:
                 ax.text(0.005, y, "suppressed: fewer than 30 responses", va="center",
-                        color=ORANGE, fontsize=7.5, fontstyle="italic")
+                        color=ORANGE, fontsize=7.5)
                 continue
             ax.barh(y + h / 2, r.worried, height=h, color=BLUE)
             ax.barh(y - h / 2, r.victim, height=h, color=ORANGE)
