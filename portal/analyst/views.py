@@ -16,7 +16,7 @@ from portal.access import staff_blueprint
 from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
 from portal.extensions import db
-from portal.models import Neighbourhood, ReportFile, ReportRun, Wave
+from portal.models import Neighbourhood, ReportFile, ReportRun, Wave, utcnow
 from portal.models import Response as SurveyResponse
 from portal.reports.data import ReportError
 from portal.reports.jobs import (
@@ -167,8 +167,9 @@ def report_run(report_id: int):
     run = db.session.get(ReportRun, report_id)
     if run is None:
         abort(404)
-    response = Response(render_template("analyst/run.html", run=run))
-    if not run.finished:
+    interrupted = run.interrupted(utcnow())
+    response = Response(render_template("analyst/run.html", run=run, interrupted=interrupted))
+    if not run.finished and not interrupted:
         # The page refreshes itself while the batch runs (no script: the CSP forbids inline JS).
         response.headers["Refresh"] = "2"
     return response

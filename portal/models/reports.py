@@ -8,7 +8,7 @@ record; the bytes live under the REPORTS_DIR folder.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +19,7 @@ from portal.models.survey import Wave
 
 REPORT_RUN_KINDS = ("neighbourhood", "batch")
 REPORT_RUN_STATUSES = ("queued", "running", "done", "failed")
+STALE_AFTER = timedelta(minutes=10)
 
 
 class ReportRun(Base):
@@ -44,6 +45,8 @@ class ReportRun(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Touched on every progress step: a run not touched for a while was interrupted (restart).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     wave: Mapped[Wave] = relationship()
     created_by: Mapped[StaffUser | None] = relationship()
@@ -58,6 +61,10 @@ class ReportRun(Base):
     @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
+
+    def interrupted(self, now: datetime, after: timedelta = STALE_AFTER) -> bool:
+        """Queued or running but silent for ``after``: its process stopped (e.g. a restart)."""
+        return not self.finished and now - self.updated_at > after
 
 
 class ReportFile(Base):

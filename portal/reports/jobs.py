@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.models import ReportFile, ReportRun, StaffUser, utcnow
+from portal.models.reports import STALE_AFTER
 from portal.reports.building import DEFAULT_WORKERS, BuiltFile, prepare_reports, render_all
 from portal.reports.data import AnalysisCache, ReportError, choose_wave, find_neighbourhood
 
@@ -78,9 +79,11 @@ def build_neighbourhood_pdf(session: Session, wave: str | None, slug: str,
 
 
 def running_batch(session: Session, wave_slug: str) -> ReportRun | None:
+    """The wave's batch still making progress, if any (an interrupted one does not count)."""
     return session.scalar(select(ReportRun).where(
         ReportRun.kind == "batch", ReportRun.wave_slug == wave_slug,
-        ReportRun.status.in_(("queued", "running"))).order_by(ReportRun.id.desc()))
+        ReportRun.status.in_(("queued", "running")),
+        ReportRun.updated_at > utcnow() - STALE_AFTER).order_by(ReportRun.id.desc()))
 
 
 def start_batch(session: Session, wave: str | None, user: StaffUser | None,

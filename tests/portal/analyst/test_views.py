@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -104,3 +105,20 @@ def test_the_batch_runs_in_the_background_with_progress(signed_in, survey, app, 
         assert f.checksum in html
         data = client.get(f"/analyst/reports/{run.id}/{f.filename}").data
         assert hashlib.sha256(data).hexdigest() == f.checksum
+
+
+def test_an_interrupted_batch_is_shown_and_does_not_block_a_new_one(signed_in, survey, app,
+                                                                   db_session):
+    wave = survey["waves"]["2010-11"]
+    old = ReportRun(kind="batch", status="running", wave_id=wave.id, wave_slug=wave.slug,
+                    total=4, completed=1, created_at=datetime.now(UTC) - timedelta(hours=2),
+                    updated_at=datetime.now(UTC) - timedelta(hours=1))
+    db_session.add(old)
+    db_session.commit()
+    client = signed_in("analyst")
+    page = client.get(f"/analyst/reports/{old.id}")
+    assert "Refresh" not in page.headers
+    assert "stopped building" in page.get_data(as_text=True)
+    response = client.post("/analyst/reports/batch", data={"wave": "2010-11"})
+    wait_for_jobs(app, timeout=300)
+    assert response.headers["Location"].endswith(f"/analyst/reports/{old.id + 1}")
