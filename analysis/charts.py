@@ -130,8 +130,10 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
                         color=colour, markersize=7)
             marker = "D" if getattr(f, "flag", None) == "low_base" else "o"
             ax.plot([f.estimate], [y], marker=marker, color=colour, markersize=5.5)
-            ax.text((f.ci_upper if f.ci_upper is not None else f.estimate) + 0.008, y,
-                    f"{100 * f.estimate:.1f}%", va="center", fontsize=7.5, color=DARK)
+            ax.annotate(f"{100 * f.estimate:.1f}%",
+                        (f.ci_upper if f.ci_upper is not None else f.estimate, y),
+                        xytext=(5, 0), textcoords="offset points", va="center", fontsize=7.5,
+                        color=DARK)
         styles = ["--", ":", "-."]
         handles = []
         for i, (value, label) in enumerate(reference):

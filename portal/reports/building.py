@@ -76,7 +76,7 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
 
 def _context():
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["portal.reports.render"])
+    ctx.set_forkserver_preload(["portal.reports.worker"])
     return ctx
 
 

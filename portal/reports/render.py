@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import HTML
 
 from analysis import charts
 from analysis.report import AuthorityReport, NeighbourhoodReport
@@ -101,16 +102,12 @@ def render_html(report: NeighbourhoodReport) -> str:
 
 
 def render_pdf(report: NeighbourhoodReport) -> bytes:
-    from weasyprint import HTML
-
     html = render_html(report)
     return HTML(string=html, base_url=str(TEMPLATES / "reports")).write_pdf(**PDF_OPTIONS)
 
 
 def render_plain_page() -> bytes:
     """A one-page plain document: the floor the benchmark compares report rendering with."""
-    from weasyprint import HTML
-
     html = ("<!DOCTYPE html><html lang='en-GB'><head><title>Plain page</title></head><body>"
             "<h1>Plain page</h1><p>One paragraph of text, no charts, no tables.</p></body></html>")
     return HTML(string=html).write_pdf(**PDF_OPTIONS)
