@@ -28,6 +28,7 @@ def browser(chromium_path):
 
 
 def _violations(axe, page) -> list[str]:
+    page.wait_for_load_state("load")  # the stylesheet must be applied, or layout rules misfire
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                      "resultTypes": ["violations"]})
     return [f"{page.url}: {v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"
