@@ -1,2 +1,14 @@
-"""PACT engagement: the rules (workflow, issues, meetings, service standards, metrics) in plain
-modules, and the coordinator console blueprint in `views.py`."""
+"""PACT engagement: residents raise local issues, coordinators triage, prioritise and close them,
+and every neighbourhood sees "You said, we did".
+
+Rules live in plain modules that tests and the reports call without HTTP:
+- `workflow`: statuses, categories, allowed transitions, `TransitionError`, `change_status` (the one
+  place an issue's status changes; history, audit and resident email);
+- `issues`: `raise_issue`, `acknowledge`, `assign`, `add_update`, `merge`, `close`;
+- `meetings`: schedule, record, cancel, `agree_priority`, `review_priority`, priority updates;
+- `standards`: Policing Pledge breaches (`service_breaches`);
+- `metrics`: `pact_metrics(records, start, end, now)` (pure) and `load_issue_records(session, ids)`;
+- `references`: `PACT-7K3M-9Q` issue references; `notifications`: the plain-text emails;
+- `console` and `neighbourhood_page`: what the console list and the public page show.
+The coordinator console blueprint is `views` (`/pact`); resident pages are in `portal.public`.
+"""
