@@ -30,6 +30,12 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.update({k: v for k, v in config.items() if k != "ENV_OVERRIDES"})
     app.config.setdefault("MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)

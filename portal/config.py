@@ -85,4 +85,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
+        # limits and the audit log use the client address, so set this behind a proxy.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
     }

@@ -55,3 +55,19 @@ def test_create_app_refuses_unsafe_production_settings():
 ])
 def test_database_urls_are_normalised(url, expected):
     assert normalise_database_url(url) == expected
+
+
+def test_client_address_comes_from_a_trusted_proxy_only_when_configured(app):
+    from portal import create_app
+
+    @app.route("/_addr")
+    def addr():
+        from flask import request
+        return request.remote_addr
+
+    headers = {"X-Forwarded-For": "203.0.113.9"}
+    assert app.test_client().get("/_addr", headers=headers).data == b"127.0.0.1"
+    proxied = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://",
+                          "ENV_OVERRIDES": {"TRUSTED_PROXIES": "1"}})
+    proxied.add_url_rule("/_addr", view_func=addr)
+    assert proxied.test_client().get("/_addr", headers=headers).data == b"203.0.113.9"

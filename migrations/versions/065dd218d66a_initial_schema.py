@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 9de546f85fe6
+Revision ID: 065dd218d66a
 Revises: 
-Create Date: 2026-11-26 02:24:22.182216
+Create Date: 2026-11-26 03:26:31.659041
 """
 from collections.abc import Sequence
 
@@ -12,7 +12,7 @@ from alembic import op
 import portal.models.base
 
 
-revision: str = '9de546f85fe6'
+revision: str = '065dd218d66a'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -259,6 +259,7 @@ def upgrade() -> None:
     sa.Column('created_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('started_at', portal.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('finished_at', portal.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('neighbourhood', 'batch')", name=op.f('ck_report_run_kind')),
     sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_report_run_status')),
     sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'], name=op.f('fk_report_run_created_by_id_staff_user')),
