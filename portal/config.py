@@ -17,6 +17,9 @@ class ConfigError(RuntimeError):
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
+# Per-address limits (requests per hour); read only when set, else each area's default applies.
+HOURLY_LIMITS = ("PACT_RAISE_LIMIT", "PACT_LOOKUP_LIMIT", "SURVEY_START_LIMIT", "SURVEY_SUBMIT_LIMIT")
+
 
 def _flag(env: dict, name: str, default: bool = False) -> bool:
     value = env.get(name)
@@ -63,7 +66,14 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
     elif not secret_key:
         secret_key = _dev_secret_key(instance_path)
 
-    return {
+    # Optional tuning; each area keeps its own default when the variable is unset.
+    optional: dict = {name: (int(env[name]), 3600) for name in HOURLY_LIMITS if env.get(name)}
+    if env.get("REPORTS_WORKERS"):
+        optional["REPORTS_WORKERS"] = int(env["REPORTS_WORKERS"])
+    if env.get("REPORTS_DIR"):
+        optional["REPORTS_DIR"] = env["REPORTS_DIR"]
+
+    return optional | {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,

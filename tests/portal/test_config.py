@@ -71,3 +71,9 @@ def test_client_address_comes_from_a_trusted_proxy_only_when_configured(app):
                           "ENV_OVERRIDES": {"TRUSTED_PROXIES": "1"}})
     proxied.add_url_rule("/_addr", view_func=addr)
     assert proxied.test_client().get("/_addr", headers=headers).data == b"203.0.113.9"
+
+
+def test_optional_limits_are_read_only_when_set(tmp_path):
+    assert "PACT_RAISE_LIMIT" not in settings_from_env(tmp_path, {})
+    settings = settings_from_env(tmp_path, {"PACT_RAISE_LIMIT": "3", "REPORTS_WORKERS": "1"})
+    assert settings["PACT_RAISE_LIMIT"] == (3, 3600) and settings["REPORTS_WORKERS"] == 1
