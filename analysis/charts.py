@@ -17,6 +17,7 @@ import base64
 import html
 import io
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,7 +97,41 @@ def _svg(fig: _MplFigure) -> str:
     # matplotlib's one stylesheet rule (*{stroke-linejoin: round; stroke-linecap: butt}) becomes
     # inherited attributes of the root element
     svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
-    return _STYLE_ATTR.sub(_attributes, svg)
+    return _flatten(_STYLE_ATTR.sub(_attributes, svg))
+
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+_G, _DEFS, _TEXT = (f"{{{_SVG_NS}}}{name}" for name in ("g", "defs", "text"))
+_NO_ROTATION = re.compile(r"rotate\(-?0 [^)]*\)")
+
+
+def _flatten(svg: str) -> str:
+    """The same drawing with fewer nodes (each SVG node costs WeasyPrint time to paint): groups
+    that carry nothing but matplotlib's ``id`` are replaced by their children, empty ``<defs>``
+    dropped, and identity rotations (``rotate(-0 x y)``) of text removed."""
+    root = ET.fromstring(svg)  # noqa: S314 (matplotlib's own output, not untrusted input)
+
+    def children(parent: ET.Element) -> list[ET.Element]:
+        out = []
+        for child in parent:
+            kids = children(child)
+            if child.tag == _G and set(child.attrib) <= {"id"}:
+                out.extend(kids)
+            elif child.tag == _DEFS and not kids:
+                continue
+            else:
+                child[:] = kids
+                if child.tag == _TEXT and _NO_ROTATION.fullmatch(child.get("transform", "")):
+                    del child.attrib["transform"]
+                out.append(child)
+        return out
+
+    root[:] = children(root)
+    ET.indent(root, space="")
+    ET.register_namespace("", _SVG_NS)  # the registry is global: other code may change it
+    ET.register_namespace("xlink", _XLINK_NS)
+    return ET.tostring(root, encoding="unicode")
 
 
 def _new(height: float, left: float = 0.75, bottom: float = 0.42, top: float = 0.12,
