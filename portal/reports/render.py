@@ -18,6 +18,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from analysis import charts
 from analysis.report import AuthorityReport, NeighbourhoodReport
@@ -131,10 +132,24 @@ def _fewer_collections() -> Iterator[None]:
                 gc.set_threshold(*_gc_state["saved"])
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread, kept across reports: Pango's font map then caches the
+    fonts it has loaded instead of loading them again for every document (not thread-safe, hence
+    per thread)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def render_pdf(report: NeighbourhoodReport) -> bytes:
     with _fewer_collections():
         html = render_html(report)
-        return HTML(string=html, base_url=str(TEMPLATES / "reports")).write_pdf(**PDF_OPTIONS)
+        return HTML(string=html, base_url=str(TEMPLATES / "reports")).write_pdf(
+            font_config=_font_config(), **PDF_OPTIONS)
 
 
 def render_plain_page() -> bytes:
