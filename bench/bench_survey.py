@@ -21,6 +21,8 @@ What it does, all on loopback:
      limit, claims the draft and inserts the response in one transaction, and redirects (302).
 4. It prints responses per second and p50/p99 latency next to the bare route's, checks there were
    no errors, and counts the responses in the database (every accepted response must be there).
+   It also prints the server's CPU milliseconds per request (gunicorn's processes, from /proc): a
+   figure that other work on the machine disturbs less than throughput does.
 
 Targets (issue 3): survey throughput at least half the bare route's, p99 under 100 ms at 32
 clients, no errors.
@@ -219,12 +221,31 @@ class Connection:
         self.reader = self.writer = None
 
 
+def server_cpu_seconds(server_pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master and workers (from /proc; 0 where unavailable)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == server_pid or int(fields[1]) == server_pid:  # fields[1]: parent pid
+            total += int(fields[11]) + int(fields[12])  # user + system ticks
+    return total / ticks
+
+
 @dataclass
 class Run:
     name: str
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    server_cpu: float = 0.0  # seconds of server CPU during the run
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.server_cpu / len(self.latencies) * 1000 if self.latencies else float("nan")
 
     @property
     def rate(self) -> float:
@@ -331,12 +352,15 @@ def report(bare: Run, survey: Run, stored: int, clients: int, workers: int, thre
     print()
     print(f"gunicorn {workers} workers x {threads} threads (gthread), {clients} concurrent keep-alive "
           f"clients on loopback, {os.cpu_count()} CPUs shared with the load process; database: {database}")
-    print(f"{'route':58} {'requests':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'route':58} {'requests':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'server CPU ms/req':>18}")
     for run in (bare, survey):
         print(f"{run.name:58} {len(run.latencies):9,d} {run.rate:8.0f} {run.percentile(50):8.1f} "
-              f"{run.percentile(99):8.1f} {len(run.errors):7d}")
+              f"{run.percentile(99):8.1f} {len(run.errors):7d} {run.cpu_ms_per_request:18.2f}")
     ratio = survey.rate / bare.rate if bare.rate else 0.0
-    print(f"survey throughput / bare route: {ratio:.2f}; responses in the database: {stored:,} "
+    cpu_ratio = bare.cpu_ms_per_request / survey.cpu_ms_per_request if survey.latencies else 0.0
+    print(f"survey throughput / bare route: {ratio:.2f} (by server CPU per request: {cpu_ratio:.2f}; "
+          f"machine load average {os.getloadavg()[0]:.1f}); responses in the database: {stored:,} "
           f"(accepted: {len(survey.latencies):,})")
     checks = {
         "survey throughput at least half the bare route's": ratio >= 0.5,
@@ -371,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(directory, url, port, args.workers, args.threads)
         try:
             asyncio.run(run_bare(port, args.clients, 1.0))  # warm-up: imports, connections
+            cpu = server_cpu_seconds(server.pid)
             bare = asyncio.run(run_bare(port, args.clients, duration))
+            bare.server_cpu = server_cpu_seconds(server.pid) - cpu
             # Enough prepared responses to keep going at the bare route's rate for the whole run.
             count = min(args.max_responses, int(bare.rate * duration) + args.clients)
             print(f"bare route: {bare.rate:.0f} requests/s; preparing {count:,} complete responses ...",
@@ -381,7 +407,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_survey(port, warm, args.clients, duration))  # warm-up of the submit path
             prepared = asyncio.run(prepare_sessions(port, tokens[args.clients:], args.clients))
             before = count_responses(url)
+            cpu = server_cpu_seconds(server.pid)
             survey = asyncio.run(run_survey(port, prepared, args.clients, duration))
+            survey.server_cpu = server_cpu_seconds(server.pid) - cpu
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)

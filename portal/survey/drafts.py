@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.models import SurveyDraft, Wave, utcnow
@@ -71,20 +71,17 @@ class DraftSnapshot:
     created_at: datetime
 
 
-_SNAPSHOT = select(SurveyDraft.id, SurveyDraft.wave_id, SurveyDraft.invitation_id, SurveyDraft.answers,
-                   SurveyDraft.current_page, SurveyDraft.created_at, SurveyDraft.expires_at).where(
-    SurveyDraft.session_token_hash == bindparam("token_hash"), SurveyDraft.wave_id == bindparam("wave_id"))
+def snapshot_columns():
+    """The draft columns a ``DraftSnapshot`` is read from, in order, plus ``expires_at``."""
+    return (SurveyDraft.id, SurveyDraft.wave_id, SurveyDraft.invitation_id, SurveyDraft.answers,
+            SurveyDraft.current_page, SurveyDraft.created_at, SurveyDraft.expires_at)
 
 
-def draft_snapshot(session: Session, wave_id: int, token: str | None,
-                   now: datetime | None = None) -> DraftSnapshot | None:
-    if not token:
+def snapshot_from_row(values, now: datetime | None = None) -> DraftSnapshot | None:
+    """A ``DraftSnapshot`` from the values of ``snapshot_columns()``; None if absent or expired."""
+    if values[0] is None or values[6] <= (now or utcnow()):
         return None
-    row = session.connection().execute(
-        _SNAPSHOT, {"token_hash": token_hash(token), "wave_id": wave_id}).first()
-    if row is None or row.expires_at <= (now or utcnow()):
-        return None
-    return DraftSnapshot(*row[:6])
+    return DraftSnapshot(*values[:6])
 
 
 def save_answers(draft: SurveyDraft, answers: dict[str, Any], page_id: str,

@@ -38,7 +38,13 @@ from portal.survey.responses import (
     submission_key,
     submit_response,
 )
-from portal.survey.waves import WaveInfo, state_message, wave_info, wave_questionnaire
+from portal.survey.waves import (
+    WaveInfo,
+    state_message,
+    wave_and_draft,
+    wave_info,
+    wave_questionnaire,
+)
 
 log = logging.getLogger("portal.survey")
 
@@ -271,11 +277,12 @@ def question_page(wave_slug: str, page_id: str):
 
 @bp.route("/<wave_slug>/check", methods=["GET", "POST"])
 def check(wave_slug: str):
-    wave = _wave_or_404(wave_slug)
+    wave, draft = wave_and_draft(db.session, wave_slug, _tokens(DRAFTS).get(wave_slug))
+    if wave is None:
+        abort(404)
     unavailable = _open_or_message(wave)
     if unavailable:
         return unavailable
-    draft = drafts.draft_snapshot(db.session, wave.id, _tokens(DRAFTS).get(wave.slug))
     if draft is None:
         return _no_draft(wave)
     questionnaire = wave_questionnaire(db.session, wave)

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 import surveys
-from portal.models import Neighbourhood, Questionnaire, Wave
+from portal.models import Neighbourhood, Questionnaire, SurveyDraft, Wave
+from portal.survey import drafts
 from surveys.loading import DEFINITIONS_DIR
 
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -110,6 +113,27 @@ def wave_info(session: Session, slug: str) -> WaveInfo | None:
     return WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:]))
 
 
+_WAVE_AND_DRAFT = (
+    _WAVE_INFO.add_columns(*drafts.snapshot_columns())
+    .outerjoin(SurveyDraft, and_(SurveyDraft.wave_id == Wave.id,
+                                 SurveyDraft.session_token_hash == bindparam("token_hash")))
+)
+
+
+def wave_and_draft(session: Session, slug: str,
+                   token: str | None) -> tuple[WaveInfo | None, drafts.DraftSnapshot | None]:
+    """The wave and, read in the same query, the live draft whose session token is ``token``.
+
+    One round trip instead of two on the pages every resident submits through.
+    """
+    row = session.connection().execute(_WAVE_AND_DRAFT, {
+        "slug": slug, "token_hash": drafts.token_hash(token) if token else ""}).first()
+    if row is None:
+        return None, None
+    wave = WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:11]))
+    return wave, drafts.snapshot_from_row(row[11:])
+
+
 # Loaded, checksum-verified definitions by (slug, version, checksum), with the file's (mtime, size).
 _verified: dict[tuple[str, int, str], tuple[tuple[int, int] | None, surveys.Questionnaire]] = {}
 _bound: dict[tuple[int, tuple[tuple[str, str], ...]],
@@ -141,15 +165,29 @@ def frozen_questionnaire(row: Questionnaire | QuestionnaireRef) -> surveys.Quest
 
 _NEIGHBOURHOODS = (select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.id)
                    .order_by(Neighbourhood.name))
+NEIGHBOURHOODS_KEPT_FOR = 60.0  # seconds; neighbourhoods change when the partnership redraws them
+_neighbourhoods: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def neighbourhood_rows(session: Session) -> tuple[tuple[str, str, int], ...]:
-    """(slug, name, id) of every neighbourhood by name, read once per database session."""
-    cached = session.info.get("survey_neighbourhoods")
-    if cached is None:
-        rows = session.connection().execute(_NEIGHBOURHOODS)
-        cached = session.info["survey_neighbourhoods"] = tuple((s, n, i) for s, n, i in rows)
-    return cached
+    """(slug, name, id) of every neighbourhood by name.
+
+    Every survey page needs them (the neighbourhood question's options), so they are read at most
+    once a minute per database rather than on every request.
+    """
+    engine = session.get_bind()
+    now = time.monotonic()
+    cached = _neighbourhoods.get(engine)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    rows = tuple((s, n, i) for s, n, i in session.connection().execute(_NEIGHBOURHOODS))
+    _neighbourhoods[engine] = (now + NEIGHBOURHOODS_KEPT_FOR, rows)
+    return rows
+
+
+def forget_neighbourhoods() -> None:
+    """Drop the kept neighbourhood lists (after neighbourhoods are added or renamed)."""
+    _neighbourhoods.clear()
 
 
 def neighbourhood_pairs(session: Session) -> tuple[tuple[str, str], ...]:
