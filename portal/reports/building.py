@@ -4,7 +4,7 @@
 report out of it; `render_all` renders them in a pool of worker processes (two by default: the
 machine's cores), calling back as each file is written so the CLI's progress bar and the
 background job's progress row can move. Workers come from a fork server that has already imported
-WeasyPrint and matplotlib, so they start quickly and never inherit the app's threads or
+WeasyPrint and the templates, so they start quickly and never inherit the app's threads or
 database connections.
 """
 
