@@ -108,7 +108,7 @@ def render_html(report: NeighbourhoodReport) -> str:
 
 # Rendering allocates hundreds of thousands of short-lived objects; with the default thresholds
 # (700, 10, 10) the cyclic garbage collector then runs thousands of times per report, and its
-# older-generation passes walk every long-lived object of the process (matplotlib, WeasyPrint,
+# older-generation passes walk every long-lived object of the process (WeasyPrint,
 # SQLAlchemy: ~300,000 objects). That was ~0.6 s of a ~3 s report. While a report renders,
 # collections are made rarer; the previous thresholds come back when the last render ends.
 RENDER_GC_THRESHOLDS = (100_000, 50, 1000)
