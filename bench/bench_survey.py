@@ -182,6 +182,8 @@ class Connection:
         self.cookie = ""
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, dict, bytes]:
+        if self.writer is not None and self.reader.at_eof():
+            self.close()  # the server closed it while idle (keep-alive timeout), as browsers expect
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         headers = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
@@ -258,12 +260,12 @@ class Run:
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
-async def run_bare(port: int, clients: int, duration: float) -> Run:
+async def run_bare(connections: list[Connection], duration: float) -> Run:
     run = Run("bare route  GET /bench/bare")
     stop = time.monotonic() + duration
 
-    async def client():
-        connection = Connection(port)
+    async def client(connection: Connection):
+        connection.cookie = ""
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
@@ -276,10 +278,9 @@ async def run_bare(port: int, clients: int, duration: float) -> Run:
                 run.latencies.append(time.perf_counter() - started)
             else:
                 run.errors.append(f"status {status}")
-        connection.close()
 
     began = time.monotonic()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(connection) for connection in connections))
     run.elapsed = time.monotonic() - began
     return run
 
@@ -313,13 +314,12 @@ async def prepare_sessions(port: int, tokens: list[str], clients: int) -> list[P
     return prepared
 
 
-async def run_survey(port: int, prepared: list[Prepared], clients: int, duration: float) -> Run:
+async def run_survey(connections: list[Connection], prepared: list[Prepared], duration: float) -> Run:
     run = Run("survey      POST /survey/<wave>/check (complete response)")
     stop = time.monotonic() + duration
-    shares = [prepared[i::clients] for i in range(clients)]
+    shares = [prepared[i::len(connections)] for i in range(len(connections))]
 
-    async def client(share: list[Prepared]):
-        connection = Connection(port)
+    async def client(connection: Connection, share: list[Prepared]):
         for item in share:
             if time.monotonic() >= stop:
                 break
@@ -336,15 +336,41 @@ async def run_survey(port: int, prepared: list[Prepared], clients: int, duration
                 run.latencies.append(time.perf_counter() - started)
             else:
                 run.errors.append(f"status {status} {headers.get('location', '')}")
-        connection.close()
 
     began = time.monotonic()
-    await asyncio.gather(*(client(share) for share in shares))
+    await asyncio.gather(*(client(connection, share)
+                           for connection, share in zip(connections, shares, strict=True)))
     run.elapsed = time.monotonic() - began
     return run
 
 
 # ---------------------------------------------------------------- main
+
+
+async def measure(server: subprocess.Popen, port: int, url: str, clients: int, duration: float,
+                  max_responses: int) -> tuple[Run, Run, int]:
+    """Both runs over the same keep-alive connections, so each has the same share of connections
+    on each gunicorn worker (which worker accepts a connection is up to the workers)."""
+    connections = [Connection(port) for _ in range(clients)]
+    await run_bare(connections, 1.0)  # warm-up: imports, connections
+    cpu = server_cpu_seconds(server.pid)
+    bare = await run_bare(connections, duration)
+    bare.server_cpu = server_cpu_seconds(server.pid) - cpu
+    # Enough prepared responses to keep going at the bare route's rate for the whole run.
+    count = min(max_responses, int(bare.rate * duration) + clients)
+    print(f"bare route: {bare.rate:.0f} requests/s; preparing {count:,} complete responses ...",
+          flush=True)
+    tokens = prepare_drafts(url, count + clients)  # the idle connections stay open meanwhile
+    warm = await prepare_sessions(port, tokens[:clients], clients)
+    await run_survey(connections, warm, duration)  # warm-up of the submit path
+    prepared = await prepare_sessions(port, tokens[clients:], clients)
+    before = count_responses(url)
+    cpu = server_cpu_seconds(server.pid)
+    survey = await run_survey(connections, prepared, duration)
+    survey.server_cpu = server_cpu_seconds(server.pid) - cpu
+    for connection in connections:
+        connection.close()
+    return bare, survey, before
 
 
 def report(bare: Run, survey: Run, stored: int, clients: int, workers: int, threads: int,
@@ -394,26 +420,15 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         server = start_server(directory, url, port, args.workers, args.threads)
         try:
-            asyncio.run(run_bare(port, args.clients, 1.0))  # warm-up: imports, connections
-            cpu = server_cpu_seconds(server.pid)
-            bare = asyncio.run(run_bare(port, args.clients, duration))
-            bare.server_cpu = server_cpu_seconds(server.pid) - cpu
-            # Enough prepared responses to keep going at the bare route's rate for the whole run.
-            count = min(args.max_responses, int(bare.rate * duration) + args.clients)
-            print(f"bare route: {bare.rate:.0f} requests/s; preparing {count:,} complete responses ...",
-                  flush=True)
-            tokens = prepare_drafts(url, count + args.clients)
-            warm = asyncio.run(prepare_sessions(port, tokens[:args.clients], args.clients))
-            asyncio.run(run_survey(port, warm, args.clients, duration))  # warm-up of the submit path
-            prepared = asyncio.run(prepare_sessions(port, tokens[args.clients:], args.clients))
-            before = count_responses(url)
-            cpu = server_cpu_seconds(server.pid)
-            survey = asyncio.run(run_survey(port, prepared, args.clients, duration))
-            survey.server_cpu = server_cpu_seconds(server.pid) - cpu
+            bare, survey, before = asyncio.run(measure(server, port, url, args.clients, duration,
+                                                       args.max_responses))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         stored = count_responses(url) - before  # the warm-up submissions are not counted
+        wal = directory / "bench.sqlite3-wal"
+        if wal.exists():
+            print(f"SQLite write-ahead log at the end: {wal.stat().st_size / 1e6:.1f} MB")
         database = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
         ok = report(bare, survey, stored, args.clients, args.workers, args.threads, database)
     return 0 if ok else 1

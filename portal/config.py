@@ -70,6 +70,8 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
     optional: dict = {name: (int(env[name]), 3600) for name in HOURLY_LIMITS if env.get(name)}
     if env.get("REPORTS_WORKERS"):
         optional["REPORTS_WORKERS"] = int(env["REPORTS_WORKERS"])
+    if env.get("DATABASE_POOL_SIZE"):
+        optional["DATABASE_POOL_SIZE"] = int(env["DATABASE_POOL_SIZE"])
     if env.get("REPORTS_DIR"):
         optional["REPORTS_DIR"] = env["REPORTS_DIR"]
 

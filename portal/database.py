@@ -10,20 +10,26 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal import sqlite_writes
 
+POOL_SIZE = 16
 
-def make_engine(url: str) -> Engine:
+
+def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
+    """The engine for ``url``. ``pool_size`` connections stay open per process: make it at least the
+    server's threads per process, or connections beyond it are opened and closed on every request
+    (a new SQLite connection re-reads the schema; a new PostgreSQL one starts a backend)."""
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
-                                                  "factory": sqlite_writes.Connection})
-        database = engine.url.database
-        write_lock = (sqlite_writes.write_lock_for(database)
-                      if database and database != ":memory:" and not database.startswith("file:") else None)
+                                                  "factory": sqlite_writes.Connection},
+                               **({"pool_size": pool_size} if on_disk else {}))
+        write_lock = sqlite_writes.write_lock_for(database) if on_disk else None
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
@@ -36,14 +42,14 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size)
 
 
 class Database:
     """Holds the engine and session factory of the current app."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_POOL_SIZE", POOL_SIZE))
         app.extensions["database"] = sessionmaker(bind=engine, expire_on_commit=False)
         app.teardown_appcontext(self._close_session)
 

@@ -77,3 +77,13 @@ def test_optional_limits_are_read_only_when_set(tmp_path):
     assert "PACT_RAISE_LIMIT" not in settings_from_env(tmp_path, {})
     settings = settings_from_env(tmp_path, {"PACT_RAISE_LIMIT": "3", "REPORTS_WORKERS": "1"})
     assert settings["PACT_RAISE_LIMIT"] == (3, 3600) and settings["REPORTS_WORKERS"] == 1
+
+
+def test_the_database_pool_keeps_as_many_connections_as_configured(tmp_path):
+    assert settings_from_env(tmp_path, {"DATABASE_POOL_SIZE": "24"})["DATABASE_POOL_SIZE"] == 24
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'pool.sqlite3'}",
+                      "SECRET_KEY": "x", "DATABASE_POOL_SIZE": 24})
+    engine = app.extensions["database"].kw["bind"]
+    assert engine.pool.size() == 24
+    default = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'pool.sqlite3'}", "SECRET_KEY": "x"})
+    assert default.extensions["database"].kw["bind"].pool.size() == 16  # above gunicorn's usual threads
