@@ -426,9 +426,6 @@ def main(argv: list[str] | None = None) -> int:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         stored = count_responses(url) - before  # the warm-up submissions are not counted
-        wal = directory / "bench.sqlite3-wal"
-        if wal.exists():
-            print(f"SQLite write-ahead log at the end: {wal.stat().st_size / 1e6:.1f} MB")
         database = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
         ok = report(bare, survey, stored, args.clients, args.workers, args.threads, database)
     return 0 if ok else 1

@@ -4,8 +4,8 @@ SQLite allows one writer at a time. A second writer that finds the database lock
 by SQLite's busy handler for 1, 2, 5, 10 ... up to 100 ms and tries again, however soon the first
 writer finishes: under a burst of survey submissions from several threads and server processes,
 that turns a 2 ms write into waits of hundreds of milliseconds. Here each write transaction first
-takes a lock shared by every thread (a re-entrant lock) and every process (``flock`` on
-``<database>-writelock``), both of which wake the next writer the moment the lock is released.
+takes its process's turn (a condition variable) and then a lock shared with every other process
+(``flock`` on ``<database>-writelock``); both wake the next writer the moment they are released.
 
 The lock is taken just before the first INSERT, UPDATE, DELETE or REPLACE of a transaction (where
 Python's sqlite3 module opens the transaction) and released when it ends: commit, rollback, close,
@@ -53,10 +53,6 @@ class WriteLock:
                 self._owner = None
                 fcntl.flock(self._file(), fcntl.LOCK_UN)
                 self._turn.notify()
-
-    @property
-    def held(self) -> bool:
-        return self._owner is not None
 
     def _file(self) -> int:
         if self._fd is None or self._pid != os.getpid():  # a forked child needs its own description

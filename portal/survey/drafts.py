@@ -71,14 +71,13 @@ class DraftSnapshot:
     created_at: datetime
 
 
-def snapshot_columns():
-    """The draft columns a ``DraftSnapshot`` is read from, in order, plus ``expires_at``."""
-    return (SurveyDraft.id, SurveyDraft.wave_id, SurveyDraft.invitation_id, SurveyDraft.answers,
-            SurveyDraft.current_page, SurveyDraft.created_at, SurveyDraft.expires_at)
+# The draft columns a ``DraftSnapshot`` is read from, in order, plus ``expires_at``.
+SNAPSHOT_COLUMNS = (SurveyDraft.id, SurveyDraft.wave_id, SurveyDraft.invitation_id, SurveyDraft.answers,
+                    SurveyDraft.current_page, SurveyDraft.created_at, SurveyDraft.expires_at)
 
 
 def snapshot_from_row(values, now: datetime | None = None) -> DraftSnapshot | None:
-    """A ``DraftSnapshot`` from the values of ``snapshot_columns()``; None if absent or expired."""
+    """A ``DraftSnapshot`` from the values of ``SNAPSHOT_COLUMNS``; None if absent or expired."""
     if values[0] is None or values[6] <= (now or utcnow()):
         return None
     return DraftSnapshot(*values[:6])

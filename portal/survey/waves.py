@@ -106,15 +106,18 @@ _WAVE_INFO = (
 )
 
 
+def _wave_from_row(row) -> WaveInfo:
+    """A ``WaveInfo`` from the first 11 values of a row of ``_WAVE_INFO``'s columns."""
+    return WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:11]))
+
+
 def wave_info(session: Session, slug: str) -> WaveInfo | None:
     row = session.connection().execute(_WAVE_INFO, {"slug": slug}).first()
-    if row is None:
-        return None
-    return WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:]))
+    return None if row is None else _wave_from_row(row)
 
 
 _WAVE_AND_DRAFT = (
-    _WAVE_INFO.add_columns(*drafts.snapshot_columns())
+    _WAVE_INFO.add_columns(*drafts.SNAPSHOT_COLUMNS)
     .outerjoin(SurveyDraft, and_(SurveyDraft.wave_id == Wave.id,
                                  SurveyDraft.session_token_hash == bindparam("token_hash")))
 )
@@ -130,8 +133,7 @@ def wave_and_draft(session: Session, slug: str,
         "slug": slug, "token_hash": drafts.token_hash(token) if token else ""}).first()
     if row is None:
         return None, None
-    wave = WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:11]))
-    return wave, drafts.snapshot_from_row(row[11:])
+    return _wave_from_row(row), drafts.snapshot_from_row(row[11:])
 
 
 # Loaded, checksum-verified definitions by (slug, version, checksum), with the file's (mtime, size).
@@ -169,20 +171,24 @@ NEIGHBOURHOODS_KEPT_FOR = 60.0  # seconds; neighbourhoods change when the partne
 _neighbourhoods: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def neighbourhood_rows(session: Session) -> tuple[tuple[str, str, int], ...]:
-    """(slug, name, id) of every neighbourhood by name.
+def _kept_neighbourhoods(session: Session) -> tuple[float, tuple, tuple]:
+    """(expiry, (slug, name, id) rows, (slug, name) pairs) of every neighbourhood by name.
 
     Every survey page needs them (the neighbourhood question's options), so they are read at most
     once a minute per database rather than on every request.
     """
     engine = session.get_bind()
     now = time.monotonic()
-    cached = _neighbourhoods.get(engine)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    rows = tuple((s, n, i) for s, n, i in session.connection().execute(_NEIGHBOURHOODS))
-    _neighbourhoods[engine] = (now + NEIGHBOURHOODS_KEPT_FOR, rows)
-    return rows
+    kept = _neighbourhoods.get(engine)
+    if kept is None or kept[0] <= now:
+        rows = tuple((s, n, i) for s, n, i in session.connection().execute(_NEIGHBOURHOODS))
+        kept = _neighbourhoods[engine] = (now + NEIGHBOURHOODS_KEPT_FOR, rows,
+                                          tuple((s, n) for s, n, _ in rows))
+    return kept
+
+
+def neighbourhood_rows(session: Session) -> tuple[tuple[str, str, int], ...]:
+    return _kept_neighbourhoods(session)[1]
 
 
 def forget_neighbourhoods() -> None:
@@ -191,7 +197,7 @@ def forget_neighbourhoods() -> None:
 
 
 def neighbourhood_pairs(session: Session) -> tuple[tuple[str, str], ...]:
-    return tuple((slug, name) for slug, name, _ in neighbourhood_rows(session))
+    return _kept_neighbourhoods(session)[2]
 
 
 def neighbourhood_id(session: Session, slug: str | None) -> int | None:
