@@ -8,6 +8,8 @@ The dashboard, the reports and the CLI all load through here, so they analyse th
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,14 +23,17 @@ class DatasetError(LookupError):
 
 
 def find_wave(session: Session, slug: str | None) -> Wave:
-    """The wave with this slug, or (slug None) the latest wave that has responses."""
+    """The wave with this slug, or (slug None) the latest wave that has responses, preferring one
+    whose fieldwork has closed: a wave still in the field has a handful of answers that cannot yet
+    be weighted, and analysts report on finished waves (they can still choose an open one)."""
     waves = session.scalars(select(Wave).order_by(Wave.opens_on)).all()
     if slug is None:
         with_data = set(session.scalars(select(Response.wave_id).distinct()))
         answered = [w for w in waves if w.id in with_data]
         if not answered:
             raise DatasetError("No wave has any responses yet.")
-        return answered[-1]
+        closed = [w for w in answered if w.closes_on < date.today()]
+        return (closed or answered)[-1]
     for wave in waves:
         if wave.slug == slug:
             return wave

@@ -13,7 +13,7 @@ from analysis.gap import perception_gap
 from analysis.report import RAKE_OPTIONS, REPORT_CATALOGUE
 from portal.datasets import find_wave, population_margins, wave_frame
 from portal.extensions import db
-from portal.models import PopulationEstimate
+from portal.models import PopulationEstimate, Response
 from portal.reports.building import prepare_reports
 from portal.reports.data import ReportError, load_analysis
 from portal.reports.render import render_html, render_pdf
@@ -143,3 +143,13 @@ def test_a_wave_without_a_population_says_what_to_load(app, survey, db_session):
     with app.app_context(), db.transaction() as session, pytest.raises(ReportError) as caught:
         load_analysis(session, None)
     assert "population" in str(caught.value) and "Load" in str(caught.value)
+
+
+def test_the_default_wave_is_the_latest_closed_one_while_a_wave_is_in_the_field(app, survey, db_session):
+    open_wave = survey["waves"]["2026-27"]
+    db_session.add(Response(uid="first-online-answer", wave_id=open_wave.id, mode="online",
+                            submitted_at=NOW, answers={"ni21": "tend_to_agree"}))
+    db_session.commit()
+    with app.app_context(), db.transaction() as session:
+        assert find_wave(session, None).slug == "2010-11"  # not the open wave with one answer
+        assert find_wave(session, "2026-27").slug == "2026-27"  # still there when asked for
