@@ -20,7 +20,8 @@ def reports_group() -> None:
 
 
 @reports_group.command("build")
-@click.option("--wave", default=None, help="Wave slug (default: the latest wave with responses).")
+@click.option("--wave", default=None,
+              help="Wave slug (default: the latest closed wave with responses, else the latest open one).")
 @click.option("--neighbourhood", "slug", default=None, help="One neighbourhood's slug.")
 @click.option("--all", "all_", is_flag=True, help="Every neighbourhood, plus the authority summary.")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
