@@ -1,6 +1,6 @@
 """What a report is built from, out of the database: the wave analysis and the PACT section.
 
-`load_analysis` loads the chosen wave (the latest wave with responses when none is named) and the
+`load_analysis` loads the chosen wave (by default the latest closed wave with responses) and the
 earlier waves through `portal.datasets`, weights each once and runs the engine (`analyse_waves`);
 `pact_section` summarises PACT activity with `portal.pact.metrics.pact_metrics` and the service
 standards. Errors a user can fix come out as `ReportError` naming the valid choices.
