@@ -130,6 +130,8 @@ def count_responses(url: str) -> int:
 
 
 APP_MODULE = textwrap.dedent('''
+    import os
+
     from portal import create_app
 
     app = create_app({{
@@ -144,7 +146,7 @@ APP_MODULE = textwrap.dedent('''
 
     @app.get("/bench/bare")
     def bare():
-        return "ok"
+        return "ok", 200, {{"X-Worker": str(os.getpid())}}
 ''')
 
 
@@ -347,12 +349,42 @@ async def run_survey(connections: list[Connection], prepared: list[Prepared], du
 # ---------------------------------------------------------------- main
 
 
+async def balance(connections: list[Connection], port: int, workers: int) -> dict[str, int]:
+    """Spread the keep-alive connections evenly over the gunicorn workers; returns the split.
+
+    Which worker accepts a connection is up to the workers' accept loops, and an uneven split
+    (say 28 and 4) leaves one worker's core idle, which moves the bare route's rate between runs by
+    a factor of two. New connections are opened until each worker holds its share, so every run
+    measures the same thing.
+    """
+    async def worker_of(connection: Connection) -> str:
+        _, headers, _ = await connection.request("GET", "/bench/bare")
+        return headers.get("x-worker", "?")
+
+    owners = [await worker_of(connection) for connection in connections]
+    share = -(-len(connections) // workers)  # ceiling
+    for _ in range(50 * len(connections)):
+        counts = {pid: owners.count(pid) for pid in set(owners)}
+        crowded = [i for i, pid in enumerate(owners) if counts[pid] > share]
+        if not crowded:
+            break
+        spare = Connection(port)
+        pid = await worker_of(spare)
+        if counts.get(pid, 0) < share:
+            connections[crowded[0]].close()
+            connections[crowded[0]], owners[crowded[0]] = spare, pid
+        else:
+            spare.close()
+    return {pid: owners.count(pid) for pid in sorted(set(owners))}
+
+
 async def measure(server: subprocess.Popen, port: int, url: str, clients: int, duration: float,
-                  max_responses: int) -> tuple[Run, Run, int]:
-    """Both runs over the same keep-alive connections, so each has the same share of connections
-    on each gunicorn worker (which worker accepts a connection is up to the workers)."""
+                  max_responses: int, workers: int) -> tuple[Run, Run, int]:
+    """Both runs over the same keep-alive connections, spread evenly over the gunicorn workers."""
     connections = [Connection(port) for _ in range(clients)]
     await run_bare(connections, 1.0)  # warm-up: imports, connections
+    split = await balance(connections, port, workers)
+    print(f"connections per gunicorn worker: {' / '.join(map(str, split.values()))}", flush=True)
     cpu = server_cpu_seconds(server.pid)
     bare = await run_bare(connections, duration)
     bare.server_cpu = server_cpu_seconds(server.pid) - cpu
@@ -421,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(directory, url, port, args.workers, args.threads)
         try:
             bare, survey, before = asyncio.run(measure(server, port, url, args.clients, duration,
-                                                       args.max_responses))
+                                                       args.max_responses, args.workers))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
