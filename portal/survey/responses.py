@@ -17,10 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import surveys
+from portal.database import core_connection
 from portal.models import (
     Invitation,
     Neighbourhood,
@@ -64,8 +66,9 @@ def _stored(questionnaire: surveys.Questionnaire, answers: Mapping[str, Any]) ->
             for key, value in clean.items() if key not in NEVER_STORED}
 
 
-def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any], submission_key: str,
-                    invitation_token: str | None = None, *, invitation_id: int | None = None,
+def submit_response(session: Session | Connection, wave: Wave, answers: Mapping[str, Any],
+                    submission_key: str, invitation_token: str | None = None, *,
+                    invitation_id: int | None = None,
                     draft: SurveyDraft | None = None, mode: str = "online",
                     questionnaire: surveys.Questionnaire | None = None,
                     now: datetime | None = None) -> str:
@@ -86,7 +89,7 @@ def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any], su
     stored = _stored(questionnaire, answers)
     place_id = neighbourhood_id(session, stored.get("neighbourhood"))
     uid = new_response_uid()
-    connection = session.connection()
+    connection = core_connection(session)
     try:
         if invitation_token is not None or invitation_id is not None:
             condition = (Invitation.token_hash == token_hash(invitation_token)
@@ -115,8 +118,8 @@ def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any], su
     return uid
 
 
-_INSERT_RESPONSE = insert(Response)
-_DELETE_DRAFT = delete(SurveyDraft).where(SurveyDraft.id == bindparam("draft_id"))
+_INSERT_RESPONSE = insert(Response.__table__)
+_DELETE_DRAFT = delete(SurveyDraft.__table__).where(SurveyDraft.__table__.c.id == bindparam("draft_id"))
 
 
 def imported_uid(wave: Wave, serial: str) -> str:

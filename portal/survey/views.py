@@ -277,7 +277,9 @@ def question_page(wave_slug: str, page_id: str):
 
 @bp.route("/<wave_slug>/check", methods=["GET", "POST"])
 def check(wave_slug: str):
-    wave, draft = wave_and_draft(db.session, wave_slug, _tokens(DRAFTS).get(wave_slug))
+    # A Core connection rather than the ORM session: every resident's submission runs through here.
+    connection = db.connection
+    wave, draft = wave_and_draft(connection, wave_slug, _tokens(DRAFTS).get(wave_slug))
     if wave is None:
         abort(404)
     unavailable = _open_or_message(wave)
@@ -285,7 +287,7 @@ def check(wave_slug: str):
         return unavailable
     if draft is None:
         return _no_draft(wave)
-    questionnaire = wave_questionnaire(db.session, wave)
+    questionnaire = wave_questionnaire(connection, wave)
     answers = drafts.stored_answers(draft)
     problems: list = []
     if request.method == "POST":
@@ -297,7 +299,7 @@ def check(wave_slug: str):
             return limited
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")
         try:
-            submit_response(db.session, wave, answers, key, invitation_id=draft.invitation_id,
+            submit_response(connection, wave, answers, key, invitation_id=draft.invitation_id,
                             draft=draft, questionnaire=questionnaire)
         except AlreadySubmitted:
             _remember(DRAFTS, wave, None)

@@ -13,9 +13,11 @@ from datetime import date
 from threading import Lock
 
 from sqlalchemy import and_, bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 import surveys
+from portal.database import core_connection
 from portal.models import Neighbourhood, Questionnaire, SurveyDraft, Wave
 from portal.survey import drafts
 from surveys.loading import DEFINITIONS_DIR
@@ -111,8 +113,8 @@ def _wave_from_row(row) -> WaveInfo:
     return WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:11]))
 
 
-def wave_info(session: Session, slug: str) -> WaveInfo | None:
-    row = session.connection().execute(_WAVE_INFO, {"slug": slug}).first()
+def wave_info(session: Session | Connection, slug: str) -> WaveInfo | None:
+    row = core_connection(session).execute(_WAVE_INFO, {"slug": slug}).first()
     return None if row is None else _wave_from_row(row)
 
 
@@ -123,13 +125,13 @@ _WAVE_AND_DRAFT = (
 )
 
 
-def wave_and_draft(session: Session, slug: str,
+def wave_and_draft(session: Session | Connection, slug: str,
                    token: str | None) -> tuple[WaveInfo | None, drafts.DraftSnapshot | None]:
     """The wave and, read in the same query, the live draft whose session token is ``token``.
 
     One round trip instead of two on the pages every resident submits through.
     """
-    row = session.connection().execute(_WAVE_AND_DRAFT, {
+    row = core_connection(session).execute(_WAVE_AND_DRAFT, {
         "slug": slug, "token_hash": drafts.token_hash(token) if token else ""}).first()
     if row is None:
         return None, None
@@ -171,23 +173,24 @@ NEIGHBOURHOODS_KEPT_FOR = 60.0  # seconds; neighbourhoods change when the partne
 _neighbourhoods: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _kept_neighbourhoods(session: Session) -> tuple[float, tuple, tuple]:
+def _kept_neighbourhoods(session: Session | Connection) -> tuple[float, tuple, tuple]:
     """(expiry, (slug, name, id) rows, (slug, name) pairs) of every neighbourhood by name.
 
     Every survey page needs them (the neighbourhood question's options), so they are read at most
     once a minute per database rather than on every request.
     """
-    engine = session.get_bind()
+    connection = core_connection(session)
+    engine = connection.engine
     now = time.monotonic()
     kept = _neighbourhoods.get(engine)
     if kept is None or kept[0] <= now:
-        rows = tuple((s, n, i) for s, n, i in session.connection().execute(_NEIGHBOURHOODS))
+        rows = tuple((s, n, i) for s, n, i in connection.execute(_NEIGHBOURHOODS))
         kept = _neighbourhoods[engine] = (now + NEIGHBOURHOODS_KEPT_FOR, rows,
                                           tuple((s, n) for s, n, _ in rows))
     return kept
 
 
-def neighbourhood_rows(session: Session) -> tuple[tuple[str, str, int], ...]:
+def neighbourhood_rows(session: Session | Connection) -> tuple[tuple[str, str, int], ...]:
     return _kept_neighbourhoods(session)[1]
 
 
@@ -196,15 +199,15 @@ def forget_neighbourhoods() -> None:
     _neighbourhoods.clear()
 
 
-def neighbourhood_pairs(session: Session) -> tuple[tuple[str, str], ...]:
+def neighbourhood_pairs(session: Session | Connection) -> tuple[tuple[str, str], ...]:
     return _kept_neighbourhoods(session)[2]
 
 
-def neighbourhood_id(session: Session, slug: str | None) -> int | None:
+def neighbourhood_id(session: Session | Connection, slug: str | None) -> int | None:
     return next((id_ for s, _, id_ in neighbourhood_rows(session) if s == slug), None) if slug else None
 
 
-def wave_questionnaire(session: Session, wave: Wave) -> surveys.Questionnaire:
+def wave_questionnaire(session: Session | Connection, wave: Wave) -> surveys.Questionnaire:
     """The wave's questionnaire with neighbourhood options bound from the database."""
     definition = frozen_questionnaire(wave.questionnaire)
     pairs = neighbourhood_pairs(session)
