@@ -51,7 +51,7 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_POOL_SIZE", POOL_SIZE))
         app.extensions["database"] = sessionmaker(bind=engine, expire_on_commit=False)
-        app.teardown_appcontext(self._close_session)
+        app.teardown_appcontext(self._close_request_database)
 
     @staticmethod
     def _factory() -> sessionmaker:
@@ -77,7 +77,7 @@ class Database:
         return g.db_connection
 
     @staticmethod
-    def _close_session(_exc: BaseException | None) -> None:
+    def _close_request_database(_exc: BaseException | None) -> None:
         for name in ("db_session", "db_connection"):
             opened = g.pop(name, None)
             if opened is not None:

@@ -179,12 +179,11 @@ def _kept_neighbourhoods(session: Session | Connection) -> tuple[float, tuple, t
     Every survey page needs them (the neighbourhood question's options), so they are read at most
     once a minute per database rather than on every request.
     """
-    connection = core_connection(session)
-    engine = connection.engine
+    engine = session.engine if isinstance(session, Connection) else session.get_bind()
     now = time.monotonic()
     kept = _neighbourhoods.get(engine)
-    if kept is None or kept[0] <= now:
-        rows = tuple((s, n, i) for s, n, i in connection.execute(_NEIGHBOURHOODS))
+    if kept is None or kept[0] <= now:  # only then is a connection needed
+        rows = tuple((s, n, i) for s, n, i in core_connection(session).execute(_NEIGHBOURHOODS))
         kept = _neighbourhoods[engine] = (now + NEIGHBOURHOODS_KEPT_FOR, rows,
                                           tuple((s, n) for s, n, _ in rows))
     return kept
