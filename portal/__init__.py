@@ -65,6 +65,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp):
         app.register_blueprint(blueprint)
 
+    from analysis.formatting import FILTERS
+
+    app.jinja_env.filters.update(FILTERS)
+
     @app.context_processor
     def _globals():
         return {"is_staff_area": False, "public_blueprints": access.PUBLIC_BLUEPRINTS}

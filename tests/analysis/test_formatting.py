@@ -1,0 +1,50 @@
+"""The one formatter: every surface prints a figure through these."""
+
+import math
+from datetime import date
+
+import pytest
+
+from analysis import formatting as fmt
+
+
+@pytest.mark.parametrize(("share", "printed"), [
+    (0.25473, "25.5%"), (0.0, "0.0%"), (1.0, "100.0%"), (None, "–"), (math.nan, "–"),
+    (0.12345, "12.3%"), (0.99951, "100.0%"),
+])
+def test_percent(share, printed):
+    assert fmt.percent(share) == printed
+
+
+def test_percent_value_is_the_printed_number():
+    assert fmt.percent_value(0.25473) == 25.5
+    assert f"{fmt.percent_value(0.25473)}%" == fmt.percent(0.25473)
+    assert fmt.percent_value(None) is None
+
+
+def test_points_and_interval_and_ratio():
+    assert fmt.points(0.032) == "+3.2 points"
+    assert fmt.points(-0.032) == "−3.2 points"
+    assert fmt.interval(0.221, 0.289) == "22.1% to 28.9%"
+    assert fmt.interval(None, 0.3) == "–"
+    assert fmt.ratio(6.04) == "6.0 to 1"
+    assert fmt.ratio(None) == "–"
+
+
+@pytest.mark.parametrize(("n", "printed"), [(0, "0 responses"), (1, "1 response"), (2, "2 responses"),
+                                            (1204, "1,204 responses")])
+def test_plural(n, printed):
+    assert fmt.plural(n, "response") == printed
+
+
+def test_days_and_dates():
+    assert fmt.days(1.0) == "1.0 day"
+    assert fmt.days(1.25) == "1.2 days"
+    assert fmt.days(None) == "–"
+    assert fmt.day(date(2011, 3, 3)) == "3 March 2011"
+    assert fmt.period(date(2010, 4, 1), date(2011, 3, 31)) == "1 April 2010 to 31 March 2011"
+
+
+def test_registered_once_as_template_filters(app):
+    for name in fmt.FILTERS:
+        assert app.jinja_env.filters[name] is fmt.FILTERS[name]
