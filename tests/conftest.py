@@ -178,3 +178,42 @@ def chromium_path() -> str:
             pytest.fail("CI=true but Chromium is missing: .ci/run must apt-get install chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     return path
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as statements:` records every SQL statement the app's engine runs.
+
+    Pin `len(statements)` for a page so an N+1 query shows up as a failing test (warehouse's
+    query_recorder).
+    """
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    engine = app.extensions["database"].kw["bind"]
+
+    @contextmanager
+    def record():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return record
+
+
+@pytest.fixture
+def demo_data(app, db_session):
+    """The synthetic demo (small: 400 responses a wave), for tests that walk whole pages."""
+    from portal.demo import seed_demo
+
+    summary = seed_demo(db_session, seed=7, responses_per_wave=400)
+    db_session.commit()
+    return summary
