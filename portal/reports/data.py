@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis import AnalysisError
+from analysis import AnalysisError, WeightingError, rake_weights
 from analysis.report import (
+    RAKE_OPTIONS,
     PactPriority,
     PactRow,
     PactSection,
@@ -118,6 +119,8 @@ def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
     try:
         return analyse_waves(inputs, margins, places(session))
     except AnalysisError as error:
+        if isinstance(error, WeightingError) and not _rakes(frame, margins):
+            raise _unsettled(session, wave, frame) from None
         raise ReportError(f"Wave {wave.slug} cannot be weighted to the population loaded: "
                           f"{error}") from None
 
@@ -134,6 +137,22 @@ def check_ready(session: Session, wave: Wave, frame, margins) -> None:
     gap = weighting_gap(frame, margins, questionnaire)
     if not gap.ready:
         raise WaveNotReady(wave, gap, unweighted_counts(frame, questionnaire))
+
+
+def _rakes(frame, margins) -> bool:
+    """Whether this wave's responses alone can be raked (told apart from an earlier wave's)."""
+    try:
+        rake_weights(frame, margins, **RAKE_OPTIONS)
+    except AnalysisError:
+        return False
+    return True
+
+
+def _unsettled(session: Session, wave: Wave, frame) -> WaveNotReady:
+    """Every group has a response yet raking cannot balance them: a wave too early to weight."""
+    counts = (unweighted_counts(frame, wave_questionnaire(session, wave))
+              if wave.questionnaire is not None else None)
+    return WaveNotReady(wave, WeightingGap(len(frame), unsettled=True), counts)
 
 
 def data_version(session: Session) -> tuple:

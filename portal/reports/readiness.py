@@ -26,6 +26,10 @@ UNWEIGHTED_INDICATORS = (("ni21", "NI 21"), ("ni4", "NI 4"),
                          ("safe_after_dark", "Feeling safe after dark"))
 WAIT_FOR_MORE = ("The reports and weighted figures appear once every group of each weighting "
                  "question has at least one response. Wait for more responses to come in.")
+UNSETTLED = ("Every group has a response, but the responses so far are too few and too unevenly "
+             "spread across the groups for the weights to settle.")
+WAIT_FOR_SPREAD = ("The reports and weighted figures appear once more responses have come in. "
+                   "Wait for more responses.")
 CORRECT_POPULATION = ("An administrator needs to correct the population figures before this wave "
                       "can be weighted.")
 
@@ -52,14 +56,25 @@ class WeightingGap:
     responses: int
     empty: tuple[EmptyGroups, ...] = ()
     mismatched: tuple[str, ...] = ()  # population figures that do not fit the answers
+    # Every group has a response but raking still cannot balance them (found by trying it).
+    unsettled: bool = False
 
     @property
     def ready(self) -> bool:
-        return self.responses > 0 and not self.empty and not self.mismatched
+        return (self.responses > 0 and not self.empty and not self.mismatched
+                and not self.unsettled)
+
+    @property
+    def details(self) -> list[str]:
+        """One plain sentence per reason, in the order a reader should fix them."""
+        return ([group.sentence for group in self.empty] + list(self.mismatched)
+                + ([UNSETTLED] if self.unsettled else []))
 
     @property
     def remedy(self) -> str:
-        return CORRECT_POPULATION if self.mismatched else WAIT_FOR_MORE
+        if self.mismatched:
+            return CORRECT_POPULATION
+        return WAIT_FOR_MORE if self.empty else WAIT_FOR_SPREAD
 
     def message(self, wave_slug: str, wave_name: str) -> str:
         """One paragraph for a flash message, a failed report run or the command line."""
@@ -68,8 +83,7 @@ class WeightingGap:
                     "to weight or report. " + WAIT_FOR_MORE)
         head = (f"Wave {wave_slug} ({wave_name}) has {plural(self.responses, 'response')} "
                 "and cannot be weighted yet.")
-        details = [group.sentence for group in self.empty] + list(self.mismatched)
-        return " ".join([head, *details, self.remedy])
+        return " ".join([head, *self.details, self.remedy])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from analysis import AnalysisError, rake_weights
 from analysis.report import RAKE_OPTIONS
 from portal.reports.readiness import (
     CORRECT_POPULATION,
+    UNSETTLED,
     WAIT_FOR_MORE,
+    WAIT_FOR_SPREAD,
     WeightingGap,
     unweighted_counts,
     weighting_gap,
@@ -101,3 +103,14 @@ def test_unweighted_counts_are_labelled_with_the_questionnaire(questionnaire):
     labels = [o.label for o in questionnaire.question("police_council_dealing").options]
     assert [r.label for r in ni21.rows] == labels
     assert sum(r.count for r in ni21.rows) + ni21.not_answered == 2
+
+
+def test_a_wave_whose_weights_cannot_settle_says_so_plainly(questionnaire, margins):
+    frame = _frame(20, seed=10)  # every group answered, yet raking does not converge
+    assert weighting_gap(frame, margins, questionnaire).ready
+    with pytest.raises(AnalysisError):
+        rake_weights(frame, margins, **RAKE_OPTIONS)
+    gap = WeightingGap(20, unsettled=True)
+    assert not gap.ready and gap.remedy == WAIT_FOR_SPREAD
+    message = gap.message("2026-27", "Voicebox 2026/27")
+    assert UNSETTLED in message and "converge" not in message and "collapse" not in message
