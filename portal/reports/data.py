@@ -3,7 +3,9 @@
 `load_analysis` loads the chosen wave (by default the latest closed wave with responses) and the
 earlier waves through `portal.datasets`, weights each once and runs the engine (`analyse_waves`);
 `pact_section` summarises PACT activity with `portal.pact.metrics.pact_metrics` and the service
-standards. Errors a user can fix come out as `ReportError` naming the valid choices.
+standards. Errors a user can fix come out as `ReportError` naming the valid choices; a wave
+that cannot be weighted yet (none or too few responses) as its subclass `WaveNotReady`, explained
+in the questionnaire's words by `portal.reports.readiness`, never in the engine's terms.
 """
 
 from __future__ import annotations
