@@ -7,10 +7,13 @@ between neighbourhoods and indicators does not re-weight the wave.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from analysis.formatting import plural
 from analysis.report import REPORT_CATALOGUE, available_indicators
 from portal.access import staff_blueprint
 from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
@@ -18,7 +21,7 @@ from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, Neighbourhood
 from portal.extensions import db
 from portal.models import Neighbourhood, ReportFile, ReportRun, Wave, utcnow
 from portal.models import Response as SurveyResponse
-from portal.reports.data import ReportError
+from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
     analysis_cache,
     build_neighbourhood_pdf,
@@ -31,11 +34,15 @@ bp = staff_blueprint("analyst", __name__, roles=("analyst", "admin"), url_prefix
 RECENT_RUNS = 15
 
 
-def _wave_choices() -> list[tuple[str, str]]:
+def _wave_choices(today: date | None = None) -> list[tuple[str, str]]:
+    """Every wave, newest first, with its responses; a wave still open says it is in the field."""
+    today = today or date.today()
     counts = dict(db.session.execute(
         select(SurveyResponse.wave_id, func.count()).group_by(SurveyResponse.wave_id)).all())
     waves = db.session.scalars(select(Wave).order_by(Wave.opens_on.desc()))
-    return [(w.slug, f"{w.name} ({counts.get(w.id, 0):,} responses)") for w in waves]
+    return [(w.slug, f"{w.name} ({plural(counts.get(w.id, 0), 'response')}"
+                     f"{', in the field' if w.state_on(today) == 'open' else ''})")
+            for w in waves]
 
 
 def _places() -> list[Neighbourhood]:
@@ -50,6 +57,8 @@ def _choose(form: ChoiceForm, places: list[Neighbourhood]):
     """(analysis, area slug or None, indicator id) from the form, or ChoiceError."""
     try:
         analysis = analysis_cache().get(db.session, form.wave.data or None)
+    except WaveNotReady:
+        raise  # not a wrong choice: the dashboard explains it
     except ReportError as error:
         raise ChoiceError(str(error)) from None
     area = form.area.data or AUTHORITY
@@ -76,6 +85,8 @@ def dashboard():
     form = ChoiceForm(request.args)
     try:
         analysis, area, indicator = _choose(form, places)
+    except WaveNotReady as waiting:
+        return _waiting_page(form, places, waiting)
     except ChoiceError as error:
         _fill_choices(form, places, list(REPORT_CATALOGUE))
         return render_template("analyst/dashboard.html", form=form, problem=str(error),
@@ -95,11 +106,21 @@ def dashboard():
                            batch_form=batch_form, runs=_recent_runs())
 
 
+def _waiting_page(form: ChoiceForm, places, waiting: WaveNotReady):
+    """A wave with no estimates yet (none or too few responses): why, and its raw counts."""
+    form.wave.data = waiting.wave_slug
+    _fill_choices(form, places, list(REPORT_CATALOGUE))
+    return render_template("analyst/dashboard.html", form=form, problem=None, view=None,
+                           waiting=waiting, runs=_recent_runs(), pdf_form=None, batch_form=None)
+
+
 def _download(kind: str):
     places = _places()
     form = ChoiceForm(request.args)
     try:
         analysis, area, indicator = _choose(form, places)
+    except WaveNotReady as waiting:  # nothing estimated yet: the message says why and when
+        abort(Response(str(waiting) + "\n", 409, mimetype="text/plain"))
     except ChoiceError as error:
         abort(Response(str(error) + "\n", 404, mimetype="text/plain"))
     rows = table_rows(analysis, area, indicator)

@@ -3,7 +3,9 @@
 `load_analysis` loads the chosen wave (by default the latest closed wave with responses) and the
 earlier waves through `portal.datasets`, weights each once and runs the engine (`analyse_waves`);
 `pact_section` summarises PACT activity with `portal.pact.metrics.pact_metrics` and the service
-standards. Errors a user can fix come out as `ReportError` naming the valid choices.
+standards. Errors a user can fix come out as `ReportError` naming the valid choices; a wave
+that cannot be weighted yet (none or too few responses) as its subclass `WaveNotReady`, explained
+in the questionnaire's words by `portal.reports.readiness`, never in the engine's terms.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis import AnalysisError
+from analysis import AnalysisError, WeightingError, rake_weights
 from analysis.report import (
+    RAKE_OPTIONS,
     PactPriority,
     PactRow,
     PactSection,
@@ -38,6 +41,13 @@ from portal.models import (
 from portal.pact.metrics import load_issue_records, pact_metrics
 from portal.pact.standards import service_breaches
 from portal.pact.workflow import RESOLVED_LOCALLY, category_label
+from portal.reports.readiness import (
+    UnweightedCounts,
+    WeightingGap,
+    unweighted_counts,
+    weighting_gap,
+)
+from portal.survey.waves import wave_questionnaire
 
 AUTHORITY_NAME = "Bath and North East Somerset"
 PACT_PERIOD = timedelta(days=365)
@@ -48,6 +58,19 @@ YOU_SAID_WE_DID_MAX = 8
 
 class ReportError(Exception):
     """A report cannot be built from what was asked for; the message says what to do."""
+
+
+class WaveNotReady(ReportError):
+    """The wave cannot be weighted yet (too few responses so far, or none): not a fault.
+
+    Carries the plain explanation (`readiness.WeightingGap`) and the wave's unweighted counts so
+    the dashboard can show them; ``str()`` is the same explanation in one paragraph.
+    """
+
+    def __init__(self, wave: Wave, gap: WeightingGap, counts: UnweightedCounts | None):
+        super().__init__(gap.message(wave.slug, wave.name))
+        self.wave_slug, self.wave_name = wave.slug, wave.name
+        self.gap, self.counts = gap, counts
 
 
 def find_neighbourhood(session: Session, slug: str) -> Neighbourhood:
@@ -77,27 +100,61 @@ def choose_wave(session: Session, slug: str | None) -> Wave:
 
 
 def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
-    """The chosen wave (default: the latest with responses) analysed once, with its history."""
+    """The chosen wave (default: the latest closed one with responses) analysed once, with its
+    history. WaveNotReady when the wave has no responses or cannot be weighted yet."""
     wave = choose_wave(session, wave_slug)
-    with_data = set(session.scalars(select(Response.wave_id).distinct()))
-    if wave.id not in with_data:
-        answered = [w.slug for w in session.scalars(select(Wave).order_by(Wave.opens_on))
-                    if w.id in with_data]
-        raise ReportError(f"Wave {wave.slug!r} has no responses yet. Waves with responses: "
-                          f"{', '.join(answered) or '(none)'}")
-    earlier = [w for w in session.scalars(select(Wave).where(Wave.opens_on < wave.opens_on)
-                                          .order_by(Wave.opens_on)) if w.id in with_data]
+    frame = wave_frame(session, wave)
+    if len(frame) == 0:
+        raise WaveNotReady(wave, WeightingGap(0), None)
     try:
         margins = population_margins(session)
     except DatasetError as error:
         raise ReportError(f"Wave {wave.slug} cannot be weighted. {error} Load them (for the "
                           "demo: flask --app portal demo) and build the reports again.") from None
-    inputs = [_wave_input(session, w) for w in [*earlier, wave]]
+    check_ready(session, wave, frame, margins)
+    with_data = set(session.scalars(select(Response.wave_id).distinct()))
+    earlier = [w for w in session.scalars(select(Wave).where(Wave.opens_on < wave.opens_on)
+                                          .order_by(Wave.opens_on)) if w.id in with_data]
+    inputs = [*(_wave_input(session, w) for w in earlier),
+              WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
+                        wave.questionnaire.slug if wave.questionnaire else "")]
     try:
         return analyse_waves(inputs, margins, places(session))
     except AnalysisError as error:
+        if isinstance(error, WeightingError) and not _rakes(frame, margins):
+            raise _unsettled(session, wave, frame) from None
         raise ReportError(f"Wave {wave.slug} cannot be weighted to the population loaded: "
                           f"{error}") from None
+
+
+def check_ready(session: Session, wave: Wave, frame, margins) -> None:
+    """WaveNotReady, with the wave's unweighted counts, if raking ``frame`` would be refused.
+
+    Diagnosed here from the responses, the margins and the questionnaire's wording rather than
+    read out of the engine's error, whose terms (variable names) mean nothing to a reader.
+    """
+    if wave.questionnaire is None:
+        return  # no wording to explain with; the engine's own checks still apply
+    questionnaire = wave_questionnaire(session, wave)
+    gap = weighting_gap(frame, margins, questionnaire)
+    if not gap.ready:
+        raise WaveNotReady(wave, gap, unweighted_counts(frame, questionnaire))
+
+
+def _rakes(frame, margins) -> bool:
+    """Whether this wave's responses alone can be raked (told apart from an earlier wave's)."""
+    try:
+        rake_weights(frame, margins, **RAKE_OPTIONS)
+    except AnalysisError:
+        return False
+    return True
+
+
+def _unsettled(session: Session, wave: Wave, frame) -> WaveNotReady:
+    """Every group has a response yet raking cannot balance them: a wave too early to weight."""
+    counts = (unweighted_counts(frame, wave_questionnaire(session, wave))
+              if wave.questionnaire is not None else None)
+    return WaveNotReady(wave, WeightingGap(len(frame), unsettled=True), counts)
 
 
 def data_version(session: Session) -> tuple:

@@ -1,3 +1,3 @@
 """The analyst tests use the report tests' survey data."""
 
-from tests.portal.reports.conftest import survey  # noqa: F401 - a fixture
+from tests.portal.reports.conftest import early_responses, survey  # noqa: F401 - fixtures

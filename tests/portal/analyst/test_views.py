@@ -122,3 +122,69 @@ def test_an_interrupted_batch_is_shown_and_does_not_block_a_new_one(signed_in, s
     response = client.post("/analyst/reports/batch", data={"wave": "2010-11"})
     wait_for_jobs(app, timeout=300)
     assert response.headers["Location"].endswith(f"/analyst/reports/{old.id + 1}")
+
+
+def _page_text(html: str) -> str:
+    """What a person reads: the page without its markup."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_wave_in_the_field_explains_itself_with_its_counts(signed_in, survey, early_responses):
+    client = signed_in("analyst")
+    page = client.get("/analyst/?wave=2026-27")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    shown = _page_text(html)
+    assert "Voicebox 2026/27 cannot be weighted yet" in shown
+    assert "This wave has 2 responses so far" in shown
+    assert "“Which age group are you in?”: no response yet for “16-24”, “25-34”" in shown
+    assert "“Which neighbourhood do you live in?”: no response yet for “Chew Valley”, " \
+           "“Twerton” (2 of 3 groups)" in shown
+    assert "Wait for more responses" in shown
+    for word in ("age_band", "respondent", "collapse", "Error:", "chew-valley"):
+        assert word not in shown
+    assert "Responses so far (unweighted, not estimates)" in shown
+    assert "Keynsham 2 " in shown and "Twerton 0 " in shown
+    assert "NI 21: “" in shown and "Tend to agree" in shown
+    assert '<option selected value="2026-27">Voicebox 2026/27 (2 responses, in the field)' in html
+    assert "Download PDF" not in html and "Generate all reports" not in html
+
+
+def test_a_wave_nobody_has_answered_gets_a_plain_page(signed_in, survey):
+    client = signed_in("analyst")
+    page = client.get("/analyst/?wave=2026-27")
+    assert page.status_code == 200
+    shown = _page_text(page.get_data(as_text=True))
+    assert "Nobody has answered this wave yet" in shown and "Error" not in shown
+
+
+def test_the_default_wave_stays_the_latest_closed_one(signed_in, survey, early_responses):
+    client = signed_in("analyst")
+    html = client.get("/analyst/").get_data(as_text=True)
+    assert "Wave 2010-11:" in html and "cannot be weighted" not in html
+    assert "Voicebox 2026/27 (2 responses, in the field)" in html
+    assert re.search(r'<option selected value="2010-11">Voicebox 2010/11 \(\d+ responses\)\s*<',
+                     html)
+
+
+def test_downloads_of_a_waiting_wave_say_why(signed_in, survey, early_responses):
+    client = signed_in("analyst")
+    response = client.get("/analyst/estimates.csv?wave=2026-27")
+    assert response.status_code == 409
+    assert "has 2 responses and cannot be weighted yet" in response.get_data(as_text=True)
+
+
+def test_reports_of_a_waiting_wave_are_refused_in_plain_words(signed_in, survey, early_responses,
+                                                              app):
+    client = signed_in("analyst")
+    response = client.post("/analyst/reports/neighbourhood",
+                           data={"wave": "2026-27", "neighbourhood": "keynsham"},
+                           follow_redirects=True)
+    shown = _page_text(response.get_data(as_text=True))
+    assert "has 2 responses and cannot be weighted yet" in shown and "age_band" not in shown
+    run = client.post("/analyst/reports/batch", data={"wave": "2026-27"}, follow_redirects=False)
+    wait_for_jobs(app)
+    page = client.get(run.headers["Location"])
+    shown = _page_text(page.get_data(as_text=True))
+    assert "The reports were not built" in shown
+    assert "cannot be weighted yet" in shown and "age_band" not in shown

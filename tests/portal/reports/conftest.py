@@ -83,3 +83,15 @@ def survey(db_session, neighbourhoods):
                          created_at=now - timedelta(days=10)))
     session.commit()
     return {"waves": waves, "frames": frames, "neighbourhoods": neighbourhoods}
+
+
+@pytest.fixture
+def early_responses(survey, db_session):
+    """The open wave two responses into its fieldwork (both from Keynsham, aged 65 and over),
+    as in the demo: in the field today, and too few responses to weight."""
+    wave = survey["waves"]["2026-27"]
+    wave.opens_on, wave.closes_on = date.today() - timedelta(days=30), date.today() + timedelta(
+        days=60)
+    frame = _responses(db_session, wave, survey["neighbourhoods"], 2, seed=11)
+    db_session.commit()
+    return frame

@@ -54,3 +54,11 @@ def test_no_population_says_what_to_load(runner, survey, db_session, tmp_path):
     result = runner.invoke(args=["reports", "build", "--all", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "No population figures are loaded" in result.output
+
+
+def test_a_wave_too_early_to_weight_is_one_plain_line(runner, survey, early_responses, tmp_path):
+    result = runner.invoke(args=["reports", "build", "--all", "--wave", "2026-27",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "has 2 responses and cannot be weighted yet" in result.output
+    assert "Wait for more responses" in result.output and "age_band" not in result.output

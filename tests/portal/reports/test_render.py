@@ -15,9 +15,9 @@ from portal.datasets import find_wave, population_margins, wave_frame
 from portal.extensions import db
 from portal.models import PopulationEstimate, Response
 from portal.reports.building import prepare_reports
-from portal.reports.data import ReportError, load_analysis
+from portal.reports.data import ReportError, WaveNotReady, load_analysis
 from portal.reports.render import render_html, render_pdf
-from tests.portal.reports.conftest import HOSTILE, SMALL
+from tests.portal.reports.conftest import HOSTILE, SMALL, _responses
 from tests.portal.reports.pdfcheck import fonts, reader, struct_elements, text
 
 NOW = datetime.now(UTC)
@@ -153,3 +153,27 @@ def test_the_default_wave_is_the_latest_closed_one_while_a_wave_is_in_the_field(
     with app.app_context(), db.transaction() as session:
         assert find_wave(session, None).slug == "2010-11"  # not the open wave with one answer
         assert find_wave(session, "2026-27").slug == "2026-27"  # still there when asked for
+
+
+def test_a_wave_too_early_to_weight_is_explained_not_raked(app, survey, early_responses):
+    with app.app_context(), db.transaction() as session, pytest.raises(WaveNotReady) as caught:
+        load_analysis(session, "2026-27")
+    waiting = caught.value
+    assert waiting.gap.responses == 2 and waiting.counts.responses == 2
+    message = str(waiting)
+    assert message.startswith("Wave 2026-27 (Voicebox 2026/27) has 2 responses and cannot be "
+                              "weighted yet.")
+    assert "“Which age group are you in?”" in message and "“Chew Valley”" in message
+    assert "age_band" not in message and "respondent" not in message
+
+
+def test_a_wave_whose_weights_cannot_settle_is_not_ready_either(app, survey, db_session):
+    open_wave = survey["waves"]["2026-27"]
+    _responses(db_session, open_wave, survey["neighbourhoods"], 20, seed=10)
+    db_session.commit()
+    with app.app_context(), db.transaction() as session, pytest.raises(WaveNotReady) as caught:
+        load_analysis(session, "2026-27")
+    assert caught.value.gap.unsettled and caught.value.gap.empty == ()
+    assert caught.value.counts.responses == 20
+    assert "too few and too unevenly spread" in str(caught.value)
+    assert "converge" not in str(caught.value)
