@@ -21,7 +21,7 @@ ANALYST_PAGES = ["/analyst/", "/analyst/reports/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new"]
 
 # Statements per page on the demo. A change that adds a query per row multiplies these.
-QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 20, "/neighbourhoods/twerton": 10}
+QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 21, "/neighbourhoods/twerton": 10}
 
 
 def _client(app, email: str | None):
