@@ -251,7 +251,7 @@ def test_the_neighbourhood_page(client, db_session, neighbourhoods, make_user):
     assert (
         "Tackle street drinking" in page[page.index('id="priorities"') : page.index('id="you-said-we-did"')]
     )
-    assert re.search(r'id="metric-local">100%<', page) and re.search(r'id="metric-raised">1<', page)
+    assert re.search(r'id="metric-local">100.0%<', page) and re.search(r'id="metric-raised">1<', page)
     assert "ada.secret" not in page and "Ada Secret" not in page and "Mattresses" not in page
     assert "<script" not in page and 'style="' not in page
     assert client.get("/neighbourhoods/atlantis").status_code == 404
