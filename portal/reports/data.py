@@ -171,23 +171,24 @@ class PactPeriod:
         return period(self.first_day, self.last_day)
 
 
-def _year_before(moment: datetime) -> datetime:
-    """The same UK local time twelve calendar months earlier (29 February -> 1 March)."""
-    here = local(moment)
+def _year_before(day_after: date) -> date:
+    """The first day of the twelve months ending the day before `day_after` (29 February ->
+    1 March)."""
     try:
-        earlier = here.replace(year=here.year - 1)
+        return day_after.replace(year=day_after.year - 1)
     except ValueError:
-        earlier = (here + timedelta(days=1)).replace(year=here.year - 1)
-    return from_local(earlier.date(), earlier.timetz().replace(tzinfo=None))
+        return (day_after + timedelta(days=1)).replace(year=day_after.year - 1)
 
 
 def pact_period(opens_on: date, closes_on: date, now: datetime) -> PactPeriod:
     """The twelve months to the wave's fieldwork end (the whole fieldwork, if longer); for a wave
-    still open, up to `now`. UK local days: a wave closing 31 March ends at midnight that night."""
+    still open, the twelve months up to `now`. UK local days: a wave closing 31 March ends at
+    midnight that night, and the period starts at midnight on the morning of its first day."""
     fieldwork_end = from_local(closes_on + timedelta(days=1), time(0))
     still_open = now < fieldwork_end
     end = now if still_open else fieldwork_end
-    start = min(_year_before(end), from_local(opens_on, time(0)))
+    day_after = local(now).date() + timedelta(days=1) if still_open else closes_on + timedelta(days=1)
+    start = from_local(min(_year_before(day_after), opens_on), time(0))
     return PactPeriod(start, end, PACT_RULE_OPEN if still_open else PACT_RULE_CLOSED)
 
 
