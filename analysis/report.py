@@ -259,12 +259,14 @@ class PactSection:
     """PACT activity for the report period, built by the portal from its PACT metrics."""
 
     period_start: date
-    period_end: date
-    period_rule: str
+    period_end: date  # the last day included
+    period_label: str  # "1 April 2010 to 31 March 2011"
+    period_rule: str  # how the period was chosen, in words
     raised: int
     closed: int
-    pct_dealt_with_locally: float | None  # percent 0..100 (the PACT metrics' unit)
-    pct_acknowledged_within_24h: float | None
+    share_dealt_with_locally: float | None  # fraction 0..1 (the PACT metrics' unit)
+    share_acknowledged_within_24h: float | None
+    acknowledgement_base: int  # issues raised in the period and at least 24 hours old at its end
     median_days_to_acknowledge: float | None
     median_days_to_close: float | None
     open_issues: int
@@ -281,8 +283,9 @@ class PactRow:
     name: str
     raised: int
     closed: int
-    pct_dealt_with_locally: float | None
-    pct_acknowledged_within_24h: float | None
+    share_dealt_with_locally: float | None
+    share_acknowledged_within_24h: float | None
+    acknowledgement_base: int
     open_issues: int
 
 

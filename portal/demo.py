@@ -2,6 +2,13 @@
 three survey waves of about 1,500 responses, an open wave residents can answer now, and PACT issues
 in every state with meetings and priorities.
 
+The PACT record tells the plan's story: each past wave has a year of PACT activity inside its own
+fieldwork year (so its report has its own PACT section), and the open wave has the recent weeks.
+Neighbourhoods differ: the city centre and Twerton are busiest, rural Chew Valley and Bathavon
+quietest; local resolution and late acknowledgements vary; Twerton and the city centre each have
+an issue waiting more than 24 hours for an acknowledgement; some neighbourhoods missed a monthly
+meeting (Whiteway and Bathavon last month, Chew Valley twice in 2010/11).
+
 Deterministic from the seed and idempotent: each part is added only if it is not there yet, so
 running `flask --app portal demo` twice adds nothing the second time.
 """
@@ -11,7 +18,8 @@ from __future__ import annotations
 import dataclasses
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import func, insert, select
@@ -132,6 +140,49 @@ PRIORITY_TITLES = {
     "burglary_and_theft_concerns": "Shed and garage security campaign",
     "noise": "Act on repeated late-night noise",
     "other": "Improve street lighting on footpaths",
+}
+
+
+class PactProfile(NamedTuple):
+    """How busy a neighbourhood's PACT is."""
+
+    issues_a_year: int
+    resolved_locally: float  # chance a past issue ends resolved locally
+    late_acknowledgement: float  # chance the first response comes after 24 hours
+
+
+PACT_PROFILES = {
+    "bath-city-centre": (26, 0.40, 0.15), "twerton": (22, 0.55, 0.20), "southdown": (12, 0.60, 0.10),
+    "whiteway": (11, 0.50, 0.25), "oldfield-park": (9, 0.65, 0.05), "widcombe": (7, 0.70, 0.0),
+    "larkhall": (6, 0.60, 0.10), "combe-down": (5, 0.75, 0.0), "keynsham": (10, 0.55, 0.10),
+    "midsomer-norton": (8, 0.35, 0.20), "chew-valley": (3, 0.80, 0.0), "bathavon": (4, 0.65, 0.30),
+}
+DEFAULT_PROFILE = (6, 0.60, 0.10)
+# Monthly meetings not held in a past wave's year: months counted from the wave's first month.
+MISSED_MEETINGS = {("chew-valley", "2010-11"): (7, 8), ("midsomer-norton", "2009-10"): (4,),
+                   ("whiteway", "2008-09"): (10,)}
+# Hours an issue has waited for an acknowledgement today (a Policing Pledge breach).
+WAITING_HOURS = {"twerton": 37, "bath-city-centre": 52}
+
+AGENCY_FOR = {
+    "anti_social_behaviour": "council-asb", "drug_use_or_dealing": "police",
+    "drunk_or_rowdy_behaviour": "police", "speeding_and_parking": "highways",
+    "litter_and_fly_tipping": "environmental-services", "noise": "council-asb",
+    "vandalism_and_graffiti": "environmental-services", "street_drinking": "police",
+    "burglary_and_theft_concerns": "police", "other": "highways",
+}
+
+# The workflow steps a demo issue takes to reach each final status.
+WALKS = {
+    "submitted": [], "acknowledged": ["acknowledged"],
+    "under_review": ["acknowledged", "under_review"],
+    "pact_priority": ["acknowledged", "under_review", "pact_priority"],
+    "in_progress": ["acknowledged", "pact_priority", "in_progress"],
+    "resolved_locally": ["acknowledged", "in_progress", "resolved_locally"],
+    "referred_elsewhere": ["acknowledged", "under_review", "referred_elsewhere"],
+    "closed_no_further_action": ["acknowledged", "closed_no_further_action"],
+    "rejected_duplicate": ["rejected_duplicate"],
+    "rejected_out_of_scope": ["rejected_out_of_scope"],
 }
 
 
@@ -274,39 +325,23 @@ def _responses(session: Session, waves, places, seed: int, per_wave: int,
 
 def _pact(session: Session, places, agencies, seed: int, now: datetime,
           summary: DemoSummary) -> None:
+    """Each neighbourhood's PACT record: a year of activity inside every past wave's fieldwork
+    year, and the recent weeks of the current wave, at the neighbourhood's own pace."""
     rng = random.Random(seed)
-    agency_for = {
-        "anti_social_behaviour": "council-asb", "drug_use_or_dealing": "police",
-        "drunk_or_rowdy_behaviour": "police", "speeding_and_parking": "highways",
-        "litter_and_fly_tipping": "environmental-services", "noise": "council-asb",
-        "vandalism_and_graffiti": "environmental-services", "street_drinking": "police",
-        "burglary_and_theft_concerns": "police", "other": "highways",
-    }
+    waves = {w.slug: w for w in session.scalars(select(Wave))}
     used = set(session.scalars(select(PactIssue.reference)))
-    for index, (_slug, place) in enumerate(sorted(places.items())):
+    for index, (slug, place) in enumerate(sorted(places.items())):
         if session.scalar(select(func.count()).where(PactIssue.neighbourhood_id == place.id)):
             continue
+        profile = PactProfile(*PACT_PROFILES.get(slug, DEFAULT_PROFILE))
+        for wave_slug, *_ in PAST_WAVES:
+            _history(session, place, waves[wave_slug], profile, agencies, used, rng, summary)
         issues = []
-        for n, status in enumerate(STATUS_CYCLE):
-            category, text, where = ISSUE_TEXTS[(n + index) % len(ISSUE_TEXTS)]
-            created = now - timedelta(days=rng.randint(2, 75), hours=rng.randint(0, 20))
-            if status == "submitted" and n % 2 == 0 and index % 3 == 0:
-                created = now - timedelta(hours=rng.randint(30, 60))  # a 24-hour pledge breach
-            reference = new_reference(rng.choice)
-            while reference in used:
-                reference = new_reference(rng.choice)
-            used.add(reference)
-            issue = PactIssue(
-                reference=reference, neighbourhood_id=place.id,
-                category=category, description=text, location=where, status="submitted",
-                created_at=created,
-            )
-            issue.events.append(IssueEvent(at=created, kind="created", to_value="submitted",
-                                           public=True, body="Issue raised by a resident."))
-            if n % 3 == 0:
-                issue.contact = IssueContact(name="Demo Resident", email=f"resident{index}{n}@example.org",
-                                             consent_to_contact=True)
-            _walk(issue, status, created, agencies[agency_for[category]], rng)
+        for n, status in enumerate(_current_statuses(slug, index, profile)):
+            issue = _demo_issue(place, index, n, _current_created(slug, status, issues, now, rng),
+                                used, rng)
+            _walk(issue, status, issue.created_at, agencies[AGENCY_FOR[issue.category]], rng,
+                  late=rng.random() < profile.late_acknowledgement)
             session.add(issue)
             issues.append(issue)
             summary.count("PACT issues")
@@ -317,22 +352,126 @@ def _pact(session: Session, places, agencies, seed: int, now: datetime,
     session.flush()
 
 
-def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng) -> None:
-    """Move a demo issue through the workflow to its final status, recording each step."""
-    path = {
-        "submitted": [], "acknowledged": ["acknowledged"],
-        "under_review": ["acknowledged", "under_review"],
-        "pact_priority": ["acknowledged", "under_review", "pact_priority"],
-        "in_progress": ["acknowledged", "pact_priority", "in_progress"],
-        "resolved_locally": ["acknowledged", "in_progress", "resolved_locally"],
-        "referred_elsewhere": ["acknowledged", "under_review", "referred_elsewhere"],
-        "closed_no_further_action": ["acknowledged", "closed_no_further_action"],
-        "rejected_duplicate": ["rejected_duplicate"],
-        "rejected_out_of_scope": ["rejected_out_of_scope"],
-    }[final]
+def _current_statuses(slug: str, index: int, profile: PactProfile) -> list[str]:
+    """The current wave's issues: every state appears in the busy neighbourhoods, fewer elsewhere."""
+    count = max(2, round(profile.issues_a_year * 0.5))
+    statuses = [STATUS_CYCLE[(index + k) % len(STATUS_CYCLE)] for k in range(count)]
+    if slug in WAITING_HOURS and "submitted" not in statuses:
+        statuses[0] = "submitted"
+    return statuses
+
+
+def _current_created(slug: str, status: str, issues: list[PactIssue], now: datetime, rng) -> datetime:
+    """When a current issue was raised: early enough for its steps to have happened by `now`;
+    issues still waiting are hours old, except the one per busy place left past 24 hours."""
+    if status == "submitted":
+        waiting = [i for i in issues if i.status == "submitted"]
+        if slug in WAITING_HOURS and not waiting:
+            return now - timedelta(hours=WAITING_HOURS[slug])
+        return now - timedelta(hours=rng.randint(2, 18))
+    steps = len(WALKS[status])
+    return now - timedelta(days=rng.randint(4 + 10 * steps, 85), hours=rng.randint(0, 20))
+
+
+def _demo_issue(place, index: int, n: int, created: datetime, used: set[str], rng) -> PactIssue:
+    category, text, where = ISSUE_TEXTS[(n + index) % len(ISSUE_TEXTS)]
+    reference = new_reference(rng.choice)
+    while reference in used:
+        reference = new_reference(rng.choice)
+    used.add(reference)
+    issue = PactIssue(reference=reference, neighbourhood_id=place.id, category=category,
+                      description=text, location=where, status="submitted", created_at=created)
+    issue.events.append(IssueEvent(at=created, kind="created", to_value="submitted", public=True,
+                                   body="Issue raised by a resident."))
+    if n % 3 == 0:
+        issue.contact = IssueContact(name="Demo Resident", email=f"resident{index}{n}@example.org",
+                                     consent_to_contact=True)
+    return issue
+
+
+def _historic_status(profile: PactProfile, rng) -> str:
+    """How a past issue ended: resolved locally at the neighbourhood's own rate, else another way."""
+    if rng.random() < profile.resolved_locally:
+        return "resolved_locally"
+    return rng.choices(("referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
+                        "rejected_out_of_scope"), weights=(5, 3, 1, 1))[0]
+
+
+def _history(session: Session, place, wave: Wave, profile: PactProfile, agencies, used: set[str],
+             rng, summary: DemoSummary) -> None:
+    """One past wave's fieldwork year of PACT: issues, monthly meetings and priorities."""
+    first = datetime.combine(wave.opens_on, time(9), tzinfo=UTC)
+    days = (wave.closes_on - wave.opens_on).days - 45
+    count = max(1, round(profile.issues_a_year * rng.uniform(0.75, 1.25)))
+    issues = []
+    for n in range(count):
+        created = first + timedelta(days=rng.randint(0, days), hours=rng.randint(0, 11))
+        issue = _demo_issue(place, rng.randrange(len(ISSUE_TEXTS)), n, created, used, rng)
+        _walk(issue, _historic_status(profile, rng), created, agencies[AGENCY_FOR[issue.category]],
+              rng, late=rng.random() < profile.late_acknowledgement)
+        session.add(issue)
+        issues.append(issue)
+    summary.count("PACT issues", count)
+    held = _historic_meetings(session, place, wave, rng, summary)
+    _historic_priorities(session, place, held, issues, agencies, rng, summary)
+
+
+def _historic_meetings(session: Session, place, wave: Wave, rng, summary: DemoSummary) -> list[Meeting]:
+    missed = MISSED_MEETINGS.get((place.slug, wave.slug), ())
+    held = []
+    for month in range(12):
+        if month in missed:
+            continue
+        year, month_of_year = divmod(wave.opens_on.month - 1 + month, 12)
+        starts = datetime(wave.opens_on.year + year, month_of_year + 1, rng.randint(8, 16), 18, 30,
+                          tzinfo=UTC)
+        meeting = Meeting(neighbourhood_id=place.id, starts_at=starts, status="held",
+                          venue=f"{place.name} community centre", attendance=rng.randint(6, 40),
+                          minutes="Residents raised local concerns; partners reported on the "
+                                  "priorities agreed last time.")
+        session.add(meeting)
+        held.append(meeting)
+    summary.count("PACT meetings", len(held))
+    session.flush()
+    return held
+
+
+def _historic_priorities(session: Session, place, held: list[Meeting], issues: list[PactIssue],
+                         agencies, rng, summary: DemoSummary) -> None:
+    """A priority agreed every four months, completed two to three months later ("You said, we
+    did"); the last of the year may still be active when the fieldwork ends."""
+    for meeting in held[::4]:
+        raised = [i for i in issues if i.created_at < meeting.starts_at]
+        category = raised[-1].category if raised else "anti_social_behaviour"
+        agreed = meeting.starts_at
+        priority = Priority(
+            neighbourhood_id=place.id, meeting_id=meeting.id, title=PRIORITY_TITLES[category],
+            description="Agreed by residents and partners at the PACT meeting.",
+            owner_agency_id=agencies[AGENCY_FOR[category]].id, status="completed",
+            review_on=(agreed + timedelta(days=30)).date(), created_at=agreed,
+            closed_at=agreed + timedelta(days=rng.randint(55, 100)),
+            issues=[i for i in raised if i.category == category],
+            outcome="Extra patrols at the times residents named, and partners acted on what they "
+                    "found; residents report fewer problems.")
+        at = agreed + timedelta(days=rng.randint(20, 32))
+        while at < priority.closed_at:
+            priority.updates.append(PriorityUpdate(at=at, public=True, body=(
+                "Partners reported progress at the PACT meeting; the work continues.")))
+            at += timedelta(days=rng.randint(25, 40))
+        session.add(priority)
+        summary.count("PACT priorities")
+
+
+def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng,
+          late: bool = False) -> None:
+    """Move a demo issue through the workflow to its final status, recording each step. The
+    first response (acknowledgement or rejection) comes within hours, or after a day when late."""
     at = created
-    for step in path:
-        at = at + timedelta(hours=rng.randint(3, 20) if step == "acknowledged" else rng.randint(24, 240))
+    for step in WALKS[final]:
+        if step == "acknowledged" or step.startswith("rejected"):
+            at = at + timedelta(hours=rng.randint(26, 70) if late else rng.randint(2, 20))
+        else:
+            at = at + timedelta(hours=rng.randint(24, 240))
         if step in ("in_progress", "under_review", "pact_priority") and issue.agency_id is None:
             issue.agency_id = agency.id
             issue.events.append(IssueEvent(at=at, kind="assigned", to_value=agency.name, public=True))
@@ -361,8 +500,9 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
     for months_ago in (3, 2, 1):
         if months_ago == 1 and place.slug in ("whiteway", "bathavon"):
             continue
-        starts = (now - timedelta(days=30 * months_ago)).replace(hour=18, minute=30, second=0,
-                                                                 microsecond=0)
+        # a few days inside each month, so a meeting held "last month" is within the 30-day standard
+        starts = (now - timedelta(days=30 * months_ago - 4)).replace(hour=18, minute=30, second=0,
+                                                                     microsecond=0)
         meeting = Meeting(neighbourhood_id=place.id, starts_at=starts, venue=venue, status="held",
                           attendance=rng.randint(8, 35),
                           minutes="Residents raised local concerns; partners reported on last "

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 
+from portal.pact.metrics import HINTS as PACT_HINTS
 from portal.pact.workflow import TAG_COLOURS, category_label, status_label
 
 LONDON = ZoneInfo("Europe/London")
@@ -56,3 +57,4 @@ def register_filters(bp: Blueprint) -> None:
     }
     for name, function in filters.items():
         bp.add_app_template_filter(function, name)
+    bp.add_app_template_global(PACT_HINTS, "pact_hints")

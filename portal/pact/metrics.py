@@ -6,15 +6,26 @@ dataclass; `PactMetrics.to_frame()` gives one row per neighbourhood plus an "all
 no session: the console, the public pages and the PDF reports all call this, so they agree.
 `load_issue_records(session, neighbourhood_ids)` is the thin loader from the database.
 
-Definitions (methodology.md, "PACT and the Policing Pledge"):
-- raised: created in [start, end); closed: closed in [start, end) (any closing status).
-- % dealt with at the local level: closed as `resolved_locally` over all closed, x100; None when
-  nothing closed.
-- median days to acknowledge: over issues acknowledged in the period, (acknowledged - created) in
-  days; median days to close: over issues closed in the period, (closed - created) in days.
-- acknowledged within 24 hours: of issues acknowledged in the period, the % within 24 hours.
-- open issues by age: issues open at `as_of` = min(end, now) (created before it and not closed by
-  it), banded by age in days at `as_of`.
+Definitions (methodology.md, "PACT and the Policing Pledge"). The period is [start, end); figures
+are as seen at `as_of` = min(end, now), so a period that has ended reads the same whenever it is
+asked for. Shares are fractions 0..1, unrounded (print them with `analysis.formatting.percent`).
+- raised: created in the period. closed: closed in the period (any closing status).
+- first response: when the issue was acknowledged or, for an issue turned down without an
+  acknowledgement (a rejection), when it was closed; either way the resident has heard back.
+- share acknowledged within 24 hours (the Policing Pledge): of the issues raised in the period that
+  are at least 24 hours old at `as_of` (`acknowledgement_base`), the share whose first response came
+  within 24 hours of being raised. An issue with no response after 24 hours counts as missed;
+  issues younger than 24 hours are not counted yet. None when the base is empty.
+- median days to acknowledge: over the issues raised in the period that had a first response by
+  `as_of`. Issues still waiting are not in the median (they count as missed in the 24-hour share).
+- share dealt with locally: of the issues closed in the period, the share closed as resolved locally;
+  None when nothing closed.
+- median days to close: over the issues closed in the period (closed issues only, however long ago
+  they were raised); issues still open are counted by age instead.
+- open issues by age: issues open at `as_of` (created before it and not closed by it), banded by
+  age in whole days at `as_of`.
+
+The sentences the pages and the PDF print under each figure are `HINTS` (one home for the words).
 """
 
 from __future__ import annotations
@@ -34,6 +45,34 @@ from portal.pact.workflow import RESOLVED_LOCALLY
 AGE_BANDS = (("0-7 days", 0, 7), ("8-30 days", 8, 30), ("31-90 days", 31, 90), ("over 90 days", 91, None))
 ALL = "all"
 DAY = timedelta(days=1)
+ACKNOWLEDGE_WITHIN = timedelta(hours=24)  # the Policing Pledge standard
+
+HINTS = {
+    "acknowledged_within_24h": (
+        "Of the issues raised in the period that are at least 24 hours old, the share acknowledged "
+        "within 24 hours of being raised; an issue still waiting after 24 hours counts as missed."),
+    "dealt_with_locally": "Of the issues closed in the period, the share closed as resolved locally.",
+    "median_days_to_acknowledge": (
+        "Issues raised in the period that have been acknowledged; issues still waiting are left out "
+        "here and count as missed in the 24-hour figure."),
+    "median_days_to_close": (
+        "Issues closed in the period (closed issues only); issues still open are counted by age."),
+    "open_issues": "Issues not closed at the end of the period (or now, if it has not ended).",
+}
+
+
+def first_response(acknowledged_at: datetime | None, closed_at: datetime | None) -> datetime | None:
+    """When the resident first heard back: acknowledged, or turned down (closed) without that."""
+    return acknowledged_at if acknowledged_at is not None else closed_at
+
+
+def missed_acknowledgement(created_at: datetime, acknowledged_at: datetime | None,
+                           closed_at: datetime | None, as_of: datetime) -> bool:
+    """True when, at `as_of`, the issue is past 24 hours and had no first response within them."""
+    if as_of - created_at < ACKNOWLEDGE_WITHIN:
+        return False
+    responded = first_response(acknowledged_at, closed_at)
+    return responded is None or responded > as_of or responded - created_at > ACKNOWLEDGE_WITHIN
 
 
 @dataclass(frozen=True)
@@ -50,17 +89,27 @@ class IssueRecord:
 
 @dataclass
 class NeighbourhoodMetrics:
+    """One neighbourhood's (or "all") figures; shares are fractions 0..1, days are decimal days."""
+
     neighbourhood: str
     raised: int = 0
     closed: int = 0
     resolved_locally: int = 0
-    pct_dealt_with_locally: float | None = None
-    acknowledged: int = 0
-    pct_acknowledged_within_24h: float | None = None
+    share_dealt_with_locally: float | None = None
+    acknowledgement_base: int = 0  # raised in the period and at least 24 hours old at as_of
+    acknowledged_within_24h: int = 0
+    still_unacknowledged: int = 0  # in the base, no first response by as_of
+    share_acknowledged_within_24h: float | None = None
+    acknowledged: int = 0  # raised in the period, first response by as_of (the median's base)
     median_days_to_acknowledge: float | None = None
     median_days_to_close: float | None = None
     open_issues: int = 0
     open_by_age: dict[str, int] = field(default_factory=lambda: {band: 0 for band, *_ in AGE_BANDS})
+
+    @property
+    def missed_acknowledgement(self) -> int:
+        """Issues in the base not acknowledged within 24 hours (late or still waiting)."""
+        return self.acknowledgement_base - self.acknowledged_within_24h
 
 
 @dataclass
@@ -110,35 +159,49 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _age_band(age_days: int) -> str:
+    for band, low, high in AGE_BANDS:
+        if age_days >= low and (high is None or age_days <= high):
+            return band
+    raise ValueError(f"negative age {age_days}")
+
+
+def _count_acknowledgement(m: NeighbourhoodMetrics, r: IssueRecord, as_of: datetime,
+                           to_ack: list[float]) -> None:
+    """Add an issue raised in the period to the 24-hour share and the median to acknowledge."""
+    responded = first_response(r.acknowledged_at, r.closed_at)
+    if responded is not None and responded <= as_of:
+        m.acknowledged += 1
+        to_ack.append(_days(responded, r.created_at))
+    if as_of - r.created_at >= ACKNOWLEDGE_WITHIN:
+        m.acknowledgement_base += 1
+        if not missed_acknowledgement(r.created_at, r.acknowledged_at, r.closed_at, as_of):
+            m.acknowledged_within_24h += 1
+        elif responded is None or responded > as_of:
+            m.still_unacknowledged += 1
 
 
 def _summarise(name: str, records: list[IssueRecord], start: datetime, end: datetime,
                as_of: datetime) -> NeighbourhoodMetrics:
     m = NeighbourhoodMetrics(neighbourhood=name)
     to_ack, to_close = [], []
-    within_24h = 0
     for r in records:
-        if start <= r.created_at < end:
+        if start <= r.created_at < end and r.created_at <= as_of:
             m.raised += 1
-        if r.acknowledged_at is not None and start <= r.acknowledged_at < end:
-            m.acknowledged += 1
-            to_ack.append(_days(r.acknowledged_at, r.created_at))
-            within_24h += r.acknowledged_at - r.created_at <= DAY
-        if r.closed_at is not None and start <= r.closed_at < end:
+            _count_acknowledgement(m, r, as_of, to_ack)
+        if r.closed_at is not None and start <= r.closed_at < end and r.closed_at <= as_of:
             m.closed += 1
             m.resolved_locally += r.status == RESOLVED_LOCALLY
             to_close.append(_days(r.closed_at, r.created_at))
         if r.created_at < as_of and (r.closed_at is None or r.closed_at > as_of):
             m.open_issues += 1
-            age = int(_days(as_of, r.created_at))
-            for band, low, high in AGE_BANDS:
-                if age >= low and (high is None or age <= high):
-                    m.open_by_age[band] += 1
-                    break
-    m.pct_dealt_with_locally = _pct(m.resolved_locally, m.closed)
-    m.pct_acknowledged_within_24h = _pct(within_24h, m.acknowledged)
+            m.open_by_age[_age_band(int(_days(as_of, r.created_at)))] += 1
+    m.share_dealt_with_locally = _share(m.resolved_locally, m.closed)
+    m.share_acknowledged_within_24h = _share(m.acknowledged_within_24h, m.acknowledgement_base)
     m.median_days_to_acknowledge = _median(to_ack)
     m.median_days_to_close = _median(to_close)
     return m

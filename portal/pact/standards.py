@@ -1,10 +1,12 @@
-"""Policing Pledge service standards and their breaches:
+"""Policing Pledge service standards and their breaches, as they stood at a moment `now` (today
+for the console; the end of a report's period for a report, so an old report never changes):
 
-- an issue must be acknowledged within 24 hours (breach: still unacknowledged and open after 24h);
-- local priorities get an update every month (breach: an active priority with no update, nor
-  agreement, in the last 30 days);
-- a PACT meeting in each neighbourhood every month (breach: no meeting held, or due, in the last
-  30 days).
+- an issue must be acknowledged within 24 hours (breach: raised at least 24 hours before `now` and
+  neither acknowledged nor closed by `now`; the same rule as `metrics.missed_acknowledgement`);
+- local priorities get an update every month (breach: a priority active at `now` with no update,
+  nor agreement, in the 30 days before it);
+- a PACT meeting in each neighbourhood every month (breach: no meeting held, or due, in the 30 days
+  before `now`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import Meeting, Neighbourhood, PactIssue, Priority, PriorityUpdate
+from portal.pact.metrics import ACKNOWLEDGE_WITHIN
 from portal.pact.workflow import OPEN
 
-ACKNOWLEDGE_WITHIN = timedelta(hours=24)
 UPDATE_EVERY = timedelta(days=30)
 MEET_EVERY = timedelta(days=30)
 
@@ -37,13 +39,20 @@ class Breaches:
 
 def is_overdue_for_acknowledgement(created_at: datetime, acknowledged_at: datetime | None, status: str,
                                    now: datetime) -> bool:
-    return acknowledged_at is None and status in OPEN and now - created_at > ACKNOWLEDGE_WITHIN
+    return acknowledged_at is None and status in OPEN and now - created_at >= ACKNOWLEDGE_WITHIN
 
 
 def unacknowledged_filter(now: datetime):
-    """SQL condition for issues in breach of the 24-hour standard."""
-    return ((PactIssue.acknowledged_at.is_(None)) & PactIssue.status.in_(OPEN)
-            & (PactIssue.created_at < now - ACKNOWLEDGE_WITHIN))
+    """SQL condition for issues in breach of the 24-hour standard at `now` (which may be past)."""
+    waiting = PactIssue.acknowledged_at.is_(None) | (PactIssue.acknowledged_at > now)
+    still_open = PactIssue.closed_at.is_(None) | (PactIssue.closed_at > now)
+    return waiting & still_open & (PactIssue.created_at <= now - ACKNOWLEDGE_WITHIN)
+
+
+def _active_at(now: datetime):
+    """SQL condition for priorities active at `now`: agreed by then and not closed by then."""
+    closed_later = (Priority.status != "active") & (Priority.closed_at > now)
+    return (Priority.created_at <= now) & ((Priority.status == "active") | closed_later)
 
 
 def service_breaches(session: Session, neighbourhoods: Iterable[Neighbourhood], now: datetime) -> Breaches:
@@ -55,10 +64,10 @@ def service_breaches(session: Session, neighbourhoods: Iterable[Neighbourhood], 
         .order_by(PactIssue.created_at)))
 
     last_update = (select(PriorityUpdate.priority_id, func.max(PriorityUpdate.at).label("at"))
-                   .group_by(PriorityUpdate.priority_id).subquery())
+                   .where(PriorityUpdate.at <= now).group_by(PriorityUpdate.priority_id).subquery())
     rows = session.execute(
         select(Priority, last_update.c.at).outerjoin(last_update, last_update.c.priority_id == Priority.id)
-        .where(Priority.neighbourhood_id.in_(ids), Priority.status == "active")
+        .where(Priority.neighbourhood_id.in_(ids), _active_at(now))
         .order_by(Priority.created_at)).all()
     for priority, updated in rows:
         latest = max(d for d in (updated, priority.created_at) if d is not None)

@@ -67,10 +67,10 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
     reports: list[NeighbourhoodReport] = []
     if authority:
         reports.append(authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
-                                        pact=pact_section(session, None, now)))
+                                        pact=pact_section(session, None, analysis.wave, now)))
     for place in places:
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
-                                            pact=pact_section(session, place, now)))
+                                            pact=pact_section(session, place, analysis.wave, now)))
     return Prepared(analysis, reports)
 
 

@@ -2,21 +2,24 @@
 
 `load_analysis` loads the chosen wave (by default the latest closed wave with responses) and the
 earlier waves through `portal.datasets`, weights each once and runs the engine (`analyse_waves`);
-`pact_section` summarises PACT activity with `portal.pact.metrics.pact_metrics` and the service
-standards. Errors a user can fix come out as `ReportError` naming the valid choices; a wave
-that cannot be weighted yet (none or too few responses) as its subclass `WaveNotReady`, explained
-in the questionnaire's words by `portal.reports.readiness`, never in the engine's terms.
+`pact_section` summarises the PACT activity of the wave's period (`pact_period`) with
+`portal.pact.metrics.pact_metrics` and the service standards as they stood at the period's end.
+Errors a user can fix come out as `ReportError` naming the valid choices; a wave that cannot be
+weighted yet (none or too few responses) as its subclass `WaveNotReady`, explained in the
+questionnaire's words by `portal.reports.readiness`, never in the engine's terms.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis import AnalysisError, WeightingError, rake_weights
+from analysis.formatting import day, period, plural
 from analysis.report import (
     RAKE_OPTIONS,
     PactPriority,
@@ -38,8 +41,9 @@ from portal.models import (
     Response,
     Wave,
 )
-from portal.pact.metrics import load_issue_records, pact_metrics
-from portal.pact.standards import service_breaches
+from portal.pact.display import from_local, local
+from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+from portal.pact.standards import Breaches, service_breaches
 from portal.pact.workflow import RESOLVED_LOCALLY, category_label
 from portal.reports.readiness import (
     UnweightedCounts,
@@ -50,9 +54,12 @@ from portal.reports.readiness import (
 from portal.survey.waves import wave_questionnaire
 
 AUTHORITY_NAME = "Bath and North East Somerset"
-PACT_PERIOD = timedelta(days=365)
-PACT_RULE = ("PACT activity in the 12 months up to the date of this report "
-             "(PACT records are kept as they happen, not by survey wave).")
+PACT_RULE_CLOSED = ("PACT activity in the twelve months to the end of the survey's fieldwork (or over "
+                    "the whole fieldwork, if longer), so the survey and the PACT record cover the same "
+                    "time. Service standards are as they stood at the end of that period.")
+PACT_RULE_OPEN = ("PACT activity in the twelve months up to the date of this report (or since the "
+                  "survey's fieldwork began, if longer): the survey is still in the field. Service "
+                  "standards are as they stood on that date.")
 YOU_SAID_WE_DID_MAX = 8
 
 
@@ -199,79 +206,141 @@ class AnalysisCache:
         return analysis
 
 
-def _latest_updates(priorities: list[Priority]) -> dict[int, tuple[str, datetime | None]]:
-    out = {}
-    for p in priorities:
-        public = [u for u in p.updates if u.public]
-        out[p.id] = (public[-1].body, public[-1].at) if public else ("", None)
+@dataclass(frozen=True)
+class PactPeriod:
+    """The PACT period a wave's report covers: [start, end) in UTC, and how it was chosen."""
+
+    start: datetime
+    end: datetime
+    rule: str
+
+    @property
+    def first_day(self) -> date:
+        return local(self.start).date()
+
+    @property
+    def last_day(self) -> date:
+        return local(self.end - timedelta(microseconds=1)).date()
+
+    @property
+    def label(self) -> str:
+        """'1 April 2010 to 31 March 2011' (UK dates, both days included)."""
+        return period(self.first_day, self.last_day)
+
+
+def _year_before(day_after: date) -> date:
+    """The first day of the twelve months ending the day before `day_after` (29 February ->
+    1 March)."""
+    try:
+        return day_after.replace(year=day_after.year - 1)
+    except ValueError:
+        return (day_after + timedelta(days=1)).replace(year=day_after.year - 1)
+
+
+def pact_period(opens_on: date, closes_on: date, now: datetime) -> PactPeriod:
+    """The twelve months to the wave's fieldwork end (the whole fieldwork, if longer); for a wave
+    still open, the twelve months up to `now`. UK local days: a wave closing 31 March ends at
+    midnight that night, and the period starts at midnight on the morning of its first day."""
+    fieldwork_end = from_local(closes_on + timedelta(days=1), time(0))
+    still_open = now < fieldwork_end
+    end = now if still_open else fieldwork_end
+    day_after = local(now).date() + timedelta(days=1) if still_open else closes_on + timedelta(days=1)
+    start = from_local(min(_year_before(day_after), opens_on), time(0))
+    return PactPeriod(start, end, PACT_RULE_OPEN if still_open else PACT_RULE_CLOSED)
+
+
+def _acknowledgement_sentence(m: NeighbourhoodMetrics) -> str | None:
+    if not m.missed_acknowledgement:
+        return None
+    waiting = f", {m.still_unacknowledged} still waiting at the end of the period" \
+        if m.still_unacknowledged else ""
+    return (f"{m.missed_acknowledgement} of {plural(m.acknowledgement_base, 'issue')} raised in the "
+            f"period not acknowledged within 24 hours{waiting} (the Policing Pledge standard).")
+
+
+def _breach_sentences(m: NeighbourhoodMetrics, breaches: Breaches, start: datetime) -> list[str]:
+    """What the PDF lists under "Service standards": the 24-hour sentence comes from the same
+    metrics as the figure, so the two cannot disagree; older issues still waiting are added."""
+    sentences = [s for s in [_acknowledgement_sentence(m)] if s]
+    older = [i for i in breaches.unacknowledged if i.created_at < start]
+    if older:
+        sentences.append(f"{plural(len(older), 'issue')} raised before the period still not "
+                         "acknowledged at its end (the Policing Pledge standard).")
+    for priority, latest in breaches.stale_priorities:
+        sentences.append(f"Priority “{priority.title}” has had no update since "
+                         f"{day(local(latest))} (monthly updates are the standard).")
+    for nb, last in breaches.no_recent_meeting:
+        when = f"the last was on {day(local(last))}" if last else "none has been held"
+        sentences.append(f"No PACT meeting in {nb.name} in the 30 days to the end of the period "
+                         f"({when}).")
+    return sentences
+
+
+def _priorities_at(session: Session, place: Neighbourhood, as_of: datetime) -> list[PactPriority]:
+    """Priorities active at `as_of`, each with its latest public update by then."""
+    active = session.scalars(select(Priority).where(
+        Priority.neighbourhood_id == place.id, Priority.created_at <= as_of,
+        (Priority.status == "active") | ((Priority.status != "active") & (Priority.closed_at > as_of)))
+        .order_by(Priority.created_at))
+    out = []
+    for p in active:
+        public = [u for u in p.updates if u.public and u.at <= as_of]
+        body, at = (public[-1].body, public[-1].at) if public else ("", None)
+        out.append(PactPriority(p.title, "active", p.owner_agency.name if p.owner_agency else "",
+                                local(p.created_at).date() if p.created_at else None,
+                                body, local(at).date() if at else None))
     return out
 
 
-def pact_section(session: Session, place: Neighbourhood | None, now: datetime) -> PactSection:
-    """PACT activity of one neighbourhood (or, with None, the authority) over the last 12 months."""
-    start, end = now - PACT_PERIOD, now
+def _you_said_we_did(session: Session, place: Neighbourhood, start: datetime,
+                     end: datetime) -> list[YouSaidWeDid]:
+    said = []
+    done = session.scalars(select(Priority).where(
+        Priority.neighbourhood_id == place.id, Priority.status == "completed",
+        Priority.closed_at >= start, Priority.closed_at < end)
+        .order_by(Priority.closed_at.desc()))
+    for p in done:
+        said.append(YouSaidWeDid(p.title, p.outcome, local(p.closed_at).date()))
+    resolved = session.scalars(select(PactIssue).where(
+        PactIssue.neighbourhood_id == place.id, PactIssue.status == RESOLVED_LOCALLY,
+        PactIssue.closed_at >= start, PactIssue.closed_at < end)
+        .order_by(PactIssue.closed_at.desc()))
+    for issue in resolved:
+        said.append(YouSaidWeDid(f"{category_label(issue.category)}: {issue.description}",
+                                 issue.outcome, local(issue.closed_at).date()))
+    return said[:YOU_SAID_WE_DID_MAX]
+
+
+def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | WaveInput,
+                 now: datetime) -> PactSection:
+    """PACT activity of one neighbourhood (or, with None, the authority) over the wave's period
+    (`pact_period`). For a wave that has closed, nothing here depends on `now`."""
+    span = pact_period(wave.opens_on, wave.closes_on, now)
     all_places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
     scope = [place] if place is not None else all_places
     ids = [p.id for p in scope]
-    records = load_issue_records(session, ids)
-    metrics = pact_metrics(records, start, end, now, [p.slug for p in scope])
+    metrics = pact_metrics(load_issue_records(session, ids), span.start, span.end, span.end,
+                           [p.slug for p in scope])
     m = metrics.by_neighbourhood[place.slug] if place is not None else metrics.overall
     held = session.scalar(select(func.count()).select_from(Meeting).where(
         Meeting.neighbourhood_id.in_(ids), Meeting.status == "held",
-        Meeting.starts_at >= start, Meeting.starts_at < end)) or 0
-
-    breaches = service_breaches(session, scope, now)
-    sentences = []
-    if breaches.unacknowledged:
-        k = len(breaches.unacknowledged)
-        sentences.append(f"{k} issue{'s' if k != 1 else ''} not acknowledged within 24 hours "
-                         "(the Policing Pledge standard).")
-    for priority, latest in breaches.stale_priorities:
-        sentences.append(f"Priority “{priority.title}” has had no update since "
-                         f"{latest:%d %B %Y} (monthly updates are the standard).")
-    for nb, last in breaches.no_recent_meeting:
-        when = f"the last was on {last:%d %B %Y}" if last else "none has been held"
-        sentences.append(f"No PACT meeting in {nb.name} in the last 30 days ({when}).")
-
-    priorities: list[PactPriority] = []
-    said: list[YouSaidWeDid] = []
-    rows: list[PactRow] = []
-    if place is not None:
-        active = list(session.scalars(select(Priority).where(
-            Priority.neighbourhood_id == place.id, Priority.status == "active")
-            .order_by(Priority.created_at)))
-        latest = _latest_updates(active)
-        for p in active:
-            body, at = latest[p.id]
-            priorities.append(PactPriority(p.title, p.status,
-                                           p.owner_agency.name if p.owner_agency else "",
-                                           p.created_at.date() if p.created_at else None,
-                                           body, at.date() if at else None))
-        done = session.scalars(select(Priority).where(
-            Priority.neighbourhood_id == place.id, Priority.status == "completed",
-            Priority.closed_at >= start, Priority.closed_at < end)
-            .order_by(Priority.closed_at.desc()))
-        for p in done:
-            said.append(YouSaidWeDid(p.title, p.outcome, p.closed_at.date()))
-        resolved = session.scalars(select(PactIssue).where(
-            PactIssue.neighbourhood_id == place.id, PactIssue.status == RESOLVED_LOCALLY,
-            PactIssue.closed_at >= start, PactIssue.closed_at < end)
-            .order_by(PactIssue.closed_at.desc()))
-        for issue in resolved:
-            said.append(YouSaidWeDid(f"{category_label(issue.category)}: {issue.description}",
-                                     issue.outcome, issue.closed_at.date()))
-        said = said[:YOU_SAID_WE_DID_MAX]
-    else:
-        for nb in all_places:
-            r = metrics.by_neighbourhood[nb.slug]
-            rows.append(PactRow(nb.name, r.raised, r.closed, r.pct_dealt_with_locally,
-                                r.pct_acknowledged_within_24h, r.open_issues))
+        Meeting.starts_at >= span.start, Meeting.starts_at < span.end)) or 0
+    sentences = _breach_sentences(m, service_breaches(session, scope, span.end), span.start)
+    rows = [] if place is not None else [
+        PactRow(nb.name, r.raised, r.closed, r.share_dealt_with_locally,
+                r.share_acknowledged_within_24h, r.acknowledgement_base, r.open_issues)
+        for nb in all_places for r in [metrics.by_neighbourhood[nb.slug]]]
     return PactSection(
-        period_start=start.date(), period_end=end.date(), period_rule=PACT_RULE,
-        raised=m.raised, closed=m.closed, pct_dealt_with_locally=m.pct_dealt_with_locally,
-        pct_acknowledged_within_24h=m.pct_acknowledged_within_24h,
+        period_start=span.first_day, period_end=span.last_day, period_label=span.label,
+        period_rule=span.rule,
+        raised=m.raised, closed=m.closed, share_dealt_with_locally=m.share_dealt_with_locally,
+        share_acknowledged_within_24h=m.share_acknowledged_within_24h,
+        acknowledgement_base=m.acknowledgement_base,
         median_days_to_acknowledge=m.median_days_to_acknowledge,
         median_days_to_close=m.median_days_to_close, open_issues=m.open_issues,
         open_by_age=dict(m.open_by_age), meetings_held=int(held), breaches=sentences,
-        priorities=priorities, you_said_we_did=said, by_neighbourhood=rows,
+        priorities=_priorities_at(session, place, span.end) if place is not None else [],
+        you_said_we_did=_you_said_we_did(session, place, span.start, span.end)
+        if place is not None else [],
+        by_neighbourhood=rows,
     )

@@ -21,7 +21,9 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from analysis import charts
+from analysis.formatting import days, percent, plural
 from analysis.report import AuthorityReport, NeighbourhoodReport
+from portal.pact.metrics import HINTS as PACT_HINTS
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
@@ -36,11 +38,6 @@ def points(value) -> str:
     if value is None:
         return "–"
     return f"{100 * value:+.1f} points".replace("-", "−")
-
-
-def percent(value) -> str:
-    """A value already in per cent (PACT metrics)."""
-    return "–" if value is None else f"{value:.1f}%"
 
 
 def number(value, digits: int = 0) -> str:
@@ -62,7 +59,9 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(["html", "xml"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(pct=pct, points=points, percent=percent, number=number, day=day)
+    env.filters.update(pct=pct, points=points, percent=percent, number=number, day=day, days=days,
+                       plural=plural)
+    env.globals["pact_hints"] = PACT_HINTS
     return env
 
 

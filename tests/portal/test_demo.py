@@ -95,3 +95,32 @@ def test_demo_lands_near_the_plans_ni21_baseline_and_burglary_ratio(seeded, db_s
     gap = perception_gap(frame, weighting)
     burglary = gap[gap.crime == "burglary"].iloc[0]
     assert 4.5 < burglary.ratio < 8, burglary.ratio
+
+
+def test_demo_pact_figures_differ_between_neighbourhoods_and_waves(seeded, db_session):
+    from datetime import UTC, datetime, timedelta
+
+    from portal.pact.metrics import load_issue_records, pact_metrics
+    from portal.reports.data import pact_section
+
+    now = datetime.now(UTC)
+    waves = {w.slug: w for w in db_session.scalars(select(Wave))}
+    past = pact_section(db_session, None, waves["2010-11"], now)
+    assert past.period_label == "1 April 2010 to 31 March 2011"
+    rows = {r.name: r for r in past.by_neighbourhood}
+    assert len({r.raised for r in rows.values()}) >= 3
+    assert len({r.share_dealt_with_locally for r in rows.values()}) >= 3
+    assert any(r.share_acknowledged_within_24h < 1 for r in rows.values())
+    busiest = max(rows.values(), key=lambda r: r.raised).name
+    assert busiest in ("Bath City Centre", "Twerton") and rows["Chew Valley"].raised <= 5
+    # every wave, the open one too, has PACT activity of its own period in every neighbourhood
+    for wave in waves.values():
+        section = pact_section(db_session, None, wave, now)
+        assert all(r.raised > 0 for r in section.by_neighbourhood), wave.slug
+        assert section.meetings_held > 0
+    chew = next(p for p in db_session.scalars(select(Neighbourhood)) if p.slug == "chew-valley")
+    assert pact_section(db_session, chew, waves["2010-11"], now).meetings_held == 10  # missed two
+    # the last twelve months: Twerton has an issue waiting 37 hours, so its share is below 100%
+    today = pact_metrics(load_issue_records(db_session), now - timedelta(days=365), now, now)
+    assert today.by_neighbourhood["twerton"].still_unacknowledged == 1
+    assert today.by_neighbourhood["twerton"].share_acknowledged_within_24h < 1

@@ -40,21 +40,28 @@ def test_hand_checked_answers():
     result = pact_metrics(RECORDS, START, END, NOW, neighbourhoods=["twerton", "keynsham", "chew-valley"])
     t = result.by_neighbourhood["twerton"]
     assert (t.raised, t.closed, t.resolved_locally) == (3, 3, 2)
-    assert t.pct_dealt_with_locally == pytest.approx(66.7)
-    # acknowledged in January: T1 (2h), T2 (30h), T3 (10h), T4 (11 days)
-    assert t.acknowledged == 4 and t.pct_acknowledged_within_24h == 50.0
-    assert t.median_days_to_acknowledge == pytest.approx(round(((10 + 30) / 2) / 24, 2))
+    assert t.share_dealt_with_locally == pytest.approx(2 / 3)  # unrounded share, not per cent
+    # raised in January and 24 hours old at the end: T1 (2h), T2 (30h), T3 (10h); T4 was raised
+    # before the period, so it is in neither the 24-hour share nor the median to acknowledge
+    assert (t.acknowledgement_base, t.acknowledged_within_24h) == (3, 2)
+    assert t.share_acknowledged_within_24h == pytest.approx(2 / 3)
+    assert t.acknowledged == 3 and t.median_days_to_acknowledge == pytest.approx(round(10 / 24, 2))
     # closed in January: T1 4 days, T2 10 days, T4 16 days
     assert t.median_days_to_close == 10.0
     # open at the end of January: T3 only (raised 3 Jan, so 29 days old)
     assert t.open_issues == 1 and t.open_by_age["8-30 days"] == 1
     k = result.by_neighbourhood["keynsham"]
-    assert (k.raised, k.closed, k.pct_dealt_with_locally, k.median_days_to_close) == (1, 0, None, None)
+    assert (k.raised, k.closed, k.share_dealt_with_locally, k.median_days_to_close) == (1, 0, None, None)
+    # K1 was never acknowledged: missed, not left out (the old rule reported no figure at all)
+    assert (k.acknowledgement_base, k.still_unacknowledged, k.share_acknowledged_within_24h) == (1, 1, 0.0)
+    assert k.acknowledged == 0 and k.median_days_to_acknowledge is None
     assert k.open_issues == 1 and k.open_by_age["8-30 days"] == 1
     empty = result.by_neighbourhood["chew-valley"]
-    assert empty.raised == 0 and empty.pct_dealt_with_locally is None
+    assert empty.raised == 0 and empty.share_dealt_with_locally is None
+    assert empty.share_acknowledged_within_24h is None
     overall = result.overall
     assert (overall.raised, overall.closed, overall.resolved_locally, overall.open_issues) == (4, 3, 2, 2)
+    assert overall.share_acknowledged_within_24h == 0.5 and overall.missed_acknowledgement == 2
     assert result.as_of == END
 
 
@@ -63,6 +70,38 @@ def test_open_issues_are_counted_at_now_when_the_period_has_not_ended():
     assert result.as_of == NOW
     assert result.overall.open_issues == 2  # K1 (raised 20 Jan) and K2
     assert result.overall.open_by_age == {"0-7 days": 0, "8-30 days": 1, "31-90 days": 1, "over 90 days": 0}
+
+
+def test_an_issue_unacknowledged_for_37_hours_is_a_miss_and_a_fresh_one_is_not_yet_counted():
+    now = START + 10 * D
+    records = [
+        rec("A", "twerton", "acknowledged", START + D, START + D + 3 * H),
+        rec("LATE", "twerton", "submitted", now - 37 * H),  # still waiting after 37 hours
+        rec("NEW", "twerton", "submitted", now - 5 * H),  # not yet due: left out of the base
+    ]
+    m = pact_metrics(records, START, END, now).overall
+    assert m.raised == 3 and m.acknowledgement_base == 2 and m.still_unacknowledged == 1
+    assert m.share_acknowledged_within_24h == 0.5
+    # the old rule counted only issues eventually acknowledged and said 100%
+    assert m.share_acknowledged_within_24h < 1
+
+
+def test_a_quick_rejection_answers_the_resident_and_a_late_acknowledgement_is_a_miss():
+    records = [
+        rec("R", "twerton", "rejected_duplicate", START + D, None, START + D + 2 * H),
+        rec("L", "twerton", "acknowledged", START + 2 * D, START + 4 * D),
+        # acknowledged only after the period ended: still waiting when the period is read
+        rec("W", "twerton", "acknowledged", END - 3 * D, END + D),
+    ]
+    m = pact_metrics(records, START, END, NOW).overall
+    assert (m.acknowledgement_base, m.acknowledged_within_24h, m.still_unacknowledged) == (3, 1, 1)
+    assert m.acknowledged == 2  # R (2 hours) and L (2 days); W was not acknowledged by the end
+    assert m.median_days_to_acknowledge == pytest.approx(round((2 / 24 + 2) / 2, 2))
+
+
+def test_a_period_that_has_ended_reads_the_same_whenever_it_is_asked():
+    later = pact_metrics(RECORDS, START, END, NOW + 400 * D)
+    assert later == pact_metrics(RECORDS, START, END, NOW)
 
 
 def test_records_mappings_and_frames_agree():
@@ -95,5 +134,5 @@ def test_loader_reads_the_database(db_session, make_issue, coordinator, neighbou
     now = datetime.now(UTC)
     result = pact_metrics(records, now - 7 * D, now + H, now)
     assert result.overall.raised == 2 and result.overall.closed == 1
-    assert result.overall.pct_dealt_with_locally == 100.0
+    assert result.overall.share_dealt_with_locally == 1.0
     assert result.by_neighbourhood["twerton"].median_days_to_close == pytest.approx(3, abs=0.01)

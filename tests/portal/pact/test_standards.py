@@ -40,7 +40,8 @@ def test_breaches(db_session, neighbourhoods, make_issue, coordinator):
     db_session.add_all([fresh, stale, new, done])
     db_session.commit()
 
-    breaches = service_breaches(db_session, [twerton, keynsham], now)
+    # as the console asks: at the moment of asking, after every change above was made
+    breaches = service_breaches(db_session, [twerton, keynsham], utcnow())
     assert [i.reference for i in breaches.unacknowledged] == [late.reference]
     assert [p.title for p, _ in breaches.stale_priorities] == ["Stale"]
     assert [(n.slug, last is not None) for n, last in breaches.no_recent_meeting] == [("keynsham", True)]

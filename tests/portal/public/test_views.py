@@ -251,10 +251,31 @@ def test_the_neighbourhood_page(client, db_session, neighbourhoods, make_user):
     assert (
         "Tackle street drinking" in page[page.index('id="priorities"') : page.index('id="you-said-we-did"')]
     )
-    assert re.search(r'id="metric-local">100%<', page) and re.search(r'id="metric-raised">1<', page)
+    assert re.search(r'id="metric-local">100.0%<', page) and re.search(r'id="metric-raised">1<', page)
     assert "ada.secret" not in page and "Ada Secret" not in page and "Mattresses" not in page
     assert "<script" not in page and 'style="' not in page
     assert client.get("/neighbourhoods/atlantis").status_code == 404
+
+
+def test_the_neighbourhood_pages_24_hour_figure_counts_an_issue_still_waiting(
+        client, db_session, neighbourhoods, make_user):
+    from portal.pact.issues import raise_issue
+    from portal.pact.metrics import HINTS
+
+    twerton = neighbourhoods["twerton"]
+    coordinator = make_user("coordinator", "twerton")
+    now = utcnow()
+    answered = raise_issue(db_session, twerton, "noise", "Music", "Flats", now=now - timedelta(days=3))
+    change_status(db_session, answered, "acknowledged", coordinator, at=now - timedelta(days=3) +
+                  timedelta(hours=2))
+    raise_issue(db_session, twerton, "noise", "Shouting", "Flats", now=now - timedelta(hours=37))
+    raise_issue(db_session, twerton, "noise", "Dogs", "Flats", now=now - timedelta(hours=3))  # not yet due
+    db_session.commit()
+    page = _page(client.get("/neighbourhoods/twerton"))
+    # the old rule counted only the acknowledged issue and said 100%
+    assert re.search(r'id="metric-acknowledged">50.0%<', page)
+    hint = page[page.index('id="metric-acknowledged-hint"'):]
+    assert HINTS["acknowledged_within_24h"] in hint[:600] and "Base: 2 issues." in hint[:600]
 
 
 def test_home_page_links_everything(client, neighbourhoods):

@@ -1,6 +1,6 @@
 """Survey data for report tests: three neighbourhoods (Chew Valley with too few responses),
-two waves of synthetic responses, their weighting population and a PACT issue whose text a
-resident wrote with HTML in it."""
+two waves of synthetic responses, their weighting population and a PACT issue (in 2010/11) whose
+text a resident wrote with HTML in it."""
 
 from __future__ import annotations
 
@@ -71,16 +71,17 @@ def survey(db_session, neighbourhoods):
     session.flush()
     frames = {slug: _responses(session, waves[slug], neighbourhoods, 600, seed=7)
               for slug in ("2009-10", "2010-11")}
-    now = datetime.now(UTC)
+    # PACT activity dated inside wave 2010-11's fieldwork year, which its report covers
+    raised = datetime(2010, 11, 1, 9, tzinfo=UTC)
     issue = PactIssue(reference="PACT-TEST1", neighbourhood_id=neighbourhoods["twerton"].id,
                       category="other", description=HOSTILE, status="resolved_locally",
-                      outcome="Bins moved & <b>lids</b> fixed", created_at=now - timedelta(days=20),
-                      acknowledged_at=now - timedelta(days=19, hours=20),
-                      closed_at=now - timedelta(days=5))
+                      outcome="Bins moved & <b>lids</b> fixed", created_at=raised,
+                      acknowledged_at=raised + timedelta(hours=4),
+                      closed_at=raised + timedelta(days=15))
     session.add(issue)
     session.add(Priority(neighbourhood_id=neighbourhoods["twerton"].id,
                          title="Speeding <near> the school", status="active",
-                         created_at=now - timedelta(days=10)))
+                         created_at=datetime(2011, 3, 10, 19, tzinfo=UTC)))
     session.commit()
     return {"waves": waves, "frames": frames, "neighbourhoods": neighbourhoods}
 

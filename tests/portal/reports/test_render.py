@@ -71,7 +71,8 @@ def test_the_pdf_prints_the_engines_numbers(app, survey):
     assert "statistically significant" in printed or "significantly" in printed
     assert "Holm" in printed
     # PACT section and method note
-    assert "You said" in printed and "12 months up to the date of this report" in printed
+    assert "You said" in printed and "twelve months to the end of the survey's fieldwork" in printed
+    assert "PACT activity, 1 April 2010 to 31 March 2011" in printed
     assert "fieldwork 1 April 2010" in printed
 
 
