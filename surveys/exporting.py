@@ -168,11 +168,13 @@ def export_csv(questionnaire: Questionnaire,
 
 def weighting_note_csv(weights: WeightColumn) -> bytes:
     """The weighting note (the workbook's "weighting" sheet) as CSV bytes, for the CSV export:
-    UTF-8 with a byte-order mark and CRLF line ends like the export itself."""
+    UTF-8 with a byte-order mark and CRLF line ends like the export itself; short rows are padded
+    with blanks so every row has the same number of cells."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in weights.note:
-        writer.writerow([_note_cell_text(value) for value in row])
+    width = max((len(row) for row in weights.note), default=0)
+    for row in weights.note:  # rectangular, so read.csv and pandas take it as it is
+        writer.writerow([_note_cell_text(value) for value in row] + [""] * (width - len(row)))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
