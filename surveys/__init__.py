@@ -70,6 +70,7 @@ from surveys.routing import (
 from surveys.wide_format import (
     METADATA_COLUMNS,
     MODES,
+    answer_codes,
     answers_from_wide_row,
     wide_columns,
     wide_row_from_answers,
@@ -97,6 +98,7 @@ __all__ = [
     "QuestionnaireError",
     "QuestionnaireInfo",
     "WeightColumn",
+    "answer_codes",
     "answer_summary",
     "answer_text",
     "answers_from_wide_row",
