@@ -48,6 +48,32 @@ ASB_SCORES = (
     ("no_opinion", 0),
 )
 
+# The full answer scale of every question the catalogue reads (codes of
+# shared/methodology.md), so the engine can refuse a column holding anything else (labels
+# instead of codes, a typo) rather than count it as "not positive". A blank is no answer.
+AGREE_SCALE = ("strongly_agree", "tend_to_agree", "neither_agree_nor_disagree",
+               "tend_to_disagree", "strongly_disagree", "dont_know")
+PROBLEM_SCALE = ("very_big_problem", "fairly_big_problem", "not_a_very_big_problem",
+                 "not_a_problem_at_all", "no_opinion")
+INFLUENCE_SCALE = ("definitely_agree", "tend_to_agree", "tend_to_disagree",
+                   "definitely_disagree", "dont_know")
+SAFE_SCALE = ("very_safe", "fairly_safe", "neither_safe_nor_unsafe", "fairly_unsafe",
+              "very_unsafe", "dont_know")
+WORRY_SCALE = ("very_worried", "fairly_worried", "not_very_worried", "not_at_all_worried")
+YES_NO = ("yes", "no")
+QUESTION_CODES: dict[str, tuple[str, ...]] = {
+    "police_council_dealing": AGREE_SCALE,
+    "seek_views": AGREE_SCALE,
+    **{strand: PROBLEM_SCALE for strand in ASB_STRANDS},
+    "respect": PROBLEM_SCALE,
+    "influence_decisions": INFLUENCE_SCALE,
+    "safe_after_dark": SAFE_SCALE,
+    "safe_during_day": SAFE_SCALE,
+    "car_use": YES_NO,
+    **{f"worry_{crime}": WORRY_SCALE for crime in CRIMES},
+    **{f"victim_{crime}": YES_NO for crime in CRIMES},
+}
+
 
 @dataclass(frozen=True)
 class Indicator:

@@ -3,8 +3,13 @@
 Weights the responses (rim weighting to the margins), then prints every indicator in the
 catalogue for the whole sample and, with ``--by``, for each group, plus the perception gap, as
 JSON (default) or CSV. Other commands: ``compare-waves`` and ``compare-rest``. Errors of the
-engine are printed as one line on stderr with exit code 2. It calls exactly the functions the
-dashboard and the reports call.
+engine are printed as one line (a list of columns for unknown answer codes) on stderr with exit
+code 2. It calls exactly the functions the dashboard and the reports call.
+
+Before anything is weighted, every column the command reads is checked against its codes (the
+catalogue's answer scales; the margins' categories for the weighting variables): a file holding
+labels instead of codes stops with exit code 2 rather than printing NI 21 = 0.0%. ``--lenient``
+treats unknown values as no answer and says on stderr how many it dropped per column.
 """
 
 from __future__ import annotations
@@ -16,14 +21,20 @@ import sys
 
 import pandas as pd
 
-from analysis.catalogue import CATALOGUE, target_status
+from analysis.catalogue import CATALOGUE, CRIMES, target_status
 from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
 from analysis.errors import AnalysisError
 from analysis.estimates import DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
 from analysis.responses import read_responses
+from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
+
+# What the perception gap reads (the JSON output of ``indicators`` always includes it).
+GAP_INDICATORS = tuple(f"{kind}_{crime}" for kind in ("worry", "victim") for crime in CRIMES)
+LENIENT_HINT = ("Recode these columns to the codes, or rerun with --lenient to treat unknown "
+                "values as no answer.")
 
 
 def _clean(value):
@@ -53,11 +64,36 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="raking convergence, as R rake(): largest change of a cell total between "
                    "iterations (below 1: relative to the sample size); default 1 as R")
     p.add_argument("--maxit", type=int, default=10, help="raking iteration limit (R: 10)")
+    p.add_argument("--lenient", action="store_true",
+                   help="treat values that are not answer codes as no answer (default: stop "
+                   "with an error naming them); the values dropped are counted on stderr")
+
+
+def _weight_variables(args) -> list[str] | None:
+    return args.weight_by.split(",") if args.weight_by else None
+
+
+def _read(args, path, wave, indicators) -> pd.DataFrame:
+    """Read one wave and check every column the command reads against its expected codes.
+
+    Unknown values stop the run (UnknownCodesError), or with ``--lenient`` become no answer and
+    are counted on stderr, so a count can never silently include labels or typos.
+    """
+    responses = read_responses(path, wave)
+    expected = {**catalogue_codes(indicators),
+                **margin_codes(load_margins(args.margins), _weight_variables(args))}
+    responses, dropped = check_codes(responses, expected, lenient=args.lenient)
+    if dropped:
+        lines = [f"warning: --lenient: values of {path} that are not answer codes were "
+                 "treated as no answer:"]
+        lines += [f"  {column}: {count:,} dropped" for column, count in dropped.items()]
+        print("\n".join(lines), file=sys.stderr)
+    return responses
 
 
 def _weigh(args, responses):
     margins = load_margins(args.margins)
-    variables = args.weight_by.split(",") if args.weight_by else None
+    variables = _weight_variables(args)
     base = "base_weight" if "base_weight" in responses.columns else None
     return rake_weights(responses, margins, variables, base_weights=base, epsilon=args.epsilon,
                         maxit=args.maxit, trim=args.trim)
@@ -68,9 +104,10 @@ def _disclosure(args) -> DisclosureRules:
 
 
 def run_indicators(args) -> int:
-    responses = read_responses(args.responses, args.wave)
-    weighting = _weigh(args, responses)
     indicators = args.indicators.split(",") if args.indicators else list(CATALOGUE)
+    read = indicators + ([] if args.format == "csv" else list(GAP_INDICATORS))
+    responses = _read(args, args.responses, args.wave, read)
+    weighting = _weigh(args, responses)
     table = estimate_indicators(responses, weighting, by=args.by, indicators=indicators,
                                 disclosure=_disclosure(args))
     if args.format == "csv":
@@ -110,7 +147,7 @@ def run_compare_waves(args) -> int:
     tables = []
     labels = []
     for path, wave in ((args.before, args.before_wave), (args.after, args.after_wave)):
-        responses = read_responses(path, wave)
+        responses = _read(args, path, wave, list(CATALOGUE))
         weighting = _weigh(args, responses)
         tables.append(estimate_indicators(responses, weighting, by=args.by,
                                           disclosure=_disclosure(args)))
@@ -121,7 +158,7 @@ def run_compare_waves(args) -> int:
 
 
 def run_compare_rest(args) -> int:
-    responses = read_responses(args.responses, args.wave)
+    responses = _read(args, args.responses, args.wave, [args.indicator])
     weighting = _weigh(args, responses)
     result = compare_to_rest(responses, weighting, args.indicator, by=args.by or "neighbourhood",
                              adjust=args.adjust)
@@ -181,6 +218,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except UnknownCodesError as exc:
+        print(f"error: {exc}\n{LENIENT_HINT}", file=sys.stderr)
+        return 2
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -31,7 +31,7 @@ from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
-from analysis.weighting import rake_weights
+from analysis.weighting import WeightingResult, rake_weights
 
 HEADLINE_ID = "ni21"
 # Raking as R rake() (epsilon: 1 person) but allowed to run to convergence: a neighbourhood with
@@ -379,9 +379,14 @@ def _index(frame: pd.DataFrame) -> dict:
     return index
 
 
+def weigh_wave(responses: pd.DataFrame, margins: pd.DataFrame) -> WeightingResult:
+    """The rim weights the dashboard and the reports use for one wave (and the exports carry)."""
+    return rake_weights(responses, margins, **RAKE_OPTIONS)
+
+
 def _estimate_wave(wave: WaveInput, margins: pd.DataFrame, disclosure: DisclosureRules,
                    indicators) -> tuple[WaveEstimates, object]:
-    weighting = rake_weights(wave.responses, margins, **RAKE_OPTIONS)
+    weighting = weigh_wave(wave.responses, margins)
     est = estimate_indicators(wave.responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
                               indicators=indicators, disclosure=disclosure)
     return WaveEstimates(wave, len(wave.responses), est, weighting.diagnostics()), weighting

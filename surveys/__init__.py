@@ -22,7 +22,15 @@ from surveys.codebook import (
     option_label,
     option_labels,
 )
-from surveys.exporting import ExportError, export_csv, export_sav, export_xlsx, neutralise_formula
+from surveys.exporting import (
+    ExportError,
+    WeightColumn,
+    export_csv,
+    export_sav,
+    export_xlsx,
+    neutralise_formula,
+    weighting_note_csv,
+)
 from surveys.importing import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -62,6 +70,7 @@ from surveys.routing import (
 from surveys.wide_format import (
     METADATA_COLUMNS,
     MODES,
+    answer_codes,
     answers_from_wide_row,
     wide_columns,
     wide_row_from_answers,
@@ -88,6 +97,8 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "QuestionnaireInfo",
+    "WeightColumn",
+    "answer_codes",
     "answer_summary",
     "answer_text",
     "answers_from_wide_row",
@@ -118,6 +129,7 @@ __all__ = [
     "validate_page",
     "validate_response",
     "visible_pages",
+    "weighting_note_csv",
     "wide_columns",
     "wide_row_from_answers",
 ]

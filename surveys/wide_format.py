@@ -31,6 +31,7 @@ __all__ = [
     "METADATA_COLUMNS",
     "MODES",
     "MULTIPLE_CHOICE_SEPARATOR",
+    "answer_codes",
     "answer_columns",
     "answer_to_cell",
     "answers_from_wide_row",
@@ -47,6 +48,16 @@ def _exported_questions(questionnaire: Questionnaire) -> list[Question]:
 def answer_columns(questionnaire: Questionnaire) -> list[str]:
     """The answer columns after the metadata, in questionnaire order."""
     return [field for question in _exported_questions(questionnaire) for field in question.fields]
+
+
+def answer_codes(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    """Column -> the codes it may hold, for every single-choice and grid column, so analysis can
+    refuse anything else. Multiple choice, integer and text columns are left out, and so is the
+    neighbourhood (its options are bound at run time)."""
+    return {field: tuple(option.code for option in question.options)
+            for question in _exported_questions(questionnaire)
+            if question.options and question.type != "multiple_choice"
+            for field in question.fields}
 
 
 def wide_columns(questionnaire: Questionnaire) -> list[str]:

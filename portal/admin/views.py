@@ -28,6 +28,7 @@ from portal.survey import panel as panel_rules
 from portal.survey.frames import load_wave_frame
 from portal.survey.responses import import_responses
 from portal.survey.waves import WaveError, open_wave, wave_by_slug, wave_questionnaire
+from portal.survey.weights import export_weight_column
 
 bp = staff_blueprint("admin", __name__, roles=("admin", "analyst"), url_prefix="/admin")
 
@@ -174,15 +175,24 @@ def export_sav(wave_slug: str):
     return _export(wave_slug, "sav")
 
 
+@bp.get("/waves/<wave_slug>/weighting.csv")
+def export_weighting(wave_slug: str):
+    """The weighting note of the CSV export: diagnostics and margins of the ``weight`` column."""
+    wave = _wave_or_404(wave_slug)
+    data = surveys.weighting_note_csv(export_weight_column(db.session, wave))
+    return _download(data, "text/csv; charset=utf-8", f"voicebox-{wave.slug}-weighting.csv")
+
+
 def _export(wave_slug: str, kind: str):
     wave = _wave_or_404(wave_slug)
     questionnaire = wave_questionnaire(db.session, wave)
     frame = load_wave_frame(db.session, wave, questionnaire)
+    weights = export_weight_column(db.session, wave)
     mimetype, writer = EXPORT_TYPES[kind]
     if kind == "csv":
-        data = writer(questionnaire, frame)
+        data = writer(questionnaire, frame, weights=weights)
     else:
-        data = writer(questionnaire, frame, _neighbourhood_names())
+        data = writer(questionnaire, frame, _neighbourhood_names(), weights=weights)
     audit.record(db.session, "survey_export", "wave", wave.slug, format=kind, rows=len(frame))
     db.session.commit()
     return _download(data, mimetype, f"voicebox-{wave.slug}.{kind}")

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import surveys
 from analysis import AnalysisError, WeightingError, rake_weights
 from analysis.formatting import day, period, plural
 from analysis.report import (
@@ -31,6 +32,7 @@ from analysis.report import (
     YouSaidWeDid,
     analyse_waves,
 )
+from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from portal.datasets import DatasetError, find_wave, population_margins, wave_frame
 from portal.models import (
     Meeting,
@@ -51,7 +53,7 @@ from portal.reports.readiness import (
     unweighted_counts,
     weighting_gap,
 )
-from portal.survey.waves import wave_questionnaire
+from portal.survey.waves import frozen_questionnaire, wave_questionnaire
 
 AUTHORITY_NAME = "Bath and North East Somerset"
 PACT_RULE_CLOSED = ("PACT activity in the twelve months to the end of the survey's fieldwork (or over "
@@ -93,10 +95,28 @@ def places(session: Session) -> list[Place]:
             for n in session.scalars(select(Neighbourhood).order_by(Neighbourhood.name))]
 
 
-def _wave_input(session: Session, wave: Wave) -> WaveInput:
-    return WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on,
-                     wave_frame(session, wave), wave.questionnaire.slug if wave.questionnaire
-                     else "")
+def _wave_input(session: Session, wave: Wave, margins=None) -> WaveInput:
+    frame = wave_frame(session, wave)
+    if margins is not None:
+        _check_answer_codes(wave, frame, margins)
+    return WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
+                     wave.questionnaire.slug if wave.questionnaire else "")
+
+
+def _check_answer_codes(wave: Wave, frame, margins) -> None:
+    """ReportError if a column holds anything but its questionnaire's codes (the indicator
+    catalogue's if the definition cannot be read) or a weighting column a category the margins
+    do not have: such answers would otherwise count as "not positive"."""
+    try:
+        expected = surveys.answer_codes(frozen_questionnaire(wave.questionnaire))
+    except (surveys.QuestionnaireError, AttributeError):
+        expected = catalogue_codes()
+    expected.update(margin_codes(margins))
+    try:
+        check_codes(frame, expected)
+    except UnknownCodesError as error:
+        raise ReportError(f"Wave {wave.slug} cannot be reported: it holds answers that are not "
+                          f"codes; correct them first. {error}") from None
 
 
 def choose_wave(session: Session, slug: str | None) -> Wave:
@@ -118,11 +138,12 @@ def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
     except DatasetError as error:
         raise ReportError(f"Wave {wave.slug} cannot be weighted. {error} Load them (for the "
                           "demo: flask --app portal demo) and build the reports again.") from None
+    _check_answer_codes(wave, frame, margins)
     check_ready(session, wave, frame, margins)
     with_data = set(session.scalars(select(Response.wave_id).distinct()))
     earlier = [w for w in session.scalars(select(Wave).where(Wave.opens_on < wave.opens_on)
                                           .order_by(Wave.opens_on)) if w.id in with_data]
-    inputs = [*(_wave_input(session, w) for w in earlier),
+    inputs = [*(_wave_input(session, w, margins) for w in earlier),
               WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
                         wave.questionnaire.slug if wave.questionnaire else "")]
     try:

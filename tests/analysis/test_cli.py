@@ -112,3 +112,60 @@ def test_cli_reproduces_the_r_reference(capsys):
         assert gaps[row.crime]["ratio"] == pytest.approx(row.ratio, rel=1e-9)
         assert gaps[row.crime]["ratio_ci_lower"] == pytest.approx(row.ratio_ci_lower, rel=1e-6)
         assert gaps[row.crime]["ratio_ci_upper"] == pytest.approx(row.ratio_ci_upper, rel=1e-6)
+
+
+LABELS = {"strongly_agree": "Strongly agree", "tend_to_agree": "Tend to agree",
+          "neither_agree_nor_disagree": "Neither agree nor disagree",
+          "tend_to_disagree": "Tend to disagree", "strongly_disagree": "Strongly disagree",
+          "dont_know": "Don't know"}
+
+
+@pytest.fixture(scope="module")
+def labelled(files):
+    """The responses with NI 21 written as labels, and two unknown sex values."""
+    import pandas as pd
+    d = pd.read_csv(files / "responses.csv", dtype=str, keep_default_na=False)
+    counts = d["police_council_dealing"].map(LABELS).value_counts()
+    d["police_council_dealing"] = d["police_council_dealing"].map(lambda v: LABELS.get(v, v))
+    d.loc[:1, "sex"] = "M"
+    d.to_csv(files / "labelled.csv", index=False)
+    return files / "labelled.csv", counts
+
+
+def test_labels_instead_of_codes_stop_with_exit_2(files, labelled, capsys):
+    path, counts = labelled
+    rc = main(["indicators", str(path), "--margins", str(files / "margins.csv")])
+    captured = capsys.readouterr()
+    assert rc == 2 and captured.out == "" and "Traceback" not in captured.err
+    err = captured.err
+    assert err.startswith("error: 2 columns hold values that are not answer codes")
+    ni21 = next(line for line in err.splitlines() if "police_council_dealing:" in line)
+    top = counts.sort_values(ascending=False, kind="stable")
+    for label, count in list(top.items())[:5]:
+        assert f"{label!r} ({count:,})" in ni21
+    assert "and 1 more value" in ni21
+    assert ("expected one of: strongly_agree, tend_to_agree, neither_agree_nor_disagree, "
+            "tend_to_disagree, strongly_disagree, dont_know") in ni21
+    sex = next(line for line in err.splitlines() if line.strip().startswith("sex:"))
+    assert "'M' (2)" in sex and "female, male, prefer_not_to_say" in sex
+    assert "--lenient" in err
+
+
+def test_lenient_drops_unknown_values_and_says_how_many(files, labelled, capsys):
+    path, counts = labelled
+    rc = main(["indicators", str(path), "--margins", str(files / "margins.csv"), "--lenient",
+               "--format", "csv", "--indicators", "ni21,ni41"])
+    captured = capsys.readouterr()
+    assert rc == 0
+    assert f"police_council_dealing: {counts.sum():,} dropped" in captured.err
+    assert "sex: 2 dropped" in captured.err
+    rows = {line.split(",")[0]: line for line in captured.out.splitlines()[1:]}
+    assert "no responses in the base" in rows["ni21"]  # every NI 21 answer was a label
+    assert rows["ni41"].split(",")[3] != ""  # the other columns were still counted
+
+
+def test_compare_rest_checks_its_indicator_only(files, labelled, capsys):
+    path, _ = labelled
+    rc = main(["compare-rest", str(path), "--margins", str(files / "margins.csv"),
+               "--indicator", "ni41", "--weight-by", "age_band,neighbourhood"])
+    assert rc == 0, capsys.readouterr().err

@@ -11,6 +11,7 @@ import pytest
 
 from surveys import (
     ExportError,
+    WeightColumn,
     codebook,
     export_csv,
     export_sav,
@@ -18,6 +19,7 @@ from surveys import (
     load_questionnaire,
     neutralise_formula,
     parse_import,
+    weighting_note_csv,
     wide_columns,
     wide_row_from_answers,
 )
@@ -214,3 +216,49 @@ def test_synthetic_demo_data_fits_the_questionnaire(standard_v1, demo_neighbourh
     assert len(result.rows) == 300
     sav, meta = read_sav(export_sav(standard_v1, frame, demo_neighbourhoods), tmp_path)
     assert len(sav) == 300 and meta.variable_value_labels["sex"][1.0] == "Female"
+
+
+WEIGHTS = WeightColumn({"W1": 0.1 + 0.2, "P2": 1234.5}, "Rim weight; WEIGHT BY weight",
+                       [["status", "weighted"], ["formula", "=cmd"], [],
+                        ["variable", "category", "population"], ["sex", "female", 10.5]])
+
+
+def test_weight_column_in_csv_is_exact_and_the_note_is_rectangular(bound_v1, responses):
+    text = export_csv(bound_v1, responses, weights=WEIGHTS).decode("utf-8-sig")
+    frame = pd.read_csv(io.StringIO(text), dtype={"response_id": str})
+    assert list(frame.columns) == [*wide_columns(bound_v1), "weight"]
+    assert frame["weight"].tolist() == [0.1 + 0.2, 1234.5]  # repr: reads back bit for bit
+    note = weighting_note_csv(WEIGHTS).decode("utf-8-sig").split("\r\n")
+    assert note[0] == "status,weighted," and note[1] == "formula,'=cmd,"
+    assert note[4] == "sex,female,10.5"
+    assert export_csv(bound_v1, responses).decode("utf-8-sig").splitlines()[0].split(",")[-1] \
+        != "weight"  # no weights given: the contract format as before
+
+
+def test_unweighted_wave_gives_a_blank_weight_everywhere(bound_v1, responses, tmp_path):
+    empty = WeightColumn({}, "Rim weight: empty, the wave could not be weighted",
+                         [["status", "not weighted"], ["reason", "too few responses"]])
+    frame = pd.read_csv(io.BytesIO(export_csv(bound_v1, responses, weights=empty)),
+                        encoding="utf-8-sig")
+    assert frame["weight"].isna().all()
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(bound_v1, responses, weights=empty)))
+    assert [row[-1] for row in book["Responses"].iter_rows(min_row=2, values_only=True)] == \
+        [None, None]
+    assert list(book["weighting"].iter_rows(values_only=True))[1] == ("reason",
+                                                                       "too few responses")
+    data, meta = read_sav(export_sav(bound_v1, responses, weights=empty), tmp_path)
+    assert data["weight"].isna().all() and "could not be weighted" in meta.notes[-1]
+
+
+def test_sav_and_xlsx_weights(bound_v1, responses, demo_neighbourhoods, tmp_path):
+    data, meta = read_sav(export_sav(bound_v1, responses, demo_neighbourhoods, weights=WEIGHTS),
+                          tmp_path)
+    assert meta.column_names[-1] == "weight"
+    assert dict(zip(meta.column_names, meta.column_labels, strict=True))["weight"] == \
+        "Rim weight; WEIGHT BY weight"
+    assert data["weight"].tolist() == [0.1 + 0.2, 1234.5]
+    assert meta.notes[-1].startswith("Rim weight: weight; before analysis run WEIGHT BY weight")
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(bound_v1, responses, demo_neighbourhoods,
+                                                         weights=WEIGHTS)))
+    assert book.sheetnames == ["Responses", "weighting", "Codebook"]
+    assert [c.value for c in book["weighting"][2]][:2] == ["formula", "'=cmd"]
