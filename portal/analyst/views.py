@@ -11,6 +11,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from analysis.formatting import plural
 from analysis.report import REPORT_CATALOGUE, available_indicators
 from portal.access import staff_blueprint
 from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
@@ -35,7 +36,7 @@ def _wave_choices() -> list[tuple[str, str]]:
     counts = dict(db.session.execute(
         select(SurveyResponse.wave_id, func.count()).group_by(SurveyResponse.wave_id)).all())
     waves = db.session.scalars(select(Wave).order_by(Wave.opens_on.desc()))
-    return [(w.slug, f"{w.name} ({counts.get(w.id, 0):,} responses)") for w in waves]
+    return [(w.slug, f"{w.name} ({plural(counts.get(w.id, 0), 'response')})") for w in waves]
 
 
 def _places() -> list[Neighbourhood]:
@@ -196,13 +197,8 @@ def _bytes_io(data: bytes):
     return io.BytesIO(data)
 
 
-def _pct(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
 def _when(value) -> str:
     return "–" if value is None else f"{value:%d %b %Y %H:%M} UTC"
 
 
-bp.add_app_template_filter(_pct, "analyst_pct")
 bp.add_app_template_filter(_when, "analyst_when")

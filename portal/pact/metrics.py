@@ -8,11 +8,11 @@ no session: the console, the public pages and the PDF reports all call this, so 
 
 Definitions (methodology.md, "PACT and the Policing Pledge"):
 - raised: created in [start, end); closed: closed in [start, end) (any closing status).
-- % dealt with at the local level: closed as `resolved_locally` over all closed, x100; None when
-  nothing closed.
+- share dealt with at the local level: closed as `resolved_locally` over all closed, as a share
+  0..1 (unrounded; pages print it with `analysis.formatting.percent`); None when nothing closed.
 - median days to acknowledge: over issues acknowledged in the period, (acknowledged - created) in
   days; median days to close: over issues closed in the period, (closed - created) in days.
-- acknowledged within 24 hours: of issues acknowledged in the period, the % within 24 hours.
+- acknowledged within 24 hours: of issues acknowledged in the period, the share within 24 hours.
 - open issues by age: issues open at `as_of` = min(end, now) (created before it and not closed by
   it), banded by age in days at `as_of`.
 """
@@ -54,9 +54,9 @@ class NeighbourhoodMetrics:
     raised: int = 0
     closed: int = 0
     resolved_locally: int = 0
-    pct_dealt_with_locally: float | None = None
+    share_dealt_with_locally: float | None = None  # 0..1, unrounded
     acknowledged: int = 0
-    pct_acknowledged_within_24h: float | None = None
+    share_acknowledged_within_24h: float | None = None  # 0..1, unrounded
     median_days_to_acknowledge: float | None = None
     median_days_to_close: float | None = None
     open_issues: int = 0
@@ -110,8 +110,10 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def _share(part: int, whole: int) -> float | None:
+    """part / whole as an unrounded share (0..1); rounding is the formatter's job
+    (analysis.formatting.percent), so a page, a PDF and a download print the same figure."""
+    return part / whole if whole else None
 
 
 def _summarise(name: str, records: list[IssueRecord], start: datetime, end: datetime,
@@ -137,8 +139,8 @@ def _summarise(name: str, records: list[IssueRecord], start: datetime, end: date
                 if age >= low and (high is None or age <= high):
                     m.open_by_age[band] += 1
                     break
-    m.pct_dealt_with_locally = _pct(m.resolved_locally, m.closed)
-    m.pct_acknowledged_within_24h = _pct(within_24h, m.acknowledged)
+    m.share_dealt_with_locally = _share(m.resolved_locally, m.closed)
+    m.share_acknowledged_within_24h = _share(within_24h, m.acknowledged)
     m.median_days_to_acknowledge = _median(to_ack)
     m.median_days_to_close = _median(to_close)
     return m

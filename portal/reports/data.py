@@ -207,12 +207,12 @@ def pact_section(session: Session, place: Neighbourhood | None, now: datetime) -
     else:
         for nb in all_places:
             r = metrics.by_neighbourhood[nb.slug]
-            rows.append(PactRow(nb.name, r.raised, r.closed, r.pct_dealt_with_locally,
-                                r.pct_acknowledged_within_24h, r.open_issues))
+            rows.append(PactRow(nb.name, r.raised, r.closed, r.share_dealt_with_locally,
+                                r.share_acknowledged_within_24h, r.open_issues))
     return PactSection(
         period_start=start.date(), period_end=end.date(), period_rule=PACT_RULE,
-        raised=m.raised, closed=m.closed, pct_dealt_with_locally=m.pct_dealt_with_locally,
-        pct_acknowledged_within_24h=m.pct_acknowledged_within_24h,
+        raised=m.raised, closed=m.closed, share_dealt_with_locally=m.share_dealt_with_locally,
+        share_acknowledged_within_24h=m.share_acknowledged_within_24h,
         median_days_to_acknowledge=m.median_days_to_acknowledge,
         median_days_to_close=m.median_days_to_close, open_issues=m.open_issues,
         open_by_age=dict(m.open_by_age), meetings_held=int(held), breaches=sentences,

@@ -120,6 +120,6 @@ def test_the_whole_loop(app, client, twerton_client, db_session, agencies):
     page = client.get("/neighbourhoods/twerton").get_data(as_text=True)
     you_said = page[page.index('id="you-said-we-did"') : page.index('id="recent-activity"')]
     assert reference in you_said and "two arrests" in you_said
-    assert re.search(r'id="metric-closed">1<', page) and re.search(r'id="metric-local">100%<', page)
+    assert re.search(r'id="metric-closed">1<', page) and re.search(r'id="metric-local">100.0%<', page)
     follow = client.get(f"/issues/{reference}").get_data(as_text=True)
     assert "Resolved locally" in follow and "Night patrols" in follow

@@ -40,19 +40,19 @@ def test_hand_checked_answers():
     result = pact_metrics(RECORDS, START, END, NOW, neighbourhoods=["twerton", "keynsham", "chew-valley"])
     t = result.by_neighbourhood["twerton"]
     assert (t.raised, t.closed, t.resolved_locally) == (3, 3, 2)
-    assert t.pct_dealt_with_locally == pytest.approx(66.7)
+    assert t.share_dealt_with_locally == pytest.approx(2 / 3)  # a share, unrounded
     # acknowledged in January: T1 (2h), T2 (30h), T3 (10h), T4 (11 days)
-    assert t.acknowledged == 4 and t.pct_acknowledged_within_24h == 50.0
+    assert t.acknowledged == 4 and t.share_acknowledged_within_24h == 0.5
     assert t.median_days_to_acknowledge == pytest.approx(round(((10 + 30) / 2) / 24, 2))
     # closed in January: T1 4 days, T2 10 days, T4 16 days
     assert t.median_days_to_close == 10.0
     # open at the end of January: T3 only (raised 3 Jan, so 29 days old)
     assert t.open_issues == 1 and t.open_by_age["8-30 days"] == 1
     k = result.by_neighbourhood["keynsham"]
-    assert (k.raised, k.closed, k.pct_dealt_with_locally, k.median_days_to_close) == (1, 0, None, None)
+    assert (k.raised, k.closed, k.share_dealt_with_locally, k.median_days_to_close) == (1, 0, None, None)
     assert k.open_issues == 1 and k.open_by_age["8-30 days"] == 1
     empty = result.by_neighbourhood["chew-valley"]
-    assert empty.raised == 0 and empty.pct_dealt_with_locally is None
+    assert empty.raised == 0 and empty.share_dealt_with_locally is None
     overall = result.overall
     assert (overall.raised, overall.closed, overall.resolved_locally, overall.open_issues) == (4, 3, 2, 2)
     assert result.as_of == END
@@ -95,5 +95,5 @@ def test_loader_reads_the_database(db_session, make_issue, coordinator, neighbou
     now = datetime.now(UTC)
     result = pact_metrics(records, now - 7 * D, now + H, now)
     assert result.overall.raised == 2 and result.overall.closed == 1
-    assert result.overall.pct_dealt_with_locally == 100.0
+    assert result.overall.share_dealt_with_locally == 1.0
     assert result.by_neighbourhood["twerton"].median_days_to_close == pytest.approx(3, abs=0.01)

@@ -191,7 +191,7 @@ def test_metrics_page(db_session, twerton_client, make_issue, coordinator):
     make_issue()
     db_session.commit()
     page = _page(twerton_client.get("/pact/metrics"))
-    assert 'id="metrics-twerton"' in page and "100%" in page
+    assert 'id="metrics-twerton"' in page and "100.0%" in page  # one decimal, as in the PDF
     assert "keynsham" not in page
     response = twerton_client.get("/pact/metrics?start=2026-05-01&end=2026-04-01")
     assert response.status_code == 400 and "must be the same as or after" in _page(response)
