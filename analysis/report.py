@@ -226,6 +226,20 @@ class Breakdown:
     title: str
     rows: list[Figure]
 
+    @property
+    def all_suppressed(self) -> bool:
+        """Every group is suppressed: the report prints one sentence instead of a table of dashes."""
+        return bool(self.rows) and all(f.suppressed for f in self.rows)
+
+    def suppressed_sentence(self, suppress_below: int) -> str:
+        """What an all-suppressed breakdown says instead of its table."""
+        fewer = f"fewer than {plural(suppress_below, 'response')}"
+        if len(self.rows) == 1:
+            return f"The one group had {fewer}, so it is not shown."
+        if len(self.rows) == 2:
+            return f"Both groups had {fewer}, so neither is shown."
+        return f"All {plural(len(self.rows), 'group')} had {fewer}, so none is shown."
+
 
 @dataclass(frozen=True)
 class RankRow:

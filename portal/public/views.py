@@ -3,6 +3,8 @@ raising an issue and following one by its reference."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +28,7 @@ from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.references import normalise_reference, shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from portal.public.ratelimit import AuditRateLimiter, Limit
+from portal.survey.waves import survey_minutes
 from surveys.postcodes import normalise_postcode
 
 bp = Blueprint("public", __name__)
@@ -66,7 +69,8 @@ def _allowed(bucket: str, limit: Limit) -> bool:
 @bp.route("/")
 def home():
     return render_template("public/home.html", neighbourhoods=_neighbourhoods(),
-                           follow=FollowIssueForm(formdata=None))
+                           follow=FollowIssueForm(formdata=None),
+                           survey_minutes=survey_minutes(db.session, date.today()))
 
 
 @bp.route("/favicon.ico")

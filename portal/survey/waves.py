@@ -222,6 +222,21 @@ def wave_questionnaire(session: Session | Connection, wave: Wave) -> surveys.Que
     return bound
 
 
+def survey_minutes(session: Session, today: date) -> int | None:
+    """Minutes the survey a resident would take today should take (its questionnaire's
+    ``estimated_minutes``): the latest wave open by link today, else the latest wave; None when
+    there is no wave yet. The home page prints it, as the start page and invitations do."""
+    latest = select(Wave).order_by(Wave.opens_on.desc(), Wave.id.desc()).limit(1)
+    wave = session.scalar(latest.where(Wave.open_link_mode.is_(True), Wave.opens_on <= today,
+                                       Wave.closes_on >= today)) or session.scalar(latest)
+    if wave is None:
+        return None
+    try:
+        return frozen_questionnaire(wave.questionnaire).estimated_minutes
+    except surveys.QuestionnaireError:  # the survey pages say so; the home page still works
+        return None
+
+
 def wave_state(wave: Wave, today: date) -> str:
     """'future', 'open' or 'closed'."""
     return wave.state_on(today)

@@ -95,3 +95,14 @@ def test_demo_lands_near_the_plans_ni21_baseline_and_burglary_ratio(seeded, db_s
     gap = perception_gap(frame, weighting)
     burglary = gap[gap.crime == "burglary"].iloc[0]
     assert 4.5 < burglary.ratio < 8, burglary.ratio
+
+
+def test_the_summary_counts_with_the_right_plural():
+    from portal.demo import DemoSummary
+
+    summary = DemoSummary()
+    summary.count("agency", 2)
+    summary.count("PACT issue")
+    summary.count("survey response", 1204)
+    assert summary.describe() == ("Loaded synthetic demo data: 2 agencies, 1 PACT issue, "
+                                  "1,204 survey responses.")

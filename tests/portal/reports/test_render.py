@@ -153,3 +153,32 @@ def test_the_default_wave_is_the_latest_closed_one_while_a_wave_is_in_the_field(
     with app.app_context(), db.transaction() as session:
         assert find_wave(session, None).slug == "2010-11"  # not the open wave with one answer
         assert find_wave(session, "2026-27").slug == "2026-27"  # still there when asked for
+
+
+def test_a_breakdown_with_every_group_suppressed_is_one_sentence(app, survey):
+    """Chew Valley (12 responses): every group of every breakdown is suppressed, so each
+    breakdown prints one sentence, not a table of dashes; a partly suppressed one stays a table."""
+    report = _prepare(app, [SMALL]).reports[0]
+    assert report.breakdowns and all(b.all_suppressed for b in report.breakdowns)
+    html = render_html(report)
+    age = next(b for b in report.breakdowns if b.variable == "age_band")
+    sentence = f"All {len(age.rows)} groups had fewer than 30 responses, so none is shown."
+    assert sentence in html and sentence in text(render_pdf(report))
+    assert '<th scope="row">16 to 24</th>' not in html
+    twerton = _prepare(app, ["twerton"]).reports[0]
+    partly = [b for b in twerton.breakdowns if not b.all_suppressed]
+    assert partly and any(f.suppressed for b in partly for f in b.rows)
+    html = render_html(twerton)
+    assert html.count("so none is shown") == sum(b.all_suppressed for b in twerton.breakdowns)
+    for b in partly:
+        assert f'<h3 class="table-title">By {b.title.lower()}</h3>\n<table>' in html
+
+
+def test_one_formatter_prints_every_figure_in_the_pdf(app, survey):
+    """The plain Jinja environment of the PDFs has the pages' filters by the same names."""
+    from analysis.formatting import FILTERS
+    from portal.reports.render import environment
+
+    for name, function in FILTERS.items():
+        assert environment().filters[name] is function
+    assert "pct" not in environment().filters
