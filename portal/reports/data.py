@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis import AnalysisError
+from analysis.formatting import day, plural
 from analysis.report import (
     PactPriority,
     PactRow,
@@ -167,13 +168,13 @@ def pact_section(session: Session, place: Neighbourhood | None, now: datetime) -
     sentences = []
     if breaches.unacknowledged:
         k = len(breaches.unacknowledged)
-        sentences.append(f"{k} issue{'s' if k != 1 else ''} not acknowledged within 24 hours "
+        sentences.append(f"{plural(k, 'issue')} not acknowledged within 24 hours "
                          "(the Policing Pledge standard).")
     for priority, latest in breaches.stale_priorities:
         sentences.append(f"Priority “{priority.title}” has had no update since "
-                         f"{latest:%d %B %Y} (monthly updates are the standard).")
+                         f"{day(latest)} (monthly updates are the standard).")
     for nb, last in breaches.no_recent_meeting:
-        when = f"the last was on {last:%d %B %Y}" if last else "none has been held"
+        when = f"the last was on {day(last)}" if last else "none has been held"
         sentences.append(f"No PACT meeting in {nb.name} in the last 30 days ({when}).")
 
     priorities: list[PactPriority] = []

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 import surveys
+from analysis.formatting import day
 from portal.database import core_connection
 from portal.models import Neighbourhood, Questionnaire, SurveyDraft, Wave
 from portal.survey import drafts
@@ -246,8 +247,8 @@ def state_message(wave: Wave, today: date) -> str | None:
     """A plain sentence for a wave residents cannot answer today, or None when it is open."""
     state = wave.state_on(today)
     if state == "future":
-        return f"This survey opens on {wave.opens_on:%-d %B %Y}. Come back then to take part."
+        return f"This survey opens on {day(wave.opens_on)}. Come back then to take part."
     if state == "closed":
-        return (f"This survey closed on {wave.closes_on:%-d %B %Y}. Thank you to everyone who "
+        return (f"This survey closed on {day(wave.closes_on)}. Thank you to everyone who "
                 "took part.")
     return None
