@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from analysis.formatting import interval, percent, ratio
+
 BLUE = "#1d70b8"
 DARK = "#0b0c0c"
 GREY = "#505a5f"
@@ -53,16 +55,13 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
-def _pct(x) -> str:
-    return "suppressed" if x is None else f"{100 * x:.1f}%"
-
-
-def _ci(f) -> str:
+def _estimate_text(f) -> str:
+    """An estimate and its interval for alternative text, printed as the page prints them."""
     if f.estimate is None:
         return "suppressed (too few responses)"
     if f.ci_lower is None or f.ci_upper is None:
-        return _pct(f.estimate)
-    return f"{_pct(f.estimate)} (95% CI {_pct(f.ci_lower)} to {_pct(f.ci_upper)})"
+        return percent(f.estimate)
+    return f"{percent(f.estimate)} (95% CI {interval(f.ci_lower, f.ci_upper)})"
 
 
 # Advance widths of Liberation Sans (metrically Arial/Helvetica) in thousandths of an em, for
@@ -98,7 +97,9 @@ def _ticks(lo: float, hi: float, length: float, per_label: float) -> list[float]
 
 
 def _percent_label(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    """An axis tick: whole per cent on purpose (ticks mark a scale, they are not figures; every
+    figure drawn or written in the chart's labels and alt text has the one published decimal)."""
+    return percent(value, digits=0)
 
 
 class _Plot:
@@ -254,12 +255,12 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
                 plot.line(x, py - 3.5, x, py + 3.5, colour, 1.0)
         plot.marker(plot.x(f.estimate), py, colour, 5.5, diamond=_low_base(f))
         right = f.ci_upper if f.ci_upper is not None else f.estimate
-        plot.text(plot.x(right) + 5, py, f"{100 * f.estimate:.1f}%", size=7.5)
+        plot.text(plot.x(right) + 5, py, percent(f.estimate), size=7.5)
     if reference:
         plot.legend([("line", DARK if i == 0 else GREEN, styles[i % 3], label)
                      for i, (_value, label) in enumerate(reference)], 7.5)
-    parts = [f"{f.label}: {_ci(f)}" for f in items]
-    refs = [f"{label} {_pct(v)}" for v, label in reference]
+    parts = [f"{f.label}: {_estimate_text(f)}" for f in items]
+    refs = [f"{label} {percent(v, missing='suppressed')}" for v, label in reference]
     alt = f"{title}. " + "; ".join(parts) + "."
     if refs:
         alt += " Reference lines: " + "; ".join(refs) + "."
@@ -311,11 +312,11 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
                    for i, (_value, label) in enumerate(reference)], FONT_SIZE)
     parts = []
     for name, figs in series:
-        parts.append(f"{name}: " + ", ".join(f"{w} {_ci(f)}"
+        parts.append(f"{name}: " + ", ".join(f"{w} {_estimate_text(f)}"
                                              for w, f in zip(waves, figs, strict=True)))
     alt = f"{title}. " + "; ".join(parts) + "."
     if reference:
-        alt += " " + "; ".join(f"{label} {_pct(v)}" for v, label in reference) + "."
+        alt += " " + "; ".join(f"{label} {percent(v, missing='suppressed')}" for v, label in reference) + "."
     return Chart(plot.svg(), alt, title)
 
 
@@ -342,10 +343,10 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
             continue
         for value, centre, colour in ((r.worried, y + h / 2, BLUE), (r.victim, y - h / 2, ORANGE)):
             plot.rect(plot.left, plot.y(centre) - bar / 2, plot.x(value) - plot.left, bar, colour)
-        plot.text(plot.x(r.worried) + 2, plot.y(y + h / 2), f"{100 * r.worried:.1f}% worried",
+        plot.text(plot.x(r.worried) + 2, plot.y(y + h / 2), f"{percent(r.worried)} worried",
                   size=7)
-        ratio = f" (ratio {r.ratio:.1f} to 1)" if r.ratio is not None else ""
-        plot.text(plot.x(r.victim) + 2, plot.y(y - h / 2), f"{100 * r.victim:.1f}% victims{ratio}",
+        ratio_text = f" (ratio {ratio(r.ratio)})" if r.ratio is not None else ""
+        plot.text(plot.x(r.victim) + 2, plot.y(y - h / 2), f"{percent(r.victim)} victims{ratio_text}",
                   size=7)
     plot.legend([("patch", BLUE, None, "Worried (very or fairly)"),
                  ("patch", ORANGE, None, "Victim in the last 12 months")], 7.5)
@@ -354,8 +355,9 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
         if r.worried is None:
             parts.append(f"{r.label}: suppressed (too few responses)")
         else:
-            ratio = f", ratio {r.ratio:.1f} to 1" if r.ratio is not None else ""
-            parts.append(f"{r.label}: {_pct(r.worried)} worried, {_pct(r.victim)} victims{ratio}")
+            ratio_text = f", ratio {ratio(r.ratio)}" if r.ratio is not None else ""
+            parts.append(f"{r.label}: {percent(r.worried)} worried, {percent(r.victim)} victims"
+                         f"{ratio_text}")
     return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)
 
 

@@ -19,6 +19,7 @@ from scipy import stats
 from analysis.catalogue import CATALOGUE, get_indicator, target_status
 from analysis.codes import CodedFrame
 from analysis.estimates import _domains, as_design, indicator_vectors
+from analysis.formatting import interval, percent, plural
 from analysis.linearisation import DomainSums, covariance, domain_sums, linearise
 
 ADJUSTMENTS = ("holm", "bonferroni", "none")
@@ -54,10 +55,6 @@ def _test(diff, se, level):
     return diff - z * se, diff + z * se, stat, p
 
 
-def _pct(x) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{100 * x:.1f}%"
-
-
 def _direction(diff, higher_is_better):
     better = (diff > 0) == bool(higher_is_better)
     return ("higher" if diff > 0 else "lower"), ("better" if better else "worse")
@@ -89,11 +86,11 @@ def compare_waves(before: pd.DataFrame, after: pd.DataFrame, *, before_label: st
         elif pv < alpha:
             _, judge = _direction(d, hib)
             verdict = (f"{'up' if d > 0 else 'down'} significantly since {before_label} "
-                       f"({_pct(r['estimate_a'])} to {_pct(r['estimate_b'])}, p = {pv:.3f}; "
+                       f"({percent(r['estimate_a'])} to {percent(r['estimate_b'])}, p = {pv:.3f}; "
                        f"{judge})")
         else:
-            verdict = (f"no significant change since {before_label} ({_pct(r['estimate_a'])} "
-                       f"to {_pct(r['estimate_b'])}, p = {pv:.2f})")
+            verdict = (f"no significant change since {before_label} ({percent(r['estimate_a'])} "
+                       f"to {percent(r['estimate_b'])}, p = {pv:.2f})")
         rows.append({
             "indicator": r["indicator"], "group": r["group_b"], "before": r["estimate_a"],
             "after": r["estimate_b"], "difference": _f(d), "se": _f(se[i]), "ci_lower": _f(lo[i]),
@@ -142,13 +139,13 @@ def compare_to_rest(responses, weighting, indicator: str, by: str = "neighbourho
             verdict = "cannot compare (no responses in the base)"
         elif p_adj[k] < alpha:
             word, judge = _direction(diff[k], ind.higher_is_better)
-            verdict = (f"{label}: {_pct(lg.p[k])} against {_pct(lr.p[k])} in the rest of the "
+            verdict = (f"{label}: {percent(lg.p[k])} against {percent(lr.p[k])} in the rest of the "
                        f"authority, significantly {word} ({judge}; p = {p_adj[k]:.3f}, "
-                       f"{method}-adjusted for {G} comparisons)")
+                       f"{method}-adjusted for {plural(G, 'comparison')})")
         else:
-            verdict = (f"{label}: {_pct(lg.p[k])} against {_pct(lr.p[k])} in the rest of the "
+            verdict = (f"{label}: {percent(lg.p[k])} against {percent(lr.p[k])} in the rest of the "
                        f"authority, not significantly different (p = {p_adj[k]:.2f}, "
-                       f"{method}-adjusted for {G} comparisons)")
+                       f"{method}-adjusted for {plural(G, 'comparison')})")
         rows.append({
             "indicator": indicator, "group": {by: label}, "estimate": _f(lg.p[k]),
             "rest_estimate": _f(lr.p[k]), "difference": _f(diff[k]), "se": _f(se[k]),
@@ -169,15 +166,15 @@ def describe(result: dict, *, name: str = "", wave: str | None = None, change: d
     ind = get_indicator(result["indicator"], cat)
     if result.get("estimate") is None:
         return f"{ind.label}{' in ' + name if name else ''}: fewer responses than can be shown"
-    text = (f"{ind.label}{' in ' + name if name else ''}: {_pct(result['estimate'])} "
-            f"(95% CI {_pct(result['ci_lower'])} to {_pct(result['ci_upper'])})")
+    text = (f"{ind.label}{' in ' + name if name else ''}: {percent(result['estimate'])} "
+            f"(95% CI {interval(result['ci_lower'], result['ci_upper'])})")
     if change is not None:
         text += ", " + change["verdict"]
     if wave is not None:
         status = target_status(ind, result["estimate"], wave, result.get("ci_lower"),
                                result.get("ci_upper"))
         if status is not None:
-            target = f"{100 * status['target']:.1f}% target for {status['target_wave']}"
+            target = f"{percent(status['target'])} target for {status['target_wave']}"
             if status["status"] == "target met":
                 text += f", meeting the {target}"
             else:

@@ -24,6 +24,7 @@ from scipy import stats
 from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, get_indicator
 from analysis.codes import CodedFrame
 from analysis.errors import IndicatorError, InputError
+from analysis.formatting import plural
 from analysis.linearisation import DomainSums, Linearised, domain_sums, linearise
 from analysis.weighting import RakedDesign, WeightingResult, unraked_design
 
@@ -210,7 +211,8 @@ def estimate_indicators(
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
     design = as_design(weighting)
     if design.n != len(coded):
-        raise InputError(f"{design.n} weights for {len(coded)} responses: weight these responses")
+        raise InputError(f"{plural(design.n, 'weight')} for {plural(len(coded), 'response')}: "
+                         "weight these responses")
     cat = CATALOGUE if catalogue is None else catalogue
     ids = list(cat) if indicators is None else list(indicators)
     bys = [] if by is None else ([by] if isinstance(by, str) else list(by))

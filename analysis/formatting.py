@@ -24,13 +24,13 @@ def percent_value(share: float | None, digits: int = PERCENT_DIGITS) -> float | 
 
     Downloads write this number, so a spreadsheet cell holds what the page shows.
     """
-    return None if _missing(share) else round(100 * share, digits)
+    return None if _missing(share) else round(100 * float(share), digits)
 
 
-def percent(share: float | None, digits: int = PERCENT_DIGITS) -> str:
-    """0.25473 -> '25.5%'; None -> '–'."""
+def percent(share: float | None, digits: int = PERCENT_DIGITS, missing: str = MISSING) -> str:
+    """0.25473 -> '25.5%'; None -> '–' (or ``missing``: alt text says "suppressed")."""
     value = percent_value(share, digits)
-    return MISSING if value is None else f"{value:.{digits}f}%"
+    return missing if value is None else f"{value:.{digits}f}%"
 
 
 def interval(lower: float | None, upper: float | None) -> str:

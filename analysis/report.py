@@ -30,6 +30,7 @@ from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
+from analysis.formatting import percent, plural, points
 from analysis.gap import perception_gap
 from analysis.weighting import WeightingResult, rake_weights
 
@@ -224,6 +225,20 @@ class Breakdown:
     variable: str
     title: str
     rows: list[Figure]
+
+    @property
+    def all_suppressed(self) -> bool:
+        """Every group is suppressed: the report prints one sentence instead of a table of dashes."""
+        return bool(self.rows) and all(f.suppressed for f in self.rows)
+
+    def suppressed_sentence(self, suppress_below: int) -> str:
+        """What an all-suppressed breakdown says instead of its table."""
+        fewer = f"fewer than {plural(suppress_below, 'response')}"
+        if len(self.rows) == 1:
+            return f"The one group had {fewer}, so it is not shown."
+        if len(self.rows) == 2:
+            return f"Both groups had {fewer}, so neither is shown."
+        return f"All {plural(len(self.rows), 'group')} had {fewer}, so none is shown."
 
 
 @dataclass(frozen=True)
@@ -458,10 +473,6 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
 # --------------------------------------------------------------------------- sentences
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}%"
-
-
 def _comparison_to_rest(analysis: WaveAnalysis, indicator: str, slug: str, name: str
                         ) -> Comparison | None:
     table = analysis.versus_rest.get(indicator)
@@ -478,16 +489,16 @@ def _comparison_to_rest(analysis: WaveAnalysis, indicator: str, slug: str, name:
     ind = REPORT_CATALOGUE[indicator]
     k = len(table)
     method = {"holm": "Holm", "bonferroni": "Bonferroni", "none": "no"}[r["adjustment"]]
-    tail = (f"p = {r['p_adjusted']:.3f} after {method} adjustment for {k} neighbourhoods")
+    tail = (f"p = {r['p_adjusted']:.3f} after {method} adjustment for {plural(k, 'neighbourhood')}")
     if r["significant"]:
         word = "higher" if r["difference"] > 0 else "lower"
         better = (r["difference"] > 0) == ind.higher_is_better
-        sentence = (f"{name} ({_pct(r['estimate'])}) is significantly {word} than the rest of "
-                    f"the authority ({_pct(r['rest_estimate'])}): "
+        sentence = (f"{name} ({percent(r['estimate'])}) is significantly {word} than the rest of "
+                    f"the authority ({percent(r['rest_estimate'])}): "
                     f"{'better' if better else 'worse'} ({tail}).")
     else:
-        sentence = (f"The difference between {name} ({_pct(r['estimate'])}) and the rest of the "
-                    f"authority ({_pct(r['rest_estimate'])}) is not statistically significant "
+        sentence = (f"The difference between {name} ({percent(r['estimate'])}) and the rest of the "
+                    f"authority ({percent(r['rest_estimate'])}) is not statistically significant "
                     f"({tail}).")
     return Comparison(_clean(r["difference"]), _clean(r["p_adjusted"]), bool(r["significant"]),
                       sentence, r["adjustment"],
@@ -515,11 +526,11 @@ def _change(analysis: WaveAnalysis, indicator: str, slug: str | None) -> Compari
 def _short(difference: float | None, significant: bool, higher_is_better: bool) -> str:
     if difference is None:
         return "cannot compare"
-    points = f"{100 * difference:+.1f} points".replace("-", "\u2212")
+    change = points(difference)
     if not significant:
-        return f"{points}, not significant"
+        return f"{change}, not significant"
     better = (difference > 0) == higher_is_better
-    return f"{points}, significant ({'better' if better else 'worse'})"
+    return f"{change}, significant ({'better' if better else 'worse'})"
 
 
 def _target_sentence(fig: Figure, wave: str, name: str) -> str:
@@ -528,13 +539,13 @@ def _target_sentence(fig: Figure, wave: str, name: str) -> str:
         return f"There are too few responses in {name} to compare with the target."
     status = _target_status(ind, fig.estimate, wave, fig.ci_lower, fig.ci_upper)
     if status is None:
-        return f"Wave {wave} cannot be placed on the path to the {100 * ind.target:.1f}% target."
-    target = f"{100 * ind.target:.1f}% target for {ind.target_wave}"
-    trajectory = _pct(status["trajectory"])
+        return f"Wave {wave} cannot be placed on the path to the {percent(ind.target)} target."
+    target = f"{percent(ind.target)} target for {ind.target_wave}"
+    trajectory = percent(status["trajectory"])
     return {
         "target met": f"{name} meets the {target}.",
         "on track": f"{name} is on track for the {target} (the straight-line path from the "
-                    f"{100 * ind.baseline:.1f}% baseline expects {trajectory} by {wave}).",
+                    f"{percent(ind.baseline)} baseline expects {trajectory} by {wave}).",
         "behind trajectory (not significantly)":
             f"{name} is below the {trajectory} expected by {wave} on the way to the {target}, "
             "but the path lies within the 95% confidence interval.",
@@ -596,11 +607,11 @@ def _headline(analysis: WaveAnalysis, slug: str | None, name: str) -> Headline:
 
 
 def _trend(analysis: WaveAnalysis, slug: str | None, name: str) -> list[TrendPoint]:
-    points = []
+    trend = []
     for w in [*analysis.history, analysis.current]:
-        points.append(TrendPoint(w.wave.slug, _figure(w.row(HEADLINE_ID, slug), name),
-                                 _figure(w.row(HEADLINE_ID, None), "Authority")))
-    return points
+        trend.append(TrendPoint(w.wave.slug, _figure(w.row(HEADLINE_ID, slug), name),
+                                _figure(w.row(HEADLINE_ID, None), "Authority")))
+    return trend
 
 
 def _gap(analysis: WaveAnalysis, slug: str | None) -> list[GapRow]:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from analysis.codes import CodedFrame
 from analysis.errors import ConvergenceError, MarginsError, WeightingError
+from analysis.formatting import plural
 from analysis.margins import (
     DEFAULT_VARIABLES,
     NOT_GIVEN,
@@ -226,7 +227,7 @@ def rake_weights(
         for i, c in enumerate(cats):
             if pop[i] == 0 and counts[i] > 0:
                 raise MarginsError(
-                    f"{var}={c} has {counts[i]} respondent(s) but a population of 0; "
+                    f"{var}={c} has {plural(int(counts[i]), 'respondent')} but a population of 0; "
                     "correct the margins"
                 )
             if pop[i] > 0 and counts[i] == 0:

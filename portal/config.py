@@ -38,6 +38,15 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
+def default_base_url(env: dict) -> str:
+    """Where the demo serves itself (`scripts/demo.sh` listens on `PORT`, default 5000), so links
+    in e-mails reach the running portal when `PUBLIC_BASE_URL` is not set."""
+    port = env.get("PORT", "").strip() or "5000"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"PORT must be a TCP port number (1 to 65535), not {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
+
+
 def normalise_database_url(url: str) -> str:
     """Let people paste the usual `postgres://` or `postgresql://` URLs; we drive them with psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -92,7 +101,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
         "MAIL_FROM": env.get("MAIL_FROM", "PACT Voicebox <no-reply@voicebox.invalid>"),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or default_base_url(env),
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "5")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),

@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from analysis.formatting import plural
 from portal.auth.passwords import hash_password
 from portal.models import (
     Agency,
@@ -184,6 +185,7 @@ WALKS = {
     "rejected_duplicate": ["rejected_duplicate"],
     "rejected_out_of_scope": ["rejected_out_of_scope"],
 }
+PLURALS = {"agency": "agencies", "PACT priority": "PACT priorities"}
 
 
 @dataclass
@@ -192,12 +194,13 @@ class DemoSummary:
     staff: list[tuple[str, str, str]] = field(default_factory=list)
 
     def count(self, what: str, n: int = 1) -> None:
+        """Count `n` more of `what`, named in the singular ("PACT issue"); `describe` pluralises."""
         self.added[what] = self.added.get(what, 0) + n
 
     def describe(self) -> str:
         if not any(self.added.values()):
             return "The demo data is already loaded; nothing was added."
-        parts = [f"{n:,} {what}" for what, n in self.added.items() if n]
+        parts = [plural(n, what, PLURALS.get(what)) for what, n in self.added.items() if n]
         return "Loaded synthetic demo data: " + ", ".join(parts) + "."
 
 
@@ -233,7 +236,7 @@ def _neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Neighbo
             place.postcode_sectors.append(PostcodeSector(sector=sector))
         session.add(place)
         existing[nb.slug] = place
-        summary.count("neighbourhoods")
+        summary.count("neighbourhood")
     session.flush()
     forget_neighbourhoods()  # survey pages in this process list them afresh
     return existing
@@ -245,7 +248,7 @@ def _agencies(session: Session, summary: DemoSummary) -> dict[str, Agency]:
         if slug not in existing:
             existing[slug] = Agency(slug=slug, name=name)
             session.add(existing[slug])
-            summary.count("agencies")
+            summary.count("agency")
     session.flush()
     return existing
 
@@ -262,7 +265,7 @@ def _staff(session: Session, places: dict[str, Neighbourhood], summary: DemoSumm
         session.add(StaffUser(email=email, role=role, password_hash=password_hash,
                               name=email.split("@")[0].replace(".", " ").title(),
                               neighbourhoods=[places[s] for s in covers]))
-        summary.count("staff accounts")
+        summary.count("staff account")
 
 
 def _questionnaires(session: Session, summary: DemoSummary) -> dict[int, Questionnaire]:
@@ -277,7 +280,7 @@ def _questionnaires(session: Session, summary: DemoSummary) -> dict[int, Questio
                                 title=definition.title, checksum=checksum(definition),
                                 definition=content)
             session.add(row)
-            summary.count("questionnaire versions")
+            summary.count("questionnaire version")
         found[version] = row
     session.flush()
     return found
@@ -295,7 +298,7 @@ def _waves(session: Session, questionnaires, today: date, summary: DemoSummary) 
                               opens_on=opens, closes_on=closes, open_link_mode=True,
                               panel_mode=slug == current[0])
         session.add(existing[slug])
-        summary.count("survey waves")
+        summary.count("survey wave")
     session.flush()
     return existing
 
@@ -320,7 +323,7 @@ def _responses(session: Session, waves, places, seed: int, per_wave: int,
                 "answers": answers,
             })
         session.execute(insert(Response), records)
-        summary.count("survey responses", len(records))
+        summary.count("survey response", len(records))
 
 
 def _pact(session: Session, places, agencies, seed: int, now: datetime,
@@ -344,7 +347,7 @@ def _pact(session: Session, places, agencies, seed: int, now: datetime,
                   late=rng.random() < profile.late_acknowledgement)
             session.add(issue)
             issues.append(issue)
-            summary.count("PACT issues")
+            summary.count("PACT issue")
         for duplicate in (i for i in issues if i.status == "rejected_duplicate"):
             earlier = [i for i in issues if i.status in OPEN and i.created_at < duplicate.created_at]
             duplicate.duplicate_of = earlier[0] if earlier else None
@@ -411,7 +414,7 @@ def _history(session: Session, place, wave: Wave, profile: PactProfile, agencies
               rng, late=rng.random() < profile.late_acknowledgement)
         session.add(issue)
         issues.append(issue)
-    summary.count("PACT issues", count)
+    summary.count("PACT issue", count)
     held = _historic_meetings(session, place, wave, rng, summary)
     _historic_priorities(session, place, held, issues, agencies, rng, summary)
 
@@ -431,7 +434,7 @@ def _historic_meetings(session: Session, place, wave: Wave, rng, summary: DemoSu
                                   "priorities agreed last time.")
         session.add(meeting)
         held.append(meeting)
-    summary.count("PACT meetings", len(held))
+    summary.count("PACT meeting", len(held))
     session.flush()
     return held
 
@@ -459,7 +462,7 @@ def _historic_priorities(session: Session, place, held: list[Meeting], issues: l
                 "Partners reported progress at the PACT meeting; the work continues.")))
             at += timedelta(days=rng.randint(25, 40))
         session.add(priority)
-        summary.count("PACT priorities")
+        summary.count("PACT priority")
 
 
 def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng,
@@ -509,11 +512,11 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
                                   "month's priorities; three priorities agreed.")
         session.add(meeting)
         held.append(meeting)
-        summary.count("PACT meetings")
+        summary.count("PACT meeting")
     upcoming = (now + timedelta(days=rng.randint(5, 25))).replace(hour=18, minute=30, second=0,
                                                                    microsecond=0)
     session.add(Meeting(neighbourhood_id=place.id, starts_at=upcoming, venue=venue))
-    summary.count("PACT meetings")
+    summary.count("PACT meeting")
     session.flush()
 
     by_status = {}
@@ -545,4 +548,4 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
             body="Patrols increased at the times residents named; partners will report back at the "
                  "next meeting."))
         session.add(priority)
-        summary.count("PACT priorities")
+        summary.count("PACT priority")

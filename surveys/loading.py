@@ -196,7 +196,8 @@ def _build(document: dict[str, Any], source: str) -> Questionnaire:
         ))
     return Questionnaire(
         id=document["id"], version=document["version"], title=document["title"].strip(),
-        description=_stripped(document.get("description")), pages=tuple(pages), source=source)
+        description=_stripped(document.get("description")), pages=tuple(pages), source=source,
+        minutes=document.get("minutes"))
 
 
 _DEFAULT_MAX_LENGTH = {"text": 100, "long_text": 500}
@@ -305,6 +306,9 @@ def checksum(questionnaire: Questionnaire) -> str:
     at run time (neighbourhoods) are left out.
     """
     content = dataclasses.asdict(dataclasses.replace(questionnaire, source=None))
+    # The estimated completion time is a note about the questionnaire, not its content: stating
+    # or refining it leaves answers comparable, so it may be added to a frozen version.
+    content.pop("minutes")
     for page in content["pages"]:
         for question in page["questions"]:
             if question["options_from"]:

@@ -7,6 +7,7 @@ can be shared safely between requests and cached by the portal.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,6 +21,8 @@ QUESTION_TYPES = (
     "postcode",
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice", "grid")
+# A closed question read and answered on a phone or on paper takes about 15 seconds.
+SECONDS_PER_ANSWER = 15
 
 
 class QuestionnaireError(Exception):
@@ -155,6 +158,17 @@ class Questionnaire:
     pages: tuple[Page, ...]
     description: str | None = None
     source: str | None = field(default=None, compare=False)
+    minutes: int | None = None  # the definition's estimated completion time, if it states one
+
+    @property
+    def estimated_minutes(self) -> int:
+        """Minutes a resident should expect to spend: the definition's ``minutes`` or, when it
+        states none, a plain estimate of ``SECONDS_PER_ANSWER`` per answer field (a grid row
+        counts as one answer), rounded up. The home page, the survey's start page and the
+        invitation e-mail all print this one figure."""
+        if self.minutes is not None:
+            return self.minutes
+        return max(1, math.ceil(len(self.field_ids) * SECONDS_PER_ANSWER / 60))
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 import surveys
+from analysis.formatting import plural
 from portal import audit
 from portal.access import staff_blueprint
 from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
@@ -148,7 +149,8 @@ def import_file(wave_slug: str):
                 audit.record(db.session, "survey_import", "wave", wave.slug, filename=filename,
                              mode=form.mode.data, rows=outcome.survey_import.rows)
                 db.session.commit()
-                flash(f"Imported {outcome.survey_import.rows:,} {form.mode.data} responses from {filename}.")
+                imported = plural(outcome.survey_import.rows, f"{form.mode.data} response")
+                flash(f"Imported {imported} from {filename}.")
                 return redirect(url_for("admin.wave", wave_slug=wave.slug))
             db.session.rollback()
             problems = outcome.problems
@@ -236,7 +238,7 @@ def send_invitations(wave_slug: str):
     audit.record(db.session, "panel_invitations_sent", "wave", wave.slug, count=sent)
     db.session.commit()
     deliver_pending(db.session, current_app.config)
-    flash(f"Sent {sent:,} invitations." if sent else "Every panel member has already been invited.")
+    flash(f"Sent {plural(sent, 'invitation')}." if sent else "Every panel member has already been invited.")
     return redirect(url_for("admin.panel", wave_slug=wave.slug))
 
 
@@ -280,5 +282,5 @@ def send_reminders(wave_slug: str):
     audit.record(db.session, "panel_reminders_sent", "wave", wave.slug, count=sent)
     db.session.commit()
     deliver_pending(db.session, current_app.config)
-    flash(f"Sent {sent:,} reminders. Each has a new link; the earlier links no longer work.")
+    flash(f"Sent {plural(sent, 'reminder')}. Each has a new link; the earlier links no longer work.")
     return redirect(url_for("admin.non_responders", wave_slug=wave.slug))

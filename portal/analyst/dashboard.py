@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from analysis import charts
+from analysis.formatting import percent, percent_value
 from analysis.report import (
     REPORT_CATALOGUE,
     TableRow,
@@ -55,7 +56,7 @@ def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) ->
     drawn = [
         charts.interval_chart([r.figure for r in ranked], title=f"{ind.label}, by neighbourhood, "
                               f"{analysis.wave.slug}",
-                              reference=[(total.estimate, f"Authority {100 * total.estimate:.1f}%")]
+                              reference=[(total.estimate, f"Authority {percent(total.estimate)}")]
                               if total.estimate is not None else [],
                               highlight=[name] if area else ()),
         charts.trend_chart(series, waves, title=f"{ind.label}, {name}, by wave"),
@@ -70,8 +71,10 @@ HEADER = ["wave", "area", "indicator", "label", "estimate_pct", "ci_lower_pct", 
           "vs_rest_points", "vs_rest_p_holm", "vs_rest_significant"]
 
 
-def _pct(x):
-    return "" if x is None else round(100 * x, 2)
+def _percent_cell(x):
+    """A share as the per-cent number the page prints (25.5, not 25.47), blank when missing."""
+    value = percent_value(x)
+    return "" if value is None else value
 
 
 def table_rows(analysis: WaveAnalysis, area: str | None, indicator: str) -> list[list]:
@@ -86,12 +89,12 @@ def table_rows(analysis: WaveAnalysis, area: str | None, indicator: str) -> list
             where = (r.name if kind == "by_neighbourhood"
                      else (analysis.places[area].name if area else "Authority"))
             rows.append([
-                analysis.wave.slug, where, ind, REPORT_CATALOGUE[ind].label, _pct(f.estimate),
-                _pct(f.ci_lower), _pct(f.ci_upper), f.n, f.flag or "", f.note or "",
-                _pct(r.change.difference) if r.change else "",
+                analysis.wave.slug, where, ind, REPORT_CATALOGUE[ind].label, _percent_cell(f.estimate),
+                _percent_cell(f.ci_lower), _percent_cell(f.ci_upper), f.n, f.flag or "", f.note or "",
+                _percent_cell(r.change.difference) if r.change else "",
                 "" if not r.change or r.change.p_value is None else round(r.change.p_value, 4),
                 "" if not r.change else ("yes" if r.change.significant else "no"),
-                _pct(r.versus_authority.difference) if r.versus_authority else "",
+                _percent_cell(r.versus_authority.difference) if r.versus_authority else "",
                 "" if not r.versus_authority or r.versus_authority.p_value is None
                 else round(r.versus_authority.p_value, 4),
                 "" if not r.versus_authority else ("yes" if r.versus_authority.significant

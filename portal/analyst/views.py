@@ -217,13 +217,8 @@ def _bytes_io(data: bytes):
     return io.BytesIO(data)
 
 
-def _pct(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
 def _when(value) -> str:
     return "–" if value is None else f"{value:%d %b %Y %H:%M} UTC"
 
 
-bp.add_app_template_filter(_pct, "analyst_pct")
 bp.add_app_template_filter(_when, "analyst_when")

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from analysis.formatting import plural
 from portal import audit
 from portal.auth.forms import SignInForm
 from portal.auth.signin import check_sign_in
@@ -40,7 +41,7 @@ def sign_in():
         if result.throttled:
             minutes = current_app.config["SIGN_IN_LOCKOUT_MINUTES"]
             form.form_errors.append(
-                f"Too many failed sign-in attempts. Wait {minutes} minutes and try again."
+                f"Too many failed sign-in attempts. Wait {plural(minutes, 'minute')} and try again."
             )
             status = 429
         else:

@@ -1,5 +1,6 @@
 """How PACT values read on pages and in emails: UK local times and labels. Registered as template
-filters by both PACT blueprints."""
+filters by both PACT blueprints. Figures (shares, medians) print through the app-wide
+`analysis.formatting` filters (`percent`, `number`), as in the PDF reports."""
 
 from __future__ import annotations
 
@@ -39,20 +40,10 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def format_days(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.1f}"
-
-
-def format_pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
-
-
 def register_filters(bp: Blueprint) -> None:
     filters = {
-        "pact_datetime": format_datetime, "pact_date": format_date, "pact_days": format_days,
-        "pact_pct": format_pct, "status_label": status_label, "category_label": category_label,
+        "pact_datetime": format_datetime, "pact_date": format_date,
+        "status_label": status_label, "category_label": category_label,
         "status_tag": lambda status: TAG_COLOURS.get(status, ""),
     }
     for name, function in filters.items():

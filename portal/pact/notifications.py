@@ -5,21 +5,23 @@ failure never undoes the change."""
 
 from __future__ import annotations
 
+import os
+
 from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.config import default_base_url
 from portal.mail import queue_mail
 from portal.models import IssueContact, PactIssue
 from portal.pact.workflow import CLOSED, category_label, status_label
 
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-
 
 def _base_url() -> str:
-    if has_app_context():
-        return current_app.config.get("PUBLIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    return DEFAULT_BASE_URL
+    """The app's PUBLIC_BASE_URL; outside an app, the same default the config derives from PORT."""
+    if has_app_context() and current_app.config.get("PUBLIC_BASE_URL"):
+        return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return default_base_url(dict(os.environ))
 
 
 def _recipients(session: Session, issue: PactIssue, include_duplicates: bool) -> list[IssueContact]:

@@ -21,12 +21,20 @@ def new_reference(choice=secrets.choice) -> str:
     return f"{PREFIX}-{chars[:4]}-{chars[4:]}"
 
 
-def normalise_reference(text: str) -> str | None:
-    """`' pact 7k3m9q '` -> `'PACT-7K3M-9Q'`; None if it cannot be a reference."""
+def shaped_reference(text: str) -> str | None:
+    """Any six letters or digits typed as a reference (`' pact 1234 56 '` -> `'PACT-1234-56'`);
+    None when the shape is wrong. A shaped reference may still hold look-alike characters no
+    reference uses: it then names no issue, which is what a resident should be told, rather
+    than that they typed it in the wrong format."""
     squashed = re.sub(r"[\s\-]+", "", text or "").upper()
     if len(squashed) == len(PREFIX) + 6 and squashed.startswith(PREFIX):
         squashed = squashed[len(PREFIX):]
-    if len(squashed) != 6:
+    if len(squashed) != 6 or not squashed.isascii() or not squashed.isalnum():
         return None
-    reference = f"{PREFIX}-{squashed[:4]}-{squashed[4:]}"
-    return reference if _PATTERN.match(reference) else None
+    return f"{PREFIX}-{squashed[:4]}-{squashed[4:]}"
+
+
+def normalise_reference(text: str) -> str | None:
+    """`' pact 7k3m9q '` -> `'PACT-7K3M-9Q'`; None if it cannot be a reference."""
+    reference = shaped_reference(text)
+    return reference if reference and _PATTERN.match(reference) else None

@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.formatting import plural
 from portal.models import AuditEvent, utcnow
 
 ACTION = "rate_limited_request"
@@ -36,8 +37,8 @@ class Limit:
     def describe(self) -> str:
         if self.seconds % 3600 == 0:
             hours = self.seconds // 3600
-            return f"{self.count} in {hours} hour{'s' if hours != 1 else ''}"
-        return f"{self.count} in {max(1, self.seconds // 60)} minutes"
+            return f"{self.count} in {plural(hours, 'hour')}"
+        return f"{self.count} in {plural(max(1, self.seconds // 60), 'minute')}"
 
 
 class RateLimiter(Protocol):

@@ -3,6 +3,8 @@ raising an issue and following one by its reference."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -23,9 +25,10 @@ from portal.models import Neighbourhood, PactIssue, PostcodeSector, utcnow
 from portal.pact.display import register_filters
 from portal.pact.issues import ContactDetails, public_events, raise_issue
 from portal.pact.neighbourhood_page import neighbourhood_page
-from portal.pact.references import normalise_reference
+from portal.pact.references import normalise_reference, shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from portal.public.ratelimit import AuditRateLimiter, Limit
+from portal.survey.waves import survey_minutes
 from surveys.postcodes import normalise_postcode
 
 bp = Blueprint("public", __name__)
@@ -66,7 +69,14 @@ def _allowed(bucket: str, limit: Limit) -> bool:
 @bp.route("/")
 def home():
     return render_template("public/home.html", neighbourhoods=_neighbourhoods(),
-                           follow=FollowIssueForm(formdata=None))
+                           follow=FollowIssueForm(formdata=None),
+                           survey_minutes=survey_minutes(db.session, date.today()))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; send them to the icon (no 404 logged)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.route("/privacy")
@@ -152,7 +162,9 @@ def follow():
     status = 200
     if request.args:
         if form.validate():
-            reference = normalise_reference(form.reference.data)
+            # The right shape goes to the look-up, which says when no issue has that reference
+            # (even one no reference could have); only a wrong shape is a format error.
+            reference = shaped_reference(form.reference.data)
             if reference is None:
                 form.reference.errors = ["Enter the reference in the format PACT-7K3M-9Q"]
             else:
@@ -163,9 +175,10 @@ def follow():
 
 @bp.route("/issues/<reference>")
 def issue(reference: str):
+    shaped = shaped_reference(reference)
+    if shaped and shaped != reference:
+        return redirect(url_for("public.issue", reference=shaped))
     normal = normalise_reference(reference)
-    if normal and normal != reference:
-        return redirect(url_for("public.issue", reference=normal))
     found = normal and db.session.scalar(select(PactIssue).where(PactIssue.reference == normal))
     if not found:
         limit = _limit("PACT_LOOKUP_LIMIT", LOOKUP_LIMIT)

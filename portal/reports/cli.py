@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from analysis.formatting import plural
 from portal.extensions import db
 from portal.reports.building import DEFAULT_WORKERS, prepare_reports, render_all
 from portal.reports.data import ReportError
@@ -40,8 +41,8 @@ def build(wave: str | None, slug: str | None, all_: bool, out: Path, workers: in
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     analysis = prepared.analysis
-    click.echo(f"Wave {analysis.wave.slug}: {analysis.n:,} responses weighted; "
-               f"building {len(prepared.reports)} report(s) with {workers} worker(s).")
+    click.echo(f"Wave {analysis.wave.slug}: {plural(analysis.n, 'response')} weighted; "
+               f"building {plural(len(prepared.reports), 'report')} with {plural(workers, 'worker')}.")
     with click.progressbar(length=len(prepared.reports), label="Rendering",
                            show_pos=True, file=sys.stderr) as bar:
         built = render_all(prepared.reports, out, workers=workers,

@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.formatting import plural
 from portal.extensions import db
 from portal.models import ReportFile, ReportRun, StaffUser, utcnow
 from portal.models.reports import STALE_AFTER
@@ -128,7 +129,7 @@ def _run_batch(app: Flask, run_id: int) -> None:
                 run.total = len(prepared.reports)
                 run.response_count = analysis.n
                 run.data_fingerprint = analysis.fingerprint
-                run.message = f"Rendering {run.total} reports"
+                run.message = f"Rendering {plural(run.total, 'report')}"
 
             def progress(item: BuiltFile) -> None:
                 with db.transaction() as session:
@@ -141,7 +142,7 @@ def _run_batch(app: Flask, run_id: int) -> None:
                        workers=int(app.config.get("REPORTS_WORKERS", DEFAULT_WORKERS)),
                        progress=progress)
             _update(run_id, status="done", finished_at=utcnow(),
-                    message=f"{len(prepared.reports)} reports ready")
+                    message=f"{plural(len(prepared.reports), 'report')} ready")
         except ReportError as error:
             _update(run_id, status="failed", finished_at=utcnow(), error=str(error),
                     message="Failed")

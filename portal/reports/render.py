@@ -12,7 +12,6 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from analysis import charts
-from analysis.formatting import days, percent, plural
+from analysis.formatting import FILTERS, percent
 from analysis.report import AuthorityReport, NeighbourhoodReport
 from portal.pact.metrics import HINTS as PACT_HINTS
 
@@ -29,38 +28,12 @@ TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
 
 
-def pct(value, digits: int = 1) -> str:
-    """0.2547 -> '25.5%'; None -> '–' (suppressed or missing)."""
-    return "–" if value is None else f"{100 * value:.{digits}f}%"
-
-
-def points(value) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:+.1f} points".replace("-", "−")
-
-
-def number(value, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}f}"
-
-
-def day(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, datetime | date):
-        return f"{value.day} {value:%B %Y}"
-    return str(value)
-
-
 @cache
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(["html", "xml"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(pct=pct, points=points, percent=percent, number=number, day=day, days=days,
-                       plural=plural)
+    env.filters.update(FILTERS)  # the same filters, by the same names, as the pages (create_app)
     env.globals["pact_hints"] = PACT_HINTS
     return env
 
@@ -69,13 +42,13 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
     """Every chart of a report, drawn from the report's own numbers."""
     h = report.headline
     out = {}
-    target_refs = [(h.target, f"Target {pct(h.target)} ({h.target_wave})"),
-                   (h.baseline, f"Baseline {pct(h.baseline)} ({h.baseline_wave})")]
+    target_refs = [(h.target, f"Target {percent(h.target)} ({h.target_wave})"),
+                   (h.baseline, f"Baseline {percent(h.baseline)} ({h.baseline_wave})")]
     if isinstance(report, AuthorityReport):
         out["ranking"] = charts.interval_chart(
             [r.figure for r in report.ranking],
             title=f"NI 21 by neighbourhood, {report.wave}, sorted, with the authority average",
-            reference=[(h.authority.estimate, f"Authority {pct(h.authority.estimate)}")]
+            reference=[(h.authority.estimate, f"Authority {percent(h.authority.estimate)}")]
             if h.authority.estimate is not None else [])
         headline_items = [h.authority]
     else:
@@ -88,7 +61,7 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
     if not isinstance(report, AuthorityReport):
         series.append(("Authority", [p.authority for p in report.trend]))
     out["trend"] = charts.trend_chart(series, waves, title=f"NI 21 in {report.name} by wave",
-                                      reference=[(h.target, f"Target {pct(h.target)}")])
+                                      reference=[(h.target, f"Target {percent(h.target)}")])
     out["gap"] = charts.gap_chart(report.gap, title=f"Worry about crime against victimisation "
                                                     f"in {report.name}, {report.wave}")
     for section in report.sections:

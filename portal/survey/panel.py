@@ -18,9 +18,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from analysis.formatting import day, plural
 from portal.mail import queue_mail
 from portal.models import Invitation, Neighbourhood, PanelMember, Wave, utcnow
 from portal.survey.drafts import new_token, token_hash
+from portal.survey.waves import frozen_questionnaire
 
 MAX_PANEL_BYTES = 2 * 1024 * 1024
 MAX_PANEL_ROWS = 20000
@@ -117,10 +119,11 @@ InvitationLink = Callable[[str], str]  # token -> absolute URL of the invitation
 def _message(wave: Wave, link: str, reminder: bool) -> tuple[str, str]:
     subject = (f"Reminder: {wave.name} survey" if reminder else f"Your invitation: {wave.name} survey")
     opening = ("We have not yet had your answers to" if reminder else "You are invited to answer")
+    minutes = frozen_questionnaire(wave.questionnaire).estimated_minutes
     body = (
         f"{opening} the {wave.name} community safety survey.\n\n"
         f"Use this link to take part. It is for you only and works once:\n{link}\n\n"
-        f"The survey closes on {wave.closes_on:%-d %B %Y}. It takes about 5 minutes.\n\n"
+        f"The survey closes on {day(wave.closes_on)}. It takes about {plural(minutes, 'minute')}.\n\n"
         "Your answers are kept separately from your name and email address, and are only ever "
         "reported as statistics.\n"
     )

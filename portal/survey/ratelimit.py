@@ -15,6 +15,8 @@ from collections import deque
 from dataclasses import dataclass
 from threading import Lock
 
+from analysis.formatting import plural
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -27,7 +29,7 @@ class Limit:
         if self.seconds % 3600 == 0:
             hours = self.seconds // 3600
             return f"{self.count} an hour" if hours == 1 else f"{self.count} in {hours} hours"
-        return f"{self.count} in {self.seconds // 60} minutes"
+        return f"{self.count} in {plural(self.seconds // 60, 'minute')}"
 
 
 class AddressLimiter:

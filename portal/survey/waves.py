@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 import surveys
+from analysis.formatting import day
 from portal.database import core_connection
 from portal.models import Neighbourhood, Questionnaire, SurveyDraft, Wave
 from portal.survey import drafts
@@ -222,6 +223,21 @@ def wave_questionnaire(session: Session | Connection, wave: Wave) -> surveys.Que
     return bound
 
 
+def survey_minutes(session: Session, today: date) -> int | None:
+    """Minutes the survey a resident would take today should take (its questionnaire's
+    ``estimated_minutes``): the latest wave open by link today, else the latest wave; None when
+    there is no wave yet. The home page prints it, as the start page and invitations do."""
+    latest = select(Wave).order_by(Wave.opens_on.desc(), Wave.id.desc()).limit(1)
+    wave = session.scalar(latest.where(Wave.open_link_mode.is_(True), Wave.opens_on <= today,
+                                       Wave.closes_on >= today)) or session.scalar(latest)
+    if wave is None:
+        return None
+    try:
+        return frozen_questionnaire(wave.questionnaire).estimated_minutes
+    except surveys.QuestionnaireError:  # the survey pages say so; the home page still works
+        return None
+
+
 def wave_state(wave: Wave, today: date) -> str:
     """'future', 'open' or 'closed'."""
     return wave.state_on(today)
@@ -231,8 +247,8 @@ def state_message(wave: Wave, today: date) -> str | None:
     """A plain sentence for a wave residents cannot answer today, or None when it is open."""
     state = wave.state_on(today)
     if state == "future":
-        return f"This survey opens on {wave.opens_on:%-d %B %Y}. Come back then to take part."
+        return f"This survey opens on {day(wave.opens_on)}. Come back then to take part."
     if state == "closed":
-        return (f"This survey closed on {wave.closes_on:%-d %B %Y}. Thank you to everyone who "
+        return (f"This survey closed on {day(wave.closes_on)}. Thank you to everyone who "
                 "took part.")
     return None

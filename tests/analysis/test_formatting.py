@@ -48,3 +48,24 @@ def test_days_and_dates():
 def test_registered_once_as_template_filters(app):
     for name in fmt.FILTERS:
         assert app.jinja_env.filters[name] is fmt.FILTERS[name]
+
+
+def test_a_missing_share_can_be_named():
+    """Alternative text says "suppressed" where a table cell shows a dash."""
+    assert fmt.percent(None, missing="suppressed") == "suppressed"
+    assert fmt.percent(0.25473, missing="suppressed") == "25.5%"
+
+
+@pytest.mark.parametrize("name", ["pact_pct", "analyst_pct", "pact_days", "pct"])
+def test_the_old_percentage_filters_are_gone(app, name):
+    assert name not in app.jinja_env.filters
+
+
+@pytest.mark.parametrize(("describe", "printed"), [
+    ("portal.public.ratelimit", "1 in 1 minute"), ("portal.survey.ratelimit", "1 in 1 minute"),
+])
+def test_rate_limits_read_with_the_right_plural(describe, printed):
+    import importlib
+
+    limit = importlib.import_module(describe).Limit(1, 60)
+    assert limit.describe() == printed

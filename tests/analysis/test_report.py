@@ -144,3 +144,26 @@ def test_a_wave_without_responses_is_refused(margins):
     empty = _wave("2010-11", 0, 3)
     with pytest.raises(InputError, match="no responses"):
         analyse_waves([empty], margins, PLACES)
+
+
+def _groups(*suppressed: bool):
+    from analysis.report import Figure
+
+    return [Figure(f"group {i}", None if s else 0.4, None if s else 0.3, None if s else 0.5,
+                   10 if s else 80, "suppressed" if s else None) for i, s in enumerate(suppressed)]
+
+
+@pytest.mark.parametrize(("flags", "sentence"), [
+    ((True,), "The one group had fewer than 30 responses, so it is not shown."),
+    ((True, True), "Both groups had fewer than 30 responses, so neither is shown."),
+    ((True,) * 6, "All 6 groups had fewer than 30 responses, so none is shown."),
+    ((True, False, True), None),
+    ((), None),
+])
+def test_an_all_suppressed_breakdown_is_said_in_one_sentence(flags, sentence):
+    from analysis.report import Breakdown
+
+    breakdown = Breakdown("age_band", "Age", _groups(*flags))
+    assert breakdown.all_suppressed is (sentence is not None)
+    if sentence:
+        assert breakdown.suppressed_sentence(30) == sentence

@@ -87,3 +87,26 @@ def test_the_database_pool_keeps_as_many_connections_as_configured(tmp_path):
     assert engine.pool.size() == 24
     default = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'pool.sqlite3'}", "SECRET_KEY": "x"})
     assert default.extensions["database"].kw["bind"].pool.size() == 16  # above gunicorn's usual threads
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "http://127.0.0.1:5000"),
+    ({"PORT": "8042"}, "http://127.0.0.1:8042"),
+    ({"PORT": "8042", "PUBLIC_BASE_URL": "https://voicebox.example.org"}, "https://voicebox.example.org"),
+])
+def test_links_in_emails_follow_the_port_the_demo_is_served_on(tmp_path, env, expected):
+    assert settings_from_env(tmp_path, env)["PUBLIC_BASE_URL"] == expected
+
+
+@pytest.mark.parametrize("port", ["http", "0", "70000"])
+def test_a_port_that_is_not_a_port_is_refused(tmp_path, port):
+    with pytest.raises(ConfigError, match="PORT must be a TCP port number"):
+        settings_from_env(tmp_path, {"PORT": port})
+
+
+def test_issue_emails_link_to_the_configured_port(app, tmp_path):
+    from portal.pact.notifications import _base_url
+
+    with create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x",
+                     "ENV_OVERRIDES": {"PORT": "8042"}}).app_context():
+        assert _base_url() == "http://127.0.0.1:8042"

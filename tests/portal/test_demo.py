@@ -124,3 +124,12 @@ def test_demo_pact_figures_differ_between_neighbourhoods_and_waves(seeded, db_se
     today = pact_metrics(load_issue_records(db_session), now - timedelta(days=365), now, now)
     assert today.by_neighbourhood["twerton"].still_unacknowledged == 1
     assert today.by_neighbourhood["twerton"].share_acknowledged_within_24h < 1
+def test_the_summary_counts_with_the_right_plural():
+    from portal.demo import DemoSummary
+
+    summary = DemoSummary()
+    summary.count("agency", 2)
+    summary.count("PACT issue")
+    summary.count("survey response", 1204)
+    assert summary.describe() == ("Loaded synthetic demo data: 2 agencies, 1 PACT issue, "
+                                  "1,204 survey responses.")

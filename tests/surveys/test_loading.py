@@ -302,3 +302,31 @@ def test_snake_case_of_labels(label, code):
 def test_bind_options_rejects_bad_slugs(standard_v1):
     with pytest.raises(ValueError, match="Oldfield Park"):
         bind_options(standard_v1, neighbourhoods=["Oldfield Park"])
+
+
+def test_minutes_is_optional_and_estimated_from_the_answers_when_absent(write_definition):
+    definition = valid_definition()
+    estimated = load_questionnaire(write_definition(definition))
+    assert estimated.minutes is None
+    assert estimated.estimated_minutes == 1  # three answers at 15 seconds each, rounded up
+    definition["minutes"] = 12
+    stated = load_questionnaire(write_definition(definition))
+    assert stated.estimated_minutes == 12
+    # A note about the questionnaire, not its content: stating it keeps a frozen checksum.
+    assert checksum(stated) == checksum(estimated)
+
+
+def test_the_standard_questionnaire_estimate_and_its_frozen_checksums(standard_v1, standard_v2):
+    # 26 answers (grid rows count each) at 15 seconds: 6.5 minutes, said as 7.
+    assert len(standard_v1.field_ids) == 26 and standard_v1.estimated_minutes == 7
+    # The checksums waves stored before `minutes` existed still match.
+    assert checksum(standard_v1) == "sha256:acae78d278ab08a45be966a92d29dd35b212294a3f66b7335afcf6965580672f"
+    assert checksum(standard_v2) == "sha256:9168addac5fbcbd6e660c8d121777e97f014cf166c644ad0607f956f073922e3"
+
+
+@pytest.mark.parametrize("minutes", [0, "ten", 500])
+def test_minutes_must_be_a_sensible_whole_number(write_definition, minutes):
+    definition = valid_definition()
+    definition["minutes"] = minutes
+    with pytest.raises(QuestionnaireError, match="minutes"):
+        load_questionnaire(write_definition(definition))

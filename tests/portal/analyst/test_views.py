@@ -188,3 +188,29 @@ def test_reports_of_a_waiting_wave_are_refused_in_plain_words(signed_in, survey,
     shown = _page_text(page.get_data(as_text=True))
     assert "The reports were not built" in shown
     assert "cannot be weighted yet" in shown and "age_band" not in shown
+def test_a_download_holds_the_number_the_page_prints(signed_in, survey):
+    client = signed_in("analyst")
+    html = client.get("/analyst/?wave=2010-11&area=twerton&indicator=ni21").get_data(as_text=True)
+    response = client.get("/analyst/estimates.csv?wave=2010-11&area=twerton&indicator=ni21")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    cells = [r[c] for r in rows for c in ("estimate_pct", "ci_lower_pct", "ci_upper_pct") if r[c]]
+    assert cells and all(re.fullmatch(r"\d+\.\d", c) for c in cells)  # one decimal, as printed
+    twerton = next(r for r in rows if r["area"] == "Twerton" and r["indicator"] == "ni21")
+    assert f'{twerton["estimate_pct"]}%' in html
+    assert f'{twerton["ci_lower_pct"]}% to {twerton["ci_upper_pct"]}%' in html
+    sheet = load_workbook(io.BytesIO(client.get(
+        "/analyst/estimates.xlsx?wave=2010-11&area=twerton&indicator=ni21").data)).active
+    header = [c.value for c in sheet[1]]
+    values = [row[header.index("estimate_pct")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert float(twerton["estimate_pct"]) in values
+
+
+def test_a_wave_with_one_response_says_one_response(signed_in, survey, db_session, neighbourhoods):
+    from portal.models import Response, Wave
+
+    wave = db_session.scalar(select(Wave).where(Wave.slug == "2026-27"))
+    db_session.add(Response(uid="only-one", wave_id=wave.id, neighbourhood_id=neighbourhoods["twerton"].id,
+                            mode="online", submitted_at=datetime.now(UTC), answers={}))
+    db_session.commit()
+    html = signed_in("analyst").get("/analyst/?wave=2010-11").get_data(as_text=True)
+    assert "(1 response)" in html and "(1 responses)" not in html

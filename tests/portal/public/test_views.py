@@ -291,3 +291,35 @@ def test_the_form_works_with_csrf_protection_on(csrf_app, neighbourhoods, db_ses
     assert _count(db_session) == 0
     response = client.post("/neighbourhoods/twerton/issues/new", data={**VALID, "csrf_token": token})
     assert response.status_code == 302 and _count(db_session) == 1
+
+
+@pytest.mark.parametrize("typed", ["PACT-1234-56", "pact 1234 56", "PACT-OOOO-OO"])
+def test_a_well_shaped_reference_that_names_no_issue_says_so(client, neighbourhoods, typed):
+    """The right shape (even with characters no reference uses) is a look-up that found nothing,
+    not a format error."""
+    response = client.get("/issues/follow", query_string={"reference": typed}, follow_redirects=True)
+    page = _page(response)
+    assert response.status_code == 404 and "There is no issue with the reference PACT-" in page
+    assert "format PACT-7K3M-9Q" not in page
+
+
+@pytest.mark.parametrize("typed", ["nonsense", "PACT-1234-5", "PACT-12345-678", "PACT-12£4-56"])
+def test_a_badly_shaped_reference_is_a_format_error(client, neighbourhoods, typed):
+    response = client.get("/issues/follow", query_string={"reference": typed})
+    assert response.status_code == 400 and "format PACT-7K3M-9Q" in _page(response)
+
+
+def test_the_favicon_is_served_and_linked(client, neighbourhoods):
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.data.startswith(b"<svg")
+    assert '<link rel="icon" href="/static/favicon.svg"' in _page(client.get("/"))
+
+
+def test_counts_are_printed_with_the_right_plural(client, db_session, neighbourhoods):
+    twerton = neighbourhoods["twerton"]
+    db_session.add(Meeting(neighbourhood_id=twerton.id, starts_at=utcnow() - timedelta(days=3),
+                           venue="Twerton Library", status="held", attendance=1))
+    db_session.commit()
+    page = _page(client.get("/neighbourhoods/twerton"))
+    assert "1 person came" in page and "1 people" not in page

@@ -178,3 +178,30 @@ def test_a_wave_whose_weights_cannot_settle_is_not_ready_either(app, survey, db_
     assert caught.value.counts.responses == 20
     assert "too few and too unevenly spread" in str(caught.value)
     assert "converge" not in str(caught.value)
+def test_a_breakdown_with_every_group_suppressed_is_one_sentence(app, survey):
+    """Chew Valley (12 responses): every group of every breakdown is suppressed, so each
+    breakdown prints one sentence, not a table of dashes; a partly suppressed one stays a table."""
+    report = _prepare(app, [SMALL]).reports[0]
+    assert report.breakdowns and all(b.all_suppressed for b in report.breakdowns)
+    html = render_html(report)
+    age = next(b for b in report.breakdowns if b.variable == "age_band")
+    sentence = f"All {len(age.rows)} groups had fewer than 30 responses, so none is shown."
+    assert sentence in html and sentence in text(render_pdf(report))
+    assert '<th scope="row">16 to 24</th>' not in html
+    twerton = _prepare(app, ["twerton"]).reports[0]
+    partly = [b for b in twerton.breakdowns if not b.all_suppressed]
+    assert partly and any(f.suppressed for b in partly for f in b.rows)
+    html = render_html(twerton)
+    assert html.count("so none is shown") == sum(b.all_suppressed for b in twerton.breakdowns)
+    for b in partly:
+        assert f'<h3 class="table-title">By {b.title.lower()}</h3>\n<table>' in html
+
+
+def test_one_formatter_prints_every_figure_in_the_pdf(app, survey):
+    """The plain Jinja environment of the PDFs has the pages' filters by the same names."""
+    from analysis.formatting import FILTERS
+    from portal.reports.render import environment
+
+    for name, function in FILTERS.items():
+        assert environment().filters[name] is function
+    assert "pct" not in environment().filters
