@@ -213,4 +213,4 @@ def test_a_wave_with_one_response_says_one_response(signed_in, survey, db_sessio
                             mode="online", submitted_at=datetime.now(UTC), answers={}))
     db_session.commit()
     html = signed_in("analyst").get("/analyst/?wave=2010-11").get_data(as_text=True)
-    assert "(1 response)" in html and "(1 responses)" not in html
+    assert "(1 response, in the field)" in html and "(1 responses" not in html
