@@ -614,7 +614,9 @@ def _trend(analysis: WaveAnalysis, slug: str | None, name: str) -> list[TrendPoi
     return trend
 
 
-def _gap(analysis: WaveAnalysis, slug: str | None) -> list[GapRow]:
+def gap_rows(analysis: WaveAnalysis, slug: str | None) -> list[GapRow]:
+    """The perception gap of one neighbourhood (None: the authority): the rows the PDF and the
+    dashboard both print."""
     g = analysis.gap
     rows = g[g["group"].map(lambda x: (x is None or x != x) if slug is None
                             else (isinstance(x, dict) and x.get("neighbourhood") == slug))]
@@ -704,7 +706,7 @@ def neighbourhood_report(analysis: WaveAnalysis, slug: str, *, generated_at: dat
         kind="neighbourhood", slug=slug, name=name, wave=analysis.wave.slug,
         wave_name=analysis.wave.name, generated_at=generated_at,
         headline=_headline(analysis, slug, name), trend=_trend(analysis, slug, name),
-        gap=_gap(analysis, slug), sections=_sections(analysis, slug, name),
+        gap=gap_rows(analysis, slug), sections=_sections(analysis, slug, name),
         breakdowns=_breakdowns(analysis, slug), pact=pact, method=_method(analysis, slug),
         previous_wave=previous,
     )
@@ -729,7 +731,7 @@ def authority_report(analysis: WaveAnalysis, *, name: str, generated_at: datetim
     return AuthorityReport(
         kind="authority", slug="authority", name=name, wave=analysis.wave.slug,
         wave_name=analysis.wave.name, generated_at=generated_at, headline=headline,
-        trend=_trend(analysis, None, name), gap=_gap(analysis, None),
+        trend=_trend(analysis, None, name), gap=gap_rows(analysis, None),
         sections=_sections(analysis, None, name), breakdowns=_breakdowns(analysis, None),
         pact=pact, method=_method(analysis, None), previous_wave=previous, ranking=ranking,
         adjustment=str(table["adjustment"].iloc[0]) if len(table) else "holm",

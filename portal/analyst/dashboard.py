@@ -17,8 +17,10 @@ from analysis import charts
 from analysis.formatting import percent, percent_value
 from analysis.report import (
     REPORT_CATALOGUE,
+    GapRow,
     TableRow,
     WaveAnalysis,
+    gap_rows,
     indicator_by_neighbourhood,
     indicator_trend,
     indicators_for,
@@ -38,6 +40,7 @@ class Dashboard:
     charts: list[charts.Chart]
     previous_wave: str | None
     n: int
+    gap: list[GapRow]
 
 
 def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) -> Dashboard:
@@ -63,7 +66,7 @@ def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) ->
     ]
     previous = analysis.previous.wave.slug if analysis.previous else None
     return Dashboard(analysis.wave.slug, area, name, indicator, ind.label, by_nb, items, drawn,
-                     previous, analysis.n)
+                     previous, analysis.n, gap_rows(analysis, area))
 
 
 HEADER = ["wave", "area", "indicator", "label", "estimate_pct", "ci_lower_pct", "ci_upper_pct",

@@ -5,12 +5,13 @@ Only public fields are read: never contact details, internal notes or residents'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import IssueEvent, Meeting, Neighbourhood, PactIssue, Priority
+from portal.pact.display import from_local, local
 from portal.pact.meetings import next_meeting
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
 
@@ -64,7 +65,8 @@ def neighbourhood_page(session: Session, place: Neighbourhood, now: datetime) ->
         .order_by(IssueEvent.at.desc(), IssueEvent.id.desc()).limit(RECENT)).all()
     activity = [Activity(at=e.at, reference=ref, category=cat, status=status, kind=e.kind,
                          text=_activity_text(e)) for e, ref, cat, status in events]
-    since = now - METRICS_WINDOW
+    # whole UK days, as the staff metrics page counts them, so both read the same for the same days
+    since = from_local(local(now).date() - METRICS_WINDOW, time(0))
     metrics = pact_metrics(load_issue_records(session, [place.id]), since, now, now,
                            neighbourhoods=[place.slug]).by_neighbourhood[place.slug]
     return NeighbourhoodPage(
