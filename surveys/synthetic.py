@@ -116,6 +116,9 @@ NEIGHBOURHOODS = [
 ]
 
 _BY_SLUG = {nb.slug: nb for nb in NEIGHBOURHOOD_LIST}
+# The demo authority's neighbourhood -> urban/rural map, for ``by="area_class"`` breakdowns of
+# demo responses (which carry no area_class column); the engine itself knows no neighbourhoods.
+DEMO_AREA_CLASS = {nb.slug: nb.area_class for nb in NEIGHBOURHOOD_LIST}
 # Non-white-British mix (shares of the non-white-British remainder).
 _MINORITY_MIX = np.array([0.45, 0.15, 0.22, 0.10, 0.08])
 
