@@ -53,6 +53,8 @@ DEFAULT_DISCLOSURE = DisclosureRules()
 def as_design(weighting) -> RakedDesign:
     """A design from a WeightingResult, a RakedDesign, or plain weights (no raking)."""
     if isinstance(weighting, WeightingResult):
+        if weighting.design is None:  # built by hand, not by rake_weights: no raking steps
+            return unraked_design(weighting.weights)
         return weighting.design
     if isinstance(weighting, RakedDesign):
         return weighting
@@ -60,49 +62,67 @@ def as_design(weighting) -> RakedDesign:
 
 
 def indicator_vectors(coded: CodedFrame, indicator: Indicator,
-                      catalogue: dict[str, Indicator] | None = None):
+                      catalogue: dict[str, Indicator] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """(y, valid) boolean arrays over the rows for one indicator (see catalogue)."""
     for q in indicator.questions + ((indicator.routing[0],) if indicator.routing else ()):
         if not coded.has(q):
             raise IndicatorError(f"indicator {indicator.id} needs the question {q!r}, "
                                  "which is not a column of the responses")
-    n = len(coded)
     if indicator.kind == "single":
-        q = indicator.questions[0]
-        valid = coded.answered(q)
-        if indicator.base_excluded:
-            valid &= ~coded.isin(q, indicator.base_excluded)
-        if indicator.routing:
-            valid &= coded.isin(indicator.routing[0], indicator.routing[1])
-        y = coded.isin(q, indicator.positive) & valid
-        return y, valid
+        return _single_vectors(coded, indicator)
     if indicator.kind == "score":
-        total = np.zeros(n)
-        valid = np.ones(n, dtype=bool)
-        scores = dict(indicator.scores)
-        for q in indicator.questions:
-            codes, labels = coded.codes(q)
-            table = np.array([np.nan] + [scores.get(lab, np.nan) for lab in labels])
-            s = table[codes + 1]
-            known = ~np.isnan(s)
-            if indicator.blank_strand_excludes:
-                valid &= known
-            total += np.where(known, s, 0.0)
-        return (total >= indicator.threshold) & valid, valid
+        return _score_vectors(coded, indicator)
     if indicator.kind == "any":
-        valid = np.ones(n, dtype=bool)
-        y = np.zeros(n, dtype=bool)
-        for comp_id in indicator.components:
-            comp = get_indicator(comp_id, catalogue)
-            cy, cv = indicator_vectors(coded, comp, catalogue)
-            if comp.routing:
-                asked = coded.isin(comp.routing[0], comp.routing[1])
-                valid &= cv | ~asked
-            else:
-                valid &= cv
-            y |= cy
-        return y & valid, valid
+        return _any_vectors(coded, indicator, catalogue)
     raise IndicatorError(f"indicator {indicator.id}: unknown kind {indicator.kind!r}")
+
+
+def _single_vectors(coded: CodedFrame, indicator: Indicator) -> tuple[np.ndarray, np.ndarray]:
+    """One question: positive answers among the valid ones (answered, not excluded, routed)."""
+    q = indicator.questions[0]
+    valid = coded.answered(q)
+    if indicator.base_excluded:
+        valid &= ~coded.isin(q, indicator.base_excluded)
+    if indicator.routing:
+        valid &= coded.isin(indicator.routing[0], indicator.routing[1])
+    y = coded.isin(q, indicator.positive) & valid
+    return y, valid
+
+
+def _score_vectors(coded: CodedFrame, indicator: Indicator) -> tuple[np.ndarray, np.ndarray]:
+    """A summed score over several questions at or above the threshold (e.g. the ASB scale)."""
+    if indicator.threshold is None:
+        raise IndicatorError(f"indicator {indicator.id}: a score indicator needs a threshold")
+    total = np.zeros(len(coded))
+    valid = np.ones(len(coded), dtype=bool)
+    scores = dict(indicator.scores)
+    for q in indicator.questions:
+        codes, labels = coded.codes(q)
+        table = np.array([np.nan] + [scores.get(lab, np.nan) for lab in labels])
+        s = table[codes + 1]
+        known = ~np.isnan(s)
+        if indicator.blank_strand_excludes:
+            valid &= known
+        total += np.where(known, s, 0.0)
+    return (total >= indicator.threshold) & valid, valid
+
+
+def _any_vectors(coded: CodedFrame, indicator: Indicator,
+                 catalogue: dict[str, Indicator] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positive on any component; valid where every asked component is valid."""
+    valid = np.ones(len(coded), dtype=bool)
+    y = np.zeros(len(coded), dtype=bool)
+    for comp_id in indicator.components:
+        comp = get_indicator(comp_id, catalogue)
+        cy, cv = indicator_vectors(coded, comp, catalogue)
+        if comp.routing:
+            asked = coded.isin(comp.routing[0], comp.routing[1])
+            valid &= cv | ~asked
+        else:
+            valid &= cv
+        y |= cy
+    return y & valid, valid
 
 
 def _area_class_domains(coded: CodedFrame, area_class: dict[str, str] | None):

@@ -185,7 +185,7 @@ def _raw_values(question: Question, raw: Any) -> list[str]:
         raw = [str(raw)]
     elif isinstance(raw, str):
         raw = [raw]
-    values = []
+    values: list[str] = []
     for item in raw:
         text = str(item)
         parts = (text.split(MULTIPLE_CHOICE_SEPARATOR) if question.type == "multiple_choice"

@@ -64,7 +64,7 @@ def truncate_utf8(text: str, limit: int) -> str:
 
 def _records(responses: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     if isinstance(responses, pd.DataFrame):
-        return responses.to_dict("records")
+        return responses.to_dict("records")  # type: ignore[return-value]  # keys: column names
     return list(responses)
 
 
@@ -151,7 +151,7 @@ def export_xlsx(questionnaire: Questionnaire,
     sheet.freeze_panes = "A2"
     sheet.append(_bold_cells(sheet, columns))
     for row in rows:
-        cells = []
+        cells: list[int | str | None] = []
         for column in columns:
             value = row[column]
             if isinstance(value, int) and not isinstance(value, bool):
@@ -203,7 +203,7 @@ def export_sav(questionnaire: Questionnaire,
     import pyreadstat
 
     rows = response_rows(questionnaire, responses, neighbourhoods)
-    frame: dict[str, list[Any]] = {}
+    frame: dict[str, list[Any] | pd.Series] = {}
     labels: dict[str, str] = {}
     value_labels: dict[str, dict[float, str]] = {}
     measure: dict[str, str] = {}
@@ -261,7 +261,7 @@ def export_sav(questionnaire: Questionnaire,
             measure[column] = "nominal"
 
     data = pd.DataFrame(frame)
-    column_labels = {name: truncate_utf8(label, SPSS_VARIABLE_LABEL_BYTES)
+    column_labels: dict[str, str | None] = {name: truncate_utf8(label, SPSS_VARIABLE_LABEL_BYTES)
                      for name, label in labels.items()}
     file_label = truncate_utf8(f"{questionnaire.title} v{questionnaire.version}",
                                SPSS_FILE_LABEL_BYTES)

@@ -388,7 +388,7 @@ def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
            "mode": row_mode, "submitted_at": submitted_at}
     if not problems:
         row.update(_canonical_answers(questionnaire, raw))
-    # _Report in the order the columns appear, as a person reads along the spreadsheet row.
-    order = {column: position for position, column in enumerate(cells)}
+    # Report in the order the columns appear, as a person reads along the spreadsheet row.
+    order: dict[str | None, int] = {column: position for position, column in enumerate(cells)}
     problems.sort(key=lambda item: order.get(item.column, -1))
     return row, problems

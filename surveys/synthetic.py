@@ -19,8 +19,10 @@ people over-respond, the unweighted NI 21 is visibly higher than the weighted on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 AGE_BANDS = ["16_24", "25_34", "35_44", "45_54", "55_64", "65_74", "75_plus"]
@@ -101,7 +103,7 @@ NEIGHBOURHOOD_LIST = [
 ]
 
 # The contract's view: slug, name, class, and the 16+ population by age band x sex.
-NEIGHBOURHOODS = [
+NEIGHBOURHOODS: list[dict[str, Any]] = [
     {
         "slug": nb.slug,
         "name": nb.name,
@@ -347,8 +349,10 @@ def _pick(rng, u_shape, probs_cols):
     return np.minimum((u > cum).sum(axis=1), probs_cols.shape[1] - 1)
 
 
-def _col(codes: np.ndarray, labels: list[str], categorical: bool):
-    cat = pd.Categorical.from_codes(codes, categories=labels)
+def _col(codes: npt.NDArray[np.integer], labels: list[str],
+         categorical: bool) -> pd.Categorical[str] | np.ndarray:
+    """One column from codes (-1 = blank): a categorical, or object strings with NaN blanks."""
+    cat = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
     if categorical:
         return cat
     return np.asarray(cat.astype(object))
