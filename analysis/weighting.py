@@ -380,14 +380,15 @@ def _trim(
     cells: _Cells,
     encoded: _EncodedMargins,
     trim: float,
-    settings: tuple[float, int, int],
+    *,
+    epsilon: float,
+    maxit: int,
+    max_rounds: int,
 ) -> tuple[RakedDesign, float, int, int]:
     """Cap weights at ``trim`` x mean and re-rake until the cap holds after raking.
 
-    ``settings`` is (epsilon, maxit, max_trim_rounds). Returns the design, the cap, the rounds and
-    the iterations of all re-rakings.
+    Returns the design, the cap, the rounds and the iterations of all re-rakings.
     """
-    epsilon, maxit, max_trim_rounds = settings
     if trim <= 1:
         raise WeightingError("the trimming cap must be a multiple of the mean weight above 1")
     weights = design.weights
@@ -395,10 +396,10 @@ def _trim(
     rounds = iterations = 0
     while weights.max() > cap * (1 + 1e-6):
         rounds += 1
-        if rounds > max_trim_rounds:
+        if rounds > max_rounds:
             raise ConvergenceError(
                 f"trimming at {trim:g} x mean weight (cap {cap:.4g}) cannot be met together "
-                f"with the margins: after {max_trim_rounds} re-rakings the largest weight is "
+                f"with the margins: after {max_rounds} re-rakings the largest weight is "
                 f"still {weights.max():.4g}; use a higher cap or collapse sparse categories"
             )
         design, raking = _raked_design(cells, encoded, np.minimum(weights, cap), epsilon, maxit)
@@ -461,7 +462,7 @@ def rake_weights(
     iterations, cap, rounds, notes = raking.iterations, None, 0, []
     if trim is not None:
         design, cap, rounds, trim_iterations = _trim(
-            design, cells, encoded, trim, (epsilon, maxit, max_trim_rounds)
+            design, cells, encoded, trim, epsilon=epsilon, maxit=maxit, max_rounds=max_trim_rounds
         )
         iterations += trim_iterations
         notes.append(
