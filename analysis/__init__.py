@@ -8,6 +8,7 @@ from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, target_status, wi
 from analysis.comparisons import compare_to_rest, compare_waves, describe
 from analysis.errors import (
     AnalysisError,
+    AreaClassError,
     ConvergenceError,
     IndicatorError,
     InputError,
@@ -24,6 +25,7 @@ __all__ = [
     "CATALOGUE",
     "HEADLINE",
     "AnalysisError",
+    "AreaClassError",
     "ConvergenceError",
     "DisclosureRules",
     "Indicator",

@@ -192,7 +192,7 @@ def with_settings(catalogue: dict[str, Indicator] | None = None, **settings) -> 
     return cat
 
 
-def _wave_year(wave: str) -> int | None:
+def _wave_year(wave: str | None) -> int | None:
     """First year of a wave slug such as "2008-09"; None if the label has no year."""
     text = str(wave)[:4]
     return int(text) if text.isdigit() else None

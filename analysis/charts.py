@@ -183,7 +183,7 @@ class _Plot:
             self.text(self.left - 3.5, self.y(value), label, anchor="end")
         self.line(self.left, self.top, self.left, self.bottom, GREY, 0.8)
 
-    def legend(self, entries: Sequence[tuple[str, str, str | None]], size: float) -> None:
+    def legend(self, entries: Sequence[tuple[str, str, str | None, str]], size: float) -> None:
         """One row above the plot area; entries (kind, colour, dash or None, label) with kind
         "line", "line-marker" or "patch", like matplotlib's legend at ``loc="lower left",
         bbox_to_anchor=(0, 1)``."""

@@ -18,6 +18,7 @@ import argparse
 import json
 import math
 import sys
+from typing import Any
 
 import pandas as pd
 
@@ -121,6 +122,7 @@ def run_indicators(args) -> int:
                          if "wave" in responses.columns and responses["wave"].notna().any()
                          else None)
     targets = []
+    r: Any  # a row of the estimates table; pandas-stubs cannot know its column types
     if wave is not None:
         for r in table.itertuples():
             ind = CATALOGUE.get(r.indicator)

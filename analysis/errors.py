@@ -13,6 +13,10 @@ class InputError(AnalysisError):
     """The responses are not in the wide export format (missing column, unreadable file)."""
 
 
+class AreaClassError(InputError):
+    """A breakdown by area class was asked for, but the data do not say each response's class."""
+
+
 class MarginsError(AnalysisError):
     """Population margins are malformed, inconsistent, or do not match the responses."""
 

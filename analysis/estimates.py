@@ -23,18 +23,10 @@ from scipy import stats
 
 from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, get_indicator
 from analysis.codes import CodedFrame
-from analysis.errors import IndicatorError, InputError
+from analysis.errors import AreaClassError, IndicatorError, InputError
 from analysis.formatting import plural
 from analysis.linearisation import DomainSums, Linearised, domain_sums, linearise
 from analysis.weighting import RakedDesign, WeightingResult, unraked_design
-
-# Neighbourhood class of the demo authority (contract); used for ``by="area_class"`` when the
-# responses carry no ``area_class`` column.
-DEMO_AREA_CLASS = {
-    "bath-city-centre": "urban", "twerton": "urban", "southdown": "urban", "whiteway": "urban",
-    "oldfield-park": "urban", "widcombe": "urban", "larkhall": "urban", "combe-down": "urban",
-    "keynsham": "urban", "midsomer-norton": "urban", "chew-valley": "rural", "bathavon": "rural",
-}
 
 
 @dataclass(frozen=True)
@@ -62,6 +54,8 @@ DEFAULT_DISCLOSURE = DisclosureRules()
 def as_design(weighting) -> RakedDesign:
     """A design from a WeightingResult, a RakedDesign, or plain weights (no raking)."""
     if isinstance(weighting, WeightingResult):
+        if weighting.design is None:  # built by hand, not by rake_weights: no raking steps
+            return unraked_design(weighting.weights)
         return weighting.design
     if isinstance(weighting, RakedDesign):
         return weighting
@@ -69,62 +63,104 @@ def as_design(weighting) -> RakedDesign:
 
 
 def indicator_vectors(coded: CodedFrame, indicator: Indicator,
-                      catalogue: dict[str, Indicator] | None = None):
+                      catalogue: dict[str, Indicator] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """(y, valid) boolean arrays over the rows for one indicator (see catalogue)."""
     for q in indicator.questions + ((indicator.routing[0],) if indicator.routing else ()):
         if not coded.has(q):
             raise IndicatorError(f"indicator {indicator.id} needs the question {q!r}, "
                                  "which is not a column of the responses")
-    n = len(coded)
     if indicator.kind == "single":
-        q = indicator.questions[0]
-        valid = coded.answered(q)
-        if indicator.base_excluded:
-            valid &= ~coded.isin(q, indicator.base_excluded)
-        if indicator.routing:
-            valid &= coded.isin(indicator.routing[0], indicator.routing[1])
-        y = coded.isin(q, indicator.positive) & valid
-        return y, valid
+        return _single_vectors(coded, indicator)
     if indicator.kind == "score":
-        total = np.zeros(n)
-        valid = np.ones(n, dtype=bool)
-        scores = dict(indicator.scores)
-        for q in indicator.questions:
-            codes, labels = coded.codes(q)
-            table = np.array([np.nan] + [scores.get(lab, np.nan) for lab in labels])
-            s = table[codes + 1]
-            known = ~np.isnan(s)
-            if indicator.blank_strand_excludes:
-                valid &= known
-            total += np.where(known, s, 0.0)
-        return (total >= indicator.threshold) & valid, valid
+        return _score_vectors(coded, indicator)
     if indicator.kind == "any":
-        valid = np.ones(n, dtype=bool)
-        y = np.zeros(n, dtype=bool)
-        for comp_id in indicator.components:
-            comp = get_indicator(comp_id, catalogue)
-            cy, cv = indicator_vectors(coded, comp, catalogue)
-            if comp.routing:
-                asked = coded.isin(comp.routing[0], comp.routing[1])
-                valid &= cv | ~asked
-            else:
-                valid &= cv
-            y |= cy
-        return y & valid, valid
+        return _any_vectors(coded, indicator, catalogue)
     raise IndicatorError(f"indicator {indicator.id}: unknown kind {indicator.kind!r}")
 
 
-def _domains(coded: CodedFrame, by: str | None, area_class: dict | None):
+def _single_vectors(coded: CodedFrame, indicator: Indicator) -> tuple[np.ndarray, np.ndarray]:
+    """One question: positive answers among the valid ones (answered, not excluded, routed)."""
+    q = indicator.questions[0]
+    valid = coded.answered(q)
+    if indicator.base_excluded:
+        valid &= ~coded.isin(q, indicator.base_excluded)
+    if indicator.routing:
+        valid &= coded.isin(indicator.routing[0], indicator.routing[1])
+    y = coded.isin(q, indicator.positive) & valid
+    return y, valid
+
+
+def _score_vectors(coded: CodedFrame, indicator: Indicator) -> tuple[np.ndarray, np.ndarray]:
+    """A summed score over several questions at or above the threshold (e.g. the ASB scale)."""
+    if indicator.threshold is None:
+        raise IndicatorError(f"indicator {indicator.id}: a score indicator needs a threshold")
+    total = np.zeros(len(coded))
+    valid = np.ones(len(coded), dtype=bool)
+    scores = dict(indicator.scores)
+    for q in indicator.questions:
+        codes, labels = coded.codes(q)
+        table = np.array([np.nan] + [scores.get(lab, np.nan) for lab in labels])
+        s = table[codes + 1]
+        known = ~np.isnan(s)
+        if indicator.blank_strand_excludes:
+            valid &= known
+        total += np.where(known, s, 0.0)
+    return (total >= indicator.threshold) & valid, valid
+
+
+def _any_vectors(coded: CodedFrame, indicator: Indicator,
+                 catalogue: dict[str, Indicator] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positive on any component; valid where every asked component is valid."""
+    valid = np.ones(len(coded), dtype=bool)
+    y = np.zeros(len(coded), dtype=bool)
+    for comp_id in indicator.components:
+        comp = get_indicator(comp_id, catalogue)
+        cy, cv = indicator_vectors(coded, comp, catalogue)
+        if comp.routing:
+            asked = coded.isin(comp.routing[0], comp.routing[1])
+            valid &= cv | ~asked
+        else:
+            valid &= cv
+        y |= cy
+    return y & valid, valid
+
+
+def _area_class_domains(coded: CodedFrame, area_class: dict[str, str] | None):
+    """Domains ``area_class`` from the neighbourhood, by the caller's neighbourhood -> class map.
+
+    The engine knows no authority's neighbourhoods: without the map (and without an
+    ``area_class`` column) it refuses rather than return blank rows.
+    """
+    if not area_class:
+        raise AreaClassError(
+            "cannot break down by 'area_class': the responses have no area_class column and no "
+            "area class was given for their neighbourhoods; add an area_class column "
+            "(e.g. urban or rural per response) or break down by neighbourhood"
+        )
+    if not coded.has("neighbourhood"):
+        raise InputError("cannot break down by 'area_class': the responses have no neighbourhood "
+                         "column to classify")
+    codes, labels = coded.codes("neighbourhood")
+    classes = sorted(set(area_class.values()))
+    lut = np.array([-1] + [classes.index(area_class[lab]) if lab in area_class else -1
+                           for lab in labels])
+    domains = lut[codes + 1]
+    if len(domains) and (domains < 0).all():
+        raise AreaClassError(
+            "cannot break down by 'area_class': none of the neighbourhoods in the responses ("
+            + ", ".join(sorted(labels)[:5]) + (", ..." if len(labels) > 5 else "")
+            + ") has an area class; give the area class of these neighbourhoods"
+        )
+    return domains, classes
+
+
+def _domains(coded: CodedFrame, by: str | None, area_class: dict[str, str] | None):
     """Domain code per row (-1: blank), the group labels."""
     if by is None:
         return np.zeros(len(coded), dtype=np.int64), []
     if by == "area_class" and not coded.has("area_class"):
-        mapping = area_class or DEMO_AREA_CLASS
-        codes, labels = coded.codes("neighbourhood")
-        classes = sorted(set(mapping.values()))
-        lut = np.array([-1] + [classes.index(mapping[lab]) if lab in mapping else -1
-                               for lab in labels])
-        return lut[codes + 1], classes
+        return _area_class_domains(coded, area_class)
     if not coded.has(by):
         raise InputError(f"cannot break down by {by!r}: no such column in the responses")
     codes, labels = coded.codes(by)
@@ -204,7 +240,8 @@ def estimate_indicators(
 
     ``weighting`` is a WeightingResult (raked design; R-exact SEs), or plain weights.
     ``by`` is a column (neighbourhood, age_band, sex, ethnicity, disability) or ``area_class``
-    (urban/rural from the neighbourhood), or a list of them. Returns one row per indicator x
+    (an ``area_class`` column, else the ``area_class`` map of neighbourhood -> class; neither:
+    AreaClassError), or a list of them. Returns one row per indicator x
     group: indicator, group (None or {by: value}), estimate, se, ci_lower, ci_upper, n,
     effective_n, design_effect, weighted_base, df, flag, note (proportions in 0..1).
     """

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 MISSING = "–"
 PERCENT_DIGITS = 1
 
 
-def _missing(value) -> bool:
+def _missing(value) -> TypeIs[None]:  # for mypy: a value not missing is a number
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.catalogue import CATALOGUE, get_indicator
+from analysis.catalogue import CATALOGUE, Indicator, get_indicator
 from analysis.codes import CodedFrame
 from analysis.estimates import (
     DEFAULT_DISCLOSURE,
@@ -24,21 +24,102 @@ from analysis.estimates import (
     as_design,
     indicator_vectors,
 )
-from analysis.linearisation import DomainSums, covariance, cross_sum, domain_sums, linearise
+from analysis.linearisation import (
+    DomainSums,
+    Linearised,
+    covariance,
+    cross_sum,
+    domain_sums,
+    linearise,
+)
+from analysis.weighting import RakedDesign, WeightingResult
 
 GAP_CRIMES = ("burglary", "car_crime", "violent_crime", "any")
 
 
+def _linearise_pair(design: RakedDesign, worried: tuple[np.ndarray, np.ndarray],
+                    victim: tuple[np.ndarray, np.ndarray], dom: np.ndarray, n_groups: int,
+                    by_group: bool) -> tuple[Linearised, Linearised]:
+    """Both estimates linearised: the whole sample first, then each group (when ``by_group``)."""
+    dom2 = np.where(dom < 0, n_groups, dom)
+    if by_group:
+        keep = [n_groups + 1, *range(n_groups)]
+        sums = [domain_sums(design, y, valid, dom2, n_groups + 1).with_total()
+                for y, valid in (worried, victim)]
+    else:
+        keep = [0]
+        sums = [domain_sums(design, y, valid, dom2, 1) for y, valid in (worried, victim)]
+    lw, lv = (linearise(design, DomainSums(*(a[keep] for a in s._arrays()))) for s in sums)
+    return lw, lv
+
+
+def _cross_sums(design: RakedDesign, worried: tuple[np.ndarray, np.ndarray],
+                victim: tuple[np.ndarray, np.ndarray], lw: Linearised, lv: Linearised,
+                dom: np.ndarray, n_groups: int, by_group: bool) -> np.ndarray:
+    """Cross sums of the two estimates' influence functions, in the order of ``lw``/``lv``."""
+    (yw, vw), (yv, vv) = worried, victim
+    whole_sample = np.zeros(len(dom), np.int64)
+    if not by_group:
+        return cross_sum(design, yw, vw, lw.p, lw.weighted_base, yv, vv, lv.p, lv.weighted_base,
+                         whole_sample, 1)
+    total = cross_sum(design, yw, vw, lw.p[:1], lw.weighted_base[:1], yv, vv, lv.p[:1],
+                      lv.weighted_base[:1], whole_sample, 1)
+    groups = cross_sum(design, yw, vw, lw.p[1:], lw.weighted_base[1:], yv, vv, lv.p[1:],
+                       lv.weighted_base[1:], dom, max(n_groups, 1))
+    return np.concatenate([total, groups])
+
+
+def _shown(x: float | None, hide: bool) -> float | None:
+    """A published number: None when suppressed or not finite."""
+    return None if hide or x is None or not np.isfinite(x) else float(x)
+
+
+def _gap_row(crime: str, group: dict | None, lw: Linearised, lv: Linearised, k: int,
+             cov: float, z: float, disclosure: DisclosureRules) -> dict:
+    """One output row: worried, victim, their difference and ratio (delta method on log)."""
+    pw, pv = lw.p[k], lv.p[k]
+    var_w, var_v = lw.var[k], lv.var[k]
+    diff = pw - pv
+    se_diff = float(np.sqrt(max(var_w + var_v - 2 * cov, 0.0)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = pw / pv
+        var_log = var_w / pw**2 + var_v / pv**2 - 2 * cov / (pw * pv)
+        se_log = float(np.sqrt(max(var_log, 0.0))) if np.isfinite(var_log) else np.nan
+    ok = bool(np.isfinite(ratio) and ratio > 0 and np.isfinite(se_log))
+    flag, note = disclosure.flag(int(min(lw.n[k], lv.n[k])))
+    hide = flag == "suppressed" and disclosure.suppress
+    return {
+        "crime": crime,
+        "group": group,
+        "worried": _shown(pw, hide),
+        "worried_se": _shown(lw.se[k], hide),
+        "victim": _shown(pv, hide),
+        "victim_se": _shown(lv.se[k], hide),
+        "difference": _shown(diff, hide),
+        "difference_se": _shown(se_diff, hide),
+        "difference_ci_lower": _shown(diff - z * se_diff, hide),
+        "difference_ci_upper": _shown(diff + z * se_diff, hide),
+        "ratio": _shown(ratio, hide) if ok else None,
+        "log_ratio_se": _shown(se_log, hide) if ok else None,
+        "ratio_ci_lower": _shown(np.exp(np.log(ratio) - z * se_log), hide) if ok else None,
+        "ratio_ci_upper": _shown(np.exp(np.log(ratio) + z * se_log), hide) if ok else None,
+        "n_worried": int(lw.n[k]),
+        "n_victim": int(lv.n[k]),
+        "flag": flag,
+        "note": note if ok or hide else "no victims in the base: ratio undefined",
+    }
+
+
 def perception_gap(
     responses: pd.DataFrame | CodedFrame,
-    weighting,
-    catalogue=None,
+    weighting: WeightingResult | RakedDesign | np.ndarray | pd.Series,
+    catalogue: dict[str, Indicator] | None = None,
     by: str | None = None,
     *,
-    crimes=GAP_CRIMES,
+    crimes: tuple[str, ...] | list[str] = GAP_CRIMES,
     disclosure: DisclosureRules = DEFAULT_DISCLOSURE,
     level: float = 0.95,
-    area_class: dict | None = None,
+    area_class: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per crime (x group): worried, victim, difference, ratio and their intervals.
 
@@ -47,75 +128,18 @@ def perception_gap(
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
     design = as_design(weighting)
     cat = CATALOGUE if catalogue is None else catalogue
-    if by is None:
-        dom, labels = np.zeros(len(coded), np.int64), []
-    else:
-        dom, labels = _domains(coded, by, area_class)
-    G = len(labels)
-    dom2 = np.where(dom < 0, G, dom)
-    z = stats.norm.ppf(0.5 + level / 2)
+    dom, labels = _domains(coded, by, area_class)
+    by_group = by is not None
+    groups = [None, *labels] if by_group else [None]
+    z = float(stats.norm.ppf(0.5 + level / 2))
     rows = []
     for crime in crimes:
         wi, vi = get_indicator(f"worry_{crime}", cat), get_indicator(f"victim_{crime}", cat)
-        yw, vw = indicator_vectors(coded, wi, cat)
-        yv, vv = indicator_vectors(coded, vi, cat)
-        if by is None:
-            sw = domain_sums(design, yw, vw, dom2, 1)
-            sv = domain_sums(design, yv, vv, dom2, 1)
-            keep, groups = [0], [None]
-        else:
-            sw = domain_sums(design, yw, vw, dom2, G + 1).with_total()
-            sv = domain_sums(design, yv, vv, dom2, G + 1).with_total()
-            keep, groups = [G + 1, *range(G)], [None, *labels]
-        lw = linearise(design, DomainSums(*(a[keep] for a in sw._arrays())))
-        lv = linearise(design, DomainSums(*(a[keep] for a in sv._arrays())))
-        # cross sums: per group domain, plus the whole sample
-        cross_g = cross_sum(design, yw, vw, lw.p[1:] if by else lw.p, lw.weighted_base[1:]
-                            if by else lw.weighted_base, yv, vv, lv.p[1:] if by else lv.p,
-                            lv.weighted_base[1:] if by else lv.weighted_base,
-                            dom if by else np.zeros(len(coded), np.int64), max(G, 1))
-        if by:
-            cross_t = cross_sum(design, yw, vw, lw.p[:1], lw.weighted_base[:1], yv, vv,
-                                lv.p[:1], lv.weighted_base[:1], np.zeros(len(coded), np.int64), 1)
-            cross = np.concatenate([cross_t, cross_g])
-        else:
-            cross = cross_g
+        worried, victim = indicator_vectors(coded, wi, cat), indicator_vectors(coded, vi, cat)
+        lw, lv = _linearise_pair(design, worried, victim, dom, len(labels), by_group)
+        cross = _cross_sums(design, worried, victim, lw, lv, dom, len(labels), by_group)
         for k, group in enumerate(groups):
-            pw, pv = lw.p[k], lv.p[k]
-            var_w, var_v = lw.var[k], lv.var[k]
             cov = covariance(design, lw, k, lv, k, float(cross[k]))
-            diff = pw - pv
-            se_diff = float(np.sqrt(max(var_w + var_v - 2 * cov, 0.0)))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = pw / pv
-                var_log = var_w / pw**2 + var_v / pv**2 - 2 * cov / (pw * pv)
-                se_log = float(np.sqrt(max(var_log, 0.0))) if np.isfinite(var_log) else np.nan
-            ok = np.isfinite(ratio) and ratio > 0 and np.isfinite(se_log)
-            n_min = int(min(lw.n[k], lv.n[k]))
-            flag, note = disclosure.flag(n_min)
-            hide = flag == "suppressed" and disclosure.suppress
-
-            def num(x, hide=hide):
-                return None if hide or x is None or not np.isfinite(x) else float(x)
-
-            rows.append({
-                "crime": crime,
-                "group": None if group is None else {by: group},
-                "worried": num(pw),
-                "worried_se": num(lw.se[k]),
-                "victim": num(pv),
-                "victim_se": num(lv.se[k]),
-                "difference": num(diff),
-                "difference_se": num(se_diff),
-                "difference_ci_lower": num(diff - z * se_diff),
-                "difference_ci_upper": num(diff + z * se_diff),
-                "ratio": num(ratio) if ok else None,
-                "log_ratio_se": num(se_log) if ok else None,
-                "ratio_ci_lower": num(np.exp(np.log(ratio) - z * se_log)) if ok else None,
-                "ratio_ci_upper": num(np.exp(np.log(ratio) + z * se_log)) if ok else None,
-                "n_worried": int(lw.n[k]),
-                "n_victim": int(lv.n[k]),
-                "flag": flag,
-                "note": note if ok or hide else "no victims in the base: ratio undefined",
-            })
+            row_group = None if group is None else {by: group}
+            rows.append(_gap_row(crime, row_group, lw, lv, k, cov, z, disclosure))
     return pd.DataFrame(rows)

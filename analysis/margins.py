@@ -60,7 +60,8 @@ def validate_margins(margins: pd.DataFrame) -> pd.DataFrame:
 
 def margin_totals(margins: pd.DataFrame) -> dict[str, float]:
     """Population total of each variable's margin."""
-    return {v: float(g.sum()) for v, g in margins.groupby("variable", sort=False)["population"]}
+    return {str(v): float(g.sum())
+            for v, g in margins.groupby("variable", sort=False)["population"]}
 
 
 def check_totals(margins: pd.DataFrame, variables, rtol: float = 1e-6) -> float:

@@ -22,6 +22,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -37,7 +38,7 @@ from analysis.weighting import WeightingResult, rake_weights
 HEADLINE_ID = "ni21"
 # Raking as R rake() (epsilon: 1 person) but allowed to run to convergence: a neighbourhood with
 # very few responses can need more than R's default 10 iterations.
-RAKE_OPTIONS = {"epsilon": 1.0, "maxit": 100}
+RAKE_OPTIONS: dict[str, Any] = {"epsilon": 1.0, "maxit": 100}
 
 # The NI 17 strands the catalogue does not already hold as indicators (NI 41, NI 42 and the LAA
 # teenagers indicator cover three), defined as catalogue data and computed by the engine.
@@ -170,10 +171,10 @@ class Comparison:
 class Headline:
     local: Figure
     authority: Figure
-    baseline: float
-    baseline_wave: str
-    target: float
-    target_wave: str
+    baseline: float | None
+    baseline_wave: str | None
+    target: float | None
+    target_wave: str | None
     versus_authority: Comparison | None
     change: Comparison | None
     target_sentence: str
@@ -246,7 +247,7 @@ class RankRow:
     slug: str
     name: str
     figure: Figure
-    versus_authority: Comparison
+    versus_authority: Comparison | None
 
 
 # --------------------------------------------------------------------------- PACT (plain data)
@@ -400,7 +401,7 @@ def weigh_wave(responses: pd.DataFrame, margins: pd.DataFrame) -> WeightingResul
 
 
 def _estimate_wave(wave: WaveInput, margins: pd.DataFrame, disclosure: DisclosureRules,
-                   indicators) -> tuple[WaveEstimates, object]:
+                   indicators) -> tuple[WaveEstimates, WeightingResult]:
     weighting = weigh_wave(wave.responses, margins)
     est = estimate_indicators(wave.responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
                               indicators=indicators, disclosure=disclosure)
@@ -537,6 +538,8 @@ def _target_sentence(fig: Figure, wave: str, name: str) -> str:
     ind = REPORT_CATALOGUE[HEADLINE_ID]
     if fig.estimate is None:
         return f"There are too few responses in {name} to compare with the target."
+    if ind.target is None or ind.baseline is None:
+        return f"{ind.label} has no target to compare with."
     status = _target_status(ind, fig.estimate, wave, fig.ci_lower, fig.ci_upper)
     if status is None:
         return f"Wave {wave} cannot be placed on the path to the {percent(ind.target)} target."

@@ -25,7 +25,7 @@ def read_responses(path: str | Path, wave: str | None = None) -> pd.DataFrame:
         raise InputError(f"responses file not found: {path}") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"responses file {path} is not a readable CSV: {exc}") from exc
-    dtypes = {}
+    dtypes: dict[str, type | str] = {}
     for col in header.columns:
         if col in NUMERIC_COLUMNS:
             dtypes[col] = float

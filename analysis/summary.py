@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-from analysis.catalogue import CATALOGUE, target_status
+from analysis.catalogue import CATALOGUE, Indicator, target_status
 from analysis.codes import CodedFrame
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
@@ -41,6 +42,19 @@ class WavesSummary:
     changes: dict[tuple[str, str], pd.DataFrame]
 
 
+def _targets(table: pd.DataFrame, catalogue: dict[str, Indicator], wave: str) -> list[dict]:
+    """Target status of every estimated row whose indicator has a target."""
+    targets = []
+    row: Any  # a row of the estimates table; pandas-stubs cannot know its column types
+    for row in table.itertuples():
+        ind = catalogue[row.indicator]
+        if ind.target is not None and row.estimate is not None and row.estimate == row.estimate:
+            status = target_status(ind, row.estimate, wave, row.ci_lower, row.ci_upper)
+            if status is not None:
+                targets.append({"indicator": row.indicator, "group": row.group, **status})
+    return targets
+
+
 def summarise_waves(
     responses: pd.DataFrame,
     margins: pd.DataFrame,
@@ -59,13 +73,7 @@ def summarise_waves(
         coded = CodedFrame(frame)
         weighting = rake_weights(coded, margins, **rake_options)
         table = estimate_indicators(coded, weighting, cat, by=by, disclosure=disclosure)
-        targets = []
-        for row in table.itertuples():
-            ind = cat[row.indicator]
-            if ind.target is not None and row.estimate is not None and row.estimate == row.estimate:
-                status = target_status(ind, row.estimate, wave, row.ci_lower, row.ci_upper)
-                if status is not None:
-                    targets.append({"indicator": row.indicator, "group": row.group, **status})
+        targets = _targets(table, cat, wave)
         results[wave] = WaveResult(
             wave=wave,
             weighting=weighting,

@@ -49,7 +49,7 @@ class ExportWeights:
 
     def label(self) -> str:
         """A one-line description: the SPSS variable label of the weight."""
-        if self.weights is None:
+        if self.weights is None or self.result is None:
             return f"Rim weight: empty, wave {self.wave} could not be weighted ({self.reason})"
         return (f"Rim weight to the 16+ population (raking, as the dashboard); set it with "
                 f"WEIGHT BY weight (effective base {number(self.result.effective_n)})")

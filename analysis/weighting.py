@@ -145,7 +145,9 @@ def _neighbours_hint(categories: list[str], i: int) -> str:
     return " (e.g. with " + " or ".join(near) + ")"
 
 
-def _encode_margin(coded: CodedFrame, var: str, margin: pd.DataFrame):
+def _encode_margin(
+    coded: CodedFrame, var: str, margin: pd.DataFrame
+) -> tuple[np.ndarray, list[str]]:
     """Row codes 0..k-1 for the margin's categories, k for not given; checks both directions."""
     codes, labels = coded.codes(var)
     cats = list(margin["category"])
@@ -167,12 +169,268 @@ def _encode_margin(coded: CodedFrame, var: str, margin: pd.DataFrame):
     return lut[codes + 1], cats
 
 
+@dataclass
+class _EncodedMargins:
+    """The weighting variables, each as row codes (k = not given), its categories and populations."""
+
+    variables: tuple[str, ...]
+    row_codes: list[np.ndarray]
+    categories: list[list[str]]
+    populations: list[np.ndarray]
+    missing: dict[str, int]  # respondents who did not give each variable
+
+
+@dataclass
+class _Cells:
+    """The non-empty cells of the cross-table of the weighting variables."""
+
+    cell: np.ndarray  # (n,) cell of each row
+    n_cells: int
+    count: np.ndarray  # rows per cell (float)
+    groups: list[np.ndarray]  # per variable, the group (category code) of each cell
+
+
+@dataclass
+class _Raking:
+    """One raking run on the cells: final factor per cell, the last iteration's steps."""
+
+    factor: np.ndarray
+    steps: list[MarginStep]
+    iterations: int
+    converged: bool
+
+
+def _weighting_variables(
+    margins: pd.DataFrame, variables: list[str] | tuple[str, ...] | None
+) -> tuple[str, ...]:
+    """The variables as given, or every margin variable in the canonical raking order."""
+    if variables is None:
+        in_file = list(dict.fromkeys(margins["variable"]))
+        canonical = [v for v in (*DEFAULT_VARIABLES, *OPTIONAL_VARIABLES) if v in in_file]
+        variables = canonical + [v for v in in_file if v not in canonical]
+    return tuple(variables)
+
+
+def _check_inputs(coded: CodedFrame, margins: pd.DataFrame, variables: tuple[str, ...]) -> None:
+    """Refuse empty margins, no responses, and variables missing from either side."""
+    if not variables:
+        raise MarginsError("no weighting variables: the margins file is empty")
+    if len(coded) == 0:
+        raise WeightingError("there are no responses to weight")
+    margin_variables = set(margins["variable"])
+    for var in variables:
+        if var not in margin_variables:
+            raise MarginsError(f"no population margin for weighting variable {var!r}")
+        if not coded.has(var):
+            raise MarginsError(f"weighting variable {var!r} is not a column of the responses")
+
+
+def _base_weights(frame: pd.DataFrame, base_weights: object, n: int) -> np.ndarray | None:
+    """Base weights as a float array (from an array or a column name); None = all 1."""
+    if base_weights is None:
+        return None
+    given = frame[base_weights] if isinstance(base_weights, str) else base_weights
+    base = np.asarray(given, dtype=float)
+    if base.shape != (n,) or not np.all(np.isfinite(base)) or (base <= 0).any():
+        raise WeightingError("base weights must be positive numbers, one per response")
+    return base
+
+
+def _check_respondents(var: str, cats: list[str], counts: np.ndarray, pop: np.ndarray) -> None:
+    """Every category with people needs respondents, and no respondents in a category of 0."""
+    for i, c in enumerate(cats):
+        if pop[i] == 0 and counts[i] > 0:
+            raise MarginsError(
+                f"{var}={c} has {plural(int(counts[i]), 'respondent')} but a population of 0; "
+                "correct the margins"
+            )
+        if pop[i] > 0 and counts[i] == 0:
+            raise WeightingError(
+                f"no respondents in {var}={c} (population {pop[i]:,.0f}); collapse it "
+                f"with a neighbouring category{_neighbours_hint(cats, i)} in both the "
+                "margins and the responses, or drop the variable from the weighting"
+            )
+
+
+def _drop_empty_categories(
+    codes: np.ndarray, cats: list[str], pop: np.ndarray
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Drop categories empty in both population and sample (as R does), recoding the rows."""
+    keep = pop > 0
+    if keep.all():
+        return codes, cats, pop
+    remap = np.full(len(cats) + 1, int(keep.sum()), dtype=np.int64)
+    remap[np.flatnonzero(keep)] = np.arange(keep.sum())
+    return remap[codes], [c for c, k in zip(cats, keep, strict=True) if k], pop[keep]
+
+
+def _encode_margins(
+    coded: CodedFrame, margins: pd.DataFrame, variables: tuple[str, ...]
+) -> _EncodedMargins:
+    """Encode the rows on every margin, check respondents per category, drop empty categories."""
+    encoded = _EncodedMargins(variables, [], [], [], {})
+    n = len(coded)
+    for var in variables:
+        m = margins[margins["variable"] == var].reset_index(drop=True)
+        codes, cats = _encode_margin(coded, var, m)
+        pop = m["population"].to_numpy(float)
+        _check_respondents(var, cats, np.bincount(codes, minlength=len(cats) + 1), pop)
+        codes, cats, pop = _drop_empty_categories(codes, cats, pop)
+        n_missing = int((codes == len(cats)).sum())
+        if n_missing == n:
+            raise WeightingError(f"no respondent gave {var}; drop it from the weighting")
+        encoded.missing[var] = n_missing
+        encoded.row_codes.append(codes)
+        encoded.categories.append(cats)
+        encoded.populations.append(pop)
+    return encoded
+
+
+def _build_cells(n: int, encoded: _EncodedMargins) -> _Cells:
+    """Map each row to its non-empty cell of the cross-table (dense bincount when small)."""
+    key = np.zeros(n, dtype=np.int64)
+    stride = 1
+    for codes, cats in zip(encoded.row_codes, encoded.categories, strict=True):
+        key += codes * stride
+        stride *= len(cats) + 1
+    if stride <= 4 * n + 1024:
+        present = np.bincount(key, minlength=stride) > 0
+        cell = (np.cumsum(present) - 1)[key]
+        keys = np.flatnonzero(present)
+    else:
+        keys, cell = np.unique(key, return_inverse=True)
+    n_cells = len(keys)
+    groups = []
+    rem = keys.copy()
+    for cats in encoded.categories:
+        groups.append(rem % (len(cats) + 1))
+        rem //= len(cats) + 1
+    return _Cells(cell, n_cells, np.bincount(cell, minlength=n_cells).astype(float), groups)
+
+
+def _margin_adjustment(
+    var: str, cats: list[str], pop: np.ndarray, totals: np.ndarray
+) -> np.ndarray:
+    """Post-stratification factor per group (categories, then not given: mean adjustment)."""
+    k = len(cats)
+    known, allw = totals[:k].sum(), totals.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if totals[k] > 0:  # some did not give var: mean adjustment rule
+            adj = np.append(pop * (known / allw) / totals[:k], pop.sum() / allw)
+        else:
+            adj = np.append(pop / totals[:k], 1.0)
+    if not np.all(np.isfinite(adj)):
+        bad = cats[int(np.flatnonzero(~np.isfinite(adj[:k]))[0])]
+        raise WeightingError(
+            f"the weights of {var}={bad} fell to zero while raking; collapse it "
+            "with a neighbouring category"
+        )
+    return adj
+
+
+def _rake_cells(
+    bsum: np.ndarray,
+    base_total: float,
+    cells: _Cells,
+    encoded: _EncodedMargins,
+    epsilon: float,
+    maxit: int,
+) -> _Raking:
+    """R ``rake()`` on the cells: post-stratify to each margin in turn until cells move < epsilon."""
+    eps = epsilon * base_total if epsilon < 1 else epsilon
+    f = np.ones(cells.n_cells)
+    old = bsum.copy()
+    steps: list[MarginStep] = []
+    margins = list(zip(
+        encoded.variables, cells.groups, encoded.categories, encoded.populations, strict=True
+    ))
+    for iteration in range(1, maxit + 1):
+        steps = []
+        for var, g, cats, pop in margins:
+            totals = np.bincount(g, weights=bsum * f, minlength=len(cats) + 1)
+            f = f * _margin_adjustment(var, cats, pop, totals)[g]
+            steps.append(MarginStep(var, cats, g, len(cats) + 1, f.copy()))
+        new = bsum * f
+        if np.max(np.abs(new - old)) < eps:
+            return _Raking(f, steps, iteration, True)
+        old = new
+    return _Raking(f, steps, maxit, False)
+
+
+def _cell_sums(cells: _Cells, b: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell sum of base weights and of their squares (counts when there are none)."""
+    if b is None:
+        return cells.count, cells.count
+    return (np.bincount(cells.cell, weights=b, minlength=cells.n_cells),
+            np.bincount(cells.cell, weights=b * b, minlength=cells.n_cells))
+
+
+def _raked_design(
+    cells: _Cells, encoded: _EncodedMargins, base: np.ndarray | None, epsilon: float, maxit: int
+) -> tuple[RakedDesign, _Raking]:
+    """Rake from ``base`` weights; the design the linearisation needs, and the raking run."""
+    bsum, bsq = _cell_sums(cells, base)
+    base_total = float(len(cells.cell) if base is None else base.sum())
+    raking = _rake_cells(bsum, base_total, cells, encoded, epsilon, maxit)
+    design = RakedDesign(len(cells.cell), cells.cell, cells.n_cells, cells.count, base, bsum, bsq,
+                         raking.factor, raking.steps)
+    return design, raking
+
+
+def _trim(
+    design: RakedDesign,
+    cells: _Cells,
+    encoded: _EncodedMargins,
+    trim: float,
+    *,
+    epsilon: float,
+    maxit: int,
+    max_rounds: int,
+) -> tuple[RakedDesign, float, int, int]:
+    """Cap weights at ``trim`` x mean and re-rake until the cap holds after raking.
+
+    Returns the design, the cap, the rounds and the iterations of all re-rakings.
+    """
+    if trim <= 1:
+        raise WeightingError("the trimming cap must be a multiple of the mean weight above 1")
+    weights = design.weights
+    cap = float(trim * weights.mean())
+    rounds = iterations = 0
+    while weights.max() > cap * (1 + 1e-6):
+        rounds += 1
+        if rounds > max_rounds:
+            raise ConvergenceError(
+                f"trimming at {trim:g} x mean weight (cap {cap:.4g}) cannot be met together "
+                f"with the margins: after {max_rounds} re-rakings the largest weight is "
+                f"still {weights.max():.4g}; use a higher cap or collapse sparse categories"
+            )
+        design, raking = _raked_design(cells, encoded, np.minimum(weights, cap), epsilon, maxit)
+        if not raking.converged:
+            raise ConvergenceError(
+                f"re-raking after trimming did not converge within {maxit} iterations; "
+                "use a higher cap"
+            )
+        iterations += raking.iterations
+        weights = design.weights
+    return design, cap, rounds, iterations
+
+
+def _missing_notes(missing: dict[str, int]) -> list[str]:
+    """One diagnostics note per variable some respondents did not give."""
+    return [
+        f"{k} respondent(s) did not give {var}: given the mean weight adjustment on "
+        f"{var} and raked on their other margins"
+        for var, k in missing.items()
+        if k
+    ]
+
+
 def rake_weights(
     responses: pd.DataFrame | CodedFrame,
     margins: pd.DataFrame,
     variables: list[str] | tuple[str, ...] | None = None,
     *,
-    base_weights=None,
+    base_weights: str | np.ndarray | pd.Series | None = None,
     epsilon: float = 1.0,
     maxit: int = 10,
     trim: float | None = None,
@@ -190,189 +448,41 @@ def rake_weights(
     Raises MarginsError / WeightingError / ConvergenceError with a message a user can act on.
     """
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
-    frame = coded.frame
-    n = len(coded)
     margins = validate_margins(margins)
-    if variables is None:
-        in_file = list(dict.fromkeys(margins["variable"]))
-        canonical = [v for v in (*DEFAULT_VARIABLES, *OPTIONAL_VARIABLES) if v in in_file]
-        variables = canonical + [v for v in in_file if v not in canonical]
-    variables = tuple(variables)
-    if not variables:
-        raise MarginsError("no weighting variables: the margins file is empty")
-    if n == 0:
-        raise WeightingError("there are no responses to weight")
-    for var in variables:
-        if var not in set(margins["variable"]):
-            raise MarginsError(f"no population margin for weighting variable {var!r}")
-        if not coded.has(var):
-            raise MarginsError(f"weighting variable {var!r} is not a column of the responses")
-    # base weights
-    if base_weights is None:
-        base = None
-    else:
-        base = frame[base_weights] if isinstance(base_weights, str) else base_weights
-        base = np.asarray(base, dtype=float)
-        if base.shape != (n,) or not np.all(np.isfinite(base)) or (base <= 0).any():
-            raise WeightingError("base weights must be positive numbers, one per response")
-
-    # encode rows per margin, drop empty categories, check respondents per category
-    row_codes, cat_lists, pops = [], [], []
-    missing: dict[str, int] = {}
-    for var in variables:
-        m = margins[margins["variable"] == var].reset_index(drop=True)
-        codes, cats = _encode_margin(coded, var, m)
-        counts = np.bincount(codes, minlength=len(cats) + 1)
-        pop = m["population"].to_numpy(float)
-        for i, c in enumerate(cats):
-            if pop[i] == 0 and counts[i] > 0:
-                raise MarginsError(
-                    f"{var}={c} has {plural(int(counts[i]), 'respondent')} but a population of 0; "
-                    "correct the margins"
-                )
-            if pop[i] > 0 and counts[i] == 0:
-                raise WeightingError(
-                    f"no respondents in {var}={c} (population {pop[i]:,.0f}); collapse it "
-                    f"with a neighbouring category{_neighbours_hint(cats, i)} in both the "
-                    "margins and the responses, or drop the variable from the weighting"
-                )
-        keep = pop > 0
-        if not keep.all():  # empty in both population and sample: drop (as R does)
-            remap = np.full(len(cats) + 1, int(keep.sum()), dtype=np.int64)
-            remap[np.flatnonzero(keep)] = np.arange(keep.sum())
-            codes = remap[codes]
-            cats = [c for c, k in zip(cats, keep, strict=True) if k]
-            pop = pop[keep]
-        n_missing = int((codes == len(cats)).sum())
-        if n_missing == n:
-            raise WeightingError(f"no respondent gave {var}; drop it from the weighting")
-        missing[var] = n_missing
-        row_codes.append(codes)
-        cat_lists.append(cats)
-        pops.append(pop)
-
-    population = check_totals(margins, variables)
-
-    # cells of the cross-table
-    key = np.zeros(n, dtype=np.int64)
-    stride = 1
-    for codes, cats in zip(row_codes, cat_lists, strict=True):
-        key += codes * stride
-        stride *= len(cats) + 1
-    if stride <= 4 * n + 1024:
-        present = np.bincount(key, minlength=stride) > 0
-        cell_of_key = np.cumsum(present) - 1
-        cell = cell_of_key[key]
-        keys = np.flatnonzero(present)
-    else:
-        keys, cell = np.unique(key, return_inverse=True)
-    n_cells = len(keys)
-    cell_count = np.bincount(cell, minlength=n_cells).astype(float)
-    groups = []
-    rem = keys.copy()
-    for cats in cat_lists:
-        groups.append(rem % (len(cats) + 1))
-        rem //= len(cats) + 1
-
-    def rake_cells(bsum: np.ndarray, base_total: float):
-        eps = epsilon * base_total if epsilon < 1 else epsilon
-        f = np.ones(n_cells)
-        old = bsum.copy()
-        steps: list[MarginStep] = []
-        iterations = 0
-        converged = False
-        while iterations < maxit:
-            steps = []
-            for var, g, cats, pop in zip(variables, groups, cat_lists, pops, strict=True):
-                k = len(cats)
-                wc = bsum * f
-                totals = np.bincount(g, weights=wc, minlength=k + 1)
-                known, allw = totals[:k].sum(), totals.sum()
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    if totals[k] > 0:  # some did not give var: mean adjustment rule
-                        adj = np.append(pop * (known / allw) / totals[:k], pop.sum() / allw)
-                    else:
-                        adj = np.append(pop / totals[:k], 1.0)
-                if not np.all(np.isfinite(adj)):
-                    bad = cats[int(np.flatnonzero(~np.isfinite(adj[:k]))[0])]
-                    raise WeightingError(
-                        f"the weights of {var}={bad} fell to zero while raking; collapse it "
-                        "with a neighbouring category"
-                    )
-                f = f * adj[g]
-                steps.append(MarginStep(var, cats, g, k + 1, f.copy()))
-            new = bsum * f
-            iterations += 1
-            if np.max(np.abs(new - old)) < eps:
-                converged = True
-                break
-            old = new
-        return f, steps, iterations, converged
-
-    def cell_sums(b):
-        if b is None:
-            return cell_count, cell_count
-        return (np.bincount(cell, weights=b, minlength=n_cells),
-                np.bincount(cell, weights=b * b, minlength=n_cells))
-
-    bsum, bsq = cell_sums(base)
-    base_total = float(n if base is None else base.sum())
-    f, steps, iterations, converged = rake_cells(bsum, base_total)
-    notes = []
-    if not converged:
+    chosen = _weighting_variables(margins, variables)
+    _check_inputs(coded, margins, chosen)
+    base = _base_weights(coded.frame, base_weights, len(coded))
+    encoded = _encode_margins(coded, margins, chosen)
+    population = check_totals(margins, chosen)
+    cells = _build_cells(len(coded), encoded)
+    design, raking = _raked_design(cells, encoded, base, epsilon, maxit)
+    if not raking.converged:
         raise ConvergenceError(
             f"raking did not converge within {maxit} iterations (epsilon {epsilon:g}); "
             "collapse sparse categories or raise the iteration limit"
         )
-    design = RakedDesign(n, cell, n_cells, cell_count, base, bsum, bsq, f, steps)
-    weights = design.weights
-    cap = None
-    rounds = 0
+    iterations, cap, rounds, notes = raking.iterations, None, 0, []
     if trim is not None:
-        if trim <= 1:
-            raise WeightingError("the trimming cap must be a multiple of the mean weight above 1")
-        cap = float(trim * weights.mean())
-        while weights.max() > cap * (1 + 1e-6):
-            rounds += 1
-            if rounds > max_trim_rounds:
-                raise ConvergenceError(
-                    f"trimming at {trim:g} x mean weight (cap {cap:.4g}) cannot be met together "
-                    f"with the margins: after {max_trim_rounds} re-rakings the largest weight is "
-                    f"still {weights.max():.4g}; use a higher cap or collapse sparse categories"
-                )
-            capped = np.minimum(weights, cap)
-            bsum, bsq = cell_sums(capped)
-            f, steps, it2, converged = rake_cells(bsum, float(capped.sum()))
-            if not converged:
-                raise ConvergenceError(
-                    f"re-raking after trimming did not converge within {maxit} iterations; "
-                    "use a higher cap"
-                )
-            iterations += it2
-            design = RakedDesign(n, cell, n_cells, cell_count, capped, bsum, bsq, f, steps)
-            weights = design.weights
+        design, cap, rounds, trim_iterations = _trim(
+            design, cells, encoded, trim, epsilon=epsilon, maxit=maxit, max_rounds=max_trim_rounds
+        )
+        iterations += trim_iterations
         notes.append(
             f"weights capped at {trim:g} x mean weight ({cap:.4g}) and re-raked "
             f"({rounds} round(s))"
         )
-    for var, k in missing.items():
-        if k:
-            notes.append(
-                f"{k} respondent(s) did not give {var}: given the mean weight adjustment on "
-                f"{var} and raked on their other margins"
-            )
     return WeightingResult(
-        weights=weights,
-        variables=variables,
+        weights=design.weights,
+        variables=chosen,
         iterations=iterations,
-        converged=converged,
+        converged=True,
         epsilon=epsilon,
         maxit=maxit,
         population=population,
         trim_cap=cap,
         trim_rounds=rounds,
-        missing=missing,
-        notes=notes,
+        missing=encoded.missing,
+        notes=notes + _missing_notes(encoded.missing),
         design=design,
     )
 

@@ -95,52 +95,77 @@ def clean_answer(question: Question, field: str, raw: Any, *, lenient: bool = Fa
     if not values:
         return None
     if kind in ("single_choice", "grid", "multiple_choice"):
-        codes = _option_codes(question)
-        by_key = question.codes_by_lower_case if lenient else {c: c for c in codes}
-        chosen = []
-        for value in values:
-            code = by_key.get(value.lower() if lenient else value)
-            if code is None:
-                what = ("one of the neighbourhoods" if question.options_from
-                        else f"an answer code for {field}")
-                raise InvalidAnswer(missing_message(question, field),
-                                    f"'{value}' is not {what}: use one of {', '.join(codes)}")
-            if code not in chosen:
-                chosen.append(code)
-        if kind != "multiple_choice":
-            if len(chosen) > 1:
-                raise InvalidAnswer(missing_message(question, field),
-                                    f"{field} takes one answer, not {len(chosen)}")
-            return chosen[0]
-        exclusive = [question.option(code) for code in chosen if question.option(code).exclusive]
-        if exclusive and len(chosen) > 1:
-            label = exclusive[0].label
-            raise InvalidAnswer(f"Select either '{label}' or other options, not both",
-                                f"{exclusive[0].code} cannot be combined with other answers")
-        order = {code: position for position, code in enumerate(codes)}
-        return tuple(sorted(chosen, key=order.__getitem__))
-    text = values[0] if len(values) == 1 else None
-    if text is None:
+        return _clean_choice(question, field, values, lenient)
+    if len(values) != 1:
         raise InvalidAnswer("Enter one answer", f"{field} takes one answer, not {len(values)}")
     if kind == "integer":
-        digits = text.replace(",", "").replace(" ", "")
-        try:
-            number = int(digits)
-        except ValueError:
-            number = None
-        if (number is None or not digits.lstrip("+-").isdigit()
-                or (question.min is not None and number < question.min)
-                or (question.max is not None and number > question.max)):
-            raise InvalidAnswer(_integer_message(question),
-                                f"'{text}' is not {_lower_first(_integer_message(question)[6:])}")
-        return number
+        return _clean_integer(question, values[0])
     if kind == "postcode":
-        postcode = normalise_postcode(text)
-        if postcode is None:
-            raise InvalidAnswer("Postcode must be a real UK postcode, like BA1 1AA",
-                                f"'{text}' is not a UK postcode, like BA1 1AA")
-        return postcode
-    # text and long_text: count characters as the resident sees them (one per line break).
+        return _clean_postcode(values[0])
+    return _clean_text(question, values[0])
+
+
+def _chosen_codes(question: Question, field: str, values: list[str], lenient: bool) -> list[str]:
+    """The option codes of ``values``, each once, in the order given; unknown values refused."""
+    codes = _option_codes(question)
+    by_key = question.codes_by_lower_case if lenient else {c: c for c in codes}
+    chosen: list[str] = []
+    for value in values:
+        code = by_key.get(value.lower() if lenient else value)
+        if code is None:
+            what = ("one of the neighbourhoods" if question.options_from
+                    else f"an answer code for {field}")
+            raise InvalidAnswer(missing_message(question, field),
+                                f"'{value}' is not {what}: use one of {', '.join(codes)}")
+        if code not in chosen:
+            chosen.append(code)
+    return chosen
+
+
+def _clean_choice(question: Question, field: str, values: list[str], lenient: bool) -> Any:
+    """One code (single choice, grid row), or a tuple of codes in option order (multiple choice)
+    where an exclusive option ("none of these") stands alone."""
+    chosen = _chosen_codes(question, field, values, lenient)
+    if question.type != "multiple_choice":
+        if len(chosen) > 1:
+            raise InvalidAnswer(missing_message(question, field),
+                                f"{field} takes one answer, not {len(chosen)}")
+        return chosen[0]
+    options = [option for option in map(question.option, chosen) if option is not None]
+    exclusive = [option for option in options if option.exclusive]
+    if exclusive and len(chosen) > 1:
+        raise InvalidAnswer(f"Select either '{exclusive[0].label}' or other options, not both",
+                            f"{exclusive[0].code} cannot be combined with other answers")
+    order = {code: position for position, code in enumerate(question.codes)}
+    return tuple(sorted(chosen, key=order.__getitem__))
+
+
+def _clean_integer(question: Question, text: str) -> int:
+    """A whole number (thousands separators and spaces allowed) within the question's limits."""
+    digits = text.replace(",", "").replace(" ", "")
+    try:
+        number: int | None = int(digits)
+    except ValueError:
+        number = None
+    if (number is None or not digits.lstrip("+-").isdigit()
+            or (question.min is not None and number < question.min)
+            or (question.max is not None and number > question.max)):
+        raise InvalidAnswer(_integer_message(question),
+                            f"'{text}' is not {_lower_first(_integer_message(question)[6:])}")
+    return number
+
+
+def _clean_postcode(text: str) -> str:
+    """A real UK postcode in its normal form."""
+    postcode = normalise_postcode(text)
+    if postcode is None:
+        raise InvalidAnswer("Postcode must be a real UK postcode, like BA1 1AA",
+                            f"'{text}' is not a UK postcode, like BA1 1AA")
+    return postcode
+
+
+def _clean_text(question: Question, text: str) -> str:
+    """Text and long text: count characters as the resident sees them (one per line break)."""
     text = text.replace("\r\n", "\n")
     limit = question.max_length
     if limit is not None and len(text) > limit:
@@ -160,7 +185,7 @@ def _raw_values(question: Question, raw: Any) -> list[str]:
         raw = [str(raw)]
     elif isinstance(raw, str):
         raw = [raw]
-    values = []
+    values: list[str] = []
     for item in raw:
         text = str(item)
         parts = (text.split(MULTIPLE_CHOICE_SEPARATOR) if question.type == "multiple_choice"
@@ -220,12 +245,19 @@ def validate_response(questionnaire: Questionnaire, answers: Mapping[str, Any], 
     answers, answers to questions the routing does not ask, and required questions left blank.
     An empty list means the response is valid. ``answers`` may be a wide-format row: its metadata
     columns are ignored (``lenient`` then accepts codes in any case)."""
-    problems: list[ProblemDetail] = []
     known = set(questionnaire.field_ids) | set(METADATA_COLUMNS)
-    for field in answers:
-        if field not in known:
-            problems.append(ProblemDetail(field, "unknown_question",
-                                          f"{field} is not a question in {questionnaire.label}"))
+    problems = [ProblemDetail(field, "unknown_question",
+                              f"{field} is not a question in {questionnaire.label}")
+                for field in answers if field not in known]
+    clean, invalid = _clean_for_checks(questionnaire, answers, lenient, problems)
+    problems += _routing_problems(questionnaire, clean, invalid)
+    return problems
+
+
+def _clean_for_checks(questionnaire: Questionnaire, answers: Mapping[str, Any], lenient: bool,
+                      problems: list[ProblemDetail]) -> tuple[dict[str, Any], set[str]]:
+    """Clean answers (invalid ones kept raw, still answered for routing), the invalid fields;
+    each invalid answer is added to ``problems``."""
     clean: dict[str, Any] = {}
     invalid: set[str] = set()
     for question in questionnaire.questions:
@@ -239,6 +271,13 @@ def validate_response(questionnaire: Questionnaire, answers: Mapping[str, Any], 
                 continue
             if value is not None:
                 clean[field] = value
+    return clean, invalid
+
+
+def _routing_problems(questionnaire: Questionnaire, clean: Mapping[str, Any],
+                      invalid: set[str]) -> list[ProblemDetail]:
+    """Answers to questions the routing does not ask, and asked required questions left blank."""
+    problems: list[ProblemDetail] = []
     shown = shown_question_ids(questionnaire, clean)
     for page in questionnaire.pages:
         for question in page.questions:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from surveys.answers import as_list
-from surveys.questionnaire import Question, Questionnaire
+from surveys.questionnaire import GridRow, Question, Questionnaire, QuestionnaireError
 from surveys.routing import is_answered, shown_questions
 from surveys.wide_format import MODES, NEIGHBOURHOOD, answer_columns
 
@@ -37,6 +37,14 @@ class CodebookEntry:
     value: int | None
 
 
+def _grid_row(question: Question, field: str) -> GridRow:
+    """The row of a grid question answered in ``field``; a field of another question is a bug."""
+    row = question.row(field)
+    if row is None:
+        raise QuestionnaireError(f"{field} is not a row of grid question {question.id}")
+    return row
+
+
 def column_text(questionnaire: Questionnaire, column: str) -> str:
     """The wording behind a column; a grid row puts its own text first, so a truncated label
     still says which row it is."""
@@ -45,7 +53,7 @@ def column_text(questionnaire: Questionnaire, column: str) -> str:
         return METADATA_TEXT[column]
     question = questionnaire.question(column)
     if question.type == "grid":
-        return f"{question.row(column).text} ({question.text})"
+        return f"{_grid_row(question, column).text} ({question.text})"
     return question.text
 
 
@@ -125,7 +133,7 @@ def answer_summary(questionnaire: Questionnaire,
     for question in shown_questions(questionnaire, answers):
         page = questionnaire.page_of(question.id)
         for field in question.fields:
-            text = question.row(field).text if question.type == "grid" else question.text
+            text = _grid_row(question, field).text if question.type == "grid" else question.text
             rows.append(AnswerSummaryRow(page.id, field, text,
                                          answer_text(questionnaire, field, answers.get(field))))
     return rows

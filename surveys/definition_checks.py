@@ -58,7 +58,15 @@ def check_questionnaire(questionnaire: Questionnaire, source: str) -> None:
 
 
 def _check_question(question: Question, fail) -> None:
+    """Options, rows and limits fit the question type; option codes are well formed."""
     where = f"question {question.id}"
+    _check_options_source(question, where, fail)
+    _check_limits(question, where, fail)
+    _check_options(question, where, fail)
+
+
+def _check_options_source(question: Question, where: str, fail) -> None:
+    """Choice questions have options or options_from (only the neighbourhood question's)."""
     kind = question.type
     if question.id == "neighbourhood" and (kind != "single_choice"
                                            or question.options_from != "neighbourhoods"):
@@ -72,6 +80,11 @@ def _check_question(question: Question, fail) -> None:
         raise fail(where, f"{kind} questions need options")
     if not question.is_choice and question.options:
         raise fail(where, f"{kind} questions cannot have options")
+
+
+def _check_limits(question: Question, where: str, fail) -> None:
+    """Rows only on grids, min/max only on integers (in order), max_length only on text."""
+    kind = question.type
     if kind == "grid" and not question.rows:
         raise fail(where, "a grid question needs rows")
     if kind != "grid" and question.rows:
@@ -83,6 +96,10 @@ def _check_question(question: Question, fail) -> None:
     if question.max_length is not None and kind not in ("text", "long_text"):
         raise fail(where, f"max_length is only allowed on text and long_text, not {kind}")
 
+
+def _check_options(question: Question, where: str, fail) -> None:
+    """Option codes unique, the snake_case of their labels, and short enough for SPSS."""
+    kind = question.type
     codes: set[str] = set()
     for option in question.options:
         if option.code in codes:

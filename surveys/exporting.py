@@ -95,7 +95,7 @@ def truncate_utf8(text: str, limit: int) -> str:
 
 def _records(responses: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     if isinstance(responses, pd.DataFrame):
-        return responses.to_dict("records")
+        return responses.to_dict("records")  # type: ignore[return-value]  # keys: column names
     return list(responses)
 
 
@@ -208,7 +208,7 @@ def export_xlsx(questionnaire: Questionnaire,
     sheet.freeze_panes = "A2"
     sheet.append(_bold_cells(sheet, columns + ([weights.name] if weights is not None else [])))
     for row in rows:
-        cells = []
+        cells: list[int | float | str | None] = []
         for column in columns:
             value = row[column]
             if isinstance(value, int) and not isinstance(value, bool):
@@ -264,13 +264,13 @@ def _bold_cells(sheet, values: list[str]) -> list[Any]:
 class _SpssVariables:
     """The columns of a ``.sav`` being built, with their labels, value labels and measures."""
 
-    frame: dict[str, list[Any]] = field(default_factory=dict)
+    frame: dict[str, list[Any] | pd.Series] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     value_labels: dict[str, dict[float, str]] = field(default_factory=dict)
     measure: dict[str, str] = field(default_factory=dict)
     formats: dict[str, str] = field(default_factory=dict)
 
-    def add(self, name: str, values: list[Any], label: str | None = None,
+    def add(self, name: str, values: list[Any] | pd.Series, label: str | None = None,
             measure: str | None = None, value_labels: Iterable[tuple[int, str]] = ()) -> None:
         self.frame[name] = values
         if label is not None:
@@ -358,7 +358,7 @@ def _write_sav(spss: _SpssVariables, questionnaire: Questionnaire,
     """The variables written through pyreadstat, with the file label and document lines."""
     import pyreadstat
 
-    column_labels = {name: truncate_utf8(label, SPSS_VARIABLE_LABEL_BYTES)
+    column_labels: dict[str, str | None] = {name: truncate_utf8(label, SPSS_VARIABLE_LABEL_BYTES)
                      for name, label in spss.labels.items()}
     file_label = truncate_utf8(f"{questionnaire.title} v{questionnaire.version}",
                                SPSS_FILE_LABEL_BYTES)

@@ -20,7 +20,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -198,23 +198,40 @@ def parse_import(questionnaire: Questionnaire, data: str | bytes,
     if mode not in IMPORT_MODES:
         raise ValueError(f"mode must be one of {', '.join(IMPORT_MODES)}, not {mode!r}")
     bound = bind_options(questionnaire, neighbourhoods=neighbourhoods)
-    neighbourhood_question = bound.question(NEIGHBOURHOOD)
-    names = {option.label.strip().lower(): option.code for option in neighbourhood_question.options}
-
-    text, problem = _decode(data)
+    names = {option.label.strip().lower(): option.code
+             for option in bound.question(NEIGHBOURHOOD).options}
+    records, problem = _read_records(data)
     if problem:
         return ImportResult((), (problem,))
+    header, problems = _check_header(records[0], wide_columns(bound))
+    if problems:
+        return ImportResult((), tuple(problems))
+    body, problem = _body(records)
+    if problem:
+        return ImportResult((), (problem,))
+    rows, problems = _check_rows(bound, header, body, _RowContext(names, mode, wave, {}))
+    if problems:
+        return ImportResult((), tuple(_capped(problems)))
+    return ImportResult(tuple(rows), ())
+
+
+def _read_records(data: str | bytes) -> tuple[list[list[str]], ImportProblem | None]:
+    """The CSV records of a non-empty UTF-8 file, or the one problem that stops reading it."""
+    text, problem = _decode(data)
+    if problem or text is None:
+        return [], problem
     if not text.strip():
-        return ImportResult((), (ImportProblem(None, None, "The file is empty"),))
-
+        return [], ImportProblem(None, None, "The file is empty")
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return list(csv.reader(io.StringIO(text, newline=""), strict=True)), None
     except csv.Error as error:
-        return ImportResult((), (ImportProblem(None, None, f"The file is not valid CSV: {error}. "
-                                               "Check for a quotation mark that is not closed"),))
+        return [], ImportProblem(None, None, f"The file is not valid CSV: {error}. "
+                                 "Check for a quotation mark that is not closed")
 
-    columns = wide_columns(bound)
-    header = [cell.strip().lower() for cell in records[0]]
+
+def _check_header(record: list[str], columns: list[str]) -> tuple[list[str], list[ImportProblem]]:
+    """Header names (lower case, trailing blanks dropped) and every problem with them."""
+    header = [cell.strip().lower() for cell in record]
     while header and not header[-1]:
         header.pop()  # spreadsheets often save empty columns after the last one used
     problems: list[ImportProblem] = []
@@ -229,21 +246,37 @@ def parse_import(questionnaire: Questionnaire, data: str | bytes,
         if name not in header and name not in OPTIONAL_METADATA:
             problems.append(ImportProblem(1, name, f"Column '{name}' is missing; start from the "
                                           "template for this questionnaire"))
-    if problems:
-        return ImportResult((), tuple(problems))
+    return header, problems
 
+
+def _body(records: list[list[str]]) -> tuple[list[tuple[int, list[str]]], ImportProblem | None]:
+    """Non-blank rows after the header with their spreadsheet numbers; refuses none or too many."""
     body = [(number, record) for number, record in enumerate(records[1:], start=2)
             if any(cell.strip() for cell in record)]
     if not body:
-        return ImportResult((), (ImportProblem(None, None, "The file has a header row but no "
-                                               "responses"),))
+        return body, ImportProblem(None, None, "The file has a header row but no responses")
     if len(body) > MAX_IMPORT_ROWS:
-        return ImportResult((), (ImportProblem(None, None, f"The file has {len(body):,} "
-                                               f"responses; the limit is {MAX_IMPORT_ROWS:,} per "
-                                               "upload. Split it into smaller files"),))
+        return body, ImportProblem(None, None, f"The file has {len(body):,} responses; the limit "
+                                   f"is {MAX_IMPORT_ROWS:,} per upload. Split it into smaller files")
+    return body, None
 
+
+@dataclass
+class _RowContext:
+    """What every row is checked against: neighbourhood names, the upload's mode and wave, and
+    the first row of each response ID seen so far (filled in as rows are checked)."""
+
+    neighbourhood_names: dict[str, str]
+    batch_mode: str
+    wave: str | None
+    first_row_of: dict[str, int]
+
+
+def _check_rows(bound: Questionnaire, header: list[str], body: list[tuple[int, list[str]]],
+                context: _RowContext) -> tuple[list[dict[str, str]], list[ImportProblem]]:
+    """Every row checked and made canonical; stops once more than the reported maximum."""
     rows: list[dict[str, str]] = []
-    first_row_of: dict[str, int] = {}
+    problems: list[ImportProblem] = []
     for number, record in body:
         if len(record) > len(header) and not any(cell.strip() for cell in record[len(header):]):
             record = record[:len(header)]
@@ -253,29 +286,29 @@ def parse_import(questionnaire: Questionnaire, data: str | bytes,
             continue
         cells = {name: _strip_formula_guard(cell.strip())
                  for name, cell in zip(header, record, strict=True)}
-        row, row_problems = _check_row(bound, number, cells, names, mode, wave, first_row_of)
+        row, row_problems = _check_row(bound, number, cells, context)
         problems += row_problems
         rows.append(row)
         if len(problems) > MAX_REPORTED_PROBLEMS:
             break
-    if problems:
-        if len(problems) > MAX_REPORTED_PROBLEMS:
-            problems = [*problems[:MAX_REPORTED_PROBLEMS], ImportProblem(
-                None, None, f"Checking stopped after {MAX_REPORTED_PROBLEMS} problems; fix these "
-                "and upload again")]
-        return ImportResult((), tuple(problems))
-    return ImportResult(tuple(rows), ())
+    return rows, problems
 
 
-def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
-               neighbourhood_names: dict[str, str], batch_mode: str, wave: str | None,
-               first_row_of: dict[str, int]) -> tuple[dict[str, str], list[ImportProblem]]:
-    problems: list[ImportProblem] = []
+def _capped(problems: list[ImportProblem]) -> list[ImportProblem]:
+    """At most the reported maximum, with a last line saying checking stopped."""
+    if len(problems) <= MAX_REPORTED_PROBLEMS:
+        return problems
+    return [*problems[:MAX_REPORTED_PROBLEMS], ImportProblem(
+        None, None, f"Checking stopped after {MAX_REPORTED_PROBLEMS} problems; fix these "
+        "and upload again")]
 
-    def problem(column: str | None, message: str) -> None:
-        problems.append(ImportProblem(number, column, message))
 
-    response_id = cells["response_id"]
+_Report = Callable[[str | None, str], None]
+
+
+def _check_response_id(response_id: str, number: int, first_row_of: dict[str, int],
+                       problem: _Report) -> None:
+    """Required, well formed and unique in the file (remembers the first row of each)."""
     if not response_id:
         problem("response_id", "Enter the response ID (the serial number on the form)")
     elif not RESPONSE_ID.match(response_id):
@@ -287,45 +320,75 @@ def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
     else:
         first_row_of[response_id] = number
 
-    row_wave = cells.get("wave", "")
+
+def _row_wave(row_wave: str, wave: str | None, problem: _Report) -> str:
+    """The row's wave: blank or the upload's wave (blank takes the upload's)."""
     if row_wave and wave is not None and row_wave != wave:
         problem("wave", f"Wave is '{row_wave}' but this upload is for wave '{wave}'")
     elif row_wave and not WAVE_SLUG.match(row_wave):
         problem("wave", f"'{row_wave}' is not a wave, like 2009-10")
-    row_wave = row_wave or (wave or "")
+    return row_wave or (wave or "")
 
-    row_mode = cells.get("mode", "").lower() or batch_mode
+
+def _row_mode(cell: str, batch_mode: str, problem: _Report) -> str:
+    """paper or phone; blank takes the upload's mode."""
+    row_mode = cell.lower() or batch_mode
     if row_mode not in IMPORT_MODES:
         extra = " (online responses come from the web form)" if row_mode == "online" else ""
         problem("mode", f"Mode must be paper or phone, not '{row_mode}'{extra}")
+    return row_mode
 
-    submitted_at = cells.get("submitted_at", "")
-    if submitted_at:
-        try:
-            submitted_at = _submitted_at(submitted_at)
-        except ValueError as error:
-            problem("submitted_at", str(error))
 
-    neighbourhood = cells[NEIGHBOURHOOD]
-    neighbourhood = neighbourhood_names.get(neighbourhood.lower(), neighbourhood)
+def _row_submitted_at(cell: str, problem: _Report) -> str:
+    """The ISO form of a given date or date-time; blank stays blank."""
+    if not cell:
+        return cell
+    try:
+        return _submitted_at(cell)
+    except ValueError as error:
+        problem("submitted_at", str(error))
+        return cell
 
-    raw = {column: cells.get(column, "") for column in answer_columns(questionnaire)}
-    raw[NEIGHBOURHOOD] = neighbourhood
+
+def _check_answers(questionnaire: Questionnaire, raw: dict[str, str], problem: _Report) -> None:
+    """The web form's rules (lenient: codes or labels, any case), one sentence per problem."""
     for detail in validate_response(questionnaire, raw, lenient=True):
         if detail.kind == "missing_required":
             problem(detail.field, f"{detail.field} is required: this cell must not be blank")
         else:
             problem(detail.field, detail.message[0].upper() + detail.message[1:])
 
+
+def _canonical_answers(questionnaire: Questionnaire, raw: dict[str, str]) -> dict[str, str]:
+    """Canonical cells: codes in lower case, multiple choice in option order."""
+    return {field: answer_to_cell(question, clean_answer(question, field, raw[field], lenient=True))
+            for question in questionnaire.questions for field in question.fields
+            if field in raw and field != NEIGHBOURHOOD}
+
+
+def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
+               context: _RowContext) -> tuple[dict[str, str], list[ImportProblem]]:
+    """One row made canonical, or its problems in the order of the columns."""
+    problems: list[ImportProblem] = []
+
+    def problem(column: str | None, message: str) -> None:
+        problems.append(ImportProblem(number, column, message))
+
+    response_id = cells["response_id"]
+    _check_response_id(response_id, number, context.first_row_of, problem)
+    row_wave = _row_wave(cells.get("wave", ""), context.wave, problem)
+    row_mode = _row_mode(cells.get("mode", ""), context.batch_mode, problem)
+    submitted_at = _row_submitted_at(cells.get("submitted_at", ""), problem)
+    neighbourhood = context.neighbourhood_names.get(cells[NEIGHBOURHOOD].lower(),
+                                                    cells[NEIGHBOURHOOD])
+    raw = {column: cells.get(column, "") for column in answer_columns(questionnaire)}
+    raw[NEIGHBOURHOOD] = neighbourhood
+    _check_answers(questionnaire, raw, problem)
     row = {"response_id": response_id, "wave": row_wave, NEIGHBOURHOOD: neighbourhood,
            "mode": row_mode, "submitted_at": submitted_at}
-    if not problems:  # canonical cells: codes in lower case, multiple choice in option order
-        for question in questionnaire.questions:
-            for field in question.fields:
-                if field in raw and field != NEIGHBOURHOOD:
-                    row[field] = answer_to_cell(
-                        question, clean_answer(question, field, raw[field], lenient=True))
+    if not problems:
+        row.update(_canonical_answers(questionnaire, raw))
     # Report in the order the columns appear, as a person reads along the spreadsheet row.
-    order = {column: position for position, column in enumerate(cells)}
+    order: dict[str | None, int] = {column: position for position, column in enumerate(cells)}
     problems.sort(key=lambda item: order.get(item.column, -1))
     return row, problems

@@ -140,9 +140,9 @@ def _read_document(raw: bytes, source: str) -> dict[str, Any]:
     errors = sorted(_schema_validator().iter_errors(document),
                     key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        error = errors[0]
-        where, dotted = _where(document, error.absolute_path)
-        problem = f"{dotted}: {error.message}" if dotted else error.message
+        first = errors[0]
+        where, dotted = _where(document, first.absolute_path)
+        problem = f"{dotted}: {first.message}" if dotted else first.message
         more = f" (and {len(errors) - 1} more schema problems)" if len(errors) > 1 else ""
         raise _fail(source, where, problem + more)
     return document

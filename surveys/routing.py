@@ -35,7 +35,9 @@ def condition_holds(condition: Condition, answers: Mapping[str, Any]) -> bool:
         return all(condition_holds(c, answers) for c in condition.conditions)
     if condition.kind == "any":
         return any(condition_holds(c, answers) for c in condition.conditions)
-    value = answers.get(condition.question)
+    if condition.question is None:  # a leaf rule always names its question (schema)
+        return False
+    value: Any = answers.get(condition.question)
     if not is_answered(value):
         return False
     if condition.kind == "includes":

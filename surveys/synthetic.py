@@ -19,8 +19,10 @@ people over-respond, the unweighted NI 21 is visibly higher than the weighted on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 AGE_BANDS = ["16_24", "25_34", "35_44", "45_54", "55_64", "65_74", "75_plus"]
@@ -101,7 +103,7 @@ NEIGHBOURHOOD_LIST = [
 ]
 
 # The contract's view: slug, name, class, and the 16+ population by age band x sex.
-NEIGHBOURHOODS = [
+NEIGHBOURHOODS: list[dict[str, Any]] = [
     {
         "slug": nb.slug,
         "name": nb.name,
@@ -116,6 +118,9 @@ NEIGHBOURHOODS = [
 ]
 
 _BY_SLUG = {nb.slug: nb for nb in NEIGHBOURHOOD_LIST}
+# The demo authority's neighbourhood -> urban/rural map, for ``by="area_class"`` breakdowns of
+# demo responses (which carry no area_class column); the engine itself knows no neighbourhoods.
+DEMO_AREA_CLASS = {nb.slug: nb.area_class for nb in NEIGHBOURHOOD_LIST}
 # Non-white-British mix (shares of the non-white-British remainder).
 _MINORITY_MIX = np.array([0.45, 0.15, 0.22, 0.10, 0.08])
 
@@ -344,11 +349,173 @@ def _pick(rng, u_shape, probs_cols):
     return np.minimum((u > cum).sum(axis=1), probs_cols.shape[1] - 1)
 
 
-def _col(codes: np.ndarray, labels: list[str], categorical: bool):
-    cat = pd.Categorical.from_codes(codes, categories=labels)
+def _col(codes: npt.NDArray[np.integer], labels: list[str],
+         categorical: bool) -> pd.Categorical[str] | np.ndarray:
+    """One column from codes (-1 = blank): a categorical, or object strings with NaN blanks."""
+    cat = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
     if categorical:
         return cat
     return np.asarray(cat.astype(object))
+
+
+# Answer labels of each question column, in code order (code k = labels[k], -1 = blank).
+_LABELS: dict[str, list[str]] = {
+    "police_council_dealing": _AGREE5,
+    "seek_views": _AGREE5,
+    "respect": _PROBLEM_CODES,
+    "influence_decisions": _AGREE4,
+    "safe_after_dark": _SAFE,
+    "safe_during_day": _SAFE,
+    "car_use": _YESNO,
+    "age_band": [*AGE_BANDS, "prefer_not_to_say"],
+    "sex": [*SEXES, "prefer_not_to_say"],
+    "ethnicity": [*ETHNICITIES, "prefer_not_to_say"],
+    "disability": ["yes", "no", "prefer_not_to_say"],
+    **{c: _PROBLEM_CODES for c in _ASB_STRANDS},
+    **{c: _WORRY for c in ("worry_burglary", "worry_car_crime", "worry_violent_crime")},
+    **{c: _YESNO for c in ("victim_burglary", "victim_car_crime", "victim_violent_crime")},
+}
+
+
+@dataclass
+class _Draw:
+    """The random state of one generated wave: the generator, the model and each row's cell.
+
+    Every step draws from ``rng`` in a fixed order, so the output is deterministic from
+    (seed, wave); reordering the steps changes every response.
+    """
+
+    rng: np.random.Generator
+    model: _Model
+    cell: np.ndarray  # (n,) population cell of each respondent
+    item_nonresponse: float
+
+    @property
+    def n(self) -> int:
+        return len(self.cell)
+
+    def blank(self, codes: np.ndarray, rate: float | None = None) -> np.ndarray:
+        """``codes`` with a random share ``rate`` (default: item non-response) made blank (-1)."""
+        codes = codes.copy()
+        codes[self.rng.random(self.n) < (self.item_nonresponse if rate is None else rate)] = -1
+        return codes
+
+    def agree5(self, p: np.ndarray, dk: np.ndarray, strong: float = 0.25) -> np.ndarray:
+        """Agree scale: positive with probability p, else spread; don't know with probability dk."""
+        u = self.rng.random(self.n)
+        v = self.rng.random(self.n)
+        is_dk = self.rng.random(self.n) < dk
+        codes = np.where(
+            u < p, np.where(v < strong, 0, 1), np.where(v < 0.38, 2, np.where(v < 0.78, 3, 4))
+        )
+        return np.where(is_dk, 5, codes)
+
+
+def _draw_attitudes(d: _Draw) -> dict[str, np.ndarray]:
+    """NI 21 and NI 27 agree scales, the ASB grid, respect (NI 23), influence (NI 4), safety."""
+    m, cell, rng, n = d.model, d.cell, d.rng, d.n
+    out: dict[str, np.ndarray] = {}
+    dk = m.dk[cell]
+    out["police_council_dealing"] = d.blank(d.agree5(m.p_ni21[cell], dk))
+    out["seek_views"] = d.blank(d.agree5(m.p_ni27[cell], dk))
+    out.update(_draw_asb_grid(d))
+    # respect (NI 23): problem scale, big problem with probability p
+    u, v = rng.random(n), rng.random(n)
+    codes = np.where(u < m.p_ni23[cell], np.where(v < 0.3, 3, 2), np.where(v < 0.55, 1, 0))
+    out["respect"] = d.blank(np.where(rng.random(n) < 0.05, 4, codes))
+    # influence decisions (NI 4)
+    u, v = rng.random(n), rng.random(n)
+    codes = np.where(u < m.p_ni4[cell], np.where(v < 0.15, 0, 1), np.where(v < 0.6, 2, 3))
+    out["influence_decisions"] = d.blank(np.where(rng.random(n) < dk + 0.05, 4, codes))
+    for col, pcol in (("safe_after_dark", m.p_safe_dark), ("safe_during_day", m.p_safe_day)):
+        u, v = rng.random(n), rng.random(n)
+        codes = np.where(
+            u < pcol[cell], np.where(v < 0.4, 0, 1), np.where(v < 0.35, 2, np.where(v < 0.75, 3, 4))
+        )
+        out[col] = d.blank(np.where(rng.random(n) < 0.02, 5, codes))
+    return out
+
+
+def _draw_asb_grid(d: _Draw) -> dict[str, np.ndarray]:
+    """ASB grid: one latent level per person so strands are correlated; some skip the grid."""
+    rng, n = d.rng, d.n
+    latent = d.model.asb[d.cell] + rng.standard_normal(n)
+    night = d.model.night[d.cell]
+    grid_blank = rng.random(n) < d.item_nonresponse / 2
+    out = {}
+    for s, col in enumerate(_ASB_STRANDS):
+        y = _ASB_MEAN[s] + _ASB_NIGHT[s] * night + 0.9 * latent + rng.logistic(size=n) * 0.9
+        score = (y > 0.6).astype(np.int8) + (y > 1.7) + (y > 2.9)
+        codes = np.where(rng.random(n) < 0.04, 4, score)
+        codes[grid_blank] = -1
+        out[col] = d.blank(codes, d.item_nonresponse / 2)
+    return out
+
+
+def _draw_crime(d: _Draw) -> dict[str, np.ndarray]:
+    """Car use, then worry (at least one crime type if worried) and victimisation, routed."""
+    m, cell, rng, n = d.model, d.cell, d.rng, d.n
+    car_yes = rng.random(n) < m.car[cell]
+    out = {"car_use": d.blank(np.where(car_yes, 0, 1), d.item_nonresponse / 2)}
+    asked_car = out["car_use"] == 0
+    worried = rng.random(n) < m.p_worry_any[cell]
+    w_b = worried & (rng.random(n) < 0.64)
+    w_c = worried & asked_car & (rng.random(n) < 0.55)
+    w_v = worried & (rng.random(n) < 0.48)
+    w_b = w_b | (worried & ~(w_b | w_c | w_v))
+    for col, flag, asked in (
+        ("worry_burglary", w_b, None),
+        ("worry_car_crime", w_c, asked_car),
+        ("worry_violent_crime", w_v, None),
+    ):
+        v = rng.random(n)
+        codes = d.blank(np.where(flag, np.where(v < 0.3, 0, 1), np.where(v < 0.6, 2, 3)))
+        if asked is not None:
+            codes[~asked] = -1
+        out[col] = codes
+    for col, pcol, asked in (
+        ("victim_burglary", m.p_vic_burglary, None),
+        ("victim_car_crime", m.p_vic_car, asked_car),
+        ("victim_violent_crime", m.p_vic_violent, None),
+    ):
+        codes = d.blank(np.where(rng.random(n) < pcol[cell], 0, 1))
+        if asked is not None:
+            codes[~asked] = -1
+        out[col] = codes
+    return out
+
+
+def _draw_demographics(d: _Draw, nbs: list[Neighbourhood],
+                       prefer_not_to_say: float) -> dict[str, np.ndarray]:
+    """Weighting and breakdown variables: age band and sex (with prefer not to say), ethnicity
+    by neighbourhood, disability by age."""
+    rng, n = d.rng, d.n
+    age = d.model.age[d.cell]
+    age_codes = age.astype(np.int64)
+    age_codes[rng.random(n) < prefer_not_to_say] = len(AGE_BANDS)
+    sex_codes = d.model.sex[d.cell].astype(np.int64)
+    sex_codes[rng.random(n) < prefer_not_to_say] = len(SEXES)
+    eth_p = np.array([_ethnic_shares(nb) for nb in nbs]) * np.array([1.0] + [0.75] * 5)
+    eth_p /= eth_p.sum(axis=1, keepdims=True)
+    eth = _pick(rng, n, eth_p[d.model.nb[d.cell]])
+    eth[rng.random(n) < 0.02] = len(ETHNICITIES)
+    dis = np.where(rng.random(n) < 0.08 + 0.05 * age, 0, 1)
+    dis[rng.random(n) < 0.02] = 2
+    return {"age_band": age_codes, "sex": sex_codes, "ethnicity": eth, "disability": dis}
+
+
+def _draw_fieldwork(d: _Draw, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Submission times over the wave's financial year (1 April to 31 March), sorted, and mode
+    codes (online, paper, phone; older people answer on paper more often)."""
+    rng, n = d.rng, d.n
+    start = np.datetime64(f"{year}-04-01T00:00:00")
+    span = int((np.datetime64(f"{year + 1}-04-01T00:00:00") - start) / np.timedelta64(1, "s"))
+    when = start + np.sort(rng.integers(0, span, size=n)).astype("timedelta64[s]")
+    older = d.model.age[d.cell] >= 5
+    mode = np.where(
+        rng.random(n) < np.where(older, 0.35, 0.70), 0, np.where(rng.random(n) < 0.85, 1, 2)
+    )
+    return when, mode
 
 
 def generate_responses(
@@ -356,7 +523,7 @@ def generate_responses(
     seed: int = 0,
     wave: str = "2008-09",
     *,
-    neighbourhoods=None,
+    neighbourhoods: list[str] | tuple[str, ...] | None = None,
     prefer_not_to_say: float = 0.02,
     item_nonresponse: float = 0.02,
     categorical: bool = False,
@@ -377,143 +544,20 @@ def generate_responses(
     rng = np.random.default_rng([int(seed), year])
     m = _Model(nbs, wave)
     cell = rng.choice(len(m.pop), size=n, p=m.propensity / m.propensity.sum())
-    age, sex, nbi = m.age[cell], m.sex[cell], m.nb[cell]
-    out: dict[str, object] = {}
-
-    def blank(codes, rate=item_nonresponse):
-        codes = codes.copy()
-        codes[rng.random(n) < rate] = -1
-        return codes
-
-    # agree scales: positive with probability p, else spread; don't know by age
-    def agree5(p, dk, strong=0.25):
-        u = rng.random(n)
-        v = rng.random(n)
-        is_dk = rng.random(n) < dk
-        pos = u < p
-        codes = np.where(
-            pos, np.where(v < strong, 0, 1), np.where(v < 0.38, 2, np.where(v < 0.78, 3, 4))
-        )
-        return np.where(is_dk, 5, codes)
-
-    dk = m.dk[cell]
-    out["police_council_dealing"] = blank(agree5(m.p_ni21[cell], dk))
-    out["seek_views"] = blank(agree5(m.p_ni27[cell], dk))
-    # ASB grid: one latent level per person so strands are correlated
-    latent = m.asb[cell] + rng.standard_normal(n)
-    night = m.night[cell]
-    grid_blank = rng.random(n) < item_nonresponse / 2  # some skip the whole grid
-    for s, col in enumerate(_ASB_STRANDS):
-        y = _ASB_MEAN[s] + _ASB_NIGHT[s] * night + 0.9 * latent + rng.logistic(size=n) * 0.9
-        score = (y > 0.6).astype(np.int8) + (y > 1.7) + (y > 2.9)
-        codes = np.where(rng.random(n) < 0.04, 4, score)
-        codes[grid_blank] = -1
-        out[col] = blank(codes, item_nonresponse / 2)
-    # respect (NI 23): problem scale, big problem with probability p
-    p23 = m.p_ni23[cell]
-    u, v = rng.random(n), rng.random(n)
-    codes = np.where(u < p23, np.where(v < 0.3, 3, 2), np.where(v < 0.55, 1, 0))
-    out["respect"] = blank(np.where(rng.random(n) < 0.05, 4, codes))
-    # influence decisions (NI 4)
-    u, v = rng.random(n), rng.random(n)
-    codes = np.where(u < m.p_ni4[cell], np.where(v < 0.15, 0, 1), np.where(v < 0.6, 2, 3))
-    out["influence_decisions"] = blank(np.where(rng.random(n) < dk + 0.05, 4, codes))
-    # feeling safe
-    for col, pcol in (("safe_after_dark", m.p_safe_dark), ("safe_during_day", m.p_safe_day)):
-        u, v = rng.random(n), rng.random(n)
-        codes = np.where(
-            u < pcol[cell], np.where(v < 0.4, 0, 1), np.where(v < 0.35, 2, np.where(v < 0.75, 3, 4))
-        )
-        out[col] = blank(np.where(rng.random(n) < 0.02, 5, codes))
-    # car use and routing
-    car_yes = rng.random(n) < m.car[cell]
-    car_codes = blank(np.where(car_yes, 0, 1), item_nonresponse / 2)
-    out["car_use"] = car_codes
-    asked_car = car_codes == 0
-    # worry: worried about something, then which crime types (at least one)
-    worried = rng.random(n) < m.p_worry_any[cell]
-    w_b = worried & (rng.random(n) < 0.64)
-    w_c = worried & asked_car & (rng.random(n) < 0.55)
-    w_v = worried & (rng.random(n) < 0.48)
-    none = worried & ~(w_b | w_c | w_v)
-    w_b = w_b | none
-    for col, flag, asked in (
-        ("worry_burglary", w_b, None),
-        ("worry_car_crime", w_c, asked_car),
-        ("worry_violent_crime", w_v, None),
-    ):
-        v = rng.random(n)
-        codes = np.where(flag, np.where(v < 0.3, 0, 1), np.where(v < 0.6, 2, 3))
-        codes = blank(codes)
-        if asked is not None:
-            codes[~asked] = -1
-        out[col] = codes
-    for col, pcol, asked in (
-        ("victim_burglary", m.p_vic_burglary, None),
-        ("victim_car_crime", m.p_vic_car, asked_car),
-        ("victim_violent_crime", m.p_vic_violent, None),
-    ):
-        codes = blank(np.where(rng.random(n) < pcol[cell], 0, 1))
-        if asked is not None:
-            codes[~asked] = -1
-        out[col] = codes
-    # weighting and breakdown variables
-    age_codes = age.astype(np.int64)
-    age_codes[rng.random(n) < prefer_not_to_say] = len(AGE_BANDS)
-    sex_codes = sex.astype(np.int64)
-    sex_codes[rng.random(n) < prefer_not_to_say] = len(SEXES)
-    eth_p = np.array([_ethnic_shares(nb) for nb in nbs]) * np.array([1.0] + [0.75] * 5)
-    eth_p /= eth_p.sum(axis=1, keepdims=True)
-    eth = _pick(rng, n, eth_p[nbi])
-    eth[rng.random(n) < 0.02] = len(ETHNICITIES)
-    dis = np.where(rng.random(n) < 0.08 + 0.05 * age, 0, 1)
-    dis[rng.random(n) < 0.02] = 2
-    out["age_band"], out["sex"], out["ethnicity"], out["disability"] = (
-        age_codes,
-        sex_codes,
-        eth,
-        dis,
-    )
-
-    labels = {
-        "police_council_dealing": _AGREE5,
-        "seek_views": _AGREE5,
-        "respect": _PROBLEM_CODES,
-        "influence_decisions": _AGREE4,
-        "safe_after_dark": _SAFE,
-        "safe_during_day": _SAFE,
-        "car_use": _YESNO,
-        "age_band": [*AGE_BANDS, "prefer_not_to_say"],
-        "sex": [*SEXES, "prefer_not_to_say"],
-        "ethnicity": [*ETHNICITIES, "prefer_not_to_say"],
-        "disability": ["yes", "no", "prefer_not_to_say"],
-    }
-    labels.update({c: _PROBLEM_CODES for c in _ASB_STRANDS})
-    labels.update({c: _WORRY for c in ("worry_burglary", "worry_car_crime", "worry_violent_crime")})
-    labels.update(
-        {c: _YESNO for c in ("victim_burglary", "victim_car_crime", "victim_violent_crime")}
-    )
-
-    # fieldwork: the wave's financial year (1 April to 31 March)
-    start = np.datetime64(f"{year}-04-01T00:00:00")
-    span = int((np.datetime64(f"{year + 1}-04-01T00:00:00") - start) / np.timedelta64(1, "s"))
-    when = start + np.sort(rng.integers(0, span, size=n)).astype("timedelta64[s]")
-    older = age >= 5
-    mode = np.where(
-        rng.random(n) < np.where(older, 0.35, 0.70), 0, np.where(rng.random(n) < 0.85, 1, 2)
-    )
-
-    nb_labels = [nb.slug for nb in nbs]
+    d = _Draw(rng, m, cell, item_nonresponse)
+    # The order of these draws is part of the output: see _Draw.
+    out = {**_draw_attitudes(d), **_draw_crime(d), **_draw_demographics(d, nbs, prefer_not_to_say)}
+    when, mode = _draw_fieldwork(d, year)
     ids = pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7)
     frame = {
         "response_id": (f"s{int(seed)}-{wave}-" + ids).to_numpy(object),
         "wave": _col(np.zeros(n, np.int64), [str(wave)], categorical),
-        "neighbourhood": _col(nbi, nb_labels, categorical),
+        "neighbourhood": _col(m.nb[cell], [nb.slug for nb in nbs], categorical),
         "mode": _col(mode, ["online", "paper", "phone"], categorical),
         "submitted_at": np.datetime_as_string(when, unit="s").astype(object),
     }
     for col in QUESTION_COLUMNS:
-        frame[col] = _col(np.asarray(out[col]), labels[col], categorical)
+        frame[col] = _col(np.asarray(out[col]), _LABELS[col], categorical)
     return pd.DataFrame(frame)
 
 

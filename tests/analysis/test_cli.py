@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis.cli import main
-from surveys.synthetic import generate_responses, population_margins
+from surveys.synthetic import DEMO_AREA_CLASS, generate_responses, population_margins
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +70,27 @@ def test_errors_are_one_line_exit_2(files, capsys, args, message):
     err = capsys.readouterr().err
     assert rc == 2
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_area_class_without_classes_is_refused(files, capsys):
+    """Another authority's file has no area_class column: a clear error, not blank rows."""
+    rc = main(["indicators", str(files / "responses.csv"), "--margins",
+               str(files / "margins.csv"), "--by", "area_class"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "no area_class column" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_area_class_column_breaks_down(files, tmp_path, capsys):
+    import pandas as pd
+    d = pd.read_csv(files / "responses.csv")
+    d["area_class"] = d["neighbourhood"].map(DEMO_AREA_CLASS)
+    d.to_csv(tmp_path / "classed.csv", index=False)
+    rc = main(["indicators", str(tmp_path / "classed.csv"), "--margins",
+               str(files / "margins.csv"), "--by", "area_class", "--indicators", "ni21"])
+    assert rc == 0
+    groups = [r["group"] for r in json.loads(capsys.readouterr().out)["indicators"]]
+    assert groups == [None, {"area_class": "rural"}, {"area_class": "urban"}]
 
 
 def test_compare_rest_and_waves(files, capsys):

@@ -9,9 +9,10 @@ import pytest
 
 from analysis.catalogue import CATALOGUE, with_settings
 from analysis.codes import CodedFrame
-from analysis.errors import IndicatorError, InputError
+from analysis.errors import AreaClassError, IndicatorError, InputError
 from analysis.estimates import DisclosureRules, estimate_indicators, indicator_vectors
 from analysis.weighting import rake_weights
+from surveys.synthetic import DEMO_AREA_CLASS
 from tests.analysis.conftest import brute_force_variance
 
 
@@ -175,6 +176,29 @@ def test_plain_weights_without_raking(responses):
 
 def test_area_class_breakdown(responses, margins):
     r = rake_weights(responses, margins)
-    t = estimate_indicators(responses, r, by="area_class", indicators=["ni21"])
+    t = estimate_indicators(responses, r, by="area_class", indicators=["ni21"],
+                            area_class=DEMO_AREA_CLASS)
     groups = [g for g in t["group"] if g]
     assert groups == [{"area_class": "rural"}, {"area_class": "urban"}]
+
+
+def test_area_class_from_a_column(responses, margins):
+    r = rake_weights(responses, margins)
+    with_column = responses.assign(area_class=responses["neighbourhood"].map(DEMO_AREA_CLASS))
+    by_column = estimate_indicators(with_column, r, by="area_class", indicators=["ni21"])
+    by_map = estimate_indicators(responses, r, by="area_class", indicators=["ni21"],
+                                 area_class=DEMO_AREA_CLASS)
+    pd.testing.assert_frame_equal(by_column, by_map)
+
+
+@pytest.mark.parametrize("area_class, message", [
+    (None, "no area_class column"),
+    ({}, "no area_class column"),
+    ({"elsewhere": "urban"}, "none of the neighbourhoods in the responses"),
+])
+def test_area_class_without_classes_is_refused(responses, margins, area_class, message):
+    """No demo map in the engine: another authority's file gets an error, not blank rows."""
+    r = rake_weights(responses, margins)
+    with pytest.raises(AreaClassError, match=message):
+        estimate_indicators(responses, r, by="area_class", indicators=["ni21"],
+                            area_class=area_class)
