@@ -1,0 +1,133 @@
+"""One truth for every published figure: on the demo, a set of figures reads the same, printed by
+`analysis.formatting`, on every surface that shows it: the public neighbourhood page, the staff
+PACT metrics page, the analyst dashboard, its CSV and XLSX downloads, and the PDF reports.
+
+A new surface (an API, a public results page) joins `SURFACES` below with the figures it shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from analysis import formatting as fmt
+from analysis.report import indicator_by_neighbourhood
+from portal.extensions import db
+from portal.models.base import utcnow
+from portal.pact.display import local
+from portal.reports.building import prepare_reports
+from portal.reports.render import render_pdf
+from tests.pages import check_page
+from tests.portal.reports import pdfcheck
+
+WAVE = "2010-11"
+PLACES = {"twerton": "Twerton", "bath-city-centre": "Bath City Centre"}
+DEMO_PASSWORD = "voicebox-demo-2026"
+
+
+@pytest.fixture
+def demo(app, db_session):
+    from portal.demo import seed_demo
+
+    seed_demo(db_session, seed=2009, responses_per_wave=1500)
+    db_session.commit()
+
+
+def _client(app, email):
+    client = app.test_client()
+    response = client.post("/staff/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _row(page, table_id: str, name: str) -> str:
+    """The text of the row of table `table_id` whose header cell reads `name`."""
+    table = page.find_all("table", id=table_id)[0]
+    for tr in table.find_all("tr"):
+        heads = tr.find_all("th")
+        if heads and heads[0].text == name:
+            return tr.text
+    raise AssertionError(f"no row {name!r} in #{table_id}")
+
+
+@pytest.fixture
+def truth(app, demo):
+    """The figures as the one computation gives them (the functions every surface calls)."""
+    now = utcnow()
+    with app.app_context(), db.transaction() as session:
+        prepared = prepare_reports(session, WAVE, ["twerton"], now=now, authority=True)
+    analysis = prepared.analysis
+    authority, twerton = prepared.reports
+    ni21 = {r.name: r.figure.estimate for r in indicator_by_neighbourhood(analysis, "ni21")}
+    burglary = {name: next(g for g in report.gap if g.crime == "burglary")
+                for name, report in (("Authority", authority), ("Twerton", twerton))}
+    return {"ni21": ni21, "burglary": burglary, "pact": twerton.pact, "reports": prepared.reports}
+
+
+def test_survey_figures_agree_on_dashboard_downloads_and_pdfs(app, truth):
+    ni21 = {name: truth["ni21"][name] for name in ("Authority", *PLACES.values())}
+    assert all(v is not None for v in ni21.values()), "the demo must publish these figures"
+    analyst = _client(app, "analyst@bathnes-csp.example.org")
+
+    # the dashboard: NI 21 by neighbourhood, and the burglary gap for the authority and Twerton
+    page = check_page(analyst.get(f"/analyst/?wave={WAVE}&indicator=ni21").data)
+    for name, value in ni21.items():
+        assert fmt.percent(value) in _row(page, "by-neighbourhood", name).split(), name
+    assert fmt.ratio(truth["burglary"]["Authority"].ratio) in _row(page, "perception-gap", "Burglary")
+    twerton_page = check_page(analyst.get(f"/analyst/?wave={WAVE}&area=twerton&indicator=ni21").data)
+    assert fmt.ratio(truth["burglary"]["Twerton"].ratio) in _row(twerton_page, "perception-gap", "Burglary")
+
+    # the downloads hold the number the page prints
+    query = f"wave={WAVE}&indicator=ni21"
+    rows = list(csv.DictReader(io.StringIO(analyst.get(f"/analyst/estimates.csv?{query}")
+                                           .data.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(analyst.get(f"/analyst/estimates.xlsx?{query}").data)).active
+    header = [c.value for c in sheet[1]]
+    cells = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    for name, value in ni21.items():
+        in_csv = next(r for r in rows if r["area"] == name and r["indicator"] == "ni21")
+        in_xlsx = next(r for r in cells if r["area"] == name and r["indicator"] == "ni21")
+        assert float(in_csv["estimate_pct"]) == float(in_xlsx["estimate_pct"]) == fmt.percent_value(value)
+
+    # the PDFs: the authority summary ranks every neighbourhood; Twerton's own report
+    authority_text = pdfcheck.text(render_pdf(truth["reports"][0]))
+    for name, value in ni21.items():
+        assert f"{name} {fmt.percent(value)}" in authority_text or \
+            (name == "Authority" and fmt.percent(value) in authority_text), name
+    assert fmt.ratio(truth["burglary"]["Authority"].ratio) in authority_text
+    pdf = analyst.post("/analyst/reports/neighbourhood", data={"wave": WAVE, "neighbourhood": "twerton"})
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    twerton_text = pdfcheck.text(pdf.data)
+    assert fmt.percent(ni21["Twerton"]) in twerton_text
+    assert fmt.ratio(truth["burglary"]["Twerton"].ratio) in twerton_text
+
+
+def test_pact_figures_agree_on_public_staff_and_pdf(app, truth, db_session):
+    pact = truth["pact"]  # Twerton over the wave's PACT period, as the PDF prints it
+    shares = [pact.share_acknowledged_within_24h, pact.share_dealt_with_locally]
+    assert all(v is not None for v in shares)
+    coordinator = _client(app, "pact.southwest@bathnes-csp.example.org")
+
+    # the wave's period: the staff metrics page over the same days, and the PDF
+    period = f"start={pact.period_start:%Y-%m-%d}&end={pact.period_end:%Y-%m-%d}"
+    staff = check_page(coordinator.get(f"/pact/metrics?{period}").data)
+    row = staff.find_all("tr", id="metrics-twerton")[0].text
+    pdf_text = pdfcheck.text(render_pdf(truth["reports"][1]))
+    for value in shares:
+        assert fmt.percent(value) in row.split()
+        assert fmt.percent(value) in pdf_text
+    assert pact.period_label in pdf_text
+
+    # the last twelve months: the public page and the staff metrics page over the same days
+    public = check_page(app.test_client().get("/neighbourhoods/twerton").data)
+    today = local(utcnow()).date()
+    recent = check_page(coordinator.get(
+        f"/pact/metrics?start={today - timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}").data)
+    recent_row = recent.find_all("tr", id="metrics-twerton")[0].text.split()
+    for element_id in ("metric-acknowledged", "metric-local"):
+        shown = public.find_all("dd", id=element_id)[0].text
+        assert shown.endswith("%") and shown in recent_row, (element_id, shown, recent_row)
