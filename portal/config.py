@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -16,6 +17,8 @@ class ConfigError(RuntimeError):
 
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+MEGABYTE = 1024 * 1024
 
 # Per-address limits (requests per hour); read only when set, else each area's default applies.
 HOURLY_LIMITS = ("PACT_RAISE_LIMIT", "PACT_LOOKUP_LIMIT", "SURVEY_START_LIMIT", "SURVEY_SUBMIT_LIMIT")
@@ -36,6 +39,26 @@ def _dev_secret_key(instance_path: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def _public_base_url(url: str) -> str:
+    """The site's address without a trailing slash; refuses anything that is not http(s)://host."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be an address like https://voicebox.example.org, not {url!r}.")
+    return url.strip().rstrip("/")
+
+
+def _positive_int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return value
 
 
 def normalise_database_url(url: str) -> str:
@@ -63,8 +86,17 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
                 "PORTAL_ENV=production needs a PostgreSQL DATABASE_URL "
                 "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single-user installation)."
             )
+        if not env.get("PUBLIC_BASE_URL"):
+            raise ConfigError(
+                "PORTAL_ENV=production needs PUBLIC_BASE_URL, the address residents and staff use "
+                "(like https://voicebox.example.org): links in emails are built from it, never from "
+                "the request's Host header."
+            )
     elif not secret_key:
         secret_key = _dev_secret_key(instance_path)
+    public_base_url = _public_base_url(env.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL)
+
+    redis_url = env.get("REDIS_URL", "").strip()
 
     # Optional tuning; each area keeps its own default when the variable is unset.
     optional: dict = {name: (int(env[name]), 3600) for name in HOURLY_LIMITS if env.get(name)}
@@ -92,11 +124,18 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
         "MAIL_FROM": env.get("MAIL_FROM", "PACT Voicebox <no-reply@voicebox.invalid>"),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": public_base_url,
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "5")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
+        # A staff session unused for this long ends; signing out ends every session of the user.
+        "STAFF_IDLE_MINUTES": _positive_int(env, "STAFF_IDLE_MINUTES", 120),
+        # Bodies larger than this are refused with 413 before they are parsed (imports allow more).
+        "MAX_CONTENT_LENGTH": _positive_int(env, "MAX_REQUEST_MB", 5) * MEGABYTE,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
-        "REDIS_URL": env.get("REDIS_URL", ""),
+        "REDIS_URL": redis_url,
+        # Flask-Limiter: counts in Redis when there is one (shared by every process and server).
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "voicebox"),
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
         # limits and the audit log use the client address, so set this behind a proxy.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),

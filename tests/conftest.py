@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from functools import cache
 
 import pytest
@@ -91,6 +92,8 @@ def app(database_url, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "REPORTS_DIR": str(tmp_path / "reports"),
+        # Each app counts its own limits, even when REDIS_URL points every test at one Redis.
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     })
     with app.app_context():
         engine = app.extensions["database"].kw["bind"]
