@@ -18,10 +18,10 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
 from limits import RateLimitItemPerSecond
-
-from portal.extensions import limiter
+from limits.strategies import RateLimiter
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,17 @@ class Refusal:
         return max(1, math.ceil(self.retry_after / 60))
 
 
+def _counter() -> RateLimiter:
+    return current_app.extensions["rate_limiter"].limiter
+
+
 def _identifiers(bucket: str, key: str) -> tuple[str, str, str]:
     digest = hmac.new(current_app.secret_key.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
     return current_app.config["RATELIMIT_KEY_PREFIX"], bucket, digest
 
 
 def _refusal(bucket: str, key: str, limit: Limit) -> Refusal:
-    reset_at = limiter.limiter.get_window_stats(limit.item, *_identifiers(bucket, key)).reset_time
+    reset_at = _counter().get_window_stats(limit.item, *_identifiers(bucket, key)).reset_time
     wait = math.ceil(reset_at - time.time())
     return Refusal(limit, min(max(1, wait), limit.seconds))
 
@@ -76,23 +80,33 @@ def hit(bucket: str, key: str, limit: Limit) -> Refusal | None:
     The check and the count are one atomic step in the storage (a Lua script on Redis, a lock in
     memory), so parallel requests can never all slip under the limit together.
     """
-    if limiter.limiter.hit(limit.item, *_identifiers(bucket, key)):
+    if _counter().hit(limit.item, *_identifiers(bucket, key)):
         return None
     return _refusal(bucket, key, limit)
 
 
 def check(bucket: str, key: str, limit: Limit) -> Refusal | None:
     """Whether `key` is already at its limit in `bucket`, counting nothing."""
-    if limiter.limiter.test(limit.item, *_identifiers(bucket, key)):
+    if _counter().test(limit.item, *_identifiers(bucket, key)):
         return None
     return _refusal(bucket, key, limit)
 
 
 def clear(bucket: str, key: str, limit: Limit) -> None:
     """Forget every counted request of `key` in `bucket` (a right password clears its failures)."""
-    limiter.limiter.clear(limit.item, *_identifiers(bucket, key))
+    _counter().clear(limit.item, *_identifiers(bucket, key))
+
+
+def _client_address() -> str:
+    return request.remote_addr or ""
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Limiter; the storage is `RATELIMIT_STORAGE_URI` (memory:// or the Redis URL)."""
-    limiter.init_app(app)
+    """Give the app its own Flask-Limiter, counting in `RATELIMIT_STORAGE_URI` (memory:// or Redis).
+
+    One Limiter per app rather than one module-level instance: a Limiter holds its storage itself,
+    so a shared instance would make every app in a process (tests build many) count in the storage
+    of the app built last. No route carries a limit decorator; each limit is counted where its rule
+    applies (see `hit`). A moving window matches the pages' "N in the last hour".
+    """
+    app.extensions["rate_limiter"] = Limiter(_client_address, app=app, strategy="moving-window")

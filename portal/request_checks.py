@@ -36,10 +36,15 @@ class IdConverter(IntegerConverter):
         return number
 
 
-def allow_upload(max_bytes: int) -> Callable:
-    """Let one view accept bodies up to `max_bytes` (file imports), above MAX_CONTENT_LENGTH."""
+def allow_upload(max_bytes: int, fields: tuple[str, ...] = ("file",)) -> Callable:
+    """Let one view take files in `fields`, and bodies up to `max_bytes` (above MAX_CONTENT_LENGTH).
+
+    Every other view refuses file parts: Flask-WTF reads files and text from one mapping, so a text
+    field sent as a file part would reach a validator as an object it cannot read (a 500).
+    """
     def decorate(view: Callable) -> Callable:
         view.max_content_length = max_bytes
+        view.file_fields = frozenset(fields)
         return view
     return decorate
 
@@ -53,7 +58,8 @@ def _sent_text() -> list[str]:
 
 
 def refuse_unusable_requests() -> None:
-    """Before CSRF protection and every view: apply the view's upload cap, refuse NUL characters."""
+    """Before CSRF protection and every view: apply the view's upload cap, refuse NUL characters
+    and files sent where the view takes none."""
     view = current_app.view_functions.get(request.endpoint or "")
     cap = getattr(view, "max_content_length", None)
     if cap:
@@ -62,6 +68,11 @@ def refuse_unusable_requests() -> None:
         log.info("nul character refused", extra={"path": request.path.replace(NUL, "")})
         raise BadRequest("The request contains a character that is not allowed (a NUL, code 0). "
                          "Remove it and try again.")
+    if request.method in ("POST", "PUT", "PATCH") and request.files:
+        unexpected = set(request.files) - getattr(view, "file_fields", frozenset())
+        if unexpected:
+            raise BadRequest(f"This form does not take a file in {', '.join(sorted(unexpected))[:200]}. "
+                             "Fill it in as text and try again.")
 
 
 def init_app(app: Flask) -> None:

@@ -200,6 +200,7 @@ def _invitation_link(wave: Wave):
 
 
 @bp.route("/waves/<wave_slug>/panel", methods=["GET", "POST"])
+@allow_upload(panel_rules.MAX_PANEL_BYTES + IMPORT_FORM_OVERHEAD)
 @admin_only
 def panel(wave_slug: str):
     wave = _wave_or_404(wave_slug)
