@@ -4,7 +4,6 @@ in Redis; the right password is then refused too until the window has passed."""
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,23 +11,9 @@ from sqlalchemy import func, select
 
 from portal.auth.signin import ACCOUNT_BUCKET
 from portal.models import AuditEvent, SignInAttempt
-from tests.conftest import IN_CI, PASSWORD
+from tests.conftest import PASSWORD, redis_url_or_skip
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 PARALLEL = 32
-
-
-def redis_or_skip(url: str = REDIS_URL) -> str:
-    """The Redis at `url` if it answers; else skip with the reason (fail under CI=true)."""
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if IN_CI:
-            pytest.fail(f"CI=true but Redis at {url} is unreachable: {error}")
-        pytest.skip(f"Redis at {url} is unreachable: {error}")
-    return url
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -37,7 +22,7 @@ def throttled_app(request, app):
     from portal import limits
 
     if request.param == "redis":
-        app.config["RATELIMIT_STORAGE_URI"] = redis_or_skip()
+        app.config["RATELIMIT_STORAGE_URI"] = redis_url_or_skip()
         limits.init_app(app)
     return app
 

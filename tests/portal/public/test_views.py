@@ -140,7 +140,7 @@ def test_raising_is_rate_limited_per_address(app, client, db_session, neighbourh
         assert client.post("/neighbourhoods/twerton/issues/new", data=VALID).status_code == 302
     response = client.post("/neighbourhoods/twerton/issues/new", data=VALID)
     assert response.status_code == 429
-    assert response.headers["Retry-After"] == "3600"
+    assert 3500 < int(response.headers["Retry-After"]) <= 3600  # until the oldest raise leaves the hour
     page = _page(response)
     assert "Too many requests" in page and "2 in 1 hour" in page and "Nothing you entered was saved" in page
     assert _count(db_session) == 2
