@@ -6,25 +6,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import func, select
 
 from portal.auth.signin import ACCOUNT_BUCKET
 from portal.models import AuditEvent, SignInAttempt
-from tests.conftest import PASSWORD, redis_url_or_skip
+from tests.conftest import PASSWORD
 
 PARALLEL = 32
-
-
-@pytest.fixture(params=["memory", "redis"])
-def throttled_app(request, app):
-    """The test app counting its limits in memory, or in the machine's Redis."""
-    from portal import limits
-
-    if request.param == "redis":
-        app.config["RATELIMIT_STORAGE_URI"] = redis_url_or_skip()
-        limits.init_app(app)
-    return app
 
 
 def _post(app, password: str, address: str = "127.0.0.1"):

@@ -4,6 +4,7 @@ following an issue, and the neighbourhood page, all without personal data."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -149,6 +150,17 @@ def test_raising_is_rate_limited_per_address(app, client, db_session, neighbourh
         "/neighbourhoods/twerton/issues/new", data=VALID, environ_overrides={"REMOTE_ADDR": "192.0.2.7"}
     )
     assert response.status_code == 302  # another address has its own allowance
+
+
+def test_parallel_raises_from_one_address_stop_at_the_limit(throttled_app, db_session, neighbourhoods):
+    """32 at once used to create 30 issues against a limit of 10 (count, then act); now exactly 10."""
+    def raise_one(_):
+        return throttled_app.test_client().post("/neighbourhoods/twerton/issues/new", data=VALID).status_code
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        codes = list(pool.map(raise_one, range(32)))
+    assert codes.count(302) == 10 and codes.count(429) == 22, codes
+    assert _count(db_session) == 10
 
 
 def test_guessing_references_is_rate_limited(app, client, db_session, neighbourhoods):
