@@ -3,6 +3,8 @@ raising an issue and following one by its reference."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +28,8 @@ from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.references import normalise_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from surveys.postcodes import normalise_postcode
+
+log = logging.getLogger("portal.public")
 
 bp = Blueprint("public", __name__)
 register_filters(bp)
@@ -51,7 +55,12 @@ def _over_limit(bucket: str, name: str, default: tuple[int, int], what: str):
     limit = limits.Limit(*current_app.config.get(name, default))
     refusal = limits.hit(bucket, request.remote_addr or "", limit)
     if refusal is None:
+        # The audit log keeps each counted request, as when it did the counting (at most the limit's
+        # count of rows per address and window: refusals are not written).
+        audit.record(db.session, "rate_limited_request", bucket)
+        db.session.commit()
         return None
+    log.warning("pact rate limit", extra={"bucket": bucket})
     body, status = render_error(429, (
         f"You have {what} too many times from this connection: the limit is "
         f"{refusal.limit.describe()}. Wait {refusal.minutes} minutes and try again. Nothing you "

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import IssueContact, Meeting, PactIssue, PostcodeSector, Priority, utcnow
+from portal.models import AuditEvent, IssueContact, Meeting, PactIssue, PostcodeSector, Priority, utcnow
 from portal.pact.issues import add_update
 from portal.pact.workflow import change_status
 
@@ -161,6 +161,8 @@ def test_parallel_raises_from_one_address_stop_at_the_limit(throttled_app, db_se
         codes = list(pool.map(raise_one, range(32)))
     assert codes.count(302) == 10 and codes.count(429) == 22, codes
     assert _count(db_session) == 10
+    counted = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "rate_limited_request")
+    assert db_session.scalar(counted) == 10  # each counted request is still in the audit log
 
 
 def test_guessing_references_is_rate_limited(app, client, db_session, neighbourhoods):
