@@ -69,6 +69,23 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _refuse_unsafe_production(env: dict, secret_key: str | None, database_url: str) -> None:
+    """Production needs a secret key, PostgreSQL (unless SQLite is allowed) and its public address."""
+    if not secret_key:
+        raise ConfigError("PORTAL_ENV=production needs SECRET_KEY: set it to a long random string.")
+    if database_url.startswith("sqlite") and not _flag(env, "ALLOW_SQLITE_IN_PRODUCTION"):
+        raise ConfigError(
+            "PORTAL_ENV=production needs a PostgreSQL DATABASE_URL "
+            "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single-user installation)."
+        )
+    if not env.get("PUBLIC_BASE_URL"):
+        raise ConfigError(
+            "PORTAL_ENV=production needs PUBLIC_BASE_URL, the address residents and staff use "
+            "(like https://voicebox.example.org): links in emails are built from it, never from "
+            "the request's Host header."
+        )
+
+
 def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
     """Build the config mapping from environment variables, refusing unsafe production set-ups."""
     env = dict(os.environ if env is None else env)
@@ -79,19 +96,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
     secret_key = env.get("SECRET_KEY")
 
     if production:
-        if not secret_key:
-            raise ConfigError("PORTAL_ENV=production needs SECRET_KEY: set it to a long random string.")
-        if database_url.startswith("sqlite") and not _flag(env, "ALLOW_SQLITE_IN_PRODUCTION"):
-            raise ConfigError(
-                "PORTAL_ENV=production needs a PostgreSQL DATABASE_URL "
-                "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single-user installation)."
-            )
-        if not env.get("PUBLIC_BASE_URL"):
-            raise ConfigError(
-                "PORTAL_ENV=production needs PUBLIC_BASE_URL, the address residents and staff use "
-                "(like https://voicebox.example.org): links in emails are built from it, never from "
-                "the request's Host header."
-            )
+        _refuse_unsafe_production(env, secret_key, database_url)
     elif not secret_key:
         secret_key = _dev_secret_key(instance_path)
     public_base_url = _public_base_url(env.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL)
