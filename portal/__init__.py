@@ -12,7 +12,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
-    from portal import access, errors, logs, security, sessions
+    from portal import access, errors, limits, logs, request_checks, security, sessions
+    from portal.auth import staff_sessions
     from portal.config import settings_from_env
     from portal.extensions import csrf, db, login_manager
 
@@ -28,7 +29,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.from_mapping(settings_from_env(Path(app.instance_path), env))
     if config:
         app.config.update({k: v for k, v in config.items() if k != "ENV_OVERRIDES"})
-    app.config.setdefault("MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
 
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -39,20 +39,17 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.session_interface = sessions.SessionInterface()
     logs.init_app(app)
     db.init_app(app)
+    request_checks.init_app(app)  # before CSRF, which reads the form: caps and NUL checks come first
     csrf.init_app(app)
+    limits.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to see that page."
     login_manager.session_protection = "strong"
+    login_manager.user_loader(staff_sessions.load_user)
+    staff_sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from portal.models import StaffUser
-
-        user = db.session.get(StaffUser, int(user_id))
-        return user if user is not None and user.active else None
 
     from portal.admin.views import bp as admin_bp
     from portal.analyst.views import bp as analyst_bp

@@ -1,4 +1,4 @@
-"""Command line: `flask --app portal db ...`, `users create`, `demo`."""
+"""Command line: `flask --app portal db ...`, `users create|disable|set-password`, `demo`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from portal import migrate
+from portal import audit, migrate
 from portal.auth.passwords import hash_password, password_problem
+from portal.auth.staff_sessions import end_every_session
 from portal.extensions import db
 from portal.models import ROLES, Neighbourhood, StaffUser
 
@@ -90,6 +91,41 @@ def users_create(email: str, role: str, name: str, neighbourhoods: tuple[str, ..
         session.add(StaffUser(email=email, name=name, role=role,
                               password_hash=hash_password(password), neighbourhoods=found))
     click.echo(f"Created {role} {email}.")
+
+
+def _user_or_fail(session, email: str) -> StaffUser:
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise click.UsageError(f"There is no account for {email.strip().lower()}.")
+    return user
+
+
+@users_group.command("disable")
+@click.argument("email")
+def users_disable(email: str) -> None:
+    """Disable an account: it can no longer sign in, and every session it has ends now."""
+    with db.transaction() as session:
+        user = _user_or_fail(session, email)
+        user.active = False
+        end_every_session(session, user.id)
+        audit.record(session, "staff_user_disabled", "staff_user", user.id, email=user.email)
+    click.echo(f"Disabled {user.email}; every session of the account has ended.")
+
+
+@users_group.command("set-password")
+@click.argument("email")
+@click.password_option(prompt="New password", confirmation_prompt=True)
+def users_set_password(email: str, password: str) -> None:
+    """Give an account a new password (asked for); every session it has ends now."""
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
+    with db.transaction() as session:
+        user = _user_or_fail(session, email)
+        user.password_hash = hash_password(password)
+        end_every_session(session, user.id)
+        audit.record(session, "staff_password_changed", "staff_user", user.id, email=user.email)
+    click.echo(f"Changed the password of {user.email}; every session of the account has ended.")
 
 
 @click.command("demo", help="Create and migrate the database and load the synthetic demo data.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -16,6 +17,7 @@ class ConfigError(RuntimeError):
 
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+MEGABYTE = 1024 * 1024
 
 # Per-address limits (requests per hour); read only when set, else each area's default applies.
 HOURLY_LIMITS = ("PACT_RAISE_LIMIT", "PACT_LOOKUP_LIMIT", "SURVEY_START_LIMIT", "SURVEY_SUBMIT_LIMIT")
@@ -45,6 +47,24 @@ def default_base_url(env: dict) -> str:
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigError(f"PORT must be a TCP port number (1 to 65535), not {port!r}.")
     return f"http://127.0.0.1:{int(port)}"
+def _public_base_url(url: str) -> str:
+    """The site's address without a trailing slash; refuses anything that is not http(s)://host."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be an address like https://voicebox.example.org, not {url!r}.")
+    return url.strip().rstrip("/")
+
+
+def _positive_int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return value
 
 
 def normalise_database_url(url: str) -> str:
@@ -53,6 +73,23 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _refuse_unsafe_production(env: dict, secret_key: str | None, database_url: str) -> None:
+    """Production needs a secret key, PostgreSQL (unless SQLite is allowed) and its public address."""
+    if not secret_key:
+        raise ConfigError("PORTAL_ENV=production needs SECRET_KEY: set it to a long random string.")
+    if database_url.startswith("sqlite") and not _flag(env, "ALLOW_SQLITE_IN_PRODUCTION"):
+        raise ConfigError(
+            "PORTAL_ENV=production needs a PostgreSQL DATABASE_URL "
+            "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single-user installation)."
+        )
+    if not env.get("PUBLIC_BASE_URL"):
+        raise ConfigError(
+            "PORTAL_ENV=production needs PUBLIC_BASE_URL, the address residents and staff use "
+            "(like https://voicebox.example.org): links in emails are built from it, never from "
+            "the request's Host header."
+        )
 
 
 def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
@@ -65,15 +102,12 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
     secret_key = env.get("SECRET_KEY")
 
     if production:
-        if not secret_key:
-            raise ConfigError("PORTAL_ENV=production needs SECRET_KEY: set it to a long random string.")
-        if database_url.startswith("sqlite") and not _flag(env, "ALLOW_SQLITE_IN_PRODUCTION"):
-            raise ConfigError(
-                "PORTAL_ENV=production needs a PostgreSQL DATABASE_URL "
-                "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single-user installation)."
-            )
+        _refuse_unsafe_production(env, secret_key, database_url)
     elif not secret_key:
         secret_key = _dev_secret_key(instance_path)
+    public_base_url = _public_base_url(env.get("PUBLIC_BASE_URL") or default_base_url(env))
+
+    redis_url = env.get("REDIS_URL", "").strip()
 
     # Optional tuning; each area keeps its own default when the variable is unset.
     optional: dict = {name: (int(env[name]), 3600) for name in HOURLY_LIMITS if env.get(name)}
@@ -101,11 +135,18 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS"),
         "MAIL_FROM": env.get("MAIL_FROM", "PACT Voicebox <no-reply@voicebox.invalid>"),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or default_base_url(env),
+        "PUBLIC_BASE_URL": public_base_url,
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "5")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
+        # A staff session unused for this long ends; signing out ends every session of the user.
+        "STAFF_IDLE_MINUTES": _positive_int(env, "STAFF_IDLE_MINUTES", 120),
+        # Bodies larger than this are refused with 413 before they are parsed (imports allow more).
+        "MAX_CONTENT_LENGTH": _positive_int(env, "MAX_REQUEST_MB", 5) * MEGABYTE,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
-        "REDIS_URL": env.get("REDIS_URL", ""),
+        "REDIS_URL": redis_url,
+        # Flask-Limiter: counts in Redis when there is one (shared by every process and server).
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "voicebox"),
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
         # limits and the audit log use the client address, so set this behind a proxy.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),

@@ -20,7 +20,9 @@ MESSAGES = {
           "the entire address."),
     405: ("Sorry, there is a problem with your request",
           "This page cannot be used in that way. Go back and try again."),
-    413: ("The file is too large", "Choose a smaller file and try again."),
+    413: ("What you sent is too large",
+          "The form or file is larger than the service accepts. Choose a smaller file, or send less "
+          "text, and try again. Nothing was saved."),
     429: ("Too many requests",
           "You have sent too many requests in a short time. Wait a few minutes and try again."),
     500: ("Sorry, there is a problem with the service",
@@ -46,7 +48,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
-        return render_error(error.code or 500)
+        # A description given where the error was raised says what exactly was wrong; werkzeug's
+        # stock descriptions are generic, so the page's own wording is used instead.
+        custom = error.description if error.description != type(error).description else None
+        return render_error(error.code or 500, custom)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from functools import cache
 
 import pytest
@@ -24,6 +25,22 @@ from portal.models import Agency, Base, Neighbourhood, StaffUser
 
 PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Redis for the tests that count limits in Redis (a database number of their own; keys are prefixed
+# per app, so runs never see each other's counts).
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+def redis_url_or_skip() -> str:
+    """TEST_REDIS_URL if Redis answers there; else skip with the reason (fail under CI=true)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if IN_CI:
+            pytest.fail(f"CI=true but Redis at {TEST_REDIS_URL} is unreachable: {error}")
+        pytest.skip(f"Redis at {TEST_REDIS_URL} is unreachable: {error}")
+    return TEST_REDIS_URL
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -91,6 +108,8 @@ def app(database_url, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "REPORTS_DIR": str(tmp_path / "reports"),
+        # Each app counts its own limits, even when REDIS_URL points every test at one Redis.
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     })
     with app.app_context():
         engine = app.extensions["database"].kw["bind"]

@@ -5,6 +5,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from portal.validators import plausible_date
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
@@ -18,8 +20,10 @@ class OpenWaveForm(FlaskForm):
                                    Length(max=120)])
     questionnaire = SelectField("Questionnaire version",
                                 validators=[DataRequired("Choose the questionnaire version to ask")])
-    opens_on = DateField("Opens on", validators=[InputRequired("Enter the opening date as YYYY-MM-DD")])
-    closes_on = DateField("Closes on", validators=[InputRequired("Enter the closing date as YYYY-MM-DD")])
+    opens_on = DateField("Opens on", validators=[InputRequired("Enter the opening date as YYYY-MM-DD"),
+                                                 plausible_date])
+    closes_on = DateField("Closes on", validators=[InputRequired("Enter the closing date as YYYY-MM-DD"),
+                                                   plausible_date])
     panel_mode = BooleanField("Panel: invite panel members with single-use links")
     open_link_mode = BooleanField("Open link: anyone with the link can answer", default=True)
 

@@ -23,8 +23,10 @@ from portal import audit
 from portal.access import staff_blueprint
 from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.extensions import db
+from portal.links import public_url
 from portal.mail import deliver_pending
 from portal.models import Neighbourhood, Response, SurveyImport, Wave
+from portal.request_checks import allow_upload
 from portal.survey import panel as panel_rules
 from portal.survey.frames import load_wave_frame
 from portal.survey.responses import import_responses
@@ -32,6 +34,9 @@ from portal.survey.waves import WaveError, open_wave, wave_by_slug, wave_questio
 from portal.survey.weights import export_weight_column
 
 bp = staff_blueprint("admin", __name__, roles=("admin", "analyst"), url_prefix="/admin")
+
+# An import's request carries the file plus the form around it (multipart headers, CSRF token).
+IMPORT_FORM_OVERHEAD = 256 * 1024
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", surveys.export_csv),
@@ -118,7 +123,8 @@ def wave(wave_slug: str):
                                  .order_by(SurveyImport.imported_at.desc())).all()
     panel = panel_rules.panel_counts(db.session, wave) if wave.panel_mode else None
     return render_template("admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
-                           imports=imports, panel=panel, state=wave.state_on(_today()))
+                           imports=imports, panel=panel, state=wave.state_on(_today()),
+                           survey_link=public_url("survey.start", wave_slug=wave.slug))
 
 
 @bp.get("/waves/<wave_slug>/template.csv")
@@ -130,6 +136,7 @@ def import_template(wave_slug: str):
 
 
 @bp.route("/waves/<wave_slug>/import", methods=["GET", "POST"])
+@allow_upload(surveys.MAX_IMPORT_BYTES + IMPORT_FORM_OVERHEAD)
 @admin_only
 def import_file(wave_slug: str):
     wave = _wave_or_404(wave_slug)
@@ -201,10 +208,11 @@ def _export(wave_slug: str, kind: str):
 
 
 def _invitation_link(wave: Wave):
-    return lambda token: url_for("survey.invitation", wave_slug=wave.slug, token=token, _external=True)
+    return lambda token: public_url("survey.invitation", wave_slug=wave.slug, token=token)
 
 
 @bp.route("/waves/<wave_slug>/panel", methods=["GET", "POST"])
+@allow_upload(panel_rules.MAX_PANEL_BYTES + IMPORT_FORM_OVERHEAD)
 @admin_only
 def panel(wave_slug: str):
     wave = _wave_or_404(wave_slug)

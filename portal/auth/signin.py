@@ -1,52 +1,71 @@
-"""Checking a sign-in, with throttling: after too many failures for an email (or from one address)
-within the lock-out window, further attempts are refused without checking the password."""
+"""Checking a sign-in, with an atomic throttle: each account may have at most SIGN_IN_MAX_FAILURES
+passwords checked within the lock-out window (a right password clears the count), and one address
+at most ADDRESS_FACTOR times that many failures across accounts.
+
+The account's count is taken *before* the password is checked, in Flask-Limiter's storage (Redis
+when configured), where counting and comparing are one step: 32 parallel wrong passwords against
+one account, on any number of servers, get at most the limit checked and the rest refused.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, limits
 from portal.auth.passwords import verify_password
 from portal.models import SignInAttempt, StaffUser, utcnow
 
 # One address may try several accounts (a shared office), so it gets a larger allowance.
 ADDRESS_FACTOR = 4
+ACCOUNT_BUCKET = "sign_in_account"
+ADDRESS_BUCKET = "sign_in_address"
 
 
 @dataclass
 class SignInResult:
     user: StaffUser | None
-    throttled: bool = False
+    refusal: limits.Refusal | None = None
 
     @property
     def ok(self) -> bool:
         return self.user is not None
 
+    @property
+    def throttled(self) -> bool:
+        return self.refusal is not None
 
-def _recent_failures(session: Session, since, **where) -> int:
-    query = select(func.count()).select_from(SignInAttempt).where(
-        SignInAttempt.succeeded.is_(False), SignInAttempt.at >= since
-    )
-    for column, value in where.items():
-        query = query.where(getattr(SignInAttempt, column) == value)
-    return session.scalar(query) or 0
+
+@dataclass(frozen=True)
+class SignInLimits:
+    max_failures: int
+    lockout_minutes: int
+
+    @property
+    def account(self) -> limits.Limit:
+        return limits.Limit(self.max_failures, self.lockout_minutes * 60)
+
+    @property
+    def address(self) -> limits.Limit:
+        return limits.Limit(self.max_failures * ADDRESS_FACTOR, self.lockout_minutes * 60)
+
+
+def _throttle(email: str, ip_address: str, rules: SignInLimits) -> limits.Refusal | None:
+    """Refuse when the address is over its failures, else count this attempt against the account."""
+    return (limits.check(ADDRESS_BUCKET, ip_address, rules.address)
+            or limits.hit(ACCOUNT_BUCKET, email, rules.account))
 
 
 def check_sign_in(session: Session, email: str, password: str, ip_address: str,
-                  max_failures: int, lockout_minutes: int) -> SignInResult:
+                  rules: SignInLimits) -> SignInResult:
     email = email.strip().lower()
-    since = utcnow() - timedelta(minutes=lockout_minutes)
-    if (
-        _recent_failures(session, since, email=email) >= max_failures
-        or _recent_failures(session, since, ip_address=ip_address) >= max_failures * ADDRESS_FACTOR
-    ):
+    refusal = _throttle(email, ip_address, rules)
+    if refusal is not None:
         audit.record(session, "sign_in_throttled", "staff_user", email=email)
         session.commit()
-        return SignInResult(None, throttled=True)
+        return SignInResult(None, refusal)
 
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
     ok = verify_password(user.password_hash if user else None, password) and user.active
@@ -54,7 +73,9 @@ def check_sign_in(session: Session, email: str, password: str, ip_address: str,
     if ok:
         user.last_sign_in_at = utcnow()
         audit.record(session, "sign_in", "staff_user", user.id, actor=user)
+        limits.clear(ACCOUNT_BUCKET, email, rules.account)
     else:
         audit.record(session, "sign_in_failed", "staff_user", user.id if user else "", email=email)
+        limits.hit(ADDRESS_BUCKET, ip_address, rules.address)
     session.commit()
     return SignInResult(user if ok else None)

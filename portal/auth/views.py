@@ -8,7 +8,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from analysis.formatting import plural
 from portal import audit
 from portal.auth.forms import SignInForm
-from portal.auth.signin import check_sign_in
+from portal.auth.signin import SignInLimits, check_sign_in
+from portal.auth.staff_sessions import end_every_session, mark_signed_in
 from portal.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -24,38 +25,44 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _rules() -> SignInLimits:
+    config = current_app.config
+    return SignInLimits(config["SIGN_IN_MAX_FAILURES"], config["SIGN_IN_LOCKOUT_MINUTES"])
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"))
     form = SignInForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
-        result = check_sign_in(
-            db.session, form.email.data, form.password.data, request.remote_addr or "",
-            current_app.config["SIGN_IN_MAX_FAILURES"], current_app.config["SIGN_IN_LOCKOUT_MINUTES"],
-        )
+        result = check_sign_in(db.session, form.email.data, form.password.data, request.remote_addr or "",
+                               _rules())
         if result.ok:
             login_user(result.user)
+            mark_signed_in()
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
         if result.throttled:
-            minutes = current_app.config["SIGN_IN_LOCKOUT_MINUTES"]
             form.form_errors.append(
-                f"Too many failed sign-in attempts. Wait {plural(minutes, 'minute')} and try again."
+                f"Too many failed sign-in attempts. Wait {plural(result.refusal.minutes, 'minute')} and try again."
             )
-            status = 429
+            status, headers = 429, result.refusal.headers
         else:
             form.form_errors.append("The email address or password is not right")
             status = 401
     elif form.errors:
         status = 400
-    return render_template("auth/sign_in.html", form=form), status
+    return render_template("auth/sign_in.html", form=form,
+                           idle_minutes=current_app.config["STAFF_IDLE_MINUTES"]), status, headers
 
 
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
+    """Sign out here and everywhere: every session of this user, on every server, ends now."""
     audit.record(db.session, "sign_out", "staff_user", current_user.id)
+    end_every_session(db.session, current_user.id)
     db.session.commit()
     logout_user()
     flash("You have signed out.")

@@ -33,6 +33,9 @@ class StaffUser(UserMixin, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every staff session's identity: raising it (sign-out, a new password, disabling the
+    # account) ends all the user's sessions at once, on every server, since each request checks it.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     agency: Mapped[Agency | None] = relationship()
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
@@ -42,6 +45,10 @@ class StaffUser(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user id for flask-login: "id:version", so an old version no longer loads."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def sees_all_neighbourhoods(self) -> bool:

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.pact.issues import NOTE_MAX
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
 from portal.pact.workflow import CATEGORIES, STATUSES
+from portal.validators import plausible_date
 
 
 def _strip(value):
@@ -80,7 +81,7 @@ class MergeForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired("Enter the date of the meeting")],
+    day = DateField("Date", validators=[InputRequired("Enter the date of the meeting"), plausible_date],
                     render_kw={"type": "date"})
     time = TimeField("Start time", validators=[InputRequired("Enter the start time, like 18:30")],
                      render_kw={"type": "time"})
@@ -104,7 +105,7 @@ class PriorityForm(FlaskForm):
     description = TextAreaField("What will be done (public)", filters=[_strip],
                                 validators=[_too_long("The description", TEXT_MAX)])
     owner = SelectField("Lead agency", choices=[], validators=[DataRequired("Choose the lead agency")])
-    review_on = DateField("Review date", validators=[Optional()], render_kw={"type": "date"})
+    review_on = DateField("Review date", validators=[Optional(), plausible_date], render_kw={"type": "date"})
     issues = SelectMultipleField("Issues this priority answers", choices=[], validate_choice=False)
 
 
@@ -126,5 +127,5 @@ class MetricsForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField("From", validators=[Optional()], render_kw={"type": "date"})
-    end = DateField("To (inclusive)", validators=[Optional()], render_kw={"type": "date"})
+    start = DateField("From", validators=[Optional(), plausible_date], render_kw={"type": "date"})
+    end = DateField("To (inclusive)", validators=[Optional(), plausible_date], render_kw={"type": "date"})

@@ -3,6 +3,7 @@ raising an issue and following one by its reference."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from flask import (
@@ -17,7 +18,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from portal import audit
+from portal import audit, limits
 from portal.errors import render_error
 from portal.extensions import db
 from portal.mail import deliver_pending
@@ -27,9 +28,10 @@ from portal.pact.issues import ContactDetails, public_events, raise_issue
 from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.references import normalise_reference, shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
-from portal.public.ratelimit import AuditRateLimiter, Limit
 from portal.survey.waves import survey_minutes
 from surveys.postcodes import normalise_postcode
+
+log = logging.getLogger("portal.public")
 
 bp = Blueprint("public", __name__)
 register_filters(bp)
@@ -50,20 +52,22 @@ def _neighbourhood_or_404(slug: str) -> Neighbourhood:
     return place
 
 
-def _limit(name: str, default: tuple[int, int]) -> Limit:
-    return Limit(*current_app.config.get(name, default))
-
-
-def _too_many(limit: Limit, what: str):
+def _over_limit(bucket: str, name: str, default: tuple[int, int], what: str):
+    """Count this request from the caller's address; the 429 page if it is one too many, else None."""
+    limit = limits.Limit(*current_app.config.get(name, default))
+    refusal = limits.hit(bucket, request.remote_addr or "", limit)
+    if refusal is None:
+        # The audit log keeps each counted request, as when it did the counting (at most the limit's
+        # count of rows per address and window: refusals are not written).
+        audit.record(db.session, "rate_limited_request", bucket)
+        db.session.commit()
+        return None
+    log.warning("pact rate limit", extra={"bucket": bucket})
     body, status = render_error(429, (
-        f"You have {what} too many times from this connection: the limit is {limit.describe()}. "
-        "Wait an hour and try again. Nothing you entered was saved. To report a crime call 101, "
-        "or 999 in an emergency."))
-    return body, status, {"Retry-After": str(limit.seconds)}
-
-
-def _allowed(bucket: str, limit: Limit) -> bool:
-    return AuditRateLimiter(db.session).allow(bucket, request.remote_addr or "", limit)
+        f"You have {what} too many times from this connection: the limit is "
+        f"{refusal.limit.describe()}. Wait {refusal.minutes} minutes and try again. Nothing you "
+        "entered was saved. To report a crime call 101, or 999 in an emergency."))
+    return body, status, refusal.headers
 
 
 @bp.route("/")
@@ -129,9 +133,9 @@ def raise_issue_form(slug: str):
             audit.record(db.session, "pact_issue_spam", "neighbourhood", place.slug)
             db.session.commit()
             return render_template("public/raised.html", issue=None, place=place)
-        limit = _limit("PACT_RAISE_LIMIT", RAISE_LIMIT)
-        if not _allowed("raise_issue", limit):
-            return _too_many(limit, "raised an issue")
+        limited = _over_limit("raise_issue", "PACT_RAISE_LIMIT", RAISE_LIMIT, "raised an issue")
+        if limited:
+            return limited
         if form.validate():
             latitude, longitude = form.point
             issue = raise_issue(
@@ -181,9 +185,10 @@ def issue(reference: str):
     normal = normalise_reference(reference)
     found = normal and db.session.scalar(select(PactIssue).where(PactIssue.reference == normal))
     if not found:
-        limit = _limit("PACT_LOOKUP_LIMIT", LOOKUP_LIMIT)
-        if not _allowed("issue_lookup_miss", limit):
-            return _too_many(limit, "looked up an issue reference that does not exist")
+        limited = _over_limit("issue_lookup_miss", "PACT_LOOKUP_LIMIT", LOOKUP_LIMIT,
+                              "looked up an issue reference that does not exist")
+        if limited:
+            return limited
         form = FollowIssueForm(formdata=None, reference=reference)
         form.reference.errors = [f"There is no issue with the reference {reference}. Check it and try again"]
         return render_template("public/follow.html", form=form), 404

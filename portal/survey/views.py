@@ -24,14 +24,15 @@ from flask import (
 from sqlalchemy import select
 
 import surveys
+from portal import limits
 from portal.errors import render_error
 from portal.extensions import db
+from portal.links import public_url
 from portal.models import Invitation, Neighbourhood, Wave
 from portal.survey import drafts
 from portal.survey.pages import form_values, page_questions
 from portal.survey.panel import invitation_for_token
 from portal.survey.postcodes import apply_postcode
-from portal.survey.ratelimit import AddressLimiter, Limit
 from portal.survey.responses import (
     AlreadySubmitted,
     ResponseRejected,
@@ -58,22 +59,18 @@ START_LIMIT = (60, 3600)
 SUBMIT_LIMIT = (30, 3600)
 
 
-def _limiter() -> AddressLimiter:
-    limiter = current_app.extensions.get("survey_limiter")
-    if limiter is None:
-        limiter = current_app.extensions["survey_limiter"] = AddressLimiter(current_app.secret_key)
-    return limiter
-
-
 def _over_limit(name: str, default: tuple[int, int], what: str):
-    limit = Limit(*current_app.config.get(name, default))
-    if _limiter().allow(name, request.remote_addr or "", limit):
+    """Count this request from the caller's address; the 429 page if it is one too many, else None."""
+    limit = limits.Limit(*current_app.config.get(name, default))
+    refusal = limits.hit(name, request.remote_addr or "", limit)
+    if refusal is None:
         return None
     log.warning("survey rate limit", extra={"bucket": name})
     body, status = render_error(429, (
-        f"You have {what} too many times from this connection (the limit is {limit.describe()}). "
-        "Wait a while and try again. If you were part way through, your answers so far are saved."))
-    return body, status, {"Retry-After": str(limit.seconds)}
+        f"You have {what} too many times from this connection (the limit is "
+        f"{refusal.limit.describe()}). Wait {refusal.minutes} minutes and try again. If you were "
+        "part way through, your answers so far are saved."))
+    return body, status, refusal.headers
 
 
 def _today() -> date:
@@ -253,7 +250,7 @@ def question_page(wave_slug: str, page_id: str):
             resume_token = drafts.issue_resume_token(draft)
             db.session.commit()
             return render_template("survey/saved.html", wave=wave, questionnaire=questionnaire,
-                                   link=url_for("survey.resume", token=resume_token, _external=True))
+                                   link=public_url("survey.resume", token=resume_token))
         if not errors:
             following = surveys.next_page(questionnaire, page.id, merged)
             target = "check" if changing or following is None else following.id

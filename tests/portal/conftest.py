@@ -1,5 +1,6 @@
 """Fixtures shared by the portal's areas: the app served over real HTTP (`live_server`, for
-browser tests) and a real local SMTP server (`smtp_server`, for mail delivery)."""
+browser tests), a real local SMTP server (`smtp_server`, for mail delivery) and the app counting its
+limits in memory or in Redis (`throttled_app`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(params=["memory", "redis"])
+def throttled_app(request, app):
+    """The test app counting its limits in memory (the default), or in the machine's Redis."""
+    from portal import limits
+    from tests.conftest import redis_url_or_skip
+
+    if request.param == "redis":
+        app.config["RATELIMIT_STORAGE_URI"] = redis_url_or_skip()
+        limits.init_app(app)
+    return app
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_refuses_sqlite_unless_explicitly_allowed(tmp_path):
-    env = {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40}
+    env = {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://v.example.org"}
     with pytest.raises(ConfigError, match="PostgreSQL"):
         settings_from_env(tmp_path, env)
     allowed = settings_from_env(tmp_path, {**env, "ALLOW_SQLITE_IN_PRODUCTION": "1"})
@@ -35,7 +35,8 @@ def test_production_refuses_sqlite_unless_explicitly_allowed(tmp_path):
 
 def test_production_cookies_are_secure(tmp_path):
     settings = settings_from_env(tmp_path, {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40,
-                                            "DATABASE_URL": "postgres://u@db/voicebox"})
+                                            "DATABASE_URL": "postgres://u@db/voicebox",
+                                            "PUBLIC_BASE_URL": "https://v.example.org"})
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -110,3 +111,33 @@ def test_issue_emails_link_to_the_configured_port(app, tmp_path):
     with create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x",
                      "ENV_OVERRIDES": {"PORT": "8042"}}).app_context():
         assert _base_url() == "http://127.0.0.1:8042"
+PRODUCTION = {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "postgres://u@db/voicebox"}
+
+
+def test_production_refuses_to_start_without_a_public_base_url(tmp_path):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        settings_from_env(tmp_path, PRODUCTION)
+    settings = settings_from_env(tmp_path, {**PRODUCTION, "PUBLIC_BASE_URL": "https://v.example.org/"})
+    assert settings["PUBLIC_BASE_URL"] == "https://v.example.org"
+
+
+@pytest.mark.parametrize("url", ["v.example.org", "javascript:alert(1)", "https://", "https://v.example.org/?a=1"])
+def test_a_public_base_url_that_is_not_an_address_is_refused(tmp_path, url):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must be an address"):
+        settings_from_env(tmp_path, {"PUBLIC_BASE_URL": url})
+
+
+def test_the_request_size_cap_is_real(tmp_path):
+    """MAX_CONTENT_LENGTH used to be set with setdefault after Flask's own None, so it never applied."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'cap.sqlite3'}", "SECRET_KEY": "x"})
+    assert app.config["MAX_CONTENT_LENGTH"] == 5 * 1024 * 1024
+    assert settings_from_env(tmp_path, {"MAX_REQUEST_MB": "2"})["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    with pytest.raises(ConfigError, match="MAX_REQUEST_MB"):
+        settings_from_env(tmp_path, {"MAX_REQUEST_MB": "lots"})
+
+
+def test_limits_are_counted_in_redis_when_there_is_one(tmp_path):
+    assert settings_from_env(tmp_path, {})["RATELIMIT_STORAGE_URI"] == "memory://"
+    settings = settings_from_env(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6379/7"})
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/7"
+    assert settings_from_env(tmp_path, {})["STAFF_IDLE_MINUTES"] == 120

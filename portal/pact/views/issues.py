@@ -3,7 +3,7 @@ issue with its history, and the actions on it (status, assignment, updates, merg
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from portal.mail import deliver_pending
 from portal.models import Agency, PactIssue, Priority, priority_issue, utcnow
 from portal.pact import issues as issue_rules
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
-from portal.pact.forms import AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
+from portal.pact.forms import AGE_FILTERS, AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
 from portal.pact.issues import IssueError
 from portal.pact.references import normalise_reference
 from portal.pact.standards import service_breaches
@@ -31,6 +31,9 @@ def _filters() -> tuple[IssueFilterForm, IssueFilters]:
     form.neighbourhood.choices = [("", "All your neighbourhoods")] + [(n.slug, n.name) for n in places]
     form.agency.choices = ([("", "Any agency"), ("none", "Not assigned")]
                            + [(a.slug, a.name) for a in _agencies()])
+    if (form.age.data or "") not in AGE_FILTERS:
+        abort(400, f"The age filter {form.age.data[:40]!r} is not one of the choices: choose an age "
+                   "from the list (like 1 to 7 days).")
     filters = IssueFilters(neighbourhood=form.neighbourhood.data or "", status=form.status.data or "",
                            category=form.category.data or "", agency=form.agency.data or "",
                            age=form.age.data or "", overdue=bool(form.overdue.data),

@@ -133,7 +133,8 @@ def test_panel_upload_invitations_single_use_and_non_responders(signed_in, app, 
     location(admin.post(f"/admin/waves/{wave.slug}/panel/invitations"))
     mails = db_session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()
     assert [m.recipient for m in mails] == ["one@example.org", "two@example.org"]
-    link = re.search(r"http://localhost(/survey/\S+/invitation/(\S+))", mails[0].body)
+    base = re.escape(app.config["PUBLIC_BASE_URL"])
+    link = re.search(base + r"(/survey/\S+/invitation/(\S+))", mails[0].body)
     path, token = link.group(1), link.group(2)
     assert token not in {i.token_hash for i in db_session.scalars(select(Invitation))}
     # Panel-only wave: no link, no survey.
@@ -151,7 +152,29 @@ def test_panel_upload_invitations_single_use_and_non_responders(signed_in, app, 
     location(admin.post(f"/admin/waves/{wave.slug}/panel/reminders"))
     reminder = db_session.scalars(select(OutboundMail).order_by(OutboundMail.id.desc())).first()
     assert reminder.recipient == "two@example.org" and "replaces the one we sent" in reminder.body
-    old = re.search(r"http://localhost(/survey/\S+)", mails[1].body).group(1)
+    old = re.search(base + r"(/survey/\S+)", mails[1].body).group(1)
     assert app.test_client().get(old).status_code == 404  # the reminder's link replaced it
     csv_download = admin.get(f"/admin/waves/{wave.slug}/panel/non-responders?format=csv").data
     assert b"two@example.org" in csv_download
+
+
+def test_links_in_mail_come_from_public_base_url_never_the_host_header(signed_in, app, make_wave, db_session):
+    app.config["PUBLIC_BASE_URL"] = "https://voicebox.example.org/csp"
+    wave = make_wave("2012-13", panel=True, open_link=True)
+    cookie = signed_in("admin").get_cookie(app.config["SESSION_COOKIE_NAME"])
+    # The test client's jar sends cookies to localhost only, so this client sends the cookie itself.
+    admin = app.test_client(use_cookies=False)
+    forged = {"Host": "phish.example.net", "X-Forwarded-Host": "phish.example.net",
+              "Cookie": f"{cookie.key}={cookie.value}"}
+    members = b"id,email,neighbourhood\r\nM1,one@example.org,Twerton\r\nM2,two@example.org,Keynsham\r\n"
+    location(admin.post(f"/admin/waves/{wave.slug}/panel", data={"file": (io.BytesIO(members), "panel.csv")},
+                        content_type="multipart/form-data", headers=forged))
+    location(admin.post(f"/admin/waves/{wave.slug}/panel/invitations", headers=forged))
+    location(admin.post(f"/admin/waves/{wave.slug}/panel/reminders", headers=forged))
+    bodies = [m.body for m in db_session.scalars(select(OutboundMail))]
+    assert len(bodies) == 4  # two invitations, two reminders
+    for body in bodies:
+        assert "phish" not in body
+        assert re.search(r"https://voicebox\.example\.org/csp/survey/2012-13/invitation/\S+", body)
+    page = admin.get(f"/admin/waves/{wave.slug}", headers=forged).get_data(as_text=True)
+    assert "https://voicebox.example.org/csp/survey/2012-13/" in page and "phish" not in page

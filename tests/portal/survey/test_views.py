@@ -97,12 +97,14 @@ def test_routing_skips_car_questions_and_back_links_keep_answers(client, wave, d
 def test_save_and_resume_by_private_link(client, app, wave, db_session):
     path = start(client, wave)
     saved = client.post(path, data={"police_council_dealing": "strongly_agree", "action": "save"})
-    link = re.search(r'href="(http://localhost/survey/resume/[^"]+)"', saved.get_data(as_text=True)).group(1)
+    base = app.config["PUBLIC_BASE_URL"]
+    page = saved.get_data(as_text=True)
+    link = re.search(rf'href="({re.escape(base)}/survey/resume/[^"]+)"', page).group(1)
     token = link.rsplit("/", 1)[1]
     draft = db_session.scalars(select(SurveyDraft)).one()
     assert token not in (draft.resume_token_hash, draft.session_token_hash)
     other = app.test_client()  # another browser
-    resumed = location(other.get(link.replace("http://localhost", "")))
+    resumed = location(other.get(link.replace(base, "")))
     assert resumed.endswith("/questions/your-area")
     assert re.search(r'value="strongly_agree"\s+checked', other.get(resumed).get_data(as_text=True))
     assert other.get("/survey/resume/not-a-token").status_code == 404
