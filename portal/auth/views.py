@@ -45,7 +45,8 @@ def sign_in():
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
         if result.throttled:
             form.form_errors.append(
-                f"Too many failed sign-in attempts. Wait {plural(result.refusal.minutes, 'minute')} and try again."
+                f"Too many failed sign-in attempts. Wait {plural(result.refusal.minutes, 'minute')} "
+                "and try again."
             )
             status, headers = 429, result.refusal.headers
         else:
