@@ -72,8 +72,8 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         optional["REPORTS_WORKERS"] = int(env["REPORTS_WORKERS"])
     if env.get("DATABASE_POOL_SIZE"):
         optional["DATABASE_POOL_SIZE"] = int(env["DATABASE_POOL_SIZE"])
-    if env.get("REPORTS_DIR"):
-        optional["REPORTS_DIR"] = env["REPORTS_DIR"]
+    if env.get("JOB_HEARTBEAT_SECONDS"):
+        optional["JOB_HEARTBEAT_SECONDS"] = int(env["JOB_HEARTBEAT_SECONDS"])
 
     return optional | {
         "PORTAL_ENV": "production" if production else "development",
@@ -96,6 +96,8 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "5")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Background jobs go to this Redis (RQ) and run in `flask --app portal worker` processes;
+        # empty: they run in a thread of the app process (a single server).
         "REDIS_URL": env.get("REDIS_URL", ""),
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
         # limits and the audit log use the client address, so set this behind a proxy.

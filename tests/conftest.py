@@ -90,7 +90,6 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "LOG_LEVEL": "WARNING",
-        "REPORTS_DIR": str(tmp_path / "reports"),
     })
     with app.app_context():
         engine = app.extensions["database"].kw["bind"]
