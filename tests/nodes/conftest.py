@@ -15,9 +15,12 @@ Keep data tiny: each process imports the whole portal (a few seconds of CPU on a
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 
+from portal.models import PopulationEstimate, Wave
+from surveys import synthetic
 from tests.nodes.processes import (
     Browser,
     Node,
@@ -27,7 +30,7 @@ from tests.nodes.processes import (
     start_worker,
     wait_until_serving,
 )
-from tests.portal.reports.conftest import survey  # noqa: F401 - a fixture
+from tests.portal.reports.conftest import SLUGS, _questionnaire, _responses
 
 
 @pytest.fixture
@@ -44,10 +47,13 @@ class Nodes:
     def __init__(self, env: dict[str, str], log_dir) -> None:
         self.env, self.log_dir, self.started = env, log_dir, []
 
-    def servers(self, *names: str) -> list[Node]:
-        """Start servers together (their start-ups overlap) and wait until each answers."""
+    def servers(self, *names: str, workers: tuple[str, ...] = ()) -> list[Node]:
+        """Start servers (and ``workers``) together, so their start-ups overlap, and wait until
+        each server answers."""
         started = [start_server(name, self.env, self.log_dir) for name in names]
         self.started.extend(started)
+        for name in workers:
+            self.worker(name)
         with ThreadPoolExecutor(len(started)) as pool:
             list(pool.map(wait_until_serving, started))
         return started
@@ -83,3 +89,22 @@ def nodes(nodes_env, tmp_path):
 @pytest.fixture
 def browser() -> Browser:
     return Browser()
+
+
+@pytest.fixture
+def small_survey(db_session, neighbourhoods) -> Wave:
+    """One closed wave of 300 synthetic responses over the three neighbourhoods (Chew Valley 12)
+    with their weighting population: four small reports."""
+    for slug in SLUGS:
+        margins = synthetic.population_margins([slug], ethnicity=False)
+        for row in margins[margins.variable != "neighbourhood"].itertuples():
+            db_session.add(PopulationEstimate(neighbourhood_id=neighbourhoods[slug].id,
+                                              variable=row.variable, category=row.category,
+                                              population=int(row.population)))
+    wave = Wave(slug="2010-11", name="Voicebox 2010/11", questionnaire=_questionnaire(db_session),
+                opens_on=date(2010, 4, 1), closes_on=date(2011, 3, 31))
+    db_session.add(wave)
+    db_session.flush()
+    _responses(db_session, wave, neighbourhoods, 300, seed=7)
+    db_session.commit()
+    return wave

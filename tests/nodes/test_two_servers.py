@@ -19,7 +19,6 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.nodes
 
-WAVE = "2010-11"
 
 
 def _sign_in(browser, server, user) -> None:
@@ -46,13 +45,13 @@ def _wait_for(predicate, timeout: float, what: str, nodes):
 
 
 def test_a_batch_from_server_a_is_served_by_b_and_survives_its_worker_being_killed(
-        nodes, browser, survey, make_user, db_session, redis_url):
+        nodes, browser, small_survey, make_user, db_session, redis_url):
     analyst = make_user("analyst")
-    a, b = nodes.servers("server-a", "server-b")
-    first_worker = nodes.worker("worker-1")
+    a, b = nodes.servers("server-a", "server-b", workers=("worker-1",))
+    first_worker = nodes.started[-1]
     _sign_in(browser, a, analyst)
 
-    status, headers, _ = browser.post(f"{a.url}/analyst/reports/batch", {"wave": WAVE})
+    status, headers, _ = browser.post(f"{a.url}/analyst/reports/batch", {"wave": small_survey.slug})
     assert status == 302, status
     run_id = int(re.search(r"/analyst/reports/(\d+)$", headers["Location"]).group(1))
 
