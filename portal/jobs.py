@@ -61,11 +61,8 @@ def enqueue(name: str, *args, job_id: str | None = None, app: Flask | None = Non
     app = app or current_app._get_current_object()
     job_function(name)  # an unknown name fails here, in the request, not later in a worker
     if app.config.get("REDIS_URL"):
-        from rq import Retry
-
-        rq_queue(app).enqueue(perform, name, *args, job_id=job_id, retry=Retry(max=RETRIES),
-                              job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
-                              failure_ttl=RESULT_TTL, description=f"{name}{args}")
+        rq_queue(app).enqueue(perform, name, *args, job_id=job_id, description=f"{name}{args}",
+                              **rq_options())
         return
     thread = threading.Thread(target=_run_embedded, args=(app, name, args), daemon=True,
                               name=f"job-{name}")
@@ -125,6 +122,14 @@ def rq_queue(app: Flask | None = None):
     from rq.serializers import JSONSerializer
 
     return Queue(QUEUE_NAME, connection=redis_connection(app), serializer=JSONSerializer)
+
+
+def rq_options() -> dict:
+    """How every job is queued: retried when its worker dies, kept a day for `rq info`."""
+    from rq import Retry
+
+    return {"retry": Retry(max=RETRIES), "job_timeout": JOB_TIMEOUT, "result_ttl": RESULT_TTL,
+            "failure_ttl": RESULT_TTL}
 
 
 def perform(name: str, *args):
