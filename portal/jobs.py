@@ -177,5 +177,8 @@ def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> b
                             serializer=JSONSerializer, name=name,
                             job_monitoring_interval=heartbeat, maintenance_interval=heartbeat,
                             worker_ttl=heartbeat + 15)  # RQ waits worker_ttl - 15 s per dequeue
-    return worker.work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"),
-                       with_scheduler=False)
+    try:
+        return worker.work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"),
+                           with_scheduler=False)
+    finally:
+        _worker.clear()

@@ -8,9 +8,12 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
+from portal import jobs
 from portal.models import ReportFile, ReportRun
 from portal.reports import jobs as report_jobs
 from portal.reports.building import BuiltFile
+from portal.reports.data import ReportError
+from tests.nodes.processes import free_port
 
 
 class Killed(BaseException):
@@ -72,3 +75,24 @@ def test_a_batch_whose_responses_changed_between_runs_fails_with_a_reason(app, s
         report_jobs.run_batch(run.id)
     db_session.refresh(run)
     assert run.status == "failed" and "changed while its reports were being built" in run.error
+
+
+@pytest.mark.redis
+def test_with_redis_a_batch_waits_for_a_worker_which_builds_it(queue_app, survey, db_session):
+    queue_app.config["REPORTS_WORKERS"] = 1
+    with queue_app.app_context():
+        run = report_jobs.start_batch(db_session, "2010-11", None)
+        assert jobs.rq_queue().count == 1
+    assert (run.status, run.message) == ("queued", "Waiting for a worker")
+    assert jobs.run_worker(queue_app, burst=True)
+    db_session.refresh(run)
+    assert (run.status, run.completed, len(run.files)) == ("done", 4, 4), run.error
+
+
+def test_a_batch_that_cannot_be_queued_says_so(app, survey, db_session):
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with app.app_context(), pytest.raises(ReportError, match="job queue is not answering"):
+        report_jobs.start_batch(db_session, "2010-11", None)
+    run = db_session.scalars(select(ReportRun)).one()
+    db_session.refresh(run)
+    assert run.status == "failed" and "could not be queued" in run.error
