@@ -5,8 +5,10 @@ TEST_REDIS_URL, and always killed at the end of the test, whatever happened.
 Fixtures:
 - ``nodes_env``: the environment the processes share (skips on SQLite: several servers need a
   database server; skips without Redis, except under CI=true).
-- ``nodes``: a `Nodes` to start servers and workers with; ``nodes.server("a")`` returns once the
-  server answers; ``nodes.worker("w1")``; ``nodes.kill(node)`` kills a process and all under it.
+- ``nodes``: a `Nodes` to start servers and workers with: ``nodes.servers("a", "b",
+  workers=("w1",))`` returns the servers once they answer (the processes start together);
+  ``nodes.worker("w2")``; ``nodes.named("w1")``; ``nodes.kill(node)`` kills a process and all
+  under it; ``nodes.logs()`` for an assertion message.
 - ``browser``: a `Browser` sharing one cookie jar across the servers.
 
 Keep data tiny: each process imports the whole portal (a few seconds of CPU on a shared machine).
@@ -65,6 +67,9 @@ class Nodes:
         node = start_worker(name, self.env, self.log_dir)
         self.started.append(node)
         return node
+
+    def named(self, name: str) -> Node:
+        return next(node for node in self.started if node.name == name)
 
     def kill(self, node: Node) -> list[int]:
         return kill_tree(node)

@@ -48,7 +48,7 @@ def test_a_batch_from_server_a_is_served_by_b_and_survives_its_worker_being_kill
         nodes, browser, small_survey, make_user, db_session, redis_url):
     analyst = make_user("analyst")
     a, b = nodes.servers("server-a", "server-b", workers=("worker-1",))
-    first_worker = nodes.started[-1]
+    first_worker = nodes.named("worker-1")
     _sign_in(browser, a, analyst)
 
     status, headers, _ = browser.post(f"{a.url}/analyst/reports/batch", {"wave": small_survey.slug})
