@@ -38,8 +38,7 @@ def _demo_app(database_url: str | None, tmp: Path):
     from portal.models import Base
 
     url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-                      "REPORTS_DIR": str(tmp / "reports")})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
     if database_url is None:
         from portal.demo import seed_demo
 

@@ -1,4 +1,4 @@
-"""Command line: `flask --app portal db ...`, `users create|disable|set-password`, `demo`."""
+"""Command line: `flask --app portal db ...`, `users create|disable|set-password`, `demo`, `worker`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(worker_command)
     from portal.reports.cli import reports_group
 
     app.cli.add_command(reports_group)
@@ -143,3 +144,17 @@ def demo_command(seed: int, responses: int) -> None:
     for email, role, scope in summary.staff:
         click.echo(f"  {role:<12} {email:<40} {scope}")
     click.echo("\nAll data is synthetic. Start the portal with: flask --app portal run")
+
+
+@click.command("worker", help="Run background jobs from the Redis queue (REDIS_URL) until stopped.")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--name", default=None, help="The worker's name in `rq info` (default: host and pid).")
+@with_appcontext
+def worker_command(burst: bool, name: str | None) -> None:
+    """RQ's worker on the portal's queue, inside the app: jobs see its config and database."""
+    from portal.jobs import JobError, run_worker
+
+    try:
+        run_worker(current_app._get_current_object(), burst=burst, name=name)
+    except JobError as error:
+        raise click.ClickException(str(error)) from None

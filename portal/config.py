@@ -115,8 +115,8 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         optional["REPORTS_WORKERS"] = int(env["REPORTS_WORKERS"])
     if env.get("DATABASE_POOL_SIZE"):
         optional["DATABASE_POOL_SIZE"] = int(env["DATABASE_POOL_SIZE"])
-    if env.get("REPORTS_DIR"):
-        optional["REPORTS_DIR"] = env["REPORTS_DIR"]
+    if env.get("JOB_HEARTBEAT_SECONDS"):
+        optional["JOB_HEARTBEAT_SECONDS"] = int(env["JOB_HEARTBEAT_SECONDS"])
 
     return optional | {
         "PORTAL_ENV": "production" if production else "development",
@@ -143,6 +143,8 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # Bodies larger than this are refused with 413 before they are parsed (imports allow more).
         "MAX_CONTENT_LENGTH": _positive_int(env, "MAX_REQUEST_MB", 5) * MEGABYTE,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Background jobs go to this Redis (RQ) and run in `flask --app portal worker` processes;
+        # empty: they run in a thread of the app process (a single server).
         "REDIS_URL": redis_url,
         # Flask-Limiter: counts in Redis when there is one (shared by every process and server).
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

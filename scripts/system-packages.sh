@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Debian packages the portal needs beyond Python: Pango for WeasyPrint's PDFs, fonts, poppler-utils
-# (pdftoppm, to look at PDFs as pictures) and, for the browser tests, Chromium.
+# (pdftoppm, to look at PDFs as pictures), for the browser tests Chromium (--with-browser) and, for
+# the job-queue tests, Redis (--with-redis).
 # Installs only what is missing; does nothing where apt-get is unavailable or we are not root.
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 poppler-utils)
-if [[ "${1:-}" == "--with-browser" ]]; then
-  packages+=(chromium)
-fi
+for option in "$@"; do
+  case "$option" in
+    --with-browser) packages+=(chromium) ;;
+    --with-redis) packages+=(redis-server) ;;
+    *) echo "unknown option $option (use --with-browser, --with-redis)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,5 +1,7 @@
 """Shared fixtures: an app on the test database (SQLite by default, PostgreSQL when TEST_DATABASE_URL
-names one), a client, a database session, staff users of each role and signed-in clients.
+names one), a client, a database session, staff users of each role and signed-in clients, and Redis
+for the job-queue tests when TEST_REDIS_URL names a database (flushed before and after each test, so
+give the tests a Redis database number of their own).
 
 The schema is built once per run from the models; `tests/portal/test_migrations.py` proves the
 migrations build the same schema. Every test starts from empty tables.
@@ -107,7 +109,6 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "LOG_LEVEL": "WARNING",
-        "REPORTS_DIR": str(tmp_path / "reports"),
         # Each app counts its own limits, even when REDIS_URL points every test at one Redis.
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     })
@@ -186,6 +187,38 @@ def signed_in(app, make_user):
     def make(role: str, *slugs: str):
         return sign_in(app.test_client(), make_user(role, *slugs))
     return make
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """TEST_REDIS_URL, emptied before and after the test; skipped with a reason where unset or
+    unreachable, except under CI=true, where a missing Redis fails the run."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("TEST_REDIS_URL", "")
+    problem = "TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/13)" if not url else None
+    if url:
+        try:
+            client = Redis.from_url(url, socket_connect_timeout=2)
+            client.flushdb()
+        except RedisError as error:
+            problem = f"Redis at {url} is unreachable: {error}"
+    if problem:
+        if IN_CI:
+            pytest.fail(f"CI=true but {problem}")
+        pytest.skip(problem)
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def queue_app(app, redis_url):
+    """The test app with REDIS_URL set: jobs go to the RQ queue instead of a thread."""
+    app.config["REDIS_URL"] = redis_url
+    app.config["JOB_HEARTBEAT_SECONDS"] = 1
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """staff session version: signing out or a new password ends every session of the user
 
 Revision ID: 5b1e7c2d9a40
-Revises: 065dd218d66a
+Revises: 065b84ca8c90
 Create Date: 2026-11-29 23:00:00.000000
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '5b1e7c2d9a40'
-down_revision: str | None = '065dd218d66a'
+down_revision: str | None = '065b84ca8c90'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

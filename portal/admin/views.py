@@ -13,20 +13,20 @@ from datetime import date
 from functools import wraps
 
 from flask import Response as HttpResponse
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 import surveys
 from analysis.formatting import plural
-from portal import audit
+from portal import audit, jobs
 from portal.access import staff_blueprint
 from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.extensions import db
 from portal.links import public_url
-from portal.mail import deliver_pending
-from portal.models import Neighbourhood, Response, SurveyImport, Wave
+from portal.models import Neighbourhood, Response, SurveyImport, Wave, utcnow
 from portal.request_checks import allow_upload
+from portal.survey import jobs as panel_jobs
 from portal.survey import panel as panel_rules
 from portal.survey.frames import load_wave_frame
 from portal.survey.responses import import_responses
@@ -207,8 +207,10 @@ def _export(wave_slug: str, kind: str):
     return _download(data, mimetype, f"voicebox-{wave.slug}.{kind}")
 
 
-def _invitation_link(wave: Wave):
-    return lambda token: public_url("survey.invitation", wave_slug=wave.slug, token=token)
+def _invitation_link(wave: Wave) -> str:
+    """The absolute invitation URL (from PUBLIC_BASE_URL, never the request's Host) with
+    `TOKEN_SLOT` where each member's token goes."""
+    return public_url("survey.invitation", wave_slug=wave.slug, token=panel_jobs.TOKEN_SLOT)
 
 
 @bp.route("/waves/<wave_slug>/panel", methods=["GET", "POST"])
@@ -242,11 +244,14 @@ def send_invitations(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode or not ConfirmForm().validate_on_submit():
         abort(400)
-    sent = panel_rules.send_invitations(db.session, wave, _invitation_link(wave))
-    audit.record(db.session, "panel_invitations_sent", "wave", wave.slug, count=sent)
+    count = panel_rules.uninvited_count(db.session, wave)
+    if not count:
+        flash("Every panel member has already been invited.")
+        return redirect(url_for("admin.panel", wave_slug=wave.slug))
+    audit.record(db.session, "panel_invitations_sent", "wave", wave.slug, count=count)
     db.session.commit()
-    deliver_pending(db.session, current_app.config)
-    flash(f"Sent {plural(sent, 'invitation')}." if sent else "Every panel member has already been invited.")
+    jobs.enqueue("panel_invitations", wave.id, _invitation_link(wave))
+    flash(f"Sending {plural(count, 'invitation')}. The counts below go up as they are sent.")
     return redirect(url_for("admin.panel", wave_slug=wave.slug))
 
 
@@ -286,9 +291,9 @@ def send_reminders(wave_slug: str):
     if wave.state_on(_today()) != "open":
         flash("Reminders can only be sent while the wave is open.")
         return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
-    sent = panel_rules.send_reminders(db.session, wave, _invitation_link(wave))
-    audit.record(db.session, "panel_reminders_sent", "wave", wave.slug, count=sent)
+    count = len(panel_rules.non_responders(db.session, wave))
+    audit.record(db.session, "panel_reminders_sent", "wave", wave.slug, count=count)
     db.session.commit()
-    deliver_pending(db.session, current_app.config)
-    flash(f"Sent {plural(sent, 'reminder')}. Each has a new link; the earlier links no longer work.")
+    jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat())
+    flash(f"Sending {plural(count, 'reminder')}. Each has a new link; the earlier links no longer work.")
     return redirect(url_for("admin.non_responders", wave_slug=wave.slug))

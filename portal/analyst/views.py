@@ -151,7 +151,7 @@ def neighbourhood_pdf():
     try:
         file = build_neighbourhood_pdf(db.session, form.wave.data or None,
                                        form.neighbourhood.data, current_user)
-        data = verified_bytes(file)
+        data = verified_bytes(db.session, file)
     except ReportError as error:
         flash(str(error))
         return redirect(url_for(".dashboard", wave=form.wave.data))
@@ -203,7 +203,7 @@ def report_file(report_id: int, filename: str):
     if file is None:
         abort(404)
     try:
-        data = verified_bytes(file)
+        data = verified_bytes(db.session, file)
     except ReportError as error:
         flash(str(error))
         return redirect(url_for(".report_run", report_id=report_id))

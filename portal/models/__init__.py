@@ -18,7 +18,7 @@ from portal.models.pact import (
     PriorityUpdate,
     priority_issue,
 )
-from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportRun
+from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportFileContent, ReportRun
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.survey import (
     RESPONSE_MODES,
@@ -53,6 +53,7 @@ __all__ = [
     "PriorityUpdate",
     "Questionnaire",
     "ReportFile",
+    "ReportFileContent",
     "ReportRun",
     "Response",
     "SignInAttempt",

@@ -3,14 +3,15 @@
 A run records who asked for it, when, and from which data (wave, number of responses, sha256
 fingerprint of the responses and weighting population), and its progress while a background
 batch builds. Each kept PDF has its sha256 checksum, so a download can be checked against the
-record; the bytes live under the REPORTS_DIR folder.
+record. The bytes are in the database too (`ReportFileContent`, a table of their own so listing a
+run's files never loads them): every app server serves every file, and no server's disk matters.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -69,15 +70,28 @@ class ReportRun(Base):
 
 class ReportFile(Base):
     __tablename__ = "report_file"
+    # One file per report of a run: a retried batch job skips what is kept and cannot add it twice.
+    __table_args__ = (UniqueConstraint("run_id", "filename"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("report_run.id", ondelete="CASCADE"), index=True)
     neighbourhood_slug: Mapped[str | None] = mapped_column(String(60))  # None: authority summary
     title: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(200))
-    path: Mapped[str] = mapped_column(String(500))  # relative to REPORTS_DIR
     checksum: Mapped[str] = mapped_column(String(64))  # sha256 hex of the PDF
     size: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     run: Mapped[ReportRun] = relationship(back_populates="files")
+    content: Mapped[ReportFileContent] = relationship(cascade="all, delete-orphan",
+                                                      passive_deletes=True, lazy="raise")
+
+
+class ReportFileContent(Base):
+    """The PDF's bytes (about 90 KB), written in the same transaction as its `ReportFile` row."""
+
+    __tablename__ = "report_file_content"
+
+    file_id: Mapped[int] = mapped_column(ForeignKey("report_file.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

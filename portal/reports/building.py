@@ -2,19 +2,20 @@
 
 `prepare_reports` runs the engine once for the wave (`load_analysis`) and reads every requested
 report out of it; `render_all` renders them in a pool of worker processes (two by default: the
-machine's cores), calling back as each file is written so the CLI's progress bar and the
-background job's progress row can move. Workers come from a fork server that has already imported
-WeasyPrint and the templates, so they start quickly and never inherit the app's threads or
-database connections.
+machine's cores), calling back as each file is rendered so the CLI's progress bar can move and the
+background job can keep the file in the database with its progress. Workers come from a fork
+server that has already imported WeasyPrint and the templates, so they start quickly and never
+inherit the app's threads or database connections.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from portal.reports.data import (
     load_analysis,
     pact_section,
 )
-from portal.reports.render import write_pdf
+from portal.reports.render import pdf_file, write_file
 
 DEFAULT_WORKERS = 2
 
@@ -43,8 +44,12 @@ class BuiltFile:
     slug: str | None  # None: the authority summary
     title: str
     filename: str
-    checksum: str
-    size: int
+    checksum: str  # sha256 hex of data
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
 
 
 @dataclass
@@ -80,32 +85,36 @@ def _context():
     return ctx
 
 
-def _built(report: NeighbourhoodReport, result: tuple[str, str, int]) -> BuiltFile:
-    filename, checksum, size = result
+def _built(report: NeighbourhoodReport, result: tuple[str, bytes]) -> BuiltFile:
+    filename, data = result
     slug = None if isinstance(report, AuthorityReport) else report.slug
-    return BuiltFile(slug, report.title, filename, checksum, size)
+    return BuiltFile(slug, report.title, filename, hashlib.sha256(data).hexdigest(), data)
 
 
-def render_all(reports: list[NeighbourhoodReport], directory: str | os.PathLike, *,
+def render_all(reports: list[NeighbourhoodReport], directory: str | os.PathLike | None = None, *,
                workers: int = DEFAULT_WORKERS,
                progress: Callable[[BuiltFile], None] | None = None) -> list[BuiltFile]:
-    """Render every report into ``directory`` (created if needed), ``workers`` at a time."""
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    """Render every report, ``workers`` at a time, also writing each into ``directory`` (created
+    if needed) when one is given."""
+    out = Path(directory) if directory is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
     built: list[BuiltFile] = []
 
     def done(item: BuiltFile) -> None:
+        if out is not None:
+            write_file(out / item.filename, item.data)
         built.append(item)
         if progress is not None:
             progress(item)
 
     if workers <= 1 or len(reports) <= 1:
         for report in reports:
-            done(_built(report, write_pdf(report, str(out))))
+            done(_built(report, pdf_file(report)))
         return built
     with ProcessPoolExecutor(max_workers=min(workers, len(reports)),
                              mp_context=_context()) as pool:
-        pending = {pool.submit(write_pdf, report, str(out)): report for report in reports}
+        pending = {pool.submit(pdf_file, report): report for report in reports}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:

@@ -1,37 +1,36 @@
 """Kept reports: one neighbourhood's PDF on request, and a wave's whole set as a background job.
 
-No Redis or Celery: a batch runs in a thread of the app process that builds the reports with the
-two-process pool of `building.render_all`, writing its progress to its `ReportRun` row after each
-file, so the page that shows it only ever reads the row. Finished PDFs are kept under REPORTS_DIR
-(default: the instance folder's `reports/`) with their sha256 in a `ReportFile` row.
+A batch is a `report_batch` job (`portal.jobs`: on the Redis queue when REDIS_URL is set, else in
+a thread of the app process). The job renders with the two-process pool of
+`building.render_all` and, after each PDF, keeps its bytes and checksum in the database
+(`ReportFile` + `ReportFileContent`) and its progress in the `ReportRun` row, in one transaction;
+the page that shows it only ever reads the row, so any app server shows it. The job is idempotent:
+run again after its worker died, it skips the files the run already keeps, and the unique
+(run, file name) constraint stops two runs of it from keeping one twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analysis.formatting import plural
+from portal import jobs
 from portal.extensions import db
-from portal.models import ReportFile, ReportRun, StaffUser, utcnow
+from portal.models import ReportFile, ReportFileContent, ReportRun, StaffUser, utcnow
 from portal.models.reports import STALE_AFTER
-from portal.reports.building import DEFAULT_WORKERS, BuiltFile, prepare_reports, render_all
+from portal.reports.building import DEFAULT_WORKERS, BuiltFile, Prepared, prepare_reports, render_all
 from portal.reports.data import AnalysisCache, ReportError, choose_wave, find_neighbourhood
+from portal.reports.render import report_filename
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "The reports could not be built because of an unexpected error; it has been logged."
-
-
-def reports_dir(app: Flask | None = None) -> Path:
-    app = app or current_app
-    return Path(app.config.get("REPORTS_DIR") or Path(app.instance_path) / "reports")
 
 
 def analysis_cache(app: Flask | None = None) -> AnalysisCache:
@@ -39,20 +38,10 @@ def analysis_cache(app: Flask | None = None) -> AnalysisCache:
     return app.extensions.setdefault("report_analyses", AnalysisCache())
 
 
-def _threads(app: Flask) -> dict[int, threading.Thread]:
-    return app.extensions.setdefault("report_threads", {})
-
-
-def wait_for_jobs(app: Flask, timeout: float = 120) -> None:
-    """Wait for the app's background report jobs (tests and shutdown)."""
-    for thread in list(_threads(app).values()):
-        thread.join(timeout)
-
-
-def _file_row(run: ReportRun, item: BuiltFile) -> ReportFile:
-    return ReportFile(run_id=run.id, neighbourhood_slug=item.slug, title=item.title,
-                      filename=item.filename, path=f"run-{run.id}/{item.filename}",
-                      checksum=item.checksum, size=item.size)
+def _file_row(run_id: int, item: BuiltFile) -> ReportFile:
+    return ReportFile(run_id=run_id, neighbourhood_slug=item.slug, title=item.title,
+                      filename=item.filename, checksum=item.checksum, size=item.size,
+                      content=ReportFileContent(data=item.data))
 
 
 def build_neighbourhood_pdf(session: Session, wave: str | None, slug: str,
@@ -70,8 +59,8 @@ def build_neighbourhood_pdf(session: Session, wave: str | None, slug: str,
                     created_by_id=user.id if user else None, created_at=now, started_at=now)
     session.add(run)
     session.flush()
-    built = render_all(prepared.reports, reports_dir() / f"run-{run.id}", workers=1)[0]
-    file = _file_row(run, built)
+    built = render_all(prepared.reports, workers=1)[0]
+    file = _file_row(run.id, built)
     session.add(file)
     run.completed, run.status, run.finished_at = 1, "done", utcnow()
     run.message = f"{built.title} ready"
@@ -89,7 +78,7 @@ def running_batch(session: Session, wave_slug: str) -> ReportRun | None:
 
 def start_batch(session: Session, wave: str | None, user: StaffUser | None,
                 app: Flask | None = None) -> ReportRun:
-    """Queue every report of a wave and start building them in the background.
+    """Queue every report of a wave as a background job; returns its run.
 
     A batch already queued or running for the wave is returned instead of starting another.
     """
@@ -99,13 +88,18 @@ def start_batch(session: Session, wave: str | None, user: StaffUser | None,
     if existing is not None:
         return existing
     run = ReportRun(kind="batch", status="queued", wave_id=wave_row.id, wave_slug=wave_row.slug,
-                    created_by_id=user.id if user else None, message="Waiting to start")
+                    created_by_id=user.id if user else None,
+                    message="Waiting for a worker" if app.config.get("REDIS_URL") else "Waiting to start")
     session.add(run)
     session.commit()
-    thread = threading.Thread(target=_run_batch, args=(app, run.id), daemon=True,
-                              name=f"report-batch-{run.id}")
-    _threads(app)[run.id] = thread
-    thread.start()
+    try:
+        jobs.enqueue("report_batch", run.id, job_id=f"report-batch-{run.id}", app=app)
+    except Exception as error:  # the queue (Redis) is down: say so rather than wait forever
+        log.exception("could not queue report batch %s", run.id)
+        _update(run.id, status="failed", finished_at=utcnow(), message="Failed",
+                error="The reports could not be queued: the job queue is not answering.")
+        raise ReportError("The reports could not be queued because the job queue is not "
+                          "answering; try again in a minute.") from error
     return run
 
 
@@ -116,56 +110,73 @@ def _update(run_id: int, **values) -> None:
             setattr(run, key, value)
 
 
-def _run_batch(app: Flask, run_id: int) -> None:
-    with app.app_context():
-        try:
-            _update(run_id, status="running", started_at=utcnow(),
-                    message="Weighting the wave and estimating every indicator")
-            with db.transaction() as session:
-                run = session.get(ReportRun, run_id)
-                analysis = analysis_cache(app).get(session, run.wave_slug)
-                prepared = prepare_reports(session, run.wave_slug, None, now=run.created_at,
-                                           authority=True, analysis=analysis)
-                run.total = len(prepared.reports)
-                run.response_count = analysis.n
-                run.data_fingerprint = analysis.fingerprint
-                run.message = f"Rendering {plural(run.total, 'report')}"
+def run_batch(run_id: int) -> None:
+    """The `report_batch` job: build the reports of the run that it does not keep yet.
 
-            def progress(item: BuiltFile) -> None:
-                with db.transaction() as session:
-                    run = session.get(ReportRun, run_id)
-                    session.add(_file_row(run, item))
-                    run.completed += 1
-                    run.message = f"Finished {item.title}"
-
-            render_all(prepared.reports, reports_dir(app) / f"run-{run_id}",
-                       workers=int(app.config.get("REPORTS_WORKERS", DEFAULT_WORKERS)),
-                       progress=progress)
-            _update(run_id, status="done", finished_at=utcnow(),
-                    message=f"{plural(len(prepared.reports), 'report')} ready")
-        except ReportError as error:
-            _update(run_id, status="failed", finished_at=utcnow(), error=str(error),
-                    message="Failed")
-        except Exception:  # the page must say it failed, whatever the cause
-            log.exception("report batch %s failed", run_id)
-            _update(run_id, status="failed", finished_at=utcnow(), error=UNEXPECTED,
-                    message="Failed")
-        finally:
-            _threads(app).pop(run_id, None)
-
-
-def file_path(file: ReportFile, app: Flask | None = None) -> Path:
-    return reports_dir(app) / file.path
-
-
-def verified_bytes(file: ReportFile) -> bytes:
-    """The kept PDF's bytes, checked against the recorded sha256 (ReportError if changed/lost)."""
-    path = file_path(file)
+    Safe to run again, or twice at once: a finished run is left alone and each kept file is
+    skipped, so a batch whose worker was killed half way finishes without duplicates.
+    """
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReportError(f"The file of {file.title} is no longer on the server; build it "
-                          "again.") from None
+        started = _begin(run_id)
+        if started is None:
+            return
+        prepared, kept = started
+        todo = [report for report in prepared.reports if report_filename(report) not in kept]
+        workers = int(current_app.config.get("REPORTS_WORKERS", DEFAULT_WORKERS))
+        render_all(todo, workers=workers, progress=lambda item: _keep(run_id, item))
+        _update(run_id, status="done", finished_at=utcnow(),
+                message=f"{plural(len(prepared.reports), 'report')} ready")
+    except ReportError as error:
+        _update(run_id, status="failed", finished_at=utcnow(), error=str(error), message="Failed")
+    except Exception:  # the page must say it failed, whatever the cause
+        log.exception("report batch %s failed", run_id)
+        _update(run_id, status="failed", finished_at=utcnow(), error=UNEXPECTED, message="Failed")
+
+
+def _begin(run_id: int) -> tuple[Prepared, set[str]] | None:
+    """Mark the run running and read its reports and the files it keeps (None: nothing to do)."""
+    with db.transaction() as session:
+        run = session.get(ReportRun, run_id)
+        if run is None or run.finished:
+            return None
+        run.status, run.started_at = "running", run.started_at or utcnow()
+        run.message = "Weighting the wave and estimating every indicator"
+    with db.transaction() as session:
+        run = session.get(ReportRun, run_id)
+        analysis = analysis_cache().get(session, run.wave_slug)
+        if run.data_fingerprint and run.data_fingerprint != analysis.fingerprint:
+            raise ReportError("The wave's responses changed while its reports were being built; "
+                              "generate them again.")
+        prepared = prepare_reports(session, run.wave_slug, None, now=run.created_at,
+                                   authority=True, analysis=analysis)
+        kept = set(session.scalars(select(ReportFile.filename).where(ReportFile.run_id == run_id)))
+        run.total, run.completed = len(prepared.reports), len(kept)
+        run.response_count, run.data_fingerprint = analysis.n, analysis.fingerprint
+        run.message = (f"Rendering {plural(run.total, 'report')}" if not kept else
+                       f"Carrying on: rendering {plural(run.total - len(kept), 'report')} not yet built")
+    return prepared, kept
+
+
+def _keep(run_id: int, item: BuiltFile) -> None:
+    """Keep one rendered PDF and count it, in one transaction (skipped if already kept)."""
+    try:
+        with db.transaction() as session:
+            session.add(_file_row(run_id, item))
+            session.flush()
+            run = session.get(ReportRun, run_id)
+            run.completed = session.scalar(select(func.count()).select_from(ReportFile)
+                                           .where(ReportFile.run_id == run_id))
+            run.message = f"Finished {item.title}"
+    except IntegrityError:  # another run of the job kept this file first
+        log.info("report batch %s: %s was already kept", run_id, item.filename)
+
+
+def verified_bytes(session: Session, file: ReportFile) -> bytes:
+    """The kept PDF's bytes, checked against the recorded sha256 (ReportError if changed/lost)."""
+    data = session.scalar(select(ReportFileContent.data)
+                          .where(ReportFileContent.file_id == file.id))
+    if data is None:
+        raise ReportError(f"The file of {file.title} is no longer kept; build it again.")
     if hashlib.sha256(data).hexdigest() != file.checksum:
         raise ReportError(f"The file of {file.title} does not match its checksum; build it "
                           "again.")

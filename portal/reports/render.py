@@ -8,7 +8,6 @@ dashboard uses too, and are inlined as SVG `<img>`s (data URIs) with their alter
 from __future__ import annotations
 
 import gc
-import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,12 +134,14 @@ def report_filename(report: NeighbourhoodReport) -> str:
     return f"{report.wave}-{report.slug}.pdf"
 
 
-def write_pdf(report: NeighbourhoodReport, directory: str) -> tuple[str, str, int]:
-    """Render ``report`` into ``directory``; (file name, sha256 hex, bytes). Worker entry point."""
-    data = render_pdf(report)
-    filename = report_filename(report)
-    path = Path(directory) / filename
-    tmp = path.with_suffix(".pdf.part")
+def pdf_file(report: NeighbourhoodReport) -> tuple[str, bytes]:
+    """Render ``report``: (file name, PDF bytes). The worker processes' entry point; the bytes go
+    back to the parent, which keeps them in the database or writes them to a folder."""
+    return report_filename(report), render_pdf(report)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a reader never sees half a PDF)."""
+    tmp = path.with_suffix(path.suffix + ".part")
     tmp.write_bytes(data)
     tmp.replace(path)
-    return filename, hashlib.sha256(data).hexdigest(), len(data)

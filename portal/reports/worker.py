@@ -6,9 +6,9 @@ already initialised (one plain page is rendered here), instead of paying for tha
 report.
 """
 
-from portal.reports.render import environment, render_plain_page, write_pdf
+from portal.reports.render import environment, pdf_file, render_plain_page
 
 environment()
 render_plain_page()
 
-__all__ = ["write_pdf"]
+__all__ = ["pdf_file"]

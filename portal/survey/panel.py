@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.formatting import day, plural
@@ -133,22 +133,25 @@ def _message(wave: Wave, link: str, reminder: bool) -> tuple[str, str]:
 
 
 def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
-                     now: datetime | None = None) -> int:
-    """Invite every panel member who has no invitation yet; returns how many were queued."""
+                     now: datetime | None = None, limit: int | None = None) -> int:
+    """Invite panel members who have no invitation yet (at most ``limit``, by id); returns how
+    many were queued. Members already invited are skipped, so calling it again is safe."""
     now = now or utcnow()
-    members = session.scalars(select(PanelMember).options(selectinload(PanelMember.invitation))
-                              .where(PanelMember.wave_id == wave.id).order_by(PanelMember.id)).all()
-    sent = 0
+    members = session.scalars(select(PanelMember).outerjoin(Invitation)
+                              .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None))
+                              .order_by(PanelMember.id).limit(limit)).all()
     for member in members:
-        if member.invitation is not None:
-            continue
         token = new_token()
         session.add(Invitation(panel_member_id=member.id, token_hash=token_hash(token), sent_at=now))
         subject, body = _message(wave, link_for(token), reminder=False)
         queue_mail(session, member.email, subject, body)
-        sent += 1
     session.flush()
-    return sent
+    return len(members)
+
+
+def uninvited_count(session: Session, wave: Wave) -> int:
+    return session.scalar(select(func.count()).select_from(PanelMember).outerjoin(Invitation)
+                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None)))
 
 
 def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
@@ -161,19 +164,20 @@ def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
 
 
 def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
-                   now: datetime | None = None) -> int:
-    """Remind every non-responder with a fresh single-use link; returns how many were queued."""
+                   now: datetime | None = None, limit: int | None = None) -> int:
+    """Remind non-responders not yet reminded at ``now`` (one reminder round) with a fresh
+    single-use link, at most ``limit`` of them; returns how many were queued. Calling it again
+    with the same ``now`` carries the round on without reminding anyone twice."""
     now = now or utcnow()
-    reminded = 0
-    for member in non_responders(session, wave):
+    members = [m for m in non_responders(session, wave) if m.invitation.reminded_at != now][:limit]
+    for member in members:
         token = new_token()
         member.invitation.token_hash = token_hash(token)
         member.invitation.reminded_at = now
         subject, body = _message(wave, link_for(token), reminder=True)
         queue_mail(session, member.email, subject, body)
-        reminded += 1
     session.flush()
-    return reminded
+    return len(members)
 
 
 def panel_counts(session: Session, wave: Wave) -> dict[str, int]:

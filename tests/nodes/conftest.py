@@ -1,135 +1,116 @@
-"""Several app servers on one PostgreSQL database and one Redis, as in production.
+"""Several servers of one installation, for real: app servers (gunicorn) and workers
+(`flask --app portal worker`) as subprocesses on 127.0.0.1, all on the test PostgreSQL database and
+TEST_REDIS_URL, and always killed at the end of the test, whatever happened.
 
-`limit_servers` starts two portal processes (the Flask server, threaded) on two free ports of
-127.0.0.1, sharing the test database, a Redis database and the secret key; each is killed when the
-test ends. Tests marked `nodes` need the run to be on PostgreSQL (TEST_DATABASE_URL) and Redis at
-TEST_REDIS_URL (default redis://127.0.0.1:6379/7): they are skipped with the reason where
-either is missing, and fail instead under CI=true when Redis is.
+Fixtures:
+- ``nodes_env``: the environment the processes share (skips on SQLite: several servers need a
+  database server; skips without Redis, except under CI=true).
+- ``nodes``: a `Nodes` to start servers and workers with: ``nodes.servers("a", "b",
+  workers=("w1",))`` returns the servers once they answer (the processes start together);
+  ``nodes.worker("w2")``; ``nodes.named("w1")``; ``nodes.kill(node)`` kills a process and all
+  under it; ``nodes.logs()`` for an assertion message.
+- ``browser``: a `Browser` sharing one cookie jar across the servers.
+
+Keep data tiny: each process imports the whole portal (a few seconds of CPU on a shared machine).
 """
 
 from __future__ import annotations
 
-import http.cookiejar
-import os
-import re
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 
-from tests.conftest import redis_url_or_skip
-from tests.portal.conftest import free_port
-
-REPO = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 40  # seconds for a server to answer its first request
-SECRET_KEY = "nodes-test-secret-key"
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict
-    text: str
-
-
-@dataclass
-class Browser:
-    """One browser: a cookie jar shared across servers (cookies are per host, not per port)."""
-
-    jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
-
-    def __post_init__(self):
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects)
-
-    def open(self, url: str, data: dict | None = None, timeout: float = 60) -> Answer:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            request = urllib.request.Request(url, data=body)  # noqa: S310 - our own http:// servers
-            with self.opener.open(request, timeout=timeout) as response:
-                return Answer(response.status, dict(response.headers), response.read().decode())
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, dict(error.headers), error.read().decode())
-
-    def form_token(self, url: str) -> str:
-        """The CSRF token of the first form on the page at `url` (this starts a session)."""
-        tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', self.open(url).text).group(0)
-        return re.search(r'value="([^"]+)"', tag).group(1)
-
-    def copy(self) -> Browser:
-        """Another browser holding the same cookies (a copied session cookie)."""
-        other = Browser()
-        for cookie in self.jar:
-            other.jar.set_cookie(cookie)
-        return other
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-
-
-def _wait_until_up(server: Server) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"server {server.url} exited with {server.process.returncode}")
-        try:
-            with urllib.request.urlopen(server.url + "/staff/sign-in", timeout=2):  # noqa: S310
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise RuntimeError(f"server {server.url} did not answer within {START_TIMEOUT} s")
-
-
-def _start(env: dict) -> Server:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "portal", "run", "--host", "127.0.0.1", "--port", str(port),
-         "--no-reload", "--no-debugger", "--with-threads"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return Server(f"http://127.0.0.1:{port}", process)
-
-
-def _stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=5)
+from portal.models import PopulationEstimate, Wave
+from surveys import synthetic
+from tests.nodes.limit_servers import limit_servers  # noqa: F401 - the fixture, for test_shared_limits
+from tests.nodes.processes import (
+    Browser,
+    Node,
+    kill_tree,
+    node_env,
+    start_server,
+    start_worker,
+    wait_until_serving,
+)
+from tests.portal.reports.conftest import SLUGS, _questionnaire, _responses
 
 
 @pytest.fixture
-def limit_servers(database_url, is_postgres, app):
-    """Two app servers (A, B) on the test's PostgreSQL database and one Redis database, with a
-    limits key prefix of their own; `app` (the in-process test app) empties the tables afterwards."""
-    if not is_postgres:
-        pytest.skip("several servers need PostgreSQL: run with TEST_DATABASE_URL=postgresql://...")
-    redis_url = redis_url_or_skip()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "WERKZEUG_"))},
-           "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": SECRET_KEY,
-           "RATELIMIT_KEY_PREFIX": f"nodes-{uuid.uuid4().hex}", "LOG_LEVEL": "WARNING",
-           "PORTAL_ENV": "development", "DATABASE_POOL_SIZE": "4"}
-    servers = []
+def nodes_env(app, database_url, redis_url) -> dict[str, str]:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several app servers need PostgreSQL (set TEST_DATABASE_URL); SQLite is one "
+                    "machine's file")
+    return node_env(database_url, redis_url)
+
+
+class Nodes:
+    """The processes a test started; `close` kills every one still running."""
+
+    def __init__(self, env: dict[str, str], log_dir) -> None:
+        self.env, self.log_dir, self.started = env, log_dir, []
+
+    def servers(self, *names: str, workers: tuple[str, ...] = ()) -> list[Node]:
+        """Start servers (and ``workers``) together, so their start-ups overlap, and wait until
+        each server answers."""
+        started = [start_server(name, self.env, self.log_dir) for name in names]
+        self.started.extend(started)
+        for name in workers:
+            self.worker(name)
+        with ThreadPoolExecutor(len(started)) as pool:
+            list(pool.map(wait_until_serving, started))
+        return started
+
+    def server(self, name: str) -> Node:
+        return self.servers(name)[0]
+
+    def worker(self, name: str) -> Node:
+        node = start_worker(name, self.env, self.log_dir)
+        self.started.append(node)
+        return node
+
+    def named(self, name: str) -> Node:
+        return next(node for node in self.started if node.name == name)
+
+    def kill(self, node: Node) -> list[int]:
+        return kill_tree(node)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {n.name} ---\n{n.log_tail()}" for n in self.started)
+
+    def close(self) -> None:
+        for node in self.started:
+            kill_tree(node)
+
+
+@pytest.fixture
+def nodes(nodes_env, tmp_path):
+    started = Nodes(nodes_env, tmp_path)
     try:
-        for _ in range(2):
-            servers.append(_start(env))
-        for server in servers:
-            _wait_until_up(server)
-        yield servers
+        yield started
     finally:
-        for server in servers:
-            _stop(server)
+        started.close()
+
+
+@pytest.fixture
+def browser() -> Browser:
+    return Browser()
+
+
+@pytest.fixture
+def small_survey(db_session, neighbourhoods) -> Wave:
+    """One closed wave of 300 synthetic responses over the three neighbourhoods (Chew Valley 12)
+    with their weighting population: four small reports."""
+    for slug in SLUGS:
+        margins = synthetic.population_margins([slug], ethnicity=False)
+        for row in margins[margins.variable != "neighbourhood"].itertuples():
+            db_session.add(PopulationEstimate(neighbourhood_id=neighbourhoods[slug].id,
+                                              variable=row.variable, category=row.category,
+                                              population=int(row.population)))
+    wave = Wave(slug="2010-11", name="Voicebox 2010/11", questionnaire=_questionnaire(db_session),
+                opens_on=date(2010, 4, 1), closes_on=date(2011, 3, 31))
+    db_session.add(wave)
+    db_session.flush()
+    _responses(db_session, wave, neighbourhoods, 300, seed=7)
+    db_session.commit()
+    return wave

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEvent
 from tests.conftest import PASSWORD
-from tests.nodes.conftest import Browser
+from tests.nodes.limit_servers import Browser
 
 pytestmark = pytest.mark.nodes
 

@@ -90,10 +90,10 @@ def test_xlsx_weight_column_and_weighting_sheet(signed_in, survey, db_session):
                                              "weighted_share"]
 
 
-def test_sav_weight_is_labelled_and_matches_the_csv(signed_in, survey, app):
+def test_sav_weight_is_labelled_and_matches_the_csv(signed_in, survey, tmp_path):
     analyst = signed_in("analyst")
     csv_frame = read_csv_export(analyst.get(f"/admin/waves/{WAVE}/export.csv").data)
-    path = app.config["REPORTS_DIR"] + "-weights.sav"
+    path = tmp_path / "weights.sav"
     with open(path, "wb") as handle:
         handle.write(analyst.get(f"/admin/waves/{WAVE}/export.sav").data)
     data, meta = pyreadstat.read_sav(path)

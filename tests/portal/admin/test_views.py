@@ -10,6 +10,7 @@ import pandas as pd
 import pyreadstat
 from sqlalchemy import func, select
 
+from portal.jobs import wait_for_jobs
 from portal.models import AuditEvent, Invitation, OutboundMail, PanelMember, Response, SurveyImport, Wave
 from tests.portal.survey.conftest import all_answers, location, walk
 
@@ -88,7 +89,8 @@ def test_only_admins_import(signed_in, wave):
     assert template.status_code == 200 and "police_council_dealing" in template.get_data(as_text=True)
 
 
-def test_exports_in_three_formats_with_labels_and_no_identities(signed_in, app, wave, db_session):
+def test_exports_in_three_formats_with_labels_and_no_identities(signed_in, app, wave, db_session,
+                                                                tmp_path):
     client = app.test_client()
     walk(client, wave)
     location(client.post(f"/survey/{wave.slug}/check"))
@@ -105,7 +107,7 @@ def test_exports_in_three_formats_with_labels_and_no_identities(signed_in, app, 
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     sav = analyst.get(f"/admin/waves/{wave.slug}/export.sav")
     assert sav.headers["Content-Disposition"].endswith('.sav"')
-    path = app.config["REPORTS_DIR"] + ".sav"
+    path = str(tmp_path / "export.sav")
     with open(path, "wb") as handle:
         handle.write(sav.data)
     data, meta = pyreadstat.read_sav(path)
@@ -131,6 +133,7 @@ def test_panel_upload_invitations_single_use_and_non_responders(signed_in, app, 
     location(admin.post(f"/admin/waves/{wave.slug}/panel", data={"file": (io.BytesIO(good), "panel.csv")},
                         content_type="multipart/form-data"))
     location(admin.post(f"/admin/waves/{wave.slug}/panel/invitations"))
+    wait_for_jobs(app)  # invitations are sent by a background job
     mails = db_session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()
     assert [m.recipient for m in mails] == ["one@example.org", "two@example.org"]
     base = re.escape(app.config["PUBLIC_BASE_URL"])
@@ -150,6 +153,7 @@ def test_panel_upload_invitations_single_use_and_non_responders(signed_in, app, 
     listing = admin.get(f"/admin/waves/{wave.slug}/panel/non-responders").get_data(as_text=True)
     assert "two@example.org" in listing and "one@example.org" not in listing
     location(admin.post(f"/admin/waves/{wave.slug}/panel/reminders"))
+    wait_for_jobs(app)
     reminder = db_session.scalars(select(OutboundMail).order_by(OutboundMail.id.desc())).first()
     assert reminder.recipient == "two@example.org" and "replaces the one we sent" in reminder.body
     old = re.search(base + r"(/survey/\S+)", mails[1].body).group(1)

@@ -9,10 +9,10 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from portal.models import ReportFile, ReportRun
-from portal.reports.jobs import reports_dir, wait_for_jobs
+from portal.jobs import wait_for_jobs
+from portal.models import ReportFile, ReportFileContent, ReportRun
 from tests.portal.reports.pdfcheck import text
 
 
@@ -73,7 +73,9 @@ def test_a_changed_file_is_refused(signed_in, survey, app, db_session):
     client = signed_in("analyst")
     client.post("/analyst/reports/neighbourhood", data={"wave": "", "neighbourhood": "keynsham"})
     file = db_session.scalars(select(ReportFile)).one()
-    (reports_dir(app) / file.path).write_bytes(b"%PDF-1.7 tampered")
+    db_session.execute(update(ReportFileContent).where(ReportFileContent.file_id == file.id)
+                       .values(data=b"%PDF-1.7 tampered"))
+    db_session.commit()
     response = client.get(f"/analyst/reports/{file.run_id}/{file.filename}",
                           follow_redirects=True)
     assert "does not match its checksum" in response.get_data(as_text=True)
