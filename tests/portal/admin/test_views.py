@@ -174,7 +174,9 @@ def test_links_in_mail_come_from_public_base_url_never_the_host_header(signed_in
     location(admin.post(f"/admin/waves/{wave.slug}/panel", data={"file": (io.BytesIO(members), "panel.csv")},
                         content_type="multipart/form-data", headers=forged))
     location(admin.post(f"/admin/waves/{wave.slug}/panel/invitations", headers=forged))
+    wait_for_jobs(app)  # invitations and reminders are sent by background jobs
     location(admin.post(f"/admin/waves/{wave.slug}/panel/reminders", headers=forged))
+    wait_for_jobs(app)
     bodies = [m.body for m in db_session.scalars(select(OutboundMail))]
     assert len(bodies) == 4  # two invitations, two reminders
     for body in bodies:
