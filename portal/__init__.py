@@ -12,29 +12,43 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
-    from portal import access, errors, limits, logs, request_checks, security, sessions
-    from portal.auth import staff_sessions
-    from portal.config import settings_from_env
-    from portal.extensions import csrf, db, login_manager
-
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(REPO_ROOT / "templates"),
         static_folder="static",
     )
-    env = None
-    if config and "ENV_OVERRIDES" in config:
-        env = dict(config["ENV_OVERRIDES"])
+    _configure(app, config)
+    _bind_extensions(app)
+    _register_blueprints(app)
+    _register_templates(app)
+
+    from portal import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _configure(app: Flask, config: Mapping | None) -> None:
+    """Settings from the environment (or `ENV_OVERRIDES`), then the caller's overrides."""
+    from portal.config import settings_from_env
+
+    env = dict(config["ENV_OVERRIDES"]) if config and "ENV_OVERRIDES" in config else None
     app.config.from_mapping(settings_from_env(Path(app.instance_path), env))
     if config:
         app.config.update({k: v for k, v in config.items() if k != "ENV_OVERRIDES"})
-
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _bind_extensions(app: Flask) -> None:
+    """Each extension bound late (one factory, extensions in portal/extensions.py), in order."""
+    from portal import errors, limits, logs, request_checks, security, sessions
+    from portal.auth import staff_sessions
+    from portal.extensions import csrf, db, login_manager
 
     app.session_interface = sessions.SessionInterface()
     logs.init_app(app)
@@ -51,6 +65,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per audience."""
     from portal.admin.views import bp as admin_bp
     from portal.analyst.views import bp as analyst_bp
     from portal.auth.views import bp as auth_bp
@@ -62,15 +79,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp):
         app.register_blueprint(blueprint)
 
+
+def _register_templates(app: Flask) -> None:
+    """The one formatter's filters (analysis/formatting.py) and the globals every page uses."""
     from analysis.formatting import FILTERS
+    from portal import access
 
     app.jinja_env.filters.update(FILTERS)
 
     @app.context_processor
     def _globals():
         return {"is_staff_area": False, "public_blueprints": access.PUBLIC_BLUEPRINTS}
-
-    from portal import cli
-
-    cli.init_app(app)
-    return app

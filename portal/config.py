@@ -92,6 +92,15 @@ def _refuse_unsafe_production(env: dict, secret_key: str | None, database_url: s
         )
 
 
+OPTIONAL_NUMBERS = ("REPORTS_WORKERS", "DATABASE_POOL_SIZE", "JOB_HEARTBEAT_SECONDS")
+
+
+def _optional_tuning(env: dict) -> dict:
+    """Tuning read only when set; each area keeps its own default when the variable is unset."""
+    optional: dict = {name: (int(env[name]), 3600) for name in HOURLY_LIMITS if env.get(name)}
+    return optional | {name: int(env[name]) for name in OPTIONAL_NUMBERS if env.get(name)}
+
+
 def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
     """Build the config mapping from environment variables, refusing unsafe production set-ups."""
     env = dict(os.environ if env is None else env)
@@ -109,16 +118,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
 
     redis_url = env.get("REDIS_URL", "").strip()
 
-    # Optional tuning; each area keeps its own default when the variable is unset.
-    optional: dict = {name: (int(env[name]), 3600) for name in HOURLY_LIMITS if env.get(name)}
-    if env.get("REPORTS_WORKERS"):
-        optional["REPORTS_WORKERS"] = int(env["REPORTS_WORKERS"])
-    if env.get("DATABASE_POOL_SIZE"):
-        optional["DATABASE_POOL_SIZE"] = int(env["DATABASE_POOL_SIZE"])
-    if env.get("JOB_HEARTBEAT_SECONDS"):
-        optional["JOB_HEARTBEAT_SECONDS"] = int(env["JOB_HEARTBEAT_SECONDS"])
-
-    return optional | {
+    return _optional_tuning(env) | {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
