@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.pact.issues import NOTE_MAX
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
-from portal.pact.workflow import CATEGORIES, STATUSES
+from portal.pact.statuses import CATEGORIES, STATUSES
 
 
 def _strip(value):

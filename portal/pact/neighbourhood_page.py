@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.models import IssueEvent, Meeting, Neighbourhood, PactIssue, Priority
 from portal.pact.meetings import next_meeting
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+from portal.pact.statuses import status_label
 
 RECENT = 10
 WE_DID_WINDOW = timedelta(days=180)
@@ -76,8 +77,6 @@ def neighbourhood_page(session: Session, place: Neighbourhood, now: datetime) ->
 
 
 def _activity_text(event: IssueEvent) -> str:
-    from portal.pact.workflow import status_label
-
     if event.kind == "created":
         return "Raised by a resident"
     if event.kind == "assigned":

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal.config import default_base_url
 from portal.mail import queue_mail
 from portal.models import IssueContact, PactIssue
-from portal.pact.workflow import CLOSED, category_label, status_label
+from portal.pact.statuses import CLOSED, category_label, status_label
 
 
 def _base_url() -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import Meeting, Neighbourhood, PactIssue, Priority, PriorityUpdate
 from portal.pact.metrics import ACKNOWLEDGE_WITHIN
-from portal.pact.workflow import OPEN
+from portal.pact.statuses import OPEN
 
 UPDATE_EVERY = timedelta(days=30)
 MEET_EVERY = timedelta(days=30)

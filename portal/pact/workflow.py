@@ -1,8 +1,8 @@
 """The PACT issue workflow: every status, the transitions allowed between them, and the one place
 that changes an issue's status (`change_status`), recording who, when and from what to what.
 
-The categories residents choose from live here too, so the demo, the forms and the reports share
-one list.
+The statuses, their labels and the categories live in `portal.pact.statuses`, which the resident
+emails read too: the dependency runs one way (workflow -> notifications -> statuses).
 """
 
 from __future__ import annotations
@@ -13,40 +13,18 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.models import IssueEvent, PactIssue, StaffUser, utcnow
-
-CATEGORIES: dict[str, str] = {
-    "anti_social_behaviour": "Anti-social behaviour",
-    "drug_use_or_dealing": "Drug use or dealing",
-    "drunk_or_rowdy_behaviour": "Drunk or rowdy behaviour",
-    "speeding_and_parking": "Speeding and parking",
-    "litter_and_fly_tipping": "Litter and fly-tipping",
-    "noise": "Noise",
-    "vandalism_and_graffiti": "Vandalism and graffiti",
-    "street_drinking": "Street drinking",
-    "burglary_and_theft_concerns": "Burglary and theft concerns",
-    "other": "Something else",
-}
-
-# Status code -> label residents and staff see.
-STATUSES: dict[str, str] = {
-    "submitted": "Received",
-    "acknowledged": "Acknowledged",
-    "under_review": "Under review",
-    "pact_priority": "PACT priority",
-    "in_progress": "In progress",
-    "resolved_locally": "Resolved locally",
-    "referred_elsewhere": "Referred elsewhere",
-    "closed_no_further_action": "Closed with no further action",
-    "rejected_duplicate": "Closed: already reported",
-    "rejected_out_of_scope": "Closed: not something the partnership can act on",
-}
-
-OPEN = ("submitted", "acknowledged", "under_review", "pact_priority", "in_progress")
-CLOSED = ("resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
-          "rejected_out_of_scope")
-REJECTED = ("rejected_duplicate", "rejected_out_of_scope")
-# "Dealt with at the local level" (LAA local target): closed as resolved locally.
-RESOLVED_LOCALLY = "resolved_locally"
+from portal.pact.notifications import notify_status_change
+from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's vocabulary
+    CATEGORIES,
+    CLOSED,
+    OPEN,
+    REJECTED,
+    RESOLVED_LOCALLY,
+    STATUSES,
+    TAG_COLOURS,
+    category_label,
+    status_label,
+)
 
 _CLOSING = ("resolved_locally", "referred_elsewhere", "closed_no_further_action")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -59,12 +37,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     **{status: () for status in CLOSED},
 }
 
-TAG_COLOURS = {
-    "submitted": "tag-red", "acknowledged": "tag-yellow", "under_review": "tag-yellow",
-    "pact_priority": "", "in_progress": "", "resolved_locally": "tag-green",
-    "referred_elsewhere": "tag-grey", "closed_no_further_action": "tag-grey",
-    "rejected_duplicate": "tag-grey", "rejected_out_of_scope": "tag-grey",
-}
 
 
 class TransitionError(ValueError):
@@ -73,14 +45,6 @@ class TransitionError(ValueError):
 
 def allowed_transitions(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
-
-
-def status_label(status: str) -> str:
-    return STATUSES.get(status, status.replace("_", " ").capitalize())
-
-
-def category_label(category: str) -> str:
-    return CATEGORIES.get(category, category.replace("_", " ").capitalize())
 
 
 def check_transition(current: str, to: str, reason: str = "", public_note: str = "") -> None:
@@ -142,8 +106,6 @@ def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser 
 
     The caller commits (one transaction) and then calls `portal.mail.deliver_pending`.
     """
-    from portal.pact.notifications import notify_status_change
-
     previous = issue.status
     event = apply_transition(issue, to, actor, at, reason, public_note, internal_note)
     audit.record(session, "pact_issue_status", "pact_issue", issue.reference, actor=actor,

@@ -46,7 +46,7 @@ from portal.models import (
 from portal.pact.display import from_local, local
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
 from portal.pact.standards import Breaches, service_breaches
-from portal.pact.workflow import RESOLVED_LOCALLY, category_label
+from portal.pact.statuses import RESOLVED_LOCALLY, category_label
 from portal.reports.readiness import (
     UnweightedCounts,
     WeightingGap,
