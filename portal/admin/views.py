@@ -25,10 +25,11 @@ from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploa
 from portal.extensions import db
 from portal.mail import deliver_pending
 from portal.models import Neighbourhood, Response, SurveyImport, Wave
+from portal.refusals import refusals_to
 from portal.survey import panel as panel_rules
 from portal.survey.frames import load_wave_frame
 from portal.survey.responses import import_responses
-from portal.survey.waves import WaveError, open_wave, wave_by_slug, wave_questionnaire
+from portal.survey.waves import open_wave, wave_by_slug, wave_questionnaire
 from portal.survey.weights import export_weight_column
 
 bp = staff_blueprint("admin", __name__, roles=("admin", "analyst"), url_prefix="/admin")
@@ -89,19 +90,15 @@ def new_wave():
                                   for info in versions]
     if form.validate_on_submit():
         slug, version = form.questionnaire.data.rsplit(":", 1)
-        try:
+        with refusals_to(form.form_errors) as attempt:
             wave = open_wave(db.session, slug=form.slug.data, name=form.name.data,
                              questionnaire_slug=slug, questionnaire_version=int(version),
                              opens_on=form.opens_on.data, closes_on=form.closes_on.data,
                              panel_mode=form.panel_mode.data, open_link_mode=form.open_link_mode.data)
-        except (WaveError, surveys.QuestionnaireError) as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
             audit.record(db.session, "wave_opened", "wave", wave.slug, questionnaire=f"{slug} v{version}",
                          opens_on=wave.opens_on.isoformat(), closes_on=wave.closes_on.isoformat(),
                          panel_mode=wave.panel_mode, open_link_mode=wave.open_link_mode)
-            db.session.commit()
+        if attempt:
             flash(f"Wave {wave.name} has been set up.")
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
     return render_template("admin/wave_new.html", form=form, descriptions={

@@ -21,6 +21,7 @@ from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, Neighbourhood
 from portal.extensions import db
 from portal.models import Neighbourhood, ReportFile, ReportRun, Wave, utcnow
 from portal.models import Response as SurveyResponse
+from portal.refusals import Refusal
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
     analysis_cache,
@@ -49,7 +50,7 @@ def _places() -> list[Neighbourhood]:
     return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
 
 
-class ChoiceError(Exception):
+class ChoiceError(Refusal):
     """A choice in the query string that does not exist; the message names the valid ones."""
 
 

@@ -14,6 +14,7 @@ from portal import audit
 from portal.models import Agency, IssueContact, IssueEvent, Neighbourhood, PactIssue, StaffUser, utcnow
 from portal.pact.references import new_reference
 from portal.pact.workflow import CATEGORIES, CLOSED, TransitionError, change_status
+from portal.refusals import Refusal
 
 # Field limits, stated to residents when they are exceeded.
 DESCRIPTION_MAX = 2000
@@ -24,7 +25,7 @@ PHONE_MAX = 40
 NOTE_MAX = 2000
 
 
-class IssueError(ValueError):
+class IssueError(Refusal):
     """An action on an issue that cannot be done; the message says why."""
 
 

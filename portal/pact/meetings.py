@@ -24,6 +24,7 @@ from portal.models import (
 from portal.pact.display import format_date
 from portal.pact.issues import assign
 from portal.pact.workflow import change_status
+from portal.refusals import Refusal
 
 PRIORITIES_PER_MEETING = 3  # the Policing Pledge's "normally three"
 REVIEW_DECISIONS = {
@@ -36,7 +37,7 @@ TITLE_MAX = 200
 TEXT_MAX = 5000
 
 
-class MeetingError(ValueError):
+class MeetingError(Refusal):
     """A meeting or priority action that cannot be done; the message says why."""
 
 

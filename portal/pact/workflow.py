@@ -25,6 +25,7 @@ from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's v
     category_label,
     status_label,
 )
+from portal.refusals import Refusal
 
 _CLOSING = ("resolved_locally", "referred_elsewhere", "closed_no_further_action")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -39,7 +40,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 
-class TransitionError(ValueError):
+class TransitionError(Refusal):
     """A status change the workflow does not allow; the message says what is allowed instead."""
 
 

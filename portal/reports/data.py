@@ -47,6 +47,7 @@ from portal.pact.display import from_local, local
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
 from portal.pact.standards import Breaches, service_breaches
 from portal.pact.statuses import RESOLVED_LOCALLY, category_label
+from portal.refusals import Refusal
 from portal.reports.readiness import (
     UnweightedCounts,
     WeightingGap,
@@ -65,7 +66,7 @@ PACT_RULE_OPEN = ("PACT activity in the twelve months up to the date of this rep
 YOU_SAID_WE_DID_MAX = 8
 
 
-class ReportError(Exception):
+class ReportError(Refusal):
     """A report cannot be built from what was asked for; the message says what to do."""
 
 

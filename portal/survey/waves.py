@@ -20,13 +20,14 @@ import surveys
 from analysis.formatting import day
 from portal.database import core_connection
 from portal.models import Neighbourhood, Questionnaire, SurveyDraft, Wave
+from portal.refusals import Refusal
 from portal.survey import drafts
 from surveys.loading import DEFINITIONS_DIR
 
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class WaveError(ValueError):
+class WaveError(Refusal):
     """A wave cannot be opened as asked; the message says what to change."""
 
 
@@ -62,7 +63,10 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
         raise WaveError("The closing date must be the same as or after the opening date")
     if not (panel_mode or open_link_mode):
         raise WaveError("Choose at least one way for residents to answer: panel, open link or both")
-    questionnaire = freeze_questionnaire(session, questionnaire_slug, questionnaire_version)
+    try:
+        questionnaire = freeze_questionnaire(session, questionnaire_slug, questionnaire_version)
+    except surveys.QuestionnaireError as error:  # a definition file that changed or will not load
+        raise WaveError(str(error)) from error
     wave = Wave(slug=slug, name=name.strip(), questionnaire=questionnaire, opens_on=opens_on,
                 closes_on=closes_on, panel_mode=panel_mode, open_link_mode=open_link_mode)
     session.add(wave)

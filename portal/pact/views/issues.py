@@ -14,11 +14,11 @@ from portal.models import Agency, PactIssue, Priority, priority_issue, utcnow
 from portal.pact import issues as issue_rules
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
 from portal.pact.forms import AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
-from portal.pact.issues import IssueError
 from portal.pact.references import normalise_reference
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
-from portal.pact.workflow import CLOSED, TransitionError, allowed_transitions, change_status, status_label
+from portal.pact.workflow import CLOSED, allowed_transitions, change_status, status_label
+from portal.refusals import refusals_to
 
 
 def _agencies() -> list[Agency]:
@@ -93,7 +93,7 @@ def _issue_page(issue: PactIssue, status: int = 200, **forms):
 
 
 def _done(issue: PactIssue, message: str):
-    db.session.commit()
+    """After a committed action: send the mail it queued, say what happened, show the issue."""
     deliver_pending(db.session, current_app.config)
     flash(message)
     return redirect(url_for("pact.issue", reference=issue.reference))
@@ -110,7 +110,7 @@ def issue_status(reference: str):
     form = _status_form(issue, request.form)
     if form.validate():
         to = form.status.data
-        try:
+        with refusals_to(form.status.errors) as attempt:
             if to in CLOSED:
                 issue_rules.close(db.session, issue, to, form.public_note.data, current_user)
                 if form.internal_note.data:
@@ -118,10 +118,7 @@ def issue_status(reference: str):
             else:
                 change_status(db.session, issue, to, current_user, public_note=form.public_note.data,
                               internal_note=form.internal_note.data)
-        except TransitionError as error:
-            db.session.rollback()
-            form.status.errors.append(str(error))
-        else:
+        if attempt:
             return _done(issue, f"{issue.reference} is now '{status_label(to)}'.")
     return _issue_page(issue, 400, status_form=form)
 
@@ -132,12 +129,9 @@ def issue_assign(reference: str):
     form = _assign_form(request.form)
     if form.validate():
         agency = db.session.scalar(select(Agency).where(Agency.slug == form.agency.data))
-        try:
+        with refusals_to(form.agency.errors) as attempt:
             issue_rules.assign(db.session, issue, agency, current_user)
-        except IssueError as error:
-            db.session.rollback()
-            form.agency.errors.append(str(error))
-        else:
+        if attempt:
             return _done(issue, f"{issue.reference} is assigned to {agency.name}.")
     return _issue_page(issue, 400, assign_form=form)
 
@@ -148,8 +142,10 @@ def issue_update(reference: str):
     form = UpdateForm(request.form, prefix="update")
     if form.validate():
         public = form.visibility.data == "public"
-        issue_rules.add_update(db.session, issue, form.body.data, public, current_user)
-        return _done(issue, "Public update recorded." if public else "Internal note recorded.")
+        with refusals_to(form.body.errors) as attempt:
+            issue_rules.add_update(db.session, issue, form.body.data, public, current_user)
+        if attempt:
+            return _done(issue, "Public update recorded." if public else "Internal note recorded.")
     return _issue_page(issue, 400, update_form=form)
 
 
@@ -163,11 +159,8 @@ def issue_merge(reference: str):
         if not target or not current_user.covers(target.neighbourhood_id):
             form.into.errors.append(f"There is no issue {form.into.data} in your neighbourhoods")
         else:
-            try:
+            with refusals_to(form.into.errors) as attempt:
                 issue_rules.merge(db.session, issue, target, current_user)
-            except IssueError as error:
-                db.session.rollback()
-                form.into.errors.append(str(error))
-            else:
+            if attempt:
                 return _done(issue, f"{issue.reference} is closed as a duplicate of {target.reference}.")
     return _issue_page(issue, 400, merge_form=form)

@@ -23,11 +23,11 @@ from portal.pact.forms import (
     RecordMeetingForm,
     ReviewForm,
 )
-from portal.pact.meetings import MeetingError
 from portal.pact.metrics import load_issue_records, pact_metrics
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.pact.workflow import OPEN
+from portal.refusals import refusals_to
 
 
 @bp.route("/meetings")
@@ -58,11 +58,12 @@ def schedule_meeting(slug: str):
             if starts_at < utcnow() - timedelta(days=60):
                 form.day.errors.append("Enter a date in the last 60 days or in the future")
             else:
-                meeting = meeting_rules.schedule_meeting(db.session, place, starts_at, form.venue.data,
-                                                         current_user)
-                db.session.commit()
-                flash(f"Meeting scheduled; it is now shown on the {place.name} page.")
-                return redirect(url_for("pact.meeting", meeting_id=meeting.id))
+                with refusals_to(form.form_errors) as attempt:
+                    meeting = meeting_rules.schedule_meeting(db.session, place, starts_at, form.venue.data,
+                                                             current_user)
+                if attempt:
+                    flash(f"Meeting scheduled; it is now shown on the {place.name} page.")
+                    return redirect(url_for("pact.meeting", meeting_id=meeting.id))
         status = 400
     elif not form.is_submitted():
         form.time.data = time(18, 30)
@@ -113,14 +114,10 @@ def record_meeting(meeting_id: int):
     meeting = _meeting_in_scope(meeting_id)
     form = RecordMeetingForm(request.form, prefix="record")
     if form.validate():
-        try:
+        with refusals_to(form.form_errors) as attempt:
             meeting_rules.record_meeting(db.session, meeting, form.attendance.data, form.minutes.data,
                                          current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if attempt:
             flash("Meeting recorded as held.")
             return redirect(url_for("pact.meeting", meeting_id=meeting.id))
     return _meeting_page(meeting, 400, record_form=form)
@@ -129,14 +126,10 @@ def record_meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
 def cancel_meeting(meeting_id: int):
     meeting = _meeting_in_scope(meeting_id)
-    try:
+    refused: list[str] = []
+    with refusals_to(refused):
         meeting_rules.cancel_meeting(db.session, meeting, current_user)
-    except MeetingError as error:
-        db.session.rollback()
-        flash(str(error))
-    else:
-        db.session.commit()
-        flash("Meeting cancelled.")
+    flash(refused[0] if refused else "Meeting cancelled.")
     return redirect(url_for("pact.meeting", meeting_id=meeting.id))
 
 
@@ -153,15 +146,11 @@ def agree_priority(meeting_id: int):
         elif unknown:
             form.issues.errors.append("Choose only open issues in this neighbourhood")
         else:
-            try:
+            with refusals_to(form.form_errors) as attempt:
                 meeting_rules.agree_priority(
                     db.session, meeting, form.title.data, form.description.data, owner, form.review_on.data,
                     [choices[ref] for ref in form.issues.data], current_user)
-            except MeetingError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
+            if attempt:
                 deliver_pending(db.session, current_app.config)
                 flash("Priority recorded; it is now shown on the neighbourhood page.")
                 return redirect(url_for("pact.meeting", meeting_id=meeting.id))
@@ -181,14 +170,10 @@ def review_priority(meeting_id: int, priority_id: int):
     priority = _priority_in_scope(priority_id)
     form = ReviewForm(request.form, prefix=f"review-{priority.id}")
     if form.validate():
-        try:
+        with refusals_to(form.decision.errors) as attempt:
             meeting_rules.review_priority(db.session, priority, meeting, form.decision.data, form.note.data,
                                           form.outcome.data, current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            form.decision.errors.append(str(error))
-        else:
-            db.session.commit()
+        if attempt:
             flash(f"Review of '{priority.title}' recorded.")
             return redirect(url_for("pact.meeting", meeting_id=meeting.id))
     return _meeting_page(meeting, 400, review_forms={priority.id: form})
@@ -209,14 +194,10 @@ def priority_update(priority_id: int):
     priority = _priority_in_scope(priority_id)
     form = PriorityUpdateForm(request.form, prefix="update")
     if form.validate():
-        try:
+        with refusals_to(form.body.errors) as attempt:
             meeting_rules.add_priority_update(db.session, priority, form.body.data, bool(form.public.data),
                                               current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error))
-        else:
-            db.session.commit()
+        if attempt:
             flash("Update recorded.")
             return redirect(url_for("pact.priority", priority_id=priority.id))
     return _priority_page(priority, 400, form)
