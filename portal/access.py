@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.areas import all_neighbourhoods, neighbourhood_by_slug
 from portal.models import Neighbourhood, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).
@@ -37,8 +37,9 @@ def staff_blueprint(name: str, import_name: str, roles: tuple[str, ...], **kwarg
 
 
 def visible_neighbourhoods(session: Session, user: StaffUser) -> list[Neighbourhood]:
+    """The neighbourhoods `user` works in, by name: all of them for admins and analysts."""
     if user.sees_all_neighbourhoods:
-        return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+        return all_neighbourhoods(session)
     return list(user.neighbourhoods)
 
 
@@ -53,6 +54,6 @@ def check_scope(session: Session, user: StaffUser, neighbourhood_id: int | None,
 
 
 def neighbourhood_in_scope(session: Session, user: StaffUser, slug: str) -> Neighbourhood:
-    neighbourhood = session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    neighbourhood = neighbourhood_by_slug(session, slug)
     check_scope(session, user, neighbourhood.id if neighbourhood else None, "neighbourhood", slug)
     return neighbourhood

@@ -11,9 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import Agency, IssueContact, IssueEvent, Neighbourhood, PactIssue, StaffUser, utcnow
-from portal.pact.references import new_reference
-from portal.pact.workflow import CATEGORIES, CLOSED, TransitionError, change_status
+from portal.models import (
+    Agency,
+    IssueContact,
+    IssueEvent,
+    Neighbourhood,
+    PactIssue,
+    Priority,
+    StaffUser,
+    priority_issue,
+    utcnow,
+)
+from portal.pact.references import new_reference, normalise_reference
+from portal.pact.workflow import CATEGORIES, CLOSED, OPEN, TransitionError, change_status
 from portal.refusals import Refusal
 
 # Field limits, stated to residents when they are exceeded.
@@ -43,6 +53,36 @@ def _unique_reference(session: Session) -> str:
         if session.scalar(select(PactIssue.id).where(PactIssue.reference == reference)) is None:
             return reference
     raise RuntimeError("could not draw an unused issue reference")  # pragma: no cover
+
+
+def issue_by_reference(session: Session, reference: str | None) -> PactIssue | None:
+    """The issue with exactly this reference (already normalised), or None."""
+    if not reference:
+        return None
+    return session.scalar(select(PactIssue).where(PactIssue.reference == reference))
+
+
+def find_issue(session: Session, typed: str) -> PactIssue | None:
+    """The issue a person's typed reference names (any case, spacing or dashes), or None."""
+    return issue_by_reference(session, normalise_reference(typed))
+
+
+def open_issues_in(session: Session, neighbourhood_id: int) -> list[PactIssue]:
+    """A neighbourhood's open issues, newest first: what a priority can answer."""
+    return list(session.scalars(
+        select(PactIssue).where(PactIssue.neighbourhood_id == neighbourhood_id, PactIssue.status.in_(OPEN))
+        .order_by(PactIssue.created_at.desc())))
+
+
+def priorities_of(session: Session, issue: PactIssue) -> list[Priority]:
+    """The PACT priorities this issue is linked to."""
+    return list(session.scalars(
+        select(Priority).join(priority_issue).where(priority_issue.c.issue_id == issue.id)))
+
+
+def duplicates_of(session: Session, issue: PactIssue) -> list[PactIssue]:
+    """The issues merged into this one as duplicates."""
+    return list(session.scalars(select(PactIssue).where(PactIssue.duplicate_of_id == issue.id)))
 
 
 def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, description: str,
@@ -130,6 +170,31 @@ def merge(session: Session, duplicate: PactIssue, into: PactIssue, actor: StaffU
                                   body=f"{duplicate.reference} merged into this issue.", public=False))
     audit.record(session, "pact_issue_merged", "pact_issue", duplicate.reference, actor=actor,
                  into=into.reference)
+    return event
+
+
+def merge_into_typed(session: Session, duplicate: PactIssue, typed: str, actor: StaffUser) -> PactIssue:
+    """Merge `duplicate` into the issue whose reference the person typed; returns that issue.
+
+    An issue outside the actor's neighbourhoods is refused as if it did not exist (as the console's
+    pages report it missing), so the reply never tells whether a reference is in use elsewhere.
+    """
+    target = find_issue(session, typed)
+    if target is None or not actor.covers(target.neighbourhood_id):
+        raise IssueError(f"There is no issue {typed} in your neighbourhoods")
+    merge(session, duplicate, target, actor)
+    return target
+
+
+def set_status(session: Session, issue: PactIssue, to: str, public_note: str, internal_note: str,
+               actor: StaffUser) -> IssueEvent:
+    """A coordinator's change of status: a closing status closes the issue with its public outcome
+    (the internal note kept as a staff-only update); any other is a plain workflow step."""
+    if to not in CLOSED:
+        return change_status(session, issue, to, actor, public_note=public_note, internal_note=internal_note)
+    event = close(session, issue, to, public_note, actor)
+    if internal_note:
+        add_update(session, issue, internal_note, False, actor)
     return event
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
 from portal.models import (
@@ -35,6 +35,7 @@ REVIEW_DECISIONS = {
 VENUE_MAX = 200
 TITLE_MAX = 200
 TEXT_MAX = 5000
+RECENT_DAYS = 120  # the console's meetings list: the last four months and every one to come
 
 
 class MeetingError(Refusal):
@@ -178,3 +179,19 @@ def next_meeting(session: Session, neighbourhood_id: int, now: datetime | None =
         select(Meeting).where(Meeting.neighbourhood_id == neighbourhood_id, Meeting.status == "scheduled",
                               Meeting.starts_at >= (now or utcnow()))
         .order_by(Meeting.starts_at).limit(1))
+
+
+def recent_meetings(session: Session, neighbourhood_ids: list[int], now: datetime) -> list[Meeting]:
+    """Meetings in these neighbourhoods from the last `RECENT_DAYS` days on, newest first."""
+    return list(session.scalars(
+        select(Meeting).where(Meeting.neighbourhood_id.in_(neighbourhood_ids),
+                              Meeting.starts_at >= now - timedelta(days=RECENT_DAYS))
+        .options(selectinload(Meeting.neighbourhood)).order_by(Meeting.starts_at.desc())))
+
+
+def active_priorities(session: Session, neighbourhood_ids: list[int]) -> list[Priority]:
+    """Priorities still being worked on in these neighbourhoods, with their updates loaded."""
+    return list(session.scalars(
+        select(Priority).where(Priority.neighbourhood_id.in_(neighbourhood_ids), Priority.status == "active")
+        .options(selectinload(Priority.neighbourhood), selectinload(Priority.updates))
+        .order_by(Priority.neighbourhood_id, Priority.created_at)))

@@ -2,9 +2,9 @@
 
 from flask import current_app, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neighbourhoods
+from portal.areas import counts_by_neighbourhood
 from portal.extensions import db
 from portal.models import PactIssue, Response
 
@@ -31,13 +31,6 @@ def _tools(role: str) -> list[dict]:
             if role in roles and endpoint in current_app.view_functions]
 
 
-def _counts(column, neighbourhood_ids):
-    rows = db.session.execute(
-        select(column, func.count()).where(column.in_(neighbourhood_ids)).group_by(column)
-    )
-    return dict(rows.all())
-
-
 @bp.route("/")
 def home():
     neighbourhoods = visible_neighbourhoods(db.session, current_user)
@@ -45,8 +38,8 @@ def home():
     return render_template(
         "staff/home.html",
         neighbourhoods=neighbourhoods,
-        responses=_counts(Response.neighbourhood_id, ids),
-        issues=_counts(PactIssue.neighbourhood_id, ids),
+        responses=counts_by_neighbourhood(db.session, Response.neighbourhood_id, ids),
+        issues=counts_by_neighbourhood(db.session, PactIssue.neighbourhood_id, ids),
         tools=_tools(current_user.role),
     )
 

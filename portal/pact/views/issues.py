@@ -5,24 +5,19 @@ from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.access import check_scope, visible_neighbourhoods
+from portal.areas import agency_by_slug, all_agencies
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Agency, PactIssue, Priority, priority_issue, utcnow
+from portal.models import PactIssue, utcnow
 from portal.pact import issues as issue_rules
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
 from portal.pact.forms import AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
-from portal.pact.references import normalise_reference
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
-from portal.pact.workflow import CLOSED, allowed_transitions, change_status, status_label
+from portal.pact.workflow import CLOSED, allowed_transitions, status_label
 from portal.refusals import refusals_to
-
-
-def _agencies() -> list[Agency]:
-    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
 
 
 def _filters() -> tuple[IssueFilterForm, IssueFilters]:
@@ -30,7 +25,7 @@ def _filters() -> tuple[IssueFilterForm, IssueFilters]:
     form = IssueFilterForm(request.args)
     form.neighbourhood.choices = [("", "All your neighbourhoods")] + [(n.slug, n.name) for n in places]
     form.agency.choices = ([("", "Any agency"), ("none", "Not assigned")]
-                           + [(a.slug, a.name) for a in _agencies()])
+                           + [(a.slug, a.name) for a in all_agencies(db.session)])
     filters = IssueFilters(neighbourhood=form.neighbourhood.data or "", status=form.status.data or "",
                            category=form.category.data or "", agency=form.agency.data or "",
                            age=form.age.data or "", overdue=bool(form.overdue.data),
@@ -60,7 +55,7 @@ def issues_export():
 
 
 def _issue_in_scope(reference: str) -> PactIssue:
-    issue = db.session.scalar(select(PactIssue).where(PactIssue.reference == reference))
+    issue = issue_rules.issue_by_reference(db.session, reference)
     check_scope(db.session, current_user, issue.neighbourhood_id if issue else None, "pact_issue", reference)
     return issue
 
@@ -74,7 +69,7 @@ def _status_form(issue: PactIssue, formdata=None) -> StatusForm:
 
 def _assign_form(formdata=None) -> AssignForm:
     form = AssignForm(formdata=formdata, prefix="assign")
-    form.agency.choices = [("", "Choose an agency")] + [(a.slug, a.name) for a in _agencies()]
+    form.agency.choices = [("", "Choose an agency")] + [(a.slug, a.name) for a in all_agencies(db.session)]
     return form
 
 
@@ -84,12 +79,10 @@ def _issue_page(issue: PactIssue, status: int = 200, **forms):
     forms.setdefault("assign_form", _assign_form())
     forms.setdefault("update_form", UpdateForm(formdata=None, prefix="update"))
     forms.setdefault("merge_form", MergeForm(formdata=None, prefix="merge"))
-    priorities = db.session.scalars(
-        select(Priority).join(priority_issue).where(priority_issue.c.issue_id == issue.id)).all()
-    duplicates = db.session.scalars(select(PactIssue).where(PactIssue.duplicate_of_id == issue.id)).all()
     return render_template("pact/issue.html", issue=issue, now=now, is_overdue=overdue(issue, now),
-                           closed=issue.status in CLOSED, priorities=priorities, duplicates=duplicates,
-                           **forms), status
+                           closed=issue.status in CLOSED,
+                           priorities=issue_rules.priorities_of(db.session, issue),
+                           duplicates=issue_rules.duplicates_of(db.session, issue), **forms), status
 
 
 def _done(issue: PactIssue, message: str):
@@ -111,13 +104,8 @@ def issue_status(reference: str):
     if form.validate():
         to = form.status.data
         with refusals_to(form.status.errors) as attempt:
-            if to in CLOSED:
-                issue_rules.close(db.session, issue, to, form.public_note.data, current_user)
-                if form.internal_note.data:
-                    issue_rules.add_update(db.session, issue, form.internal_note.data, False, current_user)
-            else:
-                change_status(db.session, issue, to, current_user, public_note=form.public_note.data,
-                              internal_note=form.internal_note.data)
+            issue_rules.set_status(db.session, issue, to, form.public_note.data, form.internal_note.data,
+                                   current_user)
         if attempt:
             return _done(issue, f"{issue.reference} is now '{status_label(to)}'.")
     return _issue_page(issue, 400, status_form=form)
@@ -128,7 +116,7 @@ def issue_assign(reference: str):
     issue = _issue_in_scope(reference)
     form = _assign_form(request.form)
     if form.validate():
-        agency = db.session.scalar(select(Agency).where(Agency.slug == form.agency.data))
+        agency = agency_by_slug(db.session, form.agency.data)
         with refusals_to(form.agency.errors) as attempt:
             issue_rules.assign(db.session, issue, agency, current_user)
         if attempt:
@@ -154,13 +142,8 @@ def issue_merge(reference: str):
     issue = _issue_in_scope(reference)
     form = MergeForm(request.form, prefix="merge")
     if form.validate():
-        target_ref = normalise_reference(form.into.data)
-        target = target_ref and db.session.scalar(select(PactIssue).where(PactIssue.reference == target_ref))
-        if not target or not current_user.covers(target.neighbourhood_id):
-            form.into.errors.append(f"There is no issue {form.into.data} in your neighbourhoods")
-        else:
-            with refusals_to(form.into.errors) as attempt:
-                issue_rules.merge(db.session, issue, target, current_user)
-            if attempt:
-                return _done(issue, f"{issue.reference} is closed as a duplicate of {target.reference}.")
+        with refusals_to(form.into.errors) as attempt:
+            target = issue_rules.merge_into_typed(db.session, issue, form.into.data, current_user)
+        if attempt:
+            return _done(issue, f"{issue.reference} is closed as a duplicate of {target.reference}.")
     return _issue_page(issue, 400, merge_form=form)
