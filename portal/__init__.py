@@ -68,6 +68,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     from analysis.formatting import FILTERS
 
     app.jinja_env.filters.update(FILTERS)
+    from portal.models import statuses
+
+    # Statuses and roles print through one label and are compared with their enum, never a literal.
+    app.jinja_env.filters["label"] = statuses.label
+    app.jinja_env.globals.update({enum.__name__: enum for enum in statuses.LABELLED})
 
     @app.context_processor
     def _globals():

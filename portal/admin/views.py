@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from functools import wraps
 
 from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,12 +18,12 @@ from flask_login import current_user
 import surveys
 from analysis.formatting import plural
 from portal import audit
-from portal.access import staff_blueprint
+from portal.access import admin_only, staff_blueprint
 from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.areas import neighbourhood_names
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Wave
+from portal.models import Role, Wave
 from portal.refusals import refusals_to
 from portal.survey import panel as panel_rules
 from portal.survey.frames import load_wave_frame
@@ -40,23 +39,13 @@ from portal.survey.waves import (
 )
 from portal.survey.weights import export_weight_column
 
-bp = staff_blueprint("admin", __name__, roles=("admin", "analyst"), url_prefix="/admin")
+bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST), url_prefix="/admin")
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", surveys.export_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", surveys.export_xlsx),
     "sav": ("application/x-spss-sav", surveys.export_sav),
 }
-
-
-def admin_only(view):
-    """Analysts may read waves and export; only admins change them or see panel contact details."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.role != "admin":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def _wave_or_404(wave_slug: str) -> Wave:

@@ -19,7 +19,7 @@ from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xls
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
 from portal.areas import all_neighbourhoods
 from portal.extensions import db
-from portal.models import Neighbourhood, ReportRun, utcnow
+from portal.models import Neighbourhood, ReportRun, Role, utcnow
 from portal.refusals import Refusal
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
@@ -31,7 +31,7 @@ from portal.reports.jobs import (
 from portal.reports.queries import recent_runs, run_file
 from portal.survey.waves import response_counts, waves_newest_first
 
-bp = staff_blueprint("analyst", __name__, roles=("analyst", "admin"), url_prefix="/analyst")
+bp = staff_blueprint("analyst", __name__, roles=(Role.ANALYST, Role.ADMIN), url_prefix="/analyst")
 
 RECENT_RUNS = 15
 

@@ -15,6 +15,7 @@ from portal.models import (
     Agency,
     IssueContact,
     IssueEvent,
+    IssueStatus,
     Neighbourhood,
     PactIssue,
     Priority,
@@ -23,7 +24,7 @@ from portal.models import (
     utcnow,
 )
 from portal.pact.references import new_reference, normalise_reference
-from portal.pact.workflow import CATEGORIES, CLOSED, OPEN, TransitionError, change_status
+from portal.pact.workflow import CATEGORIES, CLOSED, OPEN, REJECTED, TransitionError, change_status
 from portal.refusals import Refusal
 
 # Field limits, stated to residents when they are exceeded.
@@ -95,9 +96,9 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
     issue = PactIssue(
         reference=_unique_reference(session), neighbourhood=neighbourhood, category=category,
         description=description.strip(), location=location.strip(), latitude=latitude,
-        longitude=longitude, status="submitted", created_at=now, updated_at=now,
+        longitude=longitude, status=IssueStatus.SUBMITTED, created_at=now, updated_at=now,
     )
-    issue.events.append(IssueEvent(at=now, kind="created", to_value="submitted", public=True,
+    issue.events.append(IssueEvent(at=now, kind="created", to_value=IssueStatus.SUBMITTED, public=True,
                                    body="Issue raised by a resident."))
     if contact and contact.consent_to_contact and (contact.email or contact.phone):
         issue.contact = IssueContact(name=contact.name.strip(), email=contact.email.strip(),
@@ -115,7 +116,7 @@ def _require_open(issue: PactIssue, action: str) -> None:
 
 
 def acknowledge(session: Session, issue: PactIssue, actor: StaffUser, note: str = "") -> IssueEvent:
-    return change_status(session, issue, "acknowledged", actor, public_note=note)
+    return change_status(session, issue, IssueStatus.ACKNOWLEDGED, actor, public_note=note)
 
 
 def assign(session: Session, issue: PactIssue, agency: Agency, actor: StaffUser) -> IssueEvent:
@@ -160,11 +161,12 @@ def merge(session: Session, duplicate: PactIssue, into: PactIssue, actor: StaffU
         raise IssueError(f"{into.reference} is itself a duplicate; merge into the issue it duplicates.")
     reason = f"This was already reported as {into.reference}; we are dealing with it under that reference."
     try:
-        event = change_status(session, duplicate, "rejected_duplicate", actor, reason=reason, notify=False)
+        event = change_status(session, duplicate, IssueStatus.REJECTED_DUPLICATE, actor, reason=reason,
+                              notify=False)
     except TransitionError as error:
         raise IssueError(str(error)) from error
     duplicate.duplicate_of = into
-    event.to_value = "rejected_duplicate"
+    event.to_value = IssueStatus.REJECTED_DUPLICATE
     into.events.append(IssueEvent(at=event.at, actor_id=actor.id, kind="merged",
                                   from_value=duplicate.reference, to_value=into.reference,
                                   body=f"{duplicate.reference} merged into this issue.", public=False))
@@ -203,7 +205,7 @@ def close(session: Session, issue: PactIssue, status: str, outcome: str, actor: 
     rejection, whose outcome is the public reason)."""
     if status not in CLOSED:
         raise TransitionError(f"'{status}' does not close an issue.")
-    if status.startswith("rejected"):
+    if status in REJECTED:
         return change_status(session, issue, status, actor, reason=outcome)
     return change_status(session, issue, status, actor, public_note=outcome)
 

@@ -6,6 +6,8 @@ the forms and the reports all read one list and none of them imports another to 
 
 from __future__ import annotations
 
+from portal.models.statuses import IssueStatus
+
 CATEGORIES: dict[str, str] = {
     "anti_social_behaviour": "Anti-social behaviour",
     "drug_use_or_dealing": "Drug use or dealing",
@@ -19,26 +21,16 @@ CATEGORIES: dict[str, str] = {
     "other": "Something else",
 }
 
-# Status code -> label residents and staff see.
-STATUSES: dict[str, str] = {
-    "submitted": "Received",
-    "acknowledged": "Acknowledged",
-    "under_review": "Under review",
-    "pact_priority": "PACT priority",
-    "in_progress": "In progress",
-    "resolved_locally": "Resolved locally",
-    "referred_elsewhere": "Referred elsewhere",
-    "closed_no_further_action": "Closed with no further action",
-    "rejected_duplicate": "Closed: already reported",
-    "rejected_out_of_scope": "Closed: not something the partnership can act on",
-}
+# Status code -> label residents and staff see (the labels live on `IssueStatus`).
+STATUSES: dict[str, str] = {status.value: status.label for status in IssueStatus}
 
-OPEN = ("submitted", "acknowledged", "under_review", "pact_priority", "in_progress")
-CLOSED = ("resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
-          "rejected_out_of_scope")
-REJECTED = ("rejected_duplicate", "rejected_out_of_scope")
+OPEN = (IssueStatus.SUBMITTED, IssueStatus.ACKNOWLEDGED, IssueStatus.UNDER_REVIEW, IssueStatus.PACT_PRIORITY,
+        IssueStatus.IN_PROGRESS)
+REJECTED = (IssueStatus.REJECTED_DUPLICATE, IssueStatus.REJECTED_OUT_OF_SCOPE)
+CLOSED = (IssueStatus.RESOLVED_LOCALLY, IssueStatus.REFERRED_ELSEWHERE, IssueStatus.CLOSED_NO_FURTHER_ACTION,
+          *REJECTED)
 # "Dealt with at the local level" (LAA local target): closed as resolved locally.
-RESOLVED_LOCALLY = "resolved_locally"
+RESOLVED_LOCALLY = IssueStatus.RESOLVED_LOCALLY
 
 TAG_COLOURS = {
     "submitted": "tag-red", "acknowledged": "tag-yellow", "under_review": "tag-yellow",

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import IssueEvent, PactIssue, StaffUser, utcnow
+from portal.models import IssueEvent, IssueStatus, PactIssue, StaffUser, utcnow
 from portal.pact.notifications import notify_status_change
 from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's vocabulary
     CATEGORIES,
@@ -27,17 +27,17 @@ from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's v
 )
 from portal.refusals import Refusal
 
-_CLOSING = ("resolved_locally", "referred_elsewhere", "closed_no_further_action")
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "submitted": ("acknowledged", *REJECTED),
-    "acknowledged": ("under_review", "pact_priority", "in_progress", *_CLOSING, *REJECTED),
-    "under_review": ("pact_priority", "in_progress", *_CLOSING, *REJECTED),
-    "pact_priority": ("in_progress", *_CLOSING),
-    "in_progress": ("pact_priority", *_CLOSING),
+S = IssueStatus
+_CLOSING = (S.RESOLVED_LOCALLY, S.REFERRED_ELSEWHERE, S.CLOSED_NO_FURTHER_ACTION)
+TRANSITIONS: dict[str, tuple[IssueStatus, ...]] = {
+    S.SUBMITTED: (S.ACKNOWLEDGED, *REJECTED),
+    S.ACKNOWLEDGED: (S.UNDER_REVIEW, S.PACT_PRIORITY, S.IN_PROGRESS, *_CLOSING, *REJECTED),
+    S.UNDER_REVIEW: (S.PACT_PRIORITY, S.IN_PROGRESS, *_CLOSING, *REJECTED),
+    S.PACT_PRIORITY: (S.IN_PROGRESS, *_CLOSING),
+    S.IN_PROGRESS: (S.PACT_PRIORITY, *_CLOSING),
     # Closed issues stay closed: a new report is a new issue (and keeps the metrics honest).
     **{status: () for status in CLOSED},
 }
-
 
 
 class TransitionError(Refusal):
@@ -88,8 +88,8 @@ def apply_transition(issue: PactIssue, to: str, actor: StaffUser | None, at: dat
     if internal_note.strip():
         issue.events.append(IssueEvent(at=at, actor_id=getattr(actor, "id", None), kind="note",
                                        body=internal_note.strip(), public=False))
-    issue.status = to
-    if to == "acknowledged" and issue.acknowledged_at is None:
+    issue.status = IssueStatus(to)
+    if to == IssueStatus.ACKNOWLEDGED and issue.acknowledged_at is None:
         issue.acknowledged_at = at
     if to in CLOSED:
         issue.closed_at = at

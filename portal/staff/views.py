@@ -6,21 +6,21 @@ from flask_login import current_user
 from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neighbourhoods
 from portal.areas import counts_by_neighbourhood
 from portal.extensions import db
-from portal.models import PactIssue, Response
+from portal.models import PactIssue, Response, Role
 
-bp = staff_blueprint("staff", __name__, roles=("coordinator", "analyst", "admin"),
+bp = staff_blueprint("staff", __name__, roles=(Role.COORDINATOR, Role.ANALYST, Role.ADMIN),
                      url_prefix="/staff")
 
 
 # What each role can open from the staff home page: (title, endpoint, roles, description).
 TOOLS = [
-    ("PACT console", "pact.issues", ("coordinator", "admin"),
+    ("PACT console", "pact.issues", (Role.COORDINATOR, Role.ADMIN),
      "Triage, assign and close local issues; meetings, priorities and service standards."),
-    ("PACT metrics", "pact.metrics", ("coordinator", "admin"),
+    ("PACT metrics", "pact.metrics", (Role.COORDINATOR, Role.ADMIN),
      "Issues raised and closed, % dealt with locally, days to acknowledge and close."),
-    ("Survey results", "analyst.dashboard", ("analyst", "admin"),
+    ("Survey results", "analyst.dashboard", (Role.ANALYST, Role.ADMIN),
      "Weighted indicators with confidence intervals, comparisons, charts and PDF reports."),
-    ("Survey waves", "admin.waves", ("analyst", "admin"),
+    ("Survey waves", "admin.waves", (Role.ANALYST, Role.ADMIN),
      "Open waves, panel invitations, paper and telephone imports, exports."),
 ]
 
