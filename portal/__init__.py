@@ -12,7 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
-    from portal import access, errors, logs, security, sessions
+    from portal import errors, logs, security, sessions
     from portal.config import settings_from_env
     from portal.extensions import csrf, db, login_manager
 
@@ -65,20 +65,24 @@ def create_app(config: Mapping | None = None) -> Flask:
     for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp):
         app.register_blueprint(blueprint)
 
-    from analysis.formatting import FILTERS
+    _template_helpers(app)
+    from portal import cli
 
-    app.jinja_env.filters.update(FILTERS)
+    cli.init_app(app)
+    return app
+
+
+def _template_helpers(app: Flask) -> None:
+    """Filters and globals every template may use: the figure formatters, the one label of each
+    status and role (compared in templates with its enum, never a literal) and the access areas."""
+    from analysis.formatting import FILTERS
+    from portal import access
     from portal.models import statuses
 
-    # Statuses and roles print through one label and are compared with their enum, never a literal.
+    app.jinja_env.filters.update(FILTERS)
     app.jinja_env.filters["label"] = statuses.label
     app.jinja_env.globals.update({enum.__name__: enum for enum in statuses.LABELLED})
 
     @app.context_processor
     def _globals():
         return {"is_staff_area": False, "public_blueprints": access.PUBLIC_BLUEPRINTS}
-
-    from portal import cli
-
-    cli.init_app(app)
-    return app
