@@ -81,11 +81,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_templates(app: Flask) -> None:
-    """The one formatter's filters (analysis/formatting.py) and the globals every page uses."""
+    """Filters and globals every template may use: the figure formatters, the one label of each
+    status and role (compared in templates with its enum, never a literal) and the access areas."""
     from analysis.formatting import FILTERS
     from portal import access
+    from portal.models import statuses
 
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.filters["label"] = statuses.label
+    app.jinja_env.globals.update({enum.__name__: enum for enum in statuses.LABELLED})
 
     @app.context_processor
     def _globals():

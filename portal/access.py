@@ -8,19 +8,21 @@ attempt is audited.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import Neighbourhood, StaffUser
+from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.models import Neighbourhood, Role, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).
 PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", None}
 
 
-def staff_blueprint(name: str, import_name: str, roles: tuple[str, ...], **kwargs) -> Blueprint:
+def staff_blueprint(name: str, import_name: str, roles: tuple[Role, ...], **kwargs) -> Blueprint:
     """A blueprint whose every view needs a signed-in staff user with one of `roles`."""
     bp = Blueprint(name, import_name, **kwargs)
     bp.allowed_roles = roles
@@ -36,9 +38,21 @@ def staff_blueprint(name: str, import_name: str, roles: tuple[str, ...], **kwarg
     return bp
 
 
+def admin_only(view):
+    """Inside a blueprint analysts also reach: only admins may change waves or see panel members'
+    contact details; anyone else gets 403."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role != Role.ADMIN:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 def visible_neighbourhoods(session: Session, user: StaffUser) -> list[Neighbourhood]:
+    """The neighbourhoods `user` works in, by name: all of them for admins and analysts."""
     if user.sees_all_neighbourhoods:
-        return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+        return all_neighbourhoods(session)
     return list(user.neighbourhoods)
 
 
@@ -53,6 +67,6 @@ def check_scope(session: Session, user: StaffUser, neighbourhood_id: int | None,
 
 
 def neighbourhood_in_scope(session: Session, user: StaffUser, slug: str) -> Neighbourhood:
-    neighbourhood = session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    neighbourhood = neighbourhood_by_slug(session, slug)
     check_scope(session, user, neighbourhood.id if neighbourhood else None, "neighbourhood", slug)
     return neighbourhood

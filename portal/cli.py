@@ -12,7 +12,7 @@ from portal import audit, migrate
 from portal.auth.passwords import hash_password, password_problem
 from portal.auth.staff_sessions import end_every_session
 from portal.extensions import db
-from portal.models import ROLES, Neighbourhood, StaffUser
+from portal.models import ROLES, Neighbourhood, Role, StaffUser
 
 
 def init_app(app: Flask) -> None:
@@ -75,9 +75,9 @@ def users_create(email: str, role: str, name: str, neighbourhoods: tuple[str, ..
     if problem:
         raise click.UsageError(problem)
     email = email.strip().lower()
-    if role == "coordinator" and not neighbourhoods:
+    if role == Role.COORDINATOR and not neighbourhoods:
         raise click.UsageError("A coordinator needs at least one --neighbourhood.")
-    if role != "coordinator" and neighbourhoods:
+    if role != Role.COORDINATOR and neighbourhoods:
         raise click.UsageError("Only coordinators are limited to neighbourhoods.")
     with db.transaction() as session:
         if session.scalar(select(StaffUser).where(StaffUser.email == email)):

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
+from portal.refusals import Refusal
 from surveys import METADATA_COLUMNS, QuestionnaireError, load_questionnaire, wide_columns
 
 
-class DatasetError(LookupError):
+class DatasetError(Refusal):
     """The data asked for does not exist; the message names the valid choices."""
 
 

@@ -10,30 +10,38 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from functools import wraps
 
 from flask import Response as HttpResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 import surveys
 from analysis.formatting import plural
 from portal import audit, jobs
-from portal.access import staff_blueprint
+from portal.access import admin_only, staff_blueprint
 from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
+from portal.areas import neighbourhood_names
 from portal.extensions import db
 from portal.links import public_url
-from portal.models import Neighbourhood, Response, SurveyImport, Wave, utcnow
+from portal.models import Role, Wave, utcnow
+from portal.refusals import refusals_to
 from portal.request_checks import allow_upload
 from portal.survey import jobs as panel_jobs
 from portal.survey import panel as panel_rules
 from portal.survey.frames import load_wave_frame
 from portal.survey.responses import import_responses
-from portal.survey.waves import WaveError, open_wave, wave_by_slug, wave_questionnaire
+from portal.survey.waves import (
+    open_wave,
+    response_counts,
+    responses_by_mode,
+    wave_by_slug,
+    wave_imports,
+    wave_questionnaire,
+    waves_newest_first,
+)
 from portal.survey.weights import export_weight_column
 
-bp = staff_blueprint("admin", __name__, roles=("admin", "analyst"), url_prefix="/admin")
+bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST), url_prefix="/admin")
 
 # An import's request carries the file plus the form around it (multipart headers, CSRF token).
 IMPORT_FORM_OVERHEAD = 256 * 1024
@@ -43,16 +51,6 @@ EXPORT_TYPES = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", surveys.export_xlsx),
     "sav": ("application/x-spss-sav", surveys.export_sav),
 }
-
-
-def admin_only(view):
-    """Analysts may read waves and export; only admins change them or see panel contact details."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.role != "admin":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def _wave_or_404(wave_slug: str) -> Wave:
@@ -66,11 +64,6 @@ def _today() -> date:
     return date.today()
 
 
-def _neighbourhood_names() -> dict[str, str]:
-    return {slug: name for slug, name in db.session.execute(
-        select(Neighbourhood.slug, Neighbourhood.name).order_by(Neighbourhood.name))}
-
-
 def _download(data: bytes, mimetype: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -80,9 +73,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> HttpResponse:
 
 @bp.get("/")
 def waves():
-    rows = db.session.scalars(select(Wave).order_by(Wave.opens_on.desc())).all()
-    counts = dict(db.session.execute(select(Response.wave_id, func.count()).group_by(Response.wave_id)).all())
-    return render_template("admin/waves.html", waves=rows, counts=counts, today=_today())
+    return render_template("admin/waves.html", waves=waves_newest_first(db.session),
+                           counts=response_counts(db.session), today=_today())
 
 
 @bp.route("/waves/new", methods=["GET", "POST"])
@@ -94,19 +86,15 @@ def new_wave():
                                   for info in versions]
     if form.validate_on_submit():
         slug, version = form.questionnaire.data.rsplit(":", 1)
-        try:
+        with refusals_to(form.form_errors) as attempt:
             wave = open_wave(db.session, slug=form.slug.data, name=form.name.data,
                              questionnaire_slug=slug, questionnaire_version=int(version),
                              opens_on=form.opens_on.data, closes_on=form.closes_on.data,
                              panel_mode=form.panel_mode.data, open_link_mode=form.open_link_mode.data)
-        except (WaveError, surveys.QuestionnaireError) as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
             audit.record(db.session, "wave_opened", "wave", wave.slug, questionnaire=f"{slug} v{version}",
                          opens_on=wave.opens_on.isoformat(), closes_on=wave.closes_on.isoformat(),
                          panel_mode=wave.panel_mode, open_link_mode=wave.open_link_mode)
-            db.session.commit()
+        if attempt:
             flash(f"Wave {wave.name} has been set up.")
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
     return render_template("admin/wave_new.html", form=form, descriptions={
@@ -117,10 +105,8 @@ def new_wave():
 @bp.get("/waves/<wave_slug>")
 def wave(wave_slug: str):
     wave = _wave_or_404(wave_slug)
-    by_mode = dict(db.session.execute(select(Response.mode, func.count())
-                                      .where(Response.wave_id == wave.id).group_by(Response.mode)).all())
-    imports = db.session.scalars(select(SurveyImport).where(SurveyImport.wave_id == wave.id)
-                                 .order_by(SurveyImport.imported_at.desc())).all()
+    by_mode = responses_by_mode(db.session, wave)
+    imports = wave_imports(db.session, wave)
     panel = panel_rules.panel_counts(db.session, wave) if wave.panel_mode else None
     return render_template("admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
                            imports=imports, panel=panel, state=wave.state_on(_today()),
@@ -131,7 +117,7 @@ def wave(wave_slug: str):
 def import_template(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     questionnaire = wave_questionnaire(db.session, wave)
-    data = surveys.csv_template(questionnaire, _neighbourhood_names()).encode("utf-8-sig")
+    data = surveys.csv_template(questionnaire, neighbourhood_names(db.session)).encode("utf-8-sig")
     return _download(data, "text/csv; charset=utf-8", f"voicebox-{wave.slug}-template.csv")
 
 
@@ -164,7 +150,7 @@ def import_file(wave_slug: str):
             form.form_errors.append(f"Nothing was imported: {filename} has "
                                     f"{len(problems)} problem{'s' if len(problems) != 1 else ''}. "
                                     "Fix them and upload the whole file again.")
-    columns = surveys.import_columns(questionnaire, _neighbourhood_names())
+    columns = surveys.import_columns(questionnaire, neighbourhood_names(db.session))
     return render_template("admin/import.html", wave=wave, form=form, problems=problems,
                            columns=columns), 400 if problems else 200
 
@@ -201,7 +187,7 @@ def _export(wave_slug: str, kind: str):
     if kind == "csv":
         data = writer(questionnaire, frame, weights=weights)
     else:
-        data = writer(questionnaire, frame, _neighbourhood_names(), weights=weights)
+        data = writer(questionnaire, frame, neighbourhood_names(db.session), weights=weights)
     audit.record(db.session, "survey_export", "wave", wave.slug, format=kind, rows=len(frame))
     db.session.commit()
     return _download(data, mimetype, f"voicebox-{wave.slug}.{kind}")
@@ -224,7 +210,7 @@ def panel(wave_slug: str):
     problems = []
     if form.validate_on_submit():
         data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
-        rows, problems = panel_rules.parse_panel_csv(data, _neighbourhood_names())
+        rows, problems = panel_rules.parse_panel_csv(data, neighbourhood_names(db.session))
         if not problems:
             added, already = panel_rules.add_panel_members(db.session, wave, rows)
             audit.record(db.session, "panel_upload", "wave", wave.slug, added=added, already=already)

@@ -11,16 +11,16 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from analysis.formatting import plural
 from analysis.report import REPORT_CATALOGUE, available_indicators
 from portal.access import staff_blueprint
 from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
+from portal.areas import all_neighbourhoods
 from portal.extensions import db
-from portal.models import Neighbourhood, ReportFile, ReportRun, Wave, utcnow
-from portal.models import Response as SurveyResponse
+from portal.models import Neighbourhood, ReportRun, Role, utcnow
+from portal.refusals import Refusal
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
     analysis_cache,
@@ -28,8 +28,10 @@ from portal.reports.jobs import (
     start_batch,
     verified_bytes,
 )
+from portal.reports.queries import recent_runs, run_file
+from portal.survey.waves import response_counts, waves_newest_first
 
-bp = staff_blueprint("analyst", __name__, roles=("analyst", "admin"), url_prefix="/analyst")
+bp = staff_blueprint("analyst", __name__, roles=(Role.ANALYST, Role.ADMIN), url_prefix="/analyst")
 
 RECENT_RUNS = 15
 
@@ -37,19 +39,14 @@ RECENT_RUNS = 15
 def _wave_choices(today: date | None = None) -> list[tuple[str, str]]:
     """Every wave, newest first, with its responses; a wave still open says it is in the field."""
     today = today or date.today()
-    counts = dict(db.session.execute(
-        select(SurveyResponse.wave_id, func.count()).group_by(SurveyResponse.wave_id)).all())
-    waves = db.session.scalars(select(Wave).order_by(Wave.opens_on.desc()))
+    counts = response_counts(db.session)
+    waves = waves_newest_first(db.session)
     return [(w.slug, f"{w.name} ({plural(counts.get(w.id, 0), 'response')}"
                      f"{', in the field' if w.state_on(today) == 'open' else ''})")
             for w in waves]
 
 
-def _places() -> list[Neighbourhood]:
-    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
-
-
-class ChoiceError(Exception):
+class ChoiceError(Refusal):
     """A choice in the query string that does not exist; the message names the valid ones."""
 
 
@@ -81,7 +78,7 @@ def _fill_choices(form: ChoiceForm, places, indicators) -> None:
 
 @bp.route("/")
 def dashboard():
-    places = _places()
+    places = all_neighbourhoods(db.session)
     form = ChoiceForm(request.args)
     try:
         analysis, area, indicator = _choose(form, places)
@@ -115,7 +112,7 @@ def _waiting_page(form: ChoiceForm, places, waiting: WaveNotReady):
 
 
 def _download(kind: str):
-    places = _places()
+    places = all_neighbourhoods(db.session)
     form = ChoiceForm(request.args)
     try:
         analysis, area, indicator = _choose(form, places)
@@ -174,8 +171,7 @@ def batch():
 
 
 def _recent_runs() -> list[ReportRun]:
-    return list(db.session.scalars(select(ReportRun).order_by(ReportRun.id.desc())
-                                   .limit(RECENT_RUNS)))
+    return recent_runs(db.session, RECENT_RUNS)
 
 
 @bp.route("/reports/")
@@ -198,8 +194,7 @@ def report_run(report_id: int):
 
 @bp.route("/reports/<int:report_id>/<filename>")
 def report_file(report_id: int, filename: str):
-    file = db.session.scalar(select(ReportFile).where(ReportFile.run_id == report_id,
-                                                      ReportFile.filename == filename))
+    file = run_file(db.session, report_id, filename)
     if file is None:
         abort(404)
     try:

@@ -20,6 +20,7 @@ from portal.models.pact import (
 )
 from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportFileContent, ReportRun
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
+from portal.models.statuses import IssueStatus, MeetingStatus, PriorityStatus, Role
 from portal.models.survey import (
     RESPONSE_MODES,
     Invitation,
@@ -42,7 +43,9 @@ __all__ = [
     "Invitation",
     "IssueContact",
     "IssueEvent",
+    "IssueStatus",
     "Meeting",
+    "MeetingStatus",
     "Neighbourhood",
     "OutboundMail",
     "PactIssue",
@@ -50,12 +53,14 @@ __all__ = [
     "PopulationEstimate",
     "PostcodeSector",
     "Priority",
+    "PriorityStatus",
     "PriorityUpdate",
     "Questionnaire",
     "ReportFile",
     "ReportFileContent",
     "ReportRun",
     "Response",
+    "Role",
     "SignInAttempt",
     "StaffUser",
     "SurveyDraft",

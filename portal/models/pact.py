@@ -23,11 +23,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.area import Agency, Neighbourhood
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.staff import StaffUser
+from portal.models.statuses import IssueStatus, MeetingStatus, PriorityStatus, StoredEnum, one_of
 
 
 class PactIssue(Base):
     __tablename__ = "pact_issue"
-    __table_args__ = (Index("ix_pact_issue_neighbourhood_status", "neighbourhood_id", "status"),)
+    __table_args__ = (Index("ix_pact_issue_neighbourhood_status", "neighbourhood_id", "status"),
+                      one_of("status", IssueStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -37,7 +39,7 @@ class PactIssue(Base):
     location: Mapped[str] = mapped_column(String(300), default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(30), default="submitted")
+    status: Mapped[IssueStatus] = mapped_column(StoredEnum(IssueStatus, 30), default=IssueStatus.SUBMITTED)
     public_reason: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
@@ -91,12 +93,14 @@ class IssueEvent(Base):
 
 class Meeting(Base):
     __tablename__ = "pact_meeting"
+    __table_args__ = (one_of("status", MeetingStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     venue: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled|held|cancelled
+    status: Mapped[MeetingStatus] = mapped_column(StoredEnum(MeetingStatus, 20),
+                                                  default=MeetingStatus.SCHEDULED)
     attendance: Mapped[int | None]
     minutes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -117,6 +121,7 @@ class Priority(Base):
     """A priority agreed at a PACT meeting, reviewed at later meetings until completed."""
 
     __tablename__ = "pact_priority"
+    __table_args__ = (one_of("status", PriorityStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id"), index=True)
@@ -125,7 +130,8 @@ class Priority(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     review_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active|completed|dropped
+    status: Mapped[PriorityStatus] = mapped_column(StoredEnum(PriorityStatus, 20),
+                                                   default=PriorityStatus.ACTIVE)
     outcome: Mapped[str] = mapped_column(Text, default="")  # "we did", shown publicly when closed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.area import Agency, Neighbourhood
 from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.statuses import Role, StoredEnum, one_of
 
-ROLES = ("coordinator", "analyst", "admin")
+ROLES = Role.values()
 
 coordinator_neighbourhood = Table(
     "coordinator_neighbourhood",
@@ -23,12 +24,13 @@ coordinator_neighbourhood = Table(
 
 class StaffUser(UserMixin, Base):
     __tablename__ = "staff_user"
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(StoredEnum(Role, 20))
     active: Mapped[bool] = mapped_column(default=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -53,7 +55,7 @@ class StaffUser(UserMixin, Base):
     @property
     def sees_all_neighbourhoods(self) -> bool:
         """Admins and analysts work across the authority; coordinators only where they cover."""
-        return self.role in ("admin", "analyst")
+        return self.role in (Role.ADMIN, Role.ANALYST)
 
     def covers(self, neighbourhood_id: int) -> bool:
         return self.sees_all_neighbourhoods or any(

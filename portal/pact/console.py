@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.models import Agency, Neighbourhood, PactIssue
 from portal.pact.display import format_datetime
 from portal.pact.standards import is_overdue_for_acknowledgement, unacknowledged_filter
-from portal.pact.workflow import CLOSED, OPEN, category_label, status_label
+from portal.pact.statuses import CLOSED, OPEN, category_label, status_label
 from surveys.exporting import neutralise_formula
 
 LIMIT = 500

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 
 from portal.pact.metrics import HINTS as PACT_HINTS
-from portal.pact.workflow import TAG_COLOURS, category_label, status_label
+from portal.pact.statuses import TAG_COLOURS, category_label, status_label
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,11 +16,13 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.models import Agency, PactIssue, utcnow
+from portal.pact.display import from_local
 from portal.pact.issues import NOTE_MAX
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
-from portal.pact.workflow import CATEGORIES, STATUSES
+from portal.pact.statuses import CATEGORIES, STATUSES
 from portal.validators import plausible_date
 
 
@@ -29,6 +33,9 @@ def _strip(value):
 def _too_long(what: str, limit: int) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
+
+PAST_MEETING_DAYS = 60  # how far back a meeting may be dated when it is scheduled
+METRICS_DEFAULT_DAYS = 90  # the metrics page's period when none (or a wrong one) is asked for
 
 # Age in whole days since the issue was raised: "low-high" inclusive.
 AGE_FILTERS = {"": "Any age", "0-0": "Under 1 day", "1-7": "1 to 7 days", "8-30": "8 to 30 days",
@@ -88,6 +95,19 @@ class MeetingForm(FlaskForm):
     venue = StringField("Venue", filters=[_strip],
                         validators=[DataRequired("Enter the venue"), _too_long("The venue", VENUE_MAX)])
 
+    @property
+    def starts_at(self) -> datetime | None:
+        """The start as an aware UTC datetime (the date and time are typed in UK local time)."""
+        if self.day.data is None or self.time.data is None:
+            return None
+        return from_local(self.day.data, self.time.data)
+
+    def validate_day(self, field) -> None:
+        # A meeting is scheduled ahead or recorded soon after; older dates are typing mistakes.
+        starts_at = self.starts_at
+        if starts_at is not None and starts_at < utcnow() - timedelta(days=PAST_MEETING_DAYS):
+            raise ValidationError(f"Enter a date in the last {PAST_MEETING_DAYS} days or in the future")
+
 
 class RecordMeetingForm(FlaskForm):
     attendance = IntegerField(
@@ -100,6 +120,8 @@ class RecordMeetingForm(FlaskForm):
 
 
 class PriorityForm(FlaskForm):
+    """A priority agreed at a meeting; `offer` sets the agencies and the open issues to choose from."""
+
     title = StringField("Priority", filters=[_strip],
                         validators=[DataRequired("Enter the priority"), _too_long("The priority", TITLE_MAX)])
     description = TextAreaField("What will be done (public)", filters=[_strip],
@@ -107,6 +129,29 @@ class PriorityForm(FlaskForm):
     owner = SelectField("Lead agency", choices=[], validators=[DataRequired("Choose the lead agency")])
     review_on = DateField("Review date", validators=[Optional(), plausible_date], render_kw={"type": "date"})
     issues = SelectMultipleField("Issues this priority answers", choices=[], validate_choice=False)
+
+    def offer(self, agencies: list[Agency], open_issues: list[PactIssue]) -> PriorityForm:
+        self._agencies = {a.slug: a for a in agencies}
+        self._issues = {i.reference: i for i in open_issues}
+        self.owner.choices = [("", "Choose an agency")] + [(a.slug, a.name) for a in agencies]
+        self.issues.choices = [(i.reference, i) for i in open_issues]
+        return self
+
+    @property
+    def owner_agency(self) -> Agency | None:
+        return getattr(self, "_agencies", {}).get(self.owner.data)
+
+    @property
+    def linked_issues(self) -> list[PactIssue]:
+        return [self._issues[ref] for ref in self.issues.data or ()]
+
+    def validate_owner(self, field) -> None:
+        if not field.errors and self.owner_agency is None:
+            raise ValidationError("Choose the lead agency")
+
+    def validate_issues(self, field) -> None:
+        if any(ref not in getattr(self, "_issues", {}) for ref in field.data or ()):
+            raise ValidationError("Choose only open issues in this neighbourhood")
 
 
 class ReviewForm(FlaskForm):
@@ -129,3 +174,25 @@ class MetricsForm(FlaskForm):
 
     start = DateField("From", validators=[Optional(), plausible_date], render_kw={"type": "date"})
     end = DateField("To (inclusive)", validators=[Optional(), plausible_date], render_kw={"type": "date"})
+
+    def validate_for(self, today: date) -> bool:
+        """Validate, reading a blank end date as `today` (the end must not be before the start)."""
+        valid = self.validate()
+        end = self.end.data or today
+        if valid and self.start.data and end < self.start.data:
+            self.end.errors.append("The end date must be the same as or after the start date")
+            return False
+        return valid
+
+    def period(self, today: date, valid: bool) -> tuple[date, date]:
+        """The days to report, both included: those asked for when the form is valid, else (and for
+        a day left blank) the last `METRICS_DEFAULT_DAYS` days to `today`. The form shows them."""
+        start = self.start.data if valid and self.start.data else today - timedelta(days=METRICS_DEFAULT_DAYS)
+        end = self.end.data if valid and self.end.data else today
+        self.start.data, self.end.data = start, end
+        return start, end
+
+    @staticmethod
+    def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+        """UTC instants from UK midnight starting `start` to UK midnight after `end`."""
+        return from_local(start, time(0)), from_local(end + timedelta(days=1), time(0))

@@ -11,9 +11,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import Agency, IssueContact, IssueEvent, Neighbourhood, PactIssue, StaffUser, utcnow
-from portal.pact.references import new_reference
-from portal.pact.workflow import CATEGORIES, CLOSED, TransitionError, change_status
+from portal.models import (
+    Agency,
+    IssueContact,
+    IssueEvent,
+    IssueStatus,
+    Neighbourhood,
+    PactIssue,
+    Priority,
+    StaffUser,
+    priority_issue,
+    utcnow,
+)
+from portal.pact.references import new_reference, normalise_reference
+from portal.pact.workflow import CATEGORIES, CLOSED, OPEN, REJECTED, TransitionError, change_status
+from portal.refusals import Refusal
 
 # Field limits, stated to residents when they are exceeded.
 DESCRIPTION_MAX = 2000
@@ -24,7 +36,7 @@ PHONE_MAX = 40
 NOTE_MAX = 2000
 
 
-class IssueError(ValueError):
+class IssueError(Refusal):
     """An action on an issue that cannot be done; the message says why."""
 
 
@@ -44,6 +56,36 @@ def _unique_reference(session: Session) -> str:
     raise RuntimeError("could not draw an unused issue reference")  # pragma: no cover
 
 
+def issue_by_reference(session: Session, reference: str | None) -> PactIssue | None:
+    """The issue with exactly this reference (already normalised), or None."""
+    if not reference:
+        return None
+    return session.scalar(select(PactIssue).where(PactIssue.reference == reference))
+
+
+def find_issue(session: Session, typed: str) -> PactIssue | None:
+    """The issue a person's typed reference names (any case, spacing or dashes), or None."""
+    return issue_by_reference(session, normalise_reference(typed))
+
+
+def open_issues_in(session: Session, neighbourhood_id: int) -> list[PactIssue]:
+    """A neighbourhood's open issues, newest first: what a priority can answer."""
+    return list(session.scalars(
+        select(PactIssue).where(PactIssue.neighbourhood_id == neighbourhood_id, PactIssue.status.in_(OPEN))
+        .order_by(PactIssue.created_at.desc())))
+
+
+def priorities_of(session: Session, issue: PactIssue) -> list[Priority]:
+    """The PACT priorities this issue is linked to."""
+    return list(session.scalars(
+        select(Priority).join(priority_issue).where(priority_issue.c.issue_id == issue.id)))
+
+
+def duplicates_of(session: Session, issue: PactIssue) -> list[PactIssue]:
+    """The issues merged into this one as duplicates."""
+    return list(session.scalars(select(PactIssue).where(PactIssue.duplicate_of_id == issue.id)))
+
+
 def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, description: str,
                 location: str, latitude: float | None = None, longitude: float | None = None,
                 contact: ContactDetails | None = None, now: datetime | None = None) -> PactIssue:
@@ -54,9 +96,9 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
     issue = PactIssue(
         reference=_unique_reference(session), neighbourhood=neighbourhood, category=category,
         description=description.strip(), location=location.strip(), latitude=latitude,
-        longitude=longitude, status="submitted", created_at=now, updated_at=now,
+        longitude=longitude, status=IssueStatus.SUBMITTED, created_at=now, updated_at=now,
     )
-    issue.events.append(IssueEvent(at=now, kind="created", to_value="submitted", public=True,
+    issue.events.append(IssueEvent(at=now, kind="created", to_value=IssueStatus.SUBMITTED, public=True,
                                    body="Issue raised by a resident."))
     if contact and contact.consent_to_contact and (contact.email or contact.phone):
         issue.contact = IssueContact(name=contact.name.strip(), email=contact.email.strip(),
@@ -74,7 +116,7 @@ def _require_open(issue: PactIssue, action: str) -> None:
 
 
 def acknowledge(session: Session, issue: PactIssue, actor: StaffUser, note: str = "") -> IssueEvent:
-    return change_status(session, issue, "acknowledged", actor, public_note=note)
+    return change_status(session, issue, IssueStatus.ACKNOWLEDGED, actor, public_note=note)
 
 
 def assign(session: Session, issue: PactIssue, agency: Agency, actor: StaffUser) -> IssueEvent:
@@ -119,11 +161,12 @@ def merge(session: Session, duplicate: PactIssue, into: PactIssue, actor: StaffU
         raise IssueError(f"{into.reference} is itself a duplicate; merge into the issue it duplicates.")
     reason = f"This was already reported as {into.reference}; we are dealing with it under that reference."
     try:
-        event = change_status(session, duplicate, "rejected_duplicate", actor, reason=reason, notify=False)
+        event = change_status(session, duplicate, IssueStatus.REJECTED_DUPLICATE, actor, reason=reason,
+                              notify=False)
     except TransitionError as error:
         raise IssueError(str(error)) from error
     duplicate.duplicate_of = into
-    event.to_value = "rejected_duplicate"
+    event.to_value = IssueStatus.REJECTED_DUPLICATE
     into.events.append(IssueEvent(at=event.at, actor_id=actor.id, kind="merged",
                                   from_value=duplicate.reference, to_value=into.reference,
                                   body=f"{duplicate.reference} merged into this issue.", public=False))
@@ -132,12 +175,37 @@ def merge(session: Session, duplicate: PactIssue, into: PactIssue, actor: StaffU
     return event
 
 
+def merge_into_typed(session: Session, duplicate: PactIssue, typed: str, actor: StaffUser) -> PactIssue:
+    """Merge `duplicate` into the issue whose reference the person typed; returns that issue.
+
+    An issue outside the actor's neighbourhoods is refused as if it did not exist (as the console's
+    pages report it missing), so the reply never tells whether a reference is in use elsewhere.
+    """
+    target = find_issue(session, typed)
+    if target is None or not actor.covers(target.neighbourhood_id):
+        raise IssueError(f"There is no issue {typed} in your neighbourhoods")
+    merge(session, duplicate, target, actor)
+    return target
+
+
+def set_status(session: Session, issue: PactIssue, to: str, public_note: str, internal_note: str,
+               actor: StaffUser) -> IssueEvent:
+    """A coordinator's change of status: a closing status closes the issue with its public outcome
+    (the internal note kept as a staff-only update); any other is a plain workflow step."""
+    if to not in CLOSED:
+        return change_status(session, issue, to, actor, public_note=public_note, internal_note=internal_note)
+    event = close(session, issue, to, public_note, actor)
+    if internal_note:
+        add_update(session, issue, internal_note, False, actor)
+    return event
+
+
 def close(session: Session, issue: PactIssue, status: str, outcome: str, actor: StaffUser) -> IssueEvent:
     """Close with a public outcome (resolved locally, referred elsewhere, no further action, or a
     rejection, whose outcome is the public reason)."""
     if status not in CLOSED:
         raise TransitionError(f"'{status}' does not close an issue.")
-    if status.startswith("rejected"):
+    if status in REJECTED:
         return change_status(session, issue, status, actor, reason=outcome)
     return change_status(session, issue, status, actor, public_note=outcome)
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
 from portal.models import (
     Agency,
+    IssueStatus,
     Meeting,
+    MeetingStatus,
     Neighbourhood,
     PactIssue,
     Priority,
+    PriorityStatus,
     PriorityUpdate,
     StaffUser,
     utcnow,
@@ -24,26 +27,28 @@ from portal.models import (
 from portal.pact.display import format_date
 from portal.pact.issues import assign
 from portal.pact.workflow import change_status
+from portal.refusals import Refusal
 
 PRIORITIES_PER_MEETING = 3  # the Policing Pledge's "normally three"
 REVIEW_DECISIONS = {
     "continue": "Carry on: still a priority",
-    "completed": "Completed: tell residents what we did",
-    "dropped": "Dropped: no longer a priority",
+    PriorityStatus.COMPLETED: "Completed: tell residents what we did",
+    PriorityStatus.DROPPED: "Dropped: no longer a priority",
 }
 VENUE_MAX = 200
 TITLE_MAX = 200
 TEXT_MAX = 5000
+RECENT_DAYS = 120  # the console's meetings list: the last four months and every one to come
 
 
-class MeetingError(ValueError):
+class MeetingError(Refusal):
     """A meeting or priority action that cannot be done; the message says why."""
 
 
 def schedule_meeting(session: Session, neighbourhood: Neighbourhood, starts_at: datetime, venue: str,
                      actor: StaffUser) -> Meeting:
     meeting = Meeting(neighbourhood_id=neighbourhood.id, starts_at=starts_at, venue=venue.strip(),
-                      status="scheduled")
+                      status=MeetingStatus.SCHEDULED)
     session.add(meeting)
     session.flush()
     audit.record(session, "pact_meeting_scheduled", "pact_meeting", meeting.id, actor=actor,
@@ -54,11 +59,11 @@ def schedule_meeting(session: Session, neighbourhood: Neighbourhood, starts_at: 
 def record_meeting(session: Session, meeting: Meeting, attendance: int, minutes: str,
                    actor: StaffUser, now: datetime | None = None) -> Meeting:
     """Mark the meeting held with its attendance and minutes (public)."""
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise MeetingError("This meeting was cancelled; schedule a new one instead.")
     if meeting.starts_at > (now or utcnow()):
         raise MeetingError("This meeting has not happened yet; record it after it is held.")
-    meeting.status = "held"
+    meeting.status = MeetingStatus.HELD
     meeting.attendance = attendance
     meeting.minutes = minutes.strip()
     audit.record(session, "pact_meeting_recorded", "pact_meeting", meeting.id, actor=actor,
@@ -67,9 +72,9 @@ def record_meeting(session: Session, meeting: Meeting, attendance: int, minutes:
 
 
 def cancel_meeting(session: Session, meeting: Meeting, actor: StaffUser) -> Meeting:
-    if meeting.status != "scheduled":
+    if meeting.status != MeetingStatus.SCHEDULED:
         raise MeetingError("Only a scheduled meeting can be cancelled.")
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.CANCELLED
     audit.record(session, "pact_meeting_cancelled", "pact_meeting", meeting.id, actor=actor)
     return meeting
 
@@ -78,7 +83,7 @@ def agree_priority(session: Session, meeting: Meeting, title: str, description: 
                    owner: Agency | None, review_on: date | None, issues: list[PactIssue],
                    actor: StaffUser, now: datetime | None = None) -> Priority:
     """Record a priority agreed at `meeting`; linked open issues become PACT priorities."""
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise MeetingError("This meeting was cancelled, so no priorities were agreed at it.")
     if meeting.starts_at > (now or utcnow()):
         raise MeetingError("Priorities are agreed at the meeting: record them once it has started.")
@@ -88,14 +93,15 @@ def agree_priority(session: Session, meeting: Meeting, title: str, description: 
     priority = Priority(
         neighbourhood_id=meeting.neighbourhood_id, meeting_id=meeting.id, title=title.strip(),
         description=description.strip(), owner_agency_id=owner.id if owner else None,
-        review_on=review_on or (meeting.starts_at + timedelta(days=30)).date(), status="active",
+        review_on=review_on or (meeting.starts_at + timedelta(days=30)).date(),
+        status=PriorityStatus.ACTIVE,
         issues=list(issues), created_at=meeting.starts_at,  # agreed at the meeting
     )
     session.add(priority)
     session.flush()
     for issue in issues:
-        if issue.status in ("acknowledged", "under_review"):
-            change_status(session, issue, "pact_priority", actor,
+        if issue.status in (IssueStatus.ACKNOWLEDGED, IssueStatus.UNDER_REVIEW):
+            change_status(session, issue, IssueStatus.PACT_PRIORITY, actor,
                           public_note=f"Agreed as a PACT priority at the meeting on "
                                       f"{format_date(meeting.starts_at)}: {priority.title}")
         if owner is not None and issue.agency_id is None:
@@ -110,7 +116,7 @@ def add_priority_update(session: Session, priority: Priority, body: str, public:
     body = (body or "").strip()
     if not body:
         raise MeetingError("Write the update.")
-    if priority.status != "active":
+    if priority.status != PriorityStatus.ACTIVE:
         raise MeetingError("This priority is closed; it takes no more updates.")
     update = PriorityUpdate(priority=priority, at=at or utcnow(), actor_id=actor.id, body=body, public=public)
     session.add(update)
@@ -126,11 +132,11 @@ def review_priority(session: Session, priority: Priority, meeting: Meeting, deci
     note, outcome = (note or "").strip(), (outcome or "").strip()
     if meeting.starts_at > (now or utcnow()):
         raise MeetingError("Review priorities at or after the meeting, not before it.")
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise MeetingError("This meeting was cancelled.")
     if decision not in REVIEW_DECISIONS:
         raise MeetingError("Choose what the meeting decided.")
-    if priority.status != "active":
+    if priority.status != PriorityStatus.ACTIVE:
         raise MeetingError("This priority was already closed.")
     if priority.neighbourhood_id != meeting.neighbourhood_id:
         raise MeetingError("The priority belongs to another neighbourhood.")
@@ -143,8 +149,8 @@ def review_priority(session: Session, priority: Priority, meeting: Meeting, deci
     body = f"Reviewed at the PACT meeting on {format_date(meeting.starts_at)}. {REVIEW_DECISIONS[decision]}."
     update = add_priority_update(session, priority, f"{body}\n{note}" if note else body, True, actor,
                                  at=meeting.starts_at)
-    if decision in ("completed", "dropped"):
-        priority.status = decision
+    if decision in (PriorityStatus.COMPLETED, PriorityStatus.DROPPED):
+        priority.status = PriorityStatus(decision)
         priority.closed_at = now or utcnow()
         priority.outcome = outcome
     audit.record(session, "pact_priority_reviewed", "pact_priority", priority.id, actor=actor,
@@ -168,12 +174,30 @@ def priorities_to_review(session: Session, meeting: Meeting) -> tuple[list[Prior
                                (Priority.meeting_id != meeting.id) | Priority.meeting_id.is_(None))
         .order_by(Priority.created_at)).all()
     reviewed = [p for p in earlier if any(u.at == meeting.starts_at for u in p.updates)]
-    waiting = [p for p in earlier if p.status == "active" and p not in reviewed]
+    waiting = [p for p in earlier if p.status == PriorityStatus.ACTIVE and p not in reviewed]
     return waiting, reviewed
 
 
 def next_meeting(session: Session, neighbourhood_id: int, now: datetime | None = None) -> Meeting | None:
     return session.scalar(
-        select(Meeting).where(Meeting.neighbourhood_id == neighbourhood_id, Meeting.status == "scheduled",
+        select(Meeting).where(Meeting.neighbourhood_id == neighbourhood_id,
+                              Meeting.status == MeetingStatus.SCHEDULED,
                               Meeting.starts_at >= (now or utcnow()))
         .order_by(Meeting.starts_at).limit(1))
+
+
+def recent_meetings(session: Session, neighbourhood_ids: list[int], now: datetime) -> list[Meeting]:
+    """Meetings in these neighbourhoods from the last `RECENT_DAYS` days on, newest first."""
+    return list(session.scalars(
+        select(Meeting).where(Meeting.neighbourhood_id.in_(neighbourhood_ids),
+                              Meeting.starts_at >= now - timedelta(days=RECENT_DAYS))
+        .options(selectinload(Meeting.neighbourhood)).order_by(Meeting.starts_at.desc())))
+
+
+def active_priorities(session: Session, neighbourhood_ids: list[int]) -> list[Priority]:
+    """Priorities still being worked on in these neighbourhoods, with their updates loaded."""
+    return list(session.scalars(
+        select(Priority).where(Priority.neighbourhood_id.in_(neighbourhood_ids),
+                               Priority.status == PriorityStatus.ACTIVE)
+        .options(selectinload(Priority.neighbourhood), selectinload(Priority.updates))
+        .order_by(Priority.neighbourhood_id, Priority.created_at)))

@@ -40,7 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Agency, Neighbourhood, PactIssue
-from portal.pact.workflow import RESOLVED_LOCALLY
+from portal.pact.statuses import RESOLVED_LOCALLY
 
 AGE_BANDS = (("0-7 days", 0, 7), ("8-30 days", 8, 30), ("31-90 days", 31, 90), ("over 90 days", 91, None))
 ALL = "all"

@@ -10,10 +10,19 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import IssueEvent, Meeting, Neighbourhood, PactIssue, Priority
+from portal.models import (
+    IssueEvent,
+    Meeting,
+    MeetingStatus,
+    Neighbourhood,
+    PactIssue,
+    Priority,
+    PriorityStatus,
+)
 from portal.pact.display import from_local, local
 from portal.pact.meetings import next_meeting
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+from portal.pact.statuses import status_label
 
 RECENT = 10
 WE_DID_WINDOW = timedelta(days=180)
@@ -50,7 +59,7 @@ def neighbourhood_page(session: Session, place: Neighbourhood, now: datetime) ->
                  selectinload(Priority.owner_agency))
         .order_by(Priority.created_at.desc())))
     last_meeting = session.scalar(
-        select(Meeting).where(Meeting.neighbourhood_id == place.id, Meeting.status == "held")
+        select(Meeting).where(Meeting.neighbourhood_id == place.id, Meeting.status == MeetingStatus.HELD)
         .order_by(Meeting.starts_at.desc()).limit(1))
     resolved = list(session.scalars(
         select(PactIssue).where(PactIssue.neighbourhood_id == place.id,
@@ -71,15 +80,13 @@ def neighbourhood_page(session: Session, place: Neighbourhood, now: datetime) ->
                            neighbourhoods=[place.slug]).by_neighbourhood[place.slug]
     return NeighbourhoodPage(
         neighbourhood=place, next_meeting=next_meeting(session, place.id, now), last_meeting=last_meeting,
-        priorities=[p for p in priorities if p.status == "active"],
-        completed_priorities=[p for p in priorities if p.status == "completed"],
+        priorities=[p for p in priorities if p.status == PriorityStatus.ACTIVE],
+        completed_priorities=[p for p in priorities if p.status == PriorityStatus.COMPLETED],
         resolved_issues=resolved, activity=activity, metrics=metrics, metrics_since=since,
     )
 
 
 def _activity_text(event: IssueEvent) -> str:
-    from portal.pact.workflow import status_label
-
     if event.kind == "created":
         return "Raised by a resident"
     if event.kind == "assigned":

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from portal.config import default_base_url
 from portal.mail import queue_mail
-from portal.models import IssueContact, PactIssue
-from portal.pact.workflow import CLOSED, category_label, status_label
+from portal.models import IssueContact, IssueStatus, PactIssue
+from portal.pact.statuses import CLOSED, category_label, status_label
 
 
 def _base_url() -> str:
@@ -57,7 +57,7 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
 def notify_status_change(session: Session, issue: PactIssue, status: str, note: str = "") -> int:
     """Queue the resident emails for a change to `status` (with the public `note` given with it);
     returns how many were queued."""
-    if status == "acknowledged":
+    if status == IssueStatus.ACKNOWLEDGED:
         subject = f"We have received your PACT issue {issue.reference}"
         opening = ("Your neighbourhood team has acknowledged the issue you raised and will look into "
                    "it. You will hear from us again when it is closed.")

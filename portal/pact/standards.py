@@ -18,9 +18,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models import Meeting, Neighbourhood, PactIssue, Priority, PriorityUpdate
+from portal.models import (
+    Meeting,
+    MeetingStatus,
+    Neighbourhood,
+    PactIssue,
+    Priority,
+    PriorityStatus,
+    PriorityUpdate,
+)
 from portal.pact.metrics import ACKNOWLEDGE_WITHIN
-from portal.pact.workflow import OPEN
+from portal.pact.statuses import OPEN
 
 UPDATE_EVERY = timedelta(days=30)
 MEET_EVERY = timedelta(days=30)
@@ -51,8 +59,8 @@ def unacknowledged_filter(now: datetime):
 
 def _active_at(now: datetime):
     """SQL condition for priorities active at `now`: agreed by then and not closed by then."""
-    closed_later = (Priority.status != "active") & (Priority.closed_at > now)
-    return (Priority.created_at <= now) & ((Priority.status == "active") | closed_later)
+    closed_later = (Priority.status != PriorityStatus.ACTIVE) & (Priority.closed_at > now)
+    return (Priority.created_at <= now) & ((Priority.status == PriorityStatus.ACTIVE) | closed_later)
 
 
 def service_breaches(session: Session, neighbourhoods: Iterable[Neighbourhood], now: datetime) -> Breaches:
@@ -76,7 +84,8 @@ def service_breaches(session: Session, neighbourhoods: Iterable[Neighbourhood], 
 
     last_meeting = dict(session.execute(
         select(Meeting.neighbourhood_id, func.max(Meeting.starts_at))
-        .where(Meeting.neighbourhood_id.in_(ids), Meeting.status != "cancelled", Meeting.starts_at <= now)
+        .where(Meeting.neighbourhood_id.in_(ids), Meeting.status != MeetingStatus.CANCELLED,
+               Meeting.starts_at <= now)
         .group_by(Meeting.neighbourhood_id)).all())
     for place in places:
         held = last_meeting.get(place.id)

@@ -1,8 +1,8 @@
 """The PACT issue workflow: every status, the transitions allowed between them, and the one place
 that changes an issue's status (`change_status`), recording who, when and from what to what.
 
-The categories residents choose from live here too, so the demo, the forms and the reports share
-one list.
+The statuses, their labels and the categories live in `portal.pact.statuses`, which the resident
+emails read too: the dependency runs one way (workflow -> notifications -> statuses).
 """
 
 from __future__ import annotations
@@ -12,75 +12,40 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import IssueEvent, PactIssue, StaffUser, utcnow
+from portal.models import IssueEvent, IssueStatus, PactIssue, StaffUser, utcnow
+from portal.pact.notifications import notify_status_change
+from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's vocabulary
+    CATEGORIES,
+    CLOSED,
+    OPEN,
+    REJECTED,
+    RESOLVED_LOCALLY,
+    STATUSES,
+    TAG_COLOURS,
+    category_label,
+    status_label,
+)
+from portal.refusals import Refusal
 
-CATEGORIES: dict[str, str] = {
-    "anti_social_behaviour": "Anti-social behaviour",
-    "drug_use_or_dealing": "Drug use or dealing",
-    "drunk_or_rowdy_behaviour": "Drunk or rowdy behaviour",
-    "speeding_and_parking": "Speeding and parking",
-    "litter_and_fly_tipping": "Litter and fly-tipping",
-    "noise": "Noise",
-    "vandalism_and_graffiti": "Vandalism and graffiti",
-    "street_drinking": "Street drinking",
-    "burglary_and_theft_concerns": "Burglary and theft concerns",
-    "other": "Something else",
-}
-
-# Status code -> label residents and staff see.
-STATUSES: dict[str, str] = {
-    "submitted": "Received",
-    "acknowledged": "Acknowledged",
-    "under_review": "Under review",
-    "pact_priority": "PACT priority",
-    "in_progress": "In progress",
-    "resolved_locally": "Resolved locally",
-    "referred_elsewhere": "Referred elsewhere",
-    "closed_no_further_action": "Closed with no further action",
-    "rejected_duplicate": "Closed: already reported",
-    "rejected_out_of_scope": "Closed: not something the partnership can act on",
-}
-
-OPEN = ("submitted", "acknowledged", "under_review", "pact_priority", "in_progress")
-CLOSED = ("resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
-          "rejected_out_of_scope")
-REJECTED = ("rejected_duplicate", "rejected_out_of_scope")
-# "Dealt with at the local level" (LAA local target): closed as resolved locally.
-RESOLVED_LOCALLY = "resolved_locally"
-
-_CLOSING = ("resolved_locally", "referred_elsewhere", "closed_no_further_action")
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "submitted": ("acknowledged", *REJECTED),
-    "acknowledged": ("under_review", "pact_priority", "in_progress", *_CLOSING, *REJECTED),
-    "under_review": ("pact_priority", "in_progress", *_CLOSING, *REJECTED),
-    "pact_priority": ("in_progress", *_CLOSING),
-    "in_progress": ("pact_priority", *_CLOSING),
+S = IssueStatus
+_CLOSING = (S.RESOLVED_LOCALLY, S.REFERRED_ELSEWHERE, S.CLOSED_NO_FURTHER_ACTION)
+TRANSITIONS: dict[str, tuple[IssueStatus, ...]] = {
+    S.SUBMITTED: (S.ACKNOWLEDGED, *REJECTED),
+    S.ACKNOWLEDGED: (S.UNDER_REVIEW, S.PACT_PRIORITY, S.IN_PROGRESS, *_CLOSING, *REJECTED),
+    S.UNDER_REVIEW: (S.PACT_PRIORITY, S.IN_PROGRESS, *_CLOSING, *REJECTED),
+    S.PACT_PRIORITY: (S.IN_PROGRESS, *_CLOSING),
+    S.IN_PROGRESS: (S.PACT_PRIORITY, *_CLOSING),
     # Closed issues stay closed: a new report is a new issue (and keeps the metrics honest).
     **{status: () for status in CLOSED},
 }
 
-TAG_COLOURS = {
-    "submitted": "tag-red", "acknowledged": "tag-yellow", "under_review": "tag-yellow",
-    "pact_priority": "", "in_progress": "", "resolved_locally": "tag-green",
-    "referred_elsewhere": "tag-grey", "closed_no_further_action": "tag-grey",
-    "rejected_duplicate": "tag-grey", "rejected_out_of_scope": "tag-grey",
-}
 
-
-class TransitionError(ValueError):
+class TransitionError(Refusal):
     """A status change the workflow does not allow; the message says what is allowed instead."""
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
-
-
-def status_label(status: str) -> str:
-    return STATUSES.get(status, status.replace("_", " ").capitalize())
-
-
-def category_label(category: str) -> str:
-    return CATEGORIES.get(category, category.replace("_", " ").capitalize())
 
 
 def check_transition(current: str, to: str, reason: str = "", public_note: str = "") -> None:
@@ -123,8 +88,8 @@ def apply_transition(issue: PactIssue, to: str, actor: StaffUser | None, at: dat
     if internal_note.strip():
         issue.events.append(IssueEvent(at=at, actor_id=getattr(actor, "id", None), kind="note",
                                        body=internal_note.strip(), public=False))
-    issue.status = to
-    if to == "acknowledged" and issue.acknowledged_at is None:
+    issue.status = IssueStatus(to)
+    if to == IssueStatus.ACKNOWLEDGED and issue.acknowledged_at is None:
         issue.acknowledged_at = at
     if to in CLOSED:
         issue.closed_at = at
@@ -142,8 +107,6 @@ def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser 
 
     The caller commits (one transaction) and then calls `portal.mail.deliver_pending`.
     """
-    from portal.pact.notifications import notify_status_change
-
     previous = issue.status
     event = apply_transition(issue, to, actor, at, reason, public_note, internal_note)
     audit.record(session, "pact_issue_status", "pact_issue", issue.reference, actor=actor,

@@ -7,7 +7,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.pact.issues import DESCRIPTION_MAX, EMAIL_MAX, LOCATION_MAX, NAME_MAX, PHONE_MAX
-from portal.pact.workflow import CATEGORIES
+from portal.pact.statuses import CATEGORIES
 from surveys.postcodes import normalise_postcode
 
 

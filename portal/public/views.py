@@ -16,17 +16,17 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
 
 from portal import audit, limits
+from portal.areas import all_neighbourhoods, neighbourhood_by_slug, neighbourhood_for_postcode
 from portal.errors import render_error
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Neighbourhood, PactIssue, PostcodeSector, utcnow
+from portal.models import Neighbourhood, utcnow
 from portal.pact.display import register_filters
-from portal.pact.issues import ContactDetails, public_events, raise_issue
+from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, public_events, raise_issue
 from portal.pact.neighbourhood_page import neighbourhood_page
-from portal.pact.references import normalise_reference, shaped_reference
+from portal.pact.references import shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from portal.survey.waves import survey_minutes
 from surveys.postcodes import normalise_postcode
@@ -41,12 +41,8 @@ RAISE_LIMIT = (10, 3600)
 LOOKUP_LIMIT = (30, 3600)
 
 
-def _neighbourhoods() -> list[Neighbourhood]:
-    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
-
-
 def _neighbourhood_or_404(slug: str) -> Neighbourhood:
-    place = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    place = neighbourhood_by_slug(db.session, slug)
     if place is None:
         abort(404)
     return place
@@ -72,7 +68,7 @@ def _over_limit(bucket: str, name: str, default: tuple[int, int], what: str):
 
 @bp.route("/")
 def home():
-    return render_template("public/home.html", neighbourhoods=_neighbourhoods(),
+    return render_template("public/home.html", neighbourhoods=all_neighbourhoods(db.session),
                            follow=FollowIssueForm(formdata=None),
                            survey_minutes=survey_minutes(db.session, date.today()))
 
@@ -97,7 +93,7 @@ def neighbourhood(slug: str):
 @bp.route("/issues/new")
 def choose_neighbourhood():
     """Step 1 of raising an issue: find the neighbourhood by postcode or from the list (GET form)."""
-    places = _neighbourhoods()
+    places = all_neighbourhoods(db.session)
     form = FindNeighbourhoodForm(request.args)
     form.neighbourhood.choices = [("", "Choose a neighbourhood")] + [(n.slug, n.name) for n in places]
     status = 200
@@ -105,7 +101,8 @@ def choose_neighbourhood():
         if form.validate():
             slug = form.neighbourhood.data
             if form.postcode.data:
-                slug = _slug_for_postcode(form.postcode.data)
+                found = neighbourhood_for_postcode(db.session, form.postcode.data)
+                slug = found.slug if found else None
                 if slug is None:
                     form.postcode.errors = [
                         f"We could not find a neighbourhood for {normalise_postcode(form.postcode.data)}. "
@@ -114,13 +111,6 @@ def choose_neighbourhood():
                 return redirect(url_for("public.raise_issue_form", slug=slug))
         status = 400
     return render_template("public/choose_neighbourhood.html", form=form), status
-
-
-def _slug_for_postcode(postcode: str) -> str | None:
-    code = normalise_postcode(postcode)
-    sector = code[:-2] if code else None
-    return db.session.scalar(select(Neighbourhood.slug).join(PostcodeSector)
-                             .where(PostcodeSector.sector == sector))
 
 
 @bp.route("/neighbourhoods/<slug>/issues/new", methods=["GET", "POST"])
@@ -154,7 +144,7 @@ def raise_issue_form(slug: str):
 @bp.route("/issues/raised")
 def issue_raised():
     reference = session.get("raised_reference")
-    issue = reference and db.session.scalar(select(PactIssue).where(PactIssue.reference == reference))
+    issue = issue_by_reference(db.session, reference)
     if not issue:
         return redirect(url_for("public.choose_neighbourhood"))
     return render_template("public/raised.html", issue=issue, place=issue.neighbourhood)
@@ -182,8 +172,7 @@ def issue(reference: str):
     shaped = shaped_reference(reference)
     if shaped and shaped != reference:
         return redirect(url_for("public.issue", reference=shaped))
-    normal = normalise_reference(reference)
-    found = normal and db.session.scalar(select(PactIssue).where(PactIssue.reference == normal))
+    found = find_issue(db.session, reference)
     if not found:
         limited = _over_limit("issue_lookup_miss", "PACT_LOOKUP_LIMIT", LOOKUP_LIMIT,
                               "looked up an issue reference that does not exist")

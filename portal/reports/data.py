@@ -36,17 +36,20 @@ from analysis.validation import UnknownCodesError, catalogue_codes, check_codes,
 from portal.datasets import DatasetError, find_wave, population_margins, wave_frame
 from portal.models import (
     Meeting,
+    MeetingStatus,
     Neighbourhood,
     PactIssue,
     PopulationEstimate,
     Priority,
+    PriorityStatus,
     Response,
     Wave,
 )
 from portal.pact.display import from_local, local
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
 from portal.pact.standards import Breaches, service_breaches
-from portal.pact.workflow import RESOLVED_LOCALLY, category_label
+from portal.pact.statuses import RESOLVED_LOCALLY, category_label
+from portal.refusals import Refusal
 from portal.reports.readiness import (
     UnweightedCounts,
     WeightingGap,
@@ -65,7 +68,7 @@ PACT_RULE_OPEN = ("PACT activity in the twelve months up to the date of this rep
 YOU_SAID_WE_DID_MAX = 8
 
 
-class ReportError(Exception):
+class ReportError(Refusal):
     """A report cannot be built from what was asked for; the message says what to do."""
 
 
@@ -301,7 +304,8 @@ def _priorities_at(session: Session, place: Neighbourhood, as_of: datetime) -> l
     """Priorities active at `as_of`, each with its latest public update by then."""
     active = session.scalars(select(Priority).where(
         Priority.neighbourhood_id == place.id, Priority.created_at <= as_of,
-        (Priority.status == "active") | ((Priority.status != "active") & (Priority.closed_at > as_of)))
+        (Priority.status == PriorityStatus.ACTIVE)
+        | ((Priority.status != PriorityStatus.ACTIVE) & (Priority.closed_at > as_of)))
         .order_by(Priority.created_at))
     out = []
     for p in active:
@@ -317,7 +321,7 @@ def _you_said_we_did(session: Session, place: Neighbourhood, start: datetime,
                      end: datetime) -> list[YouSaidWeDid]:
     said = []
     done = session.scalars(select(Priority).where(
-        Priority.neighbourhood_id == place.id, Priority.status == "completed",
+        Priority.neighbourhood_id == place.id, Priority.status == PriorityStatus.COMPLETED,
         Priority.closed_at >= start, Priority.closed_at < end)
         .order_by(Priority.closed_at.desc()))
     for p in done:
@@ -344,7 +348,7 @@ def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | Wav
                            [p.slug for p in scope])
     m = metrics.by_neighbourhood[place.slug] if place is not None else metrics.overall
     held = session.scalar(select(func.count()).select_from(Meeting).where(
-        Meeting.neighbourhood_id.in_(ids), Meeting.status == "held",
+        Meeting.neighbourhood_id.in_(ids), Meeting.status == MeetingStatus.HELD,
         Meeting.starts_at >= span.start, Meeting.starts_at < span.end)) or 0
     sentences = _breach_sentences(m, service_breaches(session, scope, span.end), span.start)
     rows = [] if place is not None else [

@@ -2,25 +2,25 @@
 
 from flask import current_app, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neighbourhoods
+from portal.areas import counts_by_neighbourhood
 from portal.extensions import db
-from portal.models import PactIssue, Response
+from portal.models import PactIssue, Response, Role
 
-bp = staff_blueprint("staff", __name__, roles=("coordinator", "analyst", "admin"),
+bp = staff_blueprint("staff", __name__, roles=(Role.COORDINATOR, Role.ANALYST, Role.ADMIN),
                      url_prefix="/staff")
 
 
 # What each role can open from the staff home page: (title, endpoint, roles, description).
 TOOLS = [
-    ("PACT console", "pact.issues", ("coordinator", "admin"),
+    ("PACT console", "pact.issues", (Role.COORDINATOR, Role.ADMIN),
      "Triage, assign and close local issues; meetings, priorities and service standards."),
-    ("PACT metrics", "pact.metrics", ("coordinator", "admin"),
+    ("PACT metrics", "pact.metrics", (Role.COORDINATOR, Role.ADMIN),
      "Issues raised and closed, % dealt with locally, days to acknowledge and close."),
-    ("Survey results", "analyst.dashboard", ("analyst", "admin"),
+    ("Survey results", "analyst.dashboard", (Role.ANALYST, Role.ADMIN),
      "Weighted indicators with confidence intervals, comparisons, charts and PDF reports."),
-    ("Survey waves", "admin.waves", ("analyst", "admin"),
+    ("Survey waves", "admin.waves", (Role.ANALYST, Role.ADMIN),
      "Open waves, panel invitations, paper and telephone imports, exports."),
 ]
 
@@ -31,13 +31,6 @@ def _tools(role: str) -> list[dict]:
             if role in roles and endpoint in current_app.view_functions]
 
 
-def _counts(column, neighbourhood_ids):
-    rows = db.session.execute(
-        select(column, func.count()).where(column.in_(neighbourhood_ids)).group_by(column)
-    )
-    return dict(rows.all())
-
-
 @bp.route("/")
 def home():
     neighbourhoods = visible_neighbourhoods(db.session, current_user)
@@ -45,8 +38,8 @@ def home():
     return render_template(
         "staff/home.html",
         neighbourhoods=neighbourhoods,
-        responses=_counts(Response.neighbourhood_id, ids),
-        issues=_counts(PactIssue.neighbourhood_id, ids),
+        responses=counts_by_neighbourhood(db.session, Response.neighbourhood_id, ids),
+        issues=counts_by_neighbourhood(db.session, PactIssue.neighbourhood_id, ids),
         tools=_tools(current_user.role),
     )
 

@@ -142,3 +142,22 @@ def form_values(form: Any, page: surveys.Page) -> dict[str, list[str]]:
 def error_items(errors: Mapping[str, str]) -> dict[str, str]:
     """Error summary entries: the link target is the field's first input, whose id is the field."""
     return dict(errors)
+
+
+def merge_page_answers(questionnaire: surveys.Questionnaire, page: surveys.Page,
+                       answers: Mapping[str, Any], clean: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft's answers with this page's replaced by what was just accepted, and the answers to
+    questions the new answers hide removed. The postcode only finds the neighbourhood: it is
+    never kept."""
+    page_fields = {f for q in page.questions for f in q.fields}
+    merged = {k: v for k, v in answers.items() if k not in page_fields}
+    merged.update({k: v for k, v in clean.items() if k != "postcode"})
+    return surveys.prune_hidden(questionnaire, merged)
+
+
+def page_errors(page: surveys.Page, errors: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """The validation `errors` with the `extra` ones (postcode checks) for fields that have none,
+    in the order the fields appear on the page, so the error summary reads top to bottom."""
+    combined = {**errors, **{k: v for k, v in extra.items() if k not in errors}}
+    order = {f: n for n, f in enumerate(f for q in page.questions for f in q.fields)}
+    return dict(sorted(combined.items(), key=lambda item: order.get(item[0], 0)))

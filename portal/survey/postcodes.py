@@ -6,22 +6,12 @@ itself is never saved in a draft, a response or an export.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import surveys
-from portal.models import Neighbourhood, PostcodeSector
+from portal.areas import neighbourhood_for_postcode
 
 NEIGHBOURHOOD = "neighbourhood"
-
-
-def neighbourhood_for_postcode(session: Session, postcode: str) -> Neighbourhood | None:
-    normalised = surveys.normalise_postcode(postcode)
-    if normalised is None:
-        return None
-    sector = normalised[:-2]
-    return session.scalar(select(Neighbourhood).join(PostcodeSector)
-                          .where(PostcodeSector.sector == sector))
 
 
 def apply_postcode(session: Session, page: surveys.Page,

@@ -32,6 +32,7 @@ from portal.models import (
     Wave,
     utcnow,
 )
+from portal.refusals import Refusal
 from portal.survey.drafts import token_hash
 from portal.survey.waves import neighbourhood_id, wave_questionnaire
 
@@ -42,7 +43,7 @@ class AlreadySubmitted(Exception):
     """This browser session or invitation has already recorded its response."""
 
 
-class ResponseRejected(ValueError):
+class ResponseRejected(Refusal):
     """The answers do not make a valid response; ``problems`` are ``surveys.ProblemDetail``s."""
 
     def __init__(self, problems):

@@ -21,16 +21,16 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
 
 import surveys
 from portal import limits
+from portal.areas import neighbourhood_by_slug
 from portal.errors import render_error
 from portal.extensions import db
 from portal.links import public_url
-from portal.models import Invitation, Neighbourhood, Wave
+from portal.models import Invitation, Wave
 from portal.survey import drafts
-from portal.survey.pages import form_values, page_questions
+from portal.survey.pages import form_values, merge_page_answers, page_errors, page_questions
 from portal.survey.panel import invitation_for_token
 from portal.survey.postcodes import apply_postcode
 from portal.survey.responses import (
@@ -41,6 +41,7 @@ from portal.survey.responses import (
 )
 from portal.survey.waves import (
     WaveInfo,
+    open_link_waves,
     state_message,
     wave_and_draft,
     wave_info,
@@ -114,10 +115,7 @@ def _open_or_message(wave: WaveInfo):
 @bp.get("/")
 def index():
     today = _today()
-    waves = db.session.scalars(select(Wave).where(Wave.open_link_mode.is_(True),
-                                                  Wave.opens_on <= today, Wave.closes_on >= today)
-                               .order_by(Wave.opens_on.desc())).all()
-    return render_template("survey/index.html", waves=waves)
+    return render_template("survey/index.html", waves=open_link_waves(db.session, today))
 
 
 @bp.get("/<wave_slug>/")
@@ -229,47 +227,56 @@ def question_page(wave_slug: str, page_id: str):
     except KeyError:
         abort(404)
     answers = drafts.stored_answers(draft)
-    visible = surveys.visible_pages(questionnaire, answers)
-    if page.id not in {p.id for p in visible}:
+    if page.id not in {p.id for p in surveys.visible_pages(questionnaire, answers)}:
         following = surveys.next_page(questionnaire, page.id, answers)
         return redirect(_page_url(wave, following.id if following else "check"))
-    changing = request.args.get("change") == "1"
-    errors: dict[str, str] = {}
-    values = answers
     if request.method == "POST":
-        sent = form_values(request.form, page)
-        sent, extra = apply_postcode(db.session, page, sent)
-        clean, errors = surveys.validate_page(questionnaire, page.id, sent, answers)
-        errors = {**errors, **{k: v for k, v in extra.items() if k not in errors}}
-        page_fields = {f for q in page.questions for f in q.fields}
-        merged = {k: v for k, v in answers.items() if k not in page_fields}
-        merged.update({k: v for k, v in clean.items() if k != "postcode"})
-        merged = surveys.prune_hidden(questionnaire, merged)
-        if request.form.get("action") == "save":
-            drafts.save_answers(draft, merged, page.id)
-            resume_token = drafts.issue_resume_token(draft)
-            db.session.commit()
-            return render_template("survey/saved.html", wave=wave, questionnaire=questionnaire,
-                                   link=public_url("survey.resume", token=resume_token))
-        if not errors:
-            following = surveys.next_page(questionnaire, page.id, merged)
-            target = "check" if changing or following is None else following.id
-            drafts.save_answers(draft, merged, target)
-            db.session.commit()
-            return redirect(_page_url(wave, target))
-        values = sent
-        order = {f: n for n, f in enumerate(f for q in page.questions for f in q.fields)}
-        errors = dict(sorted(errors.items(), key=lambda item: order.get(item[0], 0)))
+        return _answer_page(wave, draft, questionnaire, page, answers)
+    return _show_page(wave, questionnaire, page, answers, answers, {})
+
+
+def _answer_page(wave: WaveInfo, draft, questionnaire: surveys.Questionnaire, page: surveys.Page,
+                 answers: dict):
+    """Keep what the resident sent on a question page: save and give the resume link, go on to the
+    next page (or back to the check page when changing an answer), or show the page's errors."""
+    sent = form_values(request.form, page)
+    sent, extra = apply_postcode(db.session, page, sent)
+    clean, errors = surveys.validate_page(questionnaire, page.id, sent, answers)
+    merged = merge_page_answers(questionnaire, page, answers, clean)
+    if request.form.get("action") == "save":
+        drafts.save_answers(draft, merged, page.id)
+        resume_token = drafts.issue_resume_token(draft)
+        db.session.commit()
+        return render_template("survey/saved.html", wave=wave, questionnaire=questionnaire,
+                               link=public_url("survey.resume", token=resume_token))
+    errors = page_errors(page, errors, extra)
+    if errors:
+        return _show_page(wave, questionnaire, page, answers, sent, errors)
+    following = surveys.next_page(questionnaire, page.id, merged)
+    target = "check" if _changing() or following is None else following.id
+    drafts.save_answers(draft, merged, target)
+    db.session.commit()
+    return redirect(_page_url(wave, target))
+
+
+def _changing() -> bool:
+    """The resident came from the check page to change an answer, and goes back there."""
+    return request.args.get("change") == "1"
+
+
+def _show_page(wave: WaveInfo, questionnaire: surveys.Questionnaire, page: surveys.Page, answers: dict,
+               values: dict, errors: dict[str, str]):
+    visible = surveys.visible_pages(questionnaire, answers)
     position = [p.id for p in visible].index(page.id)
     previous = surveys.previous_page(questionnaire, page.id, answers)
-    back = (url_for("survey.check", wave_slug=wave.slug) if changing
+    back = (url_for("survey.check", wave_slug=wave.slug) if _changing()
             else _page_url(wave, previous.id) if previous
             else url_for("survey.start", wave_slug=wave.slug))
     questions = page_questions(questionnaire, page, answers, values, errors)
     return render_template("survey/page.html", wave=wave, questionnaire=questionnaire, page=page,
                            questions=questions, errors=errors, back=back, position=position + 1,
                            error_links=[(f"#{field}", message) for field, message in errors.items()],
-                           total=len(visible), changing=changing)
+                           total=len(visible), changing=_changing())
 
 
 @bp.route("/<wave_slug>/check", methods=["GET", "POST"])
@@ -343,8 +350,7 @@ def thank_you(wave_slug: str):
     done = _tokens(DONE)
     if wave.slug not in done:
         return redirect(url_for("survey.start", wave_slug=wave.slug))
-    neighbourhood = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == done[wave.slug])) \
-        if done[wave.slug] else None
+    neighbourhood = neighbourhood_by_slug(db.session, done[wave.slug])
     return render_template("survey/thank_you.html", wave=wave, neighbourhood=neighbourhood)
 
 

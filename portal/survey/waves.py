@@ -12,21 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 import surveys
 from analysis.formatting import day
 from portal.database import core_connection
-from portal.models import Neighbourhood, Questionnaire, SurveyDraft, Wave
+from portal.models import Neighbourhood, Questionnaire, Response, SurveyDraft, SurveyImport, Wave
+from portal.refusals import Refusal
 from portal.survey import drafts
 from surveys.loading import DEFINITIONS_DIR
 
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class WaveError(ValueError):
+class WaveError(Refusal):
     """A wave cannot be opened as asked; the message says what to change."""
 
 
@@ -62,7 +63,10 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
         raise WaveError("The closing date must be the same as or after the opening date")
     if not (panel_mode or open_link_mode):
         raise WaveError("Choose at least one way for residents to answer: panel, open link or both")
-    questionnaire = freeze_questionnaire(session, questionnaire_slug, questionnaire_version)
+    try:
+        questionnaire = freeze_questionnaire(session, questionnaire_slug, questionnaire_version)
+    except surveys.QuestionnaireError as error:  # a definition file that changed or will not load
+        raise WaveError(str(error)) from error
     wave = Wave(slug=slug, name=name.strip(), questionnaire=questionnaire, opens_on=opens_on,
                 closes_on=closes_on, panel_mode=panel_mode, open_link_mode=open_link_mode)
     session.add(wave)
@@ -73,6 +77,34 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
 def wave_by_slug(session: Session, slug: str) -> Wave | None:
     """The wave with its frozen questionnaire row loaded in the same query."""
     return session.scalar(select(Wave).options(joinedload(Wave.questionnaire)).where(Wave.slug == slug))
+
+
+def waves_newest_first(session: Session) -> list[Wave]:
+    return list(session.scalars(select(Wave).order_by(Wave.opens_on.desc())))
+
+
+def open_link_waves(session: Session, today: date) -> list[Wave]:
+    """Waves anyone may answer today by the open link, newest first (the survey's index page)."""
+    return list(session.scalars(select(Wave).where(Wave.open_link_mode.is_(True), Wave.opens_on <= today,
+                                                   Wave.closes_on >= today)
+                                .order_by(Wave.opens_on.desc())))
+
+
+def response_counts(session: Session) -> dict[int, int]:
+    """{wave id: responses}; a wave with none is missing."""
+    return dict(session.execute(select(Response.wave_id, func.count()).group_by(Response.wave_id)).all())
+
+
+def responses_by_mode(session: Session, wave: Wave) -> dict[str, int]:
+    """{mode (online, paper, phone): responses} of one wave."""
+    return dict(session.execute(select(Response.mode, func.count())
+                                .where(Response.wave_id == wave.id).group_by(Response.mode)).all())
+
+
+def wave_imports(session: Session, wave: Wave) -> list[SurveyImport]:
+    """The paper and telephone files imported into a wave, newest first."""
+    return list(session.scalars(select(SurveyImport).where(SurveyImport.wave_id == wave.id)
+                                .order_by(SurveyImport.imported_at.desc())))
 
 
 @dataclass(frozen=True)

@@ -5,24 +5,19 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.access import check_scope, visible_neighbourhoods
+from portal.areas import agency_by_slug, all_agencies
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Agency, PactIssue, Priority, priority_issue, utcnow
+from portal.models import PactIssue, utcnow
 from portal.pact import issues as issue_rules
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
 from portal.pact.forms import AGE_FILTERS, AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
-from portal.pact.issues import IssueError
-from portal.pact.references import normalise_reference
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
-from portal.pact.workflow import CLOSED, TransitionError, allowed_transitions, change_status, status_label
-
-
-def _agencies() -> list[Agency]:
-    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
+from portal.pact.workflow import CLOSED, allowed_transitions, status_label
+from portal.refusals import refusals_to
 
 
 def _filters() -> tuple[IssueFilterForm, IssueFilters]:
@@ -30,7 +25,7 @@ def _filters() -> tuple[IssueFilterForm, IssueFilters]:
     form = IssueFilterForm(request.args)
     form.neighbourhood.choices = [("", "All your neighbourhoods")] + [(n.slug, n.name) for n in places]
     form.agency.choices = ([("", "Any agency"), ("none", "Not assigned")]
-                           + [(a.slug, a.name) for a in _agencies()])
+                           + [(a.slug, a.name) for a in all_agencies(db.session)])
     if (form.age.data or "") not in AGE_FILTERS:
         abort(400, f"The age filter {form.age.data[:40]!r} is not one of the choices: choose an age "
                    "from the list (like 1 to 7 days).")
@@ -63,7 +58,7 @@ def issues_export():
 
 
 def _issue_in_scope(reference: str) -> PactIssue:
-    issue = db.session.scalar(select(PactIssue).where(PactIssue.reference == reference))
+    issue = issue_rules.issue_by_reference(db.session, reference)
     check_scope(db.session, current_user, issue.neighbourhood_id if issue else None, "pact_issue", reference)
     return issue
 
@@ -77,7 +72,7 @@ def _status_form(issue: PactIssue, formdata=None) -> StatusForm:
 
 def _assign_form(formdata=None) -> AssignForm:
     form = AssignForm(formdata=formdata, prefix="assign")
-    form.agency.choices = [("", "Choose an agency")] + [(a.slug, a.name) for a in _agencies()]
+    form.agency.choices = [("", "Choose an agency")] + [(a.slug, a.name) for a in all_agencies(db.session)]
     return form
 
 
@@ -87,16 +82,14 @@ def _issue_page(issue: PactIssue, status: int = 200, **forms):
     forms.setdefault("assign_form", _assign_form())
     forms.setdefault("update_form", UpdateForm(formdata=None, prefix="update"))
     forms.setdefault("merge_form", MergeForm(formdata=None, prefix="merge"))
-    priorities = db.session.scalars(
-        select(Priority).join(priority_issue).where(priority_issue.c.issue_id == issue.id)).all()
-    duplicates = db.session.scalars(select(PactIssue).where(PactIssue.duplicate_of_id == issue.id)).all()
     return render_template("pact/issue.html", issue=issue, now=now, is_overdue=overdue(issue, now),
-                           closed=issue.status in CLOSED, priorities=priorities, duplicates=duplicates,
-                           **forms), status
+                           closed=issue.status in CLOSED,
+                           priorities=issue_rules.priorities_of(db.session, issue),
+                           duplicates=issue_rules.duplicates_of(db.session, issue), **forms), status
 
 
 def _done(issue: PactIssue, message: str):
-    db.session.commit()
+    """After a committed action: send the mail it queued, say what happened, show the issue."""
     deliver_pending(db.session, current_app.config)
     flash(message)
     return redirect(url_for("pact.issue", reference=issue.reference))
@@ -113,18 +106,10 @@ def issue_status(reference: str):
     form = _status_form(issue, request.form)
     if form.validate():
         to = form.status.data
-        try:
-            if to in CLOSED:
-                issue_rules.close(db.session, issue, to, form.public_note.data, current_user)
-                if form.internal_note.data:
-                    issue_rules.add_update(db.session, issue, form.internal_note.data, False, current_user)
-            else:
-                change_status(db.session, issue, to, current_user, public_note=form.public_note.data,
-                              internal_note=form.internal_note.data)
-        except TransitionError as error:
-            db.session.rollback()
-            form.status.errors.append(str(error))
-        else:
+        with refusals_to(form.status.errors) as attempt:
+            issue_rules.set_status(db.session, issue, to, form.public_note.data, form.internal_note.data,
+                                   current_user)
+        if attempt:
             return _done(issue, f"{issue.reference} is now '{status_label(to)}'.")
     return _issue_page(issue, 400, status_form=form)
 
@@ -134,13 +119,10 @@ def issue_assign(reference: str):
     issue = _issue_in_scope(reference)
     form = _assign_form(request.form)
     if form.validate():
-        agency = db.session.scalar(select(Agency).where(Agency.slug == form.agency.data))
-        try:
+        agency = agency_by_slug(db.session, form.agency.data)
+        with refusals_to(form.agency.errors) as attempt:
             issue_rules.assign(db.session, issue, agency, current_user)
-        except IssueError as error:
-            db.session.rollback()
-            form.agency.errors.append(str(error))
-        else:
+        if attempt:
             return _done(issue, f"{issue.reference} is assigned to {agency.name}.")
     return _issue_page(issue, 400, assign_form=form)
 
@@ -151,8 +133,10 @@ def issue_update(reference: str):
     form = UpdateForm(request.form, prefix="update")
     if form.validate():
         public = form.visibility.data == "public"
-        issue_rules.add_update(db.session, issue, form.body.data, public, current_user)
-        return _done(issue, "Public update recorded." if public else "Internal note recorded.")
+        with refusals_to(form.body.errors) as attempt:
+            issue_rules.add_update(db.session, issue, form.body.data, public, current_user)
+        if attempt:
+            return _done(issue, "Public update recorded." if public else "Internal note recorded.")
     return _issue_page(issue, 400, update_form=form)
 
 
@@ -161,16 +145,8 @@ def issue_merge(reference: str):
     issue = _issue_in_scope(reference)
     form = MergeForm(request.form, prefix="merge")
     if form.validate():
-        target_ref = normalise_reference(form.into.data)
-        target = target_ref and db.session.scalar(select(PactIssue).where(PactIssue.reference == target_ref))
-        if not target or not current_user.covers(target.neighbourhood_id):
-            form.into.errors.append(f"There is no issue {form.into.data} in your neighbourhoods")
-        else:
-            try:
-                issue_rules.merge(db.session, issue, target, current_user)
-            except IssueError as error:
-                db.session.rollback()
-                form.into.errors.append(str(error))
-            else:
-                return _done(issue, f"{issue.reference} is closed as a duplicate of {target.reference}.")
+        with refusals_to(form.into.errors) as attempt:
+            target = issue_rules.merge_into_typed(db.session, issue, form.into.data, current_user)
+        if attempt:
+            return _done(issue, f"{issue.reference} is closed as a duplicate of {target.reference}.")
     return _issue_page(issue, 400, merge_form=form)

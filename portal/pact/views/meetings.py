@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.access import check_scope, neighbourhood_in_scope, visible_neighbourhoods
+from portal.areas import all_agencies
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Agency, Meeting, PactIssue, Priority, utcnow
+from portal.models import Meeting, Priority, utcnow
 from portal.pact import meetings as meeting_rules
-from portal.pact.display import from_local, local
+from portal.pact.display import local
 from portal.pact.forms import (
     MeetingForm,
     MetricsForm,
@@ -23,11 +22,11 @@ from portal.pact.forms import (
     RecordMeetingForm,
     ReviewForm,
 )
-from portal.pact.meetings import MeetingError
+from portal.pact.issues import open_issues_in
 from portal.pact.metrics import load_issue_records, pact_metrics
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
-from portal.pact.workflow import OPEN
+from portal.refusals import refusals_to
 
 
 @bp.route("/meetings")
@@ -35,15 +34,9 @@ def meetings():
     places = visible_neighbourhoods(db.session, current_user)
     ids = [n.id for n in places]
     now = utcnow()
-    found = db.session.scalars(
-        select(Meeting).where(Meeting.neighbourhood_id.in_(ids),
-                              Meeting.starts_at >= now - timedelta(days=120))
-        .options(selectinload(Meeting.neighbourhood)).order_by(Meeting.starts_at.desc())).all()
-    priorities = db.session.scalars(
-        select(Priority).where(Priority.neighbourhood_id.in_(ids), Priority.status == "active")
-        .options(selectinload(Priority.neighbourhood), selectinload(Priority.updates))
-        .order_by(Priority.neighbourhood_id, Priority.created_at)).all()
-    return render_template("pact/meetings.html", places=places, meetings=found, priorities=priorities,
+    return render_template("pact/meetings.html", places=places,
+                           meetings=meeting_rules.recent_meetings(db.session, ids, now),
+                           priorities=meeting_rules.active_priorities(db.session, ids),
                            breaches=service_breaches(db.session, places, now), now=now)
 
 
@@ -54,13 +47,10 @@ def schedule_meeting(slug: str):
     status = 200
     if request.method == "POST":
         if form.validate():
-            starts_at = from_local(form.day.data, form.time.data)
-            if starts_at < utcnow() - timedelta(days=60):
-                form.day.errors.append("Enter a date in the last 60 days or in the future")
-            else:
-                meeting = meeting_rules.schedule_meeting(db.session, place, starts_at, form.venue.data,
+            with refusals_to(form.form_errors) as attempt:
+                meeting = meeting_rules.schedule_meeting(db.session, place, form.starts_at, form.venue.data,
                                                          current_user)
-                db.session.commit()
+            if attempt:
                 flash(f"Meeting scheduled; it is now shown on the {place.name} page.")
                 return redirect(url_for("pact.meeting", meeting_id=meeting.id))
         status = 400
@@ -77,14 +67,8 @@ def _meeting_in_scope(meeting_id: int) -> Meeting:
 
 
 def _priority_form(meeting: Meeting, formdata=None) -> PriorityForm:
-    form = PriorityForm(formdata=formdata, prefix="priority")
-    form.owner.choices = [("", "Choose an agency")] + [
-        (a.slug, a.name) for a in db.session.scalars(select(Agency).order_by(Agency.name))]
-    open_issues = db.session.scalars(
-        select(PactIssue).where(PactIssue.neighbourhood_id == meeting.neighbourhood_id,
-                                PactIssue.status.in_(OPEN)).order_by(PactIssue.created_at.desc())).all()
-    form.issues.choices = [(i.reference, i) for i in open_issues]
-    return form
+    return PriorityForm(formdata=formdata, prefix="priority").offer(
+        all_agencies(db.session), open_issues_in(db.session, meeting.neighbourhood_id))
 
 
 def _meeting_page(meeting: Meeting, status: int = 200, **forms):
@@ -113,14 +97,10 @@ def record_meeting(meeting_id: int):
     meeting = _meeting_in_scope(meeting_id)
     form = RecordMeetingForm(request.form, prefix="record")
     if form.validate():
-        try:
+        with refusals_to(form.form_errors) as attempt:
             meeting_rules.record_meeting(db.session, meeting, form.attendance.data, form.minutes.data,
                                          current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if attempt:
             flash("Meeting recorded as held.")
             return redirect(url_for("pact.meeting", meeting_id=meeting.id))
     return _meeting_page(meeting, 400, record_form=form)
@@ -129,14 +109,10 @@ def record_meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
 def cancel_meeting(meeting_id: int):
     meeting = _meeting_in_scope(meeting_id)
-    try:
+    refused: list[str] = []
+    with refusals_to(refused):
         meeting_rules.cancel_meeting(db.session, meeting, current_user)
-    except MeetingError as error:
-        db.session.rollback()
-        flash(str(error))
-    else:
-        db.session.commit()
-        flash("Meeting cancelled.")
+    flash(refused[0] if refused else "Meeting cancelled.")
     return redirect(url_for("pact.meeting", meeting_id=meeting.id))
 
 
@@ -145,26 +121,14 @@ def agree_priority(meeting_id: int):
     meeting = _meeting_in_scope(meeting_id)
     form = _priority_form(meeting, request.form)
     if form.validate():
-        owner = db.session.scalar(select(Agency).where(Agency.slug == form.owner.data))
-        choices = {ref: issue for ref, issue in form.issues.choices}
-        unknown = [ref for ref in form.issues.data if ref not in choices]
-        if owner is None:
-            form.owner.errors.append("Choose the lead agency")
-        elif unknown:
-            form.issues.errors.append("Choose only open issues in this neighbourhood")
-        else:
-            try:
-                meeting_rules.agree_priority(
-                    db.session, meeting, form.title.data, form.description.data, owner, form.review_on.data,
-                    [choices[ref] for ref in form.issues.data], current_user)
-            except MeetingError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
-                deliver_pending(db.session, current_app.config)
-                flash("Priority recorded; it is now shown on the neighbourhood page.")
-                return redirect(url_for("pact.meeting", meeting_id=meeting.id))
+        with refusals_to(form.form_errors) as attempt:
+            meeting_rules.agree_priority(
+                db.session, meeting, form.title.data, form.description.data, form.owner_agency,
+                form.review_on.data, form.linked_issues, current_user)
+        if attempt:
+            deliver_pending(db.session, current_app.config)
+            flash("Priority recorded; it is now shown on the neighbourhood page.")
+            return redirect(url_for("pact.meeting", meeting_id=meeting.id))
     return _meeting_page(meeting, 400, priority_form=form)
 
 
@@ -181,14 +145,10 @@ def review_priority(meeting_id: int, priority_id: int):
     priority = _priority_in_scope(priority_id)
     form = ReviewForm(request.form, prefix=f"review-{priority.id}")
     if form.validate():
-        try:
+        with refusals_to(form.decision.errors) as attempt:
             meeting_rules.review_priority(db.session, priority, meeting, form.decision.data, form.note.data,
                                           form.outcome.data, current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            form.decision.errors.append(str(error))
-        else:
-            db.session.commit()
+        if attempt:
             flash(f"Review of '{priority.title}' recorded.")
             return redirect(url_for("pact.meeting", meeting_id=meeting.id))
     return _meeting_page(meeting, 400, review_forms={priority.id: form})
@@ -209,14 +169,10 @@ def priority_update(priority_id: int):
     priority = _priority_in_scope(priority_id)
     form = PriorityUpdateForm(request.form, prefix="update")
     if form.validate():
-        try:
+        with refusals_to(form.body.errors) as attempt:
             meeting_rules.add_priority_update(db.session, priority, form.body.data, bool(form.public.data),
                                               current_user)
-        except MeetingError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error))
-        else:
-            db.session.commit()
+        if attempt:
             flash("Update recorded.")
             return redirect(url_for("pact.priority", priority_id=priority.id))
     return _priority_page(priority, 400, form)
@@ -228,16 +184,9 @@ def metrics():
     form = MetricsForm(request.args)
     now = utcnow()
     today = local(now).date()
-    valid = form.validate() if request.args else True
-    start_day = form.start.data if valid and form.start.data else today - timedelta(days=90)
-    end_day = form.end.data if valid and form.end.data else today
-    if end_day < start_day:
-        form.end.errors = ["The end date must be the same as or after the start date"]
-        valid = False
-        start_day, end_day = today - timedelta(days=90), today
-    form.start.data, form.end.data = start_day, end_day
-    start = from_local(start_day, time(0))
-    end = from_local(end_day + timedelta(days=1), time(0))
+    valid = form.validate_for(today)
+    start_day, end_day = form.period(today, valid)
+    start, end = form.bounds(start_day, end_day)
     result = pact_metrics(load_issue_records(db.session, [n.id for n in places]), start, end, now,
                           neighbourhoods=[n.slug for n in places])
     names = {n.slug: n.name for n in places}

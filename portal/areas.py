@@ -1,0 +1,58 @@
+"""Named reads of the places and partners every area of the portal shows: neighbourhoods (the
+authority's list, one by slug, the one a postcode is in) and agencies. Views call these instead of
+building the query, so "the neighbourhood list" is the same list, in the same order, on every page.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+import surveys
+from portal.models import Agency, Neighbourhood, PostcodeSector
+
+
+def all_neighbourhoods(session: Session) -> list[Neighbourhood]:
+    """Every neighbourhood of the authority, by name."""
+    return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
+def neighbourhood_by_slug(session: Session, slug: str | None) -> Neighbourhood | None:
+    if not slug:
+        return None
+    return session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+
+
+def neighbourhood_names(session: Session) -> dict[str, str]:
+    """{slug: name}, by name: the labels of the neighbourhood codes in templates and exports."""
+    return {slug: name for slug, name in session.execute(
+        select(Neighbourhood.slug, Neighbourhood.name).order_by(Neighbourhood.name))}
+
+
+def neighbourhood_for_postcode(session: Session, postcode: str) -> Neighbourhood | None:
+    """The neighbourhood whose postcode sector (``BA2 1`` of ``BA2 1AA``) holds `postcode`; None for
+    a postcode that is malformed or outside the area."""
+    normalised = surveys.normalise_postcode(postcode)
+    if normalised is None:
+        return None
+    return session.scalar(select(Neighbourhood).join(PostcodeSector)
+                          .where(PostcodeSector.sector == normalised[:-2]))
+
+
+def counts_by_neighbourhood(session: Session, column: InstrumentedAttribute,
+                            neighbourhood_ids: list[int]) -> dict[int, int]:
+    """{neighbourhood id: number of rows} of the table `column` (its neighbourhood id) belongs to."""
+    rows = session.execute(select(column, func.count()).where(column.in_(neighbourhood_ids))
+                           .group_by(column))
+    return dict(rows.all())
+
+
+def all_agencies(session: Session) -> list[Agency]:
+    """The partner agencies issues and priorities can be given to, by name."""
+    return list(session.scalars(select(Agency).order_by(Agency.name)))
+
+
+def agency_by_slug(session: Session, slug: str | None) -> Agency | None:
+    if not slug:
+        return None
+    return session.scalar(select(Agency).where(Agency.slug == slug))

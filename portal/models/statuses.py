@@ -1,0 +1,98 @@
+"""The closed sets of values the portal stores as strings: issue, meeting and priority statuses and
+staff roles. Each is a `StrEnum` (a member *is* its stored string, so comparisons with plain strings,
+JSON, CSV and pandas all see the value) with one label people read, and each column that holds one
+has a CHECK constraint built from the values (`one_of`), so the database refuses anything else.
+
+Values are unique across the sets, so the app-wide `label` template filter can label a raw string
+read back from anywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.types import TypeDecorator
+
+
+class Labelled(StrEnum):
+    """A stored value with the label shown for it on every page, email and download."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+
+class IssueStatus(Labelled):
+    SUBMITTED = "submitted", "Received"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    UNDER_REVIEW = "under_review", "Under review"
+    PACT_PRIORITY = "pact_priority", "PACT priority"
+    IN_PROGRESS = "in_progress", "In progress"
+    RESOLVED_LOCALLY = "resolved_locally", "Resolved locally"
+    REFERRED_ELSEWHERE = "referred_elsewhere", "Referred elsewhere"
+    CLOSED_NO_FURTHER_ACTION = "closed_no_further_action", "Closed with no further action"
+    REJECTED_DUPLICATE = "rejected_duplicate", "Closed: already reported"
+    REJECTED_OUT_OF_SCOPE = "rejected_out_of_scope", "Closed: not something the partnership can act on"
+
+
+class MeetingStatus(Labelled):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PriorityStatus(Labelled):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    DROPPED = "dropped", "Dropped"
+
+
+class Role(Labelled):
+    COORDINATOR = "coordinator", "PACT coordinator"
+    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", "Administrator"
+
+
+LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role)
+_BY_VALUE: dict[str, Labelled] = {member.value: member for enum in LABELLED for member in enum}
+
+
+def label(value: str | None) -> str:
+    """The label of a stored value of any of the sets ('' for None); an unknown string as it is."""
+    if value is None:
+        return ""
+    member = _BY_VALUE.get(str(value))
+    return member.label if member is not None else str(value)
+
+
+class StoredEnum(TypeDecorator):
+    """A `Labelled` enum stored as its string (VARCHAR(`length`)); reads give the member back."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[Labelled], length: int):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value, dialect):
+        # Passed as it is: a filter on an unknown value finds nothing; writing one, the CHECK refuses.
+        return None if value is None else str(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum(value)
+
+
+def one_of(column: str, enum: type[Labelled]) -> CheckConstraint:
+    """CHECK (`column` IN the enum's values), named `column` (so `ck_<table>_<column>`)."""
+    values = ", ".join(f"'{value}'" for value in enum.values())
+    return CheckConstraint(f"{column} IN ({values})", name=column)
