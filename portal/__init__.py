@@ -56,6 +56,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     from portal.admin.views import bp as admin_bp
     from portal.analyst.views import bp as analyst_bp
+    from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
@@ -64,6 +65,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)  # open data: /api/v1/ and /open-data
 
     from analysis.formatting import FILTERS
 
