@@ -60,12 +60,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     from portal.auth.views import bp as auth_bp
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
+    from portal.results.views import bp as results_bp
     from portal.staff.views import bp as staff_bp
     from portal.survey.views import bp as survey_bp
 
     for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)  # open data: /api/v1/ and /open-data
+    app.register_blueprint(results_bp)  # public survey results
 
     from analysis.formatting import FILTERS
 

@@ -79,6 +79,7 @@ def neighbourhoods(session: Session) -> list[dict]:
             "links": {
                 "page": url_for("public.neighbourhood", slug=place.slug, _external=True),
                 "pact": url_for("api.pact", slug=place.slug, _external=True),
+                "results": url_for("results.neighbourhood", slug=place.slug, _external=True),
             },
         })
     return out
