@@ -58,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from portal.analyst.views import bp as analyst_bp
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
+    from portal.follow.views import bp as follow_bp
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
     from portal.results.views import bp as results_bp
@@ -68,6 +69,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)  # open data: /api/v1/ and /open-data
     app.register_blueprint(results_bp)  # public survey results
+    app.register_blueprint(follow_bp)  # meeting calendars and activity feeds
 
     from analysis.formatting import FILTERS
 

@@ -17,7 +17,7 @@ from portal import audit
 from portal.models import Neighbourhood, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).
-PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", "api", "results", None}
+PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", "api", "results", "follow", None}
 
 
 def staff_blueprint(name: str, import_name: str, roles: tuple[str, ...], **kwargs) -> Blueprint:
