@@ -1,24 +1,34 @@
-"""Feeds a resident subscribes to: /neighbourhoods/<slug>/meetings.ics, /meetings.ics (every
-neighbourhood) and /neighbourhoods/<slug>/feed.atom. Answers carry ETag/Last-Modified like the
-open-data API (same helper), so calendar apps and feed readers poll cheaply."""
+"""Following a neighbourhood: /neighbourhoods/<slug>/meetings.ics, /meetings.ics (every
+neighbourhood), /neighbourhoods/<slug>/feed.atom (ETag/Last-Modified like the open-data API, same
+helper, so calendar apps and feed readers poll cheaply), and e-mail alerts: the form, the
+double-opt-in confirmation and the one-click unsubscribe (RFC 8058). `flask --app portal alerts
+send` runs the digests."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, url_for
+import click
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from portal.api.http import cached_answer
-from portal.extensions import db
+from portal.errors import render_error
+from portal.extensions import csrf, db
+from portal.follow.alerts import AlertError, Site, confirm, send_digests, subscribe, unsubscribe
 from portal.follow.calendar import feed_meetings, meetings_calendar
 from portal.follow.feed import Links, activity, atom_feed
+from portal.follow.forms import AlertForm
+from portal.mail import deliver_pending
 from portal.models import Neighbourhood, utcnow
 from portal.pact.display import local
+from portal.public.ratelimit import AuditRateLimiter, Limit
 from portal.reports.data import AUTHORITY_NAME
 from portal.results.page import published_waves
 
-bp = Blueprint("follow", __name__)
+bp = Blueprint("follow", __name__, cli_group="alerts")
+# Default; override with app config ALERT_SUBSCRIBE_LIMIT = (count, seconds).
+SUBSCRIBE_LIMIT = (5, 3600)
 
 
 def _place(slug: str) -> Neighbourhood:
@@ -65,3 +75,70 @@ def feed(slug: str):
     waves = published_waves(db.session, local(utcnow()).date())
     body = atom_feed(place, activity(db.session, place, waves, links), _host(), links)
     return cached_answer(body, "application/atom+xml")
+
+
+def _site() -> Site:
+    return Site(current_app.config["PUBLIC_BASE_URL"], current_app.config["SECRET_KEY"])
+
+
+@bp.route("/neighbourhoods/<slug>/alerts", methods=["GET", "POST"])
+def alerts(slug: str):
+    """Ask for e-mail alerts: the same answer whether or not the address was known."""
+    place = _place(slug)
+    form = AlertForm()
+    if request.method == "POST":
+        limit = Limit(*current_app.config.get("ALERT_SUBSCRIBE_LIMIT", SUBSCRIBE_LIMIT))
+        if not AuditRateLimiter(db.session).allow("alert_subscribe", request.remote_addr or "",
+                                                  limit):
+            body, status = render_error(429, "You have asked for alerts too many times from this "
+                                             f"connection: the limit is {limit.describe()}. "
+                                             "Wait an hour and try again.")
+            return body, status, {"Retry-After": str(limit.seconds)}
+        if form.validate():
+            subscribe(db.session, _site(), place, form.email.data, form.frequency.data, utcnow())
+            db.session.commit()
+            deliver_pending(db.session, current_app.config)
+            return redirect(url_for("follow.alerts_sent", slug=place.slug))
+        return render_template("public/alerts.html", form=form, place=place), 400
+    return render_template("public/alerts.html", form=form, place=place)
+
+
+@bp.route("/neighbourhoods/<slug>/alerts/check-your-email")
+def alerts_sent(slug: str):
+    return render_template("public/alerts_done.html", place=_place(slug), state="sent")
+
+
+@bp.route("/alerts/confirm/<token>")
+def alerts_confirm(token: str):
+    try:
+        sub = confirm(db.session, _site(), token, request.args.get("frequency"), utcnow())
+    except AlertError as error:
+        return render_template("public/alerts_done.html", place=None, state="problem",
+                               problem=str(error)), 400
+    db.session.commit()
+    return render_template("public/alerts_done.html", place=sub.neighbourhood, state="confirmed",
+                           frequency=sub.frequency)
+
+
+@bp.route("/alerts/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; the signed link is the key
+def alerts_unsubscribe(token: str):
+    if request.method == "GET":  # a page with a button: link checkers must not unsubscribe anyone
+        return render_template("public/alerts_done.html", place=None, state="unsubscribe",
+                               token=token)
+    try:
+        place = unsubscribe(db.session, _site(), token)
+    except AlertError as error:
+        return render_template("public/alerts_done.html", place=None, state="problem",
+                               problem=str(error)), 400
+    db.session.commit()
+    return render_template("public/alerts_done.html", place=place, state="unsubscribed")
+
+
+@bp.cli.command("send", help="Send the e-mail alert digests that are due (run it every few "
+                             "minutes; reruns send nothing twice).")
+def alerts_send_command() -> None:
+    with db.transaction() as session:
+        queued = send_digests(session, _site(), utcnow())
+        sent = deliver_pending(session, current_app.config)
+    click.echo(f"{queued} digests queued, {sent} e-mails sent.")

@@ -32,7 +32,8 @@ def test_results_and_open_data_pages_pass_axe(browser, live_server, survey):
     page = context.new_page()
     problems = []
     for path in ("/results", "/neighbourhoods/twerton/results", "/neighbourhoods/chew-valley/results",
-                 "/results?wave=2009-10", "/open-data", "/neighbourhoods/twerton"):
+                 "/results?wave=2009-10", "/open-data", "/neighbourhoods/twerton",
+                 "/neighbourhoods/twerton/alerts"):
         page.goto(live_server + path)
         page.wait_for_load_state("load")
         assert page.locator("h1").count() == 1, path
