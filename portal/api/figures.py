@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import percent_value
-from analysis.report import CRIME_LABELS, WaveAnalysis, indicators_for
+from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
 from portal.pact.display import local
@@ -112,12 +112,11 @@ def waves(session: Session, today: date) -> list[dict]:
 
 
 def indicators(analysis: WaveAnalysis, slug: str | None) -> list[dict]:
-    """Every indicator of the wave for one neighbourhood (None: the authority), as the dashboard
-    table and the PDF print them (`analysis.report.indicators_for`)."""
-    return [{"indicator": row.key, "label": row.name, "estimate": row.figure.estimate,
-             "ci_lower": row.figure.ci_lower, "ci_upper": row.figure.ci_upper,
-             "base": row.figure.n, "flag": row.figure.flag}
-            for row in indicators_for(analysis, slug)]
+    """Every indicator of the wave for one neighbourhood (None: the authority): the figures the
+    dashboard table and the PDF print (`analysis.report.indicator_figures`)."""
+    return [{"indicator": key, "label": f.label, "estimate": f.estimate, "ci_lower": f.ci_lower,
+             "ci_upper": f.ci_upper, "base": f.n, "flag": f.flag}
+            for key, f in indicator_figures(analysis, slug)]
 
 
 def _in_area(group, slug: str | None) -> bool:

@@ -124,6 +124,32 @@ class FirstSeen:
             return stamp
 
 
+class AnswerMemo:
+    """Bodies built from one cached wave analysis, kept while that analysis is the cache's: the
+    same analysis object and URL give the same bytes, so a warm request skips building them."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._items: OrderedDict[str, tuple[object, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, analysis: object, build) -> bytes:
+        with self._lock:
+            found = self._items.get(key)
+        if found is not None and found[0] is analysis:
+            return found[1]
+        body = build()
+        with self._lock:
+            self._items[key] = (analysis, body)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return body
+
+
+def memo() -> AnswerMemo:
+    return current_app.extensions.setdefault("api_answers", AnswerMemo())
+
+
 def _first_seen() -> FirstSeen:
     return current_app.extensions.setdefault("api_first_seen", FirstSeen())
 

@@ -14,6 +14,7 @@ from portal.api.http import (
     csv_body,
     error_response,
     json_body,
+    memo,
     rate_limited,
 )
 from portal.api.openapi import document
@@ -50,12 +51,22 @@ def _api_error(error: ApiError):
     return error_response(error)
 
 
-def _answer(fmt: str, data, csv_table, filename: str):
-    """JSON (`data` with `meta`) or CSV (`csv_table()` is (header, rows)), with validators."""
+def _body(fmt: str, data, csv_table) -> bytes:
     if fmt == "csv":
         header, rows = csv_table()
-        return cached_answer(csv_body(header, rows), "text/csv", filename)
-    return cached_answer(json_body(data), "application/json")
+        return csv_body(header, rows)
+    return json_body(data)
+
+
+def _answer(fmt: str, data, csv_table, filename: str):
+    """JSON (`data` with `meta`) or CSV (`csv_table()` is (header, rows)), with validators."""
+    return _send(fmt, _body(fmt, data, csv_table), filename)
+
+
+def _send(fmt: str, body: bytes, filename: str):
+    if fmt == "csv":
+        return cached_answer(body, "text/csv", filename)
+    return cached_answer(body, "application/json")
 
 
 def _today():
@@ -100,20 +111,28 @@ def _wave_and_area(wave: str):
 @bp.route(f"{PREFIX}/waves/<wave>/indicators")
 def indicators(wave: str):
     analysis, area, fmt = _wave_and_area(wave)
-    items = figures.indicators(analysis, area.slug)
-    data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "indicators": items}
-    return _answer(fmt, data, lambda: (figures.INDICATOR_HEADER,
-                                       figures.indicator_rows(wave, area, items)),
-                   f"indicators-{wave}-{area.slug or 'authority'}.csv")
+
+    def build() -> bytes:
+        items = figures.indicators(analysis, area.slug)
+        data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "indicators": items}
+        return _body(fmt, data, lambda: (figures.INDICATOR_HEADER,
+                                         figures.indicator_rows(wave, area, items)))
+
+    return _send(fmt, memo().get(request.url, analysis, build),
+                 f"indicators-{wave}-{area.slug or 'authority'}.csv")
 
 
 @bp.route(f"{PREFIX}/waves/<wave>/perception-gap")
 def perception_gap(wave: str):
     analysis, area, fmt = _wave_and_area(wave)
-    items = figures.perception_gap(analysis, area.slug)
-    data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "crimes": items}
-    return _answer(fmt, data, lambda: (figures.GAP_HEADER, figures.gap_rows(wave, area, items)),
-                   f"perception-gap-{wave}-{area.slug or 'authority'}.csv")
+
+    def build() -> bytes:
+        items = figures.perception_gap(analysis, area.slug)
+        data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "crimes": items}
+        return _body(fmt, data, lambda: (figures.GAP_HEADER, figures.gap_rows(wave, area, items)))
+
+    return _send(fmt, memo().get(request.url, analysis, build),
+                 f"perception-gap-{wave}-{area.slug or 'authority'}.csv")
 
 
 @bp.route(f"{PREFIX}/neighbourhoods/<slug>/pact")

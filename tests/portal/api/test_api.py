@@ -232,3 +232,30 @@ def test_the_open_data_page_lists_every_endpoint_with_a_working_example(client, 
     assert len(examples) >= len(document()["paths"])
     for example in examples:
         assert client.get(example.replace("&amp;", "&")).status_code == 200, example
+
+
+def test_a_burst_on_a_cold_cache_builds_the_analysis_once(app, survey, monkeypatch):
+    """Sixteen threads asking at once wait for one build (a cold gunicorn worker)."""
+    import threading
+
+    from portal.reports import data
+
+    builds = []
+    real = data.load_analysis
+
+    def counting(session, wave):
+        builds.append(wave)
+        return real(session, wave)
+
+    monkeypatch.setattr(data, "load_analysis", counting)
+    statuses = []
+
+    def ask():
+        statuses.append(app.test_client().get(f"/api/v1/waves/{WAVE}/indicators").status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert statuses == [200] * 16 and builds == [WAVE]
