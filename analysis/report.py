@@ -803,6 +803,15 @@ def indicators_for(analysis: WaveAnalysis, slug: str | None) -> list[TableRow]:
     return rows
 
 
+def indicator_figures(analysis: WaveAnalysis, slug: str | None) -> list[tuple[str, Figure]]:
+    """Every indicator's figure for one area (None: the authority), disclosure applied, without
+    the comparisons `indicators_for` adds (the same `_figure` of the same row): what the open-data
+    API serves, at a fraction of the cost."""
+    cur = analysis.current
+    return [(ind_id, _figure(cur.row(ind_id, slug), REPORT_CATALOGUE[ind_id].label))
+            for ind_id in available_indicators(analysis)]
+
+
 def available_indicators(analysis: WaveAnalysis) -> list[str]:
     """Indicator ids estimated for this wave, in catalogue order."""
     return [i for i in REPORT_CATALOGUE if analysis.current.row(i, None) is not None]

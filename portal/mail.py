@@ -18,10 +18,13 @@ from portal.models import OutboundMail, utcnow
 log = logging.getLogger("portal.mail")
 
 
-def queue_mail(session: Session, recipient: str, subject: str, body: str) -> OutboundMail:
-    """Add a plain-text message to the outbox (plain text: user-written strings cannot inject markup)."""
+def queue_mail(session: Session, recipient: str, subject: str, body: str,
+               headers: dict[str, str] | None = None) -> OutboundMail:
+    """Add a plain-text message to the outbox (plain text: user-written strings cannot inject markup).
+    `headers` are extra headers the code sets (List-Unsubscribe), never user text."""
     subject = " ".join(subject.split())[:200]  # no header injection through newlines
-    message = OutboundMail(recipient=recipient.strip(), subject=subject, body=body, status="pending")
+    message = OutboundMail(recipient=recipient.strip(), subject=subject, body=body, status="pending",
+                           headers=headers or None)
     session.add(message)
     return message
 
@@ -57,6 +60,8 @@ def _send(message: OutboundMail, config) -> None:
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body)
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):

@@ -1,5 +1,6 @@
 """Persistence models, one module per domain; import from here."""
 
+from portal.models.alerts import ALERT_FREQUENCIES, AlertSubscription
 from portal.models.area import (
     AREA_CLASSES,
     Agency,
@@ -33,11 +34,13 @@ from portal.models.survey import (
 )
 
 __all__ = [
+    "ALERT_FREQUENCIES",
     "AREA_CLASSES",
     "REPORT_RUN_STATUSES",
     "RESPONSE_MODES",
     "ROLES",
     "Agency",
+    "AlertSubscription",
     "AuditEvent",
     "Base",
     "Invitation",

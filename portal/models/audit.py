@@ -48,3 +48,4 @@ class OutboundMail(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|recorded|sent|failed
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(String(500), default="")
+    headers: Mapped[dict | None] = mapped_column(JSON)  # extra headers, e.g. List-Unsubscribe

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from analysis.formatting import plural
 from portal import audit, limits
 from portal.areas import all_neighbourhoods, neighbourhood_by_slug, neighbourhood_for_postcode
 from portal.errors import render_error
@@ -61,7 +62,7 @@ def _over_limit(bucket: str, name: str, default: tuple[int, int], what: str):
     log.warning("pact rate limit", extra={"bucket": bucket})
     body, status = render_error(429, (
         f"You have {what} too many times from this connection: the limit is "
-        f"{refusal.limit.describe()}. Wait {refusal.minutes} minutes and try again. Nothing you "
+        f"{refusal.limit.describe()}. Wait {plural(refusal.minutes, 'minute')} and try again. Nothing you "
         "entered was saved. To report a crime call 101, or 999 in an emergency."))
     return body, status, refusal.headers
 

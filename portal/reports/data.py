@@ -208,11 +208,16 @@ def data_version(session: Session) -> tuple:
 
 
 class AnalysisCache:
-    """The last few wave analyses of one app, keyed by wave and `data_version` (thread-safe)."""
+    """The last few wave analyses of one app, keyed by wave and `data_version` (thread-safe).
+
+    A missing analysis is built by one thread while the others asking for it wait and reuse it:
+    without that, a burst of requests on a cold worker builds it once per thread.
+    """
 
     def __init__(self, size: int = 4):
         self.size = size
         self._items: dict[tuple, WaveAnalysis] = {}
+        self._building: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, session: Session, wave_slug: str | None) -> WaveAnalysis:
@@ -220,13 +225,24 @@ class AnalysisCache:
         key = (wave.slug, data_version(session))
         with self._lock:
             found = self._items.get(key)
-        if found is not None:
-            return found
-        analysis = load_analysis(session, wave.slug)
-        with self._lock:
-            self._items[key] = analysis
-            while len(self._items) > self.size:
-                self._items.pop(next(iter(self._items)))
+            if found is not None:
+                return found
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                found = self._items.get(key)
+            if found is not None:
+                return found
+            analysis = None
+            try:
+                analysis = load_analysis(session, wave.slug)
+            finally:
+                with self._lock:  # stored before the lock is dropped, so no thread builds twice
+                    if analysis is not None:
+                        self._items[key] = analysis
+                        while len(self._items) > self.size:
+                            self._items.pop(next(iter(self._items)))
+                    self._building.pop(key, None)
         return analysis
 
 

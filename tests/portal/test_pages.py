@@ -15,7 +15,8 @@ ANALYST = "analyst@bathnes-csp.example.org"
 ADMIN = "admin@bathnes-csp.example.org"
 
 PUBLIC = ["/", "/privacy", "/neighbourhoods/twerton", "/neighbourhoods/twerton/issues/new", "/issues/new",
-          "/issues/follow", "/survey/", "/staff/sign-in"]
+          "/issues/follow", "/survey/", "/staff/sign-in",
+          "/results", "/neighbourhoods/twerton/results", "/open-data", "/neighbourhoods/twerton/alerts"]
 COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/staff/neighbourhoods/twerton"]
 ANALYST_PAGES = ["/analyst/", "/analyst/reports/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new"]

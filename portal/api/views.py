@@ -1,0 +1,181 @@
+"""Routes of the open-data API (/api/v1/...) and its human page (/open-data). Each view checks its
+query, gathers one resource through `figures`, and answers through `http` (JSON or CSV)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from portal.api import figures
+from portal.api.http import (
+    ApiError,
+    add_cors,
+    cached_answer,
+    check_query,
+    csv_body,
+    error_response,
+    json_body,
+    memo,
+    rate_limited,
+)
+from portal.api.openapi import document
+from portal.extensions import db
+from portal.models import utcnow
+from portal.pact.display import local
+from portal.reports.data import AUTHORITY_NAME
+
+bp = Blueprint("api", __name__)
+PREFIX = "/api/v1"
+
+
+@bp.before_request
+def _limit():
+    error = rate_limited()
+    if error is not None:
+        response = error_response(error)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    return None
+
+
+@bp.after_request
+def _cors(response):
+    return add_cors(response) if _is_api() else response
+
+
+def _is_api() -> bool:
+    return request.path.startswith(PREFIX + "/")
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return error_response(error)
+
+
+def _body(fmt: str, data, csv_table) -> bytes:
+    if fmt == "csv":
+        header, rows = csv_table()
+        return csv_body(header, rows)
+    return json_body(data)
+
+
+def _answer(fmt: str, data, csv_table, filename: str):
+    """JSON (`data` with `meta`) or CSV (`csv_table()` is (header, rows)), with validators."""
+    return _send(fmt, _body(fmt, data, csv_table), filename)
+
+
+def _send(fmt: str, body: bytes, filename: str):
+    if fmt == "csv":
+        return cached_answer(body, "text/csv", filename)
+    return cached_answer(body, "application/json")
+
+
+def _today():
+    return local(utcnow()).date()
+
+
+@bp.route(f"{PREFIX}/neighbourhoods")
+def neighbourhoods():
+    fmt = check_query(("format",))
+    data = figures.neighbourhoods(db.session)
+    return _answer(fmt, data, lambda: (["slug", "name", "population"],
+                                       [[n["slug"], n["name"], n["population"]] for n in data]),
+                   "neighbourhoods.csv")
+
+
+@bp.route(f"{PREFIX}/waves")
+def waves():
+    fmt = check_query(("format",))
+    data = figures.waves(db.session, _today())
+    return _answer(fmt, data, lambda: (
+        ["slug", "label", "status", "opens_on", "closes_on", "achieved_sample",
+         "questionnaire", "questionnaire_version"],
+        [[w["slug"], w["label"], w["status"], w["fieldwork"]["opens_on"],
+          w["fieldwork"]["closes_on"], w["achieved_sample"],
+          (w["questionnaire"] or {}).get("slug"), (w["questionnaire"] or {}).get("version")]
+         for w in data]), "waves.csv")
+
+
+def _wave_and_area(wave: str):
+    """The published wave's analysis and the area asked for (?neighbourhood=, else the
+    authority); the format. Errors: 400 bad query, 404 unknown wave or place, 409 no results."""
+    fmt = check_query(("neighbourhood", "format"))
+    slug = request.args.get("neighbourhood")
+    place = figures.find_place(db.session, slug) if slug else None
+    analysis = figures.wave_analysis(db.session,
+                                     figures.find_published_wave(db.session, wave, _today()))
+    area = figures.Area(place.slug, place.name) if place else figures.Area(
+        None, AUTHORITY_NAME)
+    return analysis, area, fmt
+
+
+@bp.route(f"{PREFIX}/waves/<wave>/indicators")
+def indicators(wave: str):
+    analysis, area, fmt = _wave_and_area(wave)
+
+    def build() -> bytes:
+        items = figures.indicators(analysis, area.slug)
+        data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "indicators": items}
+        return _body(fmt, data, lambda: (figures.INDICATOR_HEADER,
+                                         figures.indicator_rows(wave, area, items)))
+
+    return _send(fmt, memo().get(request.url, analysis, build),
+                 f"indicators-{wave}-{area.slug or 'authority'}.csv")
+
+
+@bp.route(f"{PREFIX}/waves/<wave>/perception-gap")
+def perception_gap(wave: str):
+    analysis, area, fmt = _wave_and_area(wave)
+
+    def build() -> bytes:
+        items = figures.perception_gap(analysis, area.slug)
+        data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "crimes": items}
+        return _body(fmt, data, lambda: (figures.GAP_HEADER, figures.gap_rows(wave, area, items)))
+
+    return _send(fmt, memo().get(request.url, analysis, build),
+                 f"perception-gap-{wave}-{area.slug or 'authority'}.csv")
+
+
+@bp.route(f"{PREFIX}/neighbourhoods/<slug>/pact")
+def pact(slug: str):
+    fmt = check_query(("format",))
+    data = figures.pact(db.session, figures.find_place(db.session, slug), utcnow())
+    return _answer(fmt, data, lambda: (figures.PLEDGE_HEADER, figures.pledge_rows(data)),
+                   f"pact-{slug}.csv")
+
+
+@bp.route(f"{PREFIX}/openapi.json")
+def openapi():
+    check_query(())
+    return cached_answer(jsonify(document()).get_data(), "application/json")
+
+
+@bp.route(f"{PREFIX}/", defaults={"rest": ""})
+@bp.route(f"{PREFIX}/<path:rest>")
+def unknown(rest: str):
+    """Any other address under /api/v1/ answers a JSON 404 naming the endpoints."""
+    raise ApiError(404, "unknown_endpoint", f"There is no endpoint /api/v1/{rest}.",
+                   [path for path, _example in endpoints()])
+
+
+def endpoints() -> list[tuple[str, str]]:
+    """(path template, example URL) of every endpoint, for the 404 and the /open-data page."""
+    example_wave = figures.example_wave(db.session, _today())
+    example_place = figures.example_place(db.session)
+    return [
+        ("/api/v1/neighbourhoods", url_for("api.neighbourhoods")),
+        ("/api/v1/waves", url_for("api.waves")),
+        ("/api/v1/waves/{wave}/indicators", url_for("api.indicators", wave=example_wave)),
+        ("/api/v1/waves/{wave}/indicators?neighbourhood={slug}",
+         url_for("api.indicators", wave=example_wave, neighbourhood=example_place)),
+        ("/api/v1/waves/{wave}/perception-gap?neighbourhood={slug}",
+         url_for("api.perception_gap", wave=example_wave, neighbourhood=example_place)),
+        ("/api/v1/neighbourhoods/{slug}/pact", url_for("api.pact", slug=example_place)),
+        ("/api/v1/waves/{wave}/indicators?format=csv",
+         url_for("api.indicators", wave=example_wave, format="csv")),
+        ("/api/v1/openapi.json", url_for("api.openapi")),
+    ]
+
+
+@bp.route("/open-data")
+def open_data():
+    return render_template("public/open_data.html", endpoints=endpoints())

@@ -1,0 +1,208 @@
+"""E-mail alerts for a neighbourhood: double opt-in, digests of new public activity, one-click
+unsubscribe (RFC 8058). Plain functions in the caller's transaction, called by the views and by the
+`flask --app portal alerts send` job.
+
+- `subscribe` records an unconfirmed address and queues a confirmation e-mail whose link is signed
+  and expires after `CONFIRM_DAYS`; unconfirmed addresses are deleted after the same time.
+- `send_digests` sends each confirmed subscriber what happened since their last digest (weekly,
+  or at every run for "immediately"), and nothing when nothing happened. It is idempotent: each
+  subscription's window is claimed with a compare-and-set on `digested_until` in the same
+  transaction that queues the message, so a run interrupted and rerun (or two runs at once) queues
+  each digest once; the outbox then sends each queued message once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from analysis.formatting import day
+from portal.follow.feed import Entry, Links, activity
+from portal.mail import queue_mail
+from portal.models import AlertSubscription, Meeting, Neighbourhood
+from portal.pact.display import format_datetime, local
+from portal.pact.meetings import next_meeting
+from portal.results.page import published_waves
+
+CONFIRM_DAYS = 7
+WEEK = timedelta(days=7)
+
+
+class AlertError(ValueError):
+    """A confirmation or unsubscribe link that cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where links in e-mails point (PUBLIC_BASE_URL) and the key that signs them."""
+
+    base_url: str
+    secret: str
+
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path
+
+    def links(self, place: Neighbourhood) -> Links:
+        return Links(page=self.url(f"/neighbourhoods/{place.slug}"),
+                     feed=self.url(f"/neighbourhoods/{place.slug}/feed.atom"),
+                     issue=lambda reference: self.url(f"/issues/{reference}"),
+                     results=lambda wave: self.url(f"/neighbourhoods/{place.slug}/results?wave={wave}"))
+
+    def confirm_token(self, sub: AlertSubscription) -> str:
+        return URLSafeTimedSerializer(self.secret, salt="alert-confirm").dumps([sub.id, sub.email])
+
+    def unsubscribe_token(self, sub: AlertSubscription) -> str:
+        return URLSafeSerializer(self.secret, salt="alert-unsubscribe").dumps([sub.id, sub.email])
+
+    def unsubscribe_url(self, sub: AlertSubscription) -> str:
+        return self.url(f"/alerts/unsubscribe/{self.unsubscribe_token(sub)}")
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, frequency: str,
+              now: datetime) -> AlertSubscription:
+    """Record (or refresh) an unconfirmed subscription and queue its confirmation e-mail. An
+    address already confirmed keeps its settings until the new link is followed."""
+    email = normalise_email(email)
+    sub = session.scalar(select(AlertSubscription).where(
+        AlertSubscription.email == email, AlertSubscription.neighbourhood_id == place.id))
+    if sub is None:
+        sub = AlertSubscription(email=email, neighbourhood_id=place.id, frequency=frequency,
+                                created_at=now)
+        session.add(sub)
+        session.flush()
+    elif sub.confirmed_at is None:
+        sub.frequency, sub.created_at = frequency, now
+    how = "each week" if frequency == "weekly" else "as soon as something happens"
+    queue_mail(session, email, f"Confirm e-mail alerts for {place.name}", (
+        f"Someone (we hope you) asked for e-mail alerts about {place.name}: new PACT priorities, "
+        f"updates, what was done, meeting dates and survey results, {how}.\n\n"
+        f"To start them, open this link within {CONFIRM_DAYS} days:\n"
+        f"{site.url('/alerts/confirm/' + site.confirm_token(sub))}?frequency={frequency}\n\n"
+        "If it was not you, ignore this e-mail: you will hear nothing more and your address is "
+        f"deleted after {CONFIRM_DAYS} days.\n"))
+    return sub
+
+
+def _subscription(session: Session, data) -> AlertSubscription | None:
+    if not (isinstance(data, list) and len(data) == 2):
+        return None
+    sub = session.get(AlertSubscription, data[0]) if isinstance(data[0], int) else None
+    return sub if sub is not None and sub.email == data[1] else None
+
+
+def confirm(session: Session, site: Site, token: str, frequency: str | None,
+            now: datetime) -> AlertSubscription:
+    try:
+        data = URLSafeTimedSerializer(site.secret, salt="alert-confirm").loads(
+            token, max_age=CONFIRM_DAYS * 86400)
+    except SignatureExpired:
+        raise AlertError(f"This link has expired: links work for {CONFIRM_DAYS} days. Ask for "
+                         "alerts again on the neighbourhood's page.") from None
+    except BadSignature:
+        raise AlertError("This link is not complete. Copy the whole link from the e-mail, or ask "
+                         "for alerts again on the neighbourhood's page.") from None
+    sub = _subscription(session, data)
+    if sub is None:
+        raise AlertError("These alerts were stopped or the link is too old. Ask for alerts again "
+                         "on the neighbourhood's page.")
+    if sub.confirmed_at is None:
+        sub.confirmed_at = sub.digested_until = now
+    if frequency in ("weekly", "immediate"):
+        sub.frequency = frequency
+    return sub
+
+
+def unsubscribe(session: Session, site: Site, token: str) -> Neighbourhood | None:
+    """Delete the subscription the link names (its address with it); None if already gone."""
+    try:
+        data = URLSafeSerializer(site.secret, salt="alert-unsubscribe").loads(token)
+    except BadSignature:
+        raise AlertError("This link is not complete. Copy the whole link from the e-mail.") from None
+    sub = _subscription(session, data)
+    if sub is None:
+        return None
+    place = sub.neighbourhood
+    session.delete(sub)
+    return place
+
+
+def purge_unconfirmed(session: Session, now: datetime) -> int:
+    """Delete addresses never confirmed within CONFIRM_DAYS (personal data we may not keep)."""
+    result = session.execute(delete(AlertSubscription).where(
+        AlertSubscription.confirmed_at.is_(None),
+        AlertSubscription.created_at < now - timedelta(days=CONFIRM_DAYS)))
+    return result.rowcount or 0
+
+
+def _due(sub: AlertSubscription, now: datetime) -> bool:
+    return sub.frequency == "immediate" or sub.digested_until <= now - WEEK
+
+
+def _meeting_entries(session: Session, place: Neighbourhood, links: Links) -> list[Entry]:
+    meetings = session.scalars(select(Meeting).where(Meeting.neighbourhood_id == place.id))
+    return [Entry(f"meeting-{m.id}", m.created_at,
+                  f"PACT meeting {'cancelled' if m.status == 'cancelled' else 'arranged'}: "
+                  f"{format_datetime(m.starts_at)}", m.venue, links.page) for m in meetings]
+
+
+def new_activity(session: Session, site: Site, place: Neighbourhood, since: datetime,
+                 until: datetime) -> list[Entry]:
+    """Public activity (the Atom feed's entries, and meetings arranged) in (since, until]."""
+    links = site.links(place)
+    waves = published_waves(session, local(until).date())
+    entries = activity(session, place, waves, links) + _meeting_entries(session, place, links)
+    return sorted((e for e in entries if since < e.at <= until), key=lambda e: e.at)
+
+
+def digest_body(session: Session, site: Site, sub: AlertSubscription, entries: list[Entry],
+                now: datetime) -> str:
+    place = sub.neighbourhood
+    lines = [f"What's new in {place.name} since {day(local(sub.digested_until))}:", ""]
+    for e in entries:
+        lines += [f"- {day(local(e.at))}: {e.title}", f"  {e.text}", f"  {e.link}", ""]
+    meeting = next_meeting(session, place.id, now)
+    lines.append(f"Next PACT meeting: {format_datetime(meeting.starts_at)}, {meeting.venue}."
+                 if meeting else "The next PACT meeting has not been arranged yet.")
+    lines += ["", f"More: {site.links(place).page}",
+              f"Stop these e-mails (one click): {site.unsubscribe_url(sub)}", ""]
+    return "\n".join(lines)
+
+
+def _claim(session: Session, sub: AlertSubscription, now: datetime) -> bool:
+    """Move the subscription's window to `now` unless another run already did (compare-and-set)."""
+    result = session.execute(update(AlertSubscription).where(
+        AlertSubscription.id == sub.id, AlertSubscription.digested_until == sub.digested_until)
+        .values(digested_until=now).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def send_digests(session: Session, site: Site, now: datetime) -> int:
+    """Queue the digests due at `now`, one transaction per subscriber; returns how many."""
+    purge_unconfirmed(session, now)
+    session.commit()
+    queued = 0
+    subs = session.scalars(select(AlertSubscription).where(
+        AlertSubscription.confirmed_at.is_not(None)).order_by(AlertSubscription.id)).all()
+    for sub in subs:
+        if not _due(sub, now):
+            continue
+        entries = new_activity(session, site, sub.neighbourhood, sub.digested_until, now)
+        body = digest_body(session, site, sub, entries, now) if entries else None
+        if not _claim(session, sub, now):
+            session.rollback()
+            continue
+        if body:
+            queue_mail(session, sub.email, f"{sub.neighbourhood.name}: PACT and survey news",
+                       body, headers={"List-Unsubscribe": f"<{site.unsubscribe_url(sub)}>",
+                                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+            queued += 1
+        session.commit()
+    return queued

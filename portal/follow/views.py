@@ -1,0 +1,145 @@
+"""Following a neighbourhood: /neighbourhoods/<slug>/meetings.ics, /meetings.ics (every
+neighbourhood), /neighbourhoods/<slug>/feed.atom (ETag/Last-Modified like the open-data API, same
+helper, so calendar apps and feed readers poll cheaply), and e-mail alerts: the form, the
+double-opt-in confirmation and the one-click unsubscribe (RFC 8058). `flask --app portal alerts
+send` runs the digests."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import click
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from analysis.formatting import plural
+from portal import limits
+from portal.api.http import cached_answer
+from portal.errors import render_error
+from portal.extensions import csrf, db
+from portal.follow.alerts import AlertError, Site, confirm, send_digests, subscribe, unsubscribe
+from portal.follow.calendar import feed_meetings, meetings_calendar
+from portal.follow.feed import Links, activity, atom_feed
+from portal.follow.forms import AlertForm
+from portal.mail import deliver_pending
+from portal.models import Neighbourhood, utcnow
+from portal.pact.display import local
+from portal.reports.data import AUTHORITY_NAME
+from portal.results.page import published_waves
+
+bp = Blueprint("follow", __name__, cli_group="alerts")
+# Default; override with app config ALERT_SUBSCRIBE_LIMIT = (count, seconds).
+SUBSCRIBE_LIMIT = (5, 3600)
+
+
+def _place(slug: str) -> Neighbourhood:
+    place = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    if place is None:
+        abort(404)
+    return place
+
+
+def _host() -> str:
+    """The public host name: UIDs and feed ids must not change with the address a client used."""
+    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "voicebox.invalid"
+
+
+def _page_url(slug: str) -> str:
+    return url_for("public.neighbourhood", slug=slug, _external=True)
+
+
+@bp.route("/neighbourhoods/<slug>/meetings.ics")
+def meetings(slug: str):
+    place = _place(slug)
+    body = meetings_calendar(feed_meetings(db.session, [place], utcnow()),
+                             f"PACT meetings: {place.name}", _host(), _page_url)
+    return cached_answer(body, "text/calendar", f"pact-{place.slug}.ics")
+
+
+@bp.route("/meetings.ics")
+def all_meetings():
+    places = list(db.session.scalars(select(Neighbourhood)))
+    body = meetings_calendar(feed_meetings(db.session, places, utcnow()),
+                             f"PACT meetings: {AUTHORITY_NAME}", _host(), _page_url)
+    return cached_answer(body, "text/calendar", "pact-meetings.ics")
+
+
+@bp.route("/neighbourhoods/<slug>/feed.atom")
+def feed(slug: str):
+    place = _place(slug)
+    links = Links(
+        page=_page_url(place.slug),
+        feed=url_for("follow.feed", slug=place.slug, _external=True),
+        issue=lambda reference: url_for("public.issue", reference=reference, _external=True),
+        results=lambda wave: url_for("results.neighbourhood", slug=place.slug, wave=wave,
+                                     _external=True))
+    waves = published_waves(db.session, local(utcnow()).date())
+    body = atom_feed(place, activity(db.session, place, waves, links), _host(), links)
+    return cached_answer(body, "application/atom+xml")
+
+
+def _site() -> Site:
+    return Site(current_app.config["PUBLIC_BASE_URL"], current_app.config["SECRET_KEY"])
+
+
+@bp.route("/neighbourhoods/<slug>/alerts", methods=["GET", "POST"])
+def alerts(slug: str):
+    """Ask for e-mail alerts: the same answer whether or not the address was known."""
+    place = _place(slug)
+    form = AlertForm()
+    if request.method == "POST":
+        limit = limits.Limit(*current_app.config.get("ALERT_SUBSCRIBE_LIMIT", SUBSCRIBE_LIMIT))
+        refusal = limits.hit("alert_subscribe", request.remote_addr or "", limit)
+        if refusal is not None:
+            body, status = render_error(429, "You have asked for alerts too many times from this "
+                                             f"connection: the limit is {limit.describe()}. "
+                                             f"Wait {plural(refusal.minutes, 'minute')} and try again.")
+            return body, status, refusal.headers
+        if form.validate():
+            subscribe(db.session, _site(), place, form.email.data, form.frequency.data, utcnow())
+            db.session.commit()
+            deliver_pending(db.session, current_app.config)
+            return redirect(url_for("follow.alerts_sent", slug=place.slug))
+        return render_template("public/alerts.html", form=form, place=place), 400
+    return render_template("public/alerts.html", form=form, place=place)
+
+
+@bp.route("/neighbourhoods/<slug>/alerts/check-your-email")
+def alerts_sent(slug: str):
+    return render_template("public/alerts_done.html", place=_place(slug), state="sent")
+
+
+@bp.route("/alerts/confirm/<token>")
+def alerts_confirm(token: str):
+    try:
+        sub = confirm(db.session, _site(), token, request.args.get("frequency"), utcnow())
+    except AlertError as error:
+        return render_template("public/alerts_done.html", place=None, state="problem",
+                               problem=str(error)), 400
+    db.session.commit()
+    return render_template("public/alerts_done.html", place=sub.neighbourhood, state="confirmed",
+                           frequency=sub.frequency)
+
+
+@bp.route("/alerts/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; the signed link is the key
+def alerts_unsubscribe(token: str):
+    if request.method == "GET":  # a page with a button: link checkers must not unsubscribe anyone
+        return render_template("public/alerts_done.html", place=None, state="unsubscribe",
+                               token=token)
+    try:
+        place = unsubscribe(db.session, _site(), token)
+    except AlertError as error:
+        return render_template("public/alerts_done.html", place=None, state="problem",
+                               problem=str(error)), 400
+    db.session.commit()
+    return render_template("public/alerts_done.html", place=place, state="unsubscribed")
+
+
+@bp.cli.command("send", help="Send the e-mail alert digests that are due (run it every few "
+                             "minutes; reruns send nothing twice).")
+def alerts_send_command() -> None:
+    with db.transaction() as session:
+        queued = send_digests(session, _site(), utcnow())
+        sent = deliver_pending(session, current_app.config)
+    click.echo(f"{queued} digests queued, {sent} e-mails sent.")

@@ -1,0 +1,105 @@
+"""What a public results page shows, read out of the wave's report (`analysis.report`), so the
+figures, the disclosure control and the charts (`portal.reports.render.report_charts`) are the
+PDF report's. Residents see headline figures in plain words, the authority beside each, worry
+against victimisation, the top anti-social behaviour concerns and the trend across waves.
+No personal data and no free text: only estimates, intervals and bases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.charts import Chart
+from analysis.report import (
+    AuthorityReport,
+    Figure,
+    GapRow,
+    IndicatorRow,
+    NeighbourhoodReport,
+    TrendPoint,
+    authority_report,
+    neighbourhood_report,
+)
+from portal.models import Neighbourhood, Response, Wave
+from portal.reports.data import AUTHORITY_NAME
+from portal.reports.render import report_charts
+
+# The headline figures, in the words a resident reads them (the question behind each figure).
+HEADLINES = (
+    ("ni21", "agree the police and council are dealing with the anti-social behaviour and crime "
+             "issues that matter in their area (NI 21)"),
+    ("safe_after_dark", "feel safe outside in their area after dark"),
+    ("safe_during_day", "feel safe outside in their area during the day"),
+    ("worry_any", "are very or fairly worried about burglary, car crime or violent crime"),
+)
+ASB_SECTION = "Anti-social"
+ASB_SUMMARY = {"ni17"}  # the index, not a concern; the strands are the concerns
+TOP_CONCERNS = 3
+
+
+@dataclass(frozen=True)
+class Headline:
+    indicator: str
+    words: str
+    local: Figure
+    authority: Figure | None
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    area_slug: str | None
+    area_name: str
+    wave: str
+    wave_name: str
+    headlines: list[Headline]
+    concerns: list[IndicatorRow]
+    gap: list[GapRow]
+    trend: list[TrendPoint]
+    charts: dict[str, Chart]
+    achieved_here: int
+    suppress_below: int
+    flag_below: int
+
+    @property
+    def is_authority(self) -> bool:
+        return self.area_slug is None
+
+
+def published_waves(session: Session, today: date) -> list[Wave]:
+    """Waves whose fieldwork has closed and that have responses, oldest first."""
+    with_data = set(session.scalars(select(Response.wave_id).distinct()))
+    return [w for w in session.scalars(select(Wave).order_by(Wave.opens_on))
+            if w.id in with_data and w.closes_on < today]
+
+
+def _headlines(report: NeighbourhoodReport) -> list[Headline]:
+    rows = {r.id: r for s in report.sections for r in s.rows}
+    out = [Headline("ni21", HEADLINES[0][1], report.headline.local,
+                    None if isinstance(report, AuthorityReport) else report.headline.authority)]
+    for indicator, words in HEADLINES[1:]:
+        if indicator in rows:
+            row = rows[indicator]
+            out.append(Headline(indicator, words, row.local, row.authority))
+    return out
+
+
+def _concerns(report: NeighbourhoodReport) -> list[IndicatorRow]:
+    """The anti-social behaviour strands most often seen as a problem here (published ones only:
+    a suppressed figure cannot be ranked without revealing where it falls)."""
+    rows = [r for s in report.sections if s.title.startswith(ASB_SECTION) for r in s.rows
+            if r.id not in ASB_SUMMARY and not r.local.suppressed]
+    return sorted(rows, key=lambda r: -r.local.estimate)[:TOP_CONCERNS]
+
+
+def results_page(analysis, place: Neighbourhood | None, now: datetime) -> ResultsPage:
+    report = (neighbourhood_report(analysis, place.slug, generated_at=now) if place
+              else authority_report(analysis, name=AUTHORITY_NAME, generated_at=now))
+    return ResultsPage(
+        area_slug=place.slug if place else None, area_name=report.name, wave=report.wave,
+        wave_name=report.wave_name, headlines=_headlines(report), concerns=_concerns(report),
+        gap=report.gap, trend=report.trend, charts=report_charts(report),
+        achieved_here=report.method.achieved_here, suppress_below=report.method.suppress_below,
+        flag_below=report.method.flag_below)

@@ -1,0 +1,45 @@
+"""Public survey results: /results (the authority) and /neighbourhoods/<slug>/results, each for
+the latest published wave or the one chosen with ?wave=."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Neighbourhood, utcnow
+from portal.pact.display import local
+from portal.reports.data import AUTHORITY_NAME, ReportError
+from portal.reports.jobs import analysis_cache
+from portal.results.page import published_waves, results_page
+
+bp = Blueprint("results", __name__)
+
+
+def _render(place: Neighbourhood | None):
+    waves = published_waves(db.session, local(utcnow()).date())
+    chosen = request.args.get("wave") or (waves[-1].slug if waves else None)
+    wave = next((w for w in waves if w.slug == chosen), None)
+    if chosen and wave is None:
+        abort(404)
+    page, problem = None, None
+    if wave is not None:
+        try:
+            page = results_page(analysis_cache().get(db.session, wave.slug), place, utcnow())
+        except ReportError:
+            problem = "The results of this survey are not ready to publish yet."
+    return render_template("public/results.html", page=page, place=place, waves=waves,
+                           wave=wave, problem=problem, authority=AUTHORITY_NAME)
+
+
+@bp.route("/results")
+def authority():
+    return _render(None)
+
+
+@bp.route("/neighbourhoods/<slug>/results")
+def neighbourhood(slug: str):
+    place = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    if place is None:
+        abort(404)
+    return _render(place)

@@ -1,0 +1,121 @@
+"""E-mail alerts end to end through the local SMTP server: subscribe, confirm from the e-mail,
+one digest after a public update (rerunning sends nothing twice), one-click unsubscribe (RFC
+8058); expired links, no digest when nothing happened, unconfirmed addresses deleted."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.follow.alerts import Site, send_digests, subscribe
+from portal.models import AlertSubscription, Priority, PriorityUpdate, utcnow
+
+
+def _link(message, path: str) -> str:
+    found = re.search(r"http://[^\s]+" + re.escape(path) + r"[^\s]+", message.get_content())
+    assert found, message.get_content()
+    return found.group(0).split("http://127.0.0.1:5000", 1)[-1]
+
+
+def _public_update(db_session, neighbourhoods, body: str) -> None:
+    priority = Priority(neighbourhood_id=neighbourhoods["twerton"].id, title="Parking on verges",
+                        status="active", created_at=utcnow() - timedelta(days=60))
+    db_session.add(priority)
+    db_session.flush()
+    db_session.add(PriorityUpdate(priority_id=priority.id, body=body, public=True, at=utcnow()))
+    db_session.commit()
+
+
+def test_subscribe_confirm_digest_and_one_click_unsubscribe(app, client, runner, smtp_server,
+                                                            db_session, neighbourhoods):
+    smtp_server.configure(app)
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    form = client.get("/neighbourhoods/twerton/alerts")
+    assert form.status_code == 200 and "E-mail alerts for Twerton" in form.get_data(as_text=True)
+    sent = client.post("/neighbourhoods/twerton/alerts",
+                       data={"email": " Ada@Example.org ", "frequency": "immediate"})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/check-your-email")
+    [confirmation] = smtp_server.messages
+    assert confirmation["To"] == "ada@example.org"
+    assert runner.invoke(args=["alerts", "send"]).exit_code == 0
+    assert len(smtp_server.messages) == 1  # not confirmed yet: nothing sent
+
+    confirmed = client.get(_link(confirmation, "/alerts/confirm/"))
+    assert confirmed.status_code == 200 and "Your alerts are on" in confirmed.get_data(as_text=True)
+    result = runner.invoke(args=["alerts", "send"])
+    assert "0 digests queued" in result.output  # nothing happened yet: no digest
+    assert len(smtp_server.messages) == 1
+
+    _public_update(db_session, neighbourhoods, "Wardens visit the verges on Fridays")
+    assert "1 digests queued" in runner.invoke(args=["alerts", "send"]).output
+    assert "0 digests queued" in runner.invoke(args=["alerts", "send"]).output  # rerun: once
+    assert len(smtp_server.messages) == 2
+    digest = smtp_server.messages[1]
+    assert digest["To"] == "ada@example.org" and "Twerton" in digest["Subject"]
+    assert "Wardens visit the verges on Fridays" in digest.get_content()
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = re.fullmatch(r"<http://127\.0\.0\.1:5000(/alerts/unsubscribe/\S+)>",
+                               digest["List-Unsubscribe"]).group(1)
+    assert unsubscribe in digest.get_content()
+
+    page = client.get(unsubscribe)  # a link checker's GET changes nothing
+    assert page.status_code == 200 and db_session.scalar(select(AlertSubscription.id))
+    one_click = client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    db_session.expire_all()
+    assert db_session.scalars(select(AlertSubscription)).all() == []  # the address is deleted
+    _public_update(db_session, neighbourhoods, "Another update")
+    runner.invoke(args=["alerts", "send"])
+    assert len(smtp_server.messages) == 2
+    assert client.post(unsubscribe).status_code == 200  # twice is fine
+
+
+def _site(app) -> Site:
+    return Site("http://127.0.0.1:5000", app.config["SECRET_KEY"])
+
+
+def test_weekly_digests_wait_a_week(app, db_session, neighbourhoods):
+    now = utcnow()
+    sub = subscribe(db_session, _site(app), neighbourhoods["twerton"], "bo@example.org", "weekly",
+                    now)
+    sub.confirmed_at = sub.digested_until = now - timedelta(days=3)
+    db_session.commit()
+    _public_update(db_session, neighbourhoods, "Signs put up")
+    assert send_digests(db_session, _site(app), utcnow()) == 0  # not a week yet
+    assert send_digests(db_session, _site(app), utcnow() + timedelta(days=5)) == 1
+    assert send_digests(db_session, _site(app), utcnow() + timedelta(days=6)) == 0
+
+
+def test_links_that_cannot_be_used(app, client, db_session, neighbourhoods, monkeypatch):
+    assert client.get("/alerts/confirm/nonsense").status_code == 400
+    assert client.post("/alerts/unsubscribe/nonsense").status_code == 400
+    sub = subscribe(db_session, _site(app), neighbourhoods["twerton"], "cy@example.org", "weekly",
+                    utcnow())
+    db_session.commit()
+    token = _site(app).confirm_token(sub)
+    import itsdangerous.timed
+
+    later = utcnow() + timedelta(days=8)
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later.timestamp())
+    expired = client.get(f"/alerts/confirm/{token}")
+    assert expired.status_code == 400 and "expired" in expired.get_data(as_text=True)
+
+
+def test_unconfirmed_addresses_are_deleted_after_seven_days(app, db_session, neighbourhoods):
+    old = subscribe(db_session, _site(app), neighbourhoods["twerton"], "old@example.org", "weekly",
+                    utcnow() - timedelta(days=8))
+    subscribe(db_session, _site(app), neighbourhoods["twerton"], "new@example.org", "weekly",
+              utcnow() - timedelta(days=1))
+    db_session.commit()
+    assert old.id
+    send_digests(db_session, _site(app), utcnow())
+    assert db_session.scalars(select(AlertSubscription.email)).all() == ["new@example.org"]
+
+
+def test_the_form_explains_mistakes(client, neighbourhoods):
+    page = client.post("/neighbourhoods/twerton/alerts", data={"email": "not an address",
+                                                               "frequency": "weekly"})
+    assert page.status_code == 400
+    assert "Enter an email address in the right format" in page.get_data(as_text=True)
