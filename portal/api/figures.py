@@ -21,7 +21,7 @@ from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
 from portal.pact.display import local
-from portal.pact.neighbourhood_page import METRICS_WINDOW, neighbourhood_page
+from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.workflow import category_label
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import analysis_cache
@@ -195,7 +195,7 @@ def pact(session: Session, place: Neighbourhood, now: datetime) -> dict:
         "priorities": [_priority(p) for p in page.priorities],
         "you_said_we_did": _you_said_we_did(page),
         "pledge": {
-            "period_start": _date(now - METRICS_WINDOW), "period_end": _date(now),
+            "period_start": _date(page.metrics_since), "period_end": _date(now),
             "raised": m.raised, "closed": m.closed,
             "share_dealt_with_locally": m.share_dealt_with_locally,
             "share_acknowledged_within_24h": m.share_acknowledged_within_24h,

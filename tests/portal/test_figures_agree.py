@@ -2,7 +2,7 @@
 `analysis.formatting`, on every surface that shows it: the public neighbourhood page, the staff
 PACT metrics page, the analyst dashboard, its CSV and XLSX downloads, and the PDF reports.
 
-A new surface (an API, a public results page) joins `SURFACES` below with the figures it shows.
+A new surface joins the tests below with the figures it shows (the open-data API has).
 """
 
 from __future__ import annotations
@@ -105,6 +105,23 @@ def test_survey_figures_agree_on_dashboard_downloads_and_pdfs(app, truth):
     assert fmt.percent(ni21["Twerton"]) in twerton_text
     assert fmt.ratio(truth["burglary"]["Twerton"].ratio) in twerton_text
 
+    # the open-data API: JSON holds the unrounded share, its CSV the number the pages print
+    api = app.test_client()
+    for slug, name in [(None, "Authority"), *PLACES.items()]:
+        where = f"&neighbourhood={slug}" if slug else ""
+        data = api.get(f"/api/v1/waves/{WAVE}/indicators?format=json{where}").get_json()["data"]
+        item = next(i for i in data["indicators"] if i["indicator"] == "ni21")
+        assert fmt.percent(item["estimate"]) == fmt.percent(ni21[name]), name
+        rows = list(csv.DictReader(io.StringIO(api.get(
+            f"/api/v1/waves/{WAVE}/indicators?format=csv{where}").data.decode("utf-8-sig"))))
+        assert float(next(r for r in rows if r["indicator"] == "ni21")["estimate_pct"]) == \
+            fmt.percent_value(ni21[name])
+    for slug, name in ((None, "Authority"), ("twerton", "Twerton")):
+        where = f"?neighbourhood={slug}" if slug else ""
+        crimes = api.get(f"/api/v1/waves/{WAVE}/perception-gap{where}").get_json()["data"]["crimes"]
+        burglary = next(c for c in crimes if c["crime"] == "burglary")
+        assert fmt.ratio(burglary["ratio"]) == fmt.ratio(truth["burglary"][name].ratio), name
+
 
 def test_pact_figures_agree_on_public_staff_and_pdf(app, truth, db_session):
     pact = truth["pact"]  # Twerton over the wave's PACT period, as the PDF prints it
@@ -128,6 +145,9 @@ def test_pact_figures_agree_on_public_staff_and_pdf(app, truth, db_session):
     recent = check_page(coordinator.get(
         f"/pact/metrics?start={today - timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}").data)
     recent_row = recent.find_all("tr", id="metrics-twerton")[0].text.split()
-    for element_id in ("metric-acknowledged", "metric-local"):
+    pledge = app.test_client().get("/api/v1/neighbourhoods/twerton/pact").get_json()["data"]["pledge"]
+    for element_id, key in (("metric-acknowledged", "share_acknowledged_within_24h"),
+                            ("metric-local", "share_dealt_with_locally")):
         shown = public.find_all("dd", id=element_id)[0].text
         assert shown.endswith("%") and shown in recent_row, (element_id, shown, recent_row)
+        assert fmt.percent(pledge[key]) == shown, key  # the open-data API
