@@ -9,6 +9,7 @@ from portal.models.area import (
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
 from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
 from portal.models.pact import (
     IssueContact,
     IssueEvent,
@@ -39,9 +40,12 @@ __all__ = [
     "Agency",
     "AuditEvent",
     "Base",
+    "CrimeCount",
+    "CrimeImport",
     "Invitation",
     "IssueContact",
     "IssueEvent",
+    "LsoaNeighbourhood",
     "Meeting",
     "Neighbourhood",
     "OutboundMail",
