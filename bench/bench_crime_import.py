@@ -35,15 +35,16 @@ MONTHS = [f"2010-{m:02d}" for m in range(4, 13)] + [f"2011-{m:02d}" for m in ran
 
 
 def _files(rows: int, seed: int = 15) -> tuple[list[tuple[str, bytes]], list[str]]:
-    from portal.crime.synthetic import TYPICAL_RATES, Lsoa, draw_counts, street_file
+    from portal.crime.synthetic import TYPICAL_RATES, Lsoa, by_month, draw_counts, street_file
 
     rng = np.random.default_rng(seed)
     per_lsoa_year = sum(TYPICAL_RATES.values()) * 1.5  # residents 1,500 per LSOA
     n_lsoas = max(1, round(rows / per_lsoa_year))
     lsoas = {f"E0101{4000 + i:04d}": Lsoa(f"E0101{4000 + i:04d}", f"Somewhere {i:03d}A",
                                           -2.5 + i * 1e-4, 51.4, 1500) for i in range(n_lsoas)}
-    counts = draw_counts(list(lsoas.values()), MONTHS, TYPICAL_RATES, rng)
-    files = [(f"{m}-avon-and-somerset-street.csv", street_file(m, counts, lsoas, rng)) for m in MONTHS]
+    monthly = by_month(draw_counts(list(lsoas.values()), MONTHS, TYPICAL_RATES, rng))
+    files = [(f"{m}-avon-and-somerset-street.csv", street_file(m, monthly[m], lsoas, rng))
+             for m in MONTHS]
     return files, sorted(lsoas)[:115]
 
 

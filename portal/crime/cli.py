@@ -88,9 +88,9 @@ def rates(start: str | None, end: str | None, fmt: str) -> None:
         except (DatasetError, AnalysisError) as error:
             raise click.ClickException(str(error)) from None
     table = table.astype(object).where(table.notna(), None)
-    table["rate_per_1000"] = table["rate_per_1000"].map(lambda x: None if x is None else round(x, 2))
-    table["rate_per_1000_households"] = table["rate_per_1000_households"].map(
-        lambda x: None if x is None else round(x, 2))
+    for column, digits in (("rate_per_1000", 2), ("rate_per_1000_households", 2),
+                           ("population", None), ("households", None)):
+        table[column] = table[column].map(lambda x, d=digits: None if x is None else round(x, d))
     if fmt == "json":
         click.echo(json.dumps(table.to_dict("records"), indent=1))
     else:

@@ -59,27 +59,37 @@ def draw_counts(lsoas: list[Lsoa], months: list[str], yearly_rates: dict[str, fl
     return out
 
 
+def by_month(counts: dict) -> dict[str, dict]:
+    """{month: {(lsoa code, crime type): crimes}} from `draw_counts`' output."""
+    months: dict[str, dict] = {}
+    for (month, code, kind), n in counts.items():
+        months.setdefault(month, {})[(code, kind)] = n
+    return months
+
+
 def street_file(month: str, counts: dict, lsoas: dict[str, Lsoa], rng: np.random.Generator,
                 force: str = FORCE, no_location: int = 0) -> bytes:
-    """One month's file as police.uk publishes it (UTF-8, CRLF, the 12 columns)."""
+    """One month's file as police.uk publishes it (UTF-8, CRLF, the 12 columns), from that
+    month's ``{(lsoa code, crime type): crimes}``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(STREET_COLUMNS)
-    for (m, code, kind), n in sorted(counts.items()):
-        if m != month:
-            continue
+    cells = sorted(counts.items())
+    total = sum(n for _, n in cells)
+    jitter = rng.uniform(-0.004, 0.004, size=(total, 2)).tolist()
+    ids = rng.bytes(32 * total).hex()
+    streets = rng.integers(0, len(STREETS), size=total).tolist()
+    outcomes = rng.integers(0, len(OUTCOMES), size=total).tolist()
+    i = 0
+    for (code, kind), n in cells:
         lsoa = lsoas[code]
-        jitter = rng.uniform(-0.004, 0.004, size=(n, 2))
-        ids = rng.integers(0, 2**63, size=(n, 4), dtype=np.int64)
-        streets = rng.integers(0, len(STREETS), size=n)
-        outcomes = rng.integers(0, len(OUTCOMES), size=n)
         asb = kind == "Anti-social behaviour"
-        for i in range(n):
-            writer.writerow([
-                "" if asb else "".join(f"{int(x):016x}" for x in ids[i]), month, force, force,
-                f"{lsoa.longitude + jitter[i, 0]:.6f}", f"{lsoa.latitude + jitter[i, 1]:.6f}",
-                f"On or near {STREETS[streets[i]]}", lsoa.code, lsoa.name, kind,
-                "" if asb else OUTCOMES[outcomes[i]], ""])
+        writer.writerows(
+            ["" if asb else ids[64 * k:64 * (k + 1)], month, force, force,
+             f"{lsoa.longitude + jitter[k][0]:.6f}", f"{lsoa.latitude + jitter[k][1]:.6f}",
+             f"On or near {STREETS[streets[k]]}", lsoa.code, lsoa.name, kind,
+             "" if asb else OUTCOMES[outcomes[k]], ""] for k in range(i, i + n))
+        i += n
     for _ in range(no_location):
         writer.writerow(["", month, force, force, "", "", "No Location", "", "",
                          "Anti-social behaviour", "", ""])
