@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -87,11 +89,25 @@ def rates(start: str | None, end: str | None, fmt: str) -> None:
             table = rates_table(session, start, end)
         except (DatasetError, AnalysisError) as error:
             raise click.ClickException(str(error)) from None
-    table = table.astype(object).where(table.notna(), None)
-    for column, digits in (("rate_per_1000", 2), ("rate_per_1000_households", 2),
-                           ("population", None), ("households", None)):
-        table[column] = table[column].map(lambda x, d=digits: None if x is None else round(x, d))
+    records = [_printable(record) for record in table.to_dict("records")]
     if fmt == "json":
-        click.echo(json.dumps(table.to_dict("records"), indent=1))
+        click.echo(json.dumps(records, indent=1))
     else:
-        click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
+        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=list(table.columns),
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def _printable(record: dict) -> dict:
+    """Counts and populations as whole numbers, rates to 2 decimals, missing as None (blank)."""
+    out = {}
+    for key, value in record.items():
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        elif key.startswith("rate_"):
+            value = round(float(value), 2)
+        elif key in ("count", "population", "households"):
+            value = round(value)
+        out[key] = value
+    return out
