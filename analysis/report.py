@@ -30,6 +30,7 @@ from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
+from analysis.fear_risk import FearRiskSection
 from analysis.formatting import percent, plural, points
 from analysis.gap import perception_gap
 from analysis.weighting import WeightingResult, rake_weights
@@ -573,6 +574,7 @@ class NeighbourhoodReport:
     pact: PactSection | None
     method: MethodNote
     previous_wave: str | None
+    fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
 
     @property
     def title(self) -> str:

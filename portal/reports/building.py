@@ -65,12 +65,15 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         from portal.models import Neighbourhood
         places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
     reports: list[NeighbourhoodReport] = []
+    from portal.crime.fear import fear_risk_section
     if authority:
         reports.append(authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
                                         pact=pact_section(session, None, analysis.wave, now)))
+        reports[-1].fear_risk = fear_risk_section(session, analysis, None)
     for place in places:
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
                                             pact=pact_section(session, place, analysis.wave, now)))
+        reports[-1].fear_risk = fear_risk_section(session, analysis, place.slug)
     return Prepared(analysis, reports)
 
 
