@@ -60,10 +60,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     from portal.crime.views import bp as crime_bp
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
+    from portal.scorecard.views import bp as scorecard_bp
     from portal.staff.views import bp as staff_bp
     from portal.survey.views import bp as survey_bp
 
-    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp, crime_bp):
+    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp, crime_bp,
+                      scorecard_bp):
         app.register_blueprint(blueprint)
 
     from analysis.formatting import FILTERS

@@ -20,6 +20,7 @@ from portal.models.pact import (
     priority_issue,
 )
 from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportRun
+from portal.models.scorecard import ScorecardActual
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.survey import (
     RESPONSE_MODES,
@@ -59,6 +60,7 @@ __all__ = [
     "ReportFile",
     "ReportRun",
     "Response",
+    "ScorecardActual",
     "SignInAttempt",
     "StaffUser",
     "SurveyDraft",

@@ -22,6 +22,8 @@ TOOLS = [
      "Weighted indicators with confidence intervals, comparisons, charts and PDF reports."),
     ("Survey waves", "admin.waves", ("analyst", "admin"),
      "Open waves, panel invitations, paper and telephone imports, exports."),
+    ("LAA scorecard", "scorecard.index", ("analyst", "admin"),
+     "Every Local Area Agreement target with actuals and status; NI 21 and NI 16 filled in."),
     ("Recorded crime", "crime.index", ("admin",),
      "Import police.uk street-level files and the LSOA lookup for rates and fear against risk."),
 ]

@@ -17,7 +17,7 @@ ADMIN = "admin@bathnes-csp.example.org"
 PUBLIC = ["/", "/privacy", "/neighbourhoods/twerton", "/neighbourhoods/twerton/issues/new", "/issues/new",
           "/issues/follow", "/survey/", "/staff/sign-in"]
 COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/staff/neighbourhoods/twerton"]
-ANALYST_PAGES = ["/analyst/", "/analyst/reports/"]
+ANALYST_PAGES = ["/analyst/", "/analyst/reports/", "/analyst/scorecard/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/"]
 
 # Statements per page on the demo. A change that adds a query per row multiplies these.
