@@ -381,16 +381,15 @@ def fear_risk_chart(rows: Sequence, *, title: str) -> Chart:
     bar = plot.y(0) - plot.y(h * 0.9)
     for y, r in zip(ys, rows, strict=True):
         worry_to_risk = f" (worry {ratio(r.worry_to_risk)})" if r.worry_to_risk is not None else ""
-        bars = ((r.worried.estimate, y + h, BLUE, "worried"),
-                (r.victim.estimate, y, ORANGE, "victims (survey)"),
-                (r.recorded_share, y - h, GREEN, f"recorded{worry_to_risk}"))
-        for value, centre, colour, words in bars:
+        bars = ((r.worried.estimate, y + h, BLUE, "worried", 1),
+                (r.victim.estimate, y, ORANGE, "victims (survey)", 1),
+                (r.recorded_share, y - h, GREEN, f"recorded{worry_to_risk}", 2))
+        for value, centre, colour, words, digits in bars:
             if value is None:
                 plot.text(plot.x(0.002), plot.y(centre), "–", size=7, colour=GREY)
                 continue
             plot.rect(plot.left, plot.y(centre) - bar / 2, plot.x(value) - plot.left, bar, colour)
-            plot.text(plot.x(value) + 2, plot.y(centre), f"{percent(value, 2 if value < 0.1 else 1)} "
-                      f"{words}", size=7)
+            plot.text(plot.x(value) + 2, plot.y(centre), f"{percent(value, digits)} {words}", size=7)
     plot.legend([("patch", BLUE, None, "Worried"), ("patch", ORANGE, None, "Victims (survey)"),
                  ("patch", GREEN, None, "Recorded by police, per 100 residents")], 7.5)
     parts = [f"{r.label}: {percent(r.worried.estimate)} worried, {percent(r.victim.estimate)} "

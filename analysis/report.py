@@ -591,6 +591,7 @@ class NeighbourhoodReport:
 class AuthorityReport(NeighbourhoodReport):
     ranking: list[RankRow] = field(default_factory=list)
     adjustment: str = "holm"
+    scorecard: list = field(default_factory=list)  # analysis.scorecard.ScorecardRow, when loaded
 
 
 def _headline(analysis: WaveAnalysis, slug: str | None, name: str) -> Headline:

@@ -70,6 +70,8 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         reports.append(authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
                                         pact=pact_section(session, None, analysis.wave, now)))
         reports[-1].fear_risk = fear_risk_section(session, analysis, None)
+        from portal.scorecard.actuals import build_rows, load_card
+        reports[-1].scorecard = build_rows(session, load_card(), analysis)
     for place in places:
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
                                             pact=pact_section(session, place, analysis.wave, now)))

@@ -12,6 +12,7 @@ import io
 import math
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,10 @@ class ScorecardError(ValueError):
     """An actual cannot be recorded; the message lists the valid choices."""
 
 
-def load_card(path: str | Path | None) -> Scorecard:
+def load_card(path: str | Path | None = None) -> Scorecard:
+    """The targets named by ``path``, else by the app's SCORECARD_TARGETS, else the plan's."""
+    if path is None and has_app_context():
+        path = current_app.config.get("SCORECARD_TARGETS")
     return load_scorecard(path or TARGETS_FILE)
 
 

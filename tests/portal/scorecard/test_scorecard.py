@@ -106,3 +106,16 @@ def test_cli_import_needs_the_columns(runner, tmp_path):
     path.write_text("indicator,value\nni32,29\n")
     result = runner.invoke(args=["scorecard", "import", str(path)])
     assert "actuals.csv, line 1: missing column year, actual" in result.output
+
+
+def test_the_authority_summary_has_a_scorecard_page(demo_data, db_session):
+    from datetime import UTC, datetime
+
+    from portal.reports.building import prepare_reports
+    from portal.reports.render import render_html
+
+    report = prepare_reports(db_session, "2010-11", [], now=datetime(2011, 6, 1, tzinfo=UTC),
+                             authority=True).reports[0]
+    html = render_html(report)
+    assert "<h2 class=\"new-page\">Local Area Agreement scorecard</h2>" in html
+    assert "NI 16: Serious acquisitive crime rate" in html and "NI 40: Drug users" in html
