@@ -575,6 +575,7 @@ class NeighbourhoodReport:
     method: MethodNote
     previous_wave: str | None
     fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
+    concerns: list | None = None  # analysis.concerns.ConcernRow: survey findings beside priorities
 
     @property
     def title(self) -> str:

@@ -59,4 +59,19 @@ def home():
 def neighbourhood(slug: str):
     place = neighbourhood_in_scope(db.session, current_user, slug)
     population = sorted(place.population, key=lambda p: (p.variable, p.category))
-    return render_template("staff/neighbourhood.html", place=place, population=population)
+    return render_template("staff/neighbourhood.html", place=place, population=population,
+                           **survey_concerns(place))
+
+
+def survey_concerns(place) -> dict:
+    """The latest closed wave's concerns beside the active priorities (empty with no wave yet)."""
+    from portal.pact.concerns import concern_rows
+    from portal.reports.data import ReportError
+    from portal.reports.jobs import analysis_cache
+
+    try:
+        analysis = analysis_cache().get(db.session, None)
+    except ReportError:
+        return {"concerns": None, "concerns_wave": None}
+    return {"concerns": concern_rows(db.session, analysis, place),
+            "concerns_wave": analysis.wave.name}
