@@ -26,8 +26,9 @@ NI16_TYPES = ("Burglary", "Robbery", "Vehicle crime")
 NI16_CAVEAT = ("NI 16 is approximated from police.uk street-level data: police.uk does not separate "
                "burglary of a dwelling from other burglary, so its “Burglary” (all burglary), "
                "“Vehicle crime” and “Robbery” are counted, which over-states the NI 16 definition "
-               "(domestic burglary, vehicle crime and robbery). Locations are approximate and some "
-               "crimes have none.")
+               "(domestic burglary, vehicle crime and robbery). Rates are per 1,000 residents aged "
+               "16 and over (the population loaded for weighting), where NI 16 counts every age, "
+               "which raises them further. Locations are approximate and some crimes have none.")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
