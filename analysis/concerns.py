@@ -57,18 +57,31 @@ class ConcernRow:
 def load_concerns(path: Path | str = MAPPING_FILE, known: set[str] | None = None) -> list[Concern]:
     """The concerns in file order; InputError naming what is wrong (``known``: valid ids)."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
         raise InputError(f"cannot read the concerns mapping {path}: {error}") from None
+    return parse_concerns(text, str(path), known)
+
+
+def parse_concerns(text: str, source: str = "the mapping", known: set[str] | None = None
+                   ) -> list[Concern]:
+    """The concerns of a YAML mapping (the file's text, or an admin's edited copy)."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise InputError(f"cannot read the concerns mapping {source}: {error}") from None
     if not isinstance(raw, dict) or not raw:
-        raise InputError(f"{path}: expected indicator ids as keys")
+        raise InputError(f"{source}: expected indicator ids as keys")
     out = []
     for key, entry in raw.items():
         if known is not None and key not in known:
-            raise InputError(f"{path}: unknown indicator {key!r}; choose from: "
+            raise InputError(f"{source}: unknown indicator {key!r}; choose from: "
                              + ", ".join(sorted(known)))
         if not isinstance(entry, dict) or not entry.get("label"):
-            raise InputError(f"{path}: {key} needs a label")
+            raise InputError(f"{source}: {key} needs a label")
+        for name in ("categories", "topics"):
+            if not isinstance(entry.get(name) or [], list):
+                raise InputError(f"{source}: {key}: {name} must be a list")
         out.append(Concern(str(key), str(entry["label"]),
                            tuple(entry.get("categories") or ()),
                            tuple(str(t).lower() for t in entry.get("topics") or ())))

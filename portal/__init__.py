@@ -58,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from portal.analyst.views import bp as analyst_bp
     from portal.auth.views import bp as auth_bp
     from portal.crime.views import bp as crime_bp
+    from portal.pact.concern_mapping_views import bp as concern_mapping_bp
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
     from portal.scorecard.views import bp as scorecard_bp
@@ -65,7 +66,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from portal.survey.views import bp as survey_bp
 
     for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp, crime_bp,
-                      scorecard_bp):
+                      scorecard_bp, concern_mapping_bp):
         app.register_blueprint(blueprint)
 
     from analysis.formatting import FILTERS

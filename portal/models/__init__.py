@@ -10,6 +10,7 @@ from portal.models.area import (
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
+from portal.models.definitions import EditedDefinition
 from portal.models.pact import (
     IssueContact,
     IssueEvent,
@@ -43,6 +44,7 @@ __all__ = [
     "Base",
     "CrimeCount",
     "CrimeImport",
+    "EditedDefinition",
     "Invitation",
     "IssueContact",
     "IssueEvent",

@@ -24,6 +24,8 @@ TOOLS = [
      "Open waves, panel invitations, paper and telephone imports, exports."),
     ("LAA scorecard", "scorecard.index", ("analyst", "admin"),
      "Every Local Area Agreement target with actuals and status; NI 21 and NI 16 filled in."),
+    ("Survey concerns and PACT priorities", "concern_mapping.edit", ("admin",),
+     "Which PACT categories and priority topics address each survey concern."),
     ("Recorded crime", "crime.index", ("admin",),
      "Import police.uk street-level files and the LSOA lookup for rates and fear against risk."),
 ]
