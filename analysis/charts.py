@@ -361,4 +361,39 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
     return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)
 
 
-__all__ = ["Chart", "gap_chart", "interval_chart", "trend_chart"]
+__all__ = ["Chart", "fear_risk_chart", "gap_chart", "interval_chart", "trend_chart"]
+
+
+def fear_risk_chart(rows: Sequence, *, title: str) -> Chart:
+    """Fear against risk: per crime, % worried, % victims in the survey and the recorded crimes
+    per 100 residents, as three bars on one per-cent scale (analysis.fear_risk.FearRiskRow)."""
+    rows = list(rows)
+    plot = _Plot(0.9 + 0.55 * max(len(rows), 2), left=1.3, top=0.3)
+    h = 0.27
+    values = [v for r in rows for v in (r.worried.estimate, r.victim.estimate, r.recorded_share)
+              if v is not None]
+    plot.xlim = (0.0, min(1.0, max(values or [0.5]) * 1.7 + 0.05))
+    span = max(len(rows) - 1, 0) + 3 * h
+    plot.ylim = (-1.5 * h - 0.05 * span, len(rows) - 1 + 1.5 * h + 0.05 * span)
+    plot.x_axis("Per cent of residents", _ticks(*plot.xlim, plot.right - plot.left, 3 * FONT_SIZE))
+    ys = list(range(len(rows)))[::-1]
+    plot.y_labels([(y, r.label) for y, r in zip(ys, rows, strict=True)])
+    bar = plot.y(0) - plot.y(h * 0.9)
+    for y, r in zip(ys, rows, strict=True):
+        worry_to_risk = f" (worry {ratio(r.worry_to_risk)})" if r.worry_to_risk is not None else ""
+        bars = ((r.worried.estimate, y + h, BLUE, "worried", 1),
+                (r.victim.estimate, y, ORANGE, "victims (survey)", 1),
+                (r.recorded_share, y - h, GREEN, f"recorded{worry_to_risk}", 2))
+        for value, centre, colour, words, digits in bars:
+            if value is None:
+                plot.text(plot.x(0.002), plot.y(centre), "–", size=7, colour=GREY)
+                continue
+            plot.rect(plot.left, plot.y(centre) - bar / 2, plot.x(value) - plot.left, bar, colour)
+            plot.text(plot.x(value) + 2, plot.y(centre), f"{percent(value, digits)} {words}", size=7)
+    plot.legend([("patch", BLUE, None, "Worried"), ("patch", ORANGE, None, "Victims (survey)"),
+                 ("patch", GREEN, None, "Recorded by police, per 100 residents")], 7.5)
+    parts = [f"{r.label}: {percent(r.worried.estimate)} worried, {percent(r.victim.estimate)} "
+             f"victims in the survey, {percent(r.recorded_share, 2)} recorded"
+             + (f", worry to risk {ratio(r.worry_to_risk)}" if r.worry_to_risk is not None else "")
+             for r in rows]
+    return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)

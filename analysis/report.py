@@ -31,6 +31,7 @@ from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
+from analysis.fear_risk import FearRiskSection
 from analysis.formatting import percent, plural, points
 from analysis.gap import perception_gap
 from analysis.weighting import WeightingResult, rake_weights
@@ -576,6 +577,8 @@ class NeighbourhoodReport:
     pact: PactSection | None
     method: MethodNote
     previous_wave: str | None
+    fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
+    concerns: list | None = None  # analysis.concerns.ConcernRow: survey findings beside priorities
 
     @property
     def title(self) -> str:
@@ -592,6 +595,7 @@ class NeighbourhoodReport:
 class AuthorityReport(NeighbourhoodReport):
     ranking: list[RankRow] = field(default_factory=list)
     adjustment: str = "holm"
+    scorecard: list = field(default_factory=list)  # analysis.scorecard.ScorecardRow, when loaded
 
 
 def _headline(analysis: WaveAnalysis, slug: str | None, name: str) -> Headline:

@@ -23,6 +23,12 @@ def init_app(app: Flask) -> None:
     from portal.reports.cli import reports_group
 
     app.cli.add_command(reports_group)
+    from portal.crime.cli import crime_group
+
+    app.cli.add_command(crime_group)
+    from portal.scorecard.cli import scorecard_group
+
+    app.cli.add_command(scorecard_group)
 
 
 @click.group("db", cls=AppGroup, help="Build and update the database schema (Alembic migrations).")

@@ -7,7 +7,8 @@ fieldwork year (so its report has its own PACT section), and the open wave has t
 Neighbourhoods differ: the city centre and Twerton are busiest, rural Chew Valley and Bathavon
 quietest; local resolution and late acknowledgements vary; Twerton and the city centre each have
 an issue waiting more than 24 hours for an acknowledgement; some neighbourhoods missed a monthly
-meeting (Whiteway and Bathavon last month, Chew Valley twice in 2010/11).
+meeting (Whiteway and Bathavon last month, Chew Valley twice in 2010/11). Each past wave also has
+a year of synthetic police.uk street-level files, imported as real ones are (`portal.crime.demo`).
 
 Deterministic from the seed and idempotent: each part is added only if it is not there yet, so
 running `flask --app portal demo` twice adds nothing the second time.
@@ -215,6 +216,7 @@ def seed_demo(session: Session, seed: int = 2009, responses_per_wave: int = 1500
     questionnaires = _questionnaires(session, summary)
     waves = _waves(session, questionnaires, now.date(), summary)
     _responses(session, waves, places, seed, responses_per_wave, summary)
+    _recorded_crime(session, places, waves, seed, summary)
     _pact(session, places, agencies, seed, now, summary)
     session.flush()
     return summary
@@ -324,6 +326,13 @@ def _responses(session: Session, waves, places, seed: int, per_wave: int,
             })
         session.execute(insert(Response), records)
         summary.count("survey response", len(records))
+
+
+def _recorded_crime(session: Session, places, waves, seed: int, summary: DemoSummary) -> None:
+    from portal.crime.demo import seed_recorded_crime
+
+    rows = seed_recorded_crime(session, places, [waves[slug] for slug, *_ in PAST_WAVES], seed)
+    summary.count("police.uk street-level row", rows)
 
 
 def _pact(session: Session, places, agencies, seed: int, now: datetime,

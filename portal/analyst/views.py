@@ -18,6 +18,7 @@ from portal.access import staff_blueprint
 from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
 from portal.areas import all_neighbourhoods
+from portal.crime.fear import fear_and_recorded_crime
 from portal.extensions import db
 from portal.models import Neighbourhood, ReportRun, Role, utcnow
 from portal.refusals import Refusal
@@ -100,7 +101,8 @@ def dashboard():
     query = {"wave": analysis.wave.slug, "area": area or AUTHORITY, "indicator": indicator}
     return render_template("analyst/dashboard.html", form=form, problem=None, view=view,
                            analysis=analysis, query=query, pdf_form=pdf_form,
-                           batch_form=batch_form, runs=_recent_runs())
+                           batch_form=batch_form, runs=_recent_runs(),
+                           **fear_and_recorded_crime(db.session, analysis, area))
 
 
 def _waiting_page(form: ChoiceForm, places, waiting: WaveNotReady):

@@ -10,6 +10,8 @@ from portal.models.area import (
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
 from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
+from portal.models.definitions import EditedDefinition
 from portal.models.pact import (
     IssueContact,
     IssueEvent,
@@ -20,6 +22,7 @@ from portal.models.pact import (
     priority_issue,
 )
 from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportFileContent, ReportRun
+from portal.models.scorecard import ScorecardActual
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import IssueStatus, MeetingStatus, PriorityStatus, Role
 from portal.models.survey import (
@@ -43,10 +46,14 @@ __all__ = [
     "AlertSubscription",
     "AuditEvent",
     "Base",
+    "CrimeCount",
+    "CrimeImport",
+    "EditedDefinition",
     "Invitation",
     "IssueContact",
     "IssueEvent",
     "IssueStatus",
+    "LsoaNeighbourhood",
     "Meeting",
     "MeetingStatus",
     "Neighbourhood",
@@ -64,6 +71,7 @@ __all__ = [
     "ReportRun",
     "Response",
     "Role",
+    "ScorecardActual",
     "SignInAttempt",
     "StaffUser",
     "SurveyDraft",

@@ -70,12 +70,22 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         from portal.models import Neighbourhood
         places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
     reports: list[NeighbourhoodReport] = []
+    from portal.crime.fear import fear_risk_section
+    from portal.pact.concerns import concern_rows
+    from portal.reports.data import pact_period
     if authority:
         reports.append(authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
                                         pact=pact_section(session, None, analysis.wave, now)))
+        reports[-1].fear_risk = fear_risk_section(session, analysis, None)
+        from portal.scorecard.actuals import build_rows, load_card
+        reports[-1].scorecard = build_rows(session, load_card(), analysis)
     for place in places:
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
                                             pact=pact_section(session, place, analysis.wave, now)))
+        reports[-1].fear_risk = fear_risk_section(session, analysis, place.slug)
+        reports[-1].concerns = concern_rows(session, analysis, place,
+                                            as_of=pact_period(analysis.wave.opens_on,
+                                                              analysis.wave.closes_on, now).end)
     return Prepared(analysis, reports)
 
 

@@ -63,6 +63,10 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
                                       reference=[(h.target, f"Target {percent(h.target)}")])
     out["gap"] = charts.gap_chart(report.gap, title=f"Worry about crime against victimisation "
                                                     f"in {report.name}, {report.wave}")
+    if report.fear_risk is not None:
+        out["fear_risk"] = charts.fear_risk_chart(
+            report.fear_risk.rows, title=f"Worry about crime against recorded crime in {report.name}, "
+                                         f"{report.fear_risk.period_label}")
     for section in report.sections:
         if section.title.startswith("Anti-social"):
             out["asb"] = charts.interval_chart(

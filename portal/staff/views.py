@@ -22,6 +22,12 @@ TOOLS = [
      "Weighted indicators with confidence intervals, comparisons, charts and PDF reports."),
     ("Survey waves", "admin.waves", (Role.ANALYST, Role.ADMIN),
      "Open waves, panel invitations, paper and telephone imports, exports."),
+    ("LAA scorecard", "scorecard.index", ("analyst", "admin"),
+     "Every Local Area Agreement target with actuals and status; NI 21 and NI 16 filled in."),
+    ("Survey concerns and PACT priorities", "concern_mapping.edit", ("admin",),
+     "Which PACT categories and priority topics address each survey concern."),
+    ("Recorded crime", "crime.index", ("admin",),
+     "Import police.uk street-level files and the LSOA lookup for rates and fear against risk."),
 ]
 
 
@@ -48,4 +54,19 @@ def home():
 def neighbourhood(slug: str):
     place = neighbourhood_in_scope(db.session, current_user, slug)
     population = sorted(place.population, key=lambda p: (p.variable, p.category))
-    return render_template("staff/neighbourhood.html", place=place, population=population)
+    return render_template("staff/neighbourhood.html", place=place, population=population,
+                           **survey_concerns(place))
+
+
+def survey_concerns(place) -> dict:
+    """The latest closed wave's concerns beside the active priorities (empty with no wave yet)."""
+    from portal.pact.concerns import concern_rows
+    from portal.reports.data import ReportError
+    from portal.reports.jobs import analysis_cache
+
+    try:
+        analysis = analysis_cache().get(db.session, None)
+    except ReportError:
+        return {"concerns": None, "concerns_wave": None}
+    return {"concerns": concern_rows(db.session, analysis, place),
+            "concerns_wave": analysis.wave.name}

@@ -18,11 +18,11 @@ PUBLIC = ["/", "/privacy", "/neighbourhoods/twerton", "/neighbourhoods/twerton/i
           "/issues/follow", "/survey/", "/staff/sign-in",
           "/results", "/neighbourhoods/twerton/results", "/open-data", "/neighbourhoods/twerton/alerts"]
 COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/staff/neighbourhoods/twerton"]
-ANALYST_PAGES = ["/analyst/", "/analyst/reports/"]
-ADMIN_PAGES = ["/admin/", "/admin/waves/new"]
+ANALYST_PAGES = ["/analyst/", "/analyst/reports/", "/analyst/scorecard/"]
+ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/"]
 
 # Statements per page on the demo. A change that adds a query per row multiplies these.
-QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 21, "/neighbourhoods/twerton": 10}
+QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 10}
 
 
 def _client(app, email: str | None):

@@ -1,0 +1,210 @@
+"""The Local Area Agreement scorecard: targets as data (YAML), actuals per year, and a status.
+
+Statuses, for an indicator in a year:
+
+- ``no data``: no actual for the year;
+- ``met``: the year has a target and the actual reaches it (in the indicator's direction);
+- ``on track``: the year has no target of its own, and the actual reaches the straight line from
+  the previous target (or the baseline) to the next target; after the last target, reaching it;
+- ``off track``: otherwise.
+
+NI 21 comes from the survey and is judged as the reports judge it (``catalogue.target_status``,
+with the interval): a result below the path but whose interval contains it counts as on track,
+and the detail says so. No Flask, no database: the portal passes actuals in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from analysis.catalogue import CATALOGUE, target_status
+from analysis.errors import InputError
+from analysis.formatting import number, percent
+
+TARGETS_FILE = Path(__file__).resolve().parent / "definitions" / "laa-targets.yaml"
+SOURCES = ("survey", "recorded_crime", "entered")
+DIRECTIONS = ("higher", "lower")
+STATUSES = ("met", "on track", "off track", "no data")
+_YEAR = re.compile(r"(\d{4})[/-](\d{2})")
+
+
+def year_start(label: str) -> int:
+    """'2009/10' (or '2009-10') -> 2009; InputError for anything else."""
+    match = _YEAR.fullmatch(str(label).strip())
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise InputError(f"{label!r} is not a financial year written like 2009/10")
+    return int(match[1])
+
+
+def year_label(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class ScorecardIndicator:
+    id: str
+    reference: str
+    title: str
+    unit: str
+    direction: str  # higher | lower (is better)
+    source: str  # survey | recorded_crime | entered
+    targets: dict[int, float]  # financial year start: target
+    baseline: float | None = None
+    baseline_year: int | None = None
+    lead: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher"
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "per cent"
+
+    def printed(self, value: float | None) -> str:
+        """A value of this indicator as every surface prints it: '25.5%', '13.64', '591'."""
+        if self.is_percent:
+            return percent(None if value is None else value / 100)
+        figures = [*self.targets.values(), *([self.baseline] if self.baseline is not None else [])]
+        digits = 2 if any(f != int(f) for f in figures) else 0
+        return number(value, digits)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    partnership: str
+    years: list[int]
+    indicators: list[ScorecardIndicator]
+
+    def indicator(self, indicator_id: str) -> ScorecardIndicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise InputError(f"unknown indicator {indicator_id!r}; choose from: "
+                         + ", ".join(i.id for i in self.indicators))
+
+
+@dataclass(frozen=True)
+class Actual:
+    """An indicator's value for a year, in its unit, with an interval when it is an estimate."""
+
+    value: float
+    ci_lower: float | None = None
+    ci_upper: float | None = None
+    source: str = "entered"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class YearCell:
+    year: int
+    target: float | None
+    actual: Actual | None
+    status: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    indicator: ScorecardIndicator
+    years: list[YearCell] = field(default_factory=list)
+
+
+def load_scorecard(path: Path | str = TARGETS_FILE) -> Scorecard:
+    """The targets file; InputError naming the entry and field that is wrong."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise InputError(f"cannot read the scorecard targets {path}: {error}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), list):
+        raise InputError(f"{path}: expected `partnership`, `years` and a list of `indicators`")
+    years = [year_start(y) for y in raw.get("years") or []]
+    indicators = [_indicator(entry, n, path) for n, entry in enumerate(raw["indicators"], 1)]
+    ids = [i.id for i in indicators]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"{path}: an indicator id is used twice: {', '.join(ids)}")
+    return Scorecard(str(raw.get("partnership") or ""), years, indicators)
+
+
+def _indicator(entry, n: int, path) -> ScorecardIndicator:
+    if not isinstance(entry, dict) or not entry.get("id"):
+        raise InputError(f"{path}: indicator {n} needs an id")
+    where = f"{path}: {entry['id']}"
+    if entry.get("direction") not in DIRECTIONS:
+        raise InputError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
+    if entry.get("source") not in SOURCES:
+        raise InputError(f"{where}: source must be one of {', '.join(SOURCES)}")
+    baseline = entry.get("baseline") or {}
+    try:
+        targets = {year_start(y): float(v) for y, v in (entry.get("targets") or {}).items()}
+        base_value = float(baseline["value"]) if "value" in baseline else None
+    except (TypeError, ValueError) as error:
+        raise InputError(f"{where}: targets and baseline must be numbers ({error})") from None
+    return ScorecardIndicator(
+        id=str(entry["id"]), reference=str(entry.get("reference") or ""),
+        title=str(entry.get("title") or entry["id"]), unit=str(entry.get("unit") or ""),
+        direction=entry["direction"], source=entry["source"], targets=targets,
+        baseline=base_value,
+        baseline_year=year_start(baseline["year"]) if baseline.get("year") else None,
+        lead=tuple(entry.get("lead") or ()), note=str(entry.get("note") or ""))
+
+
+def judge(ind: ScorecardIndicator, year: int, actual: Actual | None) -> YearCell:
+    """The status of ``actual`` for ``year`` (see the module docstring)."""
+    target = ind.targets.get(year)
+    if actual is None:
+        return YearCell(year, target, None, "no data")
+    if ind.source == "survey" and ind.id in CATALOGUE:
+        return _judge_survey(ind, year, target, actual)
+    sign = 1 if ind.higher_is_better else -1
+    if target is not None:
+        return YearCell(year, target, actual, "met" if sign * (actual.value - target) >= 0
+                        else "off track")
+    expected = _trajectory(ind, year)
+    if expected is None:
+        return YearCell(year, None, actual, "no data", "no target to judge against")
+    status = "on track" if sign * (actual.value - expected) >= 0 else "off track"
+    return YearCell(year, None, actual, status, f"path expects {expected:g}")
+
+
+def _trajectory(ind: ScorecardIndicator, year: int) -> float | None:
+    """Where the straight line to the next target stands in ``year`` (the last target after it)."""
+    later = sorted((y, t) for y, t in ind.targets.items() if y > year)
+    earlier = sorted((y, t) for y, t in ind.targets.items() if y < year)
+    if not later:
+        return earlier[-1][1] if earlier else None
+    next_year, next_target = later[0]
+    if earlier:
+        start_year, start = earlier[-1]
+    elif ind.baseline is not None and ind.baseline_year is not None and ind.baseline_year < year:
+        start_year, start = ind.baseline_year, ind.baseline
+    else:
+        return next_target
+    return start + (year - start_year) / (next_year - start_year) * (next_target - start)
+
+
+def _judge_survey(ind: ScorecardIndicator, year: int, target: float | None,
+                  actual: Actual) -> YearCell:
+    share = actual.value / 100 if ind.is_percent else actual.value
+    lower = None if actual.ci_lower is None else actual.ci_lower / (100 if ind.is_percent else 1)
+    upper = None if actual.ci_upper is None else actual.ci_upper / (100 if ind.is_percent else 1)
+    verdict = target_status(CATALOGUE[ind.id], share, year_label(year).replace("/", "-"),
+                            lower, upper)
+    if verdict is None:
+        return YearCell(year, target, actual, "no data", "no target to judge against")
+    status = {"target met": "met", "on track": "on track", "off track": "off track",
+              "behind trajectory (not significantly)": "on track"}[verdict["status"]]
+    detail = ("below the straight-line path, which lies within the 95% interval"
+              if verdict["status"].startswith("behind") else actual.detail)
+    return YearCell(year, target, actual, status, detail)
+
+
+def scorecard_rows(card: Scorecard, actuals: dict[tuple[str, int], Actual]) -> list[ScorecardRow]:
+    """Every indicator with a cell per scorecard year (``actuals`` keyed by (id, year start))."""
+    return [ScorecardRow(ind, [judge(ind, year, actuals.get((ind.id, year))) for year in card.years])
+            for ind in card.indicators]

@@ -1,0 +1,86 @@
+"""The admin page for recorded crime: upload the LSOA lookup and police.uk street-level files.
+
+It does what `flask --app portal crime import-lookup` and `crime import` do, through the same
+functions (`portal.crime.importing`): a malformed file imports nothing and each problem is listed.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from portal import audit
+from portal.access import staff_blueprint
+from portal.crime.forms import LookupForm, StreetFilesForm
+from portal.crime.importing import (
+    CrimeDataError,
+    import_street_files,
+    neighbourhood_keys,
+    read_lookup,
+    read_street_file,
+    replace_lookup,
+)
+from portal.extensions import db
+from portal.models import CrimeImport, LsoaNeighbourhood, Neighbourhood
+
+bp = staff_blueprint("crime", __name__, roles=("admin",), url_prefix="/admin/crime")
+
+
+def _page(lookup_form: LookupForm, files_form: StreetFilesForm, problems=(), status: int = 200):
+    imports = db.session.scalars(select(CrimeImport).order_by(CrimeImport.month.desc(),
+                                                              CrimeImport.force)).all()
+    lookup = db.session.execute(
+        select(Neighbourhood.name, func.count(LsoaNeighbourhood.lsoa_code))
+        .join(LsoaNeighbourhood, LsoaNeighbourhood.neighbourhood_id == Neighbourhood.id)
+        .group_by(Neighbourhood.name).order_by(Neighbourhood.name)).all()
+    return render_template("admin/crime.html", lookup_form=lookup_form, files_form=files_form,
+                           problems=problems, imports=imports, lookup=lookup), status
+
+
+@bp.get("/")
+def index():
+    return _page(LookupForm(formdata=None), StreetFilesForm(formdata=None))
+
+
+@bp.post("/lookup")
+def upload_lookup():
+    form = LookupForm()
+    if not form.validate_on_submit():
+        return _page(form, StreetFilesForm(formdata=None), status=400)
+    upload = form.lookup.data
+    name = (upload.filename or "lookup.csv").rsplit("/", 1)[-1]
+    keys, slugs = neighbourhood_keys(db.session)
+    try:
+        mapping = read_lookup(upload.read(), name, keys, slugs)
+    except CrimeDataError as error:
+        form.form_errors.append("Nothing was imported: fix the problems below and upload the "
+                                "whole file again.")
+        return _page(form, StreetFilesForm(formdata=None), error.problems, 400)
+    count = replace_lookup(db.session, mapping)
+    audit.record(db.session, "crime_lookup_import", "crime", name, lsoas=count)
+    db.session.commit()
+    flash(f"Loaded the lookup from {name}: {count:,} LSOAs.")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/files")
+def upload_files():
+    form = StreetFilesForm()
+    uploads = [f for f in (form.files.data or []) if getattr(f, "filename", "")]
+    if not form.validate_on_submit() or not uploads:
+        if not form.files.errors:
+            form.files.errors = ["Choose one or more street-level CSV files"]
+        return _page(LookupForm(formdata=None), form, status=400)
+    try:
+        files = [read_street_file(f.read(), f.filename.rsplit("/", 1)[-1]) for f in uploads]
+        outcome = import_street_files(db.session, files)
+    except CrimeDataError as error:
+        db.session.rollback()
+        form.form_errors.append("Nothing was imported: fix the problems below and upload the "
+                                "files again.")
+        return _page(LookupForm(formdata=None), form, error.problems, 400)
+    audit.record(db.session, "crime_import", "crime", ",".join(f.filename for f in files)[:200],
+                 rows=outcome.rows, kept=outcome.kept, outside_lookup=outcome.outside_lookup)
+    db.session.commit()
+    flash(outcome.describe())
+    return redirect(url_for(".index"))

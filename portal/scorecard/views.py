@@ -1,0 +1,83 @@
+"""The scorecard page (analysts and admins), its CSV export, and the admin's actuals form."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from analysis.scorecard import STATUSES, year_label
+from portal import audit
+from portal.access import staff_blueprint
+from portal.extensions import db
+from portal.reports.data import ReportError
+from portal.reports.jobs import analysis_cache
+from portal.scorecard.actuals import (
+    ScorecardError,
+    build_rows,
+    check_actual,
+    export_csv,
+    load_card,
+    record_actuals,
+)
+from portal.scorecard.forms import ActualForm
+
+bp = staff_blueprint("scorecard", __name__, roles=("analyst", "admin"), url_prefix="/analyst/scorecard")
+
+
+def _survey_analysis():
+    """The latest closed wave's analysis (with its history), or None when there is none yet."""
+    try:
+        return analysis_cache().get(db.session, None)
+    except ReportError:
+        return None
+
+
+def _rows():
+    card = load_card(current_app.config.get("SCORECARD_TARGETS"))
+    return card, build_rows(db.session, card, _survey_analysis())
+
+
+def _form(card, blank: bool = False) -> ActualForm:
+    form = ActualForm(formdata=None) if blank else ActualForm()
+    form.indicator.choices = [(i.id, f"{i.reference}: {i.title}") for i in card.indicators
+                              if i.source == "entered"]
+    form.year.choices = [(year_label(y), year_label(y)) for y in card.years]
+    return form
+
+
+@bp.get("/")
+def index():
+    card, rows = _rows()
+    form = _form(card, blank=True) if current_user.role == "admin" else None
+    return render_template("scorecard/index.html", card=card, rows=rows, form=form,
+                           statuses=STATUSES, year_label=year_label)
+
+
+@bp.get("/scorecard.csv")
+def download():
+    _card, rows = _rows()
+    return Response(export_csv(rows), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="laa-scorecard.csv"'})
+
+
+@bp.post("/actuals")
+def enter_actual():
+    if current_user.role != "admin":
+        abort(403)
+    card = load_card(current_app.config.get("SCORECARD_TARGETS"))
+    form = _form(card)
+    if form.validate_on_submit():
+        try:
+            value = check_actual(card, form.indicator.data, form.year.data, form.actual.data)
+        except ScorecardError as error:
+            form.actual.errors = [str(error)]
+        else:
+            record_actuals(db.session, [value], current_user.id)
+            audit.record(db.session, "scorecard_actual", "scorecard", value[0],
+                         year=form.year.data, value=value[2])
+            db.session.commit()
+            flash(f"Recorded {form.year.data} for {card.indicator(value[0]).reference}.")
+            return redirect(url_for(".index"))
+    _card, rows = _rows()
+    return render_template("scorecard/index.html", card=card, rows=rows, form=form,
+                           statuses=STATUSES, year_label=year_label), 400

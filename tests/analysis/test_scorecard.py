@@ -1,0 +1,82 @@
+"""The LAA scorecard: the plan's targets as YAML and the statuses, without a database."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.errors import InputError
+from analysis.scorecard import Actual, judge, load_scorecard, scorecard_rows, year_start
+
+
+@pytest.fixture(scope="module")
+def card():
+    return load_scorecard()
+
+
+def test_the_plan_s_appendix_1_is_loaded(card):
+    refs = [i.reference for i in card.indicators]
+    assert refs[:6] == ["NI 16", "NI 19", "NI 21", "NI 30", "NI 32", "NI 40"]
+    assert refs.count("Stretch") == 5  # wounding, common assault and three alcohol treatment
+    ni16 = card.indicator("ni16")
+    assert (ni16.baseline, ni16.baseline_year, ni16.direction) == (14.06, 2007, "lower")
+    assert ni16.targets == {2008: 13.64, 2009: 13.22, 2010: 12.8}
+    assert card.indicator("ni21").targets == {2010: 32.5}
+    assert card.indicator("wounding").targets == {2009: 515}
+    assert card.years == [2008, 2009, 2010]
+    assert ni16.printed(13.2) == "13.20" and card.indicator("ni21").printed(25.5) == "25.5%"
+    assert card.indicator("ni40").printed(591) == "591"
+
+
+@pytest.mark.parametrize("indicator, year, value, status", [
+    ("ni16", 2008, 13.5, "met"),  # lower is better
+    ("ni16", 2008, 13.7, "off track"),
+    ("ni40", 2010, 603, "met"),  # higher is better
+    ("ni40", 2010, 600, "off track"),
+    ("wounding", 2008, 540, "on track"),  # no 08/09 target: path 674 (05/06) -> 515 (09/10)
+    ("wounding", 2008, 554, "on track"),
+    ("wounding", 2008, 570, "off track"),  # path expects 554.75
+    ("wounding", 2010, 500, "on track"),  # after the last target: still reaching it
+    ("ni19", 2009, None, "no data"),
+])
+def test_statuses(card, indicator, year, value, status):
+    actual = None if value is None else Actual(value)
+    cell = judge(card.indicator(indicator), year, actual)
+    assert cell.status == status, cell
+
+
+def test_ni21_is_judged_as_the_reports_do(card):
+    ni21 = card.indicator("ni21")
+    assert judge(ni21, 2010, Actual(33.0, 31.0, 35.0, "survey")).status == "met"
+    assert judge(ni21, 2009, Actual(29.5, 27.0, 32.0, "survey")).status == "on track"  # path 29.0
+    behind = judge(ni21, 2009, Actual(28.0, 26.0, 30.0, "survey"))
+    assert (behind.status, behind.detail) == ("on track", "below the straight-line path, which "
+                                                          "lies within the 95% interval")
+    assert judge(ni21, 2010, Actual(29.5, 27.0, 32.2, "survey")).status == "off track"
+
+
+def test_rows_cover_every_indicator_and_year(card):
+    rows = scorecard_rows(card, {("ni40", 2008): Actual(590)})
+    assert len(rows) == len(card.indicators) and all(len(r.years) == 3 for r in rows)
+    ni40 = next(r for r in rows if r.indicator.id == "ni40")
+    assert [c.status for c in ni40.years] == ["off track", "no data", "no data"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("indicators: [{id: x, direction: up, source: entered}]", "x: direction must be one of higher, lower"),
+    ("indicators: [{id: x, direction: lower, source: magic}]", "source must be one of survey"),
+    ("indicators: [{id: x, direction: lower, source: entered, targets: {'2009': 3}}]",
+     "'2009' is not a financial year written like 2009/10"),
+    ("years: []", "expected `partnership`, `years` and a list of `indicators`"),
+])
+def test_bad_targets_files_are_named(tmp_path, text, message):
+    path = tmp_path / "targets.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_scorecard(path)
+    assert message in str(caught.value)
+
+
+def test_year_labels():
+    assert year_start("2009/10") == year_start("2009-10") == 2009
+    with pytest.raises(InputError):
+        year_start("2009/11")
