@@ -68,7 +68,7 @@ def parse_concerns(text: str, source: str = "the mapping", known: set[str] | Non
     """The concerns of a YAML mapping (the file's text, or an admin's edited copy)."""
     try:
         raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date such as 2011-02-30
         raise InputError(f"cannot read the concerns mapping {source}: {error}") from None
     if not isinstance(raw, dict) or not raw:
         raise InputError(f"{source}: expected indicator ids as keys")

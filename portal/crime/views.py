@@ -7,7 +7,6 @@ functions (`portal.crime.importing`): a malformed file imports nothing and each 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from sqlalchemy import func, select
 
 from portal import audit
 from portal.access import staff_blueprint
@@ -20,19 +19,20 @@ from portal.crime.importing import (
     read_street_file,
     replace_lookup,
 )
+from portal.crime.queries import imported_months, lookup_sizes
 from portal.extensions import db
-from portal.models import CrimeImport, LsoaNeighbourhood, Neighbourhood
+from portal.request_checks import allow_upload
 
 bp = staff_blueprint("crime", __name__, roles=("admin",), url_prefix="/admin/crime")
 
+# A month of a large force is a few MB: several months fit in one upload; a year at once is the CLI's.
+STREET_FILES_UPLOAD_BYTES = 25 * 1024 * 1024
+LOOKUP_UPLOAD_BYTES = 2 * 1024 * 1024
+
 
 def _page(lookup_form: LookupForm, files_form: StreetFilesForm, problems=(), status: int = 200):
-    imports = db.session.scalars(select(CrimeImport).order_by(CrimeImport.month.desc(),
-                                                              CrimeImport.force)).all()
-    lookup = db.session.execute(
-        select(Neighbourhood.name, func.count(LsoaNeighbourhood.lsoa_code))
-        .join(LsoaNeighbourhood, LsoaNeighbourhood.neighbourhood_id == Neighbourhood.id)
-        .group_by(Neighbourhood.name).order_by(Neighbourhood.name)).all()
+    imports = imported_months(db.session)
+    lookup = lookup_sizes(db.session)
     return render_template("admin/crime.html", lookup_form=lookup_form, files_form=files_form,
                            problems=problems, imports=imports, lookup=lookup), status
 
@@ -43,6 +43,7 @@ def index():
 
 
 @bp.post("/lookup")
+@allow_upload(LOOKUP_UPLOAD_BYTES, fields=("lookup",))
 def upload_lookup():
     form = LookupForm()
     if not form.validate_on_submit():
@@ -64,6 +65,7 @@ def upload_lookup():
 
 
 @bp.post("/files")
+@allow_upload(STREET_FILES_UPLOAD_BYTES, fields=("files",))
 def upload_files():
     form = StreetFilesForm()
     uploads = [f for f in (form.files.data or []) if getattr(f, "filename", "")]

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from analysis.formatting import plural
 from portal import limits
 from portal.api.http import cached_answer
+from portal.areas import all_neighbourhoods, neighbourhood_by_slug
 from portal.errors import render_error
 from portal.extensions import csrf, db
 from portal.follow.alerts import AlertError, Site, confirm, send_digests, subscribe, unsubscribe
@@ -33,7 +33,7 @@ SUBSCRIBE_LIMIT = (5, 3600)
 
 
 def _place(slug: str) -> Neighbourhood:
-    place = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    place = neighbourhood_by_slug(db.session, slug)
     if place is None:
         abort(404)
     return place
@@ -58,7 +58,7 @@ def meetings(slug: str):
 
 @bp.route("/meetings.ics")
 def all_meetings():
-    places = list(db.session.scalars(select(Neighbourhood)))
+    places = all_neighbourhoods(db.session)
     body = meetings_calendar(feed_meetings(db.session, places, utcnow()),
                              f"PACT meetings: {AUTHORITY_NAME}", _host(), _page_url)
     return cached_answer(body, "text/calendar", "pact-meetings.ics")

@@ -4,8 +4,8 @@ the latest published wave or the one chosen with ?wave=."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from sqlalchemy import select
 
+from portal.areas import neighbourhood_by_slug
 from portal.extensions import db
 from portal.models import Neighbourhood, utcnow
 from portal.pact.display import local
@@ -39,7 +39,7 @@ def authority():
 
 @bp.route("/neighbourhoods/<slug>/results")
 def neighbourhood(slug: str):
-    place = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+    place = neighbourhood_by_slug(db.session, slug)
     if place is None:
         abort(404)
     return _render(place)
