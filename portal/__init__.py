@@ -12,7 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
-    from portal import access, errors, limits, logs, request_checks, security, sessions
+    from portal import access, errors, limits, logs, request_checks, security
     from portal.auth import staff_sessions
     from portal.config import settings_from_env
     from portal.extensions import csrf, db, login_manager
@@ -36,7 +36,6 @@ def create_app(config: Mapping | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    app.session_interface = sessions.SessionInterface()
     logs.init_app(app)
     db.init_app(app)
     request_checks.init_app(app)  # before CSRF, which reads the form: caps and NUL checks come first
