@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, make_url
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 POOL_SIZE = 16
@@ -73,21 +73,12 @@ class Database:
             g.db_session = self._factory()()
         return g.db_session
 
-    @property
-    def connection(self) -> Connection:
-        """The request's Core connection, opened on first use: for the few hot paths (a survey
-        submission) where the ORM session's own bookkeeping is a measurable share of the work."""
-        if "db_connection" not in g:
-            g.db_connection = self.engine.connect()
-        return g.db_connection
-
     @staticmethod
     def _close_request_database(_exc: BaseException | None) -> None:
-        for name in ("db_session", "db_connection"):
-            opened = g.pop(name, None)
-            if opened is not None:
-                opened.rollback()
-                opened.close()
+        opened = g.pop("db_session", None)
+        if opened is not None:
+            opened.rollback()
+            opened.close()
 
     @contextmanager
     def transaction(self):
@@ -102,7 +93,3 @@ class Database:
         finally:
             session.close()
 
-
-def core_connection(session: Session | Connection) -> Connection:
-    """The Core connection behind ``session``, which may be one already."""
-    return session if isinstance(session, Connection) else session.connection()

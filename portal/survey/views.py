@@ -39,13 +39,7 @@ from portal.survey.responses import (
     submission_key,
     submit_response,
 )
-from portal.survey.waves import (
-    WaveInfo,
-    state_message,
-    wave_and_draft,
-    wave_info,
-    wave_questionnaire,
-)
+from portal.survey.waves import state_message, wave_by_slug, wave_questionnaire
 
 log = logging.getLogger("portal.survey")
 
@@ -77,8 +71,8 @@ def _today() -> date:
     return date.today()
 
 
-def _wave_or_404(wave_slug: str) -> WaveInfo:
-    wave = wave_info(db.session, wave_slug)
+def _wave_or_404(wave_slug: str) -> Wave:
+    wave = wave_by_slug(db.session, wave_slug)
     if wave is None:
         abort(404)
     return wave
@@ -88,7 +82,7 @@ def _tokens(key: str) -> dict:
     return dict(session.get(key) or {})
 
 
-def _remember(key: str, wave: WaveInfo | Wave, value: str | None) -> None:
+def _remember(key: str, wave: Wave, value: str | None) -> None:
     values = _tokens(key)
     if value is None:
         values.pop(wave.slug, None)
@@ -97,11 +91,11 @@ def _remember(key: str, wave: WaveInfo | Wave, value: str | None) -> None:
     session[key] = values
 
 
-def _draft(wave: WaveInfo | Wave):
+def _draft(wave: Wave):
     return drafts.draft_for_session(db.session, wave, _tokens(DRAFTS).get(wave.slug))
 
 
-def _open_or_message(wave: WaveInfo):
+def _open_or_message(wave: Wave):
     """None when residents may answer today; otherwise the page saying why not."""
     message = state_message(wave, _today())
     if message:
@@ -150,7 +144,7 @@ def invitation(wave_slug: str, token: str):
                            questionnaire=wave_questionnaire(db.session, wave))
 
 
-def _invitation_problem(wave: WaveInfo | Wave, found: Invitation | None):
+def _invitation_problem(wave: Wave, found: Invitation | None):
     if found is not None:
         return render_template("survey/unavailable.html", wave=wave,
                                title="You have already taken part",
@@ -197,7 +191,7 @@ def begin(wave_slug: str):
     return redirect(url_for("survey.question_page", wave_slug=wave.slug, page_id=first.id))
 
 
-def _page_url(wave: WaveInfo | Wave, page_id: str | None) -> str:
+def _page_url(wave: Wave, page_id: str | None) -> str:
     if not page_id:
         first = surveys.next_page(wave_questionnaire(db.session, wave), None, {})
         page_id = first.id
@@ -206,7 +200,7 @@ def _page_url(wave: WaveInfo | Wave, page_id: str | None) -> str:
     return url_for("survey.question_page", wave_slug=wave.slug, page_id=page_id)
 
 
-def _no_draft(wave: WaveInfo | Wave):
+def _no_draft(wave: Wave):
     if wave.slug in _tokens(DONE):
         return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
     flash("Your answers could not be found: the survey may have timed out. Start again, or use "
@@ -274,17 +268,14 @@ def question_page(wave_slug: str, page_id: str):
 
 @bp.route("/<wave_slug>/check", methods=["GET", "POST"])
 def check(wave_slug: str):
-    # A Core connection rather than the ORM session: every resident's submission runs through here.
-    connection = db.connection
-    wave, draft = wave_and_draft(connection, wave_slug, _tokens(DRAFTS).get(wave_slug))
-    if wave is None:
-        abort(404)
+    wave = _wave_or_404(wave_slug)
     unavailable = _open_or_message(wave)
     if unavailable:
         return unavailable
+    draft = _draft(wave)
     if draft is None:
         return _no_draft(wave)
-    questionnaire = wave_questionnaire(connection, wave)
+    questionnaire = wave_questionnaire(db.session, wave)
     answers = drafts.stored_answers(draft)
     problems: list = []
     if request.method == "POST":
@@ -296,7 +287,7 @@ def check(wave_slug: str):
             return limited
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")
         try:
-            submit_response(connection, wave, answers, key, invitation_id=draft.invitation_id,
+            submit_response(db.session, wave, answers, key, invitation_id=draft.invitation_id,
                             draft=draft, questionnaire=questionnaire)
         except AlreadySubmitted:
             _remember(DRAFTS, wave, None)
