@@ -149,6 +149,7 @@ APP_MODULE = textwrap.dedent('''
         "SESSION_COOKIE_SECURE": False,
         "SURVEY_START_LIMIT": (1_000_000, 3600),
         "SURVEY_SUBMIT_LIMIT": (1_000_000, 3600),
+        **{extra!r},
     }})
 
 
@@ -158,8 +159,15 @@ APP_MODULE = textwrap.dedent('''
 ''')
 
 
-def start_server(directory: Path, url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    (directory / "bench_app.py").write_text(APP_MODULE.format(url=url, secret=secrets.token_hex(16)))
+def write_app(directory: Path, url: str, extra: dict | None = None) -> None:
+    """``bench_app.py`` in ``directory``: the app on ``url`` with ``extra`` settings. Every server
+    started from it shares its secret key, so a session cookie from one is good on the others."""
+    (directory / "bench_app.py").write_text(APP_MODULE.format(url=url, secret=secrets.token_hex(16),
+                                                              extra=extra or {}))
+
+
+def start_server(directory: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn serving ``bench_app:app`` (see ``write_app``) on ``port``, once it accepts connections."""
     env = {**os.environ, "PYTHONPATH": f"{directory}{os.pathsep}{REPO}", "PORTAL_ENV": "development"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -487,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
         url = args.database_url or f"sqlite:///{directory / 'bench.sqlite3'}"
         prepare_database(url)
         port = free_port()
-        server = start_server(directory, url, port, args.workers, args.threads)
+        write_app(directory, url)
+        server = start_server(directory, port, args.workers, args.threads)
         try:
             bare, survey, before = asyncio.run(measure(server, port, url, args.clients, duration,
                                                        args.max_responses, args.workers,
