@@ -214,13 +214,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-responses", type=int, default=20000,
                         help="cap on prepared responses (bounds the run)")
     args = parser.parse_args(argv)
-    if not args.database_url.startswith("postgresql"):
-        raise SystemExit("--database-url must name an empty PostgreSQL database")
     args.duration = min(max(args.duration, 1.0), 120.0)
     args.rate = max(args.rate, 0.0)
     check_redis(args.redis_url)
 
-    url = args.database_url
+    from portal.config import normalise_database_url  # postgresql:// URLs are driven with psycopg 3
+
+    url = normalise_database_url(args.database_url)
+    if not url.startswith("postgresql"):
+        raise SystemExit("--database-url must name an empty PostgreSQL database")
     prefix = f"bench-nodes-{secrets.token_hex(4)}"
     with tempfile.TemporaryDirectory(prefix="bench-nodes-") as temp:
         directory = Path(temp)

@@ -477,6 +477,8 @@ def report(bare: Run, survey: Run, stored: int, clients: int, workers: int, thre
 
 
 def main(argv: list[str] | None = None) -> int:
+    from portal.config import normalise_database_url  # postgresql:// URLs are driven with psycopg 3
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=50.0,
                         help="requests offered a second (0: as fast as the clients go)")
@@ -492,7 +494,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-survey-") as temp:
         directory = Path(temp)
-        url = args.database_url or f"sqlite:///{directory / 'bench.sqlite3'}"
+        url = (normalise_database_url(args.database_url) if args.database_url
+               else f"sqlite:///{directory / 'bench.sqlite3'}")
         prepare_database(url)
         port = free_port()
         write_app(directory, url)
