@@ -76,6 +76,15 @@ def check_redis(url: str) -> None:
         raise SystemExit(f"Redis at {url} does not answer: {error}") from None
 
 
+def counted_submissions(redis_url: str, prefix: str) -> int:
+    """Survey submissions counted so far in Redis under this run's key prefix (one loopback address,
+    so one moving-window list holds them all, whichever server counted them)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    return sum(client.llen(key) for key in client.scan_iter(match=f"*{prefix}/SURVEY_SUBMIT_LIMIT/*"))
+
+
 def forget_counts(redis_url: str, prefix: str) -> int:
     """Delete this run's limit counters from Redis (they would expire within the hour anyway)."""
     import redis
@@ -120,6 +129,8 @@ class Outcome:
     page: Run
     survey: Run
     stored: int  # responses in the database from the timed survey run
+    sent: int = 0  # survey submissions sent, warm-up included
+    counted: int = 0  # of them, counted by the limit in Redis
 
 
 def server_cpu(pids: list[int]) -> float:
@@ -150,17 +161,21 @@ async def measure(ports: list[int], pids: list[int], url: str, slugs: list[str],
     stored = survey_bench.count_responses(url) - before
     for connection in connections:
         connection.close()
-    return Outcome(len(ports), page, submitted, stored)
+    sent = len(warm) + len(submitted.latencies) + len(submitted.errors)
+    return Outcome(len(ports), page, submitted, stored, sent)
 
 
-def run_servers(directory: Path, url: str, slugs: list[str], count: int, args) -> Outcome:
+def run_servers(directory: Path, url: str, slugs: list[str], count: int, args, prefix: str) -> Outcome:
+    counted_before = counted_submissions(args.redis_url, prefix)
     ports = [survey_bench.free_port() for _ in range(count)]
     servers = []
     try:
         for port in ports:
             servers.append(survey_bench.start_server(directory, port, 1, args.threads))
-        return asyncio.run(measure(ports, [server.pid for server in servers], url, slugs, args.clients,
-                                   args.duration, args.rate, args.max_responses))
+        outcome = asyncio.run(measure(ports, [server.pid for server in servers], url, slugs, args.clients,
+                                      args.duration, args.rate, args.max_responses))
+        outcome.counted = counted_submissions(args.redis_url, prefix) - counted_before
+        return outcome
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -189,10 +204,15 @@ def report(outcomes: list[Outcome], clients: int, threads: int, rate: float) -> 
                   f"{run.cpu_ms_per_request:18.2f}")
             checks[f"{outcome.servers} server(s), {run.name.split()[0]}: p99 under 100 ms"] = (
                 run.percentile(99) < 100)
+            if rate:
+                checks[f"{outcome.servers} server(s), {run.name.split()[0]}: offered rate achieved "
+                       "(at least 95%)"] = run.rate >= 0.95 * rate
         checks[f"{outcome.servers} server(s): no errors"] = not (outcome.page.errors or outcome.survey.errors)
         checks[f"{outcome.servers} server(s): every accepted response stored, once "
                f"({outcome.stored:,} of {len(outcome.survey.latencies):,})"] = (
             outcome.stored == len(outcome.survey.latencies))
+        checks[f"{outcome.servers} server(s): every submission counted by the limit in Redis "
+               f"({outcome.counted:,} of {outcome.sent:,})"] = outcome.counted == outcome.sent
     for name, ok in checks.items():
         print(f"  [{'ok' if ok else 'MISSED'}] {name}")
     for outcome in outcomes:
@@ -231,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             "REDIS_URL": args.redis_url, "RATELIMIT_STORAGE_URI": args.redis_url,
             "RATELIMIT_KEY_PREFIX": prefix})
         try:
-            outcomes = [run_servers(directory, url, slugs, count, args) for count in SERVER_COUNTS]
+            outcomes = [run_servers(directory, url, slugs, count, args, prefix) for count in SERVER_COUNTS]
         finally:
             forget_counts(args.redis_url, prefix)
     return 0 if report(outcomes, args.clients, args.threads, args.rate) else 1
