@@ -46,11 +46,10 @@ def _configure(app: Flask, config: Mapping | None) -> None:
 
 def _bind_extensions(app: Flask) -> None:
     """Each extension bound late (one factory, extensions in portal/extensions.py), in order."""
-    from portal import errors, limits, logs, request_checks, security, sessions
+    from portal import errors, limits, logs, request_checks, security
     from portal.auth import staff_sessions
     from portal.extensions import csrf, db, login_manager
 
-    app.session_interface = sessions.SessionInterface()
     logs.init_app(app)
     db.init_app(app)
     request_checks.init_app(app)  # before CSRF, which reads the form: caps and NUL checks come first

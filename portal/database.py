@@ -11,29 +11,34 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, make_url
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal import sqlite_writes
-
 POOL_SIZE = 16
+# How long a SQLite writer waits for another writer's transaction to end before "database is locked".
+# SQLite allows one writer at a time; WAL lets readers carry on meanwhile, and a survey submission's
+# write takes a few milliseconds, so at any realistic rate a writer waits far less than this.
+SQLITE_BUSY_TIMEOUT = 30.0
 
 
 def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
     """The engine for ``url``. ``pool_size`` connections stay open per process: make it at least the
     server's threads per process, or connections beyond it are opened and closed on every request
-    (a new SQLite connection re-reads the schema; a new PostgreSQL one starts a backend)."""
+    (a new SQLite connection re-reads the schema; a new PostgreSQL one starts a backend).
+
+    SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout (a second writer
+    waits for the first to commit rather than failing at once): SQLite's own mechanism for several
+    threads and processes writing to one file.
+    """
     if url.startswith("sqlite"):
         database = make_url(url).database
         on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
-                                                  "factory": sqlite_writes.Connection},
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": SQLITE_BUSY_TIMEOUT},
                                **({"pool_size": pool_size} if on_disk else {}))
-        write_lock = sqlite_writes.write_lock_for(database) if on_disk else None
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
-            dbapi_connection.write_lock = write_lock
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -68,21 +73,12 @@ class Database:
             g.db_session = self._factory()()
         return g.db_session
 
-    @property
-    def connection(self) -> Connection:
-        """The request's Core connection, opened on first use: for the few hot paths (a survey
-        submission) where the ORM session's own bookkeeping is a measurable share of the work."""
-        if "db_connection" not in g:
-            g.db_connection = self.engine.connect()
-        return g.db_connection
-
     @staticmethod
     def _close_request_database(_exc: BaseException | None) -> None:
-        for name in ("db_session", "db_connection"):
-            opened = g.pop(name, None)
-            if opened is not None:
-                opened.rollback()
-                opened.close()
+        opened = g.pop("db_session", None)
+        if opened is not None:
+            opened.rollback()
+            opened.close()
 
     @contextmanager
     def transaction(self):
@@ -97,7 +93,3 @@ class Database:
         finally:
             session.close()
 
-
-def core_connection(session: Session | Connection) -> Connection:
-    """The Core connection behind ``session``, which may be one already."""
-    return session if isinstance(session, Connection) else session.connection()

@@ -46,7 +46,6 @@ from portal.models import (
 )
 from portal.pact.references import new_reference
 from portal.pact.workflow import CATEGORIES, OPEN, apply_transition
-from portal.survey.waves import forget_neighbourhoods
 from surveys import synthetic
 from surveys.loading import checksum, load_questionnaire
 
@@ -240,7 +239,6 @@ def _neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Neighbo
         existing[nb.slug] = place
         summary.count("neighbourhood")
     session.flush()
-    forget_neighbourhoods()  # survey pages in this process list them afresh
     return existing
 
 

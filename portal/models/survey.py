@@ -38,7 +38,7 @@ class Questionnaire(Base):
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     checksum: Mapped[str] = mapped_column(String(80))
-    definition: Mapped[dict] = mapped_column(JSON)
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)  # the file is read, not this copy
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,30 +56,6 @@ def draft_for_session(session: Session, wave: Wave, token: str | None,
     if draft is None or draft.expires_at <= (now or utcnow()):
         return None
     return draft
-
-
-@dataclass(frozen=True)
-class DraftSnapshot:
-    """A draft read with one Core query, for the Check your answers page (which does not change it)."""
-
-    id: int
-    wave_id: int
-    invitation_id: int | None
-    answers: dict
-    current_page: str
-    created_at: datetime
-
-
-# The draft columns a ``DraftSnapshot`` is read from, in order, plus ``expires_at``.
-SNAPSHOT_COLUMNS = (SurveyDraft.id, SurveyDraft.wave_id, SurveyDraft.invitation_id, SurveyDraft.answers,
-                    SurveyDraft.current_page, SurveyDraft.created_at, SurveyDraft.expires_at)
-
-
-def snapshot_from_row(values, now: datetime | None = None) -> DraftSnapshot | None:
-    """A ``DraftSnapshot`` from the values of ``SNAPSHOT_COLUMNS``; None if absent or expired."""
-    if values[0] is None or values[6] <= (now or utcnow()):
-        return None
-    return DraftSnapshot(*values[:6])
 
 
 def save_answers(draft: SurveyDraft, answers: dict[str, Any], page_id: str,

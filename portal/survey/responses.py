@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import surveys
-from portal.database import core_connection
 from portal.models import (
     Invitation,
     Neighbourhood,
@@ -67,7 +65,7 @@ def _stored(questionnaire: surveys.Questionnaire, answers: Mapping[str, Any]) ->
             for key, value in clean.items() if key not in NEVER_STORED}
 
 
-def submit_response(session: Session | Connection, wave: Wave, answers: Mapping[str, Any],
+def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any],
                     submission_key: str, invitation_token: str | None = None, *,
                     invitation_id: int | None = None,
                     draft: SurveyDraft | None = None, mode: str = "online",
@@ -79,7 +77,7 @@ def submit_response(session: Session | Connection, wave: Wave, answers: Mapping[
     claims that invitation in the same transaction; ``draft`` (anything with an ``id``) is deleted
     in it too, and must still exist. Raises ``ResponseRejected`` for invalid answers and
     ``AlreadySubmitted`` if the key, the invitation or the draft was used before (the transaction
-    is rolled back, nothing is recorded). Core statements: this runs on every submission.
+    is rolled back, nothing is recorded).
     """
     now = now or utcnow()
     questionnaire = questionnaire or wave_questionnaire(session, wave)
@@ -88,25 +86,24 @@ def submit_response(session: Session | Connection, wave: Wave, answers: Mapping[
     if problems:
         raise ResponseRejected(problems)
     stored = _stored(questionnaire, answers)
-    place_id = neighbourhood_id(session, stored.get("neighbourhood"))
-    uid = new_response_uid()
-    connection = core_connection(session)
+    response = Response(uid=new_response_uid(), wave_id=wave.id, mode=mode, submitted_at=now,
+                        neighbourhood_id=neighbourhood_id(session, stored.get("neighbourhood")),
+                        answers=stored, submission_key=submission_key)
     try:
         if invitation_token is not None or invitation_id is not None:
             condition = (Invitation.token_hash == token_hash(invitation_token)
                          if invitation_token is not None else Invitation.id == invitation_id)
             # Only the day is kept: an exact time would let anyone holding both tables match an
             # invitation to its response by timestamp.
-            claimed = connection.execute(update(Invitation).where(condition, Invitation.used_at.is_(None))
-                                         .values(used_at=now.replace(hour=0, minute=0, second=0,
-                                                                     microsecond=0)))
+            claimed = session.execute(update(Invitation).where(condition, Invitation.used_at.is_(None))
+                                      .values(used_at=now.replace(hour=0, minute=0, second=0, microsecond=0))
+                                      .execution_options(synchronize_session=False))
             if claimed.rowcount != 1:
                 raise AlreadySubmitted("This invitation has already been used")
-        connection.execute(_INSERT_RESPONSE, {
-            "uid": uid, "wave_id": wave.id, "neighbourhood_id": place_id, "mode": mode,
-            "submitted_at": now, "answers": stored, "submission_key": submission_key})
+        session.add(response)
         if draft is not None:
-            deleted = connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
+            deleted = session.execute(delete(SurveyDraft).where(SurveyDraft.id == draft.id)
+                                      .execution_options(synchronize_session=False))
             if deleted.rowcount != 1:  # submitted meanwhile from another tab or device
                 raise AlreadySubmitted("This response has already been recorded")
         session.commit()
@@ -116,11 +113,7 @@ def submit_response(session: Session | Connection, wave: Wave, answers: Mapping[
     except AlreadySubmitted:
         session.rollback()
         raise
-    return uid
-
-
-_INSERT_RESPONSE = insert(Response.__table__)
-_DELETE_DRAFT = delete(SurveyDraft.__table__).where(SurveyDraft.__table__.c.id == bindparam("draft_id"))
+    return response.uid
 
 
 def imported_uid(wave: Wave, serial: str) -> str:

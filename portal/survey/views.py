@@ -39,14 +39,7 @@ from portal.survey.responses import (
     submission_key,
     submit_response,
 )
-from portal.survey.waves import (
-    WaveInfo,
-    open_link_waves,
-    state_message,
-    wave_and_draft,
-    wave_info,
-    wave_questionnaire,
-)
+from portal.survey.waves import open_link_waves, state_message, wave_by_slug, wave_questionnaire
 
 log = logging.getLogger("portal.survey")
 
@@ -78,8 +71,8 @@ def _today() -> date:
     return date.today()
 
 
-def _wave_or_404(wave_slug: str) -> WaveInfo:
-    wave = wave_info(db.session, wave_slug)
+def _wave_or_404(wave_slug: str) -> Wave:
+    wave = wave_by_slug(db.session, wave_slug)
     if wave is None:
         abort(404)
     return wave
@@ -89,7 +82,7 @@ def _tokens(key: str) -> dict:
     return dict(session.get(key) or {})
 
 
-def _remember(key: str, wave: WaveInfo | Wave, value: str | None) -> None:
+def _remember(key: str, wave: Wave, value: str | None) -> None:
     values = _tokens(key)
     if value is None:
         values.pop(wave.slug, None)
@@ -98,11 +91,11 @@ def _remember(key: str, wave: WaveInfo | Wave, value: str | None) -> None:
     session[key] = values
 
 
-def _draft(wave: WaveInfo | Wave):
+def _draft(wave: Wave):
     return drafts.draft_for_session(db.session, wave, _tokens(DRAFTS).get(wave.slug))
 
 
-def _open_or_message(wave: WaveInfo):
+def _open_or_message(wave: Wave):
     """None when residents may answer today; otherwise the page saying why not."""
     message = state_message(wave, _today())
     if message:
@@ -148,7 +141,7 @@ def invitation(wave_slug: str, token: str):
                            questionnaire=wave_questionnaire(db.session, wave))
 
 
-def _invitation_problem(wave: WaveInfo | Wave, found: Invitation | None):
+def _invitation_problem(wave: Wave, found: Invitation | None):
     if found is not None:
         return render_template("survey/unavailable.html", wave=wave,
                                title="You have already taken part",
@@ -195,7 +188,7 @@ def begin(wave_slug: str):
     return redirect(url_for("survey.question_page", wave_slug=wave.slug, page_id=first.id))
 
 
-def _page_url(wave: WaveInfo | Wave, page_id: str | None) -> str:
+def _page_url(wave: Wave, page_id: str | None) -> str:
     if not page_id:
         first = surveys.next_page(wave_questionnaire(db.session, wave), None, {})
         page_id = first.id
@@ -204,7 +197,7 @@ def _page_url(wave: WaveInfo | Wave, page_id: str | None) -> str:
     return url_for("survey.question_page", wave_slug=wave.slug, page_id=page_id)
 
 
-def _no_draft(wave: WaveInfo | Wave):
+def _no_draft(wave: Wave):
     if wave.slug in _tokens(DONE):
         return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
     flash("Your answers could not be found: the survey may have timed out. Start again, or use "
@@ -235,7 +228,7 @@ def question_page(wave_slug: str, page_id: str):
     return _show_page(wave, questionnaire, page, answers, answers, {})
 
 
-def _answer_page(wave: WaveInfo, draft, questionnaire: surveys.Questionnaire, page: surveys.Page,
+def _answer_page(wave: Wave, draft, questionnaire: surveys.Questionnaire, page: surveys.Page,
                  answers: dict):
     """Keep what the resident sent on a question page: save and give the resume link, go on to the
     next page (or back to the check page when changing an answer), or show the page's errors."""
@@ -264,7 +257,7 @@ def _changing() -> bool:
     return request.args.get("change") == "1"
 
 
-def _show_page(wave: WaveInfo, questionnaire: surveys.Questionnaire, page: surveys.Page, answers: dict,
+def _show_page(wave: Wave, questionnaire: surveys.Questionnaire, page: surveys.Page, answers: dict,
                values: dict, errors: dict[str, str]):
     visible = surveys.visible_pages(questionnaire, answers)
     position = [p.id for p in visible].index(page.id)
@@ -281,17 +274,14 @@ def _show_page(wave: WaveInfo, questionnaire: surveys.Questionnaire, page: surve
 
 @bp.route("/<wave_slug>/check", methods=["GET", "POST"])
 def check(wave_slug: str):
-    # A Core connection rather than the ORM session: every resident's submission runs through here.
-    connection = db.connection
-    wave, draft = wave_and_draft(connection, wave_slug, _tokens(DRAFTS).get(wave_slug))
-    if wave is None:
-        abort(404)
+    wave = _wave_or_404(wave_slug)
     unavailable = _open_or_message(wave)
     if unavailable:
         return unavailable
+    draft = _draft(wave)
     if draft is None:
         return _no_draft(wave)
-    questionnaire = wave_questionnaire(connection, wave)
+    questionnaire = wave_questionnaire(db.session, wave)
     answers = drafts.stored_answers(draft)
     problems: list = []
     if request.method == "POST":
@@ -303,7 +293,7 @@ def check(wave_slug: str):
             return limited
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")
         try:
-            submit_response(connection, wave, answers, key, invitation_id=draft.invitation_id,
+            submit_response(db.session, wave, answers, key, invitation_id=draft.invitation_id,
                             draft=draft, questionnaire=questionnaire)
         except AlreadySubmitted:
             _remember(DRAFTS, wave, None)

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
-import weakref
-from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 
-from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 import surveys
 from analysis.formatting import day
-from portal.database import core_connection
-from portal.models import Neighbourhood, Questionnaire, Response, SurveyDraft, SurveyImport, Wave
+from portal.models import Neighbourhood, Questionnaire, Response, SurveyImport, Wave
 from portal.refusals import Refusal
-from portal.survey import drafts
 from surveys.loading import DEFINITIONS_DIR
 
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -107,70 +101,6 @@ def wave_imports(session: Session, wave: Wave) -> list[SurveyImport]:
                                 .order_by(SurveyImport.imported_at.desc())))
 
 
-@dataclass(frozen=True)
-class QuestionnaireRef:
-    slug: str
-    version: int
-    title: str
-    checksum: str
-
-
-@dataclass(frozen=True)
-class WaveInfo:
-    """A read-only wave for the resident pages (read with one Core query: they run on every page)."""
-
-    id: int
-    slug: str
-    name: str
-    opens_on: date
-    closes_on: date
-    panel_mode: bool
-    open_link_mode: bool
-    questionnaire: QuestionnaireRef
-
-    def state_on(self, day: date) -> str:
-        return Wave.state_on(self, day)
-
-
-_WAVE_INFO = (
-    select(Wave.id, Wave.slug, Wave.name, Wave.opens_on, Wave.closes_on, Wave.panel_mode,
-           Wave.open_link_mode, Questionnaire.slug, Questionnaire.version, Questionnaire.title,
-           Questionnaire.checksum)
-    .join(Questionnaire, Questionnaire.id == Wave.questionnaire_id)
-    .where(Wave.slug == bindparam("slug"))
-)
-
-
-def _wave_from_row(row) -> WaveInfo:
-    """A ``WaveInfo`` from the first 11 values of a row of ``_WAVE_INFO``'s columns."""
-    return WaveInfo(*row[:7], questionnaire=QuestionnaireRef(*row[7:11]))
-
-
-def wave_info(session: Session | Connection, slug: str) -> WaveInfo | None:
-    row = core_connection(session).execute(_WAVE_INFO, {"slug": slug}).first()
-    return None if row is None else _wave_from_row(row)
-
-
-_WAVE_AND_DRAFT = (
-    _WAVE_INFO.add_columns(*drafts.SNAPSHOT_COLUMNS)
-    .outerjoin(SurveyDraft, and_(SurveyDraft.wave_id == Wave.id,
-                                 SurveyDraft.session_token_hash == bindparam("token_hash")))
-)
-
-
-def wave_and_draft(session: Session | Connection, slug: str,
-                   token: str | None) -> tuple[WaveInfo | None, drafts.DraftSnapshot | None]:
-    """The wave and, read in the same query, the live draft whose session token is ``token``.
-
-    One round trip instead of two on the pages every resident submits through.
-    """
-    row = core_connection(session).execute(_WAVE_AND_DRAFT, {
-        "slug": slug, "token_hash": drafts.token_hash(token) if token else ""}).first()
-    if row is None:
-        return None, None
-    return _wave_from_row(row), drafts.snapshot_from_row(row[11:])
-
-
 # Loaded, checksum-verified definitions by (slug, version, checksum), with the file's (mtime, size).
 _verified: dict[tuple[str, int, str], tuple[tuple[int, int] | None, surveys.Questionnaire]] = {}
 _bound: dict[tuple[int, tuple[tuple[str, str], ...]],
@@ -178,7 +108,7 @@ _bound: dict[tuple[int, tuple[tuple[str, str], ...]],
 _lock = Lock()
 
 
-def frozen_questionnaire(row: Questionnaire | QuestionnaireRef) -> surveys.Questionnaire:
+def frozen_questionnaire(row: Questionnaire) -> surveys.Questionnaire:
     """The definition a wave froze. Raises ``QuestionnaireError`` if its file changed since.
 
     The file is re-checked whenever its modification time or size changes, so an edit made while
@@ -200,46 +130,19 @@ def frozen_questionnaire(row: Questionnaire | QuestionnaireRef) -> surveys.Quest
     return loaded
 
 
-_NEIGHBOURHOODS = (select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.id)
-                   .order_by(Neighbourhood.name))
-NEIGHBOURHOODS_KEPT_FOR = 60.0  # seconds; neighbourhoods change when the partnership redraws them
-_neighbourhoods: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def neighbourhood_pairs(session: Session) -> tuple[tuple[str, str], ...]:
+    """(slug, name) of every neighbourhood by name: the neighbourhood question's options."""
+    return tuple((slug, name) for slug, name in session.execute(
+        select(Neighbourhood.slug, Neighbourhood.name).order_by(Neighbourhood.name)))
 
 
-def _kept_neighbourhoods(session: Session | Connection) -> tuple[float, tuple, tuple]:
-    """(expiry, (slug, name, id) rows, (slug, name) pairs) of every neighbourhood by name.
-
-    Every survey page needs them (the neighbourhood question's options), so they are read at most
-    once a minute per database rather than on every request.
-    """
-    engine = session.engine if isinstance(session, Connection) else session.get_bind()
-    now = time.monotonic()
-    kept = _neighbourhoods.get(engine)
-    if kept is None or kept[0] <= now:  # only then is a connection needed
-        rows = tuple((s, n, i) for s, n, i in core_connection(session).execute(_NEIGHBOURHOODS))
-        kept = _neighbourhoods[engine] = (now + NEIGHBOURHOODS_KEPT_FOR, rows,
-                                          tuple((s, n) for s, n, _ in rows))
-    return kept
+def neighbourhood_id(session: Session, slug: str | None) -> int | None:
+    if not slug:
+        return None
+    return session.scalar(select(Neighbourhood.id).where(Neighbourhood.slug == slug))
 
 
-def neighbourhood_rows(session: Session | Connection) -> tuple[tuple[str, str, int], ...]:
-    return _kept_neighbourhoods(session)[1]
-
-
-def forget_neighbourhoods() -> None:
-    """Drop the kept neighbourhood lists (after neighbourhoods are added or renamed)."""
-    _neighbourhoods.clear()
-
-
-def neighbourhood_pairs(session: Session | Connection) -> tuple[tuple[str, str], ...]:
-    return _kept_neighbourhoods(session)[2]
-
-
-def neighbourhood_id(session: Session | Connection, slug: str | None) -> int | None:
-    return next((id_ for s, _, id_ in neighbourhood_rows(session) if s == slug), None) if slug else None
-
-
-def wave_questionnaire(session: Session | Connection, wave: Wave) -> surveys.Questionnaire:
+def wave_questionnaire(session: Session, wave: Wave) -> surveys.Questionnaire:
     """The wave's questionnaire with neighbourhood options bound from the database."""
     definition = frozen_questionnaire(wave.questionnaire)
     pairs = neighbourhood_pairs(session)

@@ -33,31 +33,16 @@ def test_expired_drafts_are_not_found_and_are_deleted(db_session, wave):
     assert drafts.delete_expired_drafts(db_session) == 1
 
 
-def test_wave_and_draft_reads_the_wave_and_only_its_own_live_draft(db_session, make_wave):
-    wave = make_wave("2011-12")
-    other = make_wave("2012-13")
-    draft, token = drafts.start_draft(db_session, wave)
-    drafts.save_answers(draft, {"several": ("a", "b")}, "check")
-    _expired, expired_token = drafts.start_draft(db_session, wave, now=utcnow() - timedelta(days=60))
-    _elsewhere, other_token = drafts.start_draft(db_session, other)
-    db_session.commit()
+def test_a_new_neighbourhood_is_offered_at_once(db_session, wave, neighbourhoods):
+    """The neighbourhood question's options are read from the database on each request, so a
+    neighbourhood added by the partnership is offered on the next page without a restart."""
+    def offered() -> list[str]:
+        questionnaire = waves.wave_questionnaire(db_session, wave)
+        return [option.code for option in questionnaire.question("neighbourhood").options]
 
-    found_wave, snapshot = waves.wave_and_draft(db_session, "2011-12", token)
-    assert (found_wave.id, found_wave.slug, found_wave.questionnaire.slug) == (
-        wave.id, "2011-12", wave.questionnaire.slug)
-    assert (snapshot.id, snapshot.current_page) == (draft.id, "check")
-    assert drafts.stored_answers(snapshot)["several"] == ("a", "b")
-    for missing in (None, "", "not-a-token", expired_token, other_token):
-        found_wave, snapshot = waves.wave_and_draft(db_session, "2011-12", missing)
-        assert found_wave.id == wave.id and snapshot is None
-    assert waves.wave_and_draft(db_session, "no-such-wave", token) == (None, None)
-
-
-def test_neighbourhood_list_is_kept_until_forgotten(db_session, neighbourhoods):
-    waves.forget_neighbourhoods()
-    before = waves.neighbourhood_rows(db_session)
+    assert "twerton" in offered() and "new-town" not in offered()
     db_session.add(Neighbourhood(slug="new-town", name="New Town", area_class="urban"))
     db_session.commit()
-    assert waves.neighbourhood_rows(db_session) == before  # kept: read at most once a minute
-    waves.forget_neighbourhoods()
-    assert "new-town" in [slug for slug, _, _ in waves.neighbourhood_rows(db_session)]
+    assert "new-town" in offered()
+    assert waves.neighbourhood_id(db_session, "new-town") is not None
+    assert waves.neighbourhood_id(db_session, "") is None
