@@ -7,6 +7,7 @@ from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neigh
 from portal.areas import counts_by_neighbourhood
 from portal.extensions import db
 from portal.models import PactIssue, Response, Role
+from portal.staff.population import population_rows
 
 bp = staff_blueprint("staff", __name__, roles=(Role.COORDINATOR, Role.ANALYST, Role.ADMIN),
                      url_prefix="/staff")
@@ -53,8 +54,8 @@ def home():
 @bp.route("/neighbourhoods/<slug>")
 def neighbourhood(slug: str):
     place = neighbourhood_in_scope(db.session, current_user, slug)
-    population = sorted(place.population, key=lambda p: (p.variable, p.category))
-    return render_template("staff/neighbourhood.html", place=place, population=population,
+    return render_template("staff/neighbourhood.html", place=place,
+                           population=population_rows(db.session, place),
                            **survey_concerns(place))
 
 

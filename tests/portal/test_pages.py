@@ -82,3 +82,10 @@ def test_query_counts_are_pinned(app, demo_data, count_queries, path, email):
     with count_queries() as statements:
         assert client.get(path).status_code == 200
     assert len(statements) == QUERY_PINS[path], "\n".join(statements)
+
+
+def test_the_population_table_speaks_the_questionnaire_not_the_codes(app, demo_data):
+    page = check_page(_client(app, COORDINATOR).get("/staff/neighbourhoods/twerton").data)
+    table = page.find_all("table")[-1].text
+    assert "Which age group are you in?" in table and "75+" in table
+    assert "age_band" not in table and "16_24" not in table
