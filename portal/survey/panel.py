@@ -47,54 +47,71 @@ class PanelProblem:
 def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str]) -> tuple[list[PanelRow], list[PanelProblem]]:
     """Read ``id,email,neighbourhood`` rows (neighbourhood as slug or name). All or nothing: either
     rows and no problems, or problems with spreadsheet row numbers (header = 1)."""
-    if len(data) > MAX_PANEL_BYTES:
-        return [], [PanelProblem(None, None, "The file is larger than 2 MB; split it")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [PanelProblem(None, None, "The file is not UTF-8 text: save it as 'CSV UTF-8'")]
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        return [], [PanelProblem(None, None, f"The file is not valid CSV: {error}")]
-    if not records:
-        return [], [PanelProblem(None, None, "The file is empty")]
+    records, problem = _panel_records(data)
+    if problem is not None:
+        return [], [problem]
     header = [cell.strip().lower() for cell in records[0]]
     missing = [name for name in PANEL_COLUMNS if name not in header]
     if missing:
         return [], [PanelProblem(1, name, f"Column '{name}' is missing; the header must be "
                                  "id,email,neighbourhood") for name in missing]
-    by_name = {name.lower(): slug for slug, name in neighbourhoods.items()}
-    rows: list[PanelRow] = []
-    problems: list[PanelProblem] = []
-    seen: dict[str, int] = {}
     body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
     if len(body) > MAX_PANEL_ROWS:
         return [], [PanelProblem(None, None, f"The file has {len(body):,} rows; the limit is "
                                  f"{MAX_PANEL_ROWS:,}")]
+    if not body:
+        return [], [PanelProblem(None, None, "The file has a header row but no panel members")]
+    by_name = {name.lower(): slug for slug, name in neighbourhoods.items()}
+    rows: list[PanelRow] = []
+    problems: list[PanelProblem] = []
+    seen: dict[str, int] = {}
     for number, record in body:
         cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
-        external_id, email, place = cells["id"], cells["email"], cells["neighbourhood"]
-        if not EXTERNAL_ID.match(external_id):
-            problems.append(PanelProblem(number, "id", f"'{external_id}' is not a panel id: use up to "
-                                         "60 letters, digits and - _ ."))
-        elif external_id in seen:
-            problems.append(PanelProblem(number, "id", f"Panel id {external_id} is also in row "
-                                         f"{seen[external_id]}"))
-        else:
-            seen[external_id] = number
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            problems.append(PanelProblem(number, "email", f"'{email}' is not an email address"))
-        slug = place if place in neighbourhoods else by_name.get(place.lower())
-        if slug is None:
-            problems.append(PanelProblem(number, "neighbourhood", f"'{place}' is not one of the "
-                                         "neighbourhoods"))
-        rows.append(PanelRow(external_id, email, slug or ""))
-    if not body:
-        problems.append(PanelProblem(None, None, "The file has a header row but no panel members"))
+        row, found = _panel_row(number, cells, neighbourhoods, by_name, seen)
+        rows.append(row)
+        problems.extend(found)
     return ([], problems) if problems else (rows, [])
+
+
+def _panel_records(data: bytes) -> tuple[list[list[str]], PanelProblem | None]:
+    """The file's CSV records, or the one problem that stops it being read at all."""
+    if len(data) > MAX_PANEL_BYTES:
+        return [], PanelProblem(None, None, "The file is larger than 2 MB; split it")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], PanelProblem(None, None, "The file is not UTF-8 text: save it as 'CSV UTF-8'")
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        return [], PanelProblem(None, None, f"The file is not valid CSV: {error}")
+    if not records:
+        return [], PanelProblem(None, None, "The file is empty")
+    return records, None
+
+
+def _panel_row(number: int, cells: dict[str, str], neighbourhoods: dict[str, str],
+               by_name: dict[str, str], seen: dict[str, int]) -> tuple[PanelRow, list[PanelProblem]]:
+    """One member's row and its problems (`seen` records each panel id's first row)."""
+    external_id, email, place = cells["id"], cells["email"], cells["neighbourhood"]
+    problems = []
+    if not EXTERNAL_ID.match(external_id):
+        problems.append(PanelProblem(number, "id", f"'{external_id}' is not a panel id: use up to "
+                                     "60 letters, digits and - _ ."))
+    elif external_id in seen:
+        problems.append(PanelProblem(number, "id", f"Panel id {external_id} is also in row "
+                                     f"{seen[external_id]}"))
+    else:
+        seen[external_id] = number
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        problems.append(PanelProblem(number, "email", f"'{email}' is not an email address"))
+    slug = place if place in neighbourhoods else by_name.get(place.lower())
+    if slug is None:
+        problems.append(PanelProblem(number, "neighbourhood", f"'{place}' is not one of the "
+                                     "neighbourhoods"))
+    return PanelRow(external_id, email, slug or ""), problems
 
 
 def add_panel_members(session: Session, wave: Wave, rows: list[PanelRow]) -> tuple[int, int]:
