@@ -158,3 +158,22 @@ def test_breaches_are_tagged_and_counted(signed_in, db_session, neighbourhoods):
     page = signed_in("admin").get("/charter/").get_data(as_text=True)
     assert page.count("tag tag-red") == 2
     assert "66.7%" in page and "of 3 cases" in page
+
+
+def test_actions_work_with_csrf_protection_on(csrf_app, db_session, neighbourhoods, make_user):
+    from tests.conftest import PASSWORD
+    from tests.pages import check_page
+
+    case = _case(db_session, neighbourhoods, received=rules.utcnow())
+    user = make_user("coordinator", "twerton")
+    client = csrf_app.test_client()
+    token = next(i.attrs["value"] for i in check_page(client.get("/staff/sign-in").data)
+                 .find_all("input", name="csrf_token"))
+    assert client.post("/staff/sign-in", data={"email": user.email, "password": PASSWORD,
+                                               "csrf_token": token}).status_code == 302
+    page = check_page(client.get(f"/charter/{case.reference}").data)
+    token = page.find_all("input", name="csrf_token")[0].attrs["value"]
+    response = client.post(f"/charter/{case.reference}/answer",
+                           data={"csrf_token": token, "answer-response": "Done."})
+    assert response.status_code == 302
+    assert client.post(f"/charter/{case.reference}/acknowledge").status_code == 400  # no token
