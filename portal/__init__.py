@@ -71,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.analyst.views import bp as analyst_bp
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
+    from portal.charter.views import bp as charter_bp
+    from portal.charter.views import public_bp as complaints_bp
     from portal.crime.views import bp as crime_bp
     from portal.follow.views import bp as follow_bp
     from portal.pact.concern_mapping_views import bp as concern_mapping_bp
@@ -87,6 +89,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)  # open data: /api/v1/ and /open-data
     app.register_blueprint(results_bp)  # public survey results
     app.register_blueprint(follow_bp)  # meeting calendars and activity feeds
+    app.register_blueprint(complaints_bp)  # residents write to the partnership (Service Charter)
+    app.register_blueprint(charter_bp)  # the complaints and enquiries queue with its clocks
 
 
 def _register_templates(app: Flask) -> None:

@@ -10,6 +10,7 @@ from portal.models.area import (
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
 from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.charter import CharterCase
 from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
 from portal.models.definitions import EditedDefinition
 from portal.models.pact import (
@@ -24,7 +25,14 @@ from portal.models.pact import (
 from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportFileContent, ReportRun
 from portal.models.scorecard import ScorecardActual
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
-from portal.models.statuses import IssueStatus, MeetingStatus, PriorityStatus, Role
+from portal.models.statuses import (
+    CharterKind,
+    CharterStatus,
+    IssueStatus,
+    MeetingStatus,
+    PriorityStatus,
+    Role,
+)
 from portal.models.survey import (
     RESPONSE_MODES,
     Invitation,
@@ -46,6 +54,9 @@ __all__ = [
     "AlertSubscription",
     "AuditEvent",
     "Base",
+    "CharterCase",
+    "CharterKind",
+    "CharterStatus",
     "CrimeCount",
     "CrimeImport",
     "EditedDefinition",

@@ -96,3 +96,19 @@ def one_of(column: str, enum: type[Labelled]) -> CheckConstraint:
     """CHECK (`column` IN the enum's values), named `column` (so `ck_<table>_<column>`)."""
     values = ", ".join(f"'{value}'" for value in enum.values())
     return CheckConstraint(f"{column} IN ({values})", name=column)
+
+
+class CharterKind(Labelled):
+    """What a resident writes to the partnership under the Service Charter."""
+
+    COMPLAINT = "complaint", "Complaint"
+    ENQUIRY = "enquiry", "Enquiry"
+
+
+class CharterStatus(Labelled):
+    """Where a complaint or enquiry stands against the Charter's clocks. Not in `LABELLED`: its
+    values share words with the issue statuses, so templates use the member's own `label`."""
+
+    RECEIVED = "received", "Received"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ANSWERED = "answered", "Answered"

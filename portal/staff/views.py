@@ -19,6 +19,8 @@ TOOLS = [
      "Triage, assign and close local issues; meetings, priorities and service standards."),
     ("PACT metrics", "pact.metrics", (Role.COORDINATOR, Role.ADMIN),
      "Issues raised and closed, % dealt with locally, days to acknowledge and close."),
+    ("Complaints and enquiries", "charter.queue", (Role.COORDINATOR, Role.ADMIN),
+     "Residents' written complaints and enquiries against the Service Charter's 5 and 15 working days."),
     ("Survey results", "analyst.dashboard", (Role.ANALYST, Role.ADMIN),
      "Weighted indicators with confidence intervals, comparisons, charts and PDF reports."),
     ("Survey waves", "admin.waves", (Role.ANALYST, Role.ADMIN),

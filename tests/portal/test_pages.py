@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.models import Meeting, Neighbourhood, PactIssue, Wave
+from portal.charter.cases import new_case_reference
+from portal.models import CharterCase, CharterKind, Meeting, Neighbourhood, PactIssue, Wave
 from tests.pages import check_page
 
 DEMO_PASSWORD = "voicebox-demo-2026"
@@ -16,8 +17,10 @@ ADMIN = "admin@bathnes-csp.example.org"
 
 PUBLIC = ["/", "/privacy", "/neighbourhoods/twerton", "/neighbourhoods/twerton/issues/new", "/issues/new",
           "/issues/follow", "/survey/", "/staff/sign-in",
-          "/results", "/neighbourhoods/twerton/results", "/open-data", "/neighbourhoods/twerton/alerts"]
-COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/staff/neighbourhoods/twerton"]
+          "/results", "/neighbourhoods/twerton/results", "/open-data", "/neighbourhoods/twerton/alerts",
+          "/contact-us"]
+COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/staff/neighbourhoods/twerton",
+                     "/charter/"]
 ANALYST_PAGES = ["/analyst/", "/analyst/reports/", "/analyst/scorecard/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/"]
 
@@ -50,8 +53,13 @@ def test_coordinator_pages_keep_the_rules(app, demo_data, db_session):
     issue = db_session.scalar(select(PactIssue.reference).order_by(PactIssue.id))
     meeting = db_session.scalar(select(Meeting.id).join(Neighbourhood)
                                 .where(Neighbourhood.slug == "twerton").order_by(Meeting.id))
+    twerton = db_session.scalar(select(Neighbourhood).where(Neighbourhood.slug == "twerton"))
+    case = CharterCase(reference=new_case_reference(), kind=CharterKind.COMPLAINT, name="A Resident",
+                       email="resident@example.org", body="No reply to my call.", neighbourhood=twerton)
+    db_session.add(case)
+    db_session.commit()
     client = _client(app, COORDINATOR)
-    _walk(client, [*COORDINATOR_PAGES, f"/pact/meetings/{meeting}"])
+    _walk(client, [*COORDINATOR_PAGES, f"/pact/meetings/{meeting}", f"/charter/{case.reference}"])
     # the first issue may be outside this coordinator's area: the admin walks it below
     _walk(_client(app, ADMIN), [f"/pact/issues/{issue}"])
 

@@ -1,0 +1,201 @@
+"""Complaints and enquiries under the Service Charter: receiving one from a resident, the staff
+actions on it (acknowledge, answer, extend), its two clocks in working days and the breaches they
+show. Plain functions over a session; the views only parse forms and render. Each action queues
+the e-mail to the resident in the same transaction, so a refused action sends nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from analysis.formatting import day
+from portal import audit
+from portal.charter.working_days import add_working_days, is_working_day, working_days_between
+from portal.mail import queue_mail
+from portal.models import CharterCase, CharterKind, CharterStatus, Neighbourhood, StaffUser, utcnow
+from portal.pact.references import ALPHABET
+from portal.refusals import Refusal
+
+ACKNOWLEDGE_WITHIN = 5   # working days, Service Charter
+ANSWER_WITHIN = 15       # working days, Service Charter
+NAME_MAX = 200
+EMAIL_MAX = 254
+BODY_MAX = 5000
+REASON_MAX = 1000
+RESPONSE_MAX = 10000
+LONDON = ZoneInfo("Europe/London")
+
+
+class CaseError(Refusal):
+    """A staff action the Charter's rules refuse (answering twice, an extension in the past)."""
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day in England of a UTC timestamp (a letter received at 00:30 BST is that day)."""
+    return moment.astimezone(LONDON).date()
+
+
+def new_case_reference(choice=secrets.choice) -> str:
+    chars = "".join(choice(ALPHABET) for _ in range(6))
+    return f"CHR-{chars[:4]}-{chars[4:]}"
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """One case's two clocks: the days due, how many working days each took or has run, and
+    whether each standard is breached (done late, or not done and past its day)."""
+
+    received_on: date
+    acknowledge_by: date
+    answer_by: date
+    acknowledge_days: int
+    answer_days: int
+    acknowledge_breached: bool
+    answer_breached: bool
+
+
+def clocks(case: CharterCase, today: date) -> Clocks:
+    """The clocks as of `today` (the day in England); an extension moves the answer's day."""
+    received = local_day(case.received_at)
+    acknowledge_by = add_working_days(received, ACKNOWLEDGE_WITHIN)
+    answer_by = case.extended_to or add_working_days(received, ANSWER_WITHIN)
+    acknowledged = local_day(case.acknowledged_at) if case.acknowledged_at else None
+    answered = local_day(case.answered_at) if case.answered_at else None
+    return Clocks(
+        received_on=received, acknowledge_by=acknowledge_by, answer_by=answer_by,
+        acknowledge_days=working_days_between(received, acknowledged or today),
+        answer_days=working_days_between(received, answered or today),
+        acknowledge_breached=(acknowledged or today) > acknowledge_by,
+        answer_breached=(answered or today) > answer_by)
+
+
+def receive_case(session: Session, kind: CharterKind, name: str, email: str, body: str,
+                 neighbourhood: Neighbourhood | None) -> CharterCase:
+    """Record a resident's complaint or enquiry and queue their acknowledgement of receipt (with
+    the reference and the Charter's promise); the caller commits."""
+    case = CharterCase(reference=new_case_reference(), kind=kind, name=name, email=email, body=body,
+                       neighbourhood=neighbourhood, received_at=utcnow())
+    session.add(case)
+    session.flush()
+    days = clocks(case, local_day(case.received_at))
+    queue_mail(session, email, f"We have received your {kind.label.lower()} ({case.reference})", (
+        f"Dear {name},\n\nThank you for writing to the community safety partnership. Your "
+        f"{kind.label.lower()} has the reference {case.reference}: please quote it if you write again.\n\n"
+        f"Our Service Charter promises to acknowledge it by {day(days.acknowledge_by)} and to "
+        f"answer it in full by {day(days.answer_by)} (5 and 15 working days). If we need longer "
+        "we will write to tell you why and when you will hear from us.\n"))
+    audit.record(session, "charter_case_received", "charter_case", case.reference, kind=str(kind))
+    return case
+
+
+def acknowledge(session: Session, case: CharterCase, user: StaffUser) -> None:
+    if case.status != CharterStatus.RECEIVED:
+        raise CaseError(f"{case.reference} has already been {case.status.label.lower()}")
+    case.status = CharterStatus.ACKNOWLEDGED
+    case.acknowledged_at = utcnow()
+    days = clocks(case, local_day(case.acknowledged_at))
+    queue_mail(session, case.email, f"Your {case.kind.label.lower()} is being looked at ({case.reference})", (
+        f"Dear {case.name},\n\nWe are looking into your {case.kind.label.lower()} {case.reference} and "
+        f"will answer it in full by {day(days.answer_by)}.\n"))
+    audit.record(session, "charter_case_acknowledged", "charter_case", case.reference, actor=user)
+
+
+def answer(session: Session, case: CharterCase, response: str, user: StaffUser) -> None:
+    """Send the full response; acknowledging on the way if that was not done (it then counts as
+    acknowledged on the day of the answer)."""
+    response = response.strip()
+    if not response:
+        raise CaseError("Write the response to send to the resident")
+    if case.status == CharterStatus.ANSWERED:
+        raise CaseError(f"{case.reference} has already been answered")
+    now = utcnow()
+    case.acknowledged_at = case.acknowledged_at or now
+    case.answered_at = now
+    case.response = response
+    case.status = CharterStatus.ANSWERED
+    queue_mail(session, case.email, f"Our response to your {case.kind.label.lower()} ({case.reference})",
+               f"Dear {case.name},\n\n{response}\n\nReference: {case.reference}\n")
+    audit.record(session, "charter_case_answered", "charter_case", case.reference, actor=user)
+
+
+def extend(session: Session, case: CharterCase, new_date: date, reason: str, user: StaffUser,
+           today: date) -> None:
+    """Move the full response's day, with the reason the resident is told. Refused once answered,
+    for a date that is not a later working day than the current one, or once the current day has
+    passed (an extension is agreed before the deadline, not to excuse a breach)."""
+    reason = reason.strip()
+    current = clocks(case, today)
+    if case.status == CharterStatus.ANSWERED:
+        raise CaseError(f"{case.reference} has already been answered")
+    if not reason:
+        raise CaseError("Give the reason for the extension: the resident is told it")
+    if today > current.answer_by:
+        raise CaseError(f"The response was due by {day(current.answer_by)}: an extension must be "
+                        "recorded before that day has passed")
+    if new_date <= current.answer_by:
+        raise CaseError(f"Choose a date after {day(current.answer_by)}, the day the response is "
+                        "due now")
+    if not is_working_day(new_date):
+        raise CaseError(f"{day(new_date)} is not a working day: choose a weekday that is not a "
+                        "bank holiday")
+    case.extended_to = new_date
+    case.extension_reason = reason
+    subject = f"We need more time on your {case.kind.label.lower()} ({case.reference})"
+    queue_mail(session, case.email, subject, (
+        f"Dear {case.name},\n\nWe are sorry: we need more time to answer your "
+        f"{case.kind.label.lower()} {case.reference} in full. The reason:\n\n{reason}\n\n"
+        f"You will have our full response by {day(new_date)}.\n"))
+    audit.record(session, "charter_case_extended", "charter_case", case.reference, actor=user,
+                 extended_to=new_date.isoformat())
+
+
+def case_by_reference(session: Session, reference: str) -> CharterCase | None:
+    return session.scalar(select(CharterCase).where(CharterCase.reference == reference))
+
+
+def cases_for(session: Session, user: StaffUser, places: list[Neighbourhood]) -> list[CharterCase]:
+    """The cases `user` may see, oldest open first: all for admins; a coordinator's neighbourhoods'
+    otherwise (a case with no neighbourhood goes to admins)."""
+    query = select(CharterCase)
+    if not user.sees_all_neighbourhoods:
+        query = query.where(CharterCase.neighbourhood_id.in_([p.id for p in places]))
+    query = query.order_by(or_(CharterCase.status == CharterStatus.ANSWERED), CharterCase.received_at)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class CharterMetrics:
+    """Shares meeting each standard, with their bases: a case counts once its clock has a result
+    (done, or its day has passed undone); a case still inside its time is in neither."""
+
+    acknowledged_on_time: int
+    acknowledge_base: int
+    answered_on_time: int
+    answer_base: int
+
+    @property
+    def acknowledged_share(self) -> float | None:
+        return self.acknowledged_on_time / self.acknowledge_base if self.acknowledge_base else None
+
+    @property
+    def answered_share(self) -> float | None:
+        return self.answered_on_time / self.answer_base if self.answer_base else None
+
+
+def charter_metrics(cases: list[CharterCase], today: date) -> CharterMetrics:
+    ack_on_time = ack_base = answer_on_time = answer_base = 0
+    for case in cases:
+        case_clocks = clocks(case, today)
+        if case.acknowledged_at or case_clocks.acknowledge_breached:
+            ack_base += 1
+            ack_on_time += not case_clocks.acknowledge_breached
+        if case.answered_at or case_clocks.answer_breached:
+            answer_base += 1
+            answer_on_time += not case_clocks.answer_breached
+    return CharterMetrics(ack_on_time, ack_base, answer_on_time, answer_base)

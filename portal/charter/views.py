@@ -1,0 +1,134 @@
+"""Complaints and enquiries: the public form residents write with (blueprint `complaints`, no
+account) and the staff queue with the Charter's clocks (blueprint `charter`, coordinators for
+their neighbourhoods' cases and admins for all)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from portal import audit
+from portal.access import check_scope, staff_blueprint, visible_neighbourhoods
+from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.charter import cases as rules
+from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
+from portal.extensions import db
+from portal.mail import deliver_pending
+from portal.models import CharterCase, CharterKind, Role, utcnow
+from portal.public.views import _over_limit
+from portal.refusals import refusals_to
+
+public_bp = Blueprint("complaints", __name__)
+bp = staff_blueprint("charter", __name__, roles=(Role.COORDINATOR, Role.ADMIN), url_prefix="/charter")
+
+# Defaults; override with app config CHARTER_WRITE_LIMIT = (count, seconds).
+WRITE_LIMIT = (5, 3600)
+
+
+def _write_form() -> WriteToUsForm:
+    form = WriteToUsForm()
+    form.neighbourhood.choices = [("", "Not about one neighbourhood")] + [
+        (n.slug, n.name) for n in all_neighbourhoods(db.session)]
+    return form
+
+
+@public_bp.route("/contact-us", methods=["GET", "POST"])
+def write_to_us():
+    form = _write_form()
+    status = 200
+    if request.method == "POST":
+        if form.website.data:  # the honeypot: a robot filled in a field people never see
+            audit.record(db.session, "charter_case_spam", "charter_case")
+            db.session.commit()
+            return render_template("charter/sent.html", case=None)
+        limited = _over_limit("charter_write", "CHARTER_WRITE_LIMIT", WRITE_LIMIT,
+                              "sent a complaint or enquiry")
+        if limited:
+            return limited
+        if form.validate():
+            place = neighbourhood_by_slug(db.session, form.neighbourhood.data) if form.neighbourhood.data \
+                else None
+            case = rules.receive_case(db.session, CharterKind(form.kind.data), form.name.data,
+                                      form.email.data, form.body.data, place)
+            db.session.commit()
+            deliver_pending(db.session, current_app.config)
+            session["charter_reference"] = case.reference
+            return redirect(url_for("complaints.sent"))
+        status = 400
+    return render_template("charter/write.html", form=form), status
+
+
+@public_bp.route("/contact-us/sent")
+def sent():
+    case = rules.case_by_reference(db.session, session.get("charter_reference") or "")
+    if case is None:
+        return redirect(url_for("complaints.write_to_us"))
+    return render_template("charter/sent.html", case=case,
+                           clocks=rules.clocks(case, rules.local_day(case.received_at)))
+
+
+@bp.route("/")
+def queue():
+    places = visible_neighbourhoods(db.session, current_user)
+    found = rules.cases_for(db.session, current_user, places)
+    today = rules.local_day(utcnow())
+    rows = [(case, rules.clocks(case, today)) for case in found]
+    return render_template("charter/queue.html", rows=rows, metrics=rules.charter_metrics(found, today))
+
+
+def _case_in_scope(reference: str) -> CharterCase:
+    case = rules.case_by_reference(db.session, reference)
+    # A case about no neighbourhood is the admins' (check_scope refuses None to coordinators).
+    if case is not None and case.neighbourhood_id is None and current_user.role == Role.ADMIN:
+        return case
+    check_scope(db.session, current_user, case.neighbourhood_id if case else None, "charter_case", reference)
+    return case
+
+
+def _case_page(case: CharterCase, status: int = 200, errors: list | None = None, **forms):
+    forms.setdefault("answer_form", AnswerForm(formdata=None, prefix="answer"))
+    forms.setdefault("extend_form", ExtendForm(formdata=None, prefix="extend"))
+    return render_template("charter/case.html", case=case, errors=errors or [],
+                           clocks=rules.clocks(case, rules.local_day(utcnow())), **forms), status
+
+
+def _done(case: CharterCase):
+    deliver_pending(db.session, current_app.config)
+    return redirect(url_for("charter.case", reference=case.reference))
+
+
+@bp.route("/<reference>")
+def case(reference: str):
+    return _case_page(_case_in_scope(reference))
+
+
+@bp.route("/<reference>/acknowledge", methods=["POST"])
+def acknowledge(reference: str):
+    found = _case_in_scope(reference)
+    errors: list[str] = []
+    with refusals_to(errors) as attempt:
+        rules.acknowledge(db.session, found, current_user)
+    return _done(found) if attempt else _case_page(found, 400, errors)
+
+
+@bp.route("/<reference>/answer", methods=["POST"])
+def answer(reference: str):
+    found = _case_in_scope(reference)
+    form = AnswerForm(prefix="answer")
+    if not form.validate():
+        return _case_page(found, 400, answer_form=form)
+    with refusals_to(form.response.errors) as attempt:
+        rules.answer(db.session, found, form.response.data, current_user)
+    return _done(found) if attempt else _case_page(found, 400, answer_form=form)
+
+
+@bp.route("/<reference>/extend", methods=["POST"])
+def extend(reference: str):
+    found = _case_in_scope(reference)
+    form = ExtendForm(prefix="extend")
+    if not form.validate():
+        return _case_page(found, 400, extend_form=form)
+    with refusals_to(form.new_date.errors) as attempt:
+        rules.extend(db.session, found, form.new_date.data, form.reason.data, current_user,
+                     rules.local_day(utcnow()))
+    return _done(found) if attempt else _case_page(found, 400, extend_form=form)
