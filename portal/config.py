@@ -92,6 +92,17 @@ def _refuse_unsafe_production(env: dict, secret_key: str | None, database_url: s
         )
 
 
+# The retention schedule: setting -> (default, unit). `portal.retention` applies it; the privacy
+# page states it in words.
+RETENTION_SETTINGS = {
+    "RETENTION_ISSUE_CONTACT_MONTHS": (12, "months"),
+    "RETENTION_PANEL_MONTHS": (12, "months"),
+    "RETENTION_DRAFT_DAYS": (30, "days"),
+    "RETENTION_SIGN_IN_DAYS": (90, "days"),
+    "RETENTION_AUDIT_MONTHS": (24, "months"),
+    "RETENTION_MAIL_DAYS": (90, "days"),
+}
+
 OPTIONAL_NUMBERS = ("REPORTS_WORKERS", "DATABASE_POOL_SIZE", "JOB_HEARTBEAT_SECONDS")
 
 
@@ -152,4 +163,9 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
         # limits and the audit log use the client address, so set this behind a proxy.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
-    }
+    } | _retention(env)
+
+
+def _retention(env: dict) -> dict:
+    """The retention schedule (`portal.retention`): each period a whole number, at least 1."""
+    return {name: _positive_int(env, name, default) for name, (default, _unit) in RETENTION_SETTINGS.items()}

@@ -34,6 +34,7 @@ JOBS = {
     "report_batch": "portal.reports.jobs:run_batch",
     "panel_invitations": "portal.survey.jobs:send_invitations_job",
     "panel_reminders": "portal.survey.jobs:send_reminders_job",
+    "retention_run": "portal.retention:retention_job",
 }
 RETRIES = 3  # runs after the first when a worker dies under a job
 JOB_TIMEOUT = 4 * 3600  # seconds; a whole wave's batch takes minutes, never hours

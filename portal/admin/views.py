@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 
 from flask import Response as HttpResponse
@@ -19,11 +20,12 @@ import surveys
 from analysis.formatting import plural
 from portal import audit, jobs
 from portal.access import admin_only, staff_blueprint
-from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
+from portal.admin.forms import ConfirmForm, EraseForm, ImportForm, OpenWaveForm, PanelUploadForm, PersonForm
 from portal.areas import neighbourhood_names
 from portal.extensions import db
 from portal.links import public_url
 from portal.models import Role, Wave, utcnow
+from portal.people import PersonRecords, erase_person, find_person
 from portal.refusals import refusals_to
 from portal.request_checks import allow_upload
 from portal.survey import jobs as panel_jobs
@@ -283,3 +285,64 @@ def send_reminders(wave_slug: str):
     jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat())
     flash(f"Sending {plural(count, 'reminder')}. Each has a new link; the earlier links no longer work.")
     return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
+
+
+# --- subject access and erasure ------------------------------------------------------------
+
+def _looked_up(form: PersonForm) -> PersonRecords | None:
+    """What is held about the form's address, or None with the problem on the form."""
+    if not form.validate_on_submit():
+        return None
+    with refusals_to(form.email.errors) as attempt:
+        records = find_person(db.session, form.email.data)
+    return records if attempt else None
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@admin_only
+def people():
+    """Find everything held about an e-mail address (a subject access or erasure request)."""
+    form = PersonForm()
+    records = _looked_up(form) if request.method == "POST" else None
+    return render_template("admin/people.html", form=form, records=records)
+
+
+@bp.post("/people/access.json")
+@admin_only
+def people_json():
+    """The right of access: everything held about the address, as one JSON file."""
+    form = PersonForm()
+    records = _looked_up(form)
+    if records is None:
+        return render_template("admin/people.html", form=form, records=None), 400
+    audit.record(db.session, "subject_access_exported", "person", "", address=records.email,
+                 found=records.found)
+    db.session.commit()
+    data = json.dumps(records.as_json(), indent=2, ensure_ascii=False).encode("utf-8")
+    return _download(data, "application/json", "subject-access.json")
+
+
+@bp.post("/people/erase")
+@admin_only
+def people_erase():
+    """Erase an address: a confirmation page first, then (box ticked) the erasure and its audit."""
+    form = EraseForm()
+    if request.form.get("step") != "confirm":
+        lookup = PersonForm()
+        records = _looked_up(lookup)
+        if records is None:
+            return render_template("admin/people.html", form=lookup, records=None), 400
+        form.email.data = records.email
+        return render_template("admin/people_erase.html", form=form, records=records)
+    if not form.validate_on_submit():
+        return render_template("admin/people_erase.html", form=form, records=None), 400
+    with refusals_to(form.form_errors) as attempt:
+        counts = erase_person(db.session, form.email.data)
+        audit.record(db.session, "person_erased", "person", "", **counts)
+    if not attempt:
+        return render_template("admin/people_erase.html", form=form, records=None), 400
+    if not any(counts.values()):
+        flash("Nothing was found for that address, so nothing was erased.")
+    else:
+        flash(f"Erased: {plural(sum(counts.values()), 'record')} no longer name the address.")
+    return redirect(url_for("admin.people"))

@@ -29,6 +29,7 @@ from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, p
 from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.references import shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
+from portal.retention import retention_periods
 from portal.survey.waves import survey_minutes
 from surveys.postcodes import normalise_postcode
 
@@ -82,7 +83,8 @@ def favicon():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    """How we use residents' information, with the retention schedule as configured."""
+    return render_template("public/privacy.html", keep=retention_periods(current_app.config))
 
 
 @bp.route("/neighbourhoods/<slug>")

@@ -155,7 +155,8 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
     many were queued. Members already invited are skipped, so calling it again is safe."""
     now = now or utcnow()
     members = session.scalars(select(PanelMember).outerjoin(Invitation)
-                              .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None))
+                              .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None),
+                                     PanelMember.email != "")
                               .order_by(PanelMember.id).limit(limit)).all()
     for member in members:
         token = new_token()
@@ -167,8 +168,10 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
 
 
 def uninvited_count(session: Session, wave: Wave) -> int:
+    """Members still to invite; an erased member (e-mail address removed) is never invited."""
     return session.scalar(select(func.count()).select_from(PanelMember).outerjoin(Invitation)
-                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None)))
+                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None),
+                                 PanelMember.email != ""))
 
 
 def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
@@ -186,7 +189,8 @@ def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
     single-use link, at most ``limit`` of them; returns how many were queued. Calling it again
     with the same ``now`` carries the round on without reminding anyone twice."""
     now = now or utcnow()
-    members = [m for m in non_responders(session, wave) if m.invitation.reminded_at != now][:limit]
+    members = [m for m in non_responders(session, wave)
+               if m.email and m.invitation.reminded_at != now][:limit]
     for member in members:
         token = new_token()
         member.invitation.token_hash = token_hash(token)

@@ -1,0 +1,179 @@
+"""Subject access and erasure: everything held about one e-mail address, as a page, as JSON, and gone.
+
+An address is matched case-insensitively in every place the portal keeps one: contact details of PACT
+issues, panel membership (and its invitations), mail sent, alert subscriptions, staff sign-in
+attempts, and audit entries that name it (as the actor or in their detail). Survey answers are not
+among them: a response holds no link to a person (`portal.models.survey`), so it cannot be found.
+
+Erasure keeps what the partnership must keep and no longer names the person: an issue stays, anonymous,
+with its history and statistics; a panel row stays (so a wave's response rate holds) without its
+address, which also takes the member off every future invitation; a mail's row keeps its subject and
+time but loses its recipient and body; an audit entry loses the address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import String, cast, delete, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from portal.models import (
+    AlertSubscription,
+    AuditEvent,
+    IssueContact,
+    OutboundMail,
+    PactIssue,
+    PanelMember,
+    SignInAttempt,
+    Wave,
+)
+from portal.refusals import Refusal
+
+
+class PersonError(Refusal):
+    """The address asked about cannot be looked up (the message says why)."""
+
+
+def normalised_address(raw: str) -> str:
+    """The address as stored (trimmed, lower case); PersonError for anything that is not one."""
+    text = (raw or "").strip()
+    if not text:
+        raise PersonError("Enter the e-mail address to look up, like name@example.org")
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise PersonError(f"'{text[:254]}' is not an e-mail address; "
+                          "enter one like name@example.org") from None
+    return text.lower()
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass
+class PersonRecords:
+    """What is held about one address, as plain values (the JSON of a subject access request)."""
+
+    email: str
+    issues: list[dict] = field(default_factory=list)
+    panel: list[dict] = field(default_factory=list)
+    mail: list[dict] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)
+    sign_in_attempts: list[dict] = field(default_factory=list)
+    audit: list[dict] = field(default_factory=list)
+
+    @property
+    def found(self) -> int:
+        return sum(len(rows) for rows in (self.issues, self.panel, self.mail, self.alerts,
+                                          self.sign_in_attempts, self.audit))
+
+    def as_json(self) -> dict:
+        return {"email": self.email, "issues": self.issues, "panel_membership": self.panel,
+                "mail_sent": self.mail, "alert_subscriptions": self.alerts,
+                "sign_in_attempts": self.sign_in_attempts, "audit_entries": self.audit,
+                "survey_answers": "Survey answers are stored with no link to any person, so none "
+                                  "can be found by e-mail address."}
+
+
+def _issues(session: Session, email: str) -> list[dict]:
+    contacts = session.scalars(select(IssueContact).where(func.lower(IssueContact.email) == email)
+                               .options(selectinload(IssueContact.issue).selectinload(PactIssue.neighbourhood)))
+    return [{"reference": c.issue.reference, "neighbourhood": c.issue.neighbourhood.name,
+             "category": c.issue.category, "status": c.issue.status.value,
+             "description": c.issue.description, "location": c.issue.location,
+             "raised_at": _iso(c.issue.created_at), "closed_at": _iso(c.issue.closed_at),
+             "contact": {"name": c.name, "email": c.email, "phone": c.phone,
+                         "consent_to_contact": c.consent_to_contact}}
+            for c in sorted(contacts, key=lambda c: c.issue.created_at)]
+
+
+def _membership(member: PanelMember, wave_slug: str) -> dict:
+    invitation = member.invitation
+    used = invitation.used_at if invitation else None
+    return {"wave": wave_slug, "panel_id": member.external_id, "email": member.email,
+            "neighbourhood": member.neighbourhood.name, "added_at": _iso(member.created_at),
+            "invited_at": _iso(invitation.sent_at) if invitation else None,
+            "reminded_at": _iso(invitation.reminded_at) if invitation else None,
+            "invitation_used_on": _iso(used.date()) if used else None}
+
+
+def _panel(session: Session, email: str) -> list[dict]:
+    rows = session.execute(select(PanelMember, Wave.slug).join(Wave, PanelMember.wave_id == Wave.id)
+                           .where(func.lower(PanelMember.email) == email)
+                           .options(selectinload(PanelMember.invitation),
+                                    selectinload(PanelMember.neighbourhood))
+                           .order_by(Wave.opens_on, PanelMember.id))
+    return [_membership(member, slug) for member, slug in rows]
+
+
+def _mail(session: Session, email: str) -> list[dict]:
+    mails = session.scalars(select(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
+                            .order_by(OutboundMail.created_at))
+    return [{"created_at": _iso(m.created_at), "subject": m.subject, "status": m.status,
+             "sent_at": _iso(m.sent_at), "body": m.body} for m in mails]
+
+
+def _alerts(session: Session, email: str) -> list[dict]:
+    subscriptions = session.scalars(select(AlertSubscription)
+                                    .where(func.lower(AlertSubscription.email) == email)
+                                    .options(selectinload(AlertSubscription.neighbourhood)))
+    return [{"neighbourhood": s.neighbourhood.name, "frequency": s.frequency,
+             "created_at": _iso(s.created_at), "confirmed_at": _iso(s.confirmed_at)} for s in subscriptions]
+
+
+def _attempts(session: Session, email: str) -> list[dict]:
+    attempts = session.scalars(select(SignInAttempt).where(func.lower(SignInAttempt.email) == email)
+                               .order_by(SignInAttempt.at))
+    return [{"at": _iso(a.at), "ip_address": a.ip_address, "succeeded": a.succeeded} for a in attempts]
+
+
+def naming_audit_events(session: Session, email: str) -> list[AuditEvent]:
+    """Audit entries whose actor is the address or whose detail holds it as a value."""
+    candidates = session.scalars(select(AuditEvent).where(
+        (func.lower(AuditEvent.actor_email) == email)
+        | func.lower(cast(AuditEvent.detail, String)).contains(email)).order_by(AuditEvent.at))
+    return [e for e in candidates
+            if e.actor_email.lower() == email or _detail_keys_naming(e.detail, email)]
+
+
+def _detail_keys_naming(detail: dict | None, email: str) -> list[str]:
+    return [key for key, value in (detail or {}).items() if isinstance(value, str) and value.lower() == email]
+
+
+def find_person(session: Session, raw_email: str) -> PersonRecords:
+    """Everything held about an address (PersonError for something that is not an address)."""
+    email = normalised_address(raw_email)
+    audit_rows = [{"at": _iso(e.at), "action": e.action, "target": f"{e.target_type} {e.target_id}".strip(),
+                   "actor_email": e.actor_email, "ip_address": e.ip_address, "detail": e.detail}
+                  for e in naming_audit_events(session, email)]
+    return PersonRecords(email=email, issues=_issues(session, email), panel=_panel(session, email),
+                         mail=_mail(session, email), alerts=_alerts(session, email),
+                         sign_in_attempts=_attempts(session, email), audit=audit_rows)
+
+
+def erase_person(session: Session, raw_email: str) -> dict[str, int]:
+    """Remove the address everywhere it is held, in the caller's transaction; returns what was
+    changed per kind (all zero for an address nothing is held about)."""
+    email = normalised_address(raw_email)
+    contacts = session.execute(delete(IssueContact).where(func.lower(IssueContact.email) == email))
+    panel = session.execute(update(PanelMember).where(func.lower(PanelMember.email) == email)
+                            .values(email="").execution_options(synchronize_session=False))
+    waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
+                                                         OutboundMail.status == "pending"))
+    mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
+                           .values(recipient="", body="").execution_options(synchronize_session=False))
+    alerts = session.execute(delete(AlertSubscription).where(func.lower(AlertSubscription.email) == email))
+    attempts = session.execute(delete(SignInAttempt).where(func.lower(SignInAttempt.email) == email))
+    events = naming_audit_events(session, email)
+    for event in events:
+        naming = _detail_keys_naming(event.detail, email)
+        event.detail = {k: v for k, v in (event.detail or {}).items() if k not in naming}
+        if event.actor_email.lower() == email:
+            event.actor_email = ""
+    return {"issue_contacts": contacts.rowcount, "panel_memberships": panel.rowcount,
+            "mail": mail.rowcount + waiting.rowcount, "alert_subscriptions": alerts.rowcount,
+            "sign_in_attempts": attempts.rowcount, "audit_entries": len(events)}
