@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from werkzeug.exceptions import NotFound
 
 import surveys
 from portal.models import Agency, Neighbourhood, PostcodeSector
@@ -21,6 +22,15 @@ def neighbourhood_by_slug(session: Session, slug: str | None) -> Neighbourhood |
     if not slug:
         return None
     return session.scalar(select(Neighbourhood).where(Neighbourhood.slug == slug))
+
+
+def neighbourhood_or_404(session: Session, slug: str | None) -> Neighbourhood:
+    """The neighbourhood a public address names; a 404 when there is none (the pages that take a
+    slug in their URL all answer the same way)."""
+    place = neighbourhood_by_slug(session, slug)
+    if place is None:
+        raise NotFound()
+    return place
 
 
 def neighbourhood_names(session: Session) -> dict[str, str]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import click
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from analysis.formatting import plural
 from portal import limits
 from portal.api.http import cached_answer
-from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.areas import all_neighbourhoods, neighbourhood_or_404
 from portal.errors import render_error
 from portal.extensions import csrf, db
 from portal.follow.alerts import AlertError, Site, confirm, send_digests, subscribe, unsubscribe
@@ -22,7 +22,7 @@ from portal.follow.calendar import feed_meetings, meetings_calendar
 from portal.follow.feed import Links, activity, atom_feed
 from portal.follow.forms import AlertForm
 from portal.mail import deliver_pending
-from portal.models import Neighbourhood, utcnow
+from portal.models import utcnow
 from portal.pact.display import local
 from portal.reports.data import AUTHORITY_NAME
 from portal.results.page import published_waves
@@ -31,12 +31,6 @@ bp = Blueprint("follow", __name__, cli_group="alerts")
 # Default; override with app config ALERT_SUBSCRIBE_LIMIT = (count, seconds).
 SUBSCRIBE_LIMIT = (5, 3600)
 
-
-def _place(slug: str) -> Neighbourhood:
-    place = neighbourhood_by_slug(db.session, slug)
-    if place is None:
-        abort(404)
-    return place
 
 
 def _host() -> str:
@@ -50,7 +44,7 @@ def _page_url(slug: str) -> str:
 
 @bp.route("/neighbourhoods/<slug>/meetings.ics")
 def meetings(slug: str):
-    place = _place(slug)
+    place = neighbourhood_or_404(db.session, slug)
     body = meetings_calendar(feed_meetings(db.session, [place], utcnow()),
                              f"PACT meetings: {place.name}", _host(), _page_url)
     return cached_answer(body, "text/calendar", f"pact-{place.slug}.ics")
@@ -66,7 +60,7 @@ def all_meetings():
 
 @bp.route("/neighbourhoods/<slug>/feed.atom")
 def feed(slug: str):
-    place = _place(slug)
+    place = neighbourhood_or_404(db.session, slug)
     links = Links(
         page=_page_url(place.slug),
         feed=url_for("follow.feed", slug=place.slug, _external=True),
@@ -85,7 +79,7 @@ def _site() -> Site:
 @bp.route("/neighbourhoods/<slug>/alerts", methods=["GET", "POST"])
 def alerts(slug: str):
     """Ask for e-mail alerts: the same answer whether or not the address was known."""
-    place = _place(slug)
+    place = neighbourhood_or_404(db.session, slug)
     form = AlertForm()
     if request.method == "POST":
         limit = limits.Limit(*current_app.config.get("ALERT_SUBSCRIBE_LIMIT", SUBSCRIBE_LIMIT))
@@ -106,7 +100,8 @@ def alerts(slug: str):
 
 @bp.route("/neighbourhoods/<slug>/alerts/check-your-email")
 def alerts_sent(slug: str):
-    return render_template("public/alerts_done.html", place=_place(slug), state="sent")
+    return render_template("public/alerts_done.html", place=neighbourhood_or_404(db.session, slug),
+                           state="sent")
 
 
 @bp.route("/alerts/confirm/<token>")

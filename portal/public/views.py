@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     redirect,
     render_template,
@@ -19,11 +18,15 @@ from flask import (
 
 from analysis.formatting import plural
 from portal import audit, limits
-from portal.areas import all_neighbourhoods, neighbourhood_by_slug, neighbourhood_for_postcode
+from portal.areas import (
+    all_neighbourhoods,
+    neighbourhood_for_postcode,
+    neighbourhood_or_404,
+)
 from portal.errors import render_error
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Neighbourhood, utcnow
+from portal.models import utcnow
 from portal.pact.display import register_filters
 from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, public_events, raise_issue
 from portal.pact.neighbourhood_page import neighbourhood_page
@@ -42,12 +45,6 @@ register_filters(bp)
 RAISE_LIMIT = (10, 3600)
 LOOKUP_LIMIT = (30, 3600)
 
-
-def _neighbourhood_or_404(slug: str) -> Neighbourhood:
-    place = neighbourhood_by_slug(db.session, slug)
-    if place is None:
-        abort(404)
-    return place
 
 
 def _over_limit(bucket: str, name: str, default: tuple[int, int], what: str):
@@ -89,7 +86,7 @@ def privacy():
 
 @bp.route("/neighbourhoods/<slug>")
 def neighbourhood(slug: str):
-    place = _neighbourhood_or_404(slug)
+    place = neighbourhood_or_404(db.session, slug)
     return render_template("public/neighbourhood.html", page=neighbourhood_page(db.session, place, utcnow()))
 
 
@@ -118,7 +115,7 @@ def choose_neighbourhood():
 
 @bp.route("/neighbourhoods/<slug>/issues/new", methods=["GET", "POST"])
 def raise_issue_form(slug: str):
-    place = _neighbourhood_or_404(slug)
+    place = neighbourhood_or_404(db.session, slug)
     form = RaiseIssueForm()
     status = 200
     if request.method == "POST":

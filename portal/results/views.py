@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from portal.areas import neighbourhood_by_slug
+from portal.areas import neighbourhood_or_404
 from portal.extensions import db
 from portal.models import Neighbourhood, utcnow
 from portal.pact.display import local
@@ -39,7 +39,4 @@ def authority():
 
 @bp.route("/neighbourhoods/<slug>/results")
 def neighbourhood(slug: str):
-    place = neighbourhood_by_slug(db.session, slug)
-    if place is None:
-        abort(404)
-    return _render(place)
+    return _render(neighbourhood_or_404(db.session, slug))
