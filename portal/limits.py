@@ -8,20 +8,29 @@ moving window ("at most N in the last T seconds"), which is what the pages promi
 
 Keys never hold an address or an email in clear: each is a keyed hash (HMAC with the secret key),
 so the Redis database holds nothing personal.
+
+If Redis stops answering, limits are counted in this process's memory until it answers again (a
+warning is logged each time): a per-process limit is weaker than a shared one, but failing open would
+drop the sign-in guard and answering 500 would take the public pages down with the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import RateLimitItemPerSecond
-from limits.strategies import RateLimiter
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
+from redis.exceptions import RedisError
 
 from analysis.formatting import plural
 
@@ -61,8 +70,17 @@ class Refusal:
         return max(1, math.ceil(self.retry_after / 60))
 
 
-def _counter() -> RateLimiter:
-    return current_app.extensions["rate_limiter"].limiter
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _counted(step: Callable[[RateLimiter], T]) -> T:
+    """`step` on the app's storage, or on the in-process fallback while that storage is down."""
+    try:
+        return step(current_app.extensions["rate_limiter"].limiter)
+    except (RedisError, ConnectionError, TimeoutError) as error:
+        log.warning("Rate-limit storage unavailable (%s); counting in this process", error)
+        return step(current_app.extensions["rate_limiter_fallback"])
 
 
 def _identifiers(bucket: str, key: str) -> tuple[str, str, str]:
@@ -71,7 +89,8 @@ def _identifiers(bucket: str, key: str) -> tuple[str, str, str]:
 
 
 def _refusal(bucket: str, key: str, limit: Limit) -> Refusal:
-    reset_at = _counter().get_window_stats(limit.item, *_identifiers(bucket, key)).reset_time
+    ids = _identifiers(bucket, key)
+    reset_at = _counted(lambda counter: counter.get_window_stats(limit.item, *ids)).reset_time
     wait = math.ceil(reset_at - time.time())
     return Refusal(limit, min(max(1, wait), limit.seconds))
 
@@ -82,21 +101,24 @@ def hit(bucket: str, key: str, limit: Limit) -> Refusal | None:
     The check and the count are one atomic step in the storage (a Lua script on Redis, a lock in
     memory), so parallel requests can never all slip under the limit together.
     """
-    if _counter().hit(limit.item, *_identifiers(bucket, key)):
+    ids = _identifiers(bucket, key)
+    if _counted(lambda counter: counter.hit(limit.item, *ids)):
         return None
     return _refusal(bucket, key, limit)
 
 
 def check(bucket: str, key: str, limit: Limit) -> Refusal | None:
     """Whether `key` is already at its limit in `bucket`, counting nothing."""
-    if _counter().test(limit.item, *_identifiers(bucket, key)):
+    ids = _identifiers(bucket, key)
+    if _counted(lambda counter: counter.test(limit.item, *ids)):
         return None
     return _refusal(bucket, key, limit)
 
 
 def clear(bucket: str, key: str, limit: Limit) -> None:
     """Forget every counted request of `key` in `bucket` (a right password clears its failures)."""
-    _counter().clear(limit.item, *_identifiers(bucket, key))
+    ids = _identifiers(bucket, key)
+    _counted(lambda counter: counter.clear(limit.item, *ids))
 
 
 def _client_address() -> str:
@@ -112,3 +134,4 @@ def init_app(app: Flask) -> None:
     applies (see `hit`). A moving window matches the pages' "N in the last hour".
     """
     app.extensions["rate_limiter"] = Limiter(_client_address, app=app, strategy="moving-window")
+    app.extensions["rate_limiter_fallback"] = MovingWindowRateLimiter(MemoryStorage())
