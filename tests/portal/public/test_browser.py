@@ -4,6 +4,7 @@ neighbourhood by postcode, a mistake shown next to its field, the reference, fol
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import PostcodeSector
 
@@ -64,7 +65,7 @@ def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session
 
     reference = page.locator("#reference").inner_text().strip()
     assert reference.startswith("PACT-") and len(reference) == 12
-    assert page.locator(".panel-confirmation").is_visible()
+    expect(page.locator(".panel-confirmation")).to_be_visible()
     page.get_by_role("link", name=f"Follow issue {reference}").click()
     assert page.locator("#status").text_content() == "Received"
     assert "People drinking <b>on the benches</b> from 11am." in page.locator("main").inner_text()

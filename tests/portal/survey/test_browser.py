@@ -5,6 +5,7 @@ JavaScript turned off; the error summary links to the field."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.portal.survey.conftest import COMPLETE
 
@@ -66,7 +67,7 @@ def test_every_page_of_the_standard_questionnaire_passes_axe(browser, live_serve
         if page_id == "about-you":  # the error state of a page, too
             page.fill("#postcode", "nonsense")
             page.get_by_role("button", name="Continue").click()
-            assert page.locator(".error-summary").is_visible()
+            expect(page.locator(".error-summary")).to_be_visible()
             problems += _violations(axe, page)
             page.fill("#postcode", "")
         _answer(page, COMPLETE.get(page_id, {}))
@@ -77,12 +78,12 @@ def test_every_page_of_the_standard_questionnaire_passes_axe(browser, live_serve
     page.get_by_role("link", name="Change How safe or unsafe do you feel when outside in your local area "
                                    "after dark?").click()
     page.get_by_role("button", name="Save and come back later").click()
-    assert "Your answers have been saved" in page.content()
+    expect(page.locator("main")).to_contain_text("Your answers have been saved")
     problems += _violations(axe, page)
     page.get_by_role("link", name="Continue the survey now").click()
     page.goto(f"{live_server}/survey/{wave.slug}/check")
     page.get_by_role("button", name="Send answers").click()
-    assert page.locator(".panel-confirmation").is_visible()
+    expect(page.locator(".panel-confirmation")).to_be_visible()
     pact_link = page.get_by_role("link", name="Twerton PACT page")
     assert pact_link.get_attribute("href") == "/neighbourhoods/twerton"
     problems += _violations(axe, page)
