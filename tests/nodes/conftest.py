@@ -23,7 +23,6 @@ import pytest
 
 from portal.models import PopulationEstimate, Wave
 from surveys import synthetic
-from tests.nodes.limit_servers import limit_servers  # noqa: F401 - the fixture, for test_shared_limits
 from tests.nodes.processes import (
     Browser,
     Node,

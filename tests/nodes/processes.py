@@ -181,3 +181,10 @@ class Browser:
 
     def post(self, url: str, data: dict) -> tuple[int, dict, bytes]:
         return self.request(url, data)
+
+    def copy(self) -> Browser:
+        """Another browser holding the same cookies: a copied (stolen) session cookie."""
+        other = Browser()
+        for cookie in self.jar:
+            other.jar.set_cookie(cookie)
+        return other

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEvent
 from tests.conftest import PASSWORD
-from tests.nodes.limit_servers import Browser
+from tests.nodes.processes import Browser
 
 pytestmark = pytest.mark.nodes
 
@@ -18,18 +18,25 @@ PARALLEL = 32
 EMAIL = "admin-all@example.org"
 
 
-def _signed_out_browsers(servers, count: int) -> list[tuple[Browser, str, str]]:
+def _signed_out_browsers(servers, count: int) -> list[tuple[Browser, str]]:
     """`count` browsers, alternately on A and B, each with a session and the sign-in form's token."""
     ready = []
     for n in range(count):
         url = servers[n % 2].url + "/staff/sign-in"
         browser = Browser()
-        ready.append((browser, url, browser.form_token(url)))
+        browser.get(url)
+        ready.append((browser, url))
     return ready
 
 
-def _sign_in(browser: Browser, url: str, token: str, password: str):
-    return browser.open(url, {"email": EMAIL, "password": password, "csrf_token": token})
+def _sign_in(browser: Browser, url: str, password: str) -> tuple[int, dict, bytes]:
+    return browser.post(url, {"email": EMAIL, "password": password})
+
+
+@pytest.fixture
+def limit_servers(nodes):
+    """Two app servers, A and B, sharing the test database and Redis."""
+    return nodes.servers("a", "b")
 
 
 def _checked_passwords(db_session) -> int:
@@ -45,14 +52,15 @@ def test_parallel_wrong_passwords_across_two_servers_check_at_most_five(limit_se
     browsers = _signed_out_browsers(limit_servers, PARALLEL)
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         answers = list(pool.map(lambda b: _sign_in(*b, "wrong password!"), browsers))
-    codes = [a.status for a in answers]
+    codes = [status for status, _, _ in answers]
     assert codes.count(401) <= limit and codes.count(401) + codes.count(429) == PARALLEL, codes
     assert _checked_passwords(db_session) == codes.count(401) <= limit
     for server in limit_servers:  # the right password is refused on both during the lock-out
         browser = Browser()
         url = server.url + "/staff/sign-in"
-        refused = _sign_in(browser, url, browser.form_token(url), PASSWORD)
-        assert refused.status == 429 and int(refused.headers["Retry-After"]) > 0
+        browser.get(url)
+        status, headers, _ = _sign_in(browser, url, PASSWORD)
+        assert status == 429 and int(headers["Retry-After"]) > 0
     assert _checked_passwords(db_session) <= limit
 
 
@@ -61,10 +69,11 @@ def test_a_session_cookie_signed_out_on_a_is_refused_on_b(limit_servers, make_us
     server_a, server_b = limit_servers
     owner = Browser()
     url = server_a.url + "/staff/sign-in"
-    assert _sign_in(owner, url, owner.form_token(url), PASSWORD).status == 302
+    owner.get(url)
+    assert _sign_in(owner, url, PASSWORD)[0] == 302
     thief = owner.copy()
-    assert thief.open(server_b.url + "/staff/").status == 200  # B accepts A's session
-    token = owner.form_token(server_a.url + "/staff/")
-    assert owner.open(server_a.url + "/staff/sign-out", {"csrf_token": token}).status == 302
-    refused = thief.open(server_b.url + "/staff/")
-    assert refused.status == 302 and "/staff/sign-in" in refused.headers["Location"]
+    assert thief.get(server_b.url + "/staff/")[0] == 200  # B accepts A's session
+    owner.get(server_a.url + "/staff/")
+    assert owner.post(server_a.url + "/staff/sign-out", {})[0] == 302
+    status, headers, _ = thief.get(server_b.url + "/staff/")
+    assert status == 302 and "/staff/sign-in" in headers["Location"]
