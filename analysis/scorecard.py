@@ -21,11 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from analysis.catalogue import CATALOGUE, target_status
+from analysis.catalogue import CATALOGUE, TARGETS_FILE, target_status
 from analysis.errors import InputError
 from analysis.formatting import number, percent
 
-TARGETS_FILE = Path(__file__).resolve().parent / "definitions" / "laa-targets.yaml"
 SOURCES = ("survey", "recorded_crime", "entered")
 DIRECTIONS = ("higher", "lower")
 STATUSES = ("met", "on track", "off track", "no data")

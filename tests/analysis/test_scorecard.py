@@ -80,3 +80,14 @@ def test_year_labels():
     assert year_start("2009/10") == year_start("2009-10") == 2009
     with pytest.raises(InputError):
         year_start("2009/11")
+
+
+def test_the_reports_and_the_scorecard_read_ni21_from_one_targets_file():
+    """The reports' NI 21 path and the scorecard's come from the same YAML entry, so they cannot drift."""
+    from analysis.catalogue import CATALOGUE
+
+    card = load_scorecard()
+    ni21 = card.indicator("ni21")
+    assert CATALOGUE["ni21"].target * 100 == ni21.targets[2010]
+    assert CATALOGUE["ni21"].baseline * 100 == ni21.baseline
+    assert (CATALOGUE["ni21"].baseline_wave, CATALOGUE["ni21"].target_wave) == ("2008-09", "2010-11")
