@@ -14,9 +14,12 @@ from portal.mail import deliver_pending
 from portal.models import Meeting, Priority, utcnow
 from portal.pact import meetings as meeting_rules
 from portal.pact.display import local
+from portal.pact.agendas import agenda_outcome, publish_by
 from portal.pact.forms import (
+    AgendaForm,
     MeetingForm,
     MetricsForm,
+    PaperForm,
     PriorityForm,
     PriorityUpdateForm,
     RecordMeetingForm,
@@ -76,6 +79,8 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms):
     forms.setdefault("record_form", RecordMeetingForm(formdata=None, prefix="record",
                                                       attendance=meeting.attendance, minutes=meeting.minutes))
     forms.setdefault("priority_form", _priority_form(meeting))
+    forms.setdefault("agenda_form", AgendaForm(formdata=None, prefix="agenda", agenda=meeting.agenda))
+    forms.setdefault("paper_form", PaperForm(formdata=None, prefix="paper"))
     review_forms = forms.pop("review_forms", {})
     to_review, reviewed = meeting_rules.priorities_to_review(db.session, meeting)
     for priority in to_review:
@@ -84,7 +89,9 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms):
     return render_template("pact/meeting.html", meeting=meeting, agreed=agreed, to_review=to_review,
                            reviewed=reviewed,
                            review_forms=review_forms, past=meeting.starts_at <= now,
-                           local_start=local(meeting.starts_at), **forms), status
+                           local_start=local(meeting.starts_at),
+                           agenda_outcome=agenda_outcome(meeting.starts_at, meeting.agenda_published_at, now),
+                           publish_by=publish_by(meeting.starts_at), **forms), status
 
 
 @bp.route("/meetings/<int:meeting_id>")
