@@ -22,8 +22,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import audit
 from analysis.formatting import day
+from portal import audit
 from portal.charter.cases import local_day
 from portal.charter.working_days import working_days_before
 from portal.models import (
@@ -116,7 +116,8 @@ def add_paper(session: Session, meeting: Meeting, filename: str, data: bytes, ac
     return paper
 
 
-def remove_paper(session: Session, paper: MeetingPaper, actor: StaffUser, now: datetime | None = None) -> None:
+def remove_paper(session: Session, paper: MeetingPaper, actor: StaffUser,
+                 now: datetime | None = None) -> None:
     _before_meeting(paper.meeting, now or utcnow(), "removed")
     meeting = paper.meeting
     meeting.papers.remove(paper)
@@ -160,14 +161,16 @@ def save_agenda(session: Session, meeting: Meeting, text: str, actor: StaffUser)
     return meeting
 
 
-def publish_agenda(session: Session, meeting: Meeting, actor: StaffUser, now: datetime | None = None) -> Meeting:
+def publish_agenda(session: Session, meeting: Meeting, actor: StaffUser,
+                   now: datetime | None = None) -> Meeting:
     """Publish the agenda and its papers on the neighbourhood page, recording when (the standard is
     measured from this moment)."""
     now = now or utcnow()
     if meeting.status == MeetingStatus.CANCELLED:
         raise AgendaError("This meeting was cancelled.")
     if meeting.agenda_published_at is not None:
-        raise AgendaError(f"The agenda was already published on {day(local_day(meeting.agenda_published_at))}.")
+        published_on = day(local_day(meeting.agenda_published_at))
+        raise AgendaError(f"The agenda was already published on {published_on}.")
     if not meeting.agenda.strip():
         raise AgendaError("Write the agenda before publishing it.")
     meeting.agenda_published_at = now

@@ -36,8 +36,9 @@ class ServiceCharterFigures:
     cases: CharterMetrics
 
 
-def service_charter_figures(session: Session, places: list[Neighbourhood], start: datetime, end: datetime,
-                            now: datetime, include_unplaced: bool = False) -> dict[str, ServiceCharterFigures]:
+def service_charter_figures(session: Session, places: list[Neighbourhood], start: datetime,
+                            end: datetime, now: datetime,
+                            include_unplaced: bool = False) -> dict[str, ServiceCharterFigures]:
     """Figures per neighbourhood slug plus ALL over [start, end) as seen at min(end, now).
     `include_unplaced` adds the cases about no neighbourhood to ALL (an admin's scope, as the queue)."""
     ids = [p.id for p in places]

@@ -13,8 +13,8 @@ from portal.extensions import db
 from portal.mail import deliver_pending
 from portal.models import Meeting, Priority, utcnow
 from portal.pact import meetings as meeting_rules
-from portal.pact.display import local
 from portal.pact.agendas import agenda_outcome, publish_by
+from portal.pact.display import local
 from portal.pact.forms import (
     AgendaForm,
     MeetingForm,
@@ -27,6 +27,7 @@ from portal.pact.forms import (
 )
 from portal.pact.issues import open_issues_in
 from portal.pact.metrics import load_issue_records, pact_metrics
+from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.refusals import refusals_to
@@ -197,7 +198,9 @@ def metrics():
     result = pact_metrics(load_issue_records(db.session, [n.id for n in places]), start, end, now,
                           neighbourhoods=[n.slug for n in places])
     names = {n.slug: n.name for n in places}
+    charter = service_charter_figures(db.session, places, start, end, now,
+                                      include_unplaced=current_user.sees_all_neighbourhoods)
     return render_template("pact/metrics.html", form=form, result=result, names=names, places=places,
-                           start_day=start_day, end_day=end_day), 200 if valid else 400
+                           start_day=start_day, end_day=end_day, charter=charter), 200 if valid else 400
 
 
