@@ -175,7 +175,7 @@ def seed_charter_cases(session: Session, seed: int, now: datetime) -> int:
     rng = random.Random(seed + 7)
     places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.slug)))
     today = local(now).date()
-    starts = [(date(2010, 4, 6), 330, 18), (today - timedelta(days=120), 118, 24)]
+    starts = [(date(2010, 4, 6), 330, 18), (today - timedelta(days=120), 118, 40)]
     added = 0
     for first, span, count in starts:
         for n in range(count):

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from analysis.formatting import day
 from portal import audit
 from portal.charter.cases import local_day
-from portal.charter.working_days import working_days_before
+from portal.charter.working_days import working_days_before, working_days_between
 from portal.models import (
     AgendaOutcome,
     Meeting,
@@ -62,7 +62,8 @@ def safe_filename(name: str) -> str:
     base = re.split(r"[\\/]", name or "")[-1]
     ascii_name = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
     stem = ascii_name[:-4] if ascii_name.lower().endswith(".pdf") else ascii_name
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-_")[:FILENAME_STEM_MAX].strip(".-_")
+    stem = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._-]+", "-", stem))
+    stem = stem.strip(".-_")[:FILENAME_STEM_MAX].strip(".-_")
     return f"{stem or 'paper'}.pdf"
 
 
@@ -194,22 +195,24 @@ def withdraw_agenda(session: Session, meeting: Meeting, actor: StaffUser) -> Mee
 
 
 def publish_by(starts_at: datetime) -> date:
-    """The last day (in England) the agenda may be published to meet the standard."""
+    """The last working day (in England) the agenda may be published to meet the standard."""
     return working_days_before(local_day(starts_at), PUBLISH_AHEAD)
 
 
 def agenda_outcome(starts_at: datetime, published_at: datetime | None, as_of: datetime) -> AgendaOutcome:
-    """One meeting against the standard as seen at `as_of`: met (published by `publish_by`), missed
-    (published later, or not published and that day has passed), pending (not published and that
-    day is today), not yet due (not published, the day still ahead). Publication after `as_of` is
-    not seen."""
-    deadline = publish_by(starts_at)
+    """One meeting against the standard as seen at `as_of`. The standard counts the working days
+    after the day of publication up to and including the meeting's day (as the complaint clocks
+    count from the day received): 5 or more is met. Not published: missed once publishing that day
+    could no longer give 5, pending while it still just could (`publish_by`, or the weekend after
+    it), not yet due before that. A publication after `as_of` is not seen."""
+    meeting_day = local_day(starts_at)
     if published_at is not None and published_at <= as_of:
-        return AgendaOutcome.MET if local_day(published_at) <= deadline else AgendaOutcome.MISSED
-    today = local_day(as_of)
-    if today > deadline:
+        ahead = working_days_between(local_day(published_at), meeting_day)
+        return AgendaOutcome.MET if ahead >= PUBLISH_AHEAD else AgendaOutcome.MISSED
+    left = working_days_between(local_day(as_of), meeting_day)
+    if left < PUBLISH_AHEAD:
         return AgendaOutcome.MISSED
-    return AgendaOutcome.PENDING if today == deadline else AgendaOutcome.NOT_YET_DUE
+    return AgendaOutcome.PENDING if left == PUBLISH_AHEAD else AgendaOutcome.NOT_YET_DUE
 
 
 @dataclass(frozen=True)
