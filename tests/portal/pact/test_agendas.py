@@ -74,7 +74,8 @@ def test_standard_counts_meetings_in_the_period_by_neighbourhood():
         record("keynsham", date(2026, 2, 3), date(2026, 1, 1)),   # outside the period
     ]
     start, end = at(date(2026, 3, 1), 0), at(date(2026, 6, 1), 0)
-    result = agenda_standard(meetings, start, end, at(date(2026, 5, 1)), ["twerton", "keynsham", "chew-valley"])
+    result = agenda_standard(meetings, start, end, at(date(2026, 5, 1)),
+                             ["twerton", "keynsham", "chew-valley"])
     assert (result.overall.met, result.overall.missed, result.overall.base) == (1, 2, 3)
     assert result.overall.share == pytest.approx(1 / 3)
     assert result.overall.undecided == 1
