@@ -34,7 +34,8 @@ def test_metrics_page_shows_the_charter_figures_for_the_coordinators_scope(db_se
                 agenda="Items", agenda_published_at=now - timedelta(days=50), status="held"),
         Meeting(neighbourhood_id=twerton.id, starts_at=now - timedelta(days=10), venue="Hall", status="held"),
         Meeting(neighbourhood_id=twerton.id, starts_at=now + timedelta(days=40), venue="Hall"),  # not yet due
-        Meeting(neighbourhood_id=keynsham.id, starts_at=now - timedelta(days=10), venue="Hall", status="held"),
+        Meeting(neighbourhood_id=keynsham.id, starts_at=now - timedelta(days=10), venue="Hall",
+                status="held"),
         # acknowledged the next day and answered within a week: on time
         _case(twerton, now - timedelta(days=60), acknowledged_at=now - timedelta(days=59),
               answered_at=now - timedelta(days=53), status=CharterStatus.ANSWERED),
