@@ -242,3 +242,10 @@ def test_publish_in_time_for_a_meeting_after_easter_is_met(db_session, neighbour
     db_session.flush()
     agendas.publish_agenda(db_session, meeting, coordinator, now=at(date(2026, 3, 30)))
     assert agenda_outcome(meeting.starts_at, meeting.agenda_published_at, at(date(2026, 4, 8))) == "missed"
+
+
+def test_the_demo_paper_is_a_pdf_a_reader_opens():
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(io.BytesIO(PDF))
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1 and "Partners" in text and "report" in text
