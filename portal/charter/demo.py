@@ -76,8 +76,9 @@ def tiny_pdf(title: str) -> bytes:
 
 
 def _published_at(meeting: Meeting, choice: float, rng: random.Random, now: datetime) -> datetime | None:
-    """Most on time (1 to 5 working days before the deadline), about one in eight late (1 to 3
-    working days before the meeting), one in fifty never; never in the future."""
+    """Most on time (up to 4 working days before the deadline), about one in eight late (1 to 3
+    working days before the meeting), one in fifty never; never in the future (most meetings still
+    weeks ahead were published a little while ago, the rest not yet)."""
     deadline = publish_by(meeting.starts_at)
     if choice < 0.02:
         return None
@@ -86,7 +87,10 @@ def _published_at(meeting: Meeting, choice: float, rng: random.Random, now: date
     else:
         day = working_days_before(deadline, rng.randint(0, 4))
     moment = from_local(day, time(rng.randint(9, 16), 0))
-    return moment if moment <= now else None
+    if moment <= now:
+        return moment
+    # a meeting still weeks ahead: most coordinators have published early already
+    return now - timedelta(hours=2) if choice >= 0.45 else None
 
 
 def _paper(meeting: Meeting, place: Neighbourhood) -> MeetingPaper:
