@@ -11,7 +11,7 @@ from portal.access import check_scope, neighbourhood_in_scope, visible_neighbour
 from portal.areas import all_agencies
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Meeting, Priority, utcnow
+from portal.models import Meeting, MeetingStatus, Priority, utcnow
 from portal.pact import meetings as meeting_rules
 from portal.pact.agendas import agenda_outcome, publish_by
 from portal.pact.display import local
@@ -38,8 +38,10 @@ def meetings():
     places = visible_neighbourhoods(db.session, current_user)
     ids = [n.id for n in places]
     now = utcnow()
-    return render_template("pact/meetings.html", places=places,
-                           meetings=meeting_rules.recent_meetings(db.session, ids, now),
+    recent = meeting_rules.recent_meetings(db.session, ids, now)
+    agendas = {m.id: agenda_outcome(m.starts_at, m.agenda_published_at, now) for m in recent
+               if m.status != MeetingStatus.CANCELLED}
+    return render_template("pact/meetings.html", places=places, meetings=recent, agendas=agendas,
                            priorities=meeting_rules.active_priorities(db.session, ids),
                            breaches=service_breaches(db.session, places, now), now=now)
 
