@@ -235,7 +235,7 @@ def test_saving_the_agenda(db_session, twerton_client, coming_meeting):
     assert response.status_code == 400 and "10,000 characters or fewer" in response.get_data(as_text=True)
 
 
-def test_publish_in_time_for_a_meeting_after_easter_is_met(db_session, neighbourhoods, coordinator):
+def test_publishing_a_week_before_a_meeting_after_easter_is_late(db_session, neighbourhoods, coordinator):
     meeting = Meeting(neighbourhood_id=neighbourhoods["twerton"].id, venue="Hall", agenda="Items",
                       starts_at=datetime(2026, 4, 7, 17, 30, tzinfo=UTC))
     db_session.add(meeting)
