@@ -71,3 +71,4 @@ def test_the_pdf_prints_the_charter_figures_of_the_period(app, survey, db_sessio
     assert f"{percent(1 / 3)}<br><span class=\"small\">of 3 cases" in html
     for hint in HINTS.values():
         assert hint.replace("'", "&#39;") in html
+    assert f"{percent(2 / 4)}<br><span class=\"small\">of 4 cases" in render_html(authority)
