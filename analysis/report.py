@@ -293,6 +293,23 @@ class PactSection:
     priorities: list[PactPriority] = field(default_factory=list)
     you_said_we_did: list[YouSaidWeDid] = field(default_factory=list)
     by_neighbourhood: list[PactRow] = field(default_factory=list)  # the authority report's table
+    service_charter: ServiceCharterSection | None = None  # the Charter's standards beside the Pledge's
+
+
+@dataclass(frozen=True)
+class ServiceCharterSection:
+    """The Service Charter's standards over the PACT period (portal.pact.service_charter): agendas
+    published 5 working days ahead, and complaints and enquiries acknowledged in 5 working days and
+    answered in 15 (or by an agreed extended date). Shares are fractions 0..1 with their bases."""
+
+    agendas_share: float | None
+    agendas_base: int  # meetings whose deadline has come
+    agendas_missed: int
+    acknowledged_share: float | None
+    acknowledge_base: int
+    answered_share: float | None
+    answer_base: int
+    breached: int
 
 
 @dataclass(frozen=True)

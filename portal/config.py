@@ -163,7 +163,17 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
         # limits and the audit log use the client address, so set this behind a proxy.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
-    } | _retention(env)
+    } | _retention(env) | _meeting_papers(env)
+
+
+def _meeting_papers(env: dict) -> dict:
+    """Caps on a PACT meeting's PDF papers (`portal.pact.agendas`): megabytes each (at most 20, the
+    upload's request cap) and how many per meeting."""
+    megabytes = _positive_int(env, "MEETING_PAPER_MAX_MB", 5)
+    if megabytes > 20:
+        raise ConfigError(f"MEETING_PAPER_MAX_MB can be at most 20, not {megabytes}.")
+    return {"MEETING_PAPER_MAX_MB": megabytes,
+            "MEETING_PAPERS_MAX": _positive_int(env, "MEETING_PAPERS_MAX", 10)}
 
 
 def _retention(env: dict) -> dict:

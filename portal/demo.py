@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from analysis.formatting import plural
 from portal.auth.passwords import hash_password
+from portal.charter.demo import seed_agendas, seed_charter_cases
 from portal.models import (
     Agency,
     IssueContact,
@@ -218,6 +219,8 @@ def seed_demo(session: Session, seed: int = 2009, responses_per_wave: int = 1500
     _recorded_crime(session, places, waves, seed, summary)
     _pact(session, places, agencies, seed, now, summary)
     session.flush()
+    summary.count("meeting agenda", seed_agendas(session, seed, now))
+    summary.count("Charter case", seed_charter_cases(session, seed, now))
     return summary
 
 

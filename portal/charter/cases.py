@@ -58,17 +58,31 @@ class Clocks:
     answer_days: int
     acknowledge_breached: bool
     answer_breached: bool
+    acknowledged_on: date | None = None  # the day, if acknowledged by `today`
+    answered_on: date | None = None
+
+    @property
+    def breached(self) -> bool:
+        return self.acknowledge_breached or self.answer_breached
+
+
+def _done_by(moment: datetime | None, today: date) -> date | None:
+    """The day something was done, if it was done by `today` (a later action is not seen yet)."""
+    done = local_day(moment) if moment is not None else None
+    return done if done is not None and done <= today else None
 
 
 def clocks(case: CharterCase, today: date) -> Clocks:
-    """The clocks as of `today` (the day in England); an extension moves the answer's day."""
+    """The clocks as of `today` (the day in England); an extension moves the answer's day. What was
+    done after `today` is not seen, so a past period's figures do not change later."""
     received = local_day(case.received_at)
     acknowledge_by = add_working_days(received, ACKNOWLEDGE_WITHIN)
     answer_by = case.extended_to or add_working_days(received, ANSWER_WITHIN)
-    acknowledged = local_day(case.acknowledged_at) if case.acknowledged_at else None
-    answered = local_day(case.answered_at) if case.answered_at else None
+    acknowledged = _done_by(case.acknowledged_at, today)
+    answered = _done_by(case.answered_at, today)
     return Clocks(
         received_on=received, acknowledge_by=acknowledge_by, answer_by=answer_by,
+        acknowledged_on=acknowledged, answered_on=answered,
         acknowledge_days=working_days_between(received, acknowledged or today),
         answer_days=working_days_between(received, answered or today),
         acknowledge_breached=(acknowledged or today) > acknowledge_by,
@@ -172,12 +186,16 @@ def cases_for(session: Session, user: StaffUser, places: list[Neighbourhood]) ->
 @dataclass(frozen=True)
 class CharterMetrics:
     """Shares meeting each standard, with their bases: a case counts once its clock has a result
-    (done, or its day has passed undone); a case still inside its time is in neither."""
+    (done, or its day has passed undone); a case still inside its time is in neither. `breached`
+    counts the cases with either clock breached. The queue, /pact/metrics and the PDF all print
+    these (`charter_metrics`, `charter_metrics_for_period`); the words are `HINTS`."""
 
     acknowledged_on_time: int
     acknowledge_base: int
     answered_on_time: int
     answer_base: int
+    breached: int = 0
+    cases: int = 0
 
     @property
     def acknowledged_share(self) -> float | None:
@@ -188,14 +206,44 @@ class CharterMetrics:
         return self.answered_on_time / self.answer_base if self.answer_base else None
 
 
+HINTS = {
+    "acknowledged": (
+        "Of the complaints and enquiries whose 5-working-day clock has a result (acknowledged, or "
+        "the day passed without it), the share acknowledged within 5 working days."),
+    "answered": (
+        "Of those whose response clock has a result (answered, or the day passed without it), the "
+        "share answered in full within 15 working days, or by the later date of an extension agreed "
+        "with its reason before the 15 days ran out."),
+    "breached": "Cases with either clock missed: acknowledged late or not at all, or answered late "
+                "or not at all by its day. Working days leave out weekends and England bank holidays.",
+}
+
+
 def charter_metrics(cases: list[CharterCase], today: date) -> CharterMetrics:
-    ack_on_time = ack_base = answer_on_time = answer_base = 0
+    ack_on_time = ack_base = answer_on_time = answer_base = breached = 0
     for case in cases:
         case_clocks = clocks(case, today)
-        if case.acknowledged_at or case_clocks.acknowledge_breached:
+        if case_clocks.acknowledged_on or case_clocks.acknowledge_breached:
             ack_base += 1
             ack_on_time += not case_clocks.acknowledge_breached
-        if case.answered_at or case_clocks.answer_breached:
+        if case_clocks.answered_on or case_clocks.answer_breached:
             answer_base += 1
             answer_on_time += not case_clocks.answer_breached
-    return CharterMetrics(ack_on_time, ack_base, answer_on_time, answer_base)
+        breached += case_clocks.breached
+    return CharterMetrics(ack_on_time, ack_base, answer_on_time, answer_base, breached, len(cases))
+
+
+def charter_metrics_for_period(cases: list[CharterCase], first_day: date, last_day: date,
+                               today: date) -> CharterMetrics:
+    """`charter_metrics` over the cases received from `first_day` to `last_day` (days in England,
+    both included), as they stood at the end of `last_day` (or `today`, if earlier)."""
+    received = [c for c in cases if first_day <= local_day(c.received_at) <= last_day]
+    return charter_metrics(received, min(today, last_day))
+
+
+def cases_in(session: Session, neighbourhood_ids: list[int], include_unplaced: bool) -> list[CharterCase]:
+    """The cases about these neighbourhoods (and, with `include_unplaced`, those about none)."""
+    where = CharterCase.neighbourhood_id.in_(neighbourhood_ids)
+    if include_unplaced:
+        where = or_(where, CharterCase.neighbourhood_id.is_(None))
+    return list(session.scalars(select(CharterCase).where(where).order_by(CharterCase.received_at)))

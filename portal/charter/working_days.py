@@ -48,3 +48,21 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+def working_days_before(end: date, days: int) -> date:
+    """The latest working day `d` with working_days_between(d, end) >= `days`: the last working day
+    something may be done to be "at least `days` working days before" `end` (5 before a Monday is
+    the Monday before; each bank holiday in between moves it one working day earlier). `days` must
+    be 0 or more."""
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    day = end
+    counted = 0
+    while counted < days:
+        if is_working_day(day):
+            counted += 1
+        day -= timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day

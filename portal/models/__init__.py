@@ -17,6 +17,8 @@ from portal.models.pact import (
     IssueContact,
     IssueEvent,
     Meeting,
+    MeetingPaper,
+    MeetingPaperContent,
     PactIssue,
     Priority,
     PriorityUpdate,
@@ -26,6 +28,7 @@ from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportFileCon
 from portal.models.scorecard import ScorecardActual
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import (
+    AgendaOutcome,
     CharterKind,
     CharterStatus,
     IssueStatus,
@@ -51,6 +54,7 @@ __all__ = [
     "RESPONSE_MODES",
     "ROLES",
     "Agency",
+    "AgendaOutcome",
     "AlertSubscription",
     "AuditEvent",
     "Base",
@@ -66,6 +70,8 @@ __all__ = [
     "IssueStatus",
     "LsoaNeighbourhood",
     "Meeting",
+    "MeetingPaper",
+    "MeetingPaperContent",
     "MeetingStatus",
     "Neighbourhood",
     "OutboundMail",

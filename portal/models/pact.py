@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -104,9 +105,46 @@ class Meeting(Base):
     attendance: Mapped[int | None]
     minutes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The agenda (public once published) and when it was published: the Service Charter's standard
+    # is "published at least 5 working days before the meeting" (`portal.pact.agendas`).
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     priorities: Mapped[list[Priority]] = relationship(back_populates="meeting")
+    papers: Mapped[list[MeetingPaper]] = relationship(
+        back_populates="meeting", order_by="MeetingPaper.id", cascade="all, delete-orphan",
+        passive_deletes=True)
+
+
+class MeetingPaper(Base):
+    """A PDF paper for a meeting's agenda, public with the agenda. The filename is the uploader's,
+    sanitised (`portal.pact.agendas.safe_filename`); the bytes are in `MeetingPaperContent`."""
+
+    __tablename__ = "pact_meeting_paper"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("pact_meeting.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    checksum: Mapped[str] = mapped_column(String(64))  # sha256 hex
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="papers")
+    content: Mapped[MeetingPaperContent] = relationship(cascade="all, delete-orphan",
+                                                        passive_deletes=True, lazy="raise")
+
+
+class MeetingPaperContent(Base):
+    """A paper's bytes, in a table of their own so listing papers never loads them, and in the
+    database so every app server serves every paper."""
+
+    __tablename__ = "pact_meeting_paper_content"
+
+    paper_id: Mapped[int] = mapped_column(ForeignKey("pact_meeting_paper.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 priority_issue = Table(

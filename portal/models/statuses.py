@@ -105,6 +105,16 @@ class CharterKind(Labelled):
     ENQUIRY = "enquiry", "Enquiry"
 
 
+class AgendaOutcome(Labelled):
+    """A meeting against the Service Charter's "agenda published at least 5 working days before the
+    meeting" (`portal.pact.agendas.agenda_outcome`); worked out, never stored. Not in `LABELLED`."""
+
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+    PENDING = "pending", "Pending (due today)"
+    NOT_YET_DUE = "not_yet_due", "Not yet due"
+
+
 class CharterStatus(Labelled):
     """Where a complaint or enquiry stands against the Charter's clocks. Not in `LABELLED`: its
     values share words with the issue statuses, so templates use the member's own `label`."""

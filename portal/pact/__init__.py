@@ -6,6 +6,9 @@ Rules live in plain modules that tests and the reports call without HTTP:
   place an issue's status changes; history, audit and resident email);
 - `issues`: `raise_issue`, `acknowledge`, `assign`, `add_update`, `merge`, `close`;
 - `meetings`: schedule, record, cancel, `agree_priority`, `review_priority`, priority updates;
+- `agendas`: a meeting's agenda and PDF papers, publishing them, and the Service Charter's
+  "published 5 working days ahead" (`agenda_outcome`, `agenda_standard`);
+- `service_charter`: the Charter's figures (agendas, complaint clocks) beside the Pledge's;
 - `standards`: Policing Pledge breaches (`service_breaches`);
 - `metrics`: `pact_metrics(records, start, end, now)` (pure) and `load_issue_records(session, ids)`;
 - `references`: `PACT-7K3M-9Q` issue references; `notifications`: the plain-text emails;

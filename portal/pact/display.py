@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 
 from portal.pact.metrics import HINTS as PACT_HINTS
+from portal.pact.service_charter import HINTS as SERVICE_CHARTER_HINTS
 from portal.pact.statuses import TAG_COLOURS, category_label, status_label
 
 LONDON = ZoneInfo("Europe/London")
@@ -49,3 +50,4 @@ def register_filters(bp: Blueprint) -> None:
     for name, function in filters.items():
         bp.add_app_template_filter(function, name)
     bp.add_app_template_global(PACT_HINTS, "pact_hints")
+    bp.add_app_template_global(SERVICE_CHARTER_HINTS, "charter_hints")

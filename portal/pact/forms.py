@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.models import Agency, PactIssue, utcnow
+from portal.pact.agendas import AGENDA_MAX
 from portal.pact.display import from_local
 from portal.pact.issues import NOTE_MAX
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
@@ -196,3 +198,12 @@ class MetricsForm(FlaskForm):
     def bounds(start: date, end: date) -> tuple[datetime, datetime]:
         """UTC instants from UK midnight starting `start` to UK midnight after `end`."""
         return from_local(start, time(0)), from_local(end + timedelta(days=1), time(0))
+
+
+class AgendaForm(FlaskForm):
+    agenda = TextAreaField("Agenda (public once published)", filters=[_strip],
+                           validators=[_too_long("The agenda", AGENDA_MAX)])
+
+
+class PaperForm(FlaskForm):
+    paper = FileField("Add a paper (PDF)", validators=[FileRequired("Choose a PDF file to add")])

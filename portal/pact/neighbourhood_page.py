@@ -79,11 +79,20 @@ def neighbourhood_page(session: Session, place: Neighbourhood, now: datetime) ->
     metrics = pact_metrics(load_issue_records(session, [place.id]), since, now, now,
                            neighbourhoods=[place.slug]).by_neighbourhood[place.slug]
     return NeighbourhoodPage(
-        neighbourhood=place, next_meeting=next_meeting(session, place.id, now), last_meeting=last_meeting,
+        neighbourhood=place, next_meeting=_with_papers(next_meeting(session, place.id, now)),
+        last_meeting=last_meeting,
         priorities=[p for p in priorities if p.status == PriorityStatus.ACTIVE],
         completed_priorities=[p for p in priorities if p.status == PriorityStatus.COMPLETED],
         resolved_issues=resolved, activity=activity, metrics=metrics, metrics_since=since,
     )
+
+
+def _with_papers(meeting: Meeting | None) -> Meeting | None:
+    """The meeting with its papers loaded (listed once its agenda is published): always one
+    statement, so the page's count does not depend on whether the agenda is out."""
+    if meeting is not None:
+        _ = meeting.papers
+    return meeting
 
 
 def _activity_text(event: IssueEvent) -> str:

@@ -27,9 +27,11 @@ from portal.errors import render_error
 from portal.extensions import db
 from portal.mail import deliver_pending
 from portal.models import utcnow
+from portal.pact.agendas import public_paper
 from portal.pact.display import register_filters
 from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, public_events, raise_issue
 from portal.pact.neighbourhood_page import neighbourhood_page
+from portal.pact.paper_response import paper_response
 from portal.pact.references import shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from portal.retention import retention_periods
@@ -88,6 +90,13 @@ def privacy():
 def neighbourhood(slug: str):
     place = neighbourhood_or_404(db.session, slug)
     return render_template("public/neighbourhood.html", page=neighbourhood_page(db.session, place, utcnow()))
+
+
+@bp.route("/neighbourhoods/<slug>/meetings/<int:meeting_id>/papers/<int:paper_id>/<filename>")
+def meeting_paper(slug: str, meeting_id: int, paper_id: int, filename: str):
+    """A published agenda's paper; 404 while the agenda is unpublished (or withdrawn). The filename
+    in the address is for people and is not trusted: the stored, sanitised one is sent."""
+    return paper_response(db.session, public_paper(db.session, slug, meeting_id, paper_id))
 
 
 @bp.route("/issues/new")

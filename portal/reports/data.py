@@ -27,6 +27,7 @@ from analysis.report import (
     PactRow,
     PactSection,
     Place,
+    ServiceCharterSection,
     WaveAnalysis,
     WaveInput,
     YouSaidWeDid,
@@ -47,6 +48,8 @@ from portal.models import (
 )
 from portal.pact.display import from_local, local
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+from portal.pact.service_charter import ALL as ALL_FIGURES
+from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import Breaches, service_breaches
 from portal.pact.statuses import RESOLVED_LOCALLY, category_label
 from portal.refusals import Refusal
@@ -384,4 +387,18 @@ def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | Wav
         you_said_we_did=_you_said_we_did(session, place, span.start, span.end)
         if place is not None else [],
         by_neighbourhood=rows,
+        service_charter=service_charter_section(session, scope, span, include_unplaced=place is None),
     )
+
+
+def service_charter_section(session: Session, scope: list[Neighbourhood], span: PactPeriod,
+                            include_unplaced: bool) -> ServiceCharterSection:
+    """The Charter's figures over the PACT period, as /pact/metrics computes them for the same days
+    (`service_charter_figures`); the authority's include cases about no one neighbourhood."""
+    figures = service_charter_figures(session, scope, span.start, span.end, span.end,
+                                      include_unplaced=include_unplaced)
+    f = figures[ALL_FIGURES]  # the scope's total: one neighbourhood's own figures, or the authority's
+    return ServiceCharterSection(
+        agendas_share=f.agendas.share, agendas_base=f.agendas.base, agendas_missed=f.agendas.missed,
+        acknowledged_share=f.cases.acknowledged_share, acknowledge_base=f.cases.acknowledge_base,
+        answered_share=f.cases.answered_share, answer_base=f.cases.answer_base, breached=f.cases.breached)

@@ -151,3 +151,31 @@ def test_pact_figures_agree_on_public_staff_and_pdf(app, truth, db_session):
         shown = public.find_all("dd", id=element_id)[0].text
         assert shown.endswith("%") and shown in recent_row, (element_id, shown, recent_row)
         assert fmt.percent(pledge[key]) == shown, key  # the open-data API
+
+
+def test_charter_figures_agree_on_queue_metrics_and_pdf(app, truth):
+    """The Service Charter's figures: the queue (every case to today) and /pact/metrics over a
+    period holding every case; Twerton's PDF and /pact/metrics over the wave's PACT period."""
+    coordinator = _client(app, "pact.southwest@bathnes-csp.example.org")
+    queue = check_page(coordinator.get("/charter/").data)
+    acknowledged = queue.find_all("dd", id="charter-acknowledged")[0].text
+    answered = queue.find_all("dd", id="charter-answered")[0].text
+    breached = queue.find_all("dd", id="charter-breached")[0].text
+    assert acknowledged.endswith("cases") and "%" in acknowledged
+    today = local(utcnow()).date()
+    everything = check_page(coordinator.get(f"/pact/metrics?start=2000-01-01&end={today:%Y-%m-%d}").data)
+    row = everything.find_all("tr", id="charter-all")[0].text
+    assert f"{acknowledged} {answered} {breached}" in row
+
+    sc = truth["pact"].service_charter  # Twerton over the wave's PACT period, as the PDF prints it
+    assert sc.agendas_base and sc.acknowledge_base, "the demo must have meetings and cases in the period"
+    period = f"start={truth['pact'].period_start:%Y-%m-%d}&end={truth['pact'].period_end:%Y-%m-%d}"
+    staff = check_page(coordinator.get(f"/pact/metrics?{period}").data)
+    twerton = staff.find_all("tr", id="charter-twerton")[0].text
+    pdf_text = " ".join(pdfcheck.text(render_pdf(truth["reports"][1])).split())
+    for share, base, noun in ((sc.agendas_share, sc.agendas_base, "meeting"),
+                              (sc.acknowledged_share, sc.acknowledge_base, "case"),
+                              (sc.answered_share, sc.answer_base, "case")):
+        printed = f"{fmt.percent(share)} of {fmt.plural(base, noun)}"
+        assert printed in twerton, (printed, twerton)
+        assert printed in pdf_text, printed

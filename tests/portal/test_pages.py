@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.charter.cases import new_case_reference
-from portal.models import CharterCase, CharterKind, Meeting, Neighbourhood, PactIssue, Wave
+from portal.models import CharterCase, CharterKind, Meeting, Neighbourhood, PactIssue, Wave, utcnow
 from tests.pages import check_page
 
 DEMO_PASSWORD = "voicebox-demo-2026"
@@ -25,7 +25,7 @@ ANALYST_PAGES = ["/analyst/", "/analyst/reports/", "/analyst/scorecard/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/"]
 
 # Statements per page on the demo. A change that adds a query per row multiplies these.
-QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 10}
+QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 11}
 
 
 def _client(app, email: str | None):
@@ -58,8 +58,11 @@ def test_coordinator_pages_keep_the_rules(app, demo_data, db_session):
                        email="resident@example.org", body="No reply to my call.", neighbourhood=twerton)
     db_session.add(case)
     db_session.commit()
+    coming = db_session.scalar(select(Meeting.id).join(Neighbourhood)  # with its agenda and paper forms
+                               .where(Neighbourhood.slug == "twerton").order_by(Meeting.starts_at.desc()))
     client = _client(app, COORDINATOR)
-    _walk(client, [*COORDINATOR_PAGES, f"/pact/meetings/{meeting}", f"/charter/{case.reference}"])
+    _walk(client, [*COORDINATOR_PAGES, f"/pact/meetings/{meeting}", f"/pact/meetings/{coming}",
+                   f"/charter/{case.reference}", "/pact/metrics?start=2010-04-01&end=2011-03-31"])
     # the first issue may be outside this coordinator's area: the admin walks it below
     _walk(_client(app, ADMIN), [f"/pact/issues/{issue}"])
 
@@ -97,3 +100,17 @@ def test_the_population_table_speaks_the_questionnaire_not_the_codes(app, demo_d
     table = page.find_all("table")[-1].text
     assert "Which age group are you in?" in table and "75+" in table
     assert "age_band" not in table and "16_24" not in table
+
+
+def test_a_published_agenda_and_its_paper_on_the_public_page(app, demo_data, db_session):
+    coming = db_session.scalar(select(Meeting).join(Neighbourhood).where(Neighbourhood.slug == "twerton")
+                               .order_by(Meeting.starts_at.desc()))
+    coming.agenda_published_at = coming.agenda_published_at or utcnow()
+    db_session.commit()
+    client = _client(app, None)
+    page = check_page(client.get("/neighbourhoods/twerton").data)
+    links = [a.attrs["href"] for a in page.find_all("a") if "/papers/" in a.attrs.get("href", "")]
+    assert links, "the demo's coming meeting has a paper"
+    paper = client.get(links[0])
+    assert paper.status_code == 200 and paper.mimetype == "application/pdf"
+    assert paper.data.startswith(b"%PDF-") and b"%%EOF" in paper.data[-10:]

@@ -8,4 +8,4 @@ from portal.pact.display import register_filters
 bp = staff_blueprint("pact", __name__, roles=(Role.COORDINATOR, Role.ADMIN), url_prefix="/pact")
 register_filters(bp)
 
-from portal.pact.views import issues, meetings  # noqa: E402, F401 - routes register on bp
+from portal.pact.views import agendas, issues, meetings  # noqa: E402, F401 - routes register on bp

@@ -11,12 +11,15 @@ from portal.access import check_scope, neighbourhood_in_scope, visible_neighbour
 from portal.areas import all_agencies
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.models import Meeting, Priority, utcnow
+from portal.models import Meeting, MeetingStatus, Priority, utcnow
 from portal.pact import meetings as meeting_rules
+from portal.pact.agendas import agenda_outcome, publish_by
 from portal.pact.display import local
 from portal.pact.forms import (
+    AgendaForm,
     MeetingForm,
     MetricsForm,
+    PaperForm,
     PriorityForm,
     PriorityUpdateForm,
     RecordMeetingForm,
@@ -24,6 +27,7 @@ from portal.pact.forms import (
 )
 from portal.pact.issues import open_issues_in
 from portal.pact.metrics import load_issue_records, pact_metrics
+from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.refusals import refusals_to
@@ -34,8 +38,10 @@ def meetings():
     places = visible_neighbourhoods(db.session, current_user)
     ids = [n.id for n in places]
     now = utcnow()
-    return render_template("pact/meetings.html", places=places,
-                           meetings=meeting_rules.recent_meetings(db.session, ids, now),
+    recent = meeting_rules.recent_meetings(db.session, ids, now)
+    agendas = {m.id: agenda_outcome(m.starts_at, m.agenda_published_at, now) for m in recent
+               if m.status != MeetingStatus.CANCELLED}
+    return render_template("pact/meetings.html", places=places, meetings=recent, agendas=agendas,
                            priorities=meeting_rules.active_priorities(db.session, ids),
                            breaches=service_breaches(db.session, places, now), now=now)
 
@@ -76,6 +82,8 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms):
     forms.setdefault("record_form", RecordMeetingForm(formdata=None, prefix="record",
                                                       attendance=meeting.attendance, minutes=meeting.minutes))
     forms.setdefault("priority_form", _priority_form(meeting))
+    forms.setdefault("agenda_form", AgendaForm(formdata=None, prefix="agenda", agenda=meeting.agenda))
+    forms.setdefault("paper_form", PaperForm(formdata=None, prefix="paper"))
     review_forms = forms.pop("review_forms", {})
     to_review, reviewed = meeting_rules.priorities_to_review(db.session, meeting)
     for priority in to_review:
@@ -84,7 +92,9 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms):
     return render_template("pact/meeting.html", meeting=meeting, agreed=agreed, to_review=to_review,
                            reviewed=reviewed,
                            review_forms=review_forms, past=meeting.starts_at <= now,
-                           local_start=local(meeting.starts_at), **forms), status
+                           local_start=local(meeting.starts_at),
+                           agenda_outcome=agenda_outcome(meeting.starts_at, meeting.agenda_published_at, now),
+                           publish_by=publish_by(meeting.starts_at), **forms), status
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -190,7 +200,9 @@ def metrics():
     result = pact_metrics(load_issue_records(db.session, [n.id for n in places]), start, end, now,
                           neighbourhoods=[n.slug for n in places])
     names = {n.slug: n.name for n in places}
+    charter = service_charter_figures(db.session, places, start, end, now,
+                                      include_unplaced=current_user.sees_all_neighbourhoods)
     return render_template("pact/metrics.html", form=form, result=result, names=names, places=places,
-                           start_day=start_day, end_day=end_day), 200 if valid else 400
+                           start_day=start_day, end_day=end_day, charter=charter), 200 if valid else 400
 
 

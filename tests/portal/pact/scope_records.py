@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal.models import Meeting, Priority, utcnow
+from portal.models import Meeting, MeetingPaper, MeetingPaperContent, Priority, utcnow
 from portal.pact.issues import raise_issue
 
 
@@ -16,5 +16,9 @@ def records(session, neighbourhoods) -> dict[str, str]:
     session.flush()
     priority = Priority(neighbourhood_id=twerton.id, meeting_id=meeting.id, title="Noise", issues=[issue])
     session.add(priority)
+    paper = MeetingPaper(meeting=meeting, filename="report.pdf", size=9, checksum="0" * 64)
+    paper.content = MeetingPaperContent(data=b"%PDF-1.4\n%%EOF")
+    session.add(paper)
     session.commit()
-    return {"reference": issue.reference, "meeting_id": str(meeting.id), "priority_id": str(priority.id)}
+    return {"reference": issue.reference, "meeting_id": str(meeting.id), "priority_id": str(priority.id),
+            "paper_id": str(paper.id)}
