@@ -28,6 +28,7 @@ from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import (
     CharterKind,
     CharterStatus,
+    FollowUpAnswer,
     IssueStatus,
     MeetingStatus,
     PriorityStatus,
@@ -60,6 +61,7 @@ __all__ = [
     "CrimeCount",
     "CrimeImport",
     "EditedDefinition",
+    "FollowUpAnswer",
     "Invitation",
     "IssueContact",
     "IssueEvent",

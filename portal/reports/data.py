@@ -46,7 +46,14 @@ from portal.models import (
     Wave,
 )
 from portal.pact.display import from_local, local
-from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+from portal.pact.metrics import (
+    NeighbourhoodMetrics,
+    Satisfaction,
+    load_follow_up_records,
+    load_issue_records,
+    pact_metrics,
+    resident_satisfaction,
+)
 from portal.pact.standards import Breaches, service_breaches
 from portal.pact.statuses import RESOLVED_LOCALLY, category_label
 from portal.refusals import Refusal
@@ -385,3 +392,13 @@ def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | Wav
         if place is not None else [],
         by_neighbourhood=rows,
     )
+
+
+def satisfaction_section(session: Session, place: Neighbourhood, wave: Wave | WaveInput,
+                         now: datetime) -> Satisfaction:
+    """Resident satisfaction ("Was it resolved?") of one neighbourhood over the wave's PACT period
+    (`pact_period`), as it stood at the period's end, like the rest of the PACT section."""
+    span = pact_period(wave.opens_on, wave.closes_on, now)
+    figures = resident_satisfaction(load_follow_up_records(session, [place.id]), span.start, span.end,
+                                    span.end, [place.slug])
+    return figures.by_neighbourhood[place.slug]

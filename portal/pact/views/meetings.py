@@ -23,7 +23,12 @@ from portal.pact.forms import (
     ReviewForm,
 )
 from portal.pact.issues import open_issues_in
-from portal.pact.metrics import load_issue_records, pact_metrics
+from portal.pact.metrics import (
+    load_follow_up_records,
+    load_issue_records,
+    pact_metrics,
+    resident_satisfaction,
+)
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.refusals import refusals_to
@@ -190,7 +195,10 @@ def metrics():
     result = pact_metrics(load_issue_records(db.session, [n.id for n in places]), start, end, now,
                           neighbourhoods=[n.slug for n in places])
     names = {n.slug: n.name for n in places}
+    satisfaction = resident_satisfaction(load_follow_up_records(db.session, [n.id for n in places]),
+                                         start, end, now, [n.slug for n in places])
     return render_template("pact/metrics.html", form=form, result=result, names=names, places=places,
-                           start_day=start_day, end_day=end_day), 200 if valid else 400
+                           start_day=start_day, end_day=end_day,
+                           satisfaction=satisfaction), 200 if valid else 400
 
 
