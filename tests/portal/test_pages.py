@@ -24,8 +24,9 @@ COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/s
 ANALYST_PAGES = ["/analyst/", "/analyst/reports/", "/analyst/scorecard/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/"]
 
-# Statements per page on the demo. A change that adds a query per row multiplies these.
-QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 10}
+# Statements per page on the demo. A change that adds a query per row multiplies these. /pact/: one
+# for the issues residents reopened ("Was it resolved?": not resolved).
+QUERY_PINS = {"/pact/": 10, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 10}
 
 
 def _client(app, email: str | None):
@@ -97,3 +98,20 @@ def test_the_population_table_speaks_the_questionnaire_not_the_codes(app, demo_d
     table = page.find_all("table")[-1].text
     assert "Which age group are you in?" in table and "75+" in table
     assert "age_band" not in table and "16_24" not in table
+
+
+def test_follow_up_answer_pages_keep_the_rules(app, demo_data, db_session):
+    """"Was it resolved?": the page a follow-up link opens (unanswered and answered) and a bad link."""
+    from portal.pact.follow_up import FollowUpSettings, token_for
+
+    settings = FollowUpSettings.from_config(app.config)
+    asked = db_session.scalars(select(PactIssue).where(PactIssue.followup_sent_at.is_not(None))
+                               .order_by(PactIssue.followup_sent_at.desc())).all()
+    waiting = next(i for i in asked if i.followup_answer is None)
+    answered = next(i for i in asked if i.followup_answer is not None)
+    client = _client(app, None)
+    _walk(client, [f"/issues/follow-up/{token_for(settings, waiting)}?answer=not_resolved",
+                   f"/issues/follow-up/{token_for(settings, answered)}"])
+    bad = client.get("/issues/follow-up/not-a-link")
+    assert bad.status_code == 400
+    check_page(bad.data)
