@@ -596,6 +596,7 @@ class NeighbourhoodReport:
     previous_wave: str | None
     fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
     concerns: list | None = None  # analysis.concerns.ConcernRow: survey findings beside priorities
+    satisfaction: object | None = None  # the portal's resident satisfaction over the PACT period
 
     @property
     def title(self) -> str:

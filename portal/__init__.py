@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.charter.views import public_bp as complaints_bp
     from portal.crime.views import bp as crime_bp
     from portal.follow.views import bp as follow_bp
+    from portal.follow_up.views import bp as follow_up_bp
     from portal.pact.concern_mapping_views import bp as concern_mapping_bp
     from portal.pact.views import bp as pact_bp
     from portal.public.views import bp as public_bp
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(follow_bp)  # meeting calendars and activity feeds
     app.register_blueprint(complaints_bp)  # residents write to the partnership (Service Charter)
     app.register_blueprint(charter_bp)  # the complaints and enquiries queue with its clocks
+    app.register_blueprint(follow_up_bp)  # "Was it resolved?": the resident's answer page
 
 
 def _register_templates(app: Flask) -> None:

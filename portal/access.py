@@ -19,7 +19,8 @@ from portal.areas import all_neighbourhoods, neighbourhood_by_slug
 from portal.models import Neighbourhood, Role, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).
-PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", "api", "results", "follow", "complaints", None}
+PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", "api", "results", "follow", "complaints",
+                     "follow_up", None}
 
 
 def staff_blueprint(name: str, import_name: str, roles: tuple[Role, ...], **kwargs) -> Blueprint:

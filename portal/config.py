@@ -163,7 +163,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
         # limits and the audit log use the client address, so set this behind a proxy.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
-    } | _retention(env) | _meeting_papers(env)
+    } | _retention(env) | _meeting_papers(env) | _follow_up(env)
 
 
 def _meeting_papers(env: dict) -> dict:
@@ -174,6 +174,26 @@ def _meeting_papers(env: dict) -> dict:
         raise ConfigError(f"MEETING_PAPER_MAX_MB can be at most 20, not {megabytes}.")
     return {"MEETING_PAPER_MAX_MB": megabytes,
             "MEETING_PAPERS_MAX": _positive_int(env, "MEETING_PAPERS_MAX", 10)}
+
+
+# "Was it resolved?" (`portal.pact.follow_up`): weeks after an issue is closed as resolved locally
+# before the resident is asked, and weeks the answer links work.
+FOLLOW_UP_SETTINGS = {"FOLLOW_UP_WEEKS": 4, "FOLLOW_UP_LINK_WEEKS": 8}
+
+
+def _follow_up(env: dict) -> dict:
+    """The follow-up settings; refused when the question would fall due only after the retention
+    schedule has deleted the address it goes to (RETENTION_ISSUE_CONTACT_MONTHS, counted here as
+    months of 28 days, the shortest)."""
+    settings = {name: _positive_int(env, name, default) for name, default in FOLLOW_UP_SETTINGS.items()}
+    months = _positive_int(env, "RETENTION_ISSUE_CONTACT_MONTHS",
+                           RETENTION_SETTINGS["RETENTION_ISSUE_CONTACT_MONTHS"][0])
+    if settings["FOLLOW_UP_WEEKS"] * 7 >= months * 28:
+        raise ConfigError(
+            f"FOLLOW_UP_WEEKS={settings['FOLLOW_UP_WEEKS']} is not sooner than "
+            f"RETENTION_ISSUE_CONTACT_MONTHS={months}: contact details would be deleted before the "
+            "follow-up question is due. Shorten the first or lengthen the second.")
+    return settings
 
 
 def _retention(env: dict) -> dict:

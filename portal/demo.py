@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 import pandas as pd
+from flask import current_app, has_app_context
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -46,7 +47,7 @@ from portal.models import (
     Wave,
 )
 from portal.pact.references import new_reference
-from portal.pact.workflow import CATEGORIES, OPEN, apply_transition
+from portal.pact.workflow import CATEGORIES, OPEN, apply_reopen, apply_transition
 from surveys import synthetic
 from surveys.loading import checksum, load_questionnaire
 
@@ -343,26 +344,34 @@ def _pact(session: Session, places, agencies, seed: int, now: datetime,
     rng = random.Random(seed)
     waves = {w.slug: w for w in session.scalars(select(Wave))}
     used = set(session.scalars(select(PactIssue.reference)))
+    past: list[PactIssue] = []
+    current: list[PactIssue] = []
     for index, (slug, place) in enumerate(sorted(places.items())):
         if session.scalar(select(func.count()).where(PactIssue.neighbourhood_id == place.id)):
             continue
         profile = PactProfile(*PACT_PROFILES.get(slug, DEFAULT_PROFILE))
         for wave_slug, *_ in PAST_WAVES:
-            _history(session, place, waves[wave_slug], profile, agencies, used, rng, summary)
+            past += _history(session, place, waves[wave_slug], profile, agencies, used, rng, summary)
         issues = []
         for n, status in enumerate(_current_statuses(slug, index, profile)):
             issue = _demo_issue(place, index, n, _current_created(slug, status, issues, now, rng),
                                 used, rng)
             _walk(issue, status, issue.created_at, agencies[AGENCY_FOR[issue.category]], rng,
                   late=rng.random() < profile.late_acknowledgement)
+            if status == "resolved_locally":  # this year's residents agreed to be asked
+                issue.contact = issue.contact or IssueContact(
+                    name="Demo Resident", email=f"resident{index}{n}@example.org", consent_to_contact=True)
+                issue.contact.consent_to_follow_up = True
             session.add(issue)
             issues.append(issue)
             summary.count("PACT issue")
+        current += issues
         for duplicate in (i for i in issues if i.status == "rejected_duplicate"):
             earlier = [i for i in issues if i.status in OPEN and i.created_at < duplicate.created_at]
             duplicate.duplicate_of = earlier[0] if earlier else None
         _meetings(session, place, issues, agencies, now, rng, summary)
     session.flush()
+    _follow_ups(session, past, current, seed, now, summary)
 
 
 def _current_statuses(slug: str, index: int, profile: PactProfile) -> list[str]:
@@ -398,7 +407,7 @@ def _demo_issue(place, index: int, n: int, created: datetime, used: set[str], rn
                                    body="Issue raised by a resident."))
     if n % 3 == 0:
         issue.contact = IssueContact(name="Demo Resident", email=f"resident{index}{n}@example.org",
-                                     consent_to_contact=True)
+                                     consent_to_contact=True, consent_to_follow_up=(n // 3) % 3 != 2)
     return issue
 
 
@@ -411,7 +420,7 @@ def _historic_status(profile: PactProfile, rng) -> str:
 
 
 def _history(session: Session, place, wave: Wave, profile: PactProfile, agencies, used: set[str],
-             rng, summary: DemoSummary) -> None:
+             rng, summary: DemoSummary) -> list[PactIssue]:
     """One past wave's fieldwork year of PACT: issues, monthly meetings and priorities."""
     first = datetime.combine(wave.opens_on, time(9), tzinfo=UTC)
     days = (wave.closes_on - wave.opens_on).days - 45
@@ -427,6 +436,7 @@ def _history(session: Session, place, wave: Wave, profile: PactProfile, agencies
     summary.count("PACT issue", count)
     held = _historic_meetings(session, place, wave, rng, summary)
     _historic_priorities(session, place, held, issues, agencies, rng, summary)
+    return issues
 
 
 def _historic_meetings(session: Session, place, wave: Wave, rng, summary: DemoSummary) -> list[Meeting]:
@@ -559,3 +569,89 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
                  "next meeting."))
         session.add(priority)
         summary.count("PACT priority")
+
+
+# "Was it resolved?": how past residents answered (None: no answer), and what they wrote.
+FOLLOW_UP_ANSWERS = (("resolved", 60), ("partly", 17), ("not_resolved", 10), (None, 13))
+FOLLOW_UP_COMMENTS = {
+    "resolved": "Much better since the patrols. Thank you.",
+    "partly": "Quieter in the week, but it still happens most weekends.",
+    "not_resolved": "It started again a fortnight after the issue was closed.",
+}
+
+
+def _asked(issue: PactIssue) -> bool:
+    return (issue.status == "resolved_locally" and issue.contact is not None
+            and issue.contact.consent_to_follow_up)
+
+
+def _follow_ups(session: Session, past: list[PactIssue], current: list[PactIssue], seed: int,
+                now: datetime, summary: DemoSummary) -> None:
+    """Follow-up questions on issues closed as resolved locally, for residents who agreed: past
+    years' answered at realistic rates (a "not resolved" reopened the issue, which was closed again
+    later), and this year's due questions sent through the real code (in the outbox, with working
+    links, when run by `flask --app portal demo`): in Twerton the first answered "not resolved",
+    reopened and waiting in the console, the next left for you to answer from the outbox."""
+    rng = random.Random(seed + 14)
+    for issue in (i for i in past if _asked(i)):
+        _past_follow_up(issue, rng)
+        summary.count("follow-up question")
+    session.flush()
+    weeks = 4
+    if has_app_context():
+        weeks = int(current_app.config.get("FOLLOW_UP_WEEKS", weeks))
+    due = [i for i in current if _asked(i) and i.closed_at <= now - timedelta(weeks=weeks)]
+    for issue in due:
+        _send_current(session, issue, now)
+        summary.count("follow-up question")
+    session.flush()
+    by_place: dict[int, list[PactIssue]] = {}
+    for issue in sorted(due, key=lambda i: i.closed_at):
+        by_place.setdefault(issue.neighbourhood_id, []).append(issue)
+    for issues in by_place.values():
+        _current_answers(session, issues, now)
+
+
+def _past_follow_up(issue: PactIssue, rng) -> None:
+    sent = issue.closed_at + timedelta(weeks=4, hours=rng.randint(1, 30))
+    issue.followup_sent_at = sent
+    answer = rng.choices([a for a, _ in FOLLOW_UP_ANSWERS], weights=[w for _, w in FOLLOW_UP_ANSWERS])[0]
+    if answer is None:
+        return
+    at = sent + timedelta(days=rng.randint(0, 12), hours=rng.randint(1, 12))
+    issue.followup_answer, issue.followup_answered_at = answer, at
+    issue.followup_comment = FOLLOW_UP_COMMENTS[answer]
+    issue.events.append(IssueEvent(at=at, kind="follow_up", to_value=answer,
+                                   body=issue.followup_comment, public=False))
+    if answer == "not_resolved":  # reopened, looked at again and closed for good
+        apply_reopen(issue, at)
+        at += timedelta(hours=rng.randint(2, 20))
+        apply_transition(issue, "acknowledged", None, at, public_note="Reopened and being looked at again.")
+        at += timedelta(days=rng.randint(5, 30))
+        apply_transition(issue, "closed_no_further_action", None, at,
+                         public_note="Looked at again with partners; no further action is possible now.")
+
+
+def _send_current(session: Session, issue: PactIssue, now: datetime) -> None:
+    """The real question in the outbox (inside an app, as `flask --app portal demo` runs); without
+    one (some tests), only the time it was sent."""
+    sent = min(now, issue.closed_at + timedelta(weeks=4, hours=9))
+    if has_app_context():
+        from portal.links import public_url
+        from portal.pact.follow_up import FollowUpSettings, ask
+
+        ask(session, issue, FollowUpSettings.from_config(current_app.config), sent, public_url)
+    else:
+        issue.followup_sent_at = sent
+
+
+def _current_answers(session: Session, issues: list[PactIssue], now: datetime) -> None:
+    """This year's answers in one neighbourhood: Twerton's first says "not resolved" (reopened),
+    elsewhere "resolved" and "partly" in turn; the newest question in each stays unanswered."""
+    from portal.pact.follow_up import record_answer
+
+    twerton = issues[0].neighbourhood.slug == "twerton"
+    answers = ["not_resolved", "resolved"] if twerton else ["resolved", "partly"]
+    for issue, answer in zip(issues[:-1], answers * len(issues), strict=False):
+        at = min(now, issue.followup_sent_at + timedelta(days=2))
+        record_answer(session, issue, answer, FOLLOW_UP_COMMENTS[answer], at)

@@ -35,6 +35,7 @@ JOBS = {
     "panel_invitations": "portal.survey.jobs:send_invitations_job",
     "panel_reminders": "portal.survey.jobs:send_reminders_job",
     "retention_run": "portal.retention:retention_job",
+    "follow_ups_send": "portal.pact.follow_up:follow_ups_job",
 }
 RETRIES = 3  # runs after the first when a worker dies under a job
 JOB_TIMEOUT = 4 * 3600  # seconds; a whole wave's batch takes minutes, never hours

@@ -87,8 +87,19 @@ def _issues(session: Session, email: str) -> list[dict]:
              "description": c.issue.description, "location": c.issue.location,
              "raised_at": _iso(c.issue.created_at), "closed_at": _iso(c.issue.closed_at),
              "contact": {"name": c.name, "email": c.email, "phone": c.phone,
-                         "consent_to_contact": c.consent_to_contact}}
+                         "consent_to_contact": c.consent_to_contact,
+                         "consent_to_follow_up": c.consent_to_follow_up},
+             "follow_up": _follow_up(c.issue)}
             for c in sorted(contacts, key=lambda c: c.issue.created_at)]
+
+
+def _follow_up(issue: PactIssue) -> dict | None:
+    """The "Was it resolved?" question and the answer given, if it was asked."""
+    if issue.followup_sent_at is None:
+        return None
+    return {"asked_at": _iso(issue.followup_sent_at),
+            "answer": issue.followup_answer.value if issue.followup_answer else None,
+            "answered_at": _iso(issue.followup_answered_at), "comment": issue.followup_comment}
 
 
 def _membership(member: PanelMember, wave_slug: str) -> dict:

@@ -24,13 +24,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.area import Agency, Neighbourhood
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.staff import StaffUser
-from portal.models.statuses import IssueStatus, MeetingStatus, PriorityStatus, StoredEnum, one_of
+from portal.models.statuses import (
+    FollowUpAnswer,
+    IssueStatus,
+    MeetingStatus,
+    PriorityStatus,
+    StoredEnum,
+    one_of,
+)
 
 
 class PactIssue(Base):
     __tablename__ = "pact_issue"
     __table_args__ = (Index("ix_pact_issue_neighbourhood_status", "neighbourhood_id", "status"),
-                      one_of("status", IssueStatus))
+                      one_of("status", IssueStatus), one_of("followup_answer", FollowUpAnswer))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -49,6 +56,12 @@ class PactIssue(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # "Was it resolved?" (`portal.pact.follow_up`): when the question was e-mailed (set once, by the
+    # run that claimed it) and the resident's one answer, with their optional comment (staff only).
+    followup_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    followup_answer: Mapped[FollowUpAnswer | None] = mapped_column(StoredEnum(FollowUpAnswer, 20))
+    followup_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    followup_comment: Mapped[str] = mapped_column(Text, default="")
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     agency: Mapped[Agency | None] = relationship()
@@ -69,6 +82,8 @@ class IssueContact(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     consent_to_contact: Mapped[bool] = mapped_column(default=False)
+    # A separate, optional consent: e-mail me some weeks after it is closed to ask whether it was resolved.
+    consent_to_follow_up: Mapped[bool] = mapped_column(default=False)
 
     issue: Mapped[PactIssue] = relationship(back_populates="contact")
 

@@ -56,13 +56,22 @@ class PriorityStatus(Labelled):
     DROPPED = "dropped", "Dropped"
 
 
+class FollowUpAnswer(Labelled):
+    """A resident's answer to "Was it resolved?", asked some weeks after an issue closed as
+    resolved locally (`portal.pact.follow_up`)."""
+
+    RESOLVED = "resolved", "Resolved"
+    PARTLY = "partly", "Partly resolved"
+    NOT_RESOLVED = "not_resolved", "Not resolved"
+
+
 class Role(Labelled):
     COORDINATOR = "coordinator", "PACT coordinator"
     ANALYST = "analyst", "Analyst"
     ADMIN = "admin", "Administrator"
 
 
-LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role)
+LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role, FollowUpAnswer)
 _BY_VALUE: dict[str, Labelled] = {member.value: member for enum in LABELLED for member in enum}
 
 

@@ -46,6 +46,7 @@ class ContactDetails:
     email: str = ""
     phone: str = ""
     consent_to_contact: bool = False
+    consent_to_follow_up: bool = False  # may be e-mailed "Was it resolved?" (needs an e-mail address)
 
 
 def _unique_reference(session: Session) -> str:
@@ -102,7 +103,9 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
                                    body="Issue raised by a resident."))
     if contact and contact.consent_to_contact and (contact.email or contact.phone):
         issue.contact = IssueContact(name=contact.name.strip(), email=contact.email.strip(),
-                                     phone=contact.phone.strip(), consent_to_contact=True)
+                                     phone=contact.phone.strip(), consent_to_contact=True,
+                                     consent_to_follow_up=bool(contact.consent_to_follow_up
+                                                               and contact.email.strip()))
     session.add(issue)
     session.flush()
     audit.record(session, "pact_issue_raised", "pact_issue", issue.reference,

@@ -58,6 +58,13 @@ HINTS = {
     "median_days_to_close": (
         "Issues closed in the period (closed issues only); issues still open are counted by age."),
     "open_issues": "Issues not closed at the end of the period (or now, if it has not ended).",
+    "resident_satisfaction": (
+        "Of the residents who answered “Was it resolved?” (asked some weeks after an issue was "
+        "closed as resolved locally, of those who agreed to be asked, so not a sample of all "
+        "residents), the share who said it was resolved; “partly resolved” counts as not resolved. "
+        "Questions sent in the period, answers received by its end."),
+    "follow_up_response_rate": (
+        "Of the follow-up questions sent in the period, the share answered by its end."),
 }
 
 
@@ -236,3 +243,89 @@ def load_issue_records(session: Session, neighbourhood_ids: Iterable[int] | None
     if neighbourhood_ids is not None:
         query = query.where(PactIssue.neighbourhood_id.in_(list(neighbourhood_ids)))
     return [IssueRecord(*row) for row in session.execute(query.order_by(PactIssue.created_at))]
+
+
+# --- resident satisfaction: answers to "Was it resolved?" (portal.pact.follow_up) ------------
+
+@dataclass(frozen=True)
+class FollowUpRecord:
+    neighbourhood: str  # slug
+    sent_at: datetime
+    answer: str | None  # a FollowUpAnswer value, None while unanswered
+    answered_at: datetime | None
+
+
+@dataclass
+class Satisfaction:
+    """One neighbourhood's (or "all") follow-up figures. `share_resolved` is the resident
+    satisfaction measure (0..1) on the base `answered`; `response_rate` is answered / sent."""
+
+    neighbourhood: str
+    sent: int = 0  # questions sent in the period (by as_of)
+    answered: int = 0  # of those, answered by as_of: the measure's base
+    resolved: int = 0
+    partly: int = 0
+    not_resolved: int = 0
+    share_resolved: float | None = None  # "partly" counts as not resolved
+    response_rate: float | None = None
+
+
+@dataclass
+class SatisfactionFigures:
+    start: datetime
+    end: datetime
+    as_of: datetime
+    overall: Satisfaction
+    by_neighbourhood: dict[str, Satisfaction]
+
+
+def _satisfaction(name: str, records: list[FollowUpRecord], start: datetime, end: datetime,
+                  as_of: datetime) -> Satisfaction:
+    s = Satisfaction(neighbourhood=name)
+    for r in records:
+        if not (start <= r.sent_at < end and r.sent_at <= as_of):
+            continue
+        s.sent += 1
+        if r.answer is None or r.answered_at is None or r.answered_at > as_of:
+            continue
+        s.answered += 1
+        s.resolved += r.answer == "resolved"
+        s.partly += r.answer == "partly"
+        s.not_resolved += r.answer == "not_resolved"
+    s.share_resolved = _share(s.resolved, s.answered)
+    s.response_rate = _share(s.answered, s.sent)
+    return s
+
+
+def resident_satisfaction(records: Iterable[FollowUpRecord], start: datetime, end: datetime,
+                          now: datetime, neighbourhoods: Iterable[str] = ()) -> SatisfactionFigures:
+    """Resident satisfaction for the period [start, end) as seen at `as_of` = min(end, now): of the
+    follow-up questions sent in the period, how many were answered by `as_of` (the base) and the
+    share of those answers saying "resolved" ("partly" is not resolved: the resident is satisfied
+    only when they say so); and the response rate, answered over sent. A period that has ended
+    reads the same whenever it is asked for; answers arriving after its end are not counted."""
+    if end <= start:
+        raise ValueError("the period must end after it starts")
+    rows = list(records)
+    as_of = min(end, now)
+    groups: dict[str, list[FollowUpRecord]] = {slug: [] for slug in neighbourhoods}
+    for r in rows:
+        groups.setdefault(r.neighbourhood, []).append(r)
+    return SatisfactionFigures(
+        start=start, end=end, as_of=as_of,
+        overall=_satisfaction(ALL, rows, start, end, as_of),
+        by_neighbourhood={slug: _satisfaction(slug, g, start, end, as_of) for slug, g in groups.items()})
+
+
+def load_follow_up_records(session: Session, neighbourhood_ids: Iterable[int] | None = None
+                           ) -> list[FollowUpRecord]:
+    """Every follow-up question sent (optionally only in `neighbourhood_ids`), for
+    `resident_satisfaction`."""
+    query = (select(Neighbourhood.slug, PactIssue.followup_sent_at, PactIssue.followup_answer,
+                    PactIssue.followup_answered_at)
+             .join(Neighbourhood, PactIssue.neighbourhood_id == Neighbourhood.id)
+             .where(PactIssue.followup_sent_at.is_not(None)))
+    if neighbourhood_ids is not None:
+        query = query.where(PactIssue.neighbourhood_id.in_(list(neighbourhood_ids)))
+    return [FollowUpRecord(slug, sent, str(answer) if answer else None, answered)
+            for slug, sent, answer, answered in session.execute(query.order_by(PactIssue.followup_sent_at))]

@@ -114,3 +114,41 @@ def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser 
     if notify:
         notify_status_change(session, issue, to, public_note)
     return event
+
+
+# The one way back from a closed status: the resident who raised an issue closed as resolved locally
+# answers the follow-up question "not resolved" (`portal.pact.follow_up`). The issue goes back to
+# "Received", at the top of the coordinator's queue as a new issue is, to be acknowledged again.
+REOPENINGS: dict[str, IssueStatus] = {S.RESOLVED_LOCALLY: S.SUBMITTED}
+REOPENED_NOTE = "Reopened: the resident who raised this issue told us the problem is not resolved."
+
+
+def apply_reopen(issue: PactIssue, at: datetime | None = None) -> IssueEvent:
+    """Reopen an issue closed as resolved locally, in memory, with its public history event
+    (TransitionError from any other status); no session, no audit (see `reopen`)."""
+    to = REOPENINGS.get(issue.status)
+    if to is None:
+        raise TransitionError(f"Only an issue closed as '{status_label(S.RESOLVED_LOCALLY)}' can be "
+                              f"reopened; this one is '{status_label(issue.status)}'.")
+    at = at or utcnow()
+    event = IssueEvent(at=at, kind="status", from_value=issue.status, to_value=to, body=REOPENED_NOTE,
+                       public=True)
+    issue.events.append(event)
+    issue.status, issue.closed_at, issue.outcome, issue.updated_at = to, None, "", at
+    return event
+
+
+def reopen(session: Session, issue: PactIssue, at: datetime | None = None) -> IssueEvent:
+    """Reopen an issue closed as resolved locally (TransitionError from any other status).
+
+    The issue is open again: `closed_at` and the outcome are cleared (the closing event keeps the
+    outcome in the history), so the metrics count it where it finally closes, and the retention
+    schedule keeps its contact details while it is open. `acknowledged_at` stays: the first
+    response was given, and the 24-hour figure of the period it was raised in does not change.
+    Audited as `pact_issue_reopened`; no mail to the resident (they asked for it).
+    """
+    previous = issue.status
+    event = apply_reopen(issue, at)
+    audit.record(session, "pact_issue_reopened", "pact_issue", issue.reference,
+                 from_status=previous, to_status=event.to_value)
+    return event

@@ -66,6 +66,8 @@ class RaiseIssueForm(FlaskForm):
     phone = StringField("Phone number (optional)", filters=[_strip],
                         validators=[_too_long("Phone number", PHONE_MAX)])
     consent = BooleanField("I agree to be contacted about this issue")
+    follow_up = BooleanField(
+        "You may e-mail me a few weeks after it is closed to ask whether it was resolved")
     # Honeypot: hidden from people by CSS, so only robots fill it in.
     website = StringField("Leave this field empty", filters=[_strip])
 
@@ -95,6 +97,8 @@ class RaiseIssueForm(FlaskForm):
                 "Tick the box to agree to be contacted, or remove your contact details")
         if self.consent.data and not (self.email.data or self.phone.data):
             self.email.errors.append("Enter an email address or phone number so we can contact you")
+        if self.follow_up.data and not self.email.data and not self.email.errors:
+            self.email.errors.append("Enter an email address so we can ask you whether it was resolved")
         return ok and not any(f.errors for f in self)
 
     @property

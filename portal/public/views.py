@@ -141,7 +141,7 @@ def raise_issue_form(slug: str):
                 db.session, place, form.category.data, form.description.data, form.location.data,
                 latitude, longitude,
                 ContactDetails(form.name.data or "", form.email.data or "", form.phone.data or "",
-                               bool(form.consent.data)))
+                               bool(form.consent.data), bool(form.follow_up.data)))
             db.session.commit()
             deliver_pending(db.session, current_app.config)
             session["raised_reference"] = issue.reference

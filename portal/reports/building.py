@@ -33,6 +33,7 @@ from portal.reports.data import (
     find_neighbourhood,
     load_analysis,
     pact_section,
+    satisfaction_section,
 )
 from portal.reports.render import pdf_file, write_file
 
@@ -83,6 +84,7 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
                                             pact=pact_section(session, place, analysis.wave, now)))
         reports[-1].fear_risk = fear_risk_section(session, analysis, place.slug)
+        reports[-1].satisfaction = satisfaction_section(session, place, analysis.wave, now)
         reports[-1].concerns = concern_rows(session, analysis, place,
                                             as_of=pact_period(analysis.wave.opens_on,
                                                               analysis.wave.closes_on, now).end)

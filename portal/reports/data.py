@@ -47,7 +47,14 @@ from portal.models import (
     Wave,
 )
 from portal.pact.display import from_local, local
-from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+from portal.pact.metrics import (
+    NeighbourhoodMetrics,
+    Satisfaction,
+    load_follow_up_records,
+    load_issue_records,
+    pact_metrics,
+    resident_satisfaction,
+)
 from portal.pact.service_charter import ALL as ALL_FIGURES
 from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import Breaches, service_breaches
@@ -402,3 +409,13 @@ def service_charter_section(session: Session, scope: list[Neighbourhood], span: 
         agendas_share=f.agendas.share, agendas_base=f.agendas.base, agendas_missed=f.agendas.missed,
         acknowledged_share=f.cases.acknowledged_share, acknowledge_base=f.cases.acknowledge_base,
         answered_share=f.cases.answered_share, answer_base=f.cases.answer_base, breached=f.cases.breached)
+
+
+def satisfaction_section(session: Session, place: Neighbourhood, wave: Wave | WaveInput,
+                         now: datetime) -> Satisfaction:
+    """Resident satisfaction ("Was it resolved?") of one neighbourhood over the wave's PACT period
+    (`pact_period`), as it stood at the period's end, like the rest of the PACT section."""
+    span = pact_period(wave.opens_on, wave.closes_on, now)
+    figures = resident_satisfaction(load_follow_up_records(session, [place.id]), span.start, span.end,
+                                    span.end, [place.slug])
+    return figures.by_neighbourhood[place.slug]

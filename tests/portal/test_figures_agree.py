@@ -179,3 +179,18 @@ def test_charter_figures_agree_on_queue_metrics_and_pdf(app, truth):
         printed = f"{fmt.percent(share)} of {fmt.plural(base, noun)}"
         assert printed in twerton, (printed, twerton)
         assert printed in pdf_text, printed
+def test_resident_satisfaction_agrees_on_staff_metrics_and_pdf(app, truth):
+    """"Was it resolved?" for Twerton over the wave's PACT period: the share saying resolved with its
+    base, and the response rate, as the staff metrics page and the neighbourhood PDF print them."""
+    pact, s = truth["pact"], truth["reports"][1].satisfaction
+    assert s.answered > 0 and s.share_resolved is not None, "the demo must have answers in the period"
+    coordinator = _client(app, "pact.southwest@bathnes-csp.example.org")
+    period = f"start={pact.period_start:%Y-%m-%d}&end={pact.period_end:%Y-%m-%d}"
+    staff = check_page(coordinator.get(f"/pact/metrics?{period}").data)
+    row = staff.find_all("tr", id="satisfaction-twerton")[0].text.split()
+    assert fmt.percent(s.share_resolved) in row and fmt.percent(s.response_rate) in row
+    assert str(s.answered) in row and str(s.sent) in row
+    pdf_text = " ".join(pdfcheck.text(render_pdf(truth["reports"][1])).split())
+    assert f"{fmt.percent(s.share_resolved)} of {fmt.plural(s.answered, 'answer')}" in pdf_text
+    rate = f"{fmt.percent(s.response_rate)} {s.answered} of {fmt.plural(s.sent, 'question')} answered"
+    assert rate in pdf_text

@@ -24,8 +24,10 @@ COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/s
 ANALYST_PAGES = ["/analyst/", "/analyst/reports/", "/analyst/scorecard/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/"]
 
-# Statements per page on the demo. A change that adds a query per row multiplies these.
-QUERY_PINS = {"/pact/": 9, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 11}
+# Statements per page on the demo. A change that adds a query per row multiplies these. /pact/: one
+# for the issues residents reopened ("Was it resolved?": not resolved); /neighbourhoods/twerton: one
+# for the coming meeting's papers.
+QUERY_PINS = {"/pact/": 10, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 11}
 
 
 def _client(app, email: str | None):
@@ -114,3 +116,18 @@ def test_a_published_agenda_and_its_paper_on_the_public_page(app, demo_data, db_
     paper = client.get(links[0])
     assert paper.status_code == 200 and paper.mimetype == "application/pdf"
     assert paper.data.startswith(b"%PDF-") and b"%%EOF" in paper.data[-10:]
+def test_follow_up_answer_pages_keep_the_rules(app, demo_data, db_session):
+    """"Was it resolved?": the page a follow-up link opens (unanswered and answered) and a bad link."""
+    from portal.pact.follow_up import FollowUpSettings, token_for
+
+    settings = FollowUpSettings.from_config(app.config)
+    asked = db_session.scalars(select(PactIssue).where(PactIssue.followup_sent_at.is_not(None))
+                               .order_by(PactIssue.followup_sent_at.desc())).all()
+    waiting = next(i for i in asked if i.followup_answer is None)
+    answered = next(i for i in asked if i.followup_answer is not None)
+    client = _client(app, None)
+    _walk(client, [f"/issues/follow-up/{token_for(settings, waiting)}?answer=not_resolved",
+                   f"/issues/follow-up/{token_for(settings, answered)}"])
+    bad = client.get("/issues/follow-up/not-a-link")
+    assert bad.status_code == 400
+    check_page(bad.data)

@@ -13,7 +13,8 @@ from portal.models import Base, IssueStatus, Meeting, MeetingStatus, PrioritySta
 from portal.models.statuses import LABELLED, label
 from portal.pact.statuses import STATUSES
 
-CHECKED = {("pact_issue", "ck_pact_issue_status"), ("pact_meeting", "ck_pact_meeting_status"),
+CHECKED = {("pact_issue", "ck_pact_issue_status"), ("pact_issue", "ck_pact_issue_followup_answer"),
+           ("pact_meeting", "ck_pact_meeting_status"),
            ("pact_priority", "ck_pact_priority_status"), ("staff_user", "ck_staff_user_role")}
 
 

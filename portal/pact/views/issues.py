@@ -13,6 +13,7 @@ from portal.mail import deliver_pending
 from portal.models import PactIssue, utcnow
 from portal.pact import issues as issue_rules
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
+from portal.pact.follow_up import reopened_waiting
 from portal.pact.forms import AGE_FILTERS, AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
@@ -45,6 +46,7 @@ def issues():
     return render_template("pact/issues.html", form=form, issues=found, now=now,
                            overdue={i.id for i in found if overdue(i, now)},
                            breaches=service_breaches(db.session, places, now),
+                           reopened=reopened_waiting(db.session, [n.id for n in places]),
                            csv_query=request.query_string.decode(), limit=LIMIT)
 
 

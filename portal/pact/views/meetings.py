@@ -26,7 +26,12 @@ from portal.pact.forms import (
     ReviewForm,
 )
 from portal.pact.issues import open_issues_in
-from portal.pact.metrics import load_issue_records, pact_metrics
+from portal.pact.metrics import (
+    load_follow_up_records,
+    load_issue_records,
+    pact_metrics,
+    resident_satisfaction,
+)
 from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
@@ -202,7 +207,10 @@ def metrics():
     names = {n.slug: n.name for n in places}
     charter = service_charter_figures(db.session, places, start, end, now,
                                       include_unplaced=current_user.sees_all_neighbourhoods)
+    satisfaction = resident_satisfaction(load_follow_up_records(db.session, [n.id for n in places]),
+                                         start, end, now, [n.slug for n in places])
     return render_template("pact/metrics.html", form=form, result=result, names=names, places=places,
-                           start_day=start_day, end_day=end_day, charter=charter), 200 if valid else 400
+                           start_day=start_day, end_day=end_day, charter=charter,
+                           satisfaction=satisfaction), 200 if valid else 400
 
 
