@@ -293,6 +293,17 @@ class PactSection:
     priorities: list[PactPriority] = field(default_factory=list)
     you_said_we_did: list[YouSaidWeDid] = field(default_factory=list)
     by_neighbourhood: list[PactRow] = field(default_factory=list)  # the authority report's table
+    by_channel: list[ChannelRow] = field(default_factory=list)  # issues raised, by channel
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    """Issues raised in the period through one channel (online form, phone, PACT meeting...)."""
+
+    channel: str  # the stored value
+    label: str
+    raised: int
+    share: float | None  # of all issues raised in the period, 0..1
 
 
 @dataclass(frozen=True)

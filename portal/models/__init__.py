@@ -28,6 +28,7 @@ from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import (
     CharterKind,
     CharterStatus,
+    IssueChannel,
     IssueStatus,
     MeetingStatus,
     PriorityStatus,
@@ -61,6 +62,7 @@ __all__ = [
     "CrimeImport",
     "EditedDefinition",
     "Invitation",
+    "IssueChannel",
     "IssueContact",
     "IssueEvent",
     "IssueStatus",

@@ -23,13 +23,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.area import Agency, Neighbourhood
 from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.staff import StaffUser
-from portal.models.statuses import IssueStatus, MeetingStatus, PriorityStatus, StoredEnum, one_of
+from portal.models.statuses import (
+    IssueChannel,
+    IssueStatus,
+    MeetingStatus,
+    PriorityStatus,
+    StoredEnum,
+    one_of,
+)
 
 
 class PactIssue(Base):
     __tablename__ = "pact_issue"
     __table_args__ = (Index("ix_pact_issue_neighbourhood_status", "neighbourhood_id", "status"),
-                      one_of("status", IssueStatus))
+                      one_of("status", IssueStatus), one_of("channel", IssueChannel))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -48,9 +55,17 @@ class PactIssue(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The resident's description and location are private; the public sees this summary, written or
+    # edited by a coordinator, once it is published (blank: nothing published).
+    public_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    summary_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[IssueChannel] = mapped_column(StoredEnum(IssueChannel, 20), default=IssueChannel.ONLINE,
+                                                  server_default=IssueChannel.ONLINE.value)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # assisted digital
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     agency: Mapped[Agency | None] = relationship()
+    recorded_by: Mapped[StaffUser | None] = relationship()
     duplicate_of: Mapped[PactIssue | None] = relationship(remote_side=[id])
     events: Mapped[list[IssueEvent]] = relationship(
         back_populates="issue", order_by="IssueEvent.at", cascade="all"

@@ -56,13 +56,25 @@ class PriorityStatus(Labelled):
     DROPPED = "dropped", "Dropped"
 
 
+class IssueChannel(Labelled):
+    """How an issue reached the partnership: online is the resident's own form; the others were
+    recorded by a coordinator on the resident's behalf (assisted digital)."""
+
+    ONLINE = "online", "Online form"
+    PHONE = "phone", "By phone"
+    PACT_MEETING = "pact_meeting", "At a PACT meeting"
+    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By e-mail"
+
+
 class Role(Labelled):
     COORDINATOR = "coordinator", "PACT coordinator"
     ANALYST = "analyst", "Analyst"
     ADMIN = "admin", "Administrator"
 
 
-LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role)
+LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role, IssueChannel)
 _BY_VALUE: dict[str, Labelled] = {member.value: member for enum in LABELLED for member in enum}
 
 

@@ -23,7 +23,7 @@ from portal.pact.forms import (
     ReviewForm,
 )
 from portal.pact.issues import open_issues_in
-from portal.pact.metrics import load_issue_records, pact_metrics
+from portal.pact.metrics import load_issue_records, pact_metrics, raised_by_channel
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.refusals import refusals_to
@@ -187,10 +187,11 @@ def metrics():
     valid = form.validate_for(today)
     start_day, end_day = form.period(today, valid)
     start, end = form.bounds(start_day, end_day)
-    result = pact_metrics(load_issue_records(db.session, [n.id for n in places]), start, end, now,
-                          neighbourhoods=[n.slug for n in places])
+    records = load_issue_records(db.session, [n.id for n in places])
+    result = pact_metrics(records, start, end, now, neighbourhoods=[n.slug for n in places])
     names = {n.slug: n.name for n in places}
     return render_template("pact/metrics.html", form=form, result=result, names=names, places=places,
-                           start_day=start_day, end_day=end_day), 200 if valid else 400
+                           start_day=start_day, end_day=end_day,
+                           by_channel=raised_by_channel(records, start, end, now)), 200 if valid else 400
 
 

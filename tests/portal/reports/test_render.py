@@ -85,6 +85,7 @@ def test_user_text_is_escaped_and_printed_as_text(app, survey):
     assert HOSTILE.replace("'", "'") in printed.replace("’", "'")
     assert "Bins moved & <b>lids</b> fixed" in printed
     assert "Speeding <near> the school" in printed
+    assert "Zebrafinch" not in printed and "Zebrafinch" not in html  # the private description
 
 
 def test_the_pdf_is_tagged_titled_and_embeds_its_fonts(app, survey):
