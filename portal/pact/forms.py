@@ -221,7 +221,7 @@ class AssistedIssueForm(RaiseIssueForm):
     when the resident raised it (UK local time; earlier today or in recent days, never later)."""
 
     website = None  # no honeypot: only signed-in staff see this form
-    neighbourhood = SelectField("Neighbourhood", choices=[],
+    neighbourhood = SelectField("Neighbourhood", choices=[], validate_choice=False,  # checked below
                                 validators=[DataRequired("Choose the neighbourhood")])
     channel = RadioField("How did the resident raise it?",
                          choices=[(c.value, c.label) for c in ASSISTED_CHANNELS],

@@ -78,7 +78,8 @@ def test_a_published_summary_shows_everywhere_public_and_the_words_still_do_not(
         client, twerton_client, db_session, neighbourhoods, private_issues):
     _, done = private_issues
     summary = "Drug dealing reported from garages; <b>patrols</b> & visits."
-    response = twerton_client.post(f"/pact/issues/{done.reference}/summary", data={"summary-summary": summary})
+    response = twerton_client.post(f"/pact/issues/{done.reference}/summary",
+                                   data={"summary-summary": summary})
     assert response.status_code == 302
     assert "is published" in _text(twerton_client.get(response.headers["Location"]))
     pages = _public_surfaces(client, private_issues)
@@ -98,9 +99,8 @@ def test_publish_replace_withdraw_are_audited_and_in_the_staff_history(
         twerton_client, db_session, private_issues):
     issue, _ = private_issues
     url = f"/pact/issues/{issue.reference}/summary"
-    assert twerton_client.post(url, data={"summary-summary": "Dealing reported near garages."}).status_code == 302
-    assert twerton_client.post(url, data={"summary-summary": "Possible dealing near the garages."}
-                               ).status_code == 302
+    for summary in ("Dealing reported near garages.", "Possible dealing near the garages."):
+        assert twerton_client.post(url, data={"summary-summary": summary}).status_code == 302
     assert twerton_client.post(f"{url}/withdraw").status_code == 302
     db_session.expire_all()
     assert db_session.get(PactIssue, issue.id).public_summary == ""
