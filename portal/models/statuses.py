@@ -67,6 +67,11 @@ class IssueChannel(Labelled):
     LETTER = "letter", "By letter"
     EMAIL = "email", "By e-mail"
 
+    @property
+    def in_a_sentence(self) -> str:
+        """The label inside a sentence: "by phone", "at a PACT meeting"."""
+        return self.label[0].lower() + self.label[1:]
+
 
 class Role(Labelled):
     COORDINATOR = "coordinator", "PACT coordinator"

@@ -104,7 +104,7 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
         longitude=longitude, status=IssueStatus.SUBMITTED, created_at=now, updated_at=now,
         channel=channel, recorded_by=recorded_by,
     )
-    how = "" if channel == IssueChannel.ONLINE else f" ({channel.label.lower()}, recorded by staff)"
+    how = "" if channel == IssueChannel.ONLINE else f" ({channel.in_a_sentence}, recorded by staff)"
     issue.events.append(IssueEvent(at=now, kind="created", to_value=IssueStatus.SUBMITTED, public=True,
                                    actor_id=recorded_by.id if recorded_by else None,
                                    body=f"Issue raised by a resident{how}."))

@@ -132,7 +132,7 @@ def issue_new():
                                         form.raised_at, now, contact)
         if attempt:
             return _done(issue, f"{issue.reference} is recorded for the resident "
-                                f"({issue.channel.label.lower()}): give them this reference.")
+                                f"({issue.channel.in_a_sentence}): give them this reference.")
     status = 400 if form.is_submitted() else 200
     return render_template("pact/issue_new.html", form=form), status
 

@@ -56,7 +56,7 @@ def test_record_without_contact_details(twerton_client, db_session, coordinator)
     assert audit.actor_email == coordinator.email and audit.detail["channel"] == "pact_meeting"
     page = _text(twerton_client.get(f"/pact/issues/{issue.reference}"))
     assert "At a PACT meeting" in page and f"Recorded for the resident by {coordinator.email}" in page
-    assert "is recorded for the resident (at a pact meeting)" in page
+    assert "is recorded for the resident (at a PACT meeting)" in page
     assert 'id="review-flags"' in page  # "number 9": the coordinator reviews before publishing
     console = _text(twerton_client.get("/pact/"))
     assert "At a PACT meeting" in console[console.index(issue.reference):]
