@@ -294,6 +294,7 @@ class PactSection:
     you_said_we_did: list[YouSaidWeDid] = field(default_factory=list)
     by_neighbourhood: list[PactRow] = field(default_factory=list)  # the authority report's table
     service_charter: ServiceCharterSection | None = None  # the Charter's standards beside the Pledge's
+    by_channel: list[ChannelRow] = field(default_factory=list)  # issues raised, by channel
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,16 @@ class ServiceCharterSection:
     answered_share: float | None
     answer_base: int
     breached: int
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    """Issues raised in the period through one channel (online form, phone, PACT meeting...)."""
+
+    channel: str  # the stored value
+    label: str
+    raised: int
+    share: float | None  # of all issues raised in the period, 0..1
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from portal.auth.passwords import hash_password
 from portal.charter.demo import seed_agendas, seed_charter_cases
 from portal.models import (
     Agency,
+    IssueChannel,
     IssueContact,
     IssueEvent,
     Meeting,
@@ -104,15 +105,16 @@ ISSUE_CATEGORIES = list(CATEGORIES)  # the workflow module is the single source
 ISSUE_TEXTS = [
     ("anti_social_behaviour", "Group of youths gathering most evenings, shouting and kicking footballs "
      "at cars.", "Play area behind the shops"),
-    ("drug_use_or_dealing", "Cars pulling up for a few minutes late at night and what looks like dealing.",
-     "Lay-by near the community centre"),
+    ("drug_use_or_dealing", "Cars pulling up for a few minutes late at night and what looks like dealing. "
+     "The man at number 23 comes out to meet them, a lad called Dean.", "Lay-by near the community centre"),
     ("drunk_or_rowdy_behaviour", "Fights and shouting when the pubs empty on Friday and Saturday nights.",
      "Taxi rank on the main street"),
     ("speeding_and_parking", "Cars speeding past the primary school at drop-off and pick-up.",
      "Outside the primary school"),
     ("litter_and_fly_tipping", "Mattresses and bags of rubbish dumped again in the lane.",
      "Back lane off the high street"),
-    ("noise", "Loud music from a flat until 3am most weekends.", "Flats above the parade"),
+    ("noise", "Loud music from flat 4 until 3am most weekends. Ring me on 07700 900461 if you need more.",
+     "Flats above the parade"),
     ("vandalism_and_graffiti", "New graffiti on the underpass and bus shelter glass smashed.",
      "Underpass by the bus stop"),
     ("street_drinking", "People drinking on the benches from late morning, leaving cans and bottles.",
@@ -124,6 +126,28 @@ ISSUE_TEXTS = [
     ("speeding_and_parking", "Vans parking on the pavement so wheelchairs and buggies can't pass.",
      "Corner of the estate road"),
 ]
+
+# The public summary a coordinator publishes for each of ISSUE_TEXTS: the resident's words without
+# names, house numbers or contact details.
+PUBLIC_SUMMARIES = [
+    "Young people gathering in the evenings, shouting and kicking footballs at parked cars.",
+    "Reports of cars stopping briefly late at night, possibly for drug dealing.",
+    "Fights and shouting when the pubs close at weekends.",
+    "Speeding past the primary school at the start and end of the school day.",
+    "Fly-tipping (mattresses and rubbish bags) dumped repeatedly in the lane.",
+    "Loud music from a flat late at night at weekends.",
+    "New graffiti on the underpass; the bus shelter glass has been smashed.",
+    "Street drinking on the benches from late morning, leaving cans and bottles.",
+    "Several sheds broken into this month and bikes stolen.",
+    "A street light has been out for weeks and the path feels unsafe after dark.",
+    "Motorbikes riding on the recreation ground and footpaths.",
+    "Vans parking on the pavement, blocking wheelchairs and buggies.",
+]
+SUMMARY_SHARE = 7  # in 10 of the issues past "received" have a published summary
+# How demo issues reached the partnership, by the reference's checksum modulo 20: most online,
+# some recorded by a coordinator from a phone call, a PACT meeting or in person.
+CHANNEL_BY_CHECKSUM = {0: "phone", 1: "phone", 2: "phone", 3: "pact_meeting", 4: "pact_meeting",
+                       5: "in_person"}
 
 # Final status of each demo issue in a neighbourhood, so every state appears.
 STATUS_CYCLE = [
@@ -401,14 +425,29 @@ def _demo_issue(place, index: int, n: int, created: datetime, used: set[str], rn
     while reference in used:
         reference = new_reference(rng.choice)
     used.add(reference)
+    mark = sum(map(ord, reference))  # not the rng: the demo's other figures stay as they were
+    channel = IssueChannel(CHANNEL_BY_CHECKSUM.get(mark % 20, "online"))
     issue = PactIssue(reference=reference, neighbourhood_id=place.id, category=category,
-                      description=text, location=where, status="submitted", created_at=created)
+                      description=text, location=where, status="submitted", created_at=created,
+                      channel=channel)
+    how = "" if channel == IssueChannel.ONLINE else f" ({channel.in_a_sentence}, recorded by staff)"
     issue.events.append(IssueEvent(at=created, kind="created", to_value="submitted", public=True,
-                                   body="Issue raised by a resident."))
+                                   body=f"Issue raised by a resident{how}."))
     if n % 3 == 0:
         issue.contact = IssueContact(name="Demo Resident", email=f"resident{index}{n}@example.org",
                                      consent_to_contact=True, consent_to_follow_up=(n // 3) % 3 != 2)
     return issue
+
+
+def _publish_summary(issue: PactIssue) -> None:
+    """After its walk: most issues a coordinator has looked at have a published summary."""
+    reviewed = issue.acknowledged_at or issue.closed_at
+    mark = sum(i * ord(c) for i, c in enumerate(issue.reference))  # independent of the channel's
+    if reviewed is None or mark % 10 >= SUMMARY_SHARE:
+        return
+    texts = [text for _, text, _ in ISSUE_TEXTS]
+    issue.public_summary = PUBLIC_SUMMARIES[texts.index(issue.description)]
+    issue.summary_published_at = reviewed
 
 
 def _historic_status(profile: PactProfile, rng) -> str:
@@ -512,6 +551,7 @@ def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng,
             apply_transition(issue, step, None, at, reason=body)
         else:
             apply_transition(issue, step, None, at, public_note=body)
+    _publish_summary(issue)
 
 
 def _meetings(session: Session, place, issues, agencies, now: datetime, rng,

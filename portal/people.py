@@ -85,6 +85,7 @@ def _issues(session: Session, email: str) -> list[dict]:
     return [{"reference": c.issue.reference, "neighbourhood": c.issue.neighbourhood.name,
              "category": c.issue.category, "status": c.issue.status.value,
              "description": c.issue.description, "location": c.issue.location,
+             "public_summary": c.issue.public_summary or None, "channel": c.issue.channel.value,
              "raised_at": _iso(c.issue.created_at), "closed_at": _iso(c.issue.closed_at),
              "contact": {"name": c.name, "email": c.email, "phone": c.phone,
                          "consent_to_contact": c.consent_to_contact,

@@ -22,6 +22,7 @@ from portal.api.http import ApiError
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
 from portal.pact.display import local
 from portal.pact.neighbourhood_page import neighbourhood_page
+from portal.pact.public_summary import you_said
 from portal.pact.workflow import category_label
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import analysis_cache
@@ -178,7 +179,7 @@ def _priority(priority) -> dict:
 def _you_said_we_did(page) -> list[dict]:
     items = [{"kind": "priority", "you_said": p.title, "we_did": p.outcome,
               "on": _date(p.closed_at), "reference": None} for p in page.completed_priorities]
-    items += [{"kind": "issue", "you_said": f"{category_label(i.category)}, {i.location}",
+    items += [{"kind": "issue", "you_said": you_said(i, category_label(i.category)),
                "we_did": i.outcome, "on": _date(i.closed_at), "reference": i.reference}
               for i in page.resolved_issues]
     return items

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Neighbourhood, PactIssue, Priority
 from portal.pact.display import from_local
+from portal.pact.public_summary import you_said
 from portal.pact.workflow import RESOLVED_LOCALLY, category_label
 
 MAX_ENTRIES = 50
@@ -64,7 +65,7 @@ def _issue_entries(session: Session, place: Neighbourhood, links: Links) -> list
                                                      PactIssue.status == RESOLVED_LOCALLY,
                                                      PactIssue.closed_at.is_not(None)))
     return [Entry(f"issue-{i.id}-resolved", i.closed_at,
-                  f"You said, we did: {category_label(i.category)}, {i.location}", i.outcome,
+                  f"You said, we did: {you_said(i, category_label(i.category))}", i.outcome,
                   links.issue(i.reference)) for i in issues]
 
 

@@ -26,6 +26,7 @@ from portal.models.base import Base, UTCDateTime, utcnow
 from portal.models.staff import StaffUser
 from portal.models.statuses import (
     FollowUpAnswer,
+    IssueChannel,
     IssueStatus,
     MeetingStatus,
     PriorityStatus,
@@ -37,7 +38,8 @@ from portal.models.statuses import (
 class PactIssue(Base):
     __tablename__ = "pact_issue"
     __table_args__ = (Index("ix_pact_issue_neighbourhood_status", "neighbourhood_id", "status"),
-                      one_of("status", IssueStatus), one_of("followup_answer", FollowUpAnswer))
+                      one_of("status", IssueStatus), one_of("followup_answer", FollowUpAnswer),
+                      one_of("channel", IssueChannel))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -62,9 +64,17 @@ class PactIssue(Base):
     followup_answer: Mapped[FollowUpAnswer | None] = mapped_column(StoredEnum(FollowUpAnswer, 20))
     followup_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     followup_comment: Mapped[str] = mapped_column(Text, default="")
+    # The resident's description and location are private; the public sees this summary, written or
+    # edited by a coordinator, once it is published (blank: nothing published).
+    public_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    summary_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[IssueChannel] = mapped_column(StoredEnum(IssueChannel, 20), default=IssueChannel.ONLINE,
+                                                  server_default=IssueChannel.ONLINE.value)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # assisted digital
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     agency: Mapped[Agency | None] = relationship()
+    recorded_by: Mapped[StaffUser | None] = relationship()
     duplicate_of: Mapped[PactIssue | None] = relationship(remote_side=[id])
     events: Mapped[list[IssueEvent]] = relationship(
         back_populates="issue", order_by="IssueEvent.at", cascade="all"

@@ -63,6 +63,21 @@ class FollowUpAnswer(Labelled):
     RESOLVED = "resolved", "Resolved"
     PARTLY = "partly", "Partly resolved"
     NOT_RESOLVED = "not_resolved", "Not resolved"
+class IssueChannel(Labelled):
+    """How an issue reached the partnership: online is the resident's own form; the others were
+    recorded by a coordinator on the resident's behalf (assisted digital)."""
+
+    ONLINE = "online", "Online form"
+    PHONE = "phone", "By phone"
+    PACT_MEETING = "pact_meeting", "At a PACT meeting"
+    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By e-mail"
+
+    @property
+    def in_a_sentence(self) -> str:
+        """The label inside a sentence: "by phone", "at a PACT meeting"."""
+        return self.label[0].lower() + self.label[1:]
 
 
 class Role(Labelled):
@@ -71,7 +86,8 @@ class Role(Labelled):
     ADMIN = "admin", "Administrator"
 
 
-LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role, FollowUpAnswer)
+LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role, FollowUpAnswer,
+                                        IssueChannel)
 _BY_VALUE: dict[str, Labelled] = {member.value: member for enum in LABELLED for member in enum}
 
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 
 from portal.pact.metrics import HINTS as PACT_HINTS
+from portal.pact.public_summary import you_said
+from portal.pact.review_flags import flag_kinds
 from portal.pact.service_charter import HINTS as SERVICE_CHARTER_HINTS
 from portal.pact.statuses import TAG_COLOURS, category_label, status_label
 
@@ -46,6 +48,10 @@ def register_filters(bp: Blueprint) -> None:
         "pact_datetime": format_datetime, "pact_date": format_date,
         "status_label": status_label, "category_label": category_label,
         "status_tag": lambda status: TAG_COLOURS.get(status, ""),
+        "you_said": lambda issue: you_said(issue, category_label(issue.category)),
+        # What a coordinator should review in the resident's words (labels of the kinds found).
+        "review_flags": lambda issue: flag_kinds(issue.description, issue.location),
+        "summary_flags": lambda text: flag_kinds(text or ""),
     }
     for name, function in filters.items():
         bp.add_app_template_filter(function, name)

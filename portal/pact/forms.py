@@ -17,14 +17,25 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from portal.models import Agency, PactIssue, utcnow
 from portal.pact.agendas import AGENDA_MAX
+from portal.pact.assisted import ASSISTED_CHANNELS, check_raised_at
 from portal.pact.display import from_local
-from portal.pact.issues import NOTE_MAX
+from portal.pact.issues import EMAIL_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX, IssueError
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
+from portal.pact.public_summary import SUMMARY_MAX
 from portal.pact.statuses import CATEGORIES, STATUSES
+from portal.public.forms import RaiseIssueForm
 from portal.validators import plausible_date
 
 
@@ -81,6 +92,12 @@ class UpdateForm(FlaskForm):
     visibility = RadioField("Who can see it?", choices=[("public", "Residents and staff (public)"),
                                                         ("internal", "Staff only (internal)")],
                             default="internal", validators=[DataRequired("Choose who can see the update")])
+
+
+class SummaryForm(FlaskForm):
+    summary = TextAreaField(
+        "Public summary", filters=[_strip],
+        validators=[DataRequired("Write the public summary"), _too_long("The public summary", SUMMARY_MAX)])
 
 
 class MergeForm(FlaskForm):
@@ -207,3 +224,58 @@ class AgendaForm(FlaskForm):
 
 class PaperForm(FlaskForm):
     paper = FileField("Add a paper (PDF)", validators=[FileRequired("Choose a PDF file to add")])
+class AssistedIssueForm(RaiseIssueForm):
+    """A coordinator recording a resident's issue: the public form's fields and checks (category,
+    description, place, contact details only with consent) plus the neighbourhood, the channel and
+    when the resident raised it (UK local time; earlier today or in recent days, never later)."""
+
+    website = None  # no honeypot: only signed-in staff see this form
+    neighbourhood = SelectField("Neighbourhood", choices=[], validate_choice=False,  # checked below
+                                validators=[DataRequired("Choose the neighbourhood")])
+    channel = RadioField("How did the resident raise it?",
+                         choices=[(c.value, c.label) for c in ASSISTED_CHANNELS],
+                         validators=[DataRequired("Choose how the resident raised the issue")])
+    raised_day = DateField("Date they raised it", validators=[InputRequired("Enter the date they raised it"),
+                                                              plausible_date], render_kw={"type": "date"})
+    raised_time = TimeField("Time", validators=[InputRequired("Enter the time, like 14:30")],
+                            render_kw={"type": "time"})
+    name = StringField("Resident's name (optional)", filters=[_strip],
+                       validators=[_too_long("The name", NAME_MAX)])
+    email = StringField(
+        "Resident's email address (optional)", filters=[_strip],
+        validators=[Optional(), _too_long("The email address", EMAIL_MAX),
+                    Email("Enter an email address in the correct format, like name@example.org")])
+    phone = StringField("Resident's phone number (optional)", filters=[_strip],
+                        validators=[_too_long("The phone number", PHONE_MAX)])
+    consent = BooleanField("The resident agreed to be contacted about this issue")
+
+    def offer(self, neighbourhoods, today: date, now_time: time) -> AssistedIssueForm:
+        """Offer only the user's neighbourhoods; default to now when nothing was typed."""
+        choices = [(n.slug, n.name) for n in neighbourhoods]
+        self.neighbourhood.choices = [("", "Choose a neighbourhood"), *choices]
+        self._places = {n.slug: n for n in neighbourhoods}
+        if not self.is_submitted():
+            self.raised_day.data, self.raised_time.data = today, now_time.replace(second=0, microsecond=0)
+        return self
+
+    @property
+    def place(self):
+        return getattr(self, "_places", {}).get(self.neighbourhood.data)
+
+    @property
+    def raised_at(self) -> datetime | None:
+        if self.raised_day.data is None or self.raised_time.data is None:
+            return None
+        return from_local(self.raised_day.data, self.raised_time.data)
+
+    def validate_neighbourhood(self, field) -> None:
+        if field.data and self.place is None:
+            raise ValidationError("Choose one of your neighbourhoods")
+
+    def validate_raised_time(self, field) -> None:
+        if self.raised_at is None:
+            return
+        try:
+            check_raised_at(self.raised_at, utcnow())
+        except IssueError as error:
+            raise ValidationError(str(error)) from error

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.models import (
     Agency,
+    IssueChannel,
     IssueContact,
     IssueEvent,
     IssueStatus,
@@ -89,8 +90,12 @@ def duplicates_of(session: Session, issue: PactIssue) -> list[PactIssue]:
 
 def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, description: str,
                 location: str, latitude: float | None = None, longitude: float | None = None,
-                contact: ContactDetails | None = None, now: datetime | None = None) -> PactIssue:
-    """Record a resident's issue with a new reference. Contact details are kept only with consent."""
+                contact: ContactDetails | None = None, now: datetime | None = None,
+                channel: IssueChannel = IssueChannel.ONLINE, recorded_by: StaffUser | None = None,
+                ) -> PactIssue:
+    """Record a resident's issue with a new reference, raised at `now` (the Pledge clock's start).
+    Contact details are kept only with consent. `channel` and `recorded_by` say how it came in: the
+    resident's own form (online) or a coordinator recording it for them (`portal.pact.assisted`)."""
     if category not in CATEGORIES:
         raise IssueError(f"Unknown category '{category}'.")
     now = now or utcnow()
@@ -98,9 +103,12 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
         reference=_unique_reference(session), neighbourhood=neighbourhood, category=category,
         description=description.strip(), location=location.strip(), latitude=latitude,
         longitude=longitude, status=IssueStatus.SUBMITTED, created_at=now, updated_at=now,
+        channel=channel, recorded_by=recorded_by,
     )
+    how = "" if channel == IssueChannel.ONLINE else f" ({channel.in_a_sentence}, recorded by staff)"
     issue.events.append(IssueEvent(at=now, kind="created", to_value=IssueStatus.SUBMITTED, public=True,
-                                   body="Issue raised by a resident."))
+                                   actor_id=recorded_by.id if recorded_by else None,
+                                   body=f"Issue raised by a resident{how}."))
     if contact and contact.consent_to_contact and (contact.email or contact.phone):
         issue.contact = IssueContact(name=contact.name.strip(), email=contact.email.strip(),
                                      phone=contact.phone.strip(), consent_to_contact=True,
@@ -108,8 +116,8 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
                                                                and contact.email.strip()))
     session.add(issue)
     session.flush()
-    audit.record(session, "pact_issue_raised", "pact_issue", issue.reference,
-                 neighbourhood=neighbourhood.slug)
+    audit.record(session, "pact_issue_raised", "pact_issue", issue.reference, actor=recorded_by,
+                 neighbourhood=neighbourhood.slug, channel=str(channel))
     return issue
 
 

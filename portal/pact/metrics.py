@@ -4,7 +4,8 @@
 mappings with the same keys, or a DataFrame with those columns) and returns a `PactMetrics`
 dataclass; `PactMetrics.to_frame()` gives one row per neighbourhood plus an "all" row. No Flask,
 no session: the console, the public pages and the PDF reports all call this, so they agree.
-`load_issue_records(session, neighbourhood_ids)` is the thin loader from the database.
+`load_issue_records(session, neighbourhood_ids)` is the thin loader from the database;
+`raised_by_channel` counts the same records by how they reached the partnership.
 
 Definitions (methodology.md, "PACT and the Policing Pledge"). The period is [start, end); figures
 are as seen at `as_of` = min(end, now), so a period that has ended reads the same whenever it is
@@ -39,7 +40,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Agency, Neighbourhood, PactIssue
+from portal.models import Agency, IssueChannel, Neighbourhood, PactIssue
 from portal.pact.statuses import RESOLVED_LOCALLY
 
 AGE_BANDS = (("0-7 days", 0, 7), ("8-30 days", 8, 30), ("31-90 days", 31, 90), ("over 90 days", 91, None))
@@ -65,6 +66,9 @@ HINTS = {
         "Questions sent in the period, answers received by its end."),
     "follow_up_response_rate": (
         "Of the follow-up questions sent in the period, the share answered by its end."),
+    "by_channel": (
+        "Issues raised in the period, by how they reached the partnership: the online form is the "
+        "resident's own; the others a coordinator recorded for the resident."),
 }
 
 
@@ -92,6 +96,7 @@ class IssueRecord:
     created_at: datetime
     acknowledged_at: datetime | None
     closed_at: datetime | None
+    channel: str = IssueChannel.ONLINE  # how it reached the partnership (older records: online)
 
 
 @dataclass
@@ -146,7 +151,8 @@ def _records(issues) -> list[IssueRecord]:
         if isinstance(item, IssueRecord):
             out.append(item)
         elif isinstance(item, Mapping):
-            out.append(IssueRecord(**{k: _clean(item.get(k)) for k in IssueRecord.__dataclass_fields__}))
+            values = {k: _clean(item.get(k)) for k in IssueRecord.__dataclass_fields__}
+            out.append(IssueRecord(**{**values, "channel": values["channel"] or IssueChannel.ONLINE}))
         else:
             raise TypeError(f"expected IssueRecord or mapping, got {type(item).__name__}")
     return out
@@ -234,10 +240,35 @@ def pact_metrics(issues: pd.DataFrame | Iterable[IssueRecord | Mapping], start: 
     )
 
 
+@dataclass(frozen=True)
+class ChannelCounts:
+    """Issues raised in the period by channel (every channel, in `IssueChannel` order, zeros
+    included); `raised` is their total, the base of each share."""
+
+    counts: dict[str, int]
+    raised: int
+
+    def share(self, channel: str) -> float | None:
+        return _share(self.counts.get(channel, 0), self.raised)
+
+
+def raised_by_channel(issues: pd.DataFrame | Iterable[IssueRecord | Mapping], start: datetime,
+                      end: datetime, now: datetime) -> ChannelCounts:
+    """Count the issues raised in [start, end) (as seen at min(end, now)) by channel: the same
+    "raised" as `pact_metrics`, so the counts add up to its raised figure for the same records."""
+    as_of = min(end, now)
+    counts = {str(channel): 0 for channel in IssueChannel}
+    for r in _records(issues):
+        if start <= r.created_at < end and r.created_at <= as_of:
+            counts[str(r.channel)] = counts.get(str(r.channel), 0) + 1
+    return ChannelCounts(counts, sum(counts.values()))
+
+
 def load_issue_records(session: Session, neighbourhood_ids: Iterable[int] | None = None) -> list[IssueRecord]:
     """Every issue (optionally only in `neighbourhood_ids`) as plain records for `pact_metrics`."""
     query = (select(PactIssue.reference, Neighbourhood.slug, PactIssue.category, PactIssue.status,
-                    Agency.name, PactIssue.created_at, PactIssue.acknowledged_at, PactIssue.closed_at)
+                    Agency.name, PactIssue.created_at, PactIssue.acknowledged_at, PactIssue.closed_at,
+                    PactIssue.channel)
              .join(Neighbourhood, PactIssue.neighbourhood_id == Neighbourhood.id)
              .outerjoin(Agency, PactIssue.agency_id == Agency.id))
     if neighbourhood_ids is not None:

@@ -23,6 +23,7 @@ from analysis import AnalysisError, WeightingError, rake_weights
 from analysis.formatting import day, period, plural
 from analysis.report import (
     RAKE_OPTIONS,
+    ChannelRow,
     PactPriority,
     PactRow,
     PactSection,
@@ -46,6 +47,7 @@ from portal.models import (
     Response,
     Wave,
 )
+from portal.models.statuses import label
 from portal.pact.display import from_local, local
 from portal.pact.metrics import (
     NeighbourhoodMetrics,
@@ -53,8 +55,10 @@ from portal.pact.metrics import (
     load_follow_up_records,
     load_issue_records,
     pact_metrics,
+    raised_by_channel,
     resident_satisfaction,
 )
+from portal.pact.public_summary import you_said
 from portal.pact.service_charter import ALL as ALL_FIGURES
 from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import Breaches, service_breaches
@@ -357,9 +361,16 @@ def _you_said_we_did(session: Session, place: Neighbourhood, start: datetime,
         PactIssue.closed_at >= start, PactIssue.closed_at < end)
         .order_by(PactIssue.closed_at.desc()))
     for issue in resolved:
-        said.append(YouSaidWeDid(f"{category_label(issue.category)}: {issue.description}",
+        said.append(YouSaidWeDid(you_said(issue, category_label(issue.category)),
                                  issue.outcome, local(issue.closed_at).date()))
     return said[:YOU_SAID_WE_DID_MAX]
+
+
+def _channel_rows(records: list, start: datetime, end: datetime) -> list[ChannelRow]:
+    """Issues raised in the period by channel (`raised_by_channel`), every channel listed."""
+    counts = raised_by_channel(records, start, end, end)
+    return [ChannelRow(channel, label(channel), n, counts.share(channel))
+            for channel, n in counts.counts.items()]
 
 
 def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | WaveInput,
@@ -370,8 +381,8 @@ def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | Wav
     all_places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
     scope = [place] if place is not None else all_places
     ids = [p.id for p in scope]
-    metrics = pact_metrics(load_issue_records(session, ids), span.start, span.end, span.end,
-                           [p.slug for p in scope])
+    records = load_issue_records(session, ids)
+    metrics = pact_metrics(records, span.start, span.end, span.end, [p.slug for p in scope])
     m = metrics.by_neighbourhood[place.slug] if place is not None else metrics.overall
     held = session.scalar(select(func.count()).select_from(Meeting).where(
         Meeting.neighbourhood_id.in_(ids), Meeting.status == MeetingStatus.HELD,
@@ -395,6 +406,7 @@ def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | Wav
         if place is not None else [],
         by_neighbourhood=rows,
         service_charter=service_charter_section(session, scope, span, include_unplaced=place is None),
+        by_channel=_channel_rows(records, span.start, span.end),
     )
 
 

@@ -20,7 +20,7 @@ PUBLIC = ["/", "/privacy", "/neighbourhoods/twerton", "/neighbourhoods/twerton/i
           "/results", "/neighbourhoods/twerton/results", "/open-data", "/neighbourhoods/twerton/alerts",
           "/contact-us"]
 COORDINATOR_PAGES = ["/staff/", "/pact/", "/pact/meetings", "/pact/metrics", "/staff/neighbourhoods/twerton",
-                     "/charter/"]
+                     "/charter/", "/pact/issues/new"]
 ANALYST_PAGES = ["/analyst/", "/analyst/reports/", "/analyst/scorecard/"]
 ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/"]
 
@@ -67,6 +67,17 @@ def test_coordinator_pages_keep_the_rules(app, demo_data, db_session):
                    f"/charter/{case.reference}", "/pact/metrics?start=2010-04-01&end=2011-03-31"])
     # the first issue may be outside this coordinator's area: the admin walks it below
     _walk(_client(app, ADMIN), [f"/pact/issues/{issue}"])
+
+
+def test_issue_pages_with_and_without_a_public_summary_keep_the_rules(app, demo_data, db_session):
+    twerton = select(Neighbourhood.id).where(Neighbourhood.slug == "twerton")
+    issues = db_session.scalars(select(PactIssue).where(PactIssue.neighbourhood_id.in_(twerton))
+                                .order_by(PactIssue.id)).all()
+    published = next(i.reference for i in issues if i.public_summary)
+    private = next(i.reference for i in issues if not i.public_summary)
+    assisted = next(i.reference for i in issues if i.channel != "online")
+    _walk(_client(app, None), [f"/issues/{published}", f"/issues/{private}"])
+    _walk(_client(app, COORDINATOR), [f"/pact/issues/{r}" for r in (published, private, assisted)])
 
 
 def test_analyst_and_admin_pages_keep_the_rules(app, demo_data, db_session):

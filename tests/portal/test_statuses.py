@@ -14,6 +14,7 @@ from portal.models.statuses import LABELLED, label
 from portal.pact.statuses import STATUSES
 
 CHECKED = {("pact_issue", "ck_pact_issue_status"), ("pact_issue", "ck_pact_issue_followup_answer"),
+           ("pact_issue", "ck_pact_issue_channel"),
            ("pact_meeting", "ck_pact_meeting_status"),
            ("pact_priority", "ck_pact_priority_status"), ("staff_user", "ck_staff_user_role")}
 
@@ -59,5 +60,20 @@ def test_the_database_refuses_a_status_outside_the_set(db_session, neighbourhood
     with pytest.raises(IntegrityError):
         db_session.execute(text("UPDATE pact_meeting SET status = 'postponed' WHERE id = :id"),
                            {"id": meeting.id})
+        db_session.flush()
+    db_session.rollback()
+
+
+def test_the_database_refuses_a_channel_outside_the_set(db_session, neighbourhoods):
+    from portal.models import IssueChannel
+    from portal.pact.issues import raise_issue
+
+    issue = raise_issue(db_session, neighbourhoods["twerton"], "noise", "Loud music.", "The parade")
+    db_session.commit()
+    assert db_session.get(type(issue), issue.id).channel is IssueChannel.ONLINE
+    assert label("pact_meeting") == "At a PACT meeting"
+    with pytest.raises(IntegrityError):
+        db_session.execute(text("UPDATE pact_issue SET channel = 'carrier_pigeon' WHERE id = :id"),
+                           {"id": issue.id})
         db_session.flush()
     db_session.rollback()

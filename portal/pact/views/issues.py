@@ -12,9 +12,22 @@ from portal.extensions import db
 from portal.mail import deliver_pending
 from portal.models import PactIssue, utcnow
 from portal.pact import issues as issue_rules
+from portal.pact.assisted import record_for_resident
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
+from portal.pact.display import local
 from portal.pact.follow_up import reopened_waiting
-from portal.pact.forms import AGE_FILTERS, AssignForm, IssueFilterForm, MergeForm, StatusForm, UpdateForm
+from portal.pact.forms import (
+    AGE_FILTERS,
+    AssignForm,
+    AssistedIssueForm,
+    IssueFilterForm,
+    MergeForm,
+    StatusForm,
+    SummaryForm,
+    UpdateForm,
+)
+from portal.pact.issues import ContactDetails
+from portal.pact.public_summary import publish_summary, withdraw_summary
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.pact.workflow import CLOSED, allowed_transitions, status_label
@@ -78,12 +91,21 @@ def _assign_form(formdata=None) -> AssignForm:
     return form
 
 
+def _summary_form(issue: PactIssue, formdata=None) -> SummaryForm:
+    """Prefilled with the published summary, else the resident's words for the coordinator to edit."""
+    form = SummaryForm(formdata=formdata, prefix="summary")
+    if formdata is None:
+        form.summary.data = issue.public_summary or issue.description
+    return form
+
+
 def _issue_page(issue: PactIssue, status: int = 200, **forms):
     now = utcnow()
     forms.setdefault("status_form", _status_form(issue))
     forms.setdefault("assign_form", _assign_form())
     forms.setdefault("update_form", UpdateForm(formdata=None, prefix="update"))
     forms.setdefault("merge_form", MergeForm(formdata=None, prefix="merge"))
+    forms.setdefault("summary_form", _summary_form(issue))
     return render_template("pact/issue.html", issue=issue, now=now, is_overdue=overdue(issue, now),
                            closed=issue.status in CLOSED,
                            priorities=issue_rules.priorities_of(db.session, issue),
@@ -95,6 +117,26 @@ def _done(issue: PactIssue, message: str):
     deliver_pending(db.session, current_app.config)
     flash(message)
     return redirect(url_for("pact.issue", reference=issue.reference))
+
+
+@bp.route("/issues/new", methods=["GET", "POST"])
+def issue_new():
+    """Record an issue a resident raised by phone, at a meeting, in person, by letter or e-mail."""
+    now = utcnow()
+    places = visible_neighbourhoods(db.session, current_user)
+    form = AssistedIssueForm().offer(places, local(now).date(), local(now).time())
+    if form.is_submitted() and form.validate():
+        contact = ContactDetails(form.name.data or "", form.email.data or "", form.phone.data or "",
+                                 bool(form.consent.data))
+        with refusals_to(form.neighbourhood.errors) as attempt:
+            issue = record_for_resident(db.session, current_user, form.place, form.channel.data,
+                                        form.category.data, form.description.data, form.location.data,
+                                        form.raised_at, now, contact)
+        if attempt:
+            return _done(issue, f"{issue.reference} is recorded for the resident "
+                                f"({issue.channel.in_a_sentence}): give them this reference.")
+    status = 400 if form.is_submitted() else 200
+    return render_template("pact/issue_new.html", form=form), status
 
 
 @bp.route("/issues/<reference>")
@@ -152,3 +194,28 @@ def issue_merge(reference: str):
         if attempt:
             return _done(issue, f"{issue.reference} is closed as a duplicate of {target.reference}.")
     return _issue_page(issue, 400, merge_form=form)
+
+
+@bp.route("/issues/<reference>/summary", methods=["POST"])
+def issue_summary(reference: str):
+    issue = _issue_in_scope(reference)
+    form = _summary_form(issue, request.form)
+    if form.validate():
+        with refusals_to(form.summary.errors) as attempt:
+            flags = publish_summary(db.session, issue, form.summary.data, current_user)
+        if attempt:
+            warning = f" Check it again: it looks like it contains {' and '.join(flags)}." if flags else ""
+            return _done(issue, f"The public summary of {issue.reference} is published.{warning}")
+    return _issue_page(issue, 400, summary_form=form)
+
+
+@bp.route("/issues/<reference>/summary/withdraw", methods=["POST"])
+def issue_summary_withdraw(reference: str):
+    issue = _issue_in_scope(reference)
+    errors: list[str] = []  # the app-wide CSRF check has run: the action needs no other input
+    with refusals_to(errors) as attempt:
+        withdraw_summary(db.session, issue, current_user)
+    if attempt:
+        return _done(issue, f"The public summary of {issue.reference} is withdrawn.")
+    flash(errors[0])
+    return redirect(url_for("pact.issue", reference=issue.reference))

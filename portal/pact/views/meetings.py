@@ -30,6 +30,7 @@ from portal.pact.metrics import (
     load_follow_up_records,
     load_issue_records,
     pact_metrics,
+    raised_by_channel,
     resident_satisfaction,
 )
 from portal.pact.service_charter import service_charter_figures
@@ -202,15 +203,15 @@ def metrics():
     valid = form.validate_for(today)
     start_day, end_day = form.period(today, valid)
     start, end = form.bounds(start_day, end_day)
-    result = pact_metrics(load_issue_records(db.session, [n.id for n in places]), start, end, now,
-                          neighbourhoods=[n.slug for n in places])
+    records = load_issue_records(db.session, [n.id for n in places])
+    result = pact_metrics(records, start, end, now, neighbourhoods=[n.slug for n in places])
     names = {n.slug: n.name for n in places}
     charter = service_charter_figures(db.session, places, start, end, now,
                                       include_unplaced=current_user.sees_all_neighbourhoods)
     satisfaction = resident_satisfaction(load_follow_up_records(db.session, [n.id for n in places]),
                                          start, end, now, [n.slug for n in places])
     return render_template("pact/metrics.html", form=form, result=result, names=names, places=places,
-                           start_day=start_day, end_day=end_day, charter=charter,
-                           satisfaction=satisfaction), 200 if valid else 400
+                           start_day=start_day, end_day=end_day, charter=charter, satisfaction=satisfaction,
+                           by_channel=raised_by_channel(records, start, end, now)), 200 if valid else 400
 
 

@@ -100,7 +100,10 @@ def test_the_atom_feed_lists_public_activity_with_stable_ids(client, survey, db_
     assert "Internal: officer rota" not in text
     issue = db_session.query(PactIssue).filter_by(reference="PACT-TEST1").one()
     assert issue.description not in feedparser.parse(response.data).entries[0].get("summary", "")
-    assert "alert(" not in text  # the resident's description is never in the feed
+    assert "Zebrafinch" not in text  # the resident's description is never in the feed
+    # the published public summary is, escaped (the fixture's summary is hostile text)
+    assert said.title == f"You said, we did: Something else: {issue.public_summary}"
+    assert "<script>" not in text and "&lt;script&gt;alert(" in text
     again = feedparser.parse(client.get("/neighbourhoods/twerton/feed.atom").data)
     assert [e.id for e in again.entries] == [e.id for e in feed.entries]
     assert len({e.id for e in feed.entries}) == len(feed.entries)

@@ -68,7 +68,9 @@ def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session
     expect(page.locator(".panel-confirmation")).to_be_visible()
     page.get_by_role("link", name=f"Follow issue {reference}").click()
     assert page.locator("#status").text_content() == "Received"
-    assert "People drinking <b>on the benches</b> from 11am." in page.locator("main").inner_text()
+    # The resident's words are private until a coordinator publishes a summary.
+    assert "People drinking" not in page.content() and "Benches by the green" not in page.content()
+    assert "kept private" in page.locator("#summary").inner_text()
     assert "ada@example.org" not in page.content()
 
     page.goto(live_server + "/")

@@ -17,6 +17,7 @@ from surveys.loading import checksum, load_questionnaire
 
 SLUGS = ["twerton", "keynsham", "chew-valley"]
 HOSTILE = "<script>alert('x')</script> Tom & Jerry's bins"
+PRIVATE_WORDS = "Zebrafinch at number 12 leaves bins out"  # the resident's own words: never printed
 SMALL = "chew-valley"
 
 
@@ -74,7 +75,8 @@ def survey(db_session, neighbourhoods):
     # PACT activity dated inside wave 2010-11's fieldwork year, which its report covers
     raised = datetime(2010, 11, 1, 9, tzinfo=UTC)
     issue = PactIssue(reference="PACT-TEST1", neighbourhood_id=neighbourhoods["twerton"].id,
-                      category="other", description=HOSTILE, status="resolved_locally",
+                      category="other", description=PRIVATE_WORDS, public_summary=HOSTILE,
+                      status="resolved_locally",
                       outcome="Bins moved & <b>lids</b> fixed", created_at=raised,
                       acknowledged_at=raised + timedelta(hours=4),
                       closed_at=raised + timedelta(days=15))

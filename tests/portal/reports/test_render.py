@@ -85,6 +85,17 @@ def test_user_text_is_escaped_and_printed_as_text(app, survey):
     assert HOSTILE.replace("'", "'") in printed.replace("’", "'")
     assert "Bins moved & <b>lids</b> fixed" in printed
     assert "Speeding <near> the school" in printed
+    assert "Zebrafinch" not in printed and "Zebrafinch" not in html  # the private description
+
+
+def test_the_pact_section_counts_issues_by_channel_with_its_hint(app, survey):
+    report = _prepare(app, ["twerton"]).reports[0]
+    rows = {row.channel: (row.label, row.raised, row.share) for row in report.pact.by_channel}
+    assert rows["online"] == ("Online form", 1, 1.0) and rows["phone"] == ("By phone", 0, 0.0)
+    assert sum(r[1] for r in rows.values()) == report.pact.raised
+    printed = " ".join(text(render_pdf(report)).split())
+    assert "Issues raised by channel" in printed and "Online form 1 100.0%" in printed
+    assert printed.count("the others a coordinator recorded for the resident") == 2  # table and method note
 
 
 def test_the_pdf_is_tagged_titled_and_embeds_its_fonts(app, survey):
