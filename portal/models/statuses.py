@@ -62,7 +62,14 @@ class Role(Labelled):
     ADMIN = "admin", "Administrator"
 
 
-LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role)
+class PanelExit(Labelled):
+    """How an address left the Voicebox panel."""
+
+    LINK = "stop_inviting_link", "Used the \"stop inviting me\" link"
+    ERASURE = "erased_on_request", "Erased on request"
+
+
+LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role, PanelExit)
 _BY_VALUE: dict[str, Labelled] = {member.value: member for enum in LABELLED for member in enum}
 
 
