@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import surveys
-from analysis.estimates import DEFAULT_DISCLOSURE
+from analysis import estimates
 from portal.config import SURVEY_TEXTS
 
 
@@ -29,7 +29,7 @@ class ConsentNotice:
 
 def minimum_group() -> int:
     """The smallest number of responses a published figure may rest on (the analysis's rule)."""
-    return DEFAULT_DISCLOSURE.suppress_below
+    return estimates.DEFAULT_DISCLOSURE.suppress_below
 
 
 def consent_notice(config, questionnaire: surveys.Questionnaire) -> ConsentNotice:
