@@ -88,7 +88,8 @@ def test_panel_pages_keep_the_rules(app, demo_data, db_session):
         check_page(response.data)
     admin = _client(app, ADMIN)
     _walk(admin, [f"/admin/waves/{wave}/panel", f"/admin/waves/{wave}/panel?page=2",
-                  f"/admin/waves/{wave}/panel/non-responders", f"/admin/waves/{wave}/panel/non-responders?page=3"])
+                  f"/admin/waves/{wave}/panel/non-responders",
+                  f"/admin/waves/{wave}/panel/non-responders?page=3"])
     page = admin.get(f"/admin/waves/{wave}/panel").get_data(as_text=True)
     assert "Page 1 of 20" in page and page.count("<tr") <= 102  # 100 members a page, not 2,000
 
