@@ -29,7 +29,7 @@ from portal.models import (
 )
 from portal.survey import opt_out
 from portal.survey.drafts import new_token, token_hash
-from portal.survey.panel import _headers, _message
+from portal.survey.panel import invitation_message, unsubscribe_headers
 from surveys import synthetic
 
 PANEL_SIZE = 2000
@@ -121,14 +121,14 @@ def _mail(site: DemoSite, wave: Wave, members: list[Member], invited: datetime,
     """The outbox as it stands after sending: survey links removed, "stop inviting me" links kept."""
     rows = []
     for reminder, at in ((False, invited), (True, reminded)):
-        subject, body = _message(wave, SURVEY_LINK_REMOVED, LEAVE_SLOT, reminder=reminder)
+        subject, body = invitation_message(wave, SURVEY_LINK_REMOVED, LEAVE_SLOT, reminder=reminder)
         for member in members:
             if reminder and not member.reminded:
                 continue
             leave = site.leave_url(member.id, member.email)
             rows.append({"created_at": at, "recipient": member.email, "subject": subject,
                          "body": body.replace(LEAVE_SLOT, leave), "status": "sent", "sent_at": at,
-                         "error": "", "headers": _headers(leave)})
+                         "error": "", "headers": unsubscribe_headers(leave)})
     return rows
 
 

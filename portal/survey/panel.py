@@ -192,7 +192,7 @@ LeaveLink = Callable[[PanelMember], str]  # member -> absolute "stop inviting me
 MEMBERS_PER_PAGE = 100
 
 
-def _message(wave: Wave, link: str, leave: str, reminder: bool) -> tuple[str, str]:
+def invitation_message(wave: Wave, link: str, leave: str, reminder: bool) -> tuple[str, str]:
     subject = (f"Reminder: {wave.name} survey" if reminder else f"Your invitation: {wave.name} survey")
     opening = ("We have not yet had your answers to" if reminder else "You are invited to answer")
     minutes = frozen_questionnaire(wave.questionnaire).estimated_minutes
@@ -210,7 +210,7 @@ def _message(wave: Wave, link: str, leave: str, reminder: bool) -> tuple[str, st
     return subject, body
 
 
-def _headers(leave: str) -> dict[str, str]:
+def unsubscribe_headers(leave: str) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: mail programs offer it and POST to the same page."""
     return {"List-Unsubscribe": f"<{leave}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
@@ -235,8 +235,8 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
         token = new_token()
         session.add(Invitation(panel_member_id=member.id, token_hash=token_hash(token), sent_at=now))
         leave = leave_link(member)
-        subject, body = _message(wave, link_for(token), leave, reminder=False)
-        queue_mail(session, member.email, subject, body, headers=_headers(leave))
+        subject, body = invitation_message(wave, link_for(token), leave, reminder=False)
+        queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
     session.flush()
     return len(members)
 
@@ -278,8 +278,8 @@ def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
         member.invitation.token_hash = token_hash(token)
         member.invitation.reminded_at = now
         leave = leave_link(member)
-        subject, body = _message(wave, link_for(token), leave, reminder=True)
-        queue_mail(session, member.email, subject, body, headers=_headers(leave))
+        subject, body = invitation_message(wave, link_for(token), leave, reminder=True)
+        queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
     session.flush()
     return len(members)
 
