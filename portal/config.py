@@ -103,6 +103,24 @@ RETENTION_SETTINGS = {
     "RETENTION_MAIL_DAYS": (90, "days"),
 }
 
+# What residents are told before they take part in a survey (informed consent under the MRS Code of
+# Conduct; `portal.survey.consent`): setting -> default wording. Each is one plain sentence or two.
+SURVEY_TEXTS = {
+    "SURVEY_RUN_BY": "the Community Safety Partnership: the police, the council, the fire and rescue "
+                     "service, health services and other local partners working together on crime "
+                     "and anti-social behaviour in your area",
+    "SURVEY_PURPOSE": "to find out how safe you feel where you live, which crime and anti-social "
+                      "behaviour matter most to you, and whether you think the police and the council "
+                      "are dealing with them. The results set local priorities and measure the "
+                      "partnership's plan. This is research: nobody will try to sell you anything or "
+                      "contact you because of your answers",
+    "SURVEY_CONTACT": "We carry out this survey under the Market Research Society's Code of Conduct. "
+                      "If you have a question or a complaint about this survey, write to us: we "
+                      "acknowledge complaints within 5 working days and answer them fully within 15. "
+                      "If you are unhappy with how we use your information, you can also complain to "
+                      "the Information Commissioner's Office (ico.org.uk)",
+}
+
 OPTIONAL_NUMBERS = ("REPORTS_WORKERS", "DATABASE_POOL_SIZE", "JOB_HEARTBEAT_SECONDS")
 
 
@@ -163,7 +181,15 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). Rate
         # limits and the audit log use the client address, so set this behind a proxy.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
-    } | _retention(env) | _meeting_papers(env) | _follow_up(env)
+        # The key of the panel's address hashes (who left the panel, `portal.survey.opt_out`).
+        # Empty: SECRET_KEY. Set it once and keep it: changing it forgets who asked to leave.
+        "PANEL_ADDRESS_KEY": env.get("PANEL_ADDRESS_KEY", ""),
+    } | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env)
+
+
+def _survey_texts(env: dict) -> dict:
+    """The consent notice's texts on the survey start page; empty settings keep the defaults."""
+    return {name: (env.get(name) or "").strip() or default for name, default in SURVEY_TEXTS.items()}
 
 
 def _meeting_papers(env: dict) -> dict:

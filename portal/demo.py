@@ -1,6 +1,7 @@
 """The synthetic demo: a Bath-and-North-East-Somerset-like partnership with twelve neighbourhoods,
-three survey waves of about 1,500 responses, an open wave residents can answer now, and PACT issues
-in every state with meetings and priorities.
+three survey waves of about 1,500 responses, an open wave residents can answer now with its
+Voicebox panel of about 2,000 members (`portal.survey.demo`), and PACT issues in every state with
+meetings and priorities.
 
 The PACT record tells the plan's story: each past wave has a year of PACT activity inside its own
 fieldwork year (so its report has its own PACT section), and the open wave has the recent weeks.
@@ -52,6 +53,9 @@ from portal.pact.workflow import CATEGORIES, OPEN, apply_reopen, apply_transitio
 from surveys import synthetic
 from surveys.loading import checksum, load_questionnaire
 
+# Outside an app (a bare session), the panel's links are signed with this key: they will not
+# verify in an app with another SECRET_KEY. The CLI and the tests pass the app's config.
+DEMO_LINK_CONFIG = {"SECRET_KEY": "demo-links-outside-an-app", "PUBLIC_BASE_URL": "http://127.0.0.1:5000"}
 DEMO_PASSWORD = "voicebox-demo-2026"  # noqa: S105 - printed for the demo's synthetic accounts
 STANDARD_QUESTIONNAIRE = "crime-and-community-safety"
 
@@ -231,8 +235,10 @@ class DemoSummary:
 
 
 def seed_demo(session: Session, seed: int = 2009, responses_per_wave: int = 1500,
-              now: datetime | None = None) -> DemoSummary:
-    """Load every part of the demo that is not there yet; returns what was added."""
+              now: datetime | None = None, config=None) -> DemoSummary:
+    """Load every part of the demo that is not there yet; returns what was added. `config` (the
+    app's, by default the current app's) signs the panel's "stop inviting me" links and gives
+    their address (PUBLIC_BASE_URL)."""
     now = now or datetime.now(UTC)
     summary = DemoSummary()
     places = _neighbourhoods(session, summary)
@@ -243,10 +249,22 @@ def seed_demo(session: Session, seed: int = 2009, responses_per_wave: int = 1500
     _responses(session, waves, places, seed, responses_per_wave, summary)
     _recorded_crime(session, places, waves, seed, summary)
     _pact(session, places, agencies, seed, now, summary)
+    _panel(session, waves, places, seed, now, config, summary)
     session.flush()
     summary.count("meeting agenda", seed_agendas(session, seed, now))
     summary.count("Charter case", seed_charter_cases(session, seed, now))
     return summary
+
+
+def _panel(session: Session, waves: dict[str, Wave], places, seed: int, now: datetime, config,
+           summary: DemoSummary) -> None:
+    from portal.survey.demo import seed_panel
+
+    if config is None:
+        config = current_app.config if has_app_context() else DEMO_LINK_CONFIG
+    current = next(w for w in waves.values() if w.panel_mode)
+    for what, n in seed_panel(session, current, places, config, seed, now).items():
+        summary.count(what, n)
 
 
 def _neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Neighbourhood]:

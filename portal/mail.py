@@ -2,11 +2,18 @@
 `deliver_pending` then sends them over SMTP after that transaction has committed. With no
 MAIL_SERVER (the development default) messages are only recorded, and staff can read them in the
 database. A delivery failure is recorded on the message and never undoes the change that caused it.
+
+Once a message has been handed to the mail server (sent) or given up on (failed), its stored body
+keeps no usable single-use survey link: `redact_after_sending` replaces every invitation link with
+`SURVEY_LINK_REMOVED`, so the outbox cannot be used to answer as someone, nor to tie a member to a
+response. Messages only recorded (no MAIL_SERVER, development) keep their links: there the outbox
+is how developers read their mail.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from email.message import EmailMessage
 
@@ -16,6 +23,15 @@ from sqlalchemy.orm import Session
 from portal.models import OutboundMail, utcnow
 
 log = logging.getLogger("portal.mail")
+
+SURVEY_LINK_REMOVED = "[survey link removed after sending]"
+# An invitation link (`survey.invitation`: /survey/<wave>/invitation/<token>), absolute or not.
+SURVEY_LINK = re.compile(r"\S*/survey/[^/\s]+/invitation/[A-Za-z0-9_=-]+")
+
+
+def redact_after_sending(body: str) -> str:
+    """The body with every single-use survey link replaced by `SURVEY_LINK_REMOVED`."""
+    return SURVEY_LINK.sub(SURVEY_LINK_REMOVED, body)
 
 
 def queue_mail(session: Session, recipient: str, subject: str, body: str,
@@ -46,10 +62,12 @@ def deliver_pending(session: Session, config) -> int:
         except (OSError, smtplib.SMTPException) as error:
             message.status = "failed"
             message.error = str(error)[:500]
+            message.body = redact_after_sending(message.body)
             log.warning("mail delivery failed", extra={"mail_id": message.id, "error": str(error)})
         else:
             message.status = "sent"
             message.sent_at = utcnow()
+            message.body = redact_after_sending(message.body)
             sent += 1
         session.commit()
     return sent

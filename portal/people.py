@@ -7,8 +7,11 @@ among them: a response holds no link to a person (`portal.models.survey`), so it
 
 Erasure keeps what the partnership must keep and no longer names the person: an issue stays, anonymous,
 with its history and statistics; a panel row stays (so a wave's response rate holds) without its
-address, which also takes the member off every future invitation; a mail's row keeps its subject and
-time but loses its recipient and body; an audit entry loses the address.
+address, marked as having left the panel; the address is recorded as having left the panel, as a
+keyed hash only (`portal.survey.opt_out`), so a later panel file cannot invite it again; a mail's
+row keeps its subject and time but loses its recipient and body; an audit entry loses the address.
+Subject access shows that record too ("left the panel on ..."), found by hashing the address asked
+about.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ from portal.models import (
     IssueContact,
     OutboundMail,
     PactIssue,
+    PanelExit,
     PanelMember,
     SignInAttempt,
     Wave,
+    utcnow,
 )
 from portal.refusals import Refusal
+from portal.survey import opt_out
 
 
 class PersonError(Refusal):
@@ -65,14 +71,16 @@ class PersonRecords:
     alerts: list[dict] = field(default_factory=list)
     sign_in_attempts: list[dict] = field(default_factory=list)
     audit: list[dict] = field(default_factory=list)
+    left_panel: dict | None = None  # {"left_on", "how"} when the address left the panel
 
     @property
     def found(self) -> int:
         return sum(len(rows) for rows in (self.issues, self.panel, self.mail, self.alerts,
-                                          self.sign_in_attempts, self.audit))
+                                          self.sign_in_attempts, self.audit)) + bool(self.left_panel)
 
     def as_json(self) -> dict:
         return {"email": self.email, "issues": self.issues, "panel_membership": self.panel,
+                "left_panel": self.left_panel,
                 "mail_sent": self.mail, "alert_subscriptions": self.alerts,
                 "sign_in_attempts": self.sign_in_attempts, "audit_entries": self.audit,
                 "survey_answers": "Survey answers are stored with no link to any person, so none "
@@ -110,7 +118,8 @@ def _membership(member: PanelMember, wave_slug: str) -> dict:
             "neighbourhood": member.neighbourhood.name, "added_at": _iso(member.created_at),
             "invited_at": _iso(invitation.sent_at) if invitation else None,
             "reminded_at": _iso(invitation.reminded_at) if invitation else None,
-            "invitation_used_on": _iso(used.date()) if used else None}
+            "invitation_used_on": _iso(used.date()) if used else None,
+            "left_panel_at": _iso(member.opted_out_at)}
 
 
 def _panel(session: Session, email: str) -> list[dict]:
@@ -156,24 +165,42 @@ def _detail_keys_naming(detail: dict | None, email: str) -> list[str]:
     return [key for key, value in (detail or {}).items() if isinstance(value, str) and value.lower() == email]
 
 
-def find_person(session: Session, raw_email: str) -> PersonRecords:
-    """Everything held about an address (PersonError for something that is not an address)."""
+def _left_panel(session: Session, email: str, address_key: str | None) -> dict | None:
+    """The panel-wide record that the address left the panel (held as a keyed hash), if any."""
+    if not address_key:
+        return None
+    record = opt_out.opt_out_record(session, opt_out.address_hash(email, address_key))
+    if record is None:
+        return None
+    return {"left_on": _iso(record.opted_out_at.date()), "how": record.reason.label,
+            "held_as": "a keyed hash of the address, so it is never invited again"}
+
+
+def find_person(session: Session, raw_email: str, address_key: str | None = None) -> PersonRecords:
+    """Everything held about an address (PersonError for something that is not an address).
+    With `address_key` (PANEL_ADDRESS_KEY) it also finds whether the address left the panel."""
     email = normalised_address(raw_email)
     audit_rows = [{"at": _iso(e.at), "action": e.action, "target": f"{e.target_type} {e.target_id}".strip(),
                    "actor_email": e.actor_email, "ip_address": e.ip_address, "detail": e.detail}
                   for e in naming_audit_events(session, email)]
     return PersonRecords(email=email, issues=_issues(session, email), panel=_panel(session, email),
                          mail=_mail(session, email), alerts=_alerts(session, email),
-                         sign_in_attempts=_attempts(session, email), audit=audit_rows)
+                         sign_in_attempts=_attempts(session, email), audit=audit_rows,
+                         left_panel=_left_panel(session, email, address_key))
 
 
-def erase_person(session: Session, raw_email: str) -> dict[str, int]:
+def erase_person(session: Session, raw_email: str, address_key: str | None = None,
+                 now: datetime | None = None) -> dict[str, int]:
     """Remove the address everywhere it is held, in the caller's transaction; returns what was
-    changed per kind (all zero for an address nothing is held about)."""
+    changed per kind (all zero for an address nothing is held about). Panel membership ends as
+    leaving the panel does: with `address_key`, an address that was on the panel is recorded (as a
+    keyed hash) as having left it, so it is never invited again."""
     email = normalised_address(raw_email)
+    now = now or utcnow()
     contacts = session.execute(delete(IssueContact).where(func.lower(IssueContact.email) == email))
-    panel = session.execute(update(PanelMember).where(func.lower(PanelMember.email) == email)
-                            .values(email="").execution_options(synchronize_session=False))
+    panel = opt_out.end_memberships(session, email, now)
+    if panel and address_key:
+        opt_out.record_exit(session, opt_out.address_hash(email, address_key), now, PanelExit.ERASURE)
     waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
                                                          OutboundMail.status == "pending"))
     mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
@@ -186,6 +213,6 @@ def erase_person(session: Session, raw_email: str) -> dict[str, int]:
         event.detail = {k: v for k, v in (event.detail or {}).items() if k not in naming}
         if event.actor_email.lower() == email:
             event.actor_email = ""
-    return {"issue_contacts": contacts.rowcount, "panel_memberships": panel.rowcount,
+    return {"issue_contacts": contacts.rowcount, "panel_memberships": panel,
             "mail": mail.rowcount + waiting.rowcount, "alert_subscriptions": alerts.rowcount,
             "sign_in_attempts": attempts.rowcount, "audit_entries": len(events)}

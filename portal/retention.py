@@ -67,13 +67,16 @@ def issue_contacts(session: Session, before: datetime, dry_run: bool) -> int:
 
 
 def panel_contacts(session: Session, before: datetime, dry_run: bool) -> int:
-    """Blank the e-mail address of every panel row whose address's last invited wave closed before
-    `before` (an address invited to a later wave keeps it on every row until that wave has aged)."""
+    """Blank the e-mail address of every panel row whose member left the panel (at once: leaving
+    removes it already, so this only catches rows marked some other way), and of every row whose
+    address's last invited wave closed before `before` (an address invited to a later wave keeps
+    it on every row until that wave has aged)."""
     last_wave = (select(PanelMember.email, func.max(Wave.closes_on).label("last"))
                  .join(Wave, PanelMember.wave_id == Wave.id)
                  .where(PanelMember.email != "").group_by(PanelMember.email).subquery())
     emails = select(last_wave.c.email).where(last_wave.c.last < before.date())
-    where = (PanelMember.email != "") & PanelMember.email.in_(emails)
+    left = PanelMember.opted_out_at.is_not(None)
+    where = (PanelMember.email != "") & (PanelMember.email.in_(emails) | left)
     count = session.scalar(select(func.count()).select_from(PanelMember).where(where)) or 0
     if count and not dry_run:
         session.execute(update(PanelMember).where(where).values(email="")
@@ -134,7 +137,8 @@ def mail_bodies(session: Session, before: datetime, dry_run: bool) -> int:
 
 KINDS = (
     Kind("issue_contacts", "PACT issue contact details", "RETENTION_ISSUE_CONTACT_MONTHS", issue_contacts),
-    Kind("panel_contacts", "panel members' e-mail addresses", "RETENTION_PANEL_MONTHS", panel_contacts),
+    Kind("panel_contacts", "panel members' e-mail addresses (left the panel, or past their last wave)",
+         "RETENTION_PANEL_MONTHS", panel_contacts),
     Kind("survey_drafts", "unfinished survey drafts", "RETENTION_DRAFT_DAYS", survey_drafts),
     Kind("sign_in_records", "sign-in attempts and rate-limit records", "RETENTION_SIGN_IN_DAYS",
          sign_in_records),

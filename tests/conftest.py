@@ -266,6 +266,6 @@ def demo_data(app, db_session):
     """The synthetic demo (small: 400 responses a wave), for tests that walk whole pages."""
     from portal.demo import seed_demo
 
-    summary = seed_demo(db_session, seed=7, responses_per_wave=400)
+    summary = seed_demo(db_session, seed=7, responses_per_wave=400, config=app.config)
     db_session.commit()
     return summary

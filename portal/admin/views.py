@@ -13,7 +13,7 @@ import json
 from datetime import date
 
 from flask import Response as HttpResponse
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 import surveys
@@ -29,6 +29,7 @@ from portal.people import PersonRecords, erase_person, find_person
 from portal.refusals import refusals_to
 from portal.request_checks import allow_upload
 from portal.survey import jobs as panel_jobs
+from portal.survey import opt_out
 from portal.survey import panel as panel_rules
 from portal.survey.frames import load_wave_frame
 from portal.survey.responses import import_responses
@@ -209,21 +210,37 @@ def panel(wave_slug: str):
     if not wave.panel_mode:
         abort(404)
     form = PanelUploadForm()
-    problems = []
+    problems: list = []
     if form.validate_on_submit():
-        data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
-        rows, problems = panel_rules.parse_panel_csv(data, neighbourhood_names(db.session))
+        problems = _upload_panel(form, wave)
         if not problems:
-            added, already = panel_rules.add_panel_members(db.session, wave, rows)
-            audit.record(db.session, "panel_upload", "wave", wave.slug, added=added, already=already)
-            db.session.commit()
-            flash(f"Added {added:,} panel members" + (f"; {already:,} were already on the panel." if already
-                                                      else "."))
             return redirect(url_for("admin.panel", wave_slug=wave.slug))
-        form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
     counts = panel_rules.panel_counts(db.session, wave)
+    members = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int))
     return render_template("admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
-                           confirm=ConfirmForm(), state=wave.state_on(_today())), 400 if problems else 200
+                           members=members, confirm=ConfirmForm(),
+                           state=wave.state_on(_today())), 400 if problems else 200
+
+
+def _upload_panel(form: PanelUploadForm, wave: Wave) -> list:
+    """Add the uploaded file's members (all or nothing); the problems found, or [] once added."""
+    data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
+    rows, problems = panel_rules.parse_panel_csv(data, neighbourhood_names(db.session))
+    if not problems:
+        try:
+            added = panel_rules.add_panel_members(db.session, wave, rows,
+                                                  _address_key())
+        except panel_rules.PanelUploadRefused as refusal:
+            db.session.rollback()
+            problems = refusal.problems
+        else:
+            audit.record(db.session, "panel_upload", "wave", wave.slug, added=added.added,
+                         left_panel=added.left_panel)
+            db.session.commit()
+            flash(added.message())
+            return []
+    form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
+    return problems
 
 
 @bp.post("/waves/<wave_slug>/panel/invitations")
@@ -249,21 +266,29 @@ def non_responders(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode:
         abort(404)
-    members = panel_rules.non_responders(db.session, wave)
     if request.args.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(["id", "email", "neighbourhood", "invited_at", "reminded_at"])
-        for member in members:
-            writer.writerow([surveys.neutralise_formula(member.external_id),
-                             surveys.neutralise_formula(member.email), member.neighbourhood.slug,
-                             _iso(member.invitation.sent_at), _iso(member.invitation.reminded_at)])
-        audit.record(db.session, "panel_non_responders_downloaded", "wave", wave.slug, count=len(members))
-        db.session.commit()
-        return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8",
-                         f"voicebox-{wave.slug}-non-responders.csv")
-    return render_template("admin/non_responders.html", wave=wave, members=members, confirm=ConfirmForm(),
-                           state=wave.state_on(_today()))
+        return _non_responders_csv(wave)
+    page = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int),
+                                   only_non_responders=True)
+    return render_template("admin/non_responders.html", wave=wave, members=page,
+                           to_remind=panel_rules.non_responder_count(db.session, wave),
+                           confirm=ConfirmForm(), state=wave.state_on(_today()))
+
+
+def _non_responders_csv(wave: Wave):
+    """The members a reminder would go to (those who left the panel are not in it), as CSV."""
+    members = panel_rules.non_responders(db.session, wave)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", "email", "neighbourhood", "invited_at", "reminded_at"])
+    for member in members:
+        writer.writerow([surveys.neutralise_formula(member.external_id),
+                         surveys.neutralise_formula(member.email), member.neighbourhood.slug,
+                         _iso(member.invitation.sent_at), _iso(member.invitation.reminded_at)])
+    audit.record(db.session, "panel_non_responders_downloaded", "wave", wave.slug, count=len(members))
+    db.session.commit()
+    return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8",
+                     f"voicebox-{wave.slug}-non-responders.csv")
 
 
 def _iso(value) -> str:
@@ -279,7 +304,7 @@ def send_reminders(wave_slug: str):
     if wave.state_on(_today()) != "open":
         flash("Reminders can only be sent while the wave is open.")
         return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
-    count = len(panel_rules.non_responders(db.session, wave))
+    count = panel_rules.non_responder_count(db.session, wave)
     audit.record(db.session, "panel_reminders_sent", "wave", wave.slug, count=count)
     db.session.commit()
     jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat())
@@ -289,12 +314,17 @@ def send_reminders(wave_slug: str):
 
 # --- subject access and erasure ------------------------------------------------------------
 
+def _address_key() -> str:
+    """The key of the panel's address hashes (who left the panel)."""
+    return opt_out.Keys.from_config(current_app.config).address
+
+
 def _looked_up(form: PersonForm) -> PersonRecords | None:
     """What is held about the form's address, or None with the problem on the form."""
     if not form.validate_on_submit():
         return None
     with refusals_to(form.email.errors) as attempt:
-        records = find_person(db.session, form.email.data)
+        records = find_person(db.session, form.email.data, _address_key())
     return records if attempt else None
 
 
@@ -337,7 +367,7 @@ def people_erase():
     if not form.validate_on_submit():
         return render_template("admin/people_erase.html", form=form, records=None), 400
     with refusals_to(form.form_errors) as attempt:
-        counts = erase_person(db.session, form.email.data)
+        counts = erase_person(db.session, form.email.data, _address_key())
         audit.record(db.session, "person_erased", "person", "", **counts)
     if not attempt:
         return render_template("admin/people_erase.html", form=form, records=None), 400

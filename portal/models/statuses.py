@@ -86,8 +86,15 @@ class Role(Labelled):
     ADMIN = "admin", "Administrator"
 
 
+class PanelExit(Labelled):
+    """How an address left the Voicebox panel."""
+
+    LINK = "stop_inviting_link", "Used the \"stop inviting me\" link"
+    ERASURE = "erased_on_request", "Erased on request"
+
+
 LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role, FollowUpAnswer,
-                                        IssueChannel)
+                                        IssueChannel, PanelExit)
 _BY_VALUE: dict[str, Labelled] = {member.value: member for enum in LABELLED for member in enum}
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.area import Neighbourhood
 from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.statuses import PanelExit, StoredEnum, one_of
 
 RESPONSE_MODES = ("online", "paper", "phone")
 
@@ -118,9 +119,27 @@ class PanelMember(Base):
     email: Mapped[str] = mapped_column(String(254))
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the member joined the Voicebox panel (recruitment year), if the panel file says.
+    recruited_on: Mapped[date | None] = mapped_column(Date)
+    # When the member left the panel ("stop inviting me", or erasure); the address goes with it.
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invitation: Mapped[Invitation | None] = relationship(back_populates="member", uselist=False)
     neighbourhood: Mapped[Neighbourhood] = relationship()
+
+
+class PanelOptOut(Base):
+    """An address that left the Voicebox panel, held panel-wide as a keyed hash (HMAC-SHA256 of the
+    normalised address, `portal.survey.opt_out.address_hash`) and never as the address itself: enough
+    to refuse to add it to any later wave, nothing more."""
+
+    __tablename__ = "panel_opt_out"
+    __table_args__ = (one_of("reason", PanelExit),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[PanelExit] = mapped_column(StoredEnum(PanelExit, 20), default=PanelExit.LINK)
 
 
 class Invitation(Base):

@@ -35,6 +35,7 @@ from portal.pact.paper_response import paper_response
 from portal.pact.references import shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from portal.retention import retention_periods
+from portal.survey.consent import minimum_group
 from portal.survey.waves import survey_minutes
 from surveys.postcodes import normalise_postcode
 
@@ -83,7 +84,8 @@ def favicon():
 @bp.route("/privacy")
 def privacy():
     """How we use residents' information, with the retention schedule as configured."""
-    return render_template("public/privacy.html", keep=retention_periods(current_app.config))
+    return render_template("public/privacy.html", keep=retention_periods(current_app.config),
+                           suppress_below=minimum_group())
 
 
 @bp.route("/neighbourhoods/<slug>")

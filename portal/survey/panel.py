@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from analysis.formatting import day, plural
 from portal.mail import queue_mail
 from portal.models import Invitation, Neighbourhood, PanelMember, Wave, utcnow
+from portal.refusals import Refusal
+from portal.survey import opt_out
 from portal.survey.drafts import new_token, token_hash
 from portal.survey.waves import frozen_questionnaire
 
@@ -35,6 +37,7 @@ class PanelRow:
     external_id: str
     email: str
     neighbourhood_slug: str
+    row: int = 0  # the spreadsheet row (header = 1)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _panel_records(data: bytes) -> tuple[list[list[str]], PanelProblem | None]:
 
 def _panel_row(number: int, cells: dict[str, str], neighbourhoods: dict[str, str],
                by_name: dict[str, str], seen: dict[str, int]) -> tuple[PanelRow, list[PanelProblem]]:
-    """One member's row and its problems (`seen` records each panel id's first row)."""
+    """One member's row and its problems (`seen` records each panel id's and address's first row)."""
     external_id, email, place = cells["id"], cells["email"], cells["neighbourhood"]
     problems = []
     if not EXTERNAL_ID.match(external_id):
@@ -107,33 +110,89 @@ def _panel_row(number: int, cells: dict[str, str], neighbourhoods: dict[str, str
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError:
         problems.append(PanelProblem(number, "email", f"'{email}' is not an email address"))
+    else:
+        problems.extend(_twice_in_file(number, email, seen))
     slug = place if place in neighbourhoods else by_name.get(place.lower())
     if slug is None:
         problems.append(PanelProblem(number, "neighbourhood", f"'{place}' is not one of the "
                                      "neighbourhoods"))
-    return PanelRow(external_id, email, slug or ""), problems
+    return PanelRow(external_id, email, slug or "", number), problems
 
 
-def add_panel_members(session: Session, wave: Wave, rows: list[PanelRow]) -> tuple[int, int]:
-    """Add members not already on the wave's panel (matched by id); returns (added, already there)."""
-    existing = set(session.scalars(select(PanelMember.external_id).where(PanelMember.wave_id == wave.id)))
-    ids = {slug: id_ for slug, id_ in session.execute(select(Neighbourhood.slug, Neighbourhood.id))}
-    added = 0
+def _twice_in_file(number: int, email: str, seen: dict[str, int]) -> list[PanelProblem]:
+    """An address may be invited once per wave: a second row with it is a problem."""
+    key = "email:" + opt_out.normalised(email)
+    if key in seen:
+        return [PanelProblem(number, "email", f"{email} is also in row {seen[key]}: an address "
+                             "can be invited once to a wave")]
+    seen[key] = number
+    return []
+
+
+class PanelUploadRefused(Refusal):
+    """A panel file that would invite someone twice to the wave; ``problems`` names the rows."""
+
+    def __init__(self, problems: list[PanelProblem]) -> None:
+        super().__init__(f"Nothing was added: {plural(len(problems), 'row')} would invite someone "
+                         "already on this wave's panel.")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PanelAdded:
+    """What an upload did: members added, and addresses skipped because they left the panel."""
+
+    added: int
+    left_panel: int
+
+    def message(self) -> str:
+        text = f"Added {plural(self.added, 'panel member')}."
+        if self.left_panel:
+            were = "address left" if self.left_panel == 1 else "addresses left"
+            text += (f" {self.left_panel:,} {were} the panel and {'was' if self.left_panel == 1 else 'were'}"
+                     " not added: they asked not to be invited again.")
+        return text
+
+
+def _already_on_wave(session: Session, wave: Wave, rows: list[PanelRow]) -> list[PanelProblem]:
+    """Rows whose panel id or address is already on the wave's panel."""
+    on_wave = session.execute(select(PanelMember.external_id, func.lower(PanelMember.email))
+                              .where(PanelMember.wave_id == wave.id)).all()
+    ids = {external_id for external_id, _ in on_wave}
+    emails = {email: external_id for external_id, email in on_wave if email}
+    problems = []
     for row in rows:
-        if row.external_id in existing:
-            continue
-        session.add(PanelMember(wave_id=wave.id, external_id=row.external_id, email=row.email,
-                                neighbourhood_id=ids[row.neighbourhood_slug]))
-        existing.add(row.external_id)
-        added += 1
+        if row.external_id in ids:
+            problems.append(PanelProblem(row.row, "id", f"Panel id {row.external_id} is already on "
+                                         "this wave's panel"))
+        if opt_out.normalised(row.email) in emails:
+            problems.append(PanelProblem(row.row, "email", f"{row.email} is already on this wave's "
+                                         f"panel (panel id {emails[opt_out.normalised(row.email)]})"))
+    return problems
+
+
+def add_panel_members(session: Session, wave: Wave, rows: list[PanelRow], address_key: str) -> PanelAdded:
+    """Add the file's members to the wave's panel, all or nothing: PanelUploadRefused naming the
+    rows when an id or address is already on it. Addresses that left the panel are skipped (and
+    counted): they are never invited again."""
+    left = opt_out.left_addresses(session, [row.email for row in rows], address_key)
+    rows = [row for row in rows if opt_out.normalised(row.email) not in left]
+    problems = _already_on_wave(session, wave, rows)
+    if problems:
+        raise PanelUploadRefused(problems)
+    ids = {slug: id_ for slug, id_ in session.execute(select(Neighbourhood.slug, Neighbourhood.id))}
+    session.add_all(PanelMember(wave_id=wave.id, external_id=row.external_id, email=row.email,
+                                neighbourhood_id=ids[row.neighbourhood_slug]) for row in rows)
     session.flush()
-    return added, len(rows) - added
+    return PanelAdded(added=len(rows), left_panel=len(left))
 
 
 InvitationLink = Callable[[str], str]  # token -> absolute URL of the invitation page
+LeaveLink = Callable[[PanelMember], str]  # member -> absolute "stop inviting me" URL
+MEMBERS_PER_PAGE = 100
 
 
-def _message(wave: Wave, link: str, reminder: bool) -> tuple[str, str]:
+def invitation_message(wave: Wave, link: str, leave: str, reminder: bool) -> tuple[str, str]:
     subject = (f"Reminder: {wave.name} survey" if reminder else f"Your invitation: {wave.name} survey")
     opening = ("We have not yet had your answers to" if reminder else "You are invited to answer")
     minutes = frozen_questionnaire(wave.questionnaire).estimated_minutes
@@ -146,68 +205,123 @@ def _message(wave: Wave, link: str, reminder: bool) -> tuple[str, str]:
     )
     if reminder:
         body += "\nThis link replaces the one we sent before.\n"
+    body += ("\nTaking part is voluntary. To stop all invitations from the Voicebox panel, open this "
+             f"link and press the button on the page:\n{leave}\n")
     return subject, body
 
 
+def unsubscribe_headers(leave: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail programs offer it and POST to the same page."""
+    return {"List-Unsubscribe": f"<{leave}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _invitable():
+    """Members who can be written to: an address, and still on the panel."""
+    return (PanelMember.email != "") & PanelMember.opted_out_at.is_(None)
+
+
 def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
-                     now: datetime | None = None, limit: int | None = None) -> int:
+                     now: datetime | None = None, limit: int | None = None,
+                     leave_link: LeaveLink | None = None) -> int:
     """Invite panel members who have no invitation yet (at most ``limit``, by id); returns how
-    many were queued. Members already invited are skipped, so calling it again is safe."""
+    many were queued. Members already invited or who left the panel are skipped, so calling it
+    again is safe. Each message carries the member's "stop inviting me" link."""
     now = now or utcnow()
+    leave_link = leave_link or opt_out.leave_link
     members = session.scalars(select(PanelMember).outerjoin(Invitation)
-                              .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None),
-                                     PanelMember.email != "")
+                              .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), _invitable())
                               .order_by(PanelMember.id).limit(limit)).all()
     for member in members:
         token = new_token()
         session.add(Invitation(panel_member_id=member.id, token_hash=token_hash(token), sent_at=now))
-        subject, body = _message(wave, link_for(token), reminder=False)
-        queue_mail(session, member.email, subject, body)
+        leave = leave_link(member)
+        subject, body = invitation_message(wave, link_for(token), leave, reminder=False)
+        queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
     session.flush()
     return len(members)
 
 
 def uninvited_count(session: Session, wave: Wave) -> int:
-    """Members still to invite; an erased member (e-mail address removed) is never invited."""
+    """Members still to invite; an erased member or one who left the panel is never invited."""
     return session.scalar(select(func.count()).select_from(PanelMember).outerjoin(Invitation)
-                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None),
-                                 PanelMember.email != ""))
+                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), _invitable()))
 
 
 def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
-    """Invited members whose invitation has not been used, by panel id."""
+    """Invited members still on the panel whose invitation has not been used, by panel id (the
+    people a reminder goes to)."""
     return list(session.scalars(
         select(PanelMember).join(Invitation, Invitation.panel_member_id == PanelMember.id)
         .options(selectinload(PanelMember.invitation), selectinload(PanelMember.neighbourhood))
-        .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None))
+        .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None), _invitable())
         .order_by(PanelMember.external_id)))
 
 
+def non_responder_count(session: Session, wave: Wave) -> int:
+    return session.scalar(select(func.count()).select_from(PanelMember).join(Invitation)
+                          .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None),
+                                 _invitable()))
+
+
 def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
-                   now: datetime | None = None, limit: int | None = None) -> int:
+                   now: datetime | None = None, limit: int | None = None,
+                   leave_link: LeaveLink | None = None) -> int:
     """Remind non-responders not yet reminded at ``now`` (one reminder round) with a fresh
     single-use link, at most ``limit`` of them; returns how many were queued. Calling it again
-    with the same ``now`` carries the round on without reminding anyone twice."""
+    with the same ``now`` carries the round on without reminding anyone twice. Members who left
+    the panel are never reminded."""
     now = now or utcnow()
-    members = [m for m in non_responders(session, wave)
-               if m.email and m.invitation.reminded_at != now][:limit]
+    leave_link = leave_link or opt_out.leave_link
+    members = [m for m in non_responders(session, wave) if m.invitation.reminded_at != now][:limit]
     for member in members:
         token = new_token()
         member.invitation.token_hash = token_hash(token)
         member.invitation.reminded_at = now
-        subject, body = _message(wave, link_for(token), reminder=True)
-        queue_mail(session, member.email, subject, body)
+        leave = leave_link(member)
+        subject, body = invitation_message(wave, link_for(token), leave, reminder=True)
+        queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
     session.flush()
     return len(members)
 
 
 def panel_counts(session: Session, wave: Wave) -> dict[str, int]:
-    """Members, invited and responded (invitations used) for the wave's panel."""
-    members = session.scalars(select(PanelMember).options(selectinload(PanelMember.invitation))
-                              .where(PanelMember.wave_id == wave.id)).all()
-    invited = [m for m in members if m.invitation is not None]
-    return {"members": len(members), "invited": len(invited),
-            "responded": sum(1 for m in invited if m.invitation.used_at is not None)}
+    """Members, invited, responded (invitations used) and left the panel, for the wave (one query)."""
+    invited = func.count(Invitation.id)
+    responded = func.count(Invitation.used_at)
+    left = func.count(PanelMember.opted_out_at)
+    row = session.execute(select(func.count(PanelMember.id), invited, responded, left)
+                          .select_from(PanelMember).outerjoin(Invitation)
+                          .where(PanelMember.wave_id == wave.id)).one()
+    return {"members": row[0], "invited": row[1], "responded": row[2], "left": row[3]}
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """One page of a member list: the rows, which page, and how many pages and rows in all."""
+
+    members: list[PanelMember]
+    number: int
+    pages: int
+    total: int
+
+
+def member_page(session: Session, wave: Wave, number: int, only_non_responders: bool = False,
+                per_page: int = MEMBERS_PER_PAGE) -> MemberPage:
+    """A page of the wave's members by panel id (those who left the panel included, for showing
+    greyed), optionally only those invited who have not answered. Three queries whatever the size."""
+    where = [PanelMember.wave_id == wave.id]
+    query = select(PanelMember)
+    if only_non_responders:
+        query = query.join(Invitation)
+        where.append(Invitation.used_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(query.where(*where).subquery()))
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    members = list(session.scalars(
+        query.where(*where).options(selectinload(PanelMember.invitation),
+                                    selectinload(PanelMember.neighbourhood))
+        .order_by(PanelMember.external_id).offset((number - 1) * per_page).limit(per_page)))
+    return MemberPage(members, number, pages, total)
 
 
 def invitation_for_token(session: Session, wave: Wave, token: str) -> Invitation | None:

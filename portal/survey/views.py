@@ -26,10 +26,11 @@ import surveys
 from portal import limits
 from portal.areas import neighbourhood_by_slug
 from portal.errors import render_error
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.links import public_url
-from portal.models import Invitation, Wave
-from portal.survey import drafts
+from portal.models import Invitation, Wave, utcnow
+from portal.survey import drafts, opt_out
+from portal.survey.consent import consent_notice
 from portal.survey.pages import form_values, merge_page_answers, page_errors, page_questions
 from portal.survey.panel import invitation_for_token
 from portal.survey.postcodes import apply_postcode
@@ -123,8 +124,7 @@ def start(wave_slug: str):
         return render_template("survey/unavailable.html", wave=wave, title="This survey is by invitation",
                                message="This survey is for members of the Voicebox panel. Use the "
                                        "link in your invitation email to take part.")
-    return render_template("survey/start.html", wave=wave, draft=draft, done=done, invitation=None,
-                           questionnaire=wave_questionnaire(db.session, wave))
+    return _start_page(wave, draft, done, invitation=None)
 
 
 @bp.get("/<wave_slug>/invitation/<token>")
@@ -137,8 +137,15 @@ def invitation(wave_slug: str, token: str):
     if found is None or found.used_at is not None:
         return _invitation_problem(wave, found)
     draft = _draft(wave)
-    return render_template("survey/start.html", wave=wave, draft=draft, done=False, invitation=token,
-                           questionnaire=wave_questionnaire(db.session, wave))
+    return _start_page(wave, draft, False, invitation=token)
+
+
+def _start_page(wave: Wave, draft, done: bool, invitation: str | None):
+    """The start page: what the survey is, and what a resident agrees to by taking part."""
+    questionnaire = wave_questionnaire(db.session, wave)
+    return render_template("survey/start.html", wave=wave, draft=draft, done=done, invitation=invitation,
+                           questionnaire=questionnaire,
+                           consent=consent_notice(current_app.config, questionnaire))
 
 
 def _invitation_problem(wave: Wave, found: Invitation | None):
@@ -357,3 +364,24 @@ def resume(token: str):
     _remember(DRAFTS, wave, session_token)
     _remember(DONE, wave, None)
     return redirect(_page_url(wave, draft.current_page or None))
+
+
+@bp.route("/leave-the-panel/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058 one-click: mail programs POST here; the signed token is the key
+def leave_panel(token: str):
+    """The "stop inviting me" link of every invitation and reminder. GET only shows the page and
+    its button, and changes nothing: mail scanners and link previewers fetch links with GET, and
+    must not take anyone off the panel. POST (the button, or a mail program's one-click
+    unsubscribe) records it. A link that cannot be used gets a page saying so, and changes nothing."""
+    keys = opt_out.Keys.from_config(current_app.config)
+    try:
+        if request.method == "GET":
+            left = opt_out.already_left(db.session, token, keys)
+            return render_template("survey/leave_panel.html", state="ask" if left is None else "left",
+                                   left=left, token=token)
+        left = opt_out.leave_panel(db.session, token, keys, utcnow())
+    except opt_out.OptOutLinkError as error:
+        db.session.rollback()
+        return render_template("survey/leave_panel.html", state="problem", problem=str(error)), 400
+    db.session.commit()
+    return render_template("survey/leave_panel.html", state="left", left=left, token=token)

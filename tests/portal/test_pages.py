@@ -3,11 +3,22 @@ pages run a pinned number of SQL statements, so an N+1 query fails here."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from portal.charter.cases import new_case_reference
-from portal.models import CharterCase, CharterKind, Meeting, Neighbourhood, PactIssue, Wave, utcnow
+from portal.models import (
+    CharterCase,
+    CharterKind,
+    Meeting,
+    Neighbourhood,
+    OutboundMail,
+    PactIssue,
+    Wave,
+    utcnow,
+)
 from tests.pages import check_page
 
 DEMO_PASSWORD = "voicebox-demo-2026"
@@ -84,6 +95,37 @@ def test_analyst_and_admin_pages_keep_the_rules(app, demo_data, db_session):
     _walk(_client(app, ANALYST), ANALYST_PAGES)
     wave = db_session.scalar(select(Wave.slug).order_by(Wave.opens_on))
     _walk(_client(app, ADMIN), [*ADMIN_PAGES, f"/admin/waves/{wave}", f"/admin/waves/{wave}/import"])
+
+
+def _panel_wave(db_session) -> str:
+    return db_session.scalar(select(Wave.slug).where(Wave.panel_mode))
+
+
+def test_panel_pages_keep_the_rules(app, demo_data, db_session):
+    """The open wave's start page (its consent notice), the "stop inviting me" page of a demo
+    invitation (asking, done, and a broken link), and the admin's panel pages, a page at a time."""
+    wave = _panel_wave(db_session)
+    body = db_session.scalar(select(OutboundMail.body).order_by(OutboundMail.id))
+    leave = re.search(r"http://[^/]+(/survey/leave-the-panel/\S+)", body).group(1)
+    _walk(_client(app, None), [f"/survey/{wave}/", leave])
+    public = _client(app, None)
+    for response in (public.post(leave), public.get(leave[:-4])):
+        check_page(response.data)
+    admin = _client(app, ADMIN)
+    _walk(admin, [f"/admin/waves/{wave}/panel", f"/admin/waves/{wave}/panel?page=2",
+                  f"/admin/waves/{wave}/panel/non-responders",
+                  f"/admin/waves/{wave}/panel/non-responders?page=3"])
+    page = admin.get(f"/admin/waves/{wave}/panel").get_data(as_text=True)
+    assert "Page 1 of 20" in page and page.count("<tr") <= 102  # 100 members a page, not 2,000
+
+
+@pytest.mark.parametrize(("path", "pin"), [("panel", 7), ("panel/non-responders", 7)])
+def test_panel_page_queries_do_not_grow_with_the_panel(app, demo_data, db_session, count_queries, path, pin):
+    wave = _panel_wave(db_session)
+    admin = _client(app, ADMIN)
+    with count_queries() as statements:
+        assert admin.get(f"/admin/waves/{wave}/{path}").status_code == 200
+    assert len(statements) == pin, "\n".join(statements)
 
 
 def test_error_summary_links_point_at_the_fields(app, demo_data):

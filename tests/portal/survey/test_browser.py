@@ -106,3 +106,45 @@ def test_the_survey_works_without_javascript_and_errors_link_to_fields(browser, 
     page.get_by_role("link", name="Back").click()
     assert page.get_by_label("Twerton").is_checked()
     context.close()
+
+
+def test_leaving_the_panel_in_a_browser(browser, live_server, app, signed_in, make_wave, db_session):
+    """Open the "stop inviting me" link of an invitation, confirm, and see it as an admin: the
+    member greyed on the panel page. Both pages pass axe; nothing changes until the button."""
+    import io
+    import re
+
+    from axe_playwright_python.sync_playwright import Axe
+    from sqlalchemy import select
+
+    from portal.jobs import wait_for_jobs
+    from portal.models import OutboundMail, PanelMember
+    from tests.conftest import PASSWORD
+
+    wave = make_wave("2012-13", panel=True, open_link=False)
+    admin = signed_in("admin")
+    admin.post(f"/admin/waves/{wave.slug}/panel", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(b"id,email,neighbourhood\r\nM1,one@example.org,Twerton\r\n"), "p.csv")})
+    admin.post(f"/admin/waves/{wave.slug}/panel/invitations")
+    wait_for_jobs(app)
+    body = db_session.scalar(select(OutboundMail.body))
+    path = re.search(r"https?://[^/\s]+(/survey/leave-the-panel/\S+)", body).group(1)
+    axe, problems = Axe(), []
+    context = browser.new_context(bypass_csp=True, java_script_enabled=True)
+    page = context.new_page()
+    page.goto(f"{live_server}{path}")
+    problems += _violations(axe, page)
+    assert db_session.scalar(select(PanelMember.opted_out_at)) is None
+    page.get_by_role("button", name="Stop inviting me").click()
+    assert "You left the panel on" in page.content()
+    problems += _violations(axe, page)
+    page.goto(f"{live_server}/staff/sign-in")
+    page.fill("input[name=email]", "admin-all@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server}/admin/waves/{wave.slug}/panel")
+    row = page.locator("tr.panel-left")
+    assert "M1" in row.inner_text() and "Left the panel on" in row.inner_text()
+    problems += _violations(axe, page)
+    context.close()
+    assert problems == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from portal.survey.panel import _message
+from portal.survey.panel import invitation_message
 from portal.survey.waves import frozen_questionnaire
 
 
@@ -18,7 +18,8 @@ def test_home_start_page_and_invitation_say_the_same_minutes(client, wave):
     assert expected == 7  # the standard questionnaire states none: 26 answers at 15 seconds
     home = client.get("/").get_data(as_text=True)
     start = client.get(f"/survey/{wave.slug}/").get_data(as_text=True)
-    _subject, body = _message(wave, "http://127.0.0.1:5000/x", reminder=False)
+    _subject, body = invitation_message(wave, "http://127.0.0.1:5000/x", "http://127.0.0.1:5000/leave",
+                                        reminder=False)
     for text in (home, start, body):
         assert _minutes(text) == {str(expected)}
 
