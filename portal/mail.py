@@ -8,6 +8,12 @@ keeps no usable single-use survey link: `redact_after_sending` replaces every in
 `SURVEY_LINK_REMOVED`, so the outbox cannot be used to answer as someone, nor to tie a member to a
 response. Messages only recorded (no MAIL_SERVER, development) keep their links: there the outbox
 is how developers read their mail.
+
+Several processes may call `deliver_pending` at once (two app servers, a worker). Each message is
+claimed before it is sent, by one conditional UPDATE (pending -> sending, with the claim time in
+`sent_at`), so only the process whose UPDATE changed the row sends it. A process that dies between
+the claim and the send leaves the message "sending"; after `STALE_CLAIM` (far beyond the SMTP
+timeout) another run takes it again.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import OutboundMail, utcnow
@@ -25,6 +32,7 @@ from portal.models import OutboundMail, utcnow
 log = logging.getLogger("portal.mail")
 
 SURVEY_LINK_REMOVED = "[survey link removed after sending]"
+STALE_CLAIM = timedelta(minutes=15)
 # An invitation link (`survey.invitation`: /survey/<wave>/invitation/<token>), absolute or not.
 SURVEY_LINK = re.compile(r"\S*/survey/[^/\s]+/invitation/[A-Za-z0-9_=-]+")
 
@@ -47,30 +55,39 @@ def queue_mail(session: Session, recipient: str, subject: str, body: str,
 
 def deliver_pending(session: Session, config) -> int:
     """Send queued messages; returns how many were sent. Call after the causing change committed."""
-    pending = session.scalars(select(OutboundMail).where(OutboundMail.status == "pending")).all()
-    if not pending:
-        return 0
+    now = utcnow()
+    waiting = or_(OutboundMail.status == "pending",
+                  (OutboundMail.status == "sending") & (OutboundMail.sent_at < now - STALE_CLAIM))
+    ids = session.scalars(select(OutboundMail.id).where(waiting).order_by(OutboundMail.id)).all()
     if not config.get("MAIL_SERVER"):
-        for message in pending:
-            message.status = "recorded"
-        session.commit()
+        if ids:
+            session.execute(update(OutboundMail).where(OutboundMail.id.in_(ids), waiting)
+                            .values(status="recorded").execution_options(synchronize_session=False))
+            session.commit()
         return 0
-    sent = 0
-    for message in pending:
-        try:
-            _send(message, config)
-        except (OSError, smtplib.SMTPException) as error:
-            message.status = "failed"
-            message.error = str(error)[:500]
-            message.body = redact_after_sending(message.body)
-            log.warning("mail delivery failed", extra={"mail_id": message.id, "error": str(error)})
-        else:
-            message.status = "sent"
-            message.sent_at = utcnow()
-            message.body = redact_after_sending(message.body)
-            sent += 1
-        session.commit()
-    return sent
+    return sum(_deliver_one(session, config, message_id, waiting) for message_id in ids)
+
+
+def _deliver_one(session: Session, config, message_id: int, waiting) -> bool:
+    """Claim one message and send it; False when another process claimed it first or sending failed."""
+    claimed = session.execute(update(OutboundMail).where(OutboundMail.id == message_id, waiting)
+                              .values(status="sending", sent_at=utcnow())
+                              .execution_options(synchronize_session=False)).rowcount == 1
+    session.commit()
+    if not claimed:
+        return False
+    message = session.get(OutboundMail, message_id)
+    try:
+        _send(message, config)
+    except (OSError, smtplib.SMTPException) as error:
+        message.status, message.sent_at = "failed", None
+        message.error = str(error)[:500]
+        log.warning("mail delivery failed", extra={"mail_id": message.id, "error": str(error)})
+    else:
+        message.status, message.sent_at = "sent", utcnow()
+    message.body = redact_after_sending(message.body)
+    session.commit()
+    return message.status == "sent"
 
 
 def _send(message: OutboundMail, config) -> None:

@@ -45,7 +45,8 @@ class OutboundMail(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|recorded|sent|failed
+    # pending, sending (claimed; sent_at is the claim time), recorded, sent or failed: see portal.mail
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(String(500), default="")
     headers: Mapped[dict | None] = mapped_column(JSON)  # extra headers, e.g. List-Unsubscribe

@@ -76,13 +76,20 @@ class FollowUpSettings:
 
 # --- who is asked, and when -----------------------------------------------------------------
 
+# A question more than this late is not sent: after a stopped cron, residents would otherwise be
+# asked about issues closed many months ago, which they can no longer judge.
+LATE_WEEKS = 4
+
+
 def due_issues(session: Session, now: datetime, weeks: int) -> list[PactIssue]:
-    """Issues closed as resolved locally at least `weeks` before `now`, not yet asked, whose
-    resident left an e-mail address and agreed both to be contacted and to be asked this."""
+    """Issues closed as resolved locally at least `weeks` (and at most `weeks` + `LATE_WEEKS`)
+    before `now`, not yet asked, whose resident left an e-mail address and agreed both to be
+    contacted and to be asked this."""
     return list(session.scalars(
         select(PactIssue).join(IssueContact, IssueContact.issue_id == PactIssue.id)
         .where(PactIssue.status == IssueStatus.RESOLVED_LOCALLY,
                PactIssue.closed_at <= now - timedelta(weeks=weeks),
+               PactIssue.closed_at > now - timedelta(weeks=weeks + LATE_WEEKS),
                PactIssue.followup_sent_at.is_(None),
                IssueContact.consent_to_contact.is_(True), IssueContact.consent_to_follow_up.is_(True),
                IssueContact.email != "")

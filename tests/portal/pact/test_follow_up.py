@@ -64,7 +64,8 @@ def _mails(session) -> list[OutboundMail]:
 # --- who is asked, and when ------------------------------------------------------------------
 
 @pytest.mark.parametrize(("weeks_closed", "setting", "due"), [(5, 4, True), (3, 4, False), (5, 6, False),
-                                                                (6.5, 6, True)])
+                                                                (6.5, 6, True), (7.9, 4, True),
+                                                                (8.1, 4, False)])  # too late: LATE_WEEKS
 def test_due_after_the_weeks_set(db_session, closed_issue, weeks_closed, setting, due):
     issue = closed_issue(weeks=weeks_closed)
     found = due_issues(db_session, utcnow(), setting)
@@ -97,12 +98,15 @@ def test_never_once_retention_or_erasure_removed_the_contact(db_session, closed_
     erased = closed_issue()
     kept = closed_issue(email="bo@example.org")
     expired = closed_issue(weeks=60, email="cy@example.org")
-    assert {i.id for i in due_issues(db_session, utcnow(), 4)} == {erased.id, kept.id, expired.id}
+    back_then = utcnow() - timedelta(weeks=55)  # when the year-old issue's question was due
+    assert {i.id for i in due_issues(db_session, utcnow(), 4)} == {erased.id, kept.id}
+    assert [i.id for i in due_issues(db_session, back_then, 4)] == [expired.id]
     erase_person(db_session, "ada@example.org")
     # the default schedule (12 months after closing) removes only the year-old issue's contact
     assert issue_contacts(db_session, utcnow() - timedelta(days=365), dry_run=False) == 1
     db_session.commit()
     assert [i.id for i in due_issues(db_session, utcnow(), 4)] == [kept.id]
+    assert due_issues(db_session, back_then, 4) == []
 
 
 def test_the_retention_default_keeps_contacts_until_the_question_is_due(tmp_path):

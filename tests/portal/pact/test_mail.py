@@ -54,3 +54,47 @@ def test_without_a_mail_server_mail_is_recorded(twerton_client, make_issue, db_s
     _status(twerton_client, issue, "acknowledged")
     mail = db_session.scalar(select(OutboundMail))
     assert mail.status == "recorded" and mail.recipient == "ada@example.org"
+
+
+def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_server, db_session):
+    """Two servers calling deliver_pending together: each message is claimed by one of them only."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy.orm import Session
+
+    from portal.mail import deliver_pending, queue_mail
+
+    smtp_server.configure(app)
+    for n in range(12):
+        queue_mail(db_session, f"resident{n}@example.org", f"Message {n}", "Hello")
+    db_session.commit()
+
+    def deliver(_):  # one process's session each
+        with Session(app.extensions["database"].kw["bind"]) as session:
+            return deliver_pending(session, app.config)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sent = list(pool.map(deliver, range(4)))
+    assert sum(sent) == 12
+    expected = sorted(f"resident{n}@example.org" for n in range(12))
+    assert sorted(m["To"] for m in smtp_server.messages) == expected
+    db_session.expire_all()
+    assert set(db_session.scalars(select(OutboundMail.status)).all()) == {"sent"}
+
+
+def test_a_claim_left_by_a_dead_process_is_taken_again_later(app, smtp_server, db_session):
+    from datetime import timedelta
+
+    from portal.mail import STALE_CLAIM, deliver_pending
+    from portal.models import utcnow
+
+    smtp_server.configure(app)
+    fresh = OutboundMail(recipient="a@example.org", subject="A", body="x", status="sending", sent_at=utcnow())
+    stale = OutboundMail(recipient="b@example.org", subject="B", body="x", status="sending",
+                         sent_at=utcnow() - STALE_CLAIM - timedelta(minutes=1))
+    db_session.add_all([fresh, stale])
+    db_session.commit()
+    assert deliver_pending(db_session, app.config) == 1
+    assert [m["To"] for m in smtp_server.messages] == ["b@example.org"]
+    db_session.expire_all()
+    assert (fresh.status, stale.status) == ("sending", "sent")
