@@ -22,11 +22,11 @@ from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.links import public_url
-from portal.models import PanelExit, PanelMember, PanelOptOut
+from portal.models import OutboundMail, PanelExit, PanelMember, PanelOptOut
 from portal.refusals import Refusal
 
 SALT = "panel-opt-out"
@@ -142,7 +142,17 @@ def leave_panel(session: Session, token: str, keys: Keys, now: datetime,
         email = ""  # the row's address is not the one the link was sent to: mark the row only
     if member is not None:
         end_memberships(session, email, left.at, member_id=member.id)
+    if email:
+        cancel_waiting_invitations(session, email)
     return left
+
+
+def cancel_waiting_invitations(session: Session, email: str) -> int:
+    """Delete invitations and reminders to `email` still waiting in the outbox (not yet claimed by
+    a sender), so nothing more reaches someone who left; other mail to them stays."""
+    return session.execute(delete(OutboundMail).where(
+        func.lower(OutboundMail.recipient) == normalised(email), OutboundMail.status == "pending",
+        OutboundMail.body.like("%/invitation/%"))).rowcount
 
 
 def left_addresses(session: Session, emails: list[str], key: str) -> set[str]:

@@ -228,3 +228,23 @@ def test_retention_blanks_any_member_who_left_but_still_has_an_address(invited, 
     db_session.expire_all()
     assert db_session.get(PanelMember, member.id).email == ""
     assert panel_contacts(db_session, datetime(2000, 1, 1, tzinfo=UTC), dry_run=False) == 0
+
+
+def test_leaving_cancels_invitations_still_waiting_in_the_outbox(app, invited, db_session):
+    """A reminder queued but not yet sent when the member leaves is not sent; other mail stays."""
+    path = _leave_path(db_session, "one@example.org")
+    wave_link = "https://voicebox.example.org/survey/2012-13/invitation/abc123"
+    db_session.add_all([
+        OutboundMail(recipient="One@example.org", subject="Reminder", body=f"Answer: {wave_link}",
+                     status="pending"),
+        OutboundMail(recipient="one@example.org", subject="Your PACT issue", body="Acknowledged",
+                     status="pending"),
+        OutboundMail(recipient="two@example.org", subject="Reminder", body=f"Answer: {wave_link}",
+                     status="pending")])
+    db_session.commit()
+    assert app.test_client().post(path).status_code == 200
+    db_session.expire_all()
+    waiting = db_session.execute(select(OutboundMail.recipient, OutboundMail.subject)
+                                 .where(OutboundMail.status == "pending").order_by(OutboundMail.id)).all()
+    assert [tuple(row) for row in waiting] == [("one@example.org", "Your PACT issue"),
+                                               ("two@example.org", "Reminder")]
