@@ -143,16 +143,21 @@ def leave_panel(session: Session, token: str, keys: Keys, now: datetime,
     if member is not None:
         end_memberships(session, email, left.at, member_id=member.id)
     if email:
-        cancel_waiting_invitations(session, email)
+        forget_panel_mail(session, email)
     return left
 
 
-def cancel_waiting_invitations(session: Session, email: str) -> int:
-    """Delete invitations and reminders to `email` still waiting in the outbox (not yet claimed by
-    a sender), so nothing more reaches someone who left; other mail to them stays."""
-    return session.execute(delete(OutboundMail).where(
-        func.lower(OutboundMail.recipient) == normalised(email), OutboundMail.status == "pending",
-        OutboundMail.body.like("%/invitation/%"))).rowcount
+def forget_panel_mail(session: Session, email: str) -> tuple[int, int]:
+    """The outbox's panel mail to `email` (every invitation and reminder carries the leave link):
+    those still waiting (not yet claimed by a sender) are deleted, so nothing more reaches someone
+    who left; those sent keep their row without the address. Other mail to them stays.
+    Returns (deleted, anonymised)."""
+    panel_mail = (func.lower(OutboundMail.recipient) == normalised(email),
+                  OutboundMail.body.like("%/survey/leave-the-panel/%"))
+    deleted = session.execute(delete(OutboundMail).where(*panel_mail, OutboundMail.status == "pending"))
+    kept = session.execute(update(OutboundMail).where(*panel_mail).values(recipient="")
+                           .execution_options(synchronize_session=False))
+    return deleted.rowcount, kept.rowcount
 
 
 def left_addresses(session: Session, emails: list[str], key: str) -> set[str]:

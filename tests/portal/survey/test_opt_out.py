@@ -124,7 +124,8 @@ def test_an_address_that_left_is_skipped_by_later_uploads_and_never_invited(app,
     location(admin.post(f"/admin/waves/{later.slug}/panel/invitations"))
     wait_for_jobs(app)
     recipients = db_session.scalars(select(OutboundMail.recipient)).all()
-    assert recipients.count("one@example.org") == 1  # the first wave's invitation only
+    assert "one@example.org" not in recipients  # never invited again (the first invitation's row
+    assert recipients.count("") == 1  # stays, without the address)
 
 
 def test_an_address_twice_in_the_file_is_refused_naming_the_rows(invited, make_wave, db_session):
@@ -230,10 +231,11 @@ def test_retention_blanks_any_member_who_left_but_still_has_an_address(invited, 
     assert panel_contacts(db_session, datetime(2000, 1, 1, tzinfo=UTC), dry_run=False) == 0
 
 
-def test_leaving_cancels_invitations_still_waiting_in_the_outbox(app, invited, db_session):
-    """A reminder queued but not yet sent when the member leaves is not sent; other mail stays."""
+def test_leaving_cancels_waiting_panel_mail_and_forgets_the_address_in_sent_mail(app, invited, db_session):
+    """A reminder queued but not yet sent when the member leaves is not sent, and the invitation
+    already sent keeps no address; other mail to them stays."""
     path = _leave_path(db_session, "one@example.org")
-    wave_link = "https://voicebox.example.org/survey/2012-13/invitation/abc123"
+    wave_link = f"https://voicebox.example.org/survey/2012-13/invitation/abc123 (stop: {path})"
     db_session.add_all([
         OutboundMail(recipient="One@example.org", subject="Reminder", body=f"Answer: {wave_link}",
                      status="pending"),
@@ -248,3 +250,6 @@ def test_leaving_cancels_invitations_still_waiting_in_the_outbox(app, invited, d
                                  .where(OutboundMail.status == "pending").order_by(OutboundMail.id)).all()
     assert [tuple(row) for row in waiting] == [("one@example.org", "Your PACT issue"),
                                                ("two@example.org", "Reminder")]
+    sent = select(OutboundMail.recipient).where(OutboundMail.status != "pending")
+    recipients = db_session.scalars(sent).all()
+    assert "one@example.org" not in recipients and "" in recipients and "two@example.org" in recipients
