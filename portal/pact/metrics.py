@@ -35,6 +35,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import select
@@ -220,6 +221,17 @@ def _summarise(name: str, records: list[IssueRecord], start: datetime, end: date
     return m
 
 
+R = TypeVar("R")  # a record with a `neighbourhood` slug
+
+
+def _by_neighbourhood(rows: Iterable[R], neighbourhoods: Iterable[str]) -> dict[str, list[R]]:
+    """Rows by neighbourhood slug; each slug in `neighbourhoods` present even with no rows."""
+    groups: dict[str, list[R]] = {slug: [] for slug in neighbourhoods}
+    for r in rows:
+        groups.setdefault(r.neighbourhood, []).append(r)
+    return groups
+
+
 def pact_metrics(issues: pd.DataFrame | Iterable[IssueRecord | Mapping], start: datetime,
                  end: datetime, now: datetime, neighbourhoods: Iterable[str] = ()) -> PactMetrics:
     """PACT metrics for the period [start, end) as seen at `now` (all aware UTC datetimes).
@@ -230,9 +242,7 @@ def pact_metrics(issues: pd.DataFrame | Iterable[IssueRecord | Mapping], start: 
         raise ValueError("the period must end after it starts")
     records = _records(issues)
     as_of = min(end, now)
-    groups: dict[str, list[IssueRecord]] = {slug: [] for slug in neighbourhoods}
-    for r in records:
-        groups.setdefault(r.neighbourhood, []).append(r)
+    groups = _by_neighbourhood(records, neighbourhoods)
     return PactMetrics(
         start=start, end=end, as_of=as_of,
         overall=_summarise(ALL, records, start, end, as_of),
@@ -339,9 +349,7 @@ def resident_satisfaction(records: Iterable[FollowUpRecord], start: datetime, en
         raise ValueError("the period must end after it starts")
     rows = list(records)
     as_of = min(end, now)
-    groups: dict[str, list[FollowUpRecord]] = {slug: [] for slug in neighbourhoods}
-    for r in rows:
-        groups.setdefault(r.neighbourhood, []).append(r)
+    groups = _by_neighbourhood(rows, neighbourhoods)
     return SatisfactionFigures(
         start=start, end=end, as_of=as_of,
         overall=_satisfaction(ALL, rows, start, end, as_of),
