@@ -78,6 +78,7 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         reports.append(authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
                                         pact=pact_section(session, None, analysis.wave, now)))
         reports[-1].fear_risk = fear_risk_section(session, analysis, None)
+        reports[-1].satisfaction = satisfaction_section(session, None, analysis.wave, now)
         from portal.scorecard.actuals import build_rows, load_card
         reports[-1].scorecard = build_rows(session, load_card(), analysis)
     for place in places:

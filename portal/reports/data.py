@@ -423,11 +423,13 @@ def service_charter_section(session: Session, scope: list[Neighbourhood], span: 
         answered_share=f.cases.answered_share, answer_base=f.cases.answer_base, breached=f.cases.breached)
 
 
-def satisfaction_section(session: Session, place: Neighbourhood, wave: Wave | WaveInput,
+def satisfaction_section(session: Session, place: Neighbourhood | None, wave: Wave | WaveInput,
                          now: datetime) -> Satisfaction:
-    """Resident satisfaction ("Was it resolved?") of one neighbourhood over the wave's PACT period
-    (`pact_period`), as it stood at the period's end, like the rest of the PACT section."""
+    """Resident satisfaction ("Was it resolved?") of one neighbourhood (None: the whole authority)
+    over the wave's PACT period (`pact_period`), as it stood at the period's end, like the rest of
+    the PACT section."""
     span = pact_period(wave.opens_on, wave.closes_on, now)
-    figures = resident_satisfaction(load_follow_up_records(session, [place.id]), span.start, span.end,
-                                    span.end, [place.slug])
-    return figures.by_neighbourhood[place.slug]
+    ids = [place.id] if place is not None else None
+    figures = resident_satisfaction(load_follow_up_records(session, ids), span.start, span.end,
+                                    span.end, [place.slug] if place is not None else [])
+    return figures.by_neighbourhood[place.slug] if place is not None else figures.overall

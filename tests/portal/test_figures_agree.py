@@ -179,6 +179,8 @@ def test_charter_figures_agree_on_queue_metrics_and_pdf(app, truth):
         printed = f"{fmt.percent(share)} of {fmt.plural(base, noun)}"
         assert printed in twerton, (printed, twerton)
         assert printed in pdf_text, printed
+
+
 def test_resident_satisfaction_agrees_on_staff_metrics_and_pdf(app, truth):
     """"Was it resolved?" for Twerton over the wave's PACT period: the share saying resolved with its
     base, and the response rate, as the staff metrics page and the neighbourhood PDF print them."""
@@ -194,3 +196,12 @@ def test_resident_satisfaction_agrees_on_staff_metrics_and_pdf(app, truth):
     assert f"{fmt.percent(s.share_resolved)} of {fmt.plural(s.answered, 'answer')}" in pdf_text
     rate = f"{fmt.percent(s.response_rate)} {s.answered} of {fmt.plural(s.sent, 'question')} answered"
     assert rate in pdf_text
+
+    # the authority: the admin's metrics page (every neighbourhood) and the authority summary PDF
+    a = truth["reports"][0].satisfaction
+    assert a.answered > s.answered, "the authority holds more than Twerton's answers"
+    admin = check_page(_client(app, "admin@bathnes-csp.example.org").get(f"/pact/metrics?{period}").data)
+    row = admin.find_all("tr", id="satisfaction-all")[0].text.split()
+    assert fmt.percent(a.share_resolved) in row and str(a.answered) in row and str(a.sent) in row
+    authority_text = " ".join(pdfcheck.text(render_pdf(truth["reports"][0])).split())
+    assert f"{fmt.percent(a.share_resolved)} of {fmt.plural(a.answered, 'answer')}" in authority_text
