@@ -31,6 +31,22 @@ def throttled_app(request, app):
 
 
 @pytest.fixture
+def browser(chromium_path):
+    """Headless Chromium (Playwright) for one test; skipped with a reason where Chromium is missing,
+    except under CI=true (`chromium_path`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True,
+            args=["--headless", "--no-sandbox", "--disable-background-networking"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
 def live_server(app):
     """The test app served by werkzeug on 127.0.0.1 in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

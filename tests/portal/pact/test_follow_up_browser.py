@@ -19,20 +19,6 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True,
-                                             args=["--headless", "--no-sandbox",
-                                                   "--disable-background-networking"])
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def test_not_resolved_from_the_mail_reopens_the_issue(browser, csrf_app, live_server, db_session,
                                                       neighbourhoods, coordinator):
     closed = utcnow() - timedelta(weeks=5)

@@ -11,22 +11,6 @@ from portal.models import PostcodeSector
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=["--headless", "--no-sandbox", "--disable-background-networking"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session, neighbourhoods, javascript):
     db_session.add(PostcodeSector(sector="BA2 1", neighbourhood_id=neighbourhoods["twerton"].id))

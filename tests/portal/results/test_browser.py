@@ -10,20 +10,6 @@ from tests.portal.survey.test_browser import WCAG_TAGS
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True,
-            args=["--headless", "--no-sandbox", "--disable-background-networking"])
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def test_results_and_open_data_pages_pass_axe(browser, live_server, survey):
     from axe_playwright_python.sync_playwright import Axe
 

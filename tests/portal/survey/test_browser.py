@@ -14,20 +14,6 @@ pytestmark = pytest.mark.browser
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True,
-            args=["--headless", "--no-sandbox", "--disable-background-networking"])
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def _violations(axe, page) -> list[str]:
     page.wait_for_load_state("load")  # the stylesheet must be applied, or layout rules misfire
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
