@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 
 revision: str = '0d19e9a81dcd'
@@ -43,7 +42,7 @@ def upgrade() -> None:
     sa.Column('kept', sa.Integer(), nullable=False),
     sa.Column('outside_lookup', sa.Integer(), nullable=False),
     sa.Column('no_location', sa.Integer(), nullable=False),
-    sa.Column('imported_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crime_import')),
     sa.UniqueConstraint('month', 'force', name=op.f('uq_crime_import_month_force'))
     )

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 
 revision: str = '1521a9bfde83'
@@ -24,7 +23,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['updated_by_id'], ['staff_user.id'], name=op.f('fk_edited_definition_updated_by_id_staff_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_edited_definition'))
     )

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 
 revision: str = '3c7d2a91e5f0'
@@ -28,9 +27,9 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('neighbourhood_id', sa.Integer(), nullable=True),
-    sa.Column('received_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acknowledged_at', portal.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('answered_at', portal.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('response', sa.Text(), nullable=False),
     sa.Column('extended_to', sa.Date(), nullable=True),
     sa.Column('extension_reason', sa.Text(), nullable=False),

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 revision: str = '6f1e2d3c4b5a'
 down_revision: str | None = '9e4b7a2c51d3'
@@ -21,10 +20,10 @@ ANSWERS = "followup_answer IN ('resolved', 'partly', 'not_resolved')"
 
 def upgrade() -> None:
     with op.batch_alter_table('pact_issue', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('followup_sent_at', portal.models.base.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('followup_sent_at', sa.DateTime(timezone=True),
                                       nullable=True))
         batch_op.add_column(sa.Column('followup_answer', sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column('followup_answered_at', portal.models.base.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('followup_answered_at', sa.DateTime(timezone=True),
                                       nullable=True))
         batch_op.add_column(sa.Column('followup_comment', sa.Text(), nullable=False, server_default=''))
         batch_op.create_check_constraint(batch_op.f('ck_pact_issue_followup_answer'), ANSWERS)

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 revision: str = '7b2e4c1d9a30'
 down_revision: str | None = '8a0f4d118a35'
@@ -23,9 +22,9 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('neighbourhood_id', sa.Integer(), nullable=False),
     sa.Column('frequency', sa.String(length=10), nullable=False),
-    sa.Column('created_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('confirmed_at', portal.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('digested_until', portal.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('digested_until', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("frequency IN ('weekly', 'immediate')", name=op.f('ck_alert_subscription_frequency')),
     sa.ForeignKeyConstraint(['neighbourhood_id'], ['neighbourhood.id'], name=op.f('fk_alert_subscription_neighbourhood_id_neighbourhood'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_subscription')),

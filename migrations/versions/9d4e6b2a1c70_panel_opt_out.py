@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 
 revision: str = '9d4e6b2a1c70'
@@ -22,7 +21,7 @@ def upgrade() -> None:
     op.create_table('panel_opt_out',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address_hash', sa.String(length=64), nullable=False),
-    sa.Column('opted_out_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opted_out_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('reason', sa.String(length=20), nullable=False),
     sa.CheckConstraint("reason IN ('stop_inviting_link', 'erased_on_request')",
                        name=op.f('ck_panel_opt_out_reason')),
@@ -31,7 +30,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('panel_member', schema=None) as batch_op:
         batch_op.add_column(sa.Column('recruited_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('opted_out_at', portal.models.base.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('opted_out_at', sa.DateTime(timezone=True),
                                       nullable=True))
 
 

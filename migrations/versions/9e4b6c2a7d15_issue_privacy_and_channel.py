@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 revision: str = '9e4b6c2a7d15'
 down_revision: str | None = '6f1e2d3c4b5a'
@@ -26,7 +25,7 @@ CHANNELS = "channel IN ('online', 'phone', 'pact_meeting', 'in_person', 'letter'
 def upgrade() -> None:
     with op.batch_alter_table('pact_issue', schema=None) as batch_op:
         batch_op.add_column(sa.Column('public_summary', sa.Text(), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('summary_published_at', portal.models.base.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('summary_published_at', sa.DateTime(timezone=True),
                                       nullable=True))
         batch_op.add_column(sa.Column('channel', sa.String(length=20), server_default='online',
                                       nullable=False))

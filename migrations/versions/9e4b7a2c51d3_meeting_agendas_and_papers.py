@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 
 revision: str = '9e4b7a2c51d3'
@@ -21,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('pact_meeting', schema=None) as batch_op:
         batch_op.add_column(sa.Column('agenda', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('agenda_published_at', portal.models.base.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('agenda_published_at', sa.DateTime(timezone=True),
                                       nullable=True))
     op.create_table('pact_meeting_paper',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -29,7 +28,7 @@ def upgrade() -> None:
     sa.Column('filename', sa.String(length=120), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('checksum', sa.String(length=64), nullable=False),
-    sa.Column('uploaded_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['pact_meeting.id'],
                             name=op.f('fk_pact_meeting_paper_meeting_id_pact_meeting'), ondelete='CASCADE'),

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import portal.models.base
 
 
 revision: str = 'cad92e24d29b'
@@ -26,7 +25,7 @@ def upgrade() -> None:
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('value', sa.Double(), nullable=False),
     sa.Column('entered_by_id', sa.Integer(), nullable=True),
-    sa.Column('entered_at', portal.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['entered_by_id'], ['staff_user.id'], name=op.f('fk_scorecard_actual_entered_by_id_staff_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_scorecard_actual')),
     sa.UniqueConstraint('indicator', 'year', name=op.f('uq_scorecard_actual_indicator_year'))
