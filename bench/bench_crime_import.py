@@ -71,8 +71,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--database-url")
     args = parser.parse_args()
+    from portal.core.extensions import db
     from portal.crime.importing import import_street_files, read_street_file, replace_lookup
-    from portal.extensions import db
     from portal.models import Neighbourhood
 
     files, lookup = _files(args.rows)

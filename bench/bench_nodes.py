@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     args.rate = max(args.rate, 0.0)
     check_redis(args.redis_url)
 
-    from portal.config import normalise_database_url  # postgresql:// URLs are driven with psycopg 3
+    from portal.core.config import normalise_database_url  # postgresql:// URLs are driven with psycopg 3
 
     url = normalise_database_url(args.database_url)
     if not url.startswith("postgresql"):

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _demo_app(database_url: str | None, tmp: Path):
     from portal import create_app
-    from portal.extensions import db
+    from portal.core.extensions import db
     from portal.models import Base
 
     url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    from portal.extensions import db
+    from portal.core.extensions import db
     from portal.reports.building import prepare_reports, render_all
     from portal.reports.data import load_analysis
     from portal.reports.render import render_pdf, render_plain_page

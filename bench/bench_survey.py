@@ -477,7 +477,7 @@ def report(bare: Run, survey: Run, stored: int, clients: int, workers: int, thre
 
 
 def main(argv: list[str] | None = None) -> int:
-    from portal.config import normalise_database_url  # postgresql:// URLs are driven with psycopg 3
+    from portal.core.config import normalise_database_url  # postgresql:// URLs are driven with psycopg 3
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=50.0,

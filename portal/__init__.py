@@ -23,7 +23,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_blueprints(app)
     _register_templates(app)
 
-    from portal import cli
+    from portal.core import cli
 
     cli.init_app(app)
     return app
@@ -31,7 +31,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 def _configure(app: Flask, config: Mapping | None) -> None:
     """Settings from the environment (or `ENV_OVERRIDES`), then the caller's overrides."""
-    from portal.config import settings_from_env
+    from portal.core.config import settings_from_env
 
     env = dict(config["ENV_OVERRIDES"]) if config and "ENV_OVERRIDES" in config else None
     app.config.from_mapping(settings_from_env(Path(app.instance_path), env))
@@ -45,10 +45,10 @@ def _configure(app: Flask, config: Mapping | None) -> None:
 
 
 def _bind_extensions(app: Flask) -> None:
-    """Each extension bound late (one factory, extensions in portal/extensions.py), in order."""
-    from portal import errors, limits, logs, request_checks, security
+    """Each extension bound late (one factory, extensions in portal/core/extensions.py), in order."""
     from portal.auth import staff_sessions
-    from portal.extensions import csrf, db, login_manager
+    from portal.core import errors, limits, logs, request_checks, security
+    from portal.core.extensions import csrf, db, login_manager
 
     logs.init_app(app)
     db.init_app(app)
@@ -96,15 +96,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_templates(app: Flask) -> None:
-    """Filters and globals every template may use: the figure formatters, the one label of each
-    status and role (compared in templates with its enum, never a literal) and the access areas."""
-    from analysis.formatting import FILTERS
+    """Filters and globals every template may use, and the access areas."""
     from portal import access
-    from portal.models import statuses
+    from portal.core import filters
 
-    app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.filters["label"] = statuses.label
-    app.jinja_env.globals.update({enum.__name__: enum for enum in statuses.LABELLED})
+    filters.init_app(app)
 
     @app.context_processor
     def _globals():

@@ -14,8 +14,8 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from portal import audit
 from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.core import audit
 from portal.models import Neighbourhood, Role, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).

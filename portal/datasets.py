@@ -8,14 +8,13 @@ The dashboard, the reports and the CLI all load through here, so they analyse th
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.core.clock import today
+from portal.core.refusals import Refusal
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
-from portal.refusals import Refusal
 from surveys import METADATA_COLUMNS, QuestionnaireError, load_questionnaire, wide_columns
 
 
@@ -33,7 +32,7 @@ def find_wave(session: Session, slug: str | None) -> Wave:
         answered = [w for w in waves if w.id in with_data]
         if not answered:
             raise DatasetError("No wave has any responses yet.")
-        closed = [w for w in answered if w.closes_on < date.today()]
+        closed = [w for w in answered if w.closes_on < today()]
         return (closed or answered)[-1]
     for wave in waves:
         if wave.slug == slug:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from analysis.formatting import plural
 from portal.auth.passwords import hash_password
 from portal.charter.demo import seed_agendas, seed_charter_cases
+from portal.core.clock import utcnow
 from portal.models import (
     Agency,
     IssueChannel,
@@ -239,7 +240,7 @@ def seed_demo(session: Session, seed: int = 2009, responses_per_wave: int = 1500
     """Load every part of the demo that is not there yet; returns what was added. `config` (the
     app's, by default the current app's) signs the panel's "stop inviting me" links and gives
     their address (PUBLIC_BASE_URL)."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     summary = DemoSummary()
     places = _neighbourhoods(session, summary)
     agencies = _agencies(session, summary)
@@ -695,7 +696,7 @@ def _send_current(session: Session, issue: PactIssue, now: datetime) -> None:
     one (some tests), only the time it was sent."""
     sent = min(now, issue.closed_at + timedelta(weeks=4, hours=9))
     if has_app_context():
-        from portal.links import public_url
+        from portal.core.links import public_url
         from portal.pact.follow_up import FollowUpSettings, ask
 
         ask(session, issue, FollowUpSettings.from_config(current_app.config), sent, public_url)

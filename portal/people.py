@@ -23,6 +23,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from portal.core.clock import utcnow
+from portal.core.refusals import Refusal
 from portal.models import (
     AlertSubscription,
     AuditEvent,
@@ -33,9 +35,7 @@ from portal.models import (
     PanelMember,
     SignInAttempt,
     Wave,
-    utcnow,
 )
-from portal.refusals import Refusal
 from portal.survey import opt_out
 
 

@@ -20,8 +20,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from portal import audit
-from portal.config import RETENTION_SETTINGS
+from portal.core import audit
+from portal.core.config import RETENTION_SETTINGS
 from portal.models import (
     AuditEvent,
     IssueContact,
@@ -182,7 +182,7 @@ def retention_job() -> dict[str, int]:
     """The job queue's entry (`enqueue("retention_run")`): a real run in the current app context."""
     from flask import current_app
 
-    from portal.extensions import db
-    from portal.models import utcnow
+    from portal.core.clock import utcnow
+    from portal.core.extensions import db
 
     return run_retention(db.transaction, current_app.config, utcnow())

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.auth.passwords import hash_password
-from portal.config import normalise_database_url
+from portal.core.config import normalise_database_url
 from portal.models import Agency, Base, Neighbourhood, StaffUser
 
 PASSWORD = "correct horse battery staple"

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.validators import plausible_date
+from portal.core.forms import plausible_date
 
 
 def _strip(value):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 
 from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,16 +17,17 @@ from flask_login import current_user
 
 import surveys
 from analysis.formatting import plural
-from portal import audit, jobs
 from portal.access import admin_only, staff_blueprint
 from portal.admin.forms import ConfirmForm, EraseForm, ImportForm, OpenWaveForm, PanelUploadForm, PersonForm
 from portal.areas import neighbourhood_names
-from portal.extensions import db
-from portal.links import public_url
-from portal.models import Role, Wave, utcnow
+from portal.core import audit, jobs
+from portal.core.clock import today, utcnow
+from portal.core.extensions import db
+from portal.core.links import public_url
+from portal.core.refusals import refusals_to
+from portal.core.request_checks import allow_upload
+from portal.models import Role, Wave
 from portal.people import PersonRecords, erase_person, find_person
-from portal.refusals import refusals_to
-from portal.request_checks import allow_upload
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out
 from portal.survey import panel as panel_rules
@@ -63,10 +63,6 @@ def _wave_or_404(wave_slug: str) -> Wave:
     return wave
 
 
-def _today() -> date:
-    return date.today()
-
-
 def _download(data: bytes, mimetype: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -77,7 +73,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> HttpResponse:
 @bp.get("/")
 def waves():
     return render_template("admin/waves.html", waves=waves_newest_first(db.session),
-                           counts=response_counts(db.session), today=_today())
+                           counts=response_counts(db.session), today=today())
 
 
 @bp.route("/waves/new", methods=["GET", "POST"])
@@ -112,7 +108,7 @@ def wave(wave_slug: str):
     imports = wave_imports(db.session, wave)
     panel = panel_rules.panel_counts(db.session, wave) if wave.panel_mode else None
     return render_template("admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
-                           imports=imports, panel=panel, state=wave.state_on(_today()),
+                           imports=imports, panel=panel, state=wave.state_on(today()),
                            survey_link=public_url("survey.start", wave_slug=wave.slug))
 
 
@@ -219,7 +215,7 @@ def panel(wave_slug: str):
     members = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int))
     return render_template("admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
                            members=members, confirm=ConfirmForm(),
-                           state=wave.state_on(_today())), 400 if problems else 200
+                           state=wave.state_on(today())), 400 if problems else 200
 
 
 def _upload_panel(form: PanelUploadForm, wave: Wave) -> list:
@@ -272,7 +268,7 @@ def non_responders(wave_slug: str):
                                    only_non_responders=True)
     return render_template("admin/non_responders.html", wave=wave, members=page,
                            to_remind=panel_rules.non_responder_count(db.session, wave),
-                           confirm=ConfirmForm(), state=wave.state_on(_today()))
+                           confirm=ConfirmForm(), state=wave.state_on(today()))
 
 
 def _non_responders_csv(wave: Wave):
@@ -301,7 +297,7 @@ def send_reminders(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode or not ConfirmForm().validate_on_submit():
         abort(400)
-    if wave.state_on(_today()) != "open":
+    if wave.state_on(today()) != "open":
         flash("Reminders can only be sent while the wave is open.")
         return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
     count = panel_rules.non_responder_count(db.session, wave)

@@ -18,10 +18,12 @@ from portal.access import staff_blueprint
 from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
 from portal.areas import all_neighbourhoods
+from portal.core import clock
+from portal.core.clock import utcnow
+from portal.core.extensions import db
+from portal.core.refusals import Refusal
 from portal.crime.fear import fear_and_recorded_crime
-from portal.extensions import db
-from portal.models import Neighbourhood, ReportRun, Role, utcnow
-from portal.refusals import Refusal
+from portal.models import Neighbourhood, ReportRun, Role
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
     analysis_cache,
@@ -39,7 +41,7 @@ RECENT_RUNS = 15
 
 def _wave_choices(today: date | None = None) -> list[tuple[str, str]]:
     """Every wave, newest first, with its responses; a wave still open says it is in the field."""
-    today = today or date.today()
+    today = today or clock.today()
     counts = response_counts(db.session)
     waves = waves_newest_first(db.session)
     return [(w.slug, f"{w.name} ({plural(counts.get(w.id, 0), 'response')}"
@@ -213,9 +215,3 @@ def _bytes_io(data: bytes):
 
     return io.BytesIO(data)
 
-
-def _when(value) -> str:
-    return "–" if value is None else f"{value:%d %b %Y %H:%M} UTC"
-
-
-bp.add_app_template_filter(_when, "analyst_when")

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from analysis.formatting import percent_value
 from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
+from portal.core.clock import local
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
-from portal.pact.display import local
 from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.public_summary import you_said
 from portal.pact.workflow import category_label

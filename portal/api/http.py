@@ -15,12 +15,13 @@ import io
 import json
 import threading
 from collections import OrderedDict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Response, current_app, request, url_for
 from werkzeug.http import http_date, parse_date
 
-from portal import limits
+from portal.core import limits
+from portal.core.clock import utcnow
 from surveys.exporting import neutralise_formula
 
 LICENCE = {
@@ -111,7 +112,7 @@ class FirstSeen:
         self._lock = threading.Lock()
 
     def stamp(self, key: str, etag: str, now: datetime | None = None) -> datetime:
-        now = (now or datetime.now(UTC)).replace(microsecond=0) + timedelta(seconds=1)
+        now = (now or utcnow()).replace(microsecond=0) + timedelta(seconds=1)
         with self._lock:
             known = self._items.get(key)
             if known and known[0] == etag:
@@ -189,7 +190,7 @@ def add_cors(response: Response) -> Response:
 
 
 def rate_limited() -> ApiError | None:
-    """The API's rate limit, per address, counted like every other limit (`portal.limits`:
+    """The API's rate limit, per address, counted like every other limit (`portal.core.limits`:
     Flask-Limiter, in Redis when `REDIS_URL` is set), answered as a JSON 429 with Retry-After."""
     limit = limits.Limit(*current_app.config.get("API_RATE_LIMIT", RATE_LIMIT))
     refusal = limits.hit("api", request.remote_addr or "", limit)

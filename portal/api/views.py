@@ -18,9 +18,8 @@ from portal.api.http import (
     rate_limited,
 )
 from portal.api.openapi import document
-from portal.extensions import db
-from portal.models import utcnow
-from portal.pact.display import local
+from portal.core.clock import today, utcnow
+from portal.core.extensions import db
 from portal.reports.data import AUTHORITY_NAME
 
 bp = Blueprint("api", __name__)
@@ -69,10 +68,6 @@ def _send(fmt: str, body: bytes, filename: str):
     return cached_answer(body, "application/json")
 
 
-def _today():
-    return local(utcnow()).date()
-
-
 @bp.route(f"{PREFIX}/neighbourhoods")
 def neighbourhoods():
     fmt = check_query(("format",))
@@ -85,7 +80,7 @@ def neighbourhoods():
 @bp.route(f"{PREFIX}/waves")
 def waves():
     fmt = check_query(("format",))
-    data = figures.waves(db.session, _today())
+    data = figures.waves(db.session, today())
     return _answer(fmt, data, lambda: (
         ["slug", "label", "status", "opens_on", "closes_on", "achieved_sample",
          "questionnaire", "questionnaire_version"],
@@ -102,7 +97,7 @@ def _wave_and_area(wave: str):
     slug = request.args.get("neighbourhood")
     place = figures.find_place(db.session, slug) if slug else None
     analysis = figures.wave_analysis(db.session,
-                                     figures.find_published_wave(db.session, wave, _today()))
+                                     figures.find_published_wave(db.session, wave, today()))
     area = figures.Area(place.slug, place.name) if place else figures.Area(
         None, AUTHORITY_NAME)
     return analysis, area, fmt
@@ -159,7 +154,7 @@ def unknown(rest: str):
 
 def endpoints() -> list[tuple[str, str]]:
     """(path template, example URL) of every endpoint, for the 404 and the /open-data page."""
-    example_wave = figures.example_wave(db.session, _today())
+    example_wave = figures.example_wave(db.session, today())
     example_place = figures.example_place(db.session)
     return [
         ("/api/v1/neighbourhoods", url_for("api.neighbourhoods")),

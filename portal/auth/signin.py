@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit, limits
 from portal.auth.passwords import verify_password
-from portal.models import SignInAttempt, StaffUser, utcnow
+from portal.core import audit, limits
+from portal.core.clock import utcnow
+from portal.models import SignInAttempt, StaffUser
 
 # One address may try several accounts (a shared office), so it gets a larger allowance.
 ADDRESS_FACTOR = 4

@@ -16,7 +16,7 @@ from flask_login import logout_user
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.models import StaffUser
 
 LAST_SEEN = "staff_seen"  # Unix time of the session's last request, in whole seconds

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from analysis.formatting import plural
-from portal import audit
 from portal.auth.forms import SignInForm
 from portal.auth.signin import SignInLimits, check_sign_in
 from portal.auth.staff_sessions import end_every_session, mark_signed_in
-from portal.extensions import db
+from portal.core import audit
+from portal.core.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import day
-from portal import audit
-from portal.charter.working_days import add_working_days, is_working_day, working_days_between
-from portal.mail import queue_mail
-from portal.models import CharterCase, CharterKind, CharterStatus, Neighbourhood, StaffUser, utcnow
+from portal.core import audit
+from portal.core.clock import local_day, utcnow
+from portal.core.mail import queue_mail
+from portal.core.refusals import Refusal
+from portal.core.working_days import add_working_days, is_working_day, working_days_between
+from portal.models import CharterCase, CharterKind, CharterStatus, Neighbourhood, StaffUser
 from portal.pact.references import ALPHABET
-from portal.refusals import Refusal
 
 ACKNOWLEDGE_WITHIN = 5   # working days, Service Charter
 ANSWER_WITHIN = 15       # working days, Service Charter
@@ -29,16 +29,10 @@ EMAIL_MAX = 254
 BODY_MAX = 5000
 REASON_MAX = 1000
 RESPONSE_MAX = 10000
-LONDON = ZoneInfo("Europe/London")
 
 
 class CaseError(Refusal):
     """A staff action the Charter's rules refuse (answering twice, an extension in the past)."""
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day in England of a UTC timestamp (a letter received at 00:30 BST is that day)."""
-    return moment.astimezone(LONDON).date()
 
 
 def new_case_reference(choice=secrets.choice) -> str:

@@ -15,8 +15,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.charter.cases import local_day, new_case_reference
-from portal.charter.working_days import add_working_days, is_working_day, working_days_before
+from portal.charter.cases import new_case_reference
+from portal.core.clock import from_local, local, local_day
+from portal.core.working_days import add_working_days, is_working_day, working_days_before
 from portal.models import (
     CharterCase,
     CharterKind,
@@ -28,7 +29,6 @@ from portal.models import (
     Neighbourhood,
 )
 from portal.pact.agendas import publish_by
-from portal.pact.display import from_local, local
 
 AGENDA = ("1. Welcome and apologies\n2. Police and partners report on last month's priorities\n"
           "3. Issues residents have raised since the last meeting\n4. Agree up to three priorities "

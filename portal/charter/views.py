@@ -7,16 +7,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal import audit
 from portal.access import check_scope, staff_blueprint, visible_neighbourhoods
 from portal.areas import all_neighbourhoods, neighbourhood_by_slug
 from portal.charter import cases as rules
 from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
-from portal.extensions import db
-from portal.mail import deliver_pending
-from portal.models import CharterCase, CharterKind, Role, utcnow
+from portal.core import audit
+from portal.core.clock import local_day, utcnow
+from portal.core.extensions import db
+from portal.core.mail import deliver_pending
+from portal.core.refusals import refusals_to
+from portal.models import CharterCase, CharterKind, Role
 from portal.public.views import _over_limit
-from portal.refusals import refusals_to
 
 public_bp = Blueprint("complaints", __name__)
 bp = staff_blueprint("charter", __name__, roles=(Role.COORDINATOR, Role.ADMIN), url_prefix="/charter")
@@ -64,14 +65,14 @@ def sent():
     if case is None:
         return redirect(url_for("complaints.write_to_us"))
     return render_template("charter/sent.html", case=case,
-                           clocks=rules.clocks(case, rules.local_day(case.received_at)))
+                           clocks=rules.clocks(case, local_day(case.received_at)))
 
 
 @bp.route("/")
 def queue():
     places = visible_neighbourhoods(db.session, current_user)
     found = rules.cases_for(db.session, current_user, places)
-    today = rules.local_day(utcnow())
+    today = local_day(utcnow())
     rows = [(case, rules.clocks(case, today)) for case in found]
     return render_template("charter/queue.html", rows=rows, metrics=rules.charter_metrics(found, today))
 
@@ -89,7 +90,7 @@ def _case_page(case: CharterCase, status: int = 200, errors: list | None = None,
     forms.setdefault("answer_form", AnswerForm(formdata=None, prefix="answer"))
     forms.setdefault("extend_form", ExtendForm(formdata=None, prefix="extend"))
     return render_template("charter/case.html", case=case, errors=errors or [],
-                           clocks=rules.clocks(case, rules.local_day(utcnow())), **forms), status
+                           clocks=rules.clocks(case, local_day(utcnow())), **forms), status
 
 
 def _done(case: CharterCase):
@@ -130,5 +131,5 @@ def extend(reference: str):
         return _case_page(found, 400, extend_form=form)
     with refusals_to(form.new_date.errors) as attempt:
         rules.extend(db.session, found, form.new_date.data, form.reason.data, current_user,
-                     rules.local_day(utcnow()))
+                     local_day(utcnow()))
     return _done(found) if attempt else _case_page(found, 400, extend_form=form)

@@ -13,7 +13,8 @@ from flask.cli import AppGroup
 
 from analysis.errors import AnalysisError
 from analysis.formatting import plural
-from portal import audit
+from portal.core import audit
+from portal.core.extensions import db
 from portal.crime.importing import (
     CrimeDataError,
     import_street_files,
@@ -24,7 +25,6 @@ from portal.crime.importing import (
 )
 from portal.crime.rates import rates_table
 from portal.datasets import DatasetError
-from portal.extensions import db
 
 
 @click.group("crime", cls=AppGroup, help="Recorded crime from police.uk street-level files.")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from portal import audit
 from portal.access import staff_blueprint
+from portal.core import audit
+from portal.core.extensions import db
+from portal.core.request_checks import allow_upload
 from portal.crime.forms import LookupForm, StreetFilesForm
 from portal.crime.importing import (
     CrimeDataError,
@@ -20,8 +22,6 @@ from portal.crime.importing import (
     replace_lookup,
 )
 from portal.crime.queries import imported_months, lookup_sizes
-from portal.extensions import db
-from portal.request_checks import allow_upload
 
 bp = staff_blueprint("crime", __name__, roles=("admin",), url_prefix="/admin/crime")
 

@@ -21,10 +21,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from analysis.formatting import day
+from portal.core.clock import local
+from portal.core.filters import format_datetime
+from portal.core.mail import queue_mail
 from portal.follow.feed import Entry, Links, activity
-from portal.mail import queue_mail
 from portal.models import AlertSubscription, Meeting, Neighbourhood
-from portal.pact.display import format_datetime, local
 from portal.pact.meetings import next_meeting
 from portal.results.page import published_waves
 

@@ -15,8 +15,8 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from portal.core.clock import local
 from portal.models import Meeting, Neighbourhood
-from portal.pact.display import local
 
 MEETING_LENGTH = timedelta(minutes=90)
 HISTORY = timedelta(days=365)  # past meetings kept in the feed

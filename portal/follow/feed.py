@@ -16,8 +16,8 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.core.clock import from_local
 from portal.models import Neighbourhood, PactIssue, Priority
-from portal.pact.display import from_local
 from portal.pact.public_summary import you_said
 from portal.pact.workflow import RESOLVED_LOCALLY, category_label
 

@@ -12,18 +12,17 @@ import click
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from analysis.formatting import plural
-from portal import limits
 from portal.api.http import cached_answer
 from portal.areas import all_neighbourhoods, neighbourhood_or_404
-from portal.errors import render_error
-from portal.extensions import csrf, db
+from portal.core import limits
+from portal.core.clock import today, utcnow
+from portal.core.errors import render_error
+from portal.core.extensions import csrf, db
+from portal.core.mail import deliver_pending
 from portal.follow.alerts import AlertError, Site, confirm, send_digests, subscribe, unsubscribe
 from portal.follow.calendar import feed_meetings, meetings_calendar
 from portal.follow.feed import Links, activity, atom_feed
 from portal.follow.forms import AlertForm
-from portal.mail import deliver_pending
-from portal.models import utcnow
-from portal.pact.display import local
 from portal.reports.data import AUTHORITY_NAME
 from portal.results.page import published_waves
 
@@ -67,7 +66,7 @@ def feed(slug: str):
         issue=lambda reference: url_for("public.issue", reference=reference, _external=True),
         results=lambda wave: url_for("results.neighbourhood", slug=place.slug, wave=wave,
                                      _external=True))
-    waves = published_waves(db.session, local(utcnow()).date())
+    waves = published_waves(db.session, today())
     body = atom_feed(place, activity(db.session, place, waves, links), _host(), links)
     return cached_answer(body, "application/atom+xml")
 

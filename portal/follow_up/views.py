@@ -10,11 +10,12 @@ from __future__ import annotations
 import click
 from flask import Blueprint, current_app, render_template, request
 
-from portal.extensions import db
+from portal.core.clock import utcnow
+from portal.core.extensions import db
+from portal.core.links import public_url
+from portal.core.mail import deliver_pending
 from portal.follow_up.forms import FollowUpAnswerForm
-from portal.links import public_url
-from portal.mail import deliver_pending
-from portal.models import FollowUpAnswer, utcnow
+from portal.models import FollowUpAnswer
 from portal.pact.follow_up import (
     AlreadyAnswered,
     FollowUpLinkError,

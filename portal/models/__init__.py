@@ -9,7 +9,7 @@ from portal.models.area import (
     PostcodeSector,
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.base import Base, UTCDateTime
 from portal.models.charter import CharterCase
 from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
 from portal.models.definitions import EditedDefinition
@@ -105,5 +105,4 @@ __all__ = [
     "Wave",
     "coordinator_neighbourhood",
     "priority_issue",
-    "utcnow",
 ]

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.core.clock import utcnow
+from portal.models.base import Base, UTCDateTime
 
 
 class AuditEvent(Base):
@@ -45,7 +46,7 @@ class OutboundMail(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    # pending, sending (claimed; sent_at is the claim time), recorded, sent or failed: see portal.mail
+    # pending, sending (claimed; sent_at is the claim time), recorded, sent or failed: see portal.core.mail
     status: Mapped[str] = mapped_column(String(20), default="pending")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(String(500), default="")

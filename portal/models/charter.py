@@ -11,8 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.clock import utcnow
 from portal.models.area import Neighbourhood
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.base import Base, UTCDateTime
 from portal.models.statuses import CharterKind, CharterStatus, StoredEnum, one_of
 
 

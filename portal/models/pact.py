@@ -21,8 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.clock import utcnow
 from portal.models.area import Agency, Neighbourhood
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.base import Base, UTCDateTime
 from portal.models.staff import StaffUser
 from portal.models.statuses import (
     FollowUpAnswer,

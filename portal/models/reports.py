@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.core.clock import utcnow
+from portal.models.base import Base, UTCDateTime
 from portal.models.staff import StaffUser
 from portal.models.survey import Wave
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.core.clock import utcnow
+from portal.models.base import Base, UTCDateTime
 
 
 class ScorecardActual(Base):

@@ -8,8 +8,9 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.clock import utcnow
 from portal.models.area import Agency, Neighbourhood
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.base import Base, UTCDateTime
 from portal.models.statuses import Role, StoredEnum, one_of
 
 ROLES = Role.values()

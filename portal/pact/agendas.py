@@ -23,9 +23,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import day
-from portal import audit
-from portal.charter.cases import local_day
-from portal.charter.working_days import working_days_before, working_days_between
+from portal.core import audit
+from portal.core.clock import local_day, utcnow
+from portal.core.refusals import Refusal
+from portal.core.working_days import working_days_before, working_days_between
 from portal.models import (
     AgendaOutcome,
     Meeting,
@@ -34,9 +35,7 @@ from portal.models import (
     MeetingStatus,
     Neighbourhood,
     StaffUser,
-    utcnow,
 )
-from portal.refusals import Refusal
 
 PUBLISH_AHEAD = 5  # working days, Service Charter
 AGENDA_MAX = 10000

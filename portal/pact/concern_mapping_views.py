@@ -9,9 +9,9 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from analysis.errors import InputError
-from portal import audit
 from portal.access import staff_blueprint
-from portal.extensions import db
+from portal.core import audit
+from portal.core.extensions import db
 from portal.pact.concerns import mapping_text, restore_mapping, save_mapping
 
 bp = staff_blueprint("concern_mapping", __name__, roles=("admin",), url_prefix="/admin/concerns")

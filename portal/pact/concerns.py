@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from analysis.concerns import MAPPING_FILE, ConcernRow, PriorityTopic, parse_concerns, rank_concerns
 from analysis.report import REPORT_CATALOGUE, WaveAnalysis, _comparison_to_rest, _figure
-from portal.models import EditedDefinition, Neighbourhood, Priority, utcnow
+from portal.core.clock import utcnow
+from portal.models import EditedDefinition, Neighbourhood, Priority
 
 
 def active_priorities(session: Session, place: Neighbourhood, as_of: datetime | None = None

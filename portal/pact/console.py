@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.core.filters import format_datetime
 from portal.models import Agency, Neighbourhood, PactIssue
-from portal.pact.display import format_datetime
 from portal.pact.standards import is_overdue_for_acknowledgement, unacknowledged_filter
 from portal.pact.statuses import CLOSED, OPEN, category_label, status_label
 from surveys.exporting import neutralise_formula

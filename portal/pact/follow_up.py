@@ -34,12 +34,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal import audit
-from portal.mail import queue_mail
+from portal.core import audit
+from portal.core.mail import queue_mail
+from portal.core.refusals import Refusal
 from portal.models import FollowUpAnswer, IssueContact, IssueEvent, IssueStatus, PactIssue
 from portal.pact.statuses import category_label
 from portal.pact.workflow import reopen
-from portal.refusals import Refusal
 
 SALT = "pact-follow-up"
 COMMENT_MAX = 1000
@@ -139,7 +139,7 @@ def send_follow_ups(session: Session, settings: FollowUpSettings, now: datetime,
                     link: Callable[..., str], dry_run: bool = False) -> list[PactIssue]:
     """Queue the question for every due issue, one transaction per issue (claimed, then queued,
     then committed); returns the issues asked (with `dry_run`, those that would be, changing
-    nothing). `link(endpoint, **values)` builds absolute links (`portal.links.public_url`)."""
+    nothing). `link(endpoint, **values)` builds absolute links (`portal.core.links.public_url`)."""
     due = due_issues(session, now, settings.weeks)
     if dry_run:
         session.rollback()
@@ -173,10 +173,10 @@ def follow_ups_job() -> int:
     """The job queue's entry (`enqueue("follow_ups_send")`): send what is due, then deliver."""
     from flask import current_app
 
-    from portal.extensions import db
-    from portal.links import public_url
-    from portal.mail import deliver_pending
-    from portal.models import utcnow
+    from portal.core.clock import utcnow
+    from portal.core.extensions import db
+    from portal.core.links import public_url
+    from portal.core.mail import deliver_pending
 
     with db.transaction() as session:
         asked = send_follow_ups(session, FollowUpSettings.from_config(current_app.config), utcnow(),

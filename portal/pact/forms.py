@@ -27,16 +27,16 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.models import Agency, PactIssue, utcnow
+from portal.core.clock import from_local, utcnow
+from portal.core.forms import plausible_date
+from portal.models import Agency, PactIssue
 from portal.pact.agendas import AGENDA_MAX
 from portal.pact.assisted import ASSISTED_CHANNELS, check_raised_at
-from portal.pact.display import from_local
 from portal.pact.issues import EMAIL_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX, IssueError
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
 from portal.pact.public_summary import SUMMARY_MAX
 from portal.pact.statuses import CATEGORIES, STATUSES
 from portal.public.forms import RaiseIssueForm
-from portal.validators import plausible_date
 
 
 def _strip(value):

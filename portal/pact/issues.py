@@ -10,7 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal.core import audit
+from portal.core.clock import utcnow
+from portal.core.refusals import Refusal
 from portal.models import (
     Agency,
     IssueChannel,
@@ -22,11 +24,9 @@ from portal.models import (
     Priority,
     StaffUser,
     priority_issue,
-    utcnow,
 )
 from portal.pact.references import new_reference, normalise_reference
 from portal.pact.workflow import CATEGORIES, CLOSED, OPEN, REJECTED, TransitionError, change_status
-from portal.refusals import Refusal
 
 # Field limits, stated to residents when they are exceeded.
 DESCRIPTION_MAX = 2000

@@ -10,7 +10,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal import audit
+from portal.core import audit
+from portal.core.clock import utcnow
+from portal.core.filters import format_date
+from portal.core.refusals import Refusal
 from portal.models import (
     Agency,
     IssueStatus,
@@ -22,12 +25,9 @@ from portal.models import (
     PriorityStatus,
     PriorityUpdate,
     StaffUser,
-    utcnow,
 )
-from portal.pact.display import format_date
 from portal.pact.issues import assign
 from portal.pact.workflow import change_status
-from portal.refusals import Refusal
 
 PRIORITIES_PER_MEETING = 3  # the Policing Pledge's "normally three"
 REVIEW_DECISIONS = {

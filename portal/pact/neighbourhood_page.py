@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.core.clock import from_local, local
 from portal.models import (
     IssueEvent,
     Meeting,
@@ -19,7 +20,6 @@ from portal.models import (
     Priority,
     PriorityStatus,
 )
-from portal.pact.display import from_local, local
 from portal.pact.meetings import next_meeting
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
 from portal.pact.statuses import status_label

@@ -1,6 +1,6 @@
 """Plain-text emails to residents who left an email address and agreed to be contacted: when their
 issue is acknowledged and when it is closed, with the public outcome. Queued in the caller's
-transaction (`portal.mail.queue_mail`); sent by `deliver_pending` after the commit, so a mail
+transaction (`portal.core.mail.queue_mail`); sent by `deliver_pending` after the commit, so a mail
 failure never undoes the change."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.config import default_base_url
-from portal.mail import queue_mail
+from portal.core.config import default_base_url
+from portal.core.mail import queue_mail
 from portal.models import IssueContact, IssueStatus, PactIssue
 from portal.pact.statuses import CLOSED, category_label, status_label
 

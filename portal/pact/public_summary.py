@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from portal import audit
-from portal.models import IssueEvent, PactIssue, StaffUser, utcnow
+from portal.core import audit
+from portal.core.clock import utcnow
+from portal.models import IssueEvent, PactIssue, StaffUser
 from portal.pact.issues import DESCRIPTION_MAX, IssueError
 from portal.pact.review_flags import flag_kinds
 

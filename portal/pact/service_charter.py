@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from portal.charter.cases import HINTS as CASE_HINTS
-from portal.charter.cases import CharterMetrics, cases_in, charter_metrics_for_period, local_day
+from portal.charter.cases import CharterMetrics, cases_in, charter_metrics_for_period
+from portal.core.clock import local_day
 from portal.models import Neighbourhood
 from portal.pact.agendas import AgendaCounts, agenda_standard, load_meeting_records
 

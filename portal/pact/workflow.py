@@ -11,8 +11,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from portal import audit
-from portal.models import IssueEvent, IssueStatus, PactIssue, StaffUser, utcnow
+from portal.core import audit
+from portal.core.clock import utcnow
+from portal.core.refusals import Refusal
+from portal.models import IssueEvent, IssueStatus, PactIssue, StaffUser
 from portal.pact.notifications import notify_status_change
 from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's vocabulary
     CATEGORIES,
@@ -25,7 +27,6 @@ from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's v
     category_label,
     status_label,
 )
-from portal.refusals import Refusal
 
 S = IssueStatus
 _CLOSING = (S.RESOLVED_LOCALLY, S.REFERRED_ELSEWHERE, S.CLOSED_NO_FURTHER_ACTION)
@@ -105,7 +106,7 @@ def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser 
                   at: datetime | None = None, notify: bool = True) -> IssueEvent:
     """Change an issue's status, keep its history, audit it and queue the resident's email.
 
-    The caller commits (one transaction) and then calls `portal.mail.deliver_pending`.
+    The caller commits (one transaction) and then calls `portal.core.mail.deliver_pending`.
     """
     previous = issue.status
     event = apply_transition(issue, to, actor, at, reason, public_note, internal_note)

@@ -4,7 +4,6 @@ raising an issue and following one by its reference."""
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -17,18 +16,17 @@ from flask import (
 )
 
 from analysis.formatting import plural
-from portal import audit, limits
 from portal.areas import (
     all_neighbourhoods,
     neighbourhood_for_postcode,
     neighbourhood_or_404,
 )
-from portal.errors import render_error
-from portal.extensions import db
-from portal.mail import deliver_pending
-from portal.models import utcnow
+from portal.core import audit, limits
+from portal.core.clock import today, utcnow
+from portal.core.errors import render_error
+from portal.core.extensions import db
+from portal.core.mail import deliver_pending
 from portal.pact.agendas import public_paper
-from portal.pact.display import register_filters
 from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, public_events, raise_issue
 from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.paper_response import paper_response
@@ -42,7 +40,6 @@ from surveys.postcodes import normalise_postcode
 log = logging.getLogger("portal.public")
 
 bp = Blueprint("public", __name__)
-register_filters(bp)
 
 # Defaults; override with app config PACT_RAISE_LIMIT / PACT_LOOKUP_LIMIT = (count, seconds).
 RAISE_LIMIT = (10, 3600)
@@ -72,7 +69,7 @@ def _over_limit(bucket: str, name: str, default: tuple[int, int], what: str):
 def home():
     return render_template("public/home.html", neighbourhoods=all_neighbourhoods(db.session),
                            follow=FollowIssueForm(formdata=None),
-                           survey_minutes=survey_minutes(db.session, date.today()))
+                           survey_minutes=survey_minutes(db.session, today()))
 
 
 @bp.route("/favicon.ico")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from analysis.formatting import plural
-from portal.extensions import db
+from portal.core.clock import utcnow
+from portal.core.extensions import db
 from portal.reports.building import DEFAULT_WORKERS, prepare_reports, render_all
 from portal.reports.data import ReportError
 
@@ -33,7 +33,7 @@ def build(wave: str | None, slug: str | None, all_: bool, out: Path, workers: in
     """Write one neighbourhood's report (--neighbourhood SLUG) or every report (--all) to --out."""
     if bool(slug) == all_:
         raise click.UsageError("Give either --neighbourhood SLUG or --all.")
-    now = datetime.now(UTC)
+    now = utcnow()
     try:
         with db.transaction() as session:
             prepared = prepare_reports(session, wave, None if all_ else [slug], now=now,

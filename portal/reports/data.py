@@ -35,6 +35,8 @@ from analysis.report import (
     analyse_waves,
 )
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
+from portal.core.clock import from_local, local
+from portal.core.refusals import Refusal
 from portal.datasets import DatasetError, find_wave, population_margins, wave_frame
 from portal.models import (
     Meeting,
@@ -48,7 +50,6 @@ from portal.models import (
     Wave,
 )
 from portal.models.statuses import label
-from portal.pact.display import from_local, local
 from portal.pact.metrics import (
     NeighbourhoodMetrics,
     Satisfaction,
@@ -63,7 +64,6 @@ from portal.pact.service_charter import ALL as ALL_FIGURES
 from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import Breaches, service_breaches
 from portal.pact.statuses import RESOLVED_LOCALLY, category_label
-from portal.refusals import Refusal
 from portal.reports.readiness import (
     UnweightedCounts,
     WeightingGap,

@@ -1,6 +1,6 @@
 """Kept reports: one neighbourhood's PDF on request, and a wave's whole set as a background job.
 
-A batch is a `report_batch` job (`portal.jobs`: on the Redis queue when REDIS_URL is set, else in
+A batch is a `report_batch` job (`portal.core.jobs`: on the Redis queue when REDIS_URL is set, else in
 a thread of the app process). The job renders with the two-process pool of
 `building.render_all` and, after each PDF, keeps its bytes and checksum in the database
 (`ReportFile` + `ReportFileContent`) and its progress in the `ReportRun` row, in one transaction;
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -21,9 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analysis.formatting import plural
-from portal import jobs
-from portal.extensions import db
-from portal.models import ReportFile, ReportFileContent, ReportRun, StaffUser, utcnow
+from portal.core import jobs
+from portal.core.clock import utcnow
+from portal.core.extensions import db
+from portal.models import ReportFile, ReportFileContent, ReportRun, StaffUser
 from portal.models.reports import STALE_AFTER
 from portal.reports.building import DEFAULT_WORKERS, BuiltFile, Prepared, prepare_reports, render_all
 from portal.reports.data import AnalysisCache, ReportError, choose_wave, find_neighbourhood
@@ -47,7 +48,7 @@ def _file_row(run_id: int, item: BuiltFile) -> ReportFile:
 def build_neighbourhood_pdf(session: Session, wave: str | None, slug: str,
                             user: StaffUser | None, now: datetime | None = None) -> ReportFile:
     """Build and keep one neighbourhood's PDF now (a few seconds); returns its file row."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     place = find_neighbourhood(session, slug)
     analysis = analysis_cache().get(session, wave)
     prepared = prepare_reports(session, analysis.wave.slug, [place.slug], now=now,

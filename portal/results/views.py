@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from portal.areas import neighbourhood_or_404
-from portal.extensions import db
-from portal.models import Neighbourhood, utcnow
-from portal.pact.display import local
+from portal.core.clock import today, utcnow
+from portal.core.extensions import db
+from portal.models import Neighbourhood
 from portal.reports.data import AUTHORITY_NAME, ReportError
 from portal.reports.jobs import analysis_cache
 from portal.results.page import published_waves, results_page
@@ -17,7 +17,7 @@ bp = Blueprint("results", __name__)
 
 
 def _render(place: Neighbourhood | None):
-    waves = published_waves(db.session, local(utcnow()).date())
+    waves = published_waves(db.session, today())
     chosen = request.args.get("wave") or (waves[-1].slug if waves else None)
     wave = next((w for w in waves if w.slug == chosen), None)
     if chosen and wave is None:

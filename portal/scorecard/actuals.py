@@ -27,9 +27,10 @@ from analysis.scorecard import (
     year_label,
     year_start,
 )
+from portal.core.clock import utcnow
 from portal.crime.rates import monthly_counts, residents
 from portal.datasets import DatasetError
-from portal.models import ScorecardActual, utcnow
+from portal.models import ScorecardActual
 
 CSV_COLUMNS = ("indicator", "year", "actual")
 EXPORT_COLUMNS = ["indicator", "reference", "title", "unit", "direction", "baseline", "baseline_year",

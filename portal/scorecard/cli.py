@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from analysis.formatting import plural
-from portal import audit
-from portal.extensions import db
+from portal.core import audit
+from portal.core.extensions import db
 from portal.scorecard.actuals import ScorecardError, load_card, read_actuals_csv, record_actuals
 
 

@@ -6,9 +6,9 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from analysis.scorecard import STATUSES, year_label
-from portal import audit
 from portal.access import staff_blueprint
-from portal.extensions import db
+from portal.core import audit
+from portal.core.extensions import db
 from portal.reports.data import ReportError
 from portal.reports.jobs import analysis_cache
 from portal.scorecard.actuals import (

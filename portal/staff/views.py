@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neighbourhoods
 from portal.areas import counts_by_neighbourhood
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.models import PactIssue, Response, Role
 from portal.staff.population import population_rows
 

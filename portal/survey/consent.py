@@ -3,7 +3,7 @@ who is asking and why, that taking part is voluntary, how long it takes, how ans
 reported, and how to complain).
 
 The wording of who runs the survey, why, and how to complain comes from settings (`SURVEY_RUN_BY`,
-`SURVEY_PURPOSE`, `SURVEY_CONTACT` in `portal.config.SURVEY_TEXTS`); the facts come from where
+`SURVEY_PURPOSE`, `SURVEY_CONTACT` in `portal.core.config.SURVEY_TEXTS`); the facts come from where
 they are decided: the smallest group reported from the analysis's disclosure rules, the questions
 that must be answered and the time it takes from the questionnaire itself.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import surveys
 from analysis import estimates
-from portal.config import SURVEY_TEXTS
+from portal.core.config import SURVEY_TEXTS
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from portal.mail import SURVEY_LINK_REMOVED
+from portal.core.mail import SURVEY_LINK_REMOVED
 from portal.models import (
     Invitation,
     OutboundMail,

@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal.models import SurveyDraft, Wave, utcnow
+from portal.core.clock import utcnow
+from portal.models import SurveyDraft, Wave
 
 DRAFT_LIFETIME = timedelta(days=28)
 

@@ -1,4 +1,4 @@
-"""Bulk panel mail as background jobs (`portal.jobs`): invitations and reminders for a wave.
+"""Bulk panel mail as background jobs (`portal.core.jobs`): invitations and reminders for a wave.
 
 Each job works in chunks of `CHUNK` members: one transaction writes the chunk's invitations (or new
 reminder tokens) and their messages, then the messages are delivered. A job run again after its
@@ -16,8 +16,8 @@ from datetime import datetime
 
 from flask import current_app
 
-from portal.extensions import db
-from portal.mail import deliver_pending
+from portal.core.extensions import db
+from portal.core.mail import deliver_pending
 from portal.models import Wave
 from portal.survey import panel
 

@@ -25,9 +25,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal.links import public_url
+from portal.core.links import public_url
+from portal.core.refusals import Refusal
 from portal.models import OutboundMail, PanelExit, PanelMember, PanelOptOut
-from portal.refusals import Refusal
 
 SALT = "panel-opt-out"
 LINK_DAYS = 730  # a link in an e-mail keeps working for two years

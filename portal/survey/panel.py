@@ -19,9 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from analysis.formatting import day, plural
-from portal.mail import queue_mail
-from portal.models import Invitation, Neighbourhood, PanelMember, Wave, utcnow
-from portal.refusals import Refusal
+from portal.core.clock import utcnow
+from portal.core.mail import queue_mail
+from portal.core.refusals import Refusal
+from portal.models import Invitation, Neighbourhood, PanelMember, Wave
 from portal.survey import opt_out
 from portal.survey.drafts import new_token, token_hash
 from portal.survey.waves import frozen_questionnaire

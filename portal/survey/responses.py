@@ -21,16 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import surveys
-from portal.models import (
-    Invitation,
-    Neighbourhood,
-    Response,
-    SurveyDraft,
-    SurveyImport,
-    Wave,
-    utcnow,
-)
-from portal.refusals import Refusal
+from portal.core.clock import utcnow
+from portal.core.refusals import Refusal
+from portal.models import Invitation, Neighbourhood, Response, SurveyDraft, SurveyImport, Wave
 from portal.survey.drafts import token_hash
 from portal.survey.waves import neighbourhood_id, wave_questionnaire
 

@@ -8,7 +8,6 @@ to; the cookie stays small whatever the questionnaire.
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -23,12 +22,13 @@ from flask import (
 )
 
 import surveys
-from portal import limits
 from portal.areas import neighbourhood_by_slug
-from portal.errors import render_error
-from portal.extensions import csrf, db
-from portal.links import public_url
-from portal.models import Invitation, Wave, utcnow
+from portal.core import limits
+from portal.core.clock import today, utcnow
+from portal.core.errors import render_error
+from portal.core.extensions import csrf, db
+from portal.core.links import public_url
+from portal.models import Invitation, Wave
 from portal.survey import drafts, opt_out
 from portal.survey.consent import consent_notice
 from portal.survey.pages import form_values, merge_page_answers, page_errors, page_questions
@@ -68,10 +68,6 @@ def _over_limit(name: str, default: tuple[int, int], what: str):
     return body, status, refusal.headers
 
 
-def _today() -> date:
-    return date.today()
-
-
 def _wave_or_404(wave_slug: str) -> Wave:
     wave = wave_by_slug(db.session, wave_slug)
     if wave is None:
@@ -98,18 +94,17 @@ def _draft(wave: Wave):
 
 def _open_or_message(wave: Wave):
     """None when residents may answer today; otherwise the page saying why not."""
-    message = state_message(wave, _today())
+    message = state_message(wave, today())
     if message:
         return render_template("survey/unavailable.html", wave=wave, message=message,
-                               title="This survey is closed" if wave.state_on(_today()) == "closed"
+                               title="This survey is closed" if wave.state_on(today()) == "closed"
                                else "This survey has not opened yet")
     return None
 
 
 @bp.get("/")
 def index():
-    today = _today()
-    return render_template("survey/index.html", waves=open_link_waves(db.session, today))
+    return render_template("survey/index.html", waves=open_link_waves(db.session, today()))
 
 
 @bp.get("/<wave_slug>/")

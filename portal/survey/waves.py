@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, joinedload
 
 import surveys
 from analysis.formatting import day
+from portal.core.refusals import Refusal
 from portal.models import Neighbourhood, Questionnaire, Response, SurveyImport, Wave
-from portal.refusals import Refusal
 from surveys.loading import DEFINITIONS_DIR
 
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

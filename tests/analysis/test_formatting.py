@@ -65,6 +65,6 @@ def test_the_old_percentage_filters_are_gone(app, name):
     (1, 60, "1 in 1 minute"), (5, 900, "5 in 15 minutes"), (10, 3600, "10 in 1 hour"),
 ])
 def test_rate_limits_read_with_the_right_plural(count, seconds, printed):
-    from portal.limits import Limit
+    from portal.core.limits import Limit
 
     assert Limit(count, seconds).describe() == printed

@@ -13,7 +13,7 @@ from redis import Redis
 from rq.job import Job
 from sqlalchemy import select
 
-from portal.jobs import RETRIES
+from portal.core.jobs import RETRIES
 from portal.models import ReportFile, ReportRun
 from tests.conftest import PASSWORD
 

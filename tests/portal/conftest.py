@@ -21,7 +21,7 @@ def free_port() -> int:
 @pytest.fixture(params=["memory", "redis"])
 def throttled_app(request, app):
     """The test app counting its limits in memory (the default), or in the machine's Redis."""
-    from portal import limits
+    from portal.core import limits
     from tests.conftest import redis_url_or_skip
 
     if request.param == "redis":

@@ -16,9 +16,8 @@ from openpyxl import load_workbook
 
 from analysis import formatting as fmt
 from analysis.report import indicator_by_neighbourhood
-from portal.extensions import db
-from portal.models.base import utcnow
-from portal.pact.display import local
+from portal.core.clock import local, utcnow
+from portal.core.extensions import db
 from portal.reports.building import prepare_reports
 from portal.reports.render import render_pdf
 from tests.pages import check_page

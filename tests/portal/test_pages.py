@@ -9,16 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.charter.cases import new_case_reference
-from portal.models import (
-    CharterCase,
-    CharterKind,
-    Meeting,
-    Neighbourhood,
-    OutboundMail,
-    PactIssue,
-    Wave,
-    utcnow,
-)
+from portal.core.clock import utcnow
+from portal.models import CharterCase, CharterKind, Meeting, Neighbourhood, OutboundMail, PactIssue, Wave
 from tests.pages import check_page
 
 DEMO_PASSWORD = "voicebox-demo-2026"

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from portal import migrate
-from portal.models import Base, IssueStatus, Meeting, MeetingStatus, PriorityStatus, Role, utcnow
+from portal.core import migrate
+from portal.core.clock import utcnow
+from portal.models import Base, IssueStatus, Meeting, MeetingStatus, PriorityStatus, Role
 from portal.models.statuses import LABELLED, label
 from portal.pact.statuses import STATUSES
 

@@ -3,9 +3,7 @@ record checked against the user's neighbourhoods (`check_scope`) before any form
 
 from portal.access import staff_blueprint
 from portal.models import Role
-from portal.pact.display import register_filters
 
 bp = staff_blueprint("pact", __name__, roles=(Role.COORDINATOR, Role.ADMIN), url_prefix="/pact")
-register_filters(bp)
 
 from portal.pact.views import agendas, issues, meetings  # noqa: E402, F401 - routes register on bp

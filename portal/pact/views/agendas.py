@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, url_for
 from flask_login import current_user
 
-from portal.extensions import db
+from portal.core.extensions import db
+from portal.core.refusals import refusals_to
+from portal.core.request_checks import allow_upload
 from portal.pact import agendas as rules
 from portal.pact.forms import AgendaForm, PaperForm
 from portal.pact.paper_response import paper_response
 from portal.pact.views import bp
 from portal.pact.views.meetings import _meeting_in_scope, _meeting_page
-from portal.refusals import refusals_to
-from portal.request_checks import allow_upload
 
 # The request may carry one paper of the largest size the setting allows, plus the form around it.
 PAPER_REQUEST_BYTES = rules.PAPER_MB_CEILING * rules.MEGABYTE + 256 * 1024

@@ -8,13 +8,14 @@ from flask_login import current_user
 
 from portal.access import check_scope, visible_neighbourhoods
 from portal.areas import agency_by_slug, all_agencies
-from portal.extensions import db
-from portal.mail import deliver_pending
-from portal.models import PactIssue, utcnow
+from portal.core.clock import local, utcnow
+from portal.core.extensions import db
+from portal.core.mail import deliver_pending
+from portal.core.refusals import refusals_to
+from portal.models import PactIssue
 from portal.pact import issues as issue_rules
 from portal.pact.assisted import record_for_resident
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
-from portal.pact.display import local
 from portal.pact.follow_up import reopened_waiting
 from portal.pact.forms import (
     AGE_FILTERS,
@@ -31,7 +32,6 @@ from portal.pact.public_summary import publish_summary, withdraw_summary
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.pact.workflow import CLOSED, allowed_transitions, status_label
-from portal.refusals import refusals_to
 
 
 def _filters() -> tuple[IssueFilterForm, IssueFilters]:

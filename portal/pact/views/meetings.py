@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from portal.access import check_scope, neighbourhood_in_scope, visible_neighbourhoods
 from portal.areas import all_agencies
-from portal.extensions import db
-from portal.mail import deliver_pending
-from portal.models import Meeting, MeetingStatus, Priority, utcnow
+from portal.core.clock import local, utcnow
+from portal.core.extensions import db
+from portal.core.mail import deliver_pending
+from portal.core.refusals import refusals_to
+from portal.models import Meeting, MeetingStatus, Priority
 from portal.pact import meetings as meeting_rules
 from portal.pact.agendas import agenda_outcome, publish_by
-from portal.pact.display import local
 from portal.pact.forms import (
     AgendaForm,
     MeetingForm,
@@ -36,7 +37,6 @@ from portal.pact.metrics import (
 from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
-from portal.refusals import refusals_to
 
 
 @bp.route("/meetings")

@@ -10,7 +10,7 @@ import pandas as pd
 import pyreadstat
 from sqlalchemy import func, select
 
-from portal.jobs import wait_for_jobs
+from portal.core.jobs import wait_for_jobs
 from portal.models import AuditEvent, Invitation, OutboundMail, PanelMember, Response, SurveyImport, Wave
 from tests.portal.survey.conftest import all_answers, location, walk
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from portal.jobs import wait_for_jobs
+from portal.core.jobs import wait_for_jobs
 from portal.models import ReportFile, ReportFileContent, ReportRun
 from tests.portal.reports.pdfcheck import text
 

@@ -8,7 +8,8 @@ import re
 from icalendar import Calendar
 from sqlalchemy import select
 
-from portal.models import Neighbourhood, utcnow
+from portal.core.clock import utcnow
+from portal.models import Neighbourhood
 from portal.pact.meetings import next_meeting
 from tests.portal.api.test_api import _validate
 

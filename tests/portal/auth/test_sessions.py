@@ -5,8 +5,8 @@ import time
 
 from sqlalchemy import create_engine, inspect, select, text
 
-from portal import migrate
 from portal.auth.staff_sessions import LAST_SEEN
+from portal.core import migrate
 from portal.models import AuditEvent, StaffUser
 from tests.conftest import sign_in
 

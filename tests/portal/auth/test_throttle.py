@@ -67,7 +67,7 @@ def test_one_address_trying_many_accounts_is_stopped(throttled_app, make_user):
 
 def test_counts_are_keyed_hashes_never_the_email(throttled_app):
     from portal.auth.signin import SignInLimits
-    from portal.limits import _identifiers
+    from portal.core.limits import _identifiers
 
     with throttled_app.test_request_context():
         identifiers = _identifiers(ACCOUNT_BUCKET, "admin-all@example.org")

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from portal.charter.working_days import add_working_days, is_working_day, working_days_between
+from portal.core.working_days import add_working_days, is_working_day, working_days_between
 
 
 @pytest.mark.parametrize("start, days, expected", [

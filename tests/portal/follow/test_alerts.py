@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.core.clock import utcnow
 from portal.follow.alerts import Site, send_digests, subscribe
-from portal.models import AlertSubscription, Priority, PriorityUpdate, utcnow
+from portal.models import AlertSubscription, Priority, PriorityUpdate
 
 
 def _link(message, path: str) -> str:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 from icalendar import Calendar
 
+from portal.core.clock import local
 from portal.models import Meeting, PactIssue, Priority, PriorityUpdate
-from portal.pact.display import local
 
 
 def _meetings(db_session, neighbourhoods):

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.models import Agency, Meeting, utcnow
+from portal.core.clock import utcnow
+from portal.models import Agency, Meeting
 from portal.pact.issues import ContactDetails, raise_issue
 
 

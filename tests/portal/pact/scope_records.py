@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal.models import Meeting, MeetingPaper, MeetingPaperContent, Priority, utcnow
+from portal.core.clock import utcnow
+from portal.models import Meeting, MeetingPaper, MeetingPaperContent, Priority
 from portal.pact.issues import raise_issue
 
 

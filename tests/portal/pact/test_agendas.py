@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.charter.demo import tiny_pdf
-from portal.models import AgendaOutcome, AuditEvent, Meeting, MeetingPaperContent, utcnow
+from portal.core.clock import from_local, utcnow
+from portal.models import AgendaOutcome, AuditEvent, Meeting, MeetingPaperContent
 from portal.pact import agendas
 from portal.pact.agendas import AgendaError, MeetingRecord, agenda_outcome, agenda_standard, publish_by
-from portal.pact.display import from_local
 
 PDF = tiny_pdf("Partners' report")
 

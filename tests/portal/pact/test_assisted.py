@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.models import AuditEvent, IssueChannel, IssueContact, PactIssue, utcnow
+from portal.core.clock import local, utcnow
+from portal.models import AuditEvent, IssueChannel, IssueContact, PactIssue
 from portal.pact.assisted import BACKDATE_DAYS, record_for_resident
-from portal.pact.display import local
 from portal.pact.issues import ContactDetails, IssueError
 from portal.pact.metrics import IssueRecord, pact_metrics, raised_by_channel
 

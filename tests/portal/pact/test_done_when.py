@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.models import Meeting, OutboundMail, PactIssue, utcnow
-from portal.pact.display import local
+from portal.core.clock import local, utcnow
+from portal.models import Meeting, OutboundMail, PactIssue
 
 
 def test_the_whole_loop(app, client, twerton_client, db_session, agencies):

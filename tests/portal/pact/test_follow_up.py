@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.config import ConfigError, settings_from_env
-from portal.models import AuditEvent, IssueContact, IssueEvent, OutboundMail, PactIssue, utcnow
+from portal.core.clock import utcnow
+from portal.core.config import ConfigError, settings_from_env
+from portal.models import AuditEvent, IssueContact, IssueEvent, OutboundMail, PactIssue
 from portal.pact.follow_up import (
     FollowUpSettings,
     ask,
@@ -188,7 +189,7 @@ def test_the_command_dry_run_changes_nothing_and_the_real_run_sends(app, runner,
 
 
 def test_the_job_sends_what_is_due(app, db_session, closed_issue):
-    from portal.jobs import enqueue, wait_for_jobs
+    from portal.core.jobs import enqueue, wait_for_jobs
 
     closed_issue()
     with app.app_context():

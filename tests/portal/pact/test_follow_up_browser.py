@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.links import public_url
-from portal.models import OutboundMail, utcnow
+from portal.core.clock import utcnow
+from portal.core.links import public_url
+from portal.models import OutboundMail
 from portal.pact.follow_up import FollowUpSettings, send_follow_ups
 from portal.pact.issues import ContactDetails, raise_issue
 from portal.pact.workflow import apply_transition

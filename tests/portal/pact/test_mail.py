@@ -62,7 +62,7 @@ def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_serve
 
     from sqlalchemy.orm import Session
 
-    from portal.mail import deliver_pending, queue_mail
+    from portal.core.mail import deliver_pending, queue_mail
 
     smtp_server.configure(app)
     for n in range(12):
@@ -85,8 +85,8 @@ def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_serve
 def test_a_claim_left_by_a_dead_process_is_taken_again_later(app, smtp_server, db_session):
     from datetime import timedelta
 
-    from portal.mail import STALE_CLAIM, deliver_pending
-    from portal.models import utcnow
+    from portal.core.clock import utcnow
+    from portal.core.mail import STALE_CLAIM, deliver_pending
 
     smtp_server.configure(app)
     fresh = OutboundMail(recipient="a@example.org", subject="A", body="x", status="sending", sent_at=utcnow())

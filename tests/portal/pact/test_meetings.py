@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.models import utcnow
+from portal.core.clock import utcnow
 from portal.pact import meetings
 from portal.pact.meetings import MeetingError
 from portal.pact.workflow import change_status

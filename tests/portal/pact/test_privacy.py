@@ -12,7 +12,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from portal.models import AuditEvent, IssueEvent, PactIssue, utcnow
+from portal.core.clock import utcnow
+from portal.models import AuditEvent, IssueEvent, PactIssue
 from portal.pact.issues import IssueError, close
 from portal.pact.public_summary import publish_summary, withdraw_summary
 from portal.pact.workflow import change_status
@@ -182,7 +183,7 @@ def test_existing_issues_are_private_after_the_migration(empty_database_url):
     """An issue written before the migration reads back with no summary (private) and online."""
     from sqlalchemy import create_engine, text
 
-    from portal import migrate
+    from portal.core import migrate
 
     migrate.upgrade(empty_database_url, "3c7d2a91e5f0")
     engine = create_engine(empty_database_url)

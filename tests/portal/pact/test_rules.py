@@ -9,9 +9,8 @@ from datetime import date, time, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from portal.models import utcnow
+from portal.core.clock import local, utcnow
 from portal.pact import issues as issue_rules
-from portal.pact.display import local
 from portal.pact.forms import MeetingForm, MetricsForm, PriorityForm
 from portal.pact.issues import IssueError
 

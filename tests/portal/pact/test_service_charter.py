@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from analysis.formatting import percent
 from portal.charter import cases as rules
-from portal.models import CharterCase, CharterKind, CharterStatus, Meeting, utcnow
+from portal.core.clock import local_day, utcnow
+from portal.models import CharterCase, CharterKind, CharterStatus, Meeting
 from portal.pact.service_charter import HINTS
 from tests.pages import check_page
 
@@ -73,9 +74,9 @@ def test_a_past_period_does_not_see_later_actions(db_session, neighbourhoods):
                  acknowledged_at=now - timedelta(days=5), status=CharterStatus.ACKNOWLEDGED)
     db_session.add(case)
     db_session.commit()
-    received = rules.local_day(case.received_at)
+    received = local_day(case.received_at)
     # ten days after it was received, nothing had been done, and its acknowledgement was late
     then = rules.charter_metrics_for_period([case], received, received + timedelta(days=10),
-                                            rules.local_day(now))
+                                            local_day(now))
     assert (then.acknowledged_on_time, then.acknowledge_base, then.answer_base) == (0, 1, 0)
     assert rules.clocks(case, received + timedelta(days=10)).acknowledged_on is None

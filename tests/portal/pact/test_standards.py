@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal.models import Meeting, Priority, PriorityUpdate, utcnow
+from portal.core.clock import utcnow
+from portal.models import Meeting, Priority, PriorityUpdate
 from portal.pact.standards import service_breaches
 from portal.pact.workflow import change_status
 

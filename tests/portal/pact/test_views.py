@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.models import AuditEvent, Meeting, PactIssue, utcnow
+from portal.core.clock import utcnow
+from portal.models import AuditEvent, Meeting, PactIssue
 from portal.pact.workflow import change_status
 
 SCRIPT = '<script>alert("x")</script>'

@@ -6,15 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.models import (
-    AuditEvent,
-    IssueStatus,
-    OutboundMail,
-    PanelMember,
-    SignInAttempt,
-    SurveyDraft,
-    utcnow,
-)
+from portal.core.clock import utcnow
+from portal.models import AuditEvent, IssueStatus, OutboundMail, PanelMember, SignInAttempt, SurveyDraft
 from portal.pact.issues import ContactDetails, raise_issue
 from portal.survey.waves import open_wave
 

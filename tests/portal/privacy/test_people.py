@@ -6,15 +6,8 @@ import json
 
 from sqlalchemy import func, select
 
-from portal.models import (
-    AlertSubscription,
-    AuditEvent,
-    IssueContact,
-    OutboundMail,
-    PactIssue,
-    PanelMember,
-    utcnow,
-)
+from portal.core.clock import utcnow
+from portal.models import AlertSubscription, AuditEvent, IssueContact, OutboundMail, PactIssue, PanelMember
 from portal.pact.metrics import load_issue_records
 from tests.portal.privacy.test_retention import _metrics
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from portal import jobs
-from portal.extensions import db
+from portal.core import jobs
+from portal.core.clock import utcnow
+from portal.core.extensions import db
 from portal.models import (
     AuditEvent,
     IssueContact,
@@ -19,7 +20,6 @@ from portal.models import (
     Response,
     SignInAttempt,
     SurveyDraft,
-    utcnow,
 )
 from portal.pact.metrics import load_issue_records, pact_metrics
 from portal.retention import KINDS, Kind, run_retention

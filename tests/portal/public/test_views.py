@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import AuditEvent, IssueContact, Meeting, PactIssue, PostcodeSector, Priority, utcnow
+from portal.core.clock import utcnow
+from portal.models import AuditEvent, IssueContact, Meeting, PactIssue, PostcodeSector, Priority
 from portal.pact.issues import add_update
 from portal.pact.workflow import change_status
 

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from portal import jobs
+from portal.core import jobs
 from portal.models import ReportFile, ReportRun
 from portal.reports import jobs as report_jobs
 from portal.reports.building import BuiltFile

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from analysis.formatting import percent
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.models import Meeting, PactIssue, Priority, PriorityUpdate
 from portal.pact.metrics import HINTS
 from portal.reports.building import prepare_reports

@@ -11,8 +11,8 @@ from sqlalchemy import delete
 from analysis import estimate_indicators, rake_weights
 from analysis.gap import perception_gap
 from analysis.report import RAKE_OPTIONS, REPORT_CATALOGUE
+from portal.core.extensions import db
 from portal.datasets import find_wave, population_margins, wave_frame
-from portal.extensions import db
 from portal.models import PopulationEstimate, Response
 from portal.reports.building import prepare_reports
 from portal.reports.data import ReportError, WaveNotReady, load_analysis

@@ -103,7 +103,7 @@ def test_leaving_the_panel_in_a_browser(browser, live_server, app, signed_in, ma
     from axe_playwright_python.sync_playwright import Axe
     from sqlalchemy import select
 
-    from portal.jobs import wait_for_jobs
+    from portal.core.jobs import wait_for_jobs
     from portal.models import OutboundMail, PanelMember
     from tests.conftest import PASSWORD
 

@@ -9,7 +9,7 @@ import html
 import pytest
 
 from analysis.estimates import DEFAULT_DISCLOSURE
-from portal.config import SURVEY_TEXTS, settings_from_env
+from portal.core.config import SURVEY_TEXTS, settings_from_env
 from portal.survey.waves import frozen_questionnaire
 from tests.pages import check_page
 

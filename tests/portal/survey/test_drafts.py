@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal.models import Neighbourhood, utcnow
+from portal.core.clock import utcnow
+from portal.models import Neighbourhood
 from portal.survey import drafts, waves
 
 

@@ -8,7 +8,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import Invitation, Neighbourhood, OutboundMail, PanelMember, utcnow
+from portal.core.clock import utcnow
+from portal.models import Invitation, Neighbourhood, OutboundMail, PanelMember
 from portal.survey import jobs as panel_jobs
 
 TEMPLATE = f"https://voicebox.example.org/survey/w/invitation/{panel_jobs.TOKEN_SLOT}"

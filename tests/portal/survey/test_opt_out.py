@@ -14,8 +14,8 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from portal.jobs import wait_for_jobs
-from portal.mail import SURVEY_LINK_REMOVED, deliver_pending
+from portal.core.jobs import wait_for_jobs
+from portal.core.mail import SURVEY_LINK_REMOVED, deliver_pending
 from portal.models import Invitation, OutboundMail, PanelExit, PanelMember, PanelOptOut
 from portal.people import erase_person
 from portal.retention import panel_contacts
@@ -186,7 +186,7 @@ def test_once_sent_no_mail_body_holds_a_usable_survey_token(app, invited, db_ses
         def send_message(self, message):
             sent.append(message.get_content())
 
-    monkeypatch.setattr("portal.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setattr("portal.core.mail.smtplib.SMTP", FakeSMTP)
     # the invitations are only recorded (no MAIL_SERVER): their links are still there
     db_session.execute(OutboundMail.__table__.update().values(status="pending"))
     db_session.commit()

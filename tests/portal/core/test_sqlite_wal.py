@@ -13,8 +13,8 @@ from sqlalchemy import Integer, String, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from portal import database
-from portal.database import make_engine
+from portal.core import database
+from portal.core.database import make_engine
 
 THREADS = 16
 WRITES_PER_THREAD = 25

@@ -46,11 +46,11 @@ def refusals_to(errors: list, session: Session | None = None) -> Iterator[Attemp
     """Run the block as one transaction: commit when it finishes, or, when it raises a `Refusal`,
     roll back and append the refusal's message to `errors` (the refusal does not propagate).
 
-    `session` defaults to the request's session (`portal.extensions.db.session`). The `Attempt`
+    `session` defaults to the request's session (`portal.core.extensions.db.session`). The `Attempt`
     yielded is true after a commit, so the view goes on with ``if attempt: ... redirect``.
     """
     if session is None:
-        from portal.extensions import db  # the request's session; imported late, not at app set-up
+        from portal.core.extensions import db  # the request's session; imported late, not at app set-up
 
         session = db.session
     attempt = Attempt()

@@ -1,4 +1,4 @@
-"""Background jobs (`portal.jobs`): a thread of the app process without Redis; with Redis, the RQ
+"""Background jobs (`portal.core.jobs`): a thread of the app process without Redis; with Redis, the RQ
 queue and `flask --app portal worker`, which puts back a job whose worker was killed."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from flask import current_app
 from redis import Redis
 from rq.job import Job
 
-from portal import jobs
-from portal.jobs import JobError, enqueue, run_worker, wait_for_jobs
+from portal.core import jobs
+from portal.core.jobs import JobError, enqueue, run_worker, wait_for_jobs
 from tests.nodes.processes import kill_tree, node_env, start_worker
 
 
@@ -24,7 +24,7 @@ def record_job(path: str) -> None:
 
 
 def slow_job(path: str) -> None:
-    """A test job queued on RQ directly (the worker runs it without `portal.jobs.perform`, so it
+    """A test job queued on RQ directly (the worker runs it without `portal.core.jobs.perform`, so it
     needs no entry in the worker's `JOBS`): note the run, then take 30 s unless it ran before."""
     started = Path(path).exists()
     with open(path, "a") as handle:

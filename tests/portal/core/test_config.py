@@ -1,7 +1,7 @@
 import pytest
 
 from portal import create_app
-from portal.config import ConfigError, normalise_database_url, settings_from_env
+from portal.core.config import ConfigError, normalise_database_url, settings_from_env
 
 
 def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):

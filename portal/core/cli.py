@@ -9,10 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from portal import audit, migrate
 from portal.auth.passwords import hash_password, password_problem
 from portal.auth.staff_sessions import end_every_session
-from portal.extensions import db
+from portal.core import audit, migrate
+from portal.core.extensions import db
 from portal.models import ROLES, Neighbourhood, Role, StaffUser
 
 
@@ -160,7 +160,7 @@ def demo_command(seed: int, responses: int) -> None:
 @with_appcontext
 def worker_command(burst: bool, name: str | None) -> None:
     """RQ's worker on the portal's queue, inside the app: jobs see its config and database."""
-    from portal.jobs import JobError, run_worker
+    from portal.core.jobs import JobError, run_worker
 
     try:
         run_worker(current_app._get_current_object(), burst=burst, name=name)
@@ -177,7 +177,7 @@ def retention_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would be removed and change nothing.")
 def retention_run(dry_run: bool) -> None:
     """Each kind in its own transaction; prints the count per kind (run it daily from cron)."""
-    from portal.models import utcnow
+    from portal.core.clock import utcnow
     from portal.retention import describe, run_retention
 
     counts = run_retention(db.transaction, current_app.config, utcnow(), dry_run=dry_run)

@@ -27,9 +27,10 @@ from email.message import EmailMessage
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from portal.models import OutboundMail, utcnow
+from portal.core.clock import utcnow
+from portal.models import OutboundMail
 
-log = logging.getLogger("portal.mail")
+log = logging.getLogger("portal.core.mail")
 
 SURVEY_LINK_REMOVED = "[survey link removed after sending]"
 STALE_CLAIM = timedelta(minutes=15)

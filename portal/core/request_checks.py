@@ -82,8 +82,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DataError)
     def impossible_value(error: DataError):
-        from portal.errors import render_error
-        from portal.extensions import db
+        from portal.core.errors import render_error
+        from portal.core.extensions import db
 
         db.session.rollback()
         log.warning("database refused a value", extra={"path": request.path, "error": str(error.orig)[:200]})

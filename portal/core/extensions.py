@@ -3,7 +3,7 @@
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from portal.database import Database
+from portal.core.database import Database
 
 db = Database()
 login_manager = LoginManager()

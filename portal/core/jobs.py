@@ -141,7 +141,7 @@ def perform(name: str, *args):
     parent, so the child forgets them (without closing them) and opens its own.
     """
     from portal import create_app
-    from portal.extensions import db
+    from portal.core.extensions import db
 
     app = _worker.get("app") or create_app()
     with app.app_context():

@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import func, select
 
-from portal import limits
+from portal.core import limits
 from portal.models import PactIssue
 from tests.portal.public.test_views import VALID
 
@@ -17,7 +17,7 @@ def test_limits_fall_back_to_memory_while_redis_is_down(app, db_session, neighbo
     limits.init_app(app)
     app.config["PACT_RAISE_LIMIT"] = (2, 3600)
     client = app.test_client()
-    with caplog.at_level(logging.WARNING, logger="portal.limits"):
+    with caplog.at_level(logging.WARNING, logger="portal.core.limits"):
         codes = [client.post("/neighbourhoods/twerton/issues/new", data=VALID).status_code for _ in range(3)]
     assert codes == [302, 302, 429]
     assert "Rate-limit storage unavailable" in caplog.text

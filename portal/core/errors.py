@@ -8,7 +8,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-log = logging.getLogger("portal.errors")
+log = logging.getLogger("portal.core.errors")
 
 MESSAGES = {
     400: ("Sorry, there is a problem with your request",
