@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -39,15 +39,31 @@ def staff_blueprint(name: str, import_name: str, roles: tuple[Role, ...], **kwar
     return bp
 
 
-def admin_only(view):
-    """Inside a blueprint analysts also reach: only admins may change waves or see panel members'
-    contact details; anyone else gets 403."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.role != Role.ADMIN:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+def requires(*roles: Role):
+    """A view that only some of its blueprint's roles may use (anyone else signed in gets 403).
+
+    The roles are kept on the view as `allowed_roles`, as `staff_blueprint` keeps them on the
+    blueprint, so the URL-map access test requests the route as every other role."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        wrapped.allowed_roles = roles
+        return wrapped
+    return decorate
+
+
+def route_roles(app: Flask, endpoint: str) -> tuple[Role, ...] | None:
+    """The roles that may use a staff route: its own `requires`, else its blueprint's."""
+    roles = getattr(app.view_functions[endpoint], "allowed_roles", None)
+    if roles is None and "." in endpoint:
+        roles = getattr(app.blueprints[endpoint.rsplit(".", 1)[0]], "allowed_roles", None)
+    return roles
+
+
+admin_only = requires(Role.ADMIN)
 
 
 def visible_neighbourhoods(session: Session, user: StaffUser) -> list[Neighbourhood]:

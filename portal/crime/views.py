@@ -22,8 +22,9 @@ from portal.crime.importing import (
     replace_lookup,
 )
 from portal.crime.queries import imported_months, lookup_sizes
+from portal.models import Role
 
-bp = staff_blueprint("crime", __name__, roles=("admin",), url_prefix="/admin/crime")
+bp = staff_blueprint("crime", __name__, roles=(Role.ADMIN,), url_prefix="/admin/crime")
 
 # A month of a large force is a few MB: several months fit in one upload; a year at once is the CLI's.
 STREET_FILES_UPLOAD_BYTES = 25 * 1024 * 1024

@@ -12,9 +12,10 @@ from analysis.errors import InputError
 from portal.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
+from portal.models import Role
 from portal.pact.concerns import mapping_text, restore_mapping, save_mapping
 
-bp = staff_blueprint("concern_mapping", __name__, roles=("admin",), url_prefix="/admin/concerns")
+bp = staff_blueprint("concern_mapping", __name__, roles=(Role.ADMIN,), url_prefix="/admin/concerns")
 
 
 class MappingForm(FlaskForm):

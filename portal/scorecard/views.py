@@ -9,6 +9,7 @@ from analysis.scorecard import STATUSES, year_label
 from portal.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
+from portal.models import Role
 from portal.reports.data import ReportError
 from portal.reports.jobs import analysis_cache
 from portal.scorecard.actuals import (
@@ -21,7 +22,7 @@ from portal.scorecard.actuals import (
 )
 from portal.scorecard.forms import ActualForm
 
-bp = staff_blueprint("scorecard", __name__, roles=("analyst", "admin"), url_prefix="/analyst/scorecard")
+bp = staff_blueprint("scorecard", __name__, roles=(Role.ANALYST, Role.ADMIN), url_prefix="/analyst/scorecard")
 
 
 def _survey_analysis():

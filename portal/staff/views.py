@@ -3,7 +3,7 @@
 from flask import current_app, render_template, url_for
 from flask_login import current_user
 
-from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neighbourhoods
+from portal.access import neighbourhood_in_scope, route_roles, staff_blueprint, visible_neighbourhoods
 from portal.areas import counts_by_neighbourhood
 from portal.core.extensions import db
 from portal.models import PactIssue, Response, Role
@@ -13,31 +13,32 @@ bp = staff_blueprint("staff", __name__, roles=(Role.COORDINATOR, Role.ANALYST, R
                      url_prefix="/staff")
 
 
-# What each role can open from the staff home page: (title, endpoint, roles, description).
+# What the staff home page offers: (title, endpoint, description); each role sees the tools its
+# routes let it use (`route_roles`), so the page never restates who may use what.
 TOOLS = [
-    ("PACT console", "pact.issues", (Role.COORDINATOR, Role.ADMIN),
+    ("PACT console", "pact.issues",
      "Triage, assign and close local issues; meetings, priorities and service standards."),
-    ("PACT metrics", "pact.metrics", (Role.COORDINATOR, Role.ADMIN),
+    ("PACT metrics", "pact.metrics",
      "Issues raised and closed, % dealt with locally, days to acknowledge and close."),
-    ("Complaints and enquiries", "charter.queue", (Role.COORDINATOR, Role.ADMIN),
+    ("Complaints and enquiries", "charter.queue",
      "Residents' written complaints and enquiries against the Service Charter's 5 and 15 working days."),
-    ("Survey results", "analyst.dashboard", (Role.ANALYST, Role.ADMIN),
+    ("Survey results", "analyst.dashboard",
      "Weighted indicators with confidence intervals, comparisons, charts and PDF reports."),
-    ("Survey waves", "admin.waves", (Role.ANALYST, Role.ADMIN),
+    ("Survey waves", "admin.waves",
      "Open waves, panel invitations, paper and telephone imports, exports."),
-    ("LAA scorecard", "scorecard.index", ("analyst", "admin"),
+    ("LAA scorecard", "scorecard.index",
      "Every Local Area Agreement target with actuals and status; NI 21 and NI 16 filled in."),
-    ("Survey concerns and PACT priorities", "concern_mapping.edit", ("admin",),
+    ("Survey concerns and PACT priorities", "concern_mapping.edit",
      "Which PACT categories and priority topics address each survey concern."),
-    ("Recorded crime", "crime.index", ("admin",),
+    ("Recorded crime", "crime.index",
      "Import police.uk street-level files and the LSOA lookup for rates and fear against risk."),
 ]
 
 
 def _tools(role: str) -> list[dict]:
     return [{"title": title, "url": url_for(endpoint), "description": text}
-            for title, endpoint, roles, text in TOOLS
-            if role in roles and endpoint in current_app.view_functions]
+            for title, endpoint, text in TOOLS
+            if endpoint in current_app.view_functions and role in route_roles(current_app, endpoint)]
 
 
 @bp.route("/")
