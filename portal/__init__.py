@@ -97,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_templates(app: Flask) -> None:
     """Filters and globals every template may use, and the access areas."""
-    from portal import access
+    from portal.auth import access
     from portal.core import filters
 
     filters.init_app(app)

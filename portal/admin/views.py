@@ -17,9 +17,9 @@ from flask_login import current_user
 
 import surveys
 from analysis.formatting import plural
-from portal.access import admin_only, staff_blueprint
 from portal.admin.forms import ConfirmForm, EraseForm, ImportForm, OpenWaveForm, PanelUploadForm, PersonForm
 from portal.areas import neighbourhood_names
+from portal.auth.access import admin_only, staff_blueprint
 from portal.core import audit, jobs
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db

@@ -14,10 +14,10 @@ from flask_login import current_user
 
 from analysis.formatting import plural
 from analysis.report import REPORT_CATALOGUE, available_indicators
-from portal.access import staff_blueprint
 from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
 from portal.areas import all_neighbourhoods
+from portal.auth.access import staff_blueprint
 from portal.core import clock
 from portal.core.clock import utcnow
 from portal.core.extensions import db

@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal.access import check_scope, staff_blueprint, visible_neighbourhoods
 from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.auth.access import check_scope, staff_blueprint, visible_neighbourhoods
 from portal.charter import cases as rules
 from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit

@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
     root.propagate = False
-    access = logging.getLogger("portal.access")
+    access = logging.getLogger("portal.auth.access")
 
     @app.before_request
     def _start_timer():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from portal.access import staff_blueprint
+from portal.auth.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
 from portal.core.request_checks import allow_upload

@@ -9,7 +9,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from analysis.errors import InputError
-from portal.access import staff_blueprint
+from portal.auth.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
 from portal.models import Role

@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from analysis.scorecard import STATUSES, year_label
-from portal.access import staff_blueprint
+from portal.auth.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
 from portal.models import Role

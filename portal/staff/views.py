@@ -3,8 +3,8 @@
 from flask import current_app, render_template, url_for
 from flask_login import current_user
 
-from portal.access import neighbourhood_in_scope, route_roles, staff_blueprint, visible_neighbourhoods
 from portal.areas import counts_by_neighbourhood
+from portal.auth.access import neighbourhood_in_scope, route_roles, staff_blueprint, visible_neighbourhoods
 from portal.core.extensions import db
 from portal.models import PactIssue, Response, Role
 from portal.staff.population import population_rows

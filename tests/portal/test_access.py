@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import create_app
-from portal.access import PUBLIC_BLUEPRINTS, route_roles
+from portal.auth.access import PUBLIC_BLUEPRINTS, route_roles
 from portal.models import ROLES, AuditEvent
 
 # URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
@@ -70,7 +70,7 @@ def test_staff_paths_belong_to_staff_blueprints(app, rule, endpoint, blueprint, 
         assert not rule.startswith(STAFF_PREFIXES), f"{endpoint} is public but lives under {rule}"
     else:
         blueprint_roles = getattr(app.blueprints[blueprint], "allowed_roles", None)
-        assert blueprint_roles, f"{endpoint}: make its blueprint with portal.access.staff_blueprint"
+        assert blueprint_roles, f"{endpoint}: make its blueprint with portal.auth.access.staff_blueprint"
         roles = route_roles(app, endpoint)
         assert roles and set(roles) <= set(blueprint_roles) <= set(ROLES), (
             f"{endpoint}: requires({roles}) names a role its blueprint does not admit")

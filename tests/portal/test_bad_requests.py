@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal import create_app
-from portal.access import PUBLIC_BLUEPRINTS
+from portal.auth.access import PUBLIC_BLUEPRINTS
 from portal.survey.waves import open_wave
 from tests.conftest import sign_in
 

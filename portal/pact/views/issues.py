@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.access import check_scope, visible_neighbourhoods
 from portal.areas import agency_by_slug, all_agencies
+from portal.auth.access import check_scope, visible_neighbourhoods
 from portal.core.clock import local, utcnow
 from portal.core.extensions import db
 from portal.core.mail import deliver_pending
