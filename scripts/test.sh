@@ -8,5 +8,5 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e ".[test]"
 .venv/bin/ruff check .
-.venv/bin/mypy analysis surveys
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

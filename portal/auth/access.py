@@ -23,9 +23,15 @@ PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", "api", "results", "fo
                      "follow_up", None}
 
 
-def staff_blueprint(name: str, import_name: str, roles: tuple[Role, ...], **kwargs) -> Blueprint:
+class StaffBlueprint(Blueprint):
+    """A blueprint that knows which roles may use it (read by the URL-map access test)."""
+
+    allowed_roles: tuple[Role, ...]
+
+
+def staff_blueprint(name: str, import_name: str, roles: tuple[Role, ...], **kwargs) -> StaffBlueprint:
     """A blueprint whose every view needs a signed-in staff user with one of `roles`."""
-    bp = Blueprint(name, import_name, **kwargs)
+    bp = StaffBlueprint(name, import_name, **kwargs)
     bp.allowed_roles = roles
 
     @bp.before_request
@@ -50,7 +56,7 @@ def requires(*roles: Role):
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
-        wrapped.allowed_roles = roles
+        setattr(wrapped, "allowed_roles", roles)  # noqa: B010 - a function attribute, read as data
         return wrapped
     return decorate
 
@@ -86,4 +92,5 @@ def check_scope(session: Session, user: StaffUser, neighbourhood_id: int | None,
 def neighbourhood_in_scope(session: Session, user: StaffUser, slug: str) -> Neighbourhood:
     neighbourhood = neighbourhood_by_slug(session, slug)
     check_scope(session, user, neighbourhood.id if neighbourhood else None, "neighbourhood", slug)
+    assert neighbourhood is not None  # check_scope answered 404 otherwise
     return neighbourhood

@@ -69,9 +69,9 @@ def check_sign_in(session: Session, email: str, password: str, ip_address: str,
         return SignInResult(None, refusal)
 
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
-    ok = verify_password(user.password_hash if user else None, password) and user.active
+    ok = verify_password(user.password_hash if user else None, password) and bool(user and user.active)
     session.add(SignInAttempt(email=email, ip_address=ip_address, succeeded=ok))
-    if ok:
+    if ok and user is not None:
         user.last_sign_in_at = utcnow()
         audit.record(session, "sign_in", "staff_user", user.id, actor=user)
         limits.clear(ACCOUNT_BUCKET, email, rules.account)

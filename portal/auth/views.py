@@ -35,15 +35,15 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"))
     form = SignInForm()
-    status, headers = 200, {}
+    status, headers = 200, dict[str, str]()
     if form.validate_on_submit():
-        result = check_sign_in(db.session, form.email.data, form.password.data, request.remote_addr or "",
-                               _rules())
+        result = check_sign_in(db.session, form.email.data or "", form.password.data or "",
+                               request.remote_addr or "", _rules())
         if result.ok:
             login_user(result.user)
             mark_signed_in()
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
-        if result.throttled:
+        if result.refusal is not None:
             form.form_errors.append(
                 f"Too many failed sign-in attempts. Wait {plural(result.refusal.minutes, 'minute')} "
                 "and try again."

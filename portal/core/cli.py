@@ -160,10 +160,10 @@ def demo_command(seed: int, responses: int) -> None:
 @with_appcontext
 def worker_command(burst: bool, name: str | None) -> None:
     """RQ's worker on the portal's queue, inside the app: jobs see its config and database."""
-    from portal.core.jobs import JobError, run_worker
+    from portal.core.jobs import JobError, run_worker, this_app
 
     try:
-        run_worker(current_app._get_current_object(), burst=burst, name=name)
+        run_worker(this_app(), burst=burst, name=name)
     except JobError as error:
         raise click.ClickException(str(error)) from None
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, make_url
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import Session, sessionmaker
 
 POOL_SIZE = 16
@@ -32,7 +32,7 @@ def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
     """
     if url.startswith("sqlite"):
         database = make_url(url).database
-        on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
+        on_disk = database not in (None, "", ":memory:") and not str(database).startswith("file:")
         engine = create_engine(url, connect_args={"check_same_thread": False,
                                                   "timeout": SQLITE_BUSY_TIMEOUT},
                                **({"pool_size": pool_size} if on_disk else {}))
@@ -93,3 +93,9 @@ class Database:
         finally:
             session.close()
 
+
+
+def rowcount(result: Result) -> int:
+    """Rows an UPDATE or DELETE matched (its result is a cursor result; the typing says only Result)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount

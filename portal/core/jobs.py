@@ -57,10 +57,15 @@ def job_function(name: str) -> Callable:
     return getattr(importlib.import_module(module), attribute)
 
 
+def this_app() -> Flask:
+    """The app behind `current_app`, to hand to a thread or a worker that outlives the request."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
 def enqueue(name: str, *args, job_id: str | None = None, app: Flask | None = None) -> None:
     """Run job ``name`` with ``args`` in the background: on Redis when REDIS_URL is set, else in
     a thread of this process."""
-    app = app or current_app._get_current_object()
+    app = app or this_app()
     job_function(name)  # an unknown name fails here, in the request, not later in a worker
     if app.config.get("REDIS_URL"):
         rq_queue(app).enqueue(perform, name, *args, job_id=job_id, description=f"{name}{args}",
@@ -113,7 +118,7 @@ def redis_connection(app: Flask | None = None):
     from redis import Redis
 
     app = app or current_app
-    key = ("redis", os.getpid())
+    key = f"redis-{os.getpid()}"
     if key not in app.extensions:
         app.extensions[key] = Redis.from_url(app.config["REDIS_URL"])
     return app.extensions[key]

@@ -84,7 +84,7 @@ def _counted(step: Callable[[RateLimiter], T]) -> T:
 
 
 def _identifiers(bucket: str, key: str) -> tuple[str, str, str]:
-    digest = hmac.new(current_app.secret_key.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
+    digest = hmac.new(str(current_app.secret_key).encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
     return current_app.config["RATELIMIT_KEY_PREFIX"], bucket, digest
 
 

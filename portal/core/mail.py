@@ -28,6 +28,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
+from portal.core.database import rowcount
 from portal.models import OutboundMail
 
 log = logging.getLogger("portal.core.mail")
@@ -71,13 +72,13 @@ def deliver_pending(session: Session, config) -> int:
 
 def _deliver_one(session: Session, config, message_id: int, waiting) -> bool:
     """Claim one message and send it; False when another process claimed it first or sending failed."""
-    claimed = session.execute(update(OutboundMail).where(OutboundMail.id == message_id, waiting)
-                              .values(status="sending", sent_at=utcnow())
-                              .execution_options(synchronize_session=False)).rowcount == 1
+    claimed = rowcount(session.execute(update(OutboundMail).where(OutboundMail.id == message_id, waiting)
+                                       .values(status="sending", sent_at=utcnow())
+                                       .execution_options(synchronize_session=False))) == 1
     session.commit()
     if not claimed:
         return False
-    message = session.get(OutboundMail, message_id)
+    message = session.get_one(OutboundMail, message_id)
     try:
         _send(message, config)
     except (OSError, smtplib.SMTPException) as error:

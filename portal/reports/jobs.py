@@ -83,7 +83,7 @@ def start_batch(session: Session, wave: str | None, user: StaffUser | None,
 
     A batch already queued or running for the wave is returned instead of starting another.
     """
-    app = app or current_app._get_current_object()
+    app = app or jobs.this_app()
     wave_row = choose_wave(session, wave)
     existing = running_batch(session, wave_row.slug)
     if existing is not None:
