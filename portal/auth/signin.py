@@ -28,7 +28,7 @@ ADDRESS_BUCKET = "sign_in_address"
 @dataclass
 class SignInResult:
     user: StaffUser | None
-    refusal: limits.Refusal | None = None
+    refusal: limits.OverLimit | None = None
 
     @property
     def ok(self) -> bool:
@@ -53,7 +53,7 @@ class SignInLimits:
         return limits.Limit(self.max_failures * ADDRESS_FACTOR, self.lockout_minutes * 60)
 
 
-def _throttle(email: str, ip_address: str, rules: SignInLimits) -> limits.Refusal | None:
+def _throttle(email: str, ip_address: str, rules: SignInLimits) -> limits.OverLimit | None:
     """Refuse when the address is over its failures, else count this attempt against the account."""
     return (limits.check(ADDRESS_BUCKET, ip_address, rules.address)
             or limits.hit(ACCOUNT_BUCKET, email, rules.account))

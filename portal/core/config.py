@@ -20,7 +20,6 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 MEGABYTE = 1024 * 1024
 
 # Per-address limits (requests per hour); read only when set, else each area's default applies.
-HOURLY_LIMITS = ("PACT_RAISE_LIMIT", "PACT_LOOKUP_LIMIT", "SURVEY_START_LIMIT", "SURVEY_SUBMIT_LIMIT")
 
 
 def _flag(env: dict, name: str, default: bool = False) -> bool:
@@ -121,13 +120,32 @@ SURVEY_TEXTS = {
                       "the Information Commissioner's Office (ico.org.uk)",
 }
 
-OPTIONAL_NUMBERS = ("REPORTS_WORKERS", "DATABASE_POOL_SIZE", "JOB_HEARTBEAT_SECONDS")
+# Per-address limits (count, seconds); the environment sets the count (API_RATE_LIMIT per minute,
+# the others per hour).
+LIMITS = {
+    "PACT_RAISE_LIMIT": (10, 3600), "PACT_LOOKUP_LIMIT": (30, 3600),
+    "SURVEY_START_LIMIT": (60, 3600), "SURVEY_SUBMIT_LIMIT": (30, 3600),
+    "CHARTER_WRITE_LIMIT": (5, 3600), "ALERT_SUBSCRIBE_LIMIT": (5, 3600), "API_RATE_LIMIT": (300, 60),
+}
 
 
-def _optional_tuning(env: dict) -> dict:
-    """Tuning read only when set; each area keeps its own default when the variable is unset."""
-    optional: dict = {name: (int(env[name]), 3600) for name in HOURLY_LIMITS if env.get(name)}
-    return optional | {name: int(env[name]) for name in OPTIONAL_NUMBERS if env.get(name)}
+def _limits(env: dict) -> dict:
+    return {name: (_positive_int(env, name, count), seconds) for name, (count, seconds) in LIMITS.items()}
+
+
+def _tuning(env: dict) -> dict:
+    """How hard the portal works, and the analyst's definition files."""
+    return {
+        # Report PDFs rendered at once by a batch (threads of one process or one worker).
+        "REPORTS_WORKERS": _positive_int(env, "REPORTS_WORKERS", 2),
+        # Connections each process keeps open; at least the threads serving requests.
+        "DATABASE_POOL_SIZE": _positive_int(env, "DATABASE_POOL_SIZE", 16),
+        # How often a queue worker says it is alive (seconds).
+        "JOB_HEARTBEAT_SECONDS": _positive_int(env, "JOB_HEARTBEAT_SECONDS", 10),
+        # Empty: the plan's files in analysis/definitions/.
+        "SCORECARD_TARGETS": env.get("SCORECARD_TARGETS", ""),
+        "CONCERN_MAPPING": env.get("CONCERN_MAPPING", ""),
+    }
 
 
 def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
@@ -147,7 +165,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
 
     redis_url = env.get("REDIS_URL", "").strip()
 
-    return _optional_tuning(env) | {
+    return _limits(env) | _tuning(env) | {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,

@@ -33,6 +33,7 @@ from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from redis.exceptions import RedisError
 
 from analysis.formatting import plural
+from portal.core.errors import render_error
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Limit:
 
 
 @dataclass(frozen=True)
-class Refusal:
+class OverLimit:
     """A request over its limit; `retry_after` is whole seconds until one more would be allowed."""
 
     limit: Limit
@@ -88,15 +89,15 @@ def _identifiers(bucket: str, key: str) -> tuple[str, str, str]:
     return current_app.config["RATELIMIT_KEY_PREFIX"], bucket, digest
 
 
-def _refusal(bucket: str, key: str, limit: Limit) -> Refusal:
+def _refusal(bucket: str, key: str, limit: Limit) -> OverLimit:
     ids = _identifiers(bucket, key)
     reset_at = _counted(lambda counter: counter.get_window_stats(limit.item, *ids)).reset_time
     wait = math.ceil(reset_at - time.time())
-    return Refusal(limit, min(max(1, wait), limit.seconds))
+    return OverLimit(limit, min(max(1, wait), limit.seconds))
 
 
-def hit(bucket: str, key: str, limit: Limit) -> Refusal | None:
-    """Count one request for `key` in `bucket`: None if allowed, else a Refusal (nothing counted).
+def hit(bucket: str, key: str, limit: Limit) -> OverLimit | None:
+    """Count one request for `key` in `bucket`: None if allowed, else an OverLimit (nothing counted).
 
     The check and the count are one atomic step in the storage (a Lua script on Redis, a lock in
     memory), so parallel requests can never all slip under the limit together.
@@ -107,7 +108,7 @@ def hit(bucket: str, key: str, limit: Limit) -> Refusal | None:
     return _refusal(bucket, key, limit)
 
 
-def check(bucket: str, key: str, limit: Limit) -> Refusal | None:
+def check(bucket: str, key: str, limit: Limit) -> OverLimit | None:
     """Whether `key` is already at its limit in `bucket`, counting nothing."""
     ids = _identifiers(bucket, key)
     if _counted(lambda counter: counter.test(limit.item, *ids)):
@@ -119,6 +120,22 @@ def clear(bucket: str, key: str, limit: Limit) -> None:
     """Forget every counted request of `key` in `bucket` (a right password clears its failures)."""
     ids = _identifiers(bucket, key)
     _counted(lambda counter: counter.clear(limit.item, *ids))
+
+
+def over_limit(bucket: str, setting: str, what: str, after: str = ""):
+    """Count this request from the caller's address against the limit in app config `setting`.
+
+    None while allowed; one too many gets the one limit page (429 with Retry-After), saying what was
+    done too often ("raised an issue") and, in `after`, what became of the person's input."""
+    refusal = hit(bucket, _client_address(), Limit(*current_app.config[setting]))
+    if refusal is None:
+        return None
+    log.warning("rate limit", extra={"bucket": bucket})
+    body, status = render_error(429, (
+        f"You have {what} too many times from this connection: the limit is "
+        f"{refusal.limit.describe()}. Wait {plural(refusal.minutes, 'minute')} and try again. {after}"
+    ).strip())
+    return body, status, refusal.headers
 
 
 def _client_address() -> str:

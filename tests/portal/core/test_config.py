@@ -74,10 +74,16 @@ def test_client_address_comes_from_a_trusted_proxy_only_when_configured(app):
     assert proxied.test_client().get("/_addr", headers=headers).data == b"203.0.113.9"
 
 
-def test_optional_limits_are_read_only_when_set(tmp_path):
-    assert "PACT_RAISE_LIMIT" not in settings_from_env(tmp_path, {})
-    settings = settings_from_env(tmp_path, {"PACT_RAISE_LIMIT": "3", "REPORTS_WORKERS": "1"})
+def test_every_limit_and_tuning_setting_has_its_default_in_the_config(tmp_path):
+    defaults = settings_from_env(tmp_path, {})
+    assert defaults["PACT_RAISE_LIMIT"] == (10, 3600) and defaults["API_RATE_LIMIT"] == (300, 60)
+    assert defaults["CHARTER_WRITE_LIMIT"] == (5, 3600) and defaults["REPORTS_WORKERS"] == 2
+    settings = settings_from_env(tmp_path, {"PACT_RAISE_LIMIT": "3", "REPORTS_WORKERS": "1",
+                                            "CHARTER_WRITE_LIMIT": "2", "SCORECARD_TARGETS": "t.yaml"})
     assert settings["PACT_RAISE_LIMIT"] == (3, 3600) and settings["REPORTS_WORKERS"] == 1
+    assert settings["CHARTER_WRITE_LIMIT"] == (2, 3600) and settings["SCORECARD_TARGETS"] == "t.yaml"
+    with pytest.raises(ConfigError, match="API_RATE_LIMIT"):
+        settings_from_env(tmp_path, {"API_RATE_LIMIT": "many"})
 
 
 def test_the_database_pool_keeps_as_many_connections_as_configured(tmp_path):
