@@ -48,7 +48,7 @@ def _configure(app: Flask, config: Mapping | None) -> None:
 def _bind_extensions(app: Flask) -> None:
     """Each extension bound late (one factory, extensions in portal/core/extensions.py), in order."""
     from portal.auth import staff_sessions
-    from portal.core import errors, limits, logs, request_checks, security
+    from portal.core import errors, limits, logs, mail, request_checks, security
     from portal.core.extensions import csrf, db, login_manager
 
     logs.init_app(app)
@@ -64,6 +64,7 @@ def _bind_extensions(app: Flask) -> None:
     staff_sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,5 +1,7 @@
 """Outgoing mail. Every message is first written to `outbound_mail` in the caller's transaction;
-`deliver_pending` then sends them over SMTP after that transaction has committed. With no
+`deliver_pending` then sends them over SMTP after that transaction has committed: after the request
+that queued them (`init_app`: views never send mail themselves), or at the end of a CLI command or
+job, which calls it. With no
 MAIL_SERVER (the development default) messages are only recorded, and staff can read them in the
 database. A delivery failure is recorded on the message and never undoes the change that caused it.
 
@@ -24,11 +26,13 @@ import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
+from flask import Flask, Response, current_app, g, has_request_context
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
 from portal.core.database import rowcount
+from portal.core.extensions import db
 from portal.models import OutboundMail
 
 log = logging.getLogger("portal.core.mail")
@@ -52,7 +56,20 @@ def queue_mail(session: Session, recipient: str, subject: str, body: str,
     message = OutboundMail(recipient=recipient.strip(), subject=subject, body=body, status="pending",
                            headers=headers or None)
     session.add(message)
+    if has_request_context():
+        g.mail_queued = True
     return message
+
+
+def _deliver_after_request(response: Response) -> Response:
+    """Send what the request queued, once its view has committed (a rolled-back request queued nothing)."""
+    if g.pop("mail_queued", False) and response.status_code < 500:
+        deliver_pending(db.session, current_app.config)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_deliver_after_request)
 
 
 def deliver_pending(session: Session, config) -> int:
