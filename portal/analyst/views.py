@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from analysis.formatting import plural
@@ -21,6 +21,7 @@ from portal.auth.access import staff_blueprint
 from portal.core import clock
 from portal.core.clock import utcnow
 from portal.core.extensions import db
+from portal.core.http import download
 from portal.core.refusals import Refusal
 from portal.crime.fear import fear_and_recorded_crime
 from portal.models import Neighbourhood, ReportRun, Role
@@ -126,12 +127,7 @@ def _download(kind: str):
         abort(Response(str(error) + "\n", 404, mimetype="text/plain"))
     rows = table_rows(analysis, area, indicator)
     stem = f"voicebox-{analysis.wave.slug}-{area or AUTHORITY}-{indicator}"
-    if kind == "csv":
-        return Response(to_csv(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-    return Response(to_xlsx(rows),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+    return download(to_csv(rows) if kind == "csv" else to_xlsx(rows), f"{stem}.{kind}")
 
 
 @bp.route("/estimates.csv")
@@ -156,9 +152,9 @@ def neighbourhood_pdf():
     except ReportError as error:
         flash(str(error))
         return redirect(url_for(".dashboard", wave=form.wave.data))
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{file.filename}"',
-        "X-Checksum-SHA256": file.checksum})
+    response = download(data, file.filename, etag=file.checksum)
+    response.headers["X-Checksum-SHA256"] = file.checksum
+    return response
 
 
 @bp.route("/reports/batch", methods=["POST"])
@@ -206,12 +202,5 @@ def report_file(report_id: int, filename: str):
     except ReportError as error:
         flash(str(error))
         return redirect(url_for(".report_run", report_id=report_id))
-    return send_file(_bytes_io(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=file.filename, etag=file.checksum)
-
-
-def _bytes_io(data: bytes):
-    import io
-
-    return io.BytesIO(data)
+    return download(data, file.filename, etag=file.checksum)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from analysis.scorecard import STATUSES, year_label
 from portal.auth.access import staff_blueprint
-from portal.core import audit
+from portal.core import audit, http
 from portal.core.extensions import db
 from portal.models import Role
 from portal.reports.data import ReportError
@@ -57,8 +57,7 @@ def index():
 @bp.get("/scorecard.csv")
 def download():
     _card, rows = _rows()
-    return Response(export_csv(rows), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="laa-scorecard.csv"'})
+    return http.download(export_csv(rows), "laa-scorecard.csv")
 
 
 @bp.post("/actuals")
