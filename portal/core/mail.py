@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from portal.core.clock import utcnow
 from portal.core.database import rowcount
 from portal.core.extensions import db
-from portal.models import OutboundMail
+from portal.models import MailStatus, OutboundMail
 
 log = logging.getLogger("portal.core.mail")
 
@@ -53,7 +53,7 @@ def queue_mail(session: Session, recipient: str, subject: str, body: str,
     """Add a plain-text message to the outbox (plain text: user-written strings cannot inject markup).
     `headers` are extra headers the code sets (List-Unsubscribe), never user text."""
     subject = " ".join(subject.split())[:200]  # no header injection through newlines
-    message = OutboundMail(recipient=recipient.strip(), subject=subject, body=body, status="pending",
+    message = OutboundMail(recipient=recipient.strip(), subject=subject, body=body, status=MailStatus.PENDING,
                            headers=headers or None)
     session.add(message)
     if has_request_context():
@@ -75,13 +75,13 @@ def init_app(app: Flask) -> None:
 def deliver_pending(session: Session, config) -> int:
     """Send queued messages; returns how many were sent. Call after the causing change committed."""
     now = utcnow()
-    waiting = or_(OutboundMail.status == "pending",
-                  (OutboundMail.status == "sending") & (OutboundMail.sent_at < now - STALE_CLAIM))
+    waiting = or_(OutboundMail.status == MailStatus.PENDING,
+                  (OutboundMail.status == MailStatus.SENDING) & (OutboundMail.sent_at < now - STALE_CLAIM))
     ids = session.scalars(select(OutboundMail.id).where(waiting).order_by(OutboundMail.id)).all()
     if not config.get("MAIL_SERVER"):
         if ids:
             session.execute(update(OutboundMail).where(OutboundMail.id.in_(ids), waiting)
-                            .values(status="recorded").execution_options(synchronize_session=False))
+                            .values(status=MailStatus.RECORDED).execution_options(synchronize_session=False))
             session.commit()
         return 0
     return sum(_deliver_one(session, config, message_id, waiting) for message_id in ids)
@@ -90,7 +90,7 @@ def deliver_pending(session: Session, config) -> int:
 def _deliver_one(session: Session, config, message_id: int, waiting) -> bool:
     """Claim one message and send it; False when another process claimed it first or sending failed."""
     claimed = rowcount(session.execute(update(OutboundMail).where(OutboundMail.id == message_id, waiting)
-                                       .values(status="sending", sent_at=utcnow())
+                                       .values(status=MailStatus.SENDING, sent_at=utcnow())
                                        .execution_options(synchronize_session=False))) == 1
     session.commit()
     if not claimed:
@@ -99,14 +99,14 @@ def _deliver_one(session: Session, config, message_id: int, waiting) -> bool:
     try:
         _send(message, config)
     except (OSError, smtplib.SMTPException) as error:
-        message.status, message.sent_at = "failed", None
+        message.status, message.sent_at = MailStatus.FAILED, None
         message.error = str(error)[:500]
         log.warning("mail delivery failed", extra={"mail_id": message.id, "error": str(error)})
     else:
-        message.status, message.sent_at = "sent", utcnow()
+        message.status, message.sent_at = MailStatus.SENT, utcnow()
     message.body = redact_after_sending(message.body)
     session.commit()
-    return message.status == "sent"
+    return message.status == MailStatus.SENT
 
 
 def _send(message: OutboundMail, config) -> None:

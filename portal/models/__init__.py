@@ -1,6 +1,6 @@
 """Persistence models, one module per domain; import from here."""
 
-from portal.models.alerts import ALERT_FREQUENCIES, AlertSubscription
+from portal.models.alerts import AlertSubscription
 from portal.models.area import (
     AREA_CLASSES,
     Agency,
@@ -24,23 +24,26 @@ from portal.models.pact import (
     PriorityUpdate,
     priority_issue,
 )
-from portal.models.reports import REPORT_RUN_STATUSES, ReportFile, ReportFileContent, ReportRun
+from portal.models.reports import ReportFile, ReportFileContent, ReportRun
 from portal.models.scorecard import ScorecardActual
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import (
     AgendaOutcome,
+    AlertFrequency,
     CharterKind,
     CharterStatus,
     FollowUpAnswer,
     IssueChannel,
     IssueStatus,
+    MailStatus,
     MeetingStatus,
     PanelExit,
     PriorityStatus,
+    ReportRunStatus,
+    ResponseMode,
     Role,
 )
 from portal.models.survey import (
-    RESPONSE_MODES,
     Invitation,
     PanelMember,
     PanelOptOut,
@@ -52,13 +55,11 @@ from portal.models.survey import (
 )
 
 __all__ = [
-    "ALERT_FREQUENCIES",
     "AREA_CLASSES",
-    "REPORT_RUN_STATUSES",
-    "RESPONSE_MODES",
     "ROLES",
     "Agency",
     "AgendaOutcome",
+    "AlertFrequency",
     "AlertSubscription",
     "AuditEvent",
     "Base",
@@ -75,6 +76,7 @@ __all__ = [
     "IssueEvent",
     "IssueStatus",
     "LsoaNeighbourhood",
+    "MailStatus",
     "Meeting",
     "MeetingPaper",
     "MeetingPaperContent",
@@ -94,7 +96,9 @@ __all__ = [
     "ReportFile",
     "ReportFileContent",
     "ReportRun",
+    "ReportRunStatus",
     "Response",
+    "ResponseMode",
     "Role",
     "ScorecardActual",
     "SignInAttempt",

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.clock import utcnow
 from portal.models.area import Neighbourhood
 from portal.models.base import Base, UTCDateTime
-
-ALERT_FREQUENCIES = ("weekly", "immediate")
+from portal.models.statuses import AlertFrequency, StoredEnum
 
 
 class AlertSubscription(Base):
@@ -26,7 +25,8 @@ class AlertSubscription(Base):
     email: Mapped[str] = mapped_column(String(254))
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id", ondelete="CASCADE"),
                                                   index=True)
-    frequency: Mapped[str] = mapped_column(String(10), default="weekly")
+    frequency: Mapped[AlertFrequency] = mapped_column(StoredEnum(AlertFrequency, 10),
+                                                      default=AlertFrequency.WEEKLY)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The end of the period the last digest covered: activity after it goes in the next one.

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import utcnow
 from portal.models.base import Base, UTCDateTime
+from portal.models.statuses import MailStatus, StoredEnum
 
 
 class AuditEvent(Base):
@@ -46,8 +47,7 @@ class OutboundMail(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    # pending, sending (claimed; sent_at is the claim time), recorded, sent or failed: see portal.core.mail
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[MailStatus] = mapped_column(StoredEnum(MailStatus, 20), default=MailStatus.PENDING)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(String(500), default="")
     headers: Mapped[dict | None] = mapped_column(JSON)  # extra headers, e.g. List-Unsubscribe

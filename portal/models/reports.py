@@ -17,10 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.clock import utcnow
 from portal.models.base import Base, UTCDateTime
 from portal.models.staff import StaffUser
+from portal.models.statuses import ReportRunStatus, StoredEnum
 from portal.models.survey import Wave
 
 REPORT_RUN_KINDS = ("neighbourhood", "batch")
-REPORT_RUN_STATUSES = ("queued", "running", "done", "failed")
 STALE_AFTER = timedelta(minutes=10)
 
 
@@ -33,7 +33,8 @@ class ReportRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    status: Mapped[ReportRunStatus] = mapped_column(StoredEnum(ReportRunStatus, 20),
+                                                   default=ReportRunStatus.QUEUED, index=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
     wave_slug: Mapped[str] = mapped_column(String(40))
     neighbourhood_slug: Mapped[str | None] = mapped_column(String(60))

@@ -121,7 +121,7 @@ class StoredEnum(TypeDecorator):
         return None if value is None else str(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else self.enum(value)
+        return None if value is None else self.enum(value)  # type: ignore[call-arg]  # by value
 
 
 def one_of(column: str, enum: type[Labelled]) -> CheckConstraint:
@@ -154,3 +154,37 @@ class CharterStatus(Labelled):
     RECEIVED = "received", "Received"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     ANSWERED = "answered", "Answered"
+
+
+class MailStatus(Labelled):
+    """Where a message in the outbox stands (`portal.core.mail`). Not in `LABELLED`."""
+
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"  # claimed by one process; `sent_at` is the claim time
+    RECORDED = "recorded", "Recorded only (no mail server)"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class ReportRunStatus(Labelled):
+    """A batch of report PDFs (`portal.reports`). Not in `LABELLED`."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class AlertFrequency(Labelled):
+    """How often a resident following a neighbourhood is e-mailed. Not in `LABELLED`."""
+
+    WEEKLY = "weekly", "Weekly digest"
+    IMMEDIATE = "immediate", "As it happens"
+
+
+class ResponseMode(Labelled):
+    """How a survey response was given. Not in `LABELLED`."""
+
+    ONLINE = "online", "Online"
+    PAPER = "paper", "Paper"
+    PHONE = "phone", "Telephone"

@@ -24,9 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.clock import utcnow
 from portal.models.area import Neighbourhood
 from portal.models.base import Base, UTCDateTime
-from portal.models.statuses import PanelExit, StoredEnum, one_of
-
-RESPONSE_MODES = ("online", "paper", "phone")
+from portal.models.statuses import PanelExit, ResponseMode, StoredEnum, one_of
 
 
 class Questionnaire(Base):
@@ -78,7 +76,7 @@ class Response(Base):
     uid: Mapped[str] = mapped_column(String(40), unique=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
     neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))
-    mode: Mapped[str] = mapped_column(String(10), default="online")
+    mode: Mapped[ResponseMode] = mapped_column(StoredEnum(ResponseMode, 10), default=ResponseMode.ONLINE)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answers: Mapped[dict] = mapped_column(JSON)
     # Unique per submission (a hash derived from the invitation token or the browser session), so a
