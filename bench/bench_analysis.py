@@ -32,7 +32,7 @@ from analysis.codes import CodedFrame
 from analysis.estimates import estimate_indicators
 from analysis.gap import perception_gap
 from analysis.weighting import rake_weights
-from surveys.synthetic import generate_responses, population_margins
+from demo.responses import generate_responses, population_margins
 
 VARIABLES = ["age_band", "sex", "neighbourhood"]
 

@@ -70,18 +70,23 @@ APP_MODULE = textwrap.dedent('''
 ''')
 
 
+# Signs and places the links in the demo's outbox, which this benchmark never follows.
+DEMO_CONFIG = {"SECRET_KEY": "bench-demo-links", "PUBLIC_BASE_URL": "http://127.0.0.1:5000"}
+
+
 def prepare_database(url: str) -> list[str]:
     """The demo data; returns the neighbourhood slugs."""
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
-    from portal.demo import seed_demo
+    from demo import seed_demo
+    from portal.core.clock import utcnow
     from portal.models import Base, Neighbourhood
 
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
-        seed_demo(session)
+        seed_demo(session, DEMO_CONFIG, utcnow())
         session.commit()
         slugs = list(session.scalars(select(Neighbourhood.slug).order_by(Neighbourhood.slug)))
     engine.dispose()

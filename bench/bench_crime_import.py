@@ -6,7 +6,7 @@ What it does:
 
 1. Generates a synthetic year of one force in the published layout (12 monthly files, ~1,100
    LSOAs, of which the lookup lists 115: a partnership's share of a force), with
-   ``portal.crime.synthetic``. Generation is not timed.
+   ``demo.crime``. Generation is not timed.
 2. Times reading and counting the files (``read_street_file``) and writing the counts
    (``import_street_files``, one transaction) into a fresh database: SQLite in a temporary
    directory, or ``--database-url`` (its tables are created if missing and emptied first).
@@ -35,7 +35,7 @@ MONTHS = [f"2010-{m:02d}" for m in range(4, 13)] + [f"2011-{m:02d}" for m in ran
 
 
 def _files(rows: int, seed: int = 15) -> tuple[list[tuple[str, bytes]], list[str]]:
-    from portal.crime.synthetic import TYPICAL_RATES, Lsoa, by_month, draw_counts, street_file
+    from demo.crime import TYPICAL_RATES, Lsoa, by_month, draw_counts, street_file
 
     rng = np.random.default_rng(seed)
     per_lsoa_year = sum(TYPICAL_RATES.values()) * 1.5  # residents 1,500 per LSOA

@@ -8,7 +8,7 @@ The deployment of "Several servers" in the README, on loopback: app servers on o
 database, counting the survey's per-address limits in Redis, so both servers share one count.
 
 1. The empty PostgreSQL database gets the demo's neighbourhoods and PACT records (issues, meetings,
-   priorities: what the public neighbourhood page shows; ``portal.demo.seed_demo`` with a few
+   priorities: what the public neighbourhood page shows; ``demo.seed_demo`` with a few
    responses) and an open benchmark wave, as in ``bench_survey.py``.
 2. Then, first with one app server and then with two (each a gunicorn master with one worker
    process of ``--threads`` threads on a port of its own; ``REDIS_URL`` set, limits high enough for
@@ -46,12 +46,17 @@ from bench_survey import Connection, Run, Schedule
 SERVER_COUNTS = (1, 2)
 
 
+# Signs and places the links in the demo's outbox, which this benchmark never follows.
+DEMO_CONFIG = {"SECRET_KEY": "bench-demo-links", "PUBLIC_BASE_URL": "http://127.0.0.1:5000"}
+
+
 def prepare_database(url: str) -> list[str]:
     """The demo's neighbourhoods and PACT records, and the benchmark wave; returns the slugs."""
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
-    from portal.demo import seed_demo
+    from demo import seed_demo
+    from portal.core.clock import utcnow
     from portal.models import Base, Neighbourhood
 
     engine = create_engine(url)
@@ -59,7 +64,7 @@ def prepare_database(url: str) -> list[str]:
     with Session(engine) as session:
         if session.scalar(select(Neighbourhood.id).limit(1)) is not None:
             raise SystemExit(f"{url} is not empty: give an empty database")
-        seed_demo(session, responses_per_wave=50)
+        seed_demo(session, DEMO_CONFIG, utcnow(), responses_per_wave=50)
         session.commit()
         slugs = list(session.scalars(select(Neighbourhood.slug).order_by(Neighbourhood.slug)))
     engine.dispose()

@@ -5,7 +5,7 @@
 What it does:
 
 1. A database with the demo loaded (SQLite in a temporary directory, seeded with
-   ``portal.demo.seed_demo``, unless ``--database-url`` names one that already holds the demo).
+   ``demo.seed_demo``, unless ``--database-url`` names one that already holds the demo).
 2. Times the analysis of the latest wave with responses, done once per wave (load the waves,
    rake each, estimate every indicator by neighbourhood, breakdowns, gap, comparisons).
 3. Times one neighbourhood report (model + charts + WeasyPrint PDF/UA) in this process, ``--repeat``
@@ -40,12 +40,13 @@ def _demo_app(database_url: str | None, tmp: Path):
     url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
     if database_url is None:
-        from portal.demo import seed_demo
+        from demo import seed_demo
+        from portal.core.clock import utcnow
 
         with app.app_context():
             Base.metadata.create_all(db.engine)
             with db.transaction() as session:
-                seed_demo(session)
+                seed_demo(session, app.config, utcnow())
     return app
 
 

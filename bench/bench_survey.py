@@ -74,16 +74,16 @@ def prepare_database(url: str) -> None:
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
+    from demo.responses import NEIGHBOURHOOD_LIST
     from portal.models import Base, Neighbourhood, Wave
     from portal.survey.waves import open_wave
-    from surveys import synthetic
 
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         if session.scalar(select(Wave).where(Wave.slug == WAVE_SLUG)) is not None:
             raise SystemExit(f"{url} already holds a benchmark wave: give an empty database")
-        for nb in synthetic.NEIGHBOURHOOD_LIST:
+        for nb in NEIGHBOURHOOD_LIST:
             if session.scalar(select(Neighbourhood).where(Neighbourhood.slug == nb.slug)) is None:
                 session.add(Neighbourhood(slug=nb.slug, name=nb.name, area_class=nb.area_class))
         session.flush()
@@ -100,11 +100,11 @@ def prepare_drafts(url: str, count: int, seed: int = 7) -> list[str]:
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
+    from demo.responses import generate_responses
     from portal.models import Wave
     from portal.survey import drafts
-    from surveys import synthetic
 
-    frame = synthetic.generate_responses(count, seed=seed)
+    frame = generate_responses(count, seed=seed)
     meta = {"response_id", "wave", "mode", "submitted_at"}
     engine = create_engine(url)
     tokens = []

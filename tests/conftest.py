@@ -264,8 +264,9 @@ def count_queries(app):
 @pytest.fixture
 def demo_data(app, db_session):
     """The synthetic demo (small: 400 responses a wave), for tests that walk whole pages."""
-    from portal.demo import seed_demo
+    from demo import seed_demo
+    from portal.core.clock import utcnow
 
-    summary = seed_demo(db_session, seed=7, responses_per_wave=400, config=app.config)
+    summary = seed_demo(db_session, app.config, utcnow(), seed=7, responses_per_wave=400)
     db_session.commit()
     return summary

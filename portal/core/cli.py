@@ -142,11 +142,13 @@ def users_set_password(email: str, password: str) -> None:
 @click.option("--responses", default=1500, show_default=True, help="Responses per survey wave.")
 @with_appcontext
 def demo_command(seed: int, responses: int) -> None:
-    from portal.demo import DEMO_PASSWORD, seed_demo
+    from demo import seed_demo
+    from demo.staff import DEMO_PASSWORD
+    from portal.core.clock import utcnow
 
     migrate.upgrade(current_app.config["DATABASE_URL"])
     with db.transaction() as session:
-        summary = seed_demo(session, seed=seed, responses_per_wave=responses)
+        summary = seed_demo(session, current_app.config, utcnow(), seed=seed, responses_per_wave=responses)
     click.echo(summary.describe())
     click.echo(f"\nDemo staff sign-ins (password for all: {DEMO_PASSWORD}):")
     for email, role, scope in summary.staff:

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.margins import load_margins
 from analysis.responses import read_responses
-from surveys.synthetic import generate_responses, population_margins
+from demo.responses import generate_responses, population_margins
 
 REFERENCE = Path(__file__).parent / "reference"
 TIGHT = {"epsilon": 1e-9, "maxit": 100}  # fully converged raking

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis.cli import main
-from surveys.synthetic import DEMO_AREA_CLASS, generate_responses, population_margins
+from demo.responses import DEMO_AREA_CLASS, generate_responses, population_margins
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from analysis.codes import CodedFrame
 from analysis.comparisons import adjust_pvalues, compare_to_rest, compare_waves, describe
 from analysis.estimates import estimate_indicators, indicator_vectors
 from analysis.weighting import rake_weights
-from surveys.synthetic import generate_responses, population_margins
+from demo.responses import generate_responses, population_margins
 from tests.analysis.conftest import brute_force_variance
 
 
@@ -81,7 +81,7 @@ def test_describe_gives_the_analyst_sentence(three_waves):
 
 def test_summarise_three_demo_waves():
     from analysis.summary import summarise_waves
-    from surveys.synthetic import generate_waves
+    from demo.responses import generate_waves
 
     waves = generate_waves(1500, seed=9)
     s = summarise_waves(waves, population_margins())

@@ -12,7 +12,7 @@ from analysis.codes import CodedFrame
 from analysis.errors import AreaClassError, IndicatorError, InputError
 from analysis.estimates import DisclosureRules, estimate_indicators, indicator_vectors
 from analysis.weighting import rake_weights
-from surveys.synthetic import DEMO_AREA_CLASS
+from demo.responses import DEMO_AREA_CLASS
 from tests.analysis.conftest import brute_force_variance
 
 

@@ -60,7 +60,7 @@ def test_gap_covariance_against_row_level(responses, margins):
 
 
 def test_seed_figures_roughly_reproduced():
-    from surveys.synthetic import generate_responses, population_margins
+    from demo.responses import generate_responses, population_margins
     d = generate_responses(20_000, seed=8, categorical=True)
     r = rake_weights(d, population_margins())
     gap = perception_gap(d, r).set_index("crime")

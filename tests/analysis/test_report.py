@@ -21,7 +21,7 @@ from analysis.report import (
     indicators_for,
     neighbourhood_report,
 )
-from surveys.synthetic import NEIGHBOURHOOD_LIST, generate_responses, population_margins
+from demo.responses import NEIGHBOURHOOD_LIST, generate_responses, population_margins
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 PLACES = [Place(n.slug, n.name, n.area_class) for n in NEIGHBOURHOOD_LIST]

@@ -150,7 +150,7 @@ def test_base_weights_must_be_positive(complete_responses, margins):
 
 
 def test_many_rows_rake():
-    from surveys.synthetic import generate_responses, population_margins
+    from demo.responses import generate_responses, population_margins
     d = generate_responses(100_000, seed=3, categorical=True)
     r = rake_weights(d, population_margins())
     assert r.converged and r.n == 100_000
@@ -158,7 +158,7 @@ def test_many_rows_rake():
 
 def test_margins_from_stored_cells(margins):
     from analysis.margins import margins_from_cells
-    from surveys.synthetic import population_cells
+    from demo.responses import population_cells
 
     built = margins_from_cells(population_cells())
     np.testing.assert_allclose(built["population"], margins["population"])

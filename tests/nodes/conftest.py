@@ -21,8 +21,8 @@ from datetime import date
 
 import pytest
 
+from demo.responses import population_margins
 from portal.models import PopulationEstimate, Wave
-from surveys import synthetic
 from tests.nodes.processes import (
     Browser,
     Node,
@@ -101,7 +101,7 @@ def small_survey(db_session, neighbourhoods) -> Wave:
     """One closed wave of 300 synthetic responses over the three neighbourhoods (Chew Valley 12)
     with their weighting population: four small reports."""
     for slug in SLUGS:
-        margins = synthetic.population_margins([slug], ethnicity=False)
+        margins = population_margins([slug], ethnicity=False)
         for row in margins[margins.variable != "neighbourhood"].itertuples():
             db_session.add(PopulationEstimate(neighbourhood_id=neighbourhoods[slug].id,
                                               variable=row.variable, category=row.category,

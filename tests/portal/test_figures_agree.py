@@ -30,9 +30,10 @@ DEMO_PASSWORD = "voicebox-demo-2026"
 
 @pytest.fixture
 def demo(app, db_session):
-    from portal.demo import seed_demo
+    from demo import seed_demo
+    from portal.core.clock import utcnow
 
-    seed_demo(db_session, seed=2009, responses_per_wave=1500)
+    seed_demo(db_session, app.config, utcnow(), seed=2009, responses_per_wave=1500)
     db_session.commit()
 
 

@@ -205,10 +205,10 @@ def test_unknown_neighbourhood_with_a_list_raises(bound_v1, demo_neighbourhoods)
 
 
 def test_synthetic_demo_data_fits_the_questionnaire(standard_v1, demo_neighbourhoods, tmp_path):
-    # The demo generator (surveys/synthetic.py) must produce data this package accepts.
-    from surveys import synthetic
+    # The demo generator (demo/responses.py) must produce data this package accepts.
+    from demo.responses import generate_responses
 
-    frame = synthetic.generate_responses(n=300, seed=3, wave="2009-10")
+    frame = generate_responses(n=300, seed=3, wave="2009-10")
     exported = export_csv(standard_v1, frame)
     result = parse_import(standard_v1, exported.replace(b",online,", b",paper,"),
                           demo_neighbourhoods, "paper", wave="2009-10")

@@ -17,7 +17,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from surveys.synthetic import generate_responses, population_margins  # noqa: E402
+from demo.responses import generate_responses, population_margins  # noqa: E402
 
 
 def main():

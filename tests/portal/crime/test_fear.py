@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import delete
 
+from demo.staff import DEMO_PASSWORD
 from portal.crime.fear import fear_risk_section, wave_year
-from portal.demo import DEMO_PASSWORD
 from portal.models import CrimeCount
 from portal.reports.building import prepare_reports
 from portal.reports.data import load_analysis

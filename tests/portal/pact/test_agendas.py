@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.charter.demo import tiny_pdf
+from demo.pdf import tiny_pdf
 from portal.core.clock import from_local, utcnow
 from portal.models import AgendaOutcome, AuditEvent, Meeting, MeetingPaperContent
 from portal.pact import agendas

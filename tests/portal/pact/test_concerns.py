@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from portal.demo import DEMO_PASSWORD, seed_demo
+from demo import seed_demo
+from demo.staff import DEMO_PASSWORD
+from portal.core.clock import utcnow
 from portal.models import EditedDefinition, Neighbourhood
 from portal.pact.concerns import concern_rows, mapping_text
 from portal.reports.building import prepare_reports
@@ -17,7 +19,7 @@ from portal.reports.data import load_analysis
 
 @pytest.fixture
 def full_demo(app, db_session):
-    seed_demo(db_session, seed=2009, responses_per_wave=1500)
+    seed_demo(db_session, app.config, utcnow(), seed=2009, responses_per_wave=1500)
     db_session.commit()
 
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
+from demo.responses import generate_responses, population_margins
 from portal.models import PactIssue, PopulationEstimate, Priority, Questionnaire, Response, Wave
-from surveys import synthetic
 from surveys.loading import checksum, load_questionnaire
 
 SLUGS = ["twerton", "keynsham", "chew-valley"]
@@ -33,7 +33,7 @@ def _questionnaire(session) -> Questionnaire:
 
 
 def _responses(session, wave: Wave, places, n: int, seed: int) -> pd.DataFrame:
-    frame = synthetic.generate_responses(n, seed=seed, wave=wave.slug, neighbourhoods=SLUGS)
+    frame = generate_responses(n, seed=seed, wave=wave.slug, neighbourhoods=SLUGS)
     small = frame.index[frame["neighbourhood"] == SMALL]
     frame = frame.drop(small[12:]).reset_index(drop=True)  # Chew Valley: 12 responses
     meta = {"response_id", "wave", "neighbourhood", "mode", "submitted_at"}
@@ -56,7 +56,7 @@ def survey(db_session, neighbourhoods):
     """Waves 2009-10 and 2010-11 (600 responses each) and an open wave with none."""
     session = db_session
     for slug in SLUGS:
-        margins = synthetic.population_margins([slug], ethnicity=False)
+        margins = population_margins([slug], ethnicity=False)
         for row in margins[margins.variable != "neighbourhood"].itertuples():
             session.add(PopulationEstimate(neighbourhood_id=neighbourhoods[slug].id,
                                            variable=row.variable, category=row.category,

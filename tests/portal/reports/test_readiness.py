@@ -7,6 +7,7 @@ import pytest
 
 from analysis import AnalysisError, rake_weights
 from analysis.report import RAKE_OPTIONS
+from demo.responses import generate_responses, population_margins
 from portal.reports.readiness import (
     CORRECT_POPULATION,
     UNSETTLED,
@@ -16,7 +17,7 @@ from portal.reports.readiness import (
     unweighted_counts,
     weighting_gap,
 )
-from surveys import bind_options, load_questionnaire, synthetic
+from surveys import bind_options, load_questionnaire
 
 PLACES = {"twerton": "Twerton", "keynsham": "Keynsham", "chew-valley": "Chew Valley"}
 JARGON = ("age_band", "sex=", "respondent", "collapse", "neighbourhood=", "65_74", "chew-valley")
@@ -29,12 +30,11 @@ def questionnaire():
 
 @pytest.fixture(scope="module")
 def margins():
-    return synthetic.population_margins(list(PLACES), ethnicity=False)
+    return population_margins(list(PLACES), ethnicity=False)
 
 
 def _frame(n: int, seed: int = 11) -> pd.DataFrame:
-    return synthetic.generate_responses(n, seed=seed, wave="2026-27",
-                                        neighbourhoods=list(PLACES)).fillna("")
+    return generate_responses(n, seed=seed, wave="2026-27", neighbourhoods=list(PLACES)).fillna("")
 
 
 def test_two_responses_name_every_empty_group_in_the_residents_words(questionnaire, margins):

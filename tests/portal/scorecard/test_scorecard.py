@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from portal.demo import DEMO_PASSWORD
+from demo.staff import DEMO_PASSWORD
 from portal.models import ScorecardActual
 
 

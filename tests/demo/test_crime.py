@@ -7,9 +7,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from analysis.recorded_crime import AUTHORITY, ni16_by_financial_year
-from portal.crime.demo import wave_months
+from demo import seed_demo
+from demo.crime import wave_months
+from portal.core.clock import utcnow
 from portal.crime.rates import monthly_counts, rates_table, residents
-from portal.demo import seed_demo
 from portal.models import CrimeCount, CrimeImport, Neighbourhood
 
 
@@ -39,9 +40,9 @@ def test_ni16_falls_each_year_as_the_plan_wants(demo_data, db_session):
     assert rates[0] > rates[1] > rates[2] and 10 < rates[2] < 16
 
 
-def test_seeding_again_adds_no_crime(demo_data, db_session):
+def test_seeding_again_adds_no_crime(app, demo_data, db_session):
     before = db_session.scalar(select(func.sum(CrimeCount.count)))
-    again = seed_demo(db_session, seed=7, responses_per_wave=400)
+    again = seed_demo(db_session, app.config, utcnow(), seed=7, responses_per_wave=400)
     db_session.commit()
     assert not again.added.get("police.uk street-level row")
     assert db_session.scalar(select(func.sum(CrimeCount.count))) == before

@@ -1,4 +1,4 @@
-"""The demo's Voicebox panel for the open wave (`portal.demo`): about 2,000 synthetic members at
+"""The demo's Voicebox panel for the open wave: about 2,000 synthetic members at
 example.org addresses, spread over the neighbourhoods by population and recruited over several
 years; everyone invited when the wave opened and the non-responders reminded two weeks later, each
 message in the outbox as sent (its survey link removed, its "stop inviting me" link kept); some
@@ -17,6 +17,8 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from demo.links import DemoLinks
+from demo.responses import QUESTION_COLUMNS, generate_responses
 from portal.core.mail import SURVEY_LINK_REMOVED
 from portal.models import (
     Invitation,
@@ -30,7 +32,6 @@ from portal.models import (
 from portal.survey import opt_out
 from portal.survey.drafts import new_token, token_hash
 from portal.survey.panel import invitation_message, unsubscribe_headers
-from surveys import synthetic
 
 PANEL_SIZE = 2000
 ANSWER_BEFORE_REMINDER = 0.22  # share of members who answer the invitation
@@ -42,18 +43,19 @@ LEAVE_SLOT = "\x00leave\x00"
 
 @dataclass(frozen=True)
 class DemoSite:
-    """Where the demo's links point and the keys that sign them (the app's own, so they work)."""
+    """Where the demo's links point and the keys that sign them (the config's, so they work in the
+    app it belongs to)."""
 
-    base_url: str
+    links: DemoLinks
     keys: opt_out.Keys
 
     @classmethod
     def from_config(cls, config) -> DemoSite:
-        return cls(config["PUBLIC_BASE_URL"].rstrip("/"), opt_out.Keys.from_config(config))
+        return cls(DemoLinks.from_config(config), opt_out.Keys.from_config(config))
 
     def leave_url(self, member_id: int, email: str) -> str:
         member = PanelMember(id=member_id, email=email)
-        return f"{self.base_url}/survey/leave-the-panel/{opt_out.leave_token(member, self.keys)}"
+        return self.links("survey.leave_panel", token=opt_out.leave_token(member, self.keys))
 
 
 @dataclass
@@ -139,10 +141,10 @@ def _responses(session: Session, wave: Wave, members: list[Member], places: dict
     records = []
     for place_id in sorted({m.neighbourhood_id for m in answered}):
         here = sorted(m.answered_at for m in answered if m.neighbourhood_id == place_id)
-        frame = synthetic.generate_responses(len(here), seed=seed + place_id, wave="2010-11",
+        frame = generate_responses(len(here), seed=seed + place_id, wave="2010-11",
                                              neighbourhoods=[slugs[place_id]])
         for row, at in zip(frame.to_dict("records"), rng_order(here, seed + place_id), strict=True):
-            answers = {c: v for c, v in row.items() if c in synthetic.QUESTION_COLUMNS and isinstance(v, str)
+            answers = {c: v for c, v in row.items() if c in QUESTION_COLUMNS and isinstance(v, str)
                        and v}
             answers["neighbourhood"] = slugs[place_id]
             records.append({"uid": f"demo-{wave.slug}-{place_id}-{len(records):05d}", "wave_id": wave.id,

@@ -1,4 +1,4 @@
-"""The demo generator (surveys/synthetic.py) has the properties the analysis and the demo rely on."""
+"""The response generator (demo/responses.py) has the properties the analysis and the demo rely on."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from analysis.estimates import estimate_indicators
 from analysis.weighting import rake_weights
-from surveys.synthetic import (
+from demo.responses import (
     NEIGHBOURHOODS,
     generate_responses,
     generate_waves,

@@ -1,110 +1,56 @@
-"""The synthetic demo: a Bath-and-North-East-Somerset-like partnership with twelve neighbourhoods,
-three survey waves of about 1,500 responses, an open wave residents can answer now with its
-Voicebox panel of about 2,000 members (`portal.survey.demo`), and PACT issues in every state with
-meetings and priorities.
+"""The demo's PACT record: issues in every state, monthly meetings with their agendas and papers,
+priorities ("You said, we did") and the "Was it resolved?" follow-up questions.
 
-The PACT record tells the plan's story: each past wave has a year of PACT activity inside its own
-fieldwork year (so its report has its own PACT section), and the open wave has the recent weeks.
-Neighbourhoods differ: the city centre and Twerton are busiest, rural Chew Valley and Bathavon
-quietest; local resolution and late acknowledgements vary; Twerton and the city centre each have
-an issue waiting more than 24 hours for an acknowledgement; some neighbourhoods missed a monthly
-meeting (Whiteway and Bathavon last month, Chew Valley twice in 2010/11). Each past wave also has
-a year of synthetic police.uk street-level files, imported as real ones are (`portal.crime.demo`).
-
-Deterministic from the seed and idempotent: each part is added only if it is not there yet, so
-running `flask --app portal demo` twice adds nothing the second time.
+Each past wave has a year of PACT activity inside its own fieldwork year (so its report has its
+own PACT section), and the open wave has the recent weeks. Neighbourhoods differ: the city centre
+and Twerton are busiest, rural Chew Valley and Bathavon quietest; local resolution and late
+acknowledgements vary; Twerton and the city centre each have an issue waiting more than 24 hours
+for an acknowledgement; some neighbourhoods missed a monthly meeting (Whiteway and Bathavon last
+month, Chew Valley twice in 2010/11). Agendas are mostly published 5 or more working days ahead,
+some late and a few never (the Service Charter's standard); the paper is a one-page PDF written
+byte by byte (`demo.pdf`), not rendered.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import hashlib
 import random
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 
-import pandas as pd
-from flask import current_app, has_app_context
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.formatting import plural
-from portal.auth.passwords import hash_password
-from portal.charter.demo import seed_agendas, seed_charter_cases
-from portal.core.clock import utcnow
+from demo.links import DemoLinks
+from demo.pdf import tiny_pdf
+from demo.summary import DemoSummary
+from demo.waves import PAST_WAVES
+from portal.core.clock import from_local, local
+from portal.core.working_days import working_days_before
 from portal.models import (
     Agency,
+    FollowUpAnswer,
     IssueChannel,
     IssueContact,
     IssueEvent,
+    IssueStatus,
     Meeting,
+    MeetingPaper,
+    MeetingPaperContent,
+    MeetingStatus,
     Neighbourhood,
     PactIssue,
-    PopulationEstimate,
-    PostcodeSector,
     Priority,
+    PriorityStatus,
     PriorityUpdate,
-    Questionnaire,
-    Response,
-    StaffUser,
     Wave,
 )
+from portal.pact.agendas import publish_by
+from portal.pact.follow_up import FollowUpSettings, ask, record_answer
 from portal.pact.references import new_reference
-from portal.pact.workflow import CATEGORIES, OPEN, apply_reopen, apply_transition
-from surveys import synthetic
-from surveys.loading import checksum, load_questionnaire
+from portal.pact.workflow import OPEN, REJECTED, apply_reopen, apply_transition
 
-# Outside an app (a bare session), the panel's links are signed with this key: they will not
-# verify in an app with another SECRET_KEY. The CLI and the tests pass the app's config.
-DEMO_LINK_CONFIG = {"SECRET_KEY": "demo-links-outside-an-app", "PUBLIC_BASE_URL": "http://127.0.0.1:5000"}
-DEMO_PASSWORD = "voicebox-demo-2026"  # noqa: S105 - printed for the demo's synthetic accounts
-STANDARD_QUESTIONNAIRE = "crime-and-community-safety"
-
-AGENCIES = [
-    ("police", "Police neighbourhood team"),
-    ("council-asb", "Council anti-social behaviour team"),
-    ("housing-trust", "Housing trust"),
-    ("fire-rescue", "Fire and rescue service"),
-    ("environmental-services", "Council environmental services"),
-    ("highways", "Council highways and parking"),
-    ("youth-offending", "Youth Offending Team"),
-    ("drug-alcohol", "Drug and alcohol action team"),
-]
-
-POSTCODE_SECTORS = {
-    "bath-city-centre": ["BA1 1", "BA1 2", "BA1 5"],
-    "twerton": ["BA2 1"],
-    "southdown": ["BA2 2"],
-    "whiteway": ["BA2 9"],
-    "oldfield-park": ["BA2 3"],
-    "widcombe": ["BA2 4", "BA2 6"],
-    "larkhall": ["BA1 6", "BA1 7"],
-    "combe-down": ["BA2 5", "BA2 7"],
-    "keynsham": ["BS31 1", "BS31 2"],
-    "midsomer-norton": ["BA3 2", "BA3 3", "BA3 4"],
-    "chew-valley": ["BS39 6", "BS40 8"],
-    "bathavon": ["BA1 8", "BA1 9", "BA2 8", "BA15 2"],
-}
-
-# email, role, neighbourhoods covered
-STAFF = [
-    ("admin@bathnes-csp.example.org", "admin", ()),
-    ("analyst@bathnes-csp.example.org", "analyst", ()),
-    ("pact.southwest@bathnes-csp.example.org", "coordinator", ("twerton", "southdown", "whiteway")),
-    ("pact.city@bathnes-csp.example.org", "coordinator",
-     ("bath-city-centre", "oldfield-park", "widcombe", "larkhall", "combe-down")),
-    ("pact.towns@bathnes-csp.example.org", "coordinator",
-     ("keynsham", "midsomer-norton", "chew-valley", "bathavon")),
-]
-
-# slug, name, opens, closes, questionnaire version
-PAST_WAVES = [
-    ("2008-09", "Voicebox 2008/09", date(2008, 4, 1), date(2009, 3, 31)),
-    ("2009-10", "Voicebox 2009/10", date(2009, 4, 1), date(2010, 3, 31)),
-    ("2010-11", "Voicebox 2010/11", date(2010, 4, 1), date(2011, 3, 31)),
-]
-
-ISSUE_CATEGORIES = list(CATEGORIES)  # the workflow module is the single source
+S = IssueStatus  # a short name for the tables below
 
 # (category, description, place) written as residents write them.
 ISSUE_TEXTS = [
@@ -151,14 +97,15 @@ PUBLIC_SUMMARIES = [
 SUMMARY_SHARE = 7  # in 10 of the issues past "received" have a published summary
 # How demo issues reached the partnership, by the reference's checksum modulo 20: most online,
 # some recorded by a coordinator from a phone call, a PACT meeting or in person.
-CHANNEL_BY_CHECKSUM = {0: "phone", 1: "phone", 2: "phone", 3: "pact_meeting", 4: "pact_meeting",
-                       5: "in_person"}
+CHANNEL_BY_CHECKSUM = {0: IssueChannel.PHONE, 1: IssueChannel.PHONE, 2: IssueChannel.PHONE,
+                       3: IssueChannel.PACT_MEETING, 4: IssueChannel.PACT_MEETING,
+                       5: IssueChannel.IN_PERSON}
 
 # Final status of each demo issue in a neighbourhood, so every state appears.
 STATUS_CYCLE = [
-    "submitted", "acknowledged", "under_review", "pact_priority", "in_progress", "resolved_locally",
-    "resolved_locally", "referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
-    "rejected_out_of_scope", "resolved_locally",
+    S.SUBMITTED, S.ACKNOWLEDGED, S.UNDER_REVIEW, S.PACT_PRIORITY, S.IN_PROGRESS, S.RESOLVED_LOCALLY,
+    S.RESOLVED_LOCALLY, S.REFERRED_ELSEWHERE, S.CLOSED_NO_FURTHER_ACTION, S.REJECTED_DUPLICATE,
+    S.REJECTED_OUT_OF_SCOPE, S.RESOLVED_LOCALLY,
 ]
 
 PRIORITY_TITLES = {
@@ -206,184 +153,24 @@ AGENCY_FOR = {
 
 # The workflow steps a demo issue takes to reach each final status.
 WALKS = {
-    "submitted": [], "acknowledged": ["acknowledged"],
-    "under_review": ["acknowledged", "under_review"],
-    "pact_priority": ["acknowledged", "under_review", "pact_priority"],
-    "in_progress": ["acknowledged", "pact_priority", "in_progress"],
-    "resolved_locally": ["acknowledged", "in_progress", "resolved_locally"],
-    "referred_elsewhere": ["acknowledged", "under_review", "referred_elsewhere"],
-    "closed_no_further_action": ["acknowledged", "closed_no_further_action"],
-    "rejected_duplicate": ["rejected_duplicate"],
-    "rejected_out_of_scope": ["rejected_out_of_scope"],
+    S.SUBMITTED: [], S.ACKNOWLEDGED: [S.ACKNOWLEDGED],
+    S.UNDER_REVIEW: [S.ACKNOWLEDGED, S.UNDER_REVIEW],
+    S.PACT_PRIORITY: [S.ACKNOWLEDGED, S.UNDER_REVIEW, S.PACT_PRIORITY],
+    S.IN_PROGRESS: [S.ACKNOWLEDGED, S.PACT_PRIORITY, S.IN_PROGRESS],
+    S.RESOLVED_LOCALLY: [S.ACKNOWLEDGED, S.IN_PROGRESS, S.RESOLVED_LOCALLY],
+    S.REFERRED_ELSEWHERE: [S.ACKNOWLEDGED, S.UNDER_REVIEW, S.REFERRED_ELSEWHERE],
+    S.CLOSED_NO_FURTHER_ACTION: [S.ACKNOWLEDGED, S.CLOSED_NO_FURTHER_ACTION],
+    S.REJECTED_DUPLICATE: [S.REJECTED_DUPLICATE],
+    S.REJECTED_OUT_OF_SCOPE: [S.REJECTED_OUT_OF_SCOPE],
 }
-PLURALS = {"agency": "agencies", "PACT priority": "PACT priorities"}
 
 
-@dataclass
-class DemoSummary:
-    added: dict[str, int] = field(default_factory=dict)
-    staff: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def count(self, what: str, n: int = 1) -> None:
-        """Count `n` more of `what`, named in the singular ("PACT issue"); `describe` pluralises."""
-        self.added[what] = self.added.get(what, 0) + n
-
-    def describe(self) -> str:
-        if not any(self.added.values()):
-            return "The demo data is already loaded; nothing was added."
-        parts = [plural(n, what, PLURALS.get(what)) for what, n in self.added.items() if n]
-        return "Loaded synthetic demo data: " + ", ".join(parts) + "."
-
-
-def seed_demo(session: Session, seed: int = 2009, responses_per_wave: int = 1500,
-              now: datetime | None = None, config=None) -> DemoSummary:
-    """Load every part of the demo that is not there yet; returns what was added. `config` (the
-    app's, by default the current app's) signs the panel's "stop inviting me" links and gives
-    their address (PUBLIC_BASE_URL)."""
-    now = now or utcnow()
-    summary = DemoSummary()
-    places = _neighbourhoods(session, summary)
-    agencies = _agencies(session, summary)
-    _staff(session, places, summary)
-    questionnaires = _questionnaires(session, summary)
-    waves = _waves(session, questionnaires, now.date(), summary)
-    _responses(session, waves, places, seed, responses_per_wave, summary)
-    _recorded_crime(session, places, waves, seed, summary)
-    _pact(session, places, agencies, seed, now, summary)
-    _panel(session, waves, places, seed, now, config, summary)
-    session.flush()
-    summary.count("meeting agenda", seed_agendas(session, seed, now))
-    summary.count("Charter case", seed_charter_cases(session, seed, now))
-    return summary
-
-
-def _panel(session: Session, waves: dict[str, Wave], places, seed: int, now: datetime, config,
-           summary: DemoSummary) -> None:
-    from portal.survey.demo import seed_panel
-
-    if config is None:
-        config = current_app.config if has_app_context() else DEMO_LINK_CONFIG
-    current = next(w for w in waves.values() if w.panel_mode)
-    for what, n in seed_panel(session, current, places, config, seed, now).items():
-        summary.count(what, n)
-
-
-def _neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Neighbourhood]:
-    existing = {n.slug: n for n in session.scalars(select(Neighbourhood))}
-    for nb in synthetic.NEIGHBOURHOOD_LIST:
-        if nb.slug in existing:
-            continue
-        place = Neighbourhood(slug=nb.slug, name=nb.name, area_class=nb.area_class,
-                              description=f"Synthetic demo neighbourhood ({nb.area_class}).")
-        margins = synthetic.population_margins([nb.slug])
-        for row in margins[margins.variable != "neighbourhood"].itertuples():
-            place.population.append(PopulationEstimate(
-                variable=row.variable, category=row.category, population=int(row.population),
-                source="Synthetic demo population (modelled on ONS mid-year estimates)"))
-        for sector in POSTCODE_SECTORS.get(nb.slug, []):
-            place.postcode_sectors.append(PostcodeSector(sector=sector))
-        session.add(place)
-        existing[nb.slug] = place
-        summary.count("neighbourhood")
-    session.flush()
-    return existing
-
-
-def _agencies(session: Session, summary: DemoSummary) -> dict[str, Agency]:
-    existing = {a.slug: a for a in session.scalars(select(Agency))}
-    for slug, name in AGENCIES:
-        if slug not in existing:
-            existing[slug] = Agency(slug=slug, name=name)
-            session.add(existing[slug])
-            summary.count("agency")
-    session.flush()
-    return existing
-
-
-def _staff(session: Session, places: dict[str, Neighbourhood], summary: DemoSummary) -> None:
-    existing = set(session.scalars(select(StaffUser.email)))
-    password_hash = None
-    for email, role, covers in STAFF:
-        scope = ", ".join(places[s].name for s in covers) if covers else "all neighbourhoods"
-        summary.staff.append((email, role, scope))
-        if email in existing:
-            continue
-        password_hash = password_hash or hash_password(DEMO_PASSWORD)
-        session.add(StaffUser(email=email, role=role, password_hash=password_hash,
-                              name=email.split("@")[0].replace(".", " ").title(),
-                              neighbourhoods=[places[s] for s in covers]))
-        summary.count("staff account")
-
-
-def _questionnaires(session: Session, summary: DemoSummary) -> dict[int, Questionnaire]:
-    found = {}
-    for version in (1, 2):
-        definition = load_questionnaire(STANDARD_QUESTIONNAIRE, version)
-        row = session.scalar(select(Questionnaire).where(
-            Questionnaire.slug == definition.id, Questionnaire.version == definition.version))
-        if row is None:
-            content = dataclasses.asdict(dataclasses.replace(definition, source=None))
-            row = Questionnaire(slug=definition.id, version=definition.version,
-                                title=definition.title, checksum=checksum(definition),
-                                definition=content)
-            session.add(row)
-            summary.count("questionnaire version")
-        found[version] = row
-    session.flush()
-    return found
-
-
-def _waves(session: Session, questionnaires, today: date, summary: DemoSummary) -> dict[str, Wave]:
-    existing = {w.slug: w for w in session.scalars(select(Wave))}
-    year = today.year if today.month >= 4 else today.year - 1
-    current = (f"{year}-{(year + 1) % 100:02d}", f"Voicebox {year}/{(year + 1) % 100:02d}",
-               today - timedelta(days=30), today + timedelta(days=60))
-    for slug, name, opens, closes in [*PAST_WAVES, current]:
-        if slug in existing:
-            continue
-        existing[slug] = Wave(slug=slug, name=name, questionnaire=questionnaires[1],
-                              opens_on=opens, closes_on=closes, open_link_mode=True,
-                              panel_mode=slug == current[0])
-        session.add(existing[slug])
-        summary.count("survey wave")
-    session.flush()
-    return existing
-
-
-def _responses(session: Session, waves, places, seed: int, per_wave: int,
-               summary: DemoSummary) -> None:
-    frame = synthetic.generate_waves(per_wave, seed=seed)
-    for wave_slug, rows in frame.groupby("wave", sort=False):
-        wave = waves[wave_slug]
-        if session.scalar(select(func.count()).where(Response.wave_id == wave.id)):
-            continue
-        meta = {"response_id", "wave", "neighbourhood", "mode", "submitted_at"}
-        answer_columns = [c for c in rows.columns if c not in meta]
-        records = []
-        for row in rows.to_dict("records"):
-            answers = {c: row[c] for c in answer_columns if isinstance(row[c], str) and row[c]}
-            answers["neighbourhood"] = row["neighbourhood"]
-            records.append({
-                "uid": row["response_id"], "wave_id": wave.id,
-                "neighbourhood_id": places[row["neighbourhood"]].id, "mode": row["mode"],
-                "submitted_at": pd.Timestamp(row["submitted_at"]).to_pydatetime().replace(tzinfo=UTC),
-                "answers": answers,
-            })
-        session.execute(insert(Response), records)
-        summary.count("survey response", len(records))
-
-
-def _recorded_crime(session: Session, places, waves, seed: int, summary: DemoSummary) -> None:
-    from portal.crime.demo import seed_recorded_crime
-
-    rows = seed_recorded_crime(session, places, [waves[slug] for slug, *_ in PAST_WAVES], seed)
-    summary.count("police.uk street-level row", rows)
-
-
-def _pact(session: Session, places, agencies, seed: int, now: datetime,
-          summary: DemoSummary) -> None:
-    """Each neighbourhood's PACT record: a year of activity inside every past wave's fieldwork
-    year, and the recent weeks of the current wave, at the neighbourhood's own pace."""
+def seed_pact(session: Session, config, places: dict[str, Neighbourhood], agencies: dict[str, Agency],
+              seed: int, now: datetime, summary: DemoSummary) -> None:
+    """Each neighbourhood's PACT record, unless it has issues already: a year of activity inside
+    every past wave's fieldwork year, and the recent weeks of the current wave, at the
+    neighbourhood's own pace. `config` (SECRET_KEY, FOLLOW_UP_WEEKS, PUBLIC_BASE_URL) signs, times
+    and places the follow-up questions."""
     rng = random.Random(seed)
     waves = {w.slug: w for w in session.scalars(select(Wave))}
     used = set(session.scalars(select(PactIssue.reference)))
@@ -401,7 +188,7 @@ def _pact(session: Session, places, agencies, seed: int, now: datetime,
                                 used, rng)
             _walk(issue, status, issue.created_at, agencies[AGENCY_FOR[issue.category]], rng,
                   late=rng.random() < profile.late_acknowledgement)
-            if status == "resolved_locally":  # this year's residents agreed to be asked
+            if status == IssueStatus.RESOLVED_LOCALLY:  # this year's residents agreed to be asked
                 issue.contact = issue.contact or IssueContact(
                     name="Demo Resident", email=f"resident{index}{n}@example.org", consent_to_contact=True)
                 issue.contact.consent_to_follow_up = True
@@ -409,28 +196,28 @@ def _pact(session: Session, places, agencies, seed: int, now: datetime,
             issues.append(issue)
             summary.count("PACT issue")
         current += issues
-        for duplicate in (i for i in issues if i.status == "rejected_duplicate"):
+        for duplicate in (i for i in issues if i.status == IssueStatus.REJECTED_DUPLICATE):
             earlier = [i for i in issues if i.status in OPEN and i.created_at < duplicate.created_at]
             duplicate.duplicate_of = earlier[0] if earlier else None
         _meetings(session, place, issues, agencies, now, rng, summary)
     session.flush()
-    _follow_ups(session, past, current, seed, now, summary)
+    _follow_ups(session, config, past, current, seed, now, summary)
 
 
-def _current_statuses(slug: str, index: int, profile: PactProfile) -> list[str]:
+def _current_statuses(slug: str, index: int, profile: PactProfile) -> list[IssueStatus]:
     """The current wave's issues: every state appears in the busy neighbourhoods, fewer elsewhere."""
     count = max(2, round(profile.issues_a_year * 0.5))
     statuses = [STATUS_CYCLE[(index + k) % len(STATUS_CYCLE)] for k in range(count)]
-    if slug in WAITING_HOURS and "submitted" not in statuses:
-        statuses[0] = "submitted"
+    if slug in WAITING_HOURS and IssueStatus.SUBMITTED not in statuses:
+        statuses[0] = IssueStatus.SUBMITTED
     return statuses
 
 
-def _current_created(slug: str, status: str, issues: list[PactIssue], now: datetime, rng) -> datetime:
+def _current_created(slug: str, status: IssueStatus, issues: list[PactIssue], now: datetime, rng) -> datetime:
     """When a current issue was raised: early enough for its steps to have happened by `now`;
     issues still waiting are hours old, except the one per busy place left past 24 hours."""
-    if status == "submitted":
-        waiting = [i for i in issues if i.status == "submitted"]
+    if status == IssueStatus.SUBMITTED:
+        waiting = [i for i in issues if i.status == IssueStatus.SUBMITTED]
         if slug in WAITING_HOURS and not waiting:
             return now - timedelta(hours=WAITING_HOURS[slug])
         return now - timedelta(hours=rng.randint(2, 18))
@@ -445,12 +232,12 @@ def _demo_issue(place, index: int, n: int, created: datetime, used: set[str], rn
         reference = new_reference(rng.choice)
     used.add(reference)
     mark = sum(map(ord, reference))  # not the rng: the demo's other figures stay as they were
-    channel = IssueChannel(CHANNEL_BY_CHECKSUM.get(mark % 20, "online"))
+    channel = CHANNEL_BY_CHECKSUM.get(mark % 20, IssueChannel.ONLINE)
     issue = PactIssue(reference=reference, neighbourhood_id=place.id, category=category,
-                      description=text, location=where, status="submitted", created_at=created,
+                      description=text, location=where, status=IssueStatus.SUBMITTED, created_at=created,
                       channel=channel)
     how = "" if channel == IssueChannel.ONLINE else f" ({channel.in_a_sentence}, recorded by staff)"
-    issue.events.append(IssueEvent(at=created, kind="created", to_value="submitted", public=True,
+    issue.events.append(IssueEvent(at=created, kind="created", to_value=IssueStatus.SUBMITTED, public=True,
                                    body=f"Issue raised by a resident{how}."))
     if n % 3 == 0:
         issue.contact = IssueContact(name="Demo Resident", email=f"resident{index}{n}@example.org",
@@ -469,12 +256,13 @@ def _publish_summary(issue: PactIssue) -> None:
     issue.summary_published_at = reviewed
 
 
-def _historic_status(profile: PactProfile, rng) -> str:
+def _historic_status(profile: PactProfile, rng) -> IssueStatus:
     """How a past issue ended: resolved locally at the neighbourhood's own rate, else another way."""
     if rng.random() < profile.resolved_locally:
-        return "resolved_locally"
-    return rng.choices(("referred_elsewhere", "closed_no_further_action", "rejected_duplicate",
-                        "rejected_out_of_scope"), weights=(5, 3, 1, 1))[0]
+        return IssueStatus.RESOLVED_LOCALLY
+    return rng.choices((IssueStatus.REFERRED_ELSEWHERE, IssueStatus.CLOSED_NO_FURTHER_ACTION,
+                        IssueStatus.REJECTED_DUPLICATE, IssueStatus.REJECTED_OUT_OF_SCOPE),
+                       weights=(5, 3, 1, 1))[0]
 
 
 def _history(session: Session, place, wave: Wave, profile: PactProfile, agencies, used: set[str],
@@ -506,7 +294,7 @@ def _historic_meetings(session: Session, place, wave: Wave, rng, summary: DemoSu
         year, month_of_year = divmod(wave.opens_on.month - 1 + month, 12)
         starts = datetime(wave.opens_on.year + year, month_of_year + 1, rng.randint(8, 16), 18, 30,
                           tzinfo=UTC)
-        meeting = Meeting(neighbourhood_id=place.id, starts_at=starts, status="held",
+        meeting = Meeting(neighbourhood_id=place.id, starts_at=starts, status=MeetingStatus.HELD,
                           venue=f"{place.name} community centre", attendance=rng.randint(6, 40),
                           minutes="Residents raised local concerns; partners reported on the "
                                   "priorities agreed last time.")
@@ -528,7 +316,7 @@ def _historic_priorities(session: Session, place, held: list[Meeting], issues: l
         priority = Priority(
             neighbourhood_id=place.id, meeting_id=meeting.id, title=PRIORITY_TITLES[category],
             description="Agreed by residents and partners at the PACT meeting.",
-            owner_agency_id=agencies[AGENCY_FOR[category]].id, status="completed",
+            owner_agency_id=agencies[AGENCY_FOR[category]].id, status=PriorityStatus.COMPLETED,
             review_on=(agreed + timedelta(days=30)).date(), created_at=agreed,
             closed_at=agreed + timedelta(days=rng.randint(55, 100)),
             issues=[i for i in raised if i.category == category],
@@ -543,30 +331,30 @@ def _historic_priorities(session: Session, place, held: list[Meeting], issues: l
         summary.count("PACT priority")
 
 
-def _walk(issue: PactIssue, final: str, created: datetime, agency: Agency, rng,
+def _walk(issue: PactIssue, final: IssueStatus, created: datetime, agency: Agency, rng,
           late: bool = False) -> None:
     """Move a demo issue through the workflow to its final status, recording each step. The
     first response (acknowledgement or rejection) comes within hours, or after a day when late."""
     at = created
     for step in WALKS[final]:
-        if step == "acknowledged" or step.startswith("rejected"):
+        if step == IssueStatus.ACKNOWLEDGED or step in REJECTED:
             at = at + timedelta(hours=rng.randint(26, 70) if late else rng.randint(2, 20))
         else:
             at = at + timedelta(hours=rng.randint(24, 240))
-        if step in ("in_progress", "under_review", "pact_priority") and issue.agency_id is None:
+        if step in (S.IN_PROGRESS, S.UNDER_REVIEW, S.PACT_PRIORITY) and issue.agency_id is None:
             issue.agency_id = agency.id
             issue.events.append(IssueEvent(at=at, kind="assigned", to_value=agency.name, public=True))
         body = {
-            "acknowledged": "Thank you. Your neighbourhood team has received this and will look into it.",
-            "in_progress": f"{agency.name} is taking action; patrols and visits are planned.",
-            "resolved_locally": "Action taken locally; residents report the problem has stopped.",
-            "referred_elsewhere": "Referred to the responsible organisation outside the partnership.",
-            "closed_no_further_action": "Looked into; no further action is possible at present.",
-            "rejected_duplicate": "This was already reported; we are dealing with it under that report.",
-            "rejected_out_of_scope": "This is not something the partnership can act on; we have told "
+            S.ACKNOWLEDGED: "Thank you. Your neighbourhood team has received this and will look into it.",
+            S.IN_PROGRESS: f"{agency.name} is taking action; patrols and visits are planned.",
+            S.RESOLVED_LOCALLY: "Action taken locally; residents report the problem has stopped.",
+            S.REFERRED_ELSEWHERE: "Referred to the responsible organisation outside the partnership.",
+            S.CLOSED_NO_FURTHER_ACTION: "Looked into; no further action is possible at present.",
+            S.REJECTED_DUPLICATE: "This was already reported; we are dealing with it under that report.",
+            S.REJECTED_OUT_OF_SCOPE: "This is not something the partnership can act on; we have told "
                                      "you who can.",
         }.get(step, "")
-        if step.startswith("rejected"):
+        if step in REJECTED:
             apply_transition(issue, step, None, at, reason=body)
         else:
             apply_transition(issue, step, None, at, public_note=body)
@@ -585,7 +373,7 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
         # a few days inside each month, so a meeting held "last month" is within the 30-day standard
         starts = (now - timedelta(days=30 * months_ago - 4)).replace(hour=18, minute=30, second=0,
                                                                      microsecond=0)
-        meeting = Meeting(neighbourhood_id=place.id, starts_at=starts, venue=venue, status="held",
+        meeting = Meeting(neighbourhood_id=place.id, starts_at=starts, venue=venue, status=MeetingStatus.HELD,
                           attendance=rng.randint(8, 35),
                           minutes="Residents raised local concerns; partners reported on last "
                                   "month's priorities; three priorities agreed.")
@@ -602,12 +390,13 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
     for issue in issues:
         by_status.setdefault(issue.status, []).append(issue)
     # A completed priority ("You said, we did") from the first meeting, and active ones since.
-    done = by_status.get("resolved_locally", [])[:1]
-    active = by_status.get("pact_priority", []) + by_status.get("in_progress", [])
+    done = by_status.get(IssueStatus.RESOLVED_LOCALLY, [])[:1]
+    active = by_status.get(IssueStatus.PACT_PRIORITY, []) + by_status.get(IssueStatus.IN_PROGRESS, [])
     # Southdown's active priorities date from three months ago and last had an update 45 days ago,
     # so the console shows a missed monthly update.
     agreed_at = held[0] if place.slug == "southdown" else held[-1]
-    plans = [(held[0], done, "completed")] + [(agreed_at, [issue], "active") for issue in active]
+    plans = [(held[0], done, PriorityStatus.COMPLETED)]
+    plans += [(agreed_at, [issue], PriorityStatus.ACTIVE) for issue in active]
     for meeting, linked, status in plans:
         category = linked[0].category if linked else "anti_social_behaviour"
         owner = linked[0].agency_id if linked and linked[0].agency_id else agencies["police"].id
@@ -617,7 +406,7 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
             owner_agency_id=owner, review_on=(meeting.starts_at + timedelta(days=30)).date(),
             status=status, issues=list(linked), created_at=meeting.starts_at,
         )
-        if status == "completed":
+        if status == PriorityStatus.COMPLETED:
             priority.outcome = ("Extra patrols at the times residents named, two warning letters and a "
                                 "clean-up day; reports have fallen.")
             priority.closed_at = meeting.starts_at + timedelta(days=28)
@@ -631,37 +420,38 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
 
 
 # "Was it resolved?": how past residents answered (None: no answer), and what they wrote.
-FOLLOW_UP_ANSWERS = (("resolved", 60), ("partly", 17), ("not_resolved", 10), (None, 13))
+FOLLOW_UP_ANSWERS = ((FollowUpAnswer.RESOLVED, 60), (FollowUpAnswer.PARTLY, 17),
+                     (FollowUpAnswer.NOT_RESOLVED, 10), (None, 13))
 FOLLOW_UP_COMMENTS = {
-    "resolved": "Much better since the patrols. Thank you.",
-    "partly": "Quieter in the week, but it still happens most weekends.",
-    "not_resolved": "It started again a fortnight after the issue was closed.",
+    FollowUpAnswer.RESOLVED: "Much better since the patrols. Thank you.",
+    FollowUpAnswer.PARTLY: "Quieter in the week, but it still happens most weekends.",
+    FollowUpAnswer.NOT_RESOLVED: "It started again a fortnight after the issue was closed.",
 }
 
 
 def _asked(issue: PactIssue) -> bool:
-    return (issue.status == "resolved_locally" and issue.contact is not None
+    return (issue.status == IssueStatus.RESOLVED_LOCALLY and issue.contact is not None
             and issue.contact.consent_to_follow_up)
 
 
-def _follow_ups(session: Session, past: list[PactIssue], current: list[PactIssue], seed: int,
+def _follow_ups(session: Session, config, past: list[PactIssue], current: list[PactIssue], seed: int,
                 now: datetime, summary: DemoSummary) -> None:
     """Follow-up questions on issues closed as resolved locally, for residents who agreed: past
     years' answered at realistic rates (a "not resolved" reopened the issue, which was closed again
-    later), and this year's due questions sent through the real code (in the outbox, with working
-    links, when run by `flask --app portal demo`): in Twerton the first answered "not resolved",
-    reopened and waiting in the console, the next left for you to answer from the outbox."""
+    later), and this year's due questions (FOLLOW_UP_WEEKS after closing) sent through the real
+    code, in the outbox with links signed by the config's SECRET_KEY: in Twerton the first
+    answered "not resolved", reopened and waiting in the console, the next left for you to answer
+    from the outbox."""
+    settings = FollowUpSettings.from_config(config)
+    links = DemoLinks.from_config(config)
     rng = random.Random(seed + 14)
     for issue in (i for i in past if _asked(i)):
         _past_follow_up(issue, rng)
         summary.count("follow-up question")
     session.flush()
-    weeks = 4
-    if has_app_context():
-        weeks = int(current_app.config.get("FOLLOW_UP_WEEKS", weeks))
-    due = [i for i in current if _asked(i) and i.closed_at <= now - timedelta(weeks=weeks)]
+    due = [i for i in current if _asked(i) and i.closed_at <= now - timedelta(weeks=settings.weeks)]
     for issue in due:
-        _send_current(session, issue, now)
+        _send_current(session, issue, now, settings, links)
         summary.count("follow-up question")
     session.flush()
     by_place: dict[int, list[PactIssue]] = {}
@@ -682,35 +472,91 @@ def _past_follow_up(issue: PactIssue, rng) -> None:
     issue.followup_comment = FOLLOW_UP_COMMENTS[answer]
     issue.events.append(IssueEvent(at=at, kind="follow_up", to_value=answer,
                                    body=issue.followup_comment, public=False))
-    if answer == "not_resolved":  # reopened, looked at again and closed for good
+    if answer == FollowUpAnswer.NOT_RESOLVED:  # reopened, looked at again and closed for good
         apply_reopen(issue, at)
         at += timedelta(hours=rng.randint(2, 20))
-        apply_transition(issue, "acknowledged", None, at, public_note="Reopened and being looked at again.")
+        apply_transition(issue, IssueStatus.ACKNOWLEDGED, None, at,
+                         public_note="Reopened and being looked at again.")
         at += timedelta(days=rng.randint(5, 30))
-        apply_transition(issue, "closed_no_further_action", None, at,
+        apply_transition(issue, IssueStatus.CLOSED_NO_FURTHER_ACTION, None, at,
                          public_note="Looked at again with partners; no further action is possible now.")
 
 
-def _send_current(session: Session, issue: PactIssue, now: datetime) -> None:
-    """The real question in the outbox (inside an app, as `flask --app portal demo` runs); without
-    one (some tests), only the time it was sent."""
+def _send_current(session: Session, issue: PactIssue, now: datetime, settings: FollowUpSettings,
+                  links: DemoLinks) -> None:
+    """The real question in the outbox, sent about four weeks after the issue closed."""
     sent = min(now, issue.closed_at + timedelta(weeks=4, hours=9))
-    if has_app_context():
-        from portal.core.links import public_url
-        from portal.pact.follow_up import FollowUpSettings, ask
-
-        ask(session, issue, FollowUpSettings.from_config(current_app.config), sent, public_url)
-    else:
-        issue.followup_sent_at = sent
+    ask(session, issue, settings, sent, links)
 
 
 def _current_answers(session: Session, issues: list[PactIssue], now: datetime) -> None:
     """This year's answers in one neighbourhood: Twerton's first says "not resolved" (reopened),
     elsewhere "resolved" and "partly" in turn; the newest question in each stays unanswered."""
-    from portal.pact.follow_up import record_answer
-
     twerton = issues[0].neighbourhood.slug == "twerton"
-    answers = ["not_resolved", "resolved"] if twerton else ["resolved", "partly"]
+    answers = ([FollowUpAnswer.NOT_RESOLVED, FollowUpAnswer.RESOLVED] if twerton
+               else [FollowUpAnswer.RESOLVED, FollowUpAnswer.PARTLY])
     for issue, answer in zip(issues[:-1], answers * len(issues), strict=False):
         at = min(now, issue.followup_sent_at + timedelta(days=2))
         record_answer(session, issue, answer, FOLLOW_UP_COMMENTS[answer], at)
+
+
+# --- agendas and papers ----------------------------------------------------------------------
+
+AGENDA = ("1. Welcome and apologies\n2. Police and partners report on last month's priorities\n"
+          "3. Issues residents have raised since the last meeting\n4. Agree up to three priorities "
+          "for the coming month\n5. Any other business")
+MISSING_AGENDA = ("whiteway", "larkhall")  # their last meeting had no agenda at all
+RECENT_PAPERS = timedelta(days=120)  # meetings this recent (and every one ahead) get a paper
+
+
+def _published_at(meeting: Meeting, choice: float, rng: random.Random, now: datetime) -> datetime | None:
+    """Most on time (up to 4 working days before the deadline), about one in eight late (1 to 3
+    working days before the meeting), one in fifty never; never in the future (most meetings still
+    weeks ahead were published a little while ago, the rest not yet)."""
+    deadline = publish_by(meeting.starts_at)
+    if choice < 0.02:
+        return None
+    if choice < 0.16:
+        day = working_days_before(local(meeting.starts_at).date(), rng.randint(1, 3))
+    else:
+        day = working_days_before(deadline, rng.randint(0, 4))
+    moment = from_local(day, time(rng.randint(9, 16), 0))
+    if moment <= now:
+        return moment
+    # a meeting still weeks ahead: most coordinators have published early already
+    return now - timedelta(hours=2) if choice >= 0.45 else None
+
+
+def _paper(meeting: Meeting, place: Neighbourhood) -> MeetingPaper:
+    name = f"{place.name} PACT meeting {local(meeting.starts_at):%d %B %Y}"
+    data = tiny_pdf(f"{name}: police and partners' report")
+    paper = MeetingPaper(filename=f"{place.slug}-partners-report-{local(meeting.starts_at):%Y-%m-%d}.pdf",
+                         size=len(data), checksum=hashlib.sha256(data).hexdigest(),
+                         uploaded_at=meeting.starts_at - timedelta(days=10))
+    paper.content = MeetingPaperContent(data=data)
+    return paper
+
+
+def seed_agendas(session: Session, seed: int, now: datetime) -> int:
+    """Agendas (and, for recent and coming meetings, a paper) for every meeting; returns how many."""
+    if session.scalar(select(Meeting.id).where(Meeting.agenda != "").limit(1)) is not None:
+        return 0
+    rng = random.Random(seed + 5)
+    places = {p.id: p for p in session.scalars(select(Neighbourhood))}
+    meetings = list(session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CANCELLED)
+                                    .order_by(Meeting.starts_at, Meeting.id)))
+    last_held = {m.neighbourhood_id: m for m in meetings if m.starts_at <= now}
+    missing = {last_held[p.id].id for p in places.values() if p.slug in MISSING_AGENDA and p.id in last_held}
+    given = 0
+    for meeting in meetings:
+        published = _published_at(meeting, rng.random(), rng, now)
+        upcoming = meeting.starts_at > now
+        if meeting.id in missing or (published is None and not upcoming and rng.random() < 0.5):
+            continue  # no agenda at all (missed)
+        meeting.agenda = AGENDA
+        given += 1
+        meeting.agenda_published_at = published
+        if upcoming or meeting.starts_at > now - RECENT_PAPERS:
+            meeting.papers.append(_paper(meeting, places[meeting.neighbourhood_id]))
+    session.flush()
+    return given
