@@ -9,13 +9,12 @@ the database ends every session of that user on every server in the same instant
 
 from __future__ import annotations
 
-import time
-
 from flask import Flask, current_app, flash, session
 from flask_login import logout_user
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from portal.core.clock import epoch_seconds
 from portal.core.extensions import db
 from portal.models import StaffUser
 
@@ -42,14 +41,14 @@ def end_every_session(db_session: Session, user_id: int) -> None:
 
 
 def mark_signed_in() -> None:
-    session[LAST_SEEN] = int(time.time())
+    session[LAST_SEEN] = int(epoch_seconds())
 
 
 def end_idle_session() -> None:
     """Before every request: sign out a staff session idle longer than STAFF_IDLE_MINUTES."""
     if "_user_id" not in session:
         return
-    now = int(time.time())
+    now = int(epoch_seconds())
     seen = session.get(LAST_SEEN)
     minutes = current_app.config["STAFF_IDLE_MINUTES"]
     if isinstance(seen, int) and now - seen > minutes * 60:

@@ -5,6 +5,7 @@ Everything that needs the time or the date asks here (a layout test keeps it so)
 
 from __future__ import annotations
 
+import time as _time
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,11 @@ LONDON = ZoneInfo("Europe/London")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def epoch_seconds() -> float:
+    """Seconds since 1970 (UTC), for stores that count in them (session cookies, rate-limit windows)."""
+    return _time.time()
 
 
 def today() -> date:

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import logging
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -33,6 +32,7 @@ from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from redis.exceptions import RedisError
 
 from analysis.formatting import plural
+from portal.core.clock import epoch_seconds
 from portal.core.errors import render_error
 
 
@@ -92,7 +92,7 @@ def _identifiers(bucket: str, key: str) -> tuple[str, str, str]:
 def _refusal(bucket: str, key: str, limit: Limit) -> OverLimit:
     ids = _identifiers(bucket, key)
     reset_at = _counted(lambda counter: counter.get_window_stats(limit.item, *ids)).reset_time
-    wait = math.ceil(reset_at - time.time())
+    wait = math.ceil(reset_at - epoch_seconds())
     return OverLimit(limit, min(max(1, wait), limit.seconds))
 
 
