@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,7 +17,7 @@ from flask_login import current_user
 import surveys
 from analysis.formatting import plural
 from portal.access import admin_only, staff_blueprint
-from portal.admin.forms import ConfirmForm, EraseForm, ImportForm, OpenWaveForm, PanelUploadForm, PersonForm
+from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.areas import neighbourhood_names
 from portal.core import audit, jobs
 from portal.core.clock import today, utcnow
@@ -27,7 +26,6 @@ from portal.core.links import public_url
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
 from portal.models import Role, Wave
-from portal.people import PersonRecords, erase_person, find_person
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out
 from portal.survey import panel as panel_rules
@@ -308,67 +306,6 @@ def send_reminders(wave_slug: str):
     return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
 
 
-# --- subject access and erasure ------------------------------------------------------------
-
 def _address_key() -> str:
     """The key of the panel's address hashes (who left the panel)."""
     return opt_out.Keys.from_config(current_app.config).address
-
-
-def _looked_up(form: PersonForm) -> PersonRecords | None:
-    """What is held about the form's address, or None with the problem on the form."""
-    if not form.validate_on_submit():
-        return None
-    with refusals_to(form.email.errors) as attempt:
-        records = find_person(db.session, form.email.data, _address_key())
-    return records if attempt else None
-
-
-@bp.route("/people", methods=["GET", "POST"])
-@admin_only
-def people():
-    """Find everything held about an e-mail address (a subject access or erasure request)."""
-    form = PersonForm()
-    records = _looked_up(form) if request.method == "POST" else None
-    return render_template("admin/people.html", form=form, records=records)
-
-
-@bp.post("/people/access.json")
-@admin_only
-def people_json():
-    """The right of access: everything held about the address, as one JSON file."""
-    form = PersonForm()
-    records = _looked_up(form)
-    if records is None:
-        return render_template("admin/people.html", form=form, records=None), 400
-    audit.record(db.session, "subject_access_exported", "person", "", address=records.email,
-                 found=records.found)
-    db.session.commit()
-    data = json.dumps(records.as_json(), indent=2, ensure_ascii=False).encode("utf-8")
-    return _download(data, "application/json", "subject-access.json")
-
-
-@bp.post("/people/erase")
-@admin_only
-def people_erase():
-    """Erase an address: a confirmation page first, then (box ticked) the erasure and its audit."""
-    form = EraseForm()
-    if request.form.get("step") != "confirm":
-        lookup = PersonForm()
-        records = _looked_up(lookup)
-        if records is None:
-            return render_template("admin/people.html", form=lookup, records=None), 400
-        form.email.data = records.email
-        return render_template("admin/people_erase.html", form=form, records=records)
-    if not form.validate_on_submit():
-        return render_template("admin/people_erase.html", form=form, records=None), 400
-    with refusals_to(form.form_errors) as attempt:
-        counts = erase_person(db.session, form.email.data, _address_key())
-        audit.record(db.session, "person_erased", "person", "", **counts)
-    if not attempt:
-        return render_template("admin/people_erase.html", form=form, records=None), 400
-    if not any(counts.values()):
-        flash("Nothing was found for that address, so nothing was erased.")
-    else:
-        flash(f"Erased: {plural(sum(counts.values()), 'record')} no longer name the address.")
-    return redirect(url_for("admin.people"))
