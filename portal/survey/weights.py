@@ -1,6 +1,6 @@
 """The dashboard's rim weight of every response of a wave, for the exports.
 
-Why here: the exports (`portal.admin.views`) must carry exactly the weight the dashboard used, so
+Why here: the exports (`portal.survey.views.admin`) must carry exactly the weight the dashboard used, so
 this loads the wave and its population the way the dashboard does (`portal.datasets.wave_frame`
 and `population_margins`, as `portal.reports.data.load_analysis`) and weights it with the engine
 (`analysis.wave_weights.export_weights`, which calls `analysis.report.weigh_wave`). A wave that

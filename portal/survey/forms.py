@@ -1,4 +1,4 @@
-"""Forms for the survey administration pages."""
+"""Forms of the survey administration pages (the resident pages read their answers from the request)."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired

@@ -1,8 +1,10 @@
-"""Survey administration: waves, the panel (admins only), paper/phone imports (admins only) and exports.
+"""Survey administration (blueprint ``admin``, under /admin): waves, the panel (admins only),
+paper/phone imports (admins only) and exports.
 
 Admins and analysts both reach this blueprint; views that change waves or touch panel members'
 contact details also refuse analysts (403). Exports never contain panel identities or contact
-details: they are built from responses alone (`portal.survey.frames`).
+details: they are built from responses alone (`portal.survey.frames`). Subject access and erasure,
+also under /admin, are `portal.privacy.views`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from flask_login import current_user
 import surveys
 from analysis.formatting import plural
 from portal.access import admin_only, staff_blueprint
-from portal.admin.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.areas import neighbourhood_names
 from portal.core import audit, jobs
 from portal.core.clock import today, utcnow
@@ -29,6 +30,7 @@ from portal.models import Role, Wave
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out
 from portal.survey import panel as panel_rules
+from portal.survey.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.survey.frames import load_wave_frame
 from portal.survey.responses import import_responses
 from portal.survey.waves import (
@@ -94,9 +96,10 @@ def new_wave():
         if attempt:
             flash(f"Wave {wave.name} has been set up.")
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
+    status = 400 if form.is_submitted() else 200  # here after a POST: invalid, or refused
     return render_template("admin/wave_new.html", form=form, descriptions={
         f"{info.id}:{info.version}": surveys.load_questionnaire(info.id, info.version).description
-        for info in versions})
+        for info in versions}), status
 
 
 @bp.get("/waves/<wave_slug>")
@@ -133,23 +136,17 @@ def import_file(wave_slug: str):
         if len(data) > surveys.MAX_IMPORT_BYTES:
             form.file.errors.append("The file is larger than 5 MB; split it into smaller files")
         else:
-            outcome = import_responses(db.session, wave, data, mode=form.mode.data, filename=filename,
-                                       imported_by_id=current_user.id)
-            if outcome.survey_import is not None:
-                audit.record(db.session, "survey_import", "wave", wave.slug, filename=filename,
-                             mode=form.mode.data, rows=outcome.survey_import.rows)
-                db.session.commit()
-                imported = plural(outcome.survey_import.rows, f"{form.mode.data} response")
+            with refusals_to(form.form_errors) as attempt:
+                survey_import = import_responses(db.session, wave, data, mode=form.mode.data,
+                                                 filename=filename, imported_by_id=current_user.id)
+            if attempt:
+                imported = plural(survey_import.rows, f"{form.mode.data} response")
                 flash(f"Imported {imported} from {filename}.")
                 return redirect(url_for("admin.wave", wave_slug=wave.slug))
-            db.session.rollback()
-            problems = outcome.problems
-            form.form_errors.append(f"Nothing was imported: {filename} has "
-                                    f"{len(problems)} problem{'s' if len(problems) != 1 else ''}. "
-                                    "Fix them and upload the whole file again.")
+            problems = getattr(attempt.refusal, "problems", ())
     columns = surveys.import_columns(questionnaire, neighbourhood_names(db.session))
     return render_template("admin/import.html", wave=wave, form=form, problems=problems,
-                           columns=columns), 400 if problems else 200
+                           columns=columns), 400 if form.form_errors else 200
 
 
 @bp.get("/waves/<wave_slug>/export.csv")
@@ -206,35 +203,33 @@ def panel(wave_slug: str):
     form = PanelUploadForm()
     problems: list = []
     if form.validate_on_submit():
-        problems = _upload_panel(form, wave)
-        if not problems:
+        refused = _upload_panel(form, wave)
+        if refused is None:
             return redirect(url_for("admin.panel", wave_slug=wave.slug))
+        problems = refused
     counts = panel_rules.panel_counts(db.session, wave)
     members = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int))
     return render_template("admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
                            members=members, confirm=ConfirmForm(),
-                           state=wave.state_on(today())), 400 if problems else 200
+                           state=wave.state_on(today())), 400 if form.form_errors else 200
 
 
-def _upload_panel(form: PanelUploadForm, wave: Wave) -> list:
-    """Add the uploaded file's members (all or nothing); the problems found, or [] once added."""
+def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
+    """Add the uploaded file's members (all or nothing): None once added, else the problems found
+    (the reason is on the form)."""
     data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
     rows, problems = panel_rules.parse_panel_csv(data, neighbourhood_names(db.session))
-    if not problems:
-        try:
-            added = panel_rules.add_panel_members(db.session, wave, rows,
-                                                  _address_key())
-        except panel_rules.PanelUploadRefused as refusal:
-            db.session.rollback()
-            problems = refusal.problems
-        else:
-            audit.record(db.session, "panel_upload", "wave", wave.slug, added=added.added,
-                         left_panel=added.left_panel)
-            db.session.commit()
-            flash(added.message())
-            return []
-    form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
-    return problems
+    if problems:
+        form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
+        return problems
+    with refusals_to(form.form_errors) as attempt:
+        added = panel_rules.add_panel_members(db.session, wave, rows, _address_key())
+        audit.record(db.session, "panel_upload", "wave", wave.slug, added=added.added,
+                     left_panel=added.left_panel)
+    if attempt:
+        flash(added.message())
+        return None
+    return getattr(attempt.refusal, "problems", [])
 
 
 @bp.post("/waves/<wave_slug>/panel/invitations")
