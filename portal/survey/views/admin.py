@@ -31,7 +31,7 @@ from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out
 from portal.survey import panel as panel_rules
 from portal.survey.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
-from portal.survey.frames import load_wave_frame
+from portal.survey.frames import export_weight_column, wave_frame
 from portal.survey.responses import import_responses
 from portal.survey.waves import (
     open_wave,
@@ -42,7 +42,6 @@ from portal.survey.waves import (
     wave_questionnaire,
     waves_newest_first,
 )
-from portal.survey.weights import export_weight_column
 
 bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST), url_prefix="/admin")
 
@@ -175,8 +174,8 @@ def export_weighting(wave_slug: str):
 def _export(wave_slug: str, kind: str):
     wave = _wave_or_404(wave_slug)
     questionnaire = wave_questionnaire(db.session, wave)
-    frame = load_wave_frame(db.session, wave, questionnaire)
-    weights = export_weight_column(db.session, wave)
+    frame = wave_frame(db.session, wave, questionnaire)
+    weights = export_weight_column(db.session, wave, frame)
     mimetype, writer = EXPORT_TYPES[kind]
     if kind == "csv":
         data = writer(questionnaire, frame, weights=weights)
