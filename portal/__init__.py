@@ -69,7 +69,6 @@ def _bind_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
-    from portal.admin.views import bp as admin_bp
     from portal.analyst.views import bp as analyst_bp
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
@@ -80,14 +79,16 @@ def _register_blueprints(app: Flask) -> None:
     from portal.follow_up.views import bp as follow_up_bp
     from portal.pact.concern_mapping_views import bp as concern_mapping_bp
     from portal.pact.views import bp as pact_bp
+    from portal.privacy.views import bp as privacy_bp
     from portal.public.views import bp as public_bp
     from portal.results.views import bp as results_bp
     from portal.scorecard.views import bp as scorecard_bp
     from portal.staff.views import bp as staff_bp
-    from portal.survey.views import bp as survey_bp
+    from portal.survey.views.admin import bp as admin_bp
+    from portal.survey.views.resident import bp as survey_bp
 
     for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp, crime_bp,
-                      scorecard_bp, concern_mapping_bp):
+                      scorecard_bp, concern_mapping_bp, privacy_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)  # open data: /api/v1/ and /open-data
     app.register_blueprint(results_bp)  # public survey results

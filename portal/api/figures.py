@@ -26,6 +26,7 @@ from portal.pact.public_summary import you_said
 from portal.pact.workflow import category_label
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import analysis_cache
+from portal.survey.queries import waves_with_responses
 
 WEIGHTING_VARIABLE = "age_band"  # every margin sums to the adult population; age is always given
 
@@ -258,9 +259,8 @@ def pledge_rows(data: dict) -> list[list]:
 
 def example_wave(session: Session, today: date) -> str:
     """The latest closed wave with responses (for examples), else any wave, else a placeholder."""
-    with_data = set(session.scalars(select(Response.wave_id).distinct()))
     all_waves = list(session.scalars(select(Wave).order_by(Wave.opens_on)))
-    closed = [w for w in all_waves if w.id in with_data and wave_status(w, today) == "closed"]
+    closed = [w for w in waves_with_responses(session) if wave_status(w, today) == "closed"]
     chosen = (closed or all_waves)
     return chosen[-1].slug if chosen else "2010-11"
 

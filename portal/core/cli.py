@@ -1,5 +1,5 @@
-"""Command line: `flask --app portal db ...`, `users create|disable|set-password`, `demo`, `worker`,
-`retention run`."""
+"""Command line: `flask --app portal db ...`, `users create|disable|set-password`, `demo`, `worker`;
+and the groups of `retention` (portal.privacy.cli), `reports`, `crime` and `scorecard`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)
+    from portal.privacy.cli import retention_group
+
     app.cli.add_command(retention_group)
     from portal.reports.cli import reports_group
 
@@ -168,22 +170,3 @@ def worker_command(burst: bool, name: str | None) -> None:
         run_worker(this_app(), burst=burst, name=name)
     except JobError as error:
         raise click.ClickException(str(error)) from None
-
-
-@click.group("retention", cls=AppGroup, help="Apply the retention schedule (RETENTION_* settings).")
-def retention_group() -> None:
-    pass
-
-
-@retention_group.command("run", help="Remove personal data past its retention period.")
-@click.option("--dry-run", is_flag=True, help="Print what would be removed and change nothing.")
-def retention_run(dry_run: bool) -> None:
-    """Each kind in its own transaction; prints the count per kind (run it daily from cron)."""
-    from portal.core.clock import utcnow
-    from portal.retention import describe, run_retention
-
-    counts = run_retention(db.transaction, current_app.config, utcnow(), dry_run=dry_run)
-    for line in describe(counts, dry_run):
-        click.echo(line)
-    if dry_run:
-        click.echo("Dry run: nothing was changed.")

@@ -91,7 +91,7 @@ def _refuse_unsafe_production(env: dict, secret_key: str | None, database_url: s
         )
 
 
-# The retention schedule: setting -> (default, unit). `portal.retention` applies it; the privacy
+# The retention schedule: setting -> (default, unit). `portal.privacy.retention` applies it; the privacy
 # page states it in words.
 RETENTION_SETTINGS = {
     "RETENTION_ISSUE_CONTACT_MONTHS": (12, "months"),
@@ -241,5 +241,5 @@ def _follow_up(env: dict) -> dict:
 
 
 def _retention(env: dict) -> dict:
-    """The retention schedule (`portal.retention`): each period a whole number, at least 1."""
+    """The retention schedule (`portal.privacy.retention`): each period a whole number, at least 1."""
     return {name: _positive_int(env, name, default) for name, (default, _unit) in RETENTION_SETTINGS.items()}

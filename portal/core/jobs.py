@@ -34,7 +34,7 @@ JOBS = {
     "report_batch": "portal.reports.jobs:run_batch",
     "panel_invitations": "portal.survey.jobs:send_invitations_job",
     "panel_reminders": "portal.survey.jobs:send_reminders_job",
-    "retention_run": "portal.retention:retention_job",
+    "retention_run": "portal.privacy.retention:retention_job",
     "follow_ups_send": "portal.pact.follow_up:follow_ups_job",
 }
 RETRIES = 3  # runs after the first when a worker dies under a job

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.recorded_crime import crime_rates
-from portal.datasets import DatasetError
 from portal.models import CrimeCount, LsoaNeighbourhood, Neighbourhood, PopulationEstimate
+from portal.survey.frames import DatasetError
 
 HOUSEHOLDS = "households"  # PopulationEstimate.variable holding a neighbourhood's household count
 NO_CRIME = ("No recorded crime is loaded: import police.uk street-level files with "

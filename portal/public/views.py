@@ -31,8 +31,8 @@ from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, p
 from portal.pact.neighbourhood_page import neighbourhood_page
 from portal.pact.paper_response import paper_response
 from portal.pact.references import shaped_reference
+from portal.privacy.retention import retention_periods
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
-from portal.retention import retention_periods
 from portal.survey.consent import minimum_group
 from portal.survey.waves import survey_minutes
 from surveys.postcodes import normalise_postcode

@@ -1,7 +1,8 @@
 """What a report is built from, out of the database: the wave analysis and the PACT section.
 
 `load_analysis` loads the chosen wave (by default the latest closed wave with responses) and the
-earlier waves through `portal.datasets`, weights each once and runs the engine (`analyse_waves`);
+earlier waves through `portal.survey.frames` (the one wide-format loader, which the exports use
+too), weights each once and runs the engine (`analyse_waves`);
 `pact_section` summarises the PACT activity of the wave's period (`pact_period`) with
 `portal.pact.metrics.pact_metrics` and the service standards as they stood at the period's end.
 Errors a user can fix come out as `ReportError` naming the valid choices; a wave that cannot be
@@ -37,7 +38,6 @@ from analysis.report import (
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from portal.core.clock import from_local, local
 from portal.core.refusals import Refusal
-from portal.datasets import DatasetError, find_wave, population_margins, wave_frame
 from portal.models import (
     Meeting,
     MeetingStatus,
@@ -70,6 +70,8 @@ from portal.reports.readiness import (
     unweighted_counts,
     weighting_gap,
 )
+from portal.survey.frames import DatasetError, population_margins, wave_frame
+from portal.survey.queries import find_wave, waves_with_responses
 from portal.survey.waves import frozen_questionnaire, wave_questionnaire
 
 AUTHORITY_NAME = "Bath and North East Somerset"
@@ -112,8 +114,16 @@ def places(session: Session) -> list[Place]:
             for n in session.scalars(select(Neighbourhood).order_by(Neighbourhood.name))]
 
 
+def _frame(session: Session, wave: Wave):
+    """The wave's wide-format frame; ReportError if its questionnaire cannot be read."""
+    try:
+        return wave_frame(session, wave)
+    except DatasetError as error:
+        raise ReportError(str(error)) from None
+
+
 def _wave_input(session: Session, wave: Wave, margins=None) -> WaveInput:
-    frame = wave_frame(session, wave)
+    frame = _frame(session, wave)
     if margins is not None:
         _check_answer_codes(wave, frame, margins)
     return WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
@@ -147,7 +157,7 @@ def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
     """The chosen wave (default: the latest closed one with responses) analysed once, with its
     history. WaveNotReady when the wave has no responses or cannot be weighted yet."""
     wave = choose_wave(session, wave_slug)
-    frame = wave_frame(session, wave)
+    frame = _frame(session, wave)
     if len(frame) == 0:
         raise WaveNotReady(wave, WeightingGap(0), None)
     try:
@@ -157,9 +167,7 @@ def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
                           "demo: flask --app portal demo) and build the reports again.") from None
     _check_answer_codes(wave, frame, margins)
     check_ready(session, wave, frame, margins)
-    with_data = set(session.scalars(select(Response.wave_id).distinct()))
-    earlier = [w for w in session.scalars(select(Wave).where(Wave.opens_on < wave.opens_on)
-                                          .order_by(Wave.opens_on)) if w.id in with_data]
+    earlier = [w for w in waves_with_responses(session) if w.opens_on < wave.opens_on]
     inputs = [*(_wave_input(session, w, margins) for w in earlier),
               WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
                         wave.questionnaire.slug if wave.questionnaire else "")]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.charts import Chart
@@ -23,9 +22,10 @@ from analysis.report import (
     authority_report,
     neighbourhood_report,
 )
-from portal.models import Neighbourhood, Response, Wave
+from portal.models import Neighbourhood, Wave
 from portal.reports.data import AUTHORITY_NAME
 from portal.reports.render import report_charts
+from portal.survey.queries import waves_with_responses
 
 # The headline figures, in the words a resident reads them (the question behind each figure).
 HEADLINES = (
@@ -70,9 +70,7 @@ class ResultsPage:
 
 def published_waves(session: Session, today: date) -> list[Wave]:
     """Waves whose fieldwork has closed and that have responses, oldest first."""
-    with_data = set(session.scalars(select(Response.wave_id).distinct()))
-    return [w for w in session.scalars(select(Wave).order_by(Wave.opens_on))
-            if w.id in with_data and w.closes_on < today]
+    return [w for w in waves_with_responses(session) if w.closes_on < today]
 
 
 def _headlines(report: NeighbourhoodReport) -> list[Headline]:

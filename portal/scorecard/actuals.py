@@ -29,8 +29,8 @@ from analysis.scorecard import (
 )
 from portal.core.clock import utcnow
 from portal.crime.rates import monthly_counts, residents
-from portal.datasets import DatasetError
 from portal.models import ScorecardActual
+from portal.survey.frames import DatasetError
 
 CSV_COLUMNS = ("indicator", "year", "actual")
 EXPORT_COLUMNS = ["indicator", "reference", "title", "unit", "direction", "baseline", "baseline_year",

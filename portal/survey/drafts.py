@@ -7,23 +7,34 @@ Each draft has two random tokens, both stored only as sha256 hashes:
 * the *resume token*, made when the resident asks to save and come back later, shown once as a
   private link. Asking again replaces it, so only the newest link works.
 
-A draft is deleted in the transaction that records its response.
+A draft is deleted in the transaction that records its response. An unfinished draft lives for
+RETENTION_DRAFT_DAYS after it was last changed (`lifetime`): it resumes until then, and the
+retention schedule (`portal.privacy.retention.survey_drafts`) deletes it after that.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import utcnow
+from portal.core.config import RETENTION_SETTINGS
 from portal.models import SurveyDraft, Wave
 
-DRAFT_LIFETIME = timedelta(days=28)
+SETTING = "RETENTION_DRAFT_DAYS"
+
+
+def lifetime(config: Mapping) -> timedelta:
+    """How long a draft is kept after it was last changed: the retention schedule's
+    RETENTION_DRAFT_DAYS, the one setting for it."""
+    default, _unit = RETENTION_SETTINGS[SETTING]
+    return timedelta(days=int(config.get(SETTING, default)))
 
 
 def token_hash(token: str) -> str:
@@ -34,14 +45,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def start_draft(session: Session, wave: Wave, invitation_id: int | None = None,
+def start_draft(session: Session, wave: Wave, *, lifetime: timedelta, invitation_id: int | None = None,
                 now: datetime | None = None) -> tuple[SurveyDraft, str]:
-    """A new empty draft and its session token (the caller keeps the token; only its hash is saved)."""
+    """A new empty draft and its session token (the caller keeps the token; only its hash is saved);
+    it expires `lifetime` from now unless changed."""
     now = now or utcnow()
     token = new_token()
     draft = SurveyDraft(session_token_hash=token_hash(token), wave_id=wave.id,
                         invitation_id=invitation_id, answers={}, current_page="",
-                        created_at=now, updated_at=now, expires_at=now + DRAFT_LIFETIME)
+                        created_at=now, updated_at=now, expires_at=now + lifetime)
     session.add(draft)
     session.flush()
     return draft, token
@@ -59,15 +71,16 @@ def draft_for_session(session: Session, wave: Wave, token: str | None,
     return draft
 
 
-def save_answers(draft: SurveyDraft, answers: dict[str, Any], page_id: str,
+def save_answers(draft: SurveyDraft, answers: dict[str, Any], page_id: str, *, lifetime: timedelta,
                  now: datetime | None = None) -> None:
-    """Replace the draft's answers (JSON-safe: tuples become lists) and note where the resident is."""
+    """Replace the draft's answers (JSON-safe: tuples become lists), note where the resident is, and
+    keep the draft for `lifetime` from now."""
     now = now or utcnow()
     draft.answers = {key: list(value) if isinstance(value, tuple) else value
                      for key, value in answers.items()}
     draft.current_page = page_id
     draft.updated_at = now
-    draft.expires_at = now + DRAFT_LIFETIME
+    draft.expires_at = now + lifetime
 
 
 def stored_answers(draft: SurveyDraft) -> dict[str, Any]:
@@ -83,18 +96,18 @@ def issue_resume_token(draft: SurveyDraft) -> str:
     return token
 
 
-def resume_draft(session: Session, token: str, now: datetime | None = None) -> tuple[SurveyDraft, str] | None:
+def resume_draft(session: Session, token: str, *, lifetime: timedelta,
+                 now: datetime | None = None) -> tuple[SurveyDraft, str] | None:
     """Follow a resume link: the draft and a fresh session token for this browser, or None if the
     link is unknown or expired. The old session token stops working (a shared computer's earlier
-    session cannot keep writing to the draft)."""
+    session cannot keep writing to the draft). Like saving, resuming keeps the draft for `lifetime`
+    from now, so its expiry stays `lifetime` after it was last changed (what retention deletes by)."""
+    now = now or utcnow()
     draft = session.scalar(select(SurveyDraft).where(SurveyDraft.resume_token_hash == token_hash(token)))
-    if draft is None or draft.expires_at <= (now or utcnow()):
+    if draft is None or draft.expires_at <= now:
         return None
     session_token = new_token()
     draft.session_token_hash = token_hash(session_token)
+    draft.updated_at = now
+    draft.expires_at = now + lifetime
     return draft, session_token
-
-
-def delete_expired_drafts(session: Session, now: datetime | None = None) -> int:
-    result = session.execute(delete(SurveyDraft).where(SurveyDraft.expires_at <= (now or utcnow())))
-    return result.rowcount or 0

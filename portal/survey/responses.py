@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import surveys
+from analysis.formatting import plural
+from portal.core import audit
 from portal.core.clock import utcnow
 from portal.core.refusals import Refusal
 from portal.models import Invitation, Neighbourhood, Response, SurveyDraft, SurveyImport, Wave
@@ -118,17 +119,19 @@ def imported_uid(wave: Wave, serial: str) -> str:
     return f"{wave.slug[:7]}-{hashlib.sha256(uid.encode()).hexdigest()[:32]}"
 
 
-@dataclass(frozen=True)
-class ImportOutcome:
-    """Either ``survey_import`` (every row went in) or ``problems`` (nothing did)."""
+class ImportRefused(Refusal):
+    """A paper/phone file with problems, so nothing was imported; ``problems`` names each one."""
 
-    survey_import: SurveyImport | None
-    problems: tuple[surveys.ImportProblem, ...]
+    def __init__(self, filename: str, problems) -> None:
+        super().__init__(f"Nothing was imported: {filename} has {plural(len(problems), 'problem')}. "
+                         "Fix them and upload the whole file again.")
+        self.problems = tuple(problems)
 
 
 def import_responses(session: Session, wave: Wave, data: bytes, *, mode: str, filename: str,
-                     imported_by_id: int | None, now: datetime | None = None) -> ImportOutcome:
-    """Check a paper/phone CSV against the wave's questionnaire and add every row, or none.
+                     imported_by_id: int | None, now: datetime | None = None) -> SurveyImport:
+    """Check a paper/phone CSV against the wave's questionnaire and add every row (audited, in the
+    caller's transaction), or none: ``ImportRefused`` with the problems.
 
     Response ids in the file become the responses' ids prefixed with the wave, so a re-upload of
     the same forms is refused (the ids are unique) rather than counted twice.
@@ -139,7 +142,7 @@ def import_responses(session: Session, wave: Wave, data: bytes, *, mode: str, fi
                       session.execute(select(Neighbourhood.slug, Neighbourhood.name))}
     result = surveys.parse_import(questionnaire, data, neighbourhoods, mode, wave=wave.slug)
     if not result.ok:
-        return ImportOutcome(None, result.problems)
+        raise ImportRefused(filename, result.problems)
     ids = {slug: id_ for slug, id_ in session.execute(select(Neighbourhood.slug, Neighbourhood.id))}
     uids = [imported_uid(wave, row["response_id"]) for row in result.rows]
     existing = set(session.scalars(select(Response.uid).where(Response.uid.in_(uids))))
@@ -149,7 +152,7 @@ def import_responses(session: Session, wave: Wave, data: bytes, *, mode: str, fi
             "give the form a new serial number"))
             for number, (row, uid) in enumerate(zip(result.rows, uids, strict=True), start=2)
             if uid in existing)
-        return ImportOutcome(None, problems)
+        raise ImportRefused(filename, problems)
     for row, uid in zip(result.rows, uids, strict=True):
         answers = surveys.answers_from_wide_row(questionnaire, row)
         submitted = datetime.fromisoformat(row["submitted_at"]) if row["submitted_at"] else now
@@ -164,4 +167,6 @@ def import_responses(session: Session, wave: Wave, data: bytes, *, mode: str, fi
                           rows=len(result.rows), imported_by_id=imported_by_id, imported_at=now)
     session.add(record)
     session.flush()
-    return ImportOutcome(record, ())
+    audit.record(session, "survey_import", "wave", wave.slug, filename=filename, mode=mode,
+                 rows=record.rows)
+    return record

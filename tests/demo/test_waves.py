@@ -16,7 +16,8 @@ def test_demo_responses_are_deterministic(seeded, db_session):
 def test_demo_lands_near_the_plans_ni21_baseline_and_burglary_ratio(seeded, db_session):
     from analysis import estimate_indicators, rake_weights
     from analysis.gap import perception_gap
-    from portal.datasets import find_wave, population_margins, wave_frame
+    from portal.survey.frames import population_margins, wave_frame
+    from portal.survey.queries import find_wave
 
     frame = wave_frame(db_session, find_wave(db_session, "2008-09"))
     weighting = rake_weights(frame, population_margins(db_session))

@@ -30,7 +30,7 @@ ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/
 # Statements per page on the demo. A change that adds a query per row multiplies these. /pact/: one
 # for the issues residents reopened ("Was it resolved?": not resolved); /neighbourhoods/twerton: one
 # for the coming meeting's papers.
-QUERY_PINS = {"/pact/": 10, "/pact/meetings": 10, "/analyst/": 23, "/neighbourhoods/twerton": 11}
+QUERY_PINS = {"/pact/": 10, "/pact/meetings": 10, "/analyst/": 21, "/neighbourhoods/twerton": 11}
 
 
 def _client(app, email: str | None):

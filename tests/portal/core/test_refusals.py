@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from portal.analyst.views import ChoiceError
 from portal.core.refusals import Refusal, refusals_to
-from portal.datasets import DatasetError
 from portal.models import Agency
 from portal.pact.issues import IssueError
 from portal.pact.meetings import MeetingError
 from portal.pact.workflow import TransitionError
 from portal.reports.data import ReportError, WaveNotReady
+from portal.survey.frames import DatasetError
 from portal.survey.responses import ResponseRejected
 from portal.survey.waves import WaveError
 

@@ -93,8 +93,8 @@ def test_never_without_an_address_and_both_consents(db_session, closed_issue, co
 
 
 def test_never_once_retention_or_erasure_removed_the_contact(db_session, closed_issue):
-    from portal.people import erase_person
-    from portal.retention import issue_contacts
+    from portal.privacy.retention import issue_contacts
+    from portal.privacy.subject_access import erase_person
 
     erased = closed_issue()
     kept = closed_issue(email="bo@example.org")
@@ -343,7 +343,7 @@ def test_the_answer_page_needs_its_csrf_token(csrf_app, db_session, asked):
 
 
 def test_a_reopened_issue_keeps_its_contact_details_through_retention(db_session, asked):
-    from portal.retention import issue_contacts
+    from portal.privacy.retention import issue_contacts
 
     issue, _ = asked
     record_answer(db_session, db_session.get(PactIssue, issue.id), "not_resolved", "", utcnow())

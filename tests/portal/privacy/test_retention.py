@@ -22,7 +22,7 @@ from portal.models import (
     SurveyDraft,
 )
 from portal.pact.metrics import load_issue_records, pact_metrics
-from portal.retention import KINDS, Kind, run_retention
+from portal.privacy.retention import KINDS, Kind, run_retention
 from tests.portal.privacy.conftest import EXPECTED
 
 ZERO = dict.fromkeys(EXPECTED, 0)
@@ -107,7 +107,8 @@ def test_a_kind_that_fails_half_way_leaves_its_records_untouched(app, db_session
         session.execute(IssueContact.__table__.delete())
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("portal.retention.KINDS", (Kind("broken", "broken", KINDS[0].setting, failing),))
+    monkeypatch.setattr("portal.privacy.retention.KINDS",
+                        (Kind("broken", "broken", KINDS[0].setting, failing),))
     with pytest.raises(RuntimeError):
         _run(app)
     db_session.expire_all()

@@ -12,11 +12,12 @@ from analysis import estimate_indicators, rake_weights
 from analysis.gap import perception_gap
 from analysis.report import RAKE_OPTIONS, REPORT_CATALOGUE
 from portal.core.extensions import db
-from portal.datasets import find_wave, population_margins, wave_frame
 from portal.models import PopulationEstimate, Response
 from portal.reports.building import prepare_reports
 from portal.reports.data import ReportError, WaveNotReady, load_analysis
 from portal.reports.render import render_html, render_pdf
+from portal.survey.frames import population_margins, wave_frame
+from portal.survey.queries import find_wave
 from tests.portal.reports.conftest import HOSTILE, SMALL, _responses
 from tests.portal.reports.pdfcheck import fonts, reader, struct_elements, text
 

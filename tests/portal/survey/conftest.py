@@ -10,6 +10,7 @@ import pytest
 
 from portal.models import PostcodeSector
 from portal.survey.waves import open_wave
+from tests.portal.reports.conftest import survey  # noqa: F401  (the report tests survey data: the exports)
 
 STANDARD = "crime-and-community-safety"
 

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from portal.core.jobs import wait_for_jobs
 from portal.core.mail import SURVEY_LINK_REMOVED, deliver_pending
 from portal.models import Invitation, OutboundMail, PanelExit, PanelMember, PanelOptOut
-from portal.people import erase_person
-from portal.retention import panel_contacts
+from portal.privacy.retention import panel_contacts
+from portal.privacy.subject_access import erase_person
 from portal.survey import opt_out
 from portal.survey.drafts import token_hash
 from tests.portal.survey.conftest import location

@@ -1,15 +1,16 @@
-"""Survey administration: waves, the panel (admins only), paper/phone imports (admins only) and exports.
+"""Survey administration (blueprint ``admin``, under /admin): waves, the panel (admins only),
+paper/phone imports (admins only) and exports.
 
 Admins and analysts both reach this blueprint; views that change waves or touch panel members'
 contact details also refuse analysts (403). Exports never contain panel identities or contact
-details: they are built from responses alone (`portal.survey.frames`).
+details: they are built from responses alone (`portal.survey.frames`). Subject access and erasure,
+also under /admin, are `portal.privacy.views`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 
 from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -17,7 +18,6 @@ from flask_login import current_user
 
 import surveys
 from analysis.formatting import plural
-from portal.admin.forms import ConfirmForm, EraseForm, ImportForm, OpenWaveForm, PanelUploadForm, PersonForm
 from portal.areas import neighbourhood_names
 from portal.auth.access import admin_only, staff_blueprint
 from portal.core import audit, jobs
@@ -27,11 +27,11 @@ from portal.core.links import public_url
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
 from portal.models import Role, Wave
-from portal.people import PersonRecords, erase_person, find_person
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out
 from portal.survey import panel as panel_rules
-from portal.survey.frames import load_wave_frame
+from portal.survey.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
+from portal.survey.frames import export_weight_column, wave_frame
 from portal.survey.responses import import_responses
 from portal.survey.waves import (
     open_wave,
@@ -42,7 +42,6 @@ from portal.survey.waves import (
     wave_questionnaire,
     waves_newest_first,
 )
-from portal.survey.weights import export_weight_column
 
 bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST), url_prefix="/admin")
 
@@ -96,9 +95,10 @@ def new_wave():
         if attempt:
             flash(f"Wave {wave.name} has been set up.")
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
+    status = 400 if form.is_submitted() else 200  # here after a POST: invalid, or refused
     return render_template("admin/wave_new.html", form=form, descriptions={
         f"{info.id}:{info.version}": surveys.load_questionnaire(info.id, info.version).description
-        for info in versions})
+        for info in versions}), status
 
 
 @bp.get("/waves/<wave_slug>")
@@ -135,23 +135,17 @@ def import_file(wave_slug: str):
         if len(data) > surveys.MAX_IMPORT_BYTES:
             form.file.errors.append("The file is larger than 5 MB; split it into smaller files")
         else:
-            outcome = import_responses(db.session, wave, data, mode=form.mode.data, filename=filename,
-                                       imported_by_id=current_user.id)
-            if outcome.survey_import is not None:
-                audit.record(db.session, "survey_import", "wave", wave.slug, filename=filename,
-                             mode=form.mode.data, rows=outcome.survey_import.rows)
-                db.session.commit()
-                imported = plural(outcome.survey_import.rows, f"{form.mode.data} response")
+            with refusals_to(form.form_errors) as attempt:
+                survey_import = import_responses(db.session, wave, data, mode=form.mode.data,
+                                                 filename=filename, imported_by_id=current_user.id)
+            if attempt:
+                imported = plural(survey_import.rows, f"{form.mode.data} response")
                 flash(f"Imported {imported} from {filename}.")
                 return redirect(url_for("admin.wave", wave_slug=wave.slug))
-            db.session.rollback()
-            problems = outcome.problems
-            form.form_errors.append(f"Nothing was imported: {filename} has "
-                                    f"{len(problems)} problem{'s' if len(problems) != 1 else ''}. "
-                                    "Fix them and upload the whole file again.")
+            problems = getattr(attempt.refusal, "problems", ())
     columns = surveys.import_columns(questionnaire, neighbourhood_names(db.session))
     return render_template("admin/import.html", wave=wave, form=form, problems=problems,
-                           columns=columns), 400 if problems else 200
+                           columns=columns), 400 if form.form_errors else 200
 
 
 @bp.get("/waves/<wave_slug>/export.csv")
@@ -180,8 +174,8 @@ def export_weighting(wave_slug: str):
 def _export(wave_slug: str, kind: str):
     wave = _wave_or_404(wave_slug)
     questionnaire = wave_questionnaire(db.session, wave)
-    frame = load_wave_frame(db.session, wave, questionnaire)
-    weights = export_weight_column(db.session, wave)
+    frame = wave_frame(db.session, wave, questionnaire)
+    weights = export_weight_column(db.session, wave, frame)
     mimetype, writer = EXPORT_TYPES[kind]
     if kind == "csv":
         data = writer(questionnaire, frame, weights=weights)
@@ -208,35 +202,33 @@ def panel(wave_slug: str):
     form = PanelUploadForm()
     problems: list = []
     if form.validate_on_submit():
-        problems = _upload_panel(form, wave)
-        if not problems:
+        refused = _upload_panel(form, wave)
+        if refused is None:
             return redirect(url_for("admin.panel", wave_slug=wave.slug))
+        problems = refused
     counts = panel_rules.panel_counts(db.session, wave)
     members = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int))
     return render_template("admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
                            members=members, confirm=ConfirmForm(),
-                           state=wave.state_on(today())), 400 if problems else 200
+                           state=wave.state_on(today())), 400 if form.form_errors else 200
 
 
-def _upload_panel(form: PanelUploadForm, wave: Wave) -> list:
-    """Add the uploaded file's members (all or nothing); the problems found, or [] once added."""
+def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
+    """Add the uploaded file's members (all or nothing): None once added, else the problems found
+    (the reason is on the form)."""
     data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
     rows, problems = panel_rules.parse_panel_csv(data, neighbourhood_names(db.session))
-    if not problems:
-        try:
-            added = panel_rules.add_panel_members(db.session, wave, rows,
-                                                  _address_key())
-        except panel_rules.PanelUploadRefused as refusal:
-            db.session.rollback()
-            problems = refusal.problems
-        else:
-            audit.record(db.session, "panel_upload", "wave", wave.slug, added=added.added,
-                         left_panel=added.left_panel)
-            db.session.commit()
-            flash(added.message())
-            return []
-    form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
-    return problems
+    if problems:
+        form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
+        return problems
+    with refusals_to(form.form_errors) as attempt:
+        added = panel_rules.add_panel_members(db.session, wave, rows, _address_key())
+        audit.record(db.session, "panel_upload", "wave", wave.slug, added=added.added,
+                     left_panel=added.left_panel)
+    if attempt:
+        flash(added.message())
+        return None
+    return getattr(attempt.refusal, "problems", [])
 
 
 @bp.post("/waves/<wave_slug>/panel/invitations")
@@ -308,67 +300,6 @@ def send_reminders(wave_slug: str):
     return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
 
 
-# --- subject access and erasure ------------------------------------------------------------
-
 def _address_key() -> str:
     """The key of the panel's address hashes (who left the panel)."""
     return opt_out.Keys.from_config(current_app.config).address
-
-
-def _looked_up(form: PersonForm) -> PersonRecords | None:
-    """What is held about the form's address, or None with the problem on the form."""
-    if not form.validate_on_submit():
-        return None
-    with refusals_to(form.email.errors) as attempt:
-        records = find_person(db.session, form.email.data, _address_key())
-    return records if attempt else None
-
-
-@bp.route("/people", methods=["GET", "POST"])
-@admin_only
-def people():
-    """Find everything held about an e-mail address (a subject access or erasure request)."""
-    form = PersonForm()
-    records = _looked_up(form) if request.method == "POST" else None
-    return render_template("admin/people.html", form=form, records=records)
-
-
-@bp.post("/people/access.json")
-@admin_only
-def people_json():
-    """The right of access: everything held about the address, as one JSON file."""
-    form = PersonForm()
-    records = _looked_up(form)
-    if records is None:
-        return render_template("admin/people.html", form=form, records=None), 400
-    audit.record(db.session, "subject_access_exported", "person", "", address=records.email,
-                 found=records.found)
-    db.session.commit()
-    data = json.dumps(records.as_json(), indent=2, ensure_ascii=False).encode("utf-8")
-    return _download(data, "application/json", "subject-access.json")
-
-
-@bp.post("/people/erase")
-@admin_only
-def people_erase():
-    """Erase an address: a confirmation page first, then (box ticked) the erasure and its audit."""
-    form = EraseForm()
-    if request.form.get("step") != "confirm":
-        lookup = PersonForm()
-        records = _looked_up(lookup)
-        if records is None:
-            return render_template("admin/people.html", form=lookup, records=None), 400
-        form.email.data = records.email
-        return render_template("admin/people_erase.html", form=form, records=records)
-    if not form.validate_on_submit():
-        return render_template("admin/people_erase.html", form=form, records=None), 400
-    with refusals_to(form.form_errors) as attempt:
-        counts = erase_person(db.session, form.email.data, _address_key())
-        audit.record(db.session, "person_erased", "person", "", **counts)
-    if not attempt:
-        return render_template("admin/people_erase.html", form=form, records=None), 400
-    if not any(counts.values()):
-        flash("Nothing was found for that address, so nothing was erased.")
-    else:
-        flash(f"Erased: {plural(sum(counts.values()), 'record')} no longer name the address.")
-    return redirect(url_for("admin.people"))

@@ -1,8 +1,8 @@
-"""Forms for the survey administration pages."""
+"""Forms of the survey administration pages (the resident pages read their answers from the request)."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.core.forms import plausible_date
@@ -41,19 +41,3 @@ class PanelUploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button-only form (sending invitations or reminders): CSRF protection and nothing else."""
-
-
-class PersonForm(FlaskForm):
-    """Look up everything held about an e-mail address (subject access and erasure)."""
-
-    email = StringField("E-mail address", filters=[_strip], validators=[
-        DataRequired("Enter the e-mail address to look up, like name@example.org"),
-        Length(max=254, message="An e-mail address is 254 characters at most")])
-
-
-class EraseForm(FlaskForm):
-    """The erasure's confirmation: the address travels in a hidden field, the box must be ticked."""
-
-    email = HiddenField(validators=[DataRequired("The address to erase is missing; look it up again")])
-    confirm = BooleanField("I have checked that the person asking is the holder of this address",
-                           validators=[DataRequired("Tick the box to confirm the erasure")])

@@ -22,6 +22,7 @@ from flask import (
 )
 
 import surveys
+from analysis.formatting import plural
 from portal.areas import neighbourhood_by_slug
 from portal.core import limits
 from portal.core.clock import today, utcnow
@@ -88,6 +89,15 @@ def _remember(key: str, wave: Wave, value: str | None) -> None:
     session[key] = values
 
 
+def _draft_lifetime():
+    return drafts.lifetime(current_app.config)
+
+
+def _kept_for() -> str:
+    """How long unfinished answers are kept, in words ('30 days'), as the pages tell residents."""
+    return plural(_draft_lifetime().days, "day")
+
+
 def _draft(wave: Wave):
     return drafts.draft_for_session(db.session, wave, _tokens(DRAFTS).get(wave.slug))
 
@@ -139,7 +149,7 @@ def _start_page(wave: Wave, draft, done: bool, invitation: str | None):
     """The start page: what the survey is, and what a resident agrees to by taking part."""
     questionnaire = wave_questionnaire(db.session, wave)
     return render_template("survey/start.html", wave=wave, draft=draft, done=done, invitation=invitation,
-                           questionnaire=questionnaire,
+                           questionnaire=questionnaire, kept_for=_kept_for(),
                            consent=consent_notice(current_app.config, questionnaire))
 
 
@@ -180,8 +190,8 @@ def begin(wave_slug: str):
     limited = _over_limit("SURVEY_START_LIMIT", START_LIMIT, "started the survey")
     if limited:
         return limited
-    drafts.delete_expired_drafts(db.session)  # answers are kept 28 days, then forgotten
-    _, session_token = drafts.start_draft(db.session, wave, invitation_id=invitation_id)
+    _, session_token = drafts.start_draft(db.session, wave, invitation_id=invitation_id,
+                                          lifetime=_draft_lifetime())
     db.session.commit()
     _remember(DRAFTS, wave, session_token)
     if invitation_id is not None:
@@ -239,17 +249,17 @@ def _answer_page(wave: Wave, draft, questionnaire: surveys.Questionnaire, page: 
     clean, errors = surveys.validate_page(questionnaire, page.id, sent, answers)
     merged = merge_page_answers(questionnaire, page, answers, clean)
     if request.form.get("action") == "save":
-        drafts.save_answers(draft, merged, page.id)
+        drafts.save_answers(draft, merged, page.id, lifetime=_draft_lifetime())
         resume_token = drafts.issue_resume_token(draft)
         db.session.commit()
         return render_template("survey/saved.html", wave=wave, questionnaire=questionnaire,
-                               link=public_url("survey.resume", token=resume_token))
+                               link=public_url("survey.resume", token=resume_token), kept_for=_kept_for())
     errors = page_errors(page, errors, extra)
     if errors:
         return _show_page(wave, questionnaire, page, answers, sent, errors)
     following = surveys.next_page(questionnaire, page.id, merged)
     target = "check" if _changing() or following is None else following.id
-    drafts.save_answers(draft, merged, target)
+    drafts.save_answers(draft, merged, target, lifetime=_draft_lifetime())
     db.session.commit()
     return redirect(_page_url(wave, target))
 
@@ -348,11 +358,11 @@ def thank_you(wave_slug: str):
 
 @bp.get("/resume/<token>")
 def resume(token: str):
-    found = drafts.resume_draft(db.session, token)
+    found = drafts.resume_draft(db.session, token, lifetime=_draft_lifetime())
     if found is None:
         return render_template("survey/unavailable.html", wave=None, title="This link does not work",
-                               message="The link to your saved answers has expired or has been "
-                                       "replaced by a newer one. Saved answers are kept for 28 days."), 404
+                               message="The link to your saved answers has expired or has been replaced "
+                                       f"by a newer one. Saved answers are kept for {_kept_for()}."), 404
     draft, session_token = found
     wave = db.session.get(Wave, draft.wave_id)
     db.session.commit()

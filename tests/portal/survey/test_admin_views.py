@@ -40,7 +40,9 @@ def test_admin_opens_a_wave_and_analysts_cannot(signed_in, db_session, neighbour
     form = {"slug": "2011-12", "name": "Voicebox 2011/12", "questionnaire": "crime-and-community-safety:2",
             "opens_on": date.today().isoformat(),
             "closes_on": (date.today() + timedelta(days=60)).isoformat(), "open_link_mode": "y"}
+    assert admin.post("/admin/waves/new", data={**form, "slug": ""}).status_code == 400  # invalid form
     bad = admin.post("/admin/waves/new", data={**form, "closes_on": "2000-01-01"})
+    assert bad.status_code == 400  # refused
     assert "The closing date must be the same as or after the opening date" in bad.get_data(as_text=True)
     assert location(admin.post("/admin/waves/new", data=form)).endswith("/admin/waves/2011-12")
     wave = db_session.scalars(select(Wave)).one()
