@@ -14,7 +14,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
 from portal.core import audit
 from portal.models import Neighbourhood, Role, StaffUser
 

@@ -19,7 +19,7 @@ import surveys
 from analysis.formatting import plural
 from portal.access import admin_only, staff_blueprint
 from portal.admin.forms import ConfirmForm, EraseForm, ImportForm, OpenWaveForm, PanelUploadForm, PersonForm
-from portal.areas import neighbourhood_names
+from portal.areas.queries import neighbourhood_names
 from portal.core import audit, jobs
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db

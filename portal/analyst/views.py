@@ -1,6 +1,6 @@
 """Analyst pages: the dashboard, CSV/XLSX downloads, one neighbourhood's PDF and the batch of a wave.
 
-Views parse the choice, call one plain function (`portal.analyst.dashboard`, `portal.reports.jobs`)
+Views parse the choice, call one plain function (`portal.analyst.pages`, `portal.reports.jobs`)
 and render. Estimates come from the wave analysis cached per wave and data version, so moving
 between neighbourhoods and indicators does not re-weight the wave.
 """
@@ -15,9 +15,9 @@ from flask_login import current_user
 from analysis.formatting import plural
 from analysis.report import REPORT_CATALOGUE, available_indicators
 from portal.access import staff_blueprint
-from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
-from portal.areas import all_neighbourhoods
+from portal.analyst.pages import build_dashboard, table_rows, to_csv, to_xlsx
+from portal.areas.queries import all_neighbourhoods
 from portal.core import clock
 from portal.core.clock import utcnow
 from portal.core.extensions import db

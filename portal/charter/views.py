@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from portal.access import check_scope, staff_blueprint, visible_neighbourhoods
-from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
 from portal.charter import cases as rules
 from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit

@@ -27,7 +27,7 @@ from portal.core.mail import queue_mail
 from portal.follow.feed import Entry, Links, activity
 from portal.models import AlertSubscription, Meeting, Neighbourhood
 from portal.pact.meetings import next_meeting
-from portal.results.page import published_waves
+from portal.results.pages import published_waves
 
 CONFIRM_DAYS = 7
 WEEK = timedelta(days=7)

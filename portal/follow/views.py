@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from analysis.formatting import plural
 from portal.api.http import cached_answer
-from portal.areas import all_neighbourhoods, neighbourhood_or_404
+from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.errors import render_error
@@ -24,7 +24,7 @@ from portal.follow.calendar import feed_meetings, meetings_calendar
 from portal.follow.feed import Links, activity, atom_feed
 from portal.follow.forms import AlertForm
 from portal.reports.data import AUTHORITY_NAME
-from portal.results.page import published_waves
+from portal.results.pages import published_waves
 
 bp = Blueprint("follow", __name__, cli_group="alerts")
 # Default; override with app config ALERT_SUBSCRIBE_LIMIT = (count, seconds).

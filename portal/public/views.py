@@ -16,7 +16,7 @@ from flask import (
 )
 
 from analysis.formatting import plural
-from portal.areas import (
+from portal.areas.queries import (
     all_neighbourhoods,
     neighbourhood_for_postcode,
     neighbourhood_or_404,
@@ -28,7 +28,7 @@ from portal.core.extensions import db
 from portal.core.mail import deliver_pending
 from portal.pact.agendas import public_paper
 from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, public_events, raise_issue
-from portal.pact.neighbourhood_page import neighbourhood_page
+from portal.pact.pages import neighbourhood_page
 from portal.pact.paper_response import paper_response
 from portal.pact.references import shaped_reference
 from portal.public.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm

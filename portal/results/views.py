@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from portal.areas import neighbourhood_or_404
+from portal.areas.queries import neighbourhood_or_404
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
 from portal.models import Neighbourhood
 from portal.reports.data import AUTHORITY_NAME, ReportError
 from portal.reports.jobs import analysis_cache
-from portal.results.page import published_waves, results_page
+from portal.results.pages import published_waves, results_page
 
 bp = Blueprint("results", __name__)
 

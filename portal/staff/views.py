@@ -4,10 +4,10 @@ from flask import current_app, render_template, url_for
 from flask_login import current_user
 
 from portal.access import neighbourhood_in_scope, staff_blueprint, visible_neighbourhoods
-from portal.areas import counts_by_neighbourhood
+from portal.areas.queries import counts_by_neighbourhood
 from portal.core.extensions import db
 from portal.models import PactIssue, Response, Role
-from portal.staff.population import population_rows
+from portal.staff.pages import population_rows
 
 bp = staff_blueprint("staff", __name__, roles=(Role.COORDINATOR, Role.ANALYST, Role.ADMIN),
                      url_prefix="/staff")

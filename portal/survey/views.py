@@ -22,7 +22,7 @@ from flask import (
 )
 
 import surveys
-from portal.areas import neighbourhood_by_slug
+from portal.areas.queries import neighbourhood_by_slug
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.errors import render_error

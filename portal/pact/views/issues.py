@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from portal.access import check_scope, visible_neighbourhoods
-from portal.areas import agency_by_slug, all_agencies
+from portal.areas.queries import agency_by_slug, all_agencies
 from portal.core.clock import local, utcnow
 from portal.core.extensions import db
 from portal.core.mail import deliver_pending

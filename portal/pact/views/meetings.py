@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from portal.access import check_scope, neighbourhood_in_scope, visible_neighbourhoods
-from portal.areas import all_agencies
+from portal.areas.queries import all_agencies
 from portal.core.clock import local, utcnow
 from portal.core.extensions import db
 from portal.core.mail import deliver_pending

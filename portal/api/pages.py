@@ -1,6 +1,6 @@
 """Each API resource as plain values, read out of the functions the public pages and the PDF
 reports use: `portal.reports.data` (the cached wave analysis), `analysis.report` (figures with
-disclosure control applied) and `portal.pact.neighbourhood_page` (the public PACT page). Nothing
+disclosure control applied) and `portal.pact.pages` (the public PACT page). Nothing
 is estimated or counted here; suppressed figures arrive as None and stay None.
 
 Shares are fractions 0..1, unrounded (the CSV rounds them as the pages print, through
@@ -21,7 +21,7 @@ from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.core.clock import local
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
-from portal.pact.neighbourhood_page import neighbourhood_page
+from portal.pact.pages import neighbourhood_page
 from portal.pact.public_summary import you_said
 from portal.pact.workflow import category_label
 from portal.reports.data import ReportError, WaveNotReady
