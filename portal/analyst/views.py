@@ -24,9 +24,9 @@ from portal.core.extensions import db
 from portal.core.refusals import Refusal
 from portal.crime.fear import fear_and_recorded_crime
 from portal.models import Neighbourhood, ReportRun, Role
+from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
-    analysis_cache,
     build_neighbourhood_pdf,
     start_batch,
     verified_bytes,

@@ -24,8 +24,8 @@ from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
 from portal.pact.pages import neighbourhood_page
 from portal.pact.public_summary import you_said
 from portal.pact.workflow import category_label
+from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError, WaveNotReady
-from portal.reports.jobs import analysis_cache
 
 WEIGHTING_VARIABLE = "age_band"  # every margin sums to the adult population; age is always given
 

@@ -173,4 +173,4 @@ def endpoints() -> list[tuple[str, str]]:
 
 @bp.route("/open-data")
 def open_data():
-    return render_template("public/open_data.html", endpoints=endpoints())
+    return render_template("api/open_data.html", endpoints=endpoints())

@@ -33,7 +33,7 @@ LOOKUP_UPLOAD_BYTES = 2 * 1024 * 1024
 def _page(lookup_form: LookupForm, files_form: StreetFilesForm, problems=(), status: int = 200):
     imports = imported_months(db.session)
     lookup = lookup_sizes(db.session)
-    return render_template("admin/crime.html", lookup_form=lookup_form, files_form=files_form,
+    return render_template("crime/index.html", lookup_form=lookup_form, files_form=files_form,
                            problems=problems, imports=imports, lookup=lookup), status
 
 

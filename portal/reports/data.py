@@ -11,7 +11,6 @@ questionnaire's words by `portal.reports.readiness`, never in the engine's terms
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -43,7 +42,6 @@ from portal.models import (
     MeetingStatus,
     Neighbourhood,
     PactIssue,
-    PopulationEstimate,
     Priority,
     PriorityStatus,
     Response,
@@ -200,64 +198,6 @@ def _unsettled(session: Session, wave: Wave, frame) -> WaveNotReady:
     counts = (unweighted_counts(frame, wave_questionnaire(session, wave))
               if wave.questionnaire is not None else None)
     return WaveNotReady(wave, WeightingGap(len(frame), unsettled=True), counts)
-
-
-def data_version(session: Session) -> tuple:
-    """A cheap key that changes when responses, waves, neighbourhoods or populations change.
-
-    Responses are only ever added (never edited), so count and highest id per wave name them.
-    """
-    waves = tuple(session.execute(
-        select(Response.wave_id, func.count(), func.max(Response.id)).group_by(Response.wave_id)
-        .order_by(Response.wave_id)).all())
-    population = tuple(session.execute(
-        select(func.count(), func.sum(PopulationEstimate.population), func.max(
-            PopulationEstimate.id))).one())
-    places_key = tuple(session.execute(
-        select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.area_class)
-        .order_by(Neighbourhood.slug)).all())
-    wave_key = tuple(session.execute(select(Wave.id, Wave.slug, Wave.opens_on)
-                                     .order_by(Wave.id)).all())
-    return waves, population, places_key, wave_key
-
-
-class AnalysisCache:
-    """The last few wave analyses of one app, keyed by wave and `data_version` (thread-safe).
-
-    A missing analysis is built by one thread while the others asking for it wait and reuse it:
-    without that, a burst of requests on a cold worker builds it once per thread.
-    """
-
-    def __init__(self, size: int = 4):
-        self.size = size
-        self._items: dict[tuple, WaveAnalysis] = {}
-        self._building: dict[tuple, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def get(self, session: Session, wave_slug: str | None) -> WaveAnalysis:
-        wave = choose_wave(session, wave_slug)
-        key = (wave.slug, data_version(session))
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                return found
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
-            with self._lock:
-                found = self._items.get(key)
-            if found is not None:
-                return found
-            analysis = None
-            try:
-                analysis = load_analysis(session, wave.slug)
-            finally:
-                with self._lock:  # stored before the lock is dropped, so no thread builds twice
-                    if analysis is not None:
-                        self._items[key] = analysis
-                        while len(self._items) > self.size:
-                            self._items.pop(next(iter(self._items)))
-                    self._building.pop(key, None)
-        return analysis
 
 
 @dataclass(frozen=True)

@@ -27,16 +27,12 @@ from portal.core.extensions import db
 from portal.models import ReportFile, ReportFileContent, ReportRun, StaffUser
 from portal.models.reports import STALE_AFTER
 from portal.reports.building import DEFAULT_WORKERS, BuiltFile, Prepared, prepare_reports, render_all
-from portal.reports.data import AnalysisCache, ReportError, choose_wave, find_neighbourhood
+from portal.reports.cache import analysis_cache
+from portal.reports.data import ReportError, choose_wave, find_neighbourhood
 from portal.reports.render import report_filename
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "The reports could not be built because of an unexpected error; it has been logged."
-
-
-def analysis_cache(app: Flask | None = None) -> AnalysisCache:
-    app = app or current_app
-    return app.extensions.setdefault("report_analyses", AnalysisCache())
 
 
 def _file_row(run_id: int, item: BuiltFile) -> ReportFile:

@@ -9,8 +9,8 @@ from analysis.scorecard import STATUSES, year_label
 from portal.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
+from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError
-from portal.reports.jobs import analysis_cache
 from portal.scorecard.actuals import (
     ScorecardError,
     build_rows,

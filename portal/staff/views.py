@@ -64,8 +64,8 @@ def neighbourhood(slug: str):
 def survey_concerns(place) -> dict:
     """The latest closed wave's concerns beside the active priorities (empty with no wave yet)."""
     from portal.pact.concerns import concern_rows
+    from portal.reports.cache import analysis_cache
     from portal.reports.data import ReportError
-    from portal.reports.jobs import analysis_cache
 
     try:
         analysis = analysis_cache().get(db.session, None)
