@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.access import check_scope, staff_blueprint, visible_neighbourhoods
 from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
 from portal.charter import cases as rules
+from portal.charter.figures import charter_metrics
 from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit
 from portal.core.clock import local_day, utcnow
@@ -74,7 +75,7 @@ def queue():
     found = rules.cases_for(db.session, current_user, places)
     today = local_day(utcnow())
     rows = [(case, rules.clocks(case, today)) for case in found]
-    return render_template("charter/queue.html", rows=rows, metrics=rules.charter_metrics(found, today))
+    return render_template("charter/queue.html", rows=rows, metrics=charter_metrics(found, today))
 
 
 def _case_in_scope(reference: str) -> CharterCase:

@@ -37,11 +37,11 @@ def format_utc(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     from analysis.formatting import FILTERS
+    from portal.charter.figures import HINTS as SERVICE_CHARTER_HINTS
     from portal.models import statuses
     from portal.pact.metrics import HINTS as PACT_HINTS
     from portal.pact.public_summary import you_said
     from portal.pact.review_flags import flag_kinds
-    from portal.pact.service_charter import HINTS as SERVICE_CHARTER_HINTS
     from portal.pact.statuses import TAG_COLOURS, category_label, status_label
 
     app.jinja_env.filters.update(FILTERS)

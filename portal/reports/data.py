@@ -34,6 +34,8 @@ from analysis.report import (
     analyse_waves,
 )
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
+from portal.charter.figures import ALL as ALL_FIGURES
+from portal.charter.figures import service_charter_figures
 from portal.core.clock import from_local, local
 from portal.core.refusals import Refusal
 from portal.datasets import DatasetError, find_wave, population_margins, wave_frame
@@ -58,8 +60,6 @@ from portal.pact.metrics import (
     resident_satisfaction,
 )
 from portal.pact.public_summary import you_said
-from portal.pact.service_charter import ALL as ALL_FIGURES
-from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import Breaches, service_breaches
 from portal.pact.statuses import RESOLVED_LOCALLY, category_label
 from portal.reports.readiness import (
