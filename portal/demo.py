@@ -50,7 +50,7 @@ from portal.models import (
     Wave,
 )
 from portal.pact.references import new_reference
-from portal.pact.workflow import CATEGORIES, OPEN, apply_reopen, apply_transition
+from portal.pact.workflow import OPEN, apply_reopen, apply_transition
 from surveys import synthetic
 from surveys.loading import checksum, load_questionnaire
 
@@ -104,7 +104,6 @@ PAST_WAVES = [
     ("2010-11", "Voicebox 2010/11", date(2010, 4, 1), date(2011, 3, 31)),
 ]
 
-ISSUE_CATEGORIES = list(CATEGORIES)  # the workflow module is the single source
 
 # (category, description, place) written as residents write them.
 ISSUE_TEXTS = [
