@@ -20,10 +20,9 @@ from analysis.formatting import percent_value
 from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.core.clock import local
-from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
+from portal.models import IssueCategory, Neighbourhood, PopulationEstimate, Response, Wave
 from portal.pact.pages import neighbourhood_page
 from portal.pact.public_summary import you_said
-from portal.pact.workflow import category_label
 from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError, WaveNotReady
 
@@ -179,7 +178,7 @@ def _priority(priority) -> dict:
 def _you_said_we_did(page) -> list[dict]:
     items = [{"kind": "priority", "you_said": p.title, "we_did": p.outcome,
               "on": _date(p.closed_at), "reference": None} for p in page.completed_priorities]
-    items += [{"kind": "issue", "you_said": you_said(i, category_label(i.category)),
+    items += [{"kind": "issue", "you_said": you_said(i, IssueCategory.label_of(i.category)),
                "we_did": i.outcome, "on": _date(i.closed_at), "reference": i.reference}
               for i in page.resolved_issues]
     return items

@@ -29,13 +29,12 @@ from wtforms.validators import (
 
 from portal.core.clock import from_local, utcnow
 from portal.core.forms import plausible_date
-from portal.models import Agency, PactIssue
+from portal.models import Agency, IssueCategory, IssueStatus, PactIssue
 from portal.pact.agendas import AGENDA_MAX
 from portal.pact.assisted import ASSISTED_CHANNELS, check_raised_at
 from portal.pact.issues import EMAIL_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX, IssueError
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
 from portal.pact.public_summary import SUMMARY_MAX
-from portal.pact.statuses import CATEGORIES, STATUSES
 from portal.public.forms import RaiseIssueForm
 
 
@@ -55,7 +54,8 @@ AGE_FILTERS = {"": "Any age", "0-0": "Under 1 day", "1-7": "1 to 7 days", "8-30"
                "31-90": "31 to 90 days", "91-": "Over 90 days"}
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently updated",
          "status": "Status", "neighbourhood": "Neighbourhood"}
-STATUS_FILTERS = {"": "Any status", "open": "Any open status", "closed": "Any closed status", **STATUSES}
+STATUS_FILTERS = {"": "Any status", "open": "Any open status", "closed": "Any closed status",
+                  **{s.value: s.label for s in IssueStatus}}
 
 
 class IssueFilterForm(FlaskForm):
@@ -64,7 +64,8 @@ class IssueFilterForm(FlaskForm):
 
     neighbourhood = SelectField("Neighbourhood", choices=[], validate_choice=False)
     status = SelectField("Status", choices=list(STATUS_FILTERS.items()), validate_choice=False)
-    category = SelectField("Category", choices=[("", "Any category"), *CATEGORIES.items()],
+    category = SelectField("Category",
+                           choices=[("", "Any category"), *((c.value, c.label) for c in IssueCategory)],
                            validate_choice=False)
     agency = SelectField("Agency", choices=[], validate_choice=False)
     age = SelectField("Age", choices=list(AGE_FILTERS.items()), validate_choice=False)

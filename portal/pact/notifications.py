@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.config import default_base_url
 from portal.core.mail import queue_mail
-from portal.models import IssueContact, IssueStatus, PactIssue
-from portal.pact.statuses import CLOSED, category_label, status_label
+from portal.models import IssueCategory, IssueContact, IssueStatus, PactIssue
 
 
 def _base_url() -> str:
@@ -39,8 +38,8 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
         greeting, "", opening, "",
         f"Reference: {issue.reference}",
         f"Neighbourhood: {issue.neighbourhood.name}",
-        f"Type of issue: {category_label(issue.category)}",
-        f"Status: {status_label(issue.status)}",
+        f"Type of issue: {IssueCategory.label_of(issue.category)}",
+        f"Status: {IssueStatus.label_of(issue.status)}",
         "", "What you reported:", issue.description,
     ]
     if message:
@@ -54,22 +53,23 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
     return "\n".join(lines) + "\n"
 
 
-def notify_status_change(session: Session, issue: PactIssue, status: str, note: str = "") -> int:
-    """Queue the resident emails for a change to `status` (with the public `note` given with it);
-    returns how many were queued."""
-    if status == IssueStatus.ACKNOWLEDGED:
-        subject = f"We have received your PACT issue {issue.reference}"
-        opening = ("Your neighbourhood team has acknowledged the issue you raised and will look into "
-                   "it. You will hear from us again when it is closed.")
-        message = (note or "").strip()
-        duplicates = False
-    elif status in CLOSED:
-        subject = f"Your PACT issue {issue.reference} is closed"
-        opening = "The issue you raised has been closed. This is what was done."
-        message = issue.outcome
-        duplicates = True
-    else:
-        return 0
+def notify_acknowledged(session: Session, issue: PactIssue, note: str = "") -> int:
+    """Queue the resident e-mails for an issue just acknowledged (with the public `note` given with
+    it); returns how many were queued."""
+    return _queue(session, issue, f"We have received your PACT issue {issue.reference}",
+                  "Your neighbourhood team has acknowledged the issue you raised and will look into "
+                  "it. You will hear from us again when it is closed.", (note or "").strip(), False)
+
+
+def notify_closed(session: Session, issue: PactIssue) -> int:
+    """Queue the resident e-mails for an issue just closed, with its public outcome, to whoever
+    raised it and to those whose reports were merged into it; returns how many were queued."""
+    return _queue(session, issue, f"Your PACT issue {issue.reference} is closed",
+                  "The issue you raised has been closed. This is what was done.", issue.outcome, True)
+
+
+def _queue(session: Session, issue: PactIssue, subject: str, opening: str, message: str,
+           duplicates: bool) -> int:
     recipients = _recipients(session, issue, duplicates)
     for contact in recipients:
         queue_mail(session, contact.email, subject, _letter(contact, issue, opening, message))

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from portal.models import IssueCategory
 from portal.pact.issues import DESCRIPTION_MAX, EMAIL_MAX, LOCATION_MAX, NAME_MAX, PHONE_MAX
-from portal.pact.statuses import CATEGORIES
 from surveys.postcodes import normalise_postcode
 
 
@@ -44,7 +44,7 @@ class FindNeighbourhoodForm(FlaskForm):
 
 
 class RaiseIssueForm(FlaskForm):
-    category = RadioField("What is the issue about?", choices=list(CATEGORIES.items()),
+    category = RadioField("What is the issue about?", choices=[(c.value, c.label) for c in IssueCategory],
                           validators=[DataRequired("Choose what the issue is about")])
     description = TextAreaField(
         "Describe the issue", filters=[_strip],

@@ -40,6 +40,8 @@ from portal.core.clock import from_local, local
 from portal.core.refusals import Refusal
 from portal.datasets import DatasetError, find_wave, population_margins, wave_frame
 from portal.models import (
+    IssueCategory,
+    IssueStatus,
     Meeting,
     MeetingStatus,
     Neighbourhood,
@@ -61,7 +63,6 @@ from portal.pact.metrics import (
 )
 from portal.pact.public_summary import you_said
 from portal.pact.standards import Breaches, service_breaches
-from portal.pact.statuses import RESOLVED_LOCALLY, category_label
 from portal.reports.readiness import (
     UnweightedCounts,
     WeightingGap,
@@ -297,11 +298,11 @@ def _you_said_we_did(session: Session, place: Neighbourhood, start: datetime,
     for p in done:
         said.append(YouSaidWeDid(p.title, p.outcome, local(p.closed_at).date()))
     resolved = session.scalars(select(PactIssue).where(
-        PactIssue.neighbourhood_id == place.id, PactIssue.status == RESOLVED_LOCALLY,
+        PactIssue.neighbourhood_id == place.id, PactIssue.status == IssueStatus.RESOLVED_LOCALLY,
         PactIssue.closed_at >= start, PactIssue.closed_at < end)
         .order_by(PactIssue.closed_at.desc()))
     for issue in resolved:
-        said.append(YouSaidWeDid(you_said(issue, category_label(issue.category)),
+        said.append(YouSaidWeDid(you_said(issue, IssueCategory.label_of(issue.category)),
                                  issue.outcome, local(issue.closed_at).date()))
     return said[:YOU_SAID_WE_DID_MAX]
 
