@@ -66,7 +66,7 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """One blueprint per audience."""
+    """Each feature's blueprints (a staff one and a resident one at most), on their URL prefixes."""
     from portal.admin.views import bp as admin_bp
     from portal.analyst.views import bp as analyst_bp
     from portal.api.views import bp as api_bp
@@ -74,25 +74,24 @@ def _register_blueprints(app: Flask) -> None:
     from portal.charter.views import bp as charter_bp
     from portal.charter.views import public_bp as complaints_bp
     from portal.crime.views import bp as crime_bp
-    from portal.follow.views import bp as follow_bp
-    from portal.follow_up.views import bp as follow_up_bp
-    from portal.pact.concern_mapping_views import bp as concern_mapping_bp
     from portal.pact.views import bp as pact_bp
+    from portal.pact.views import concerns_bp as concern_mapping_bp
+    from portal.pact.views import resident_bp as issues_bp
     from portal.public.views import bp as public_bp
     from portal.results.views import bp as results_bp
     from portal.scorecard.views import bp as scorecard_bp
     from portal.staff.views import bp as staff_bp
+    from portal.subscriptions.views import bp as subscriptions_bp
     from portal.survey.views import bp as survey_bp
 
-    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp, crime_bp,
-                      scorecard_bp, concern_mapping_bp):
+    for blueprint in (public_bp, issues_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp,
+                      crime_bp, scorecard_bp, concern_mapping_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)  # open data: /api/v1/ and /open-data
     app.register_blueprint(results_bp)  # public survey results
-    app.register_blueprint(follow_bp)  # meeting calendars and activity feeds
+    app.register_blueprint(subscriptions_bp)  # meeting calendars and activity feeds
     app.register_blueprint(complaints_bp)  # residents write to the partnership (Service Charter)
     app.register_blueprint(charter_bp)  # the complaints and enquiries queue with its clocks
-    app.register_blueprint(follow_up_bp)  # "Was it resolved?": the resident's answer page
 
 
 def _register_templates(app: Flask) -> None:

@@ -19,8 +19,8 @@ from portal.core import audit
 from portal.models import Neighbourhood, Role, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).
-PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", "api", "results", "follow", "complaints",
-                     "follow_up", None}
+PUBLIC_BLUEPRINTS = {"public", "issues", "survey", "auth", "static", "api", "results", "subscriptions",
+                     "complaints", None}
 
 
 def staff_blueprint(name: str, import_name: str, roles: tuple[Role, ...], **kwargs) -> Blueprint:

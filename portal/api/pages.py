@@ -80,8 +80,8 @@ def neighbourhoods(session: Session) -> list[dict]:
                 "page": url_for("public.neighbourhood", slug=place.slug, _external=True),
                 "pact": url_for("api.pact", slug=place.slug, _external=True),
                 "results": url_for("results.neighbourhood", slug=place.slug, _external=True),
-                "meetings_calendar": url_for("follow.meetings", slug=place.slug, _external=True),
-                "feed": url_for("follow.feed", slug=place.slug, _external=True),
+                "meetings_calendar": url_for("subscriptions.meetings", slug=place.slug, _external=True),
+                "feed": url_for("subscriptions.feed", slug=place.slug, _external=True),
             },
         })
     return out

@@ -15,10 +15,10 @@ from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit
 from portal.core.clock import local_day, utcnow
 from portal.core.extensions import db
+from portal.core.limits import over_limit
 from portal.core.mail import deliver_pending
 from portal.core.refusals import refusals_to
 from portal.models import CharterCase, CharterKind, Role
-from portal.public.views import _over_limit
 
 public_bp = Blueprint("complaints", __name__)
 bp = staff_blueprint("charter", __name__, roles=(Role.COORDINATOR, Role.ADMIN), url_prefix="/charter")
@@ -43,7 +43,7 @@ def write_to_us():
             audit.record(db.session, "charter_case_spam", "charter_case")
             db.session.commit()
             return render_template("charter/sent.html", case=None)
-        limited = _over_limit("charter_write", "CHARTER_WRITE_LIMIT", WRITE_LIMIT,
+        limited = over_limit("charter_write", "CHARTER_WRITE_LIMIT", WRITE_LIMIT,
                               "sent a complaint or enquiry")
         if limited:
             return limited

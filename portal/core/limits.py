@@ -135,3 +135,26 @@ def init_app(app: Flask) -> None:
     """
     app.extensions["rate_limiter"] = Limiter(_client_address, app=app, strategy="moving-window")
     app.extensions["rate_limiter_fallback"] = MovingWindowRateLimiter(MemoryStorage())
+
+
+def over_limit(bucket: str, setting: str, default: tuple[int, int], what: str):
+    """Count this request from the caller's address against app config `setting` (count, seconds),
+    else `default`: the 429 page (body, status, headers) if it is one too many, else None. Each
+    counted request is audited (at most the limit's count of rows per address and window: refusals
+    are not written), as the resident forms' limits always were."""
+    from portal.core import audit
+    from portal.core.errors import render_error
+    from portal.core.extensions import db
+
+    limit = Limit(*current_app.config.get(setting, default))
+    refusal = hit(bucket, request.remote_addr or "", limit)
+    if refusal is None:
+        audit.record(db.session, "rate_limited_request", bucket)
+        db.session.commit()
+        return None
+    log.warning("pact rate limit", extra={"bucket": bucket})
+    body, status = render_error(429, (
+        f"You have {what} too many times from this connection: the limit is "
+        f"{refusal.limit.describe()}. Wait {plural(refusal.minutes, 'minute')} and try again. Nothing you "
+        "entered was saved. To report a crime call 101, or 999 in an emergency."))
+    return body, status, refusal.headers

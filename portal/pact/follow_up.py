@@ -161,7 +161,7 @@ def ask(session: Session, issue: PactIssue, settings: FollowUpSettings, now: dat
         return False
     set_committed_value(issue, "followup_sent_at", now)  # as the UPDATE left it, not a change
     token = token_for(settings, issue)
-    links = {answer.value: link("follow_up.answer", token=token, answer=answer.value)
+    links = {answer.value: link("issues.follow_up", token=token, answer=answer.value)
              for answer in ANSWERS}
     subject, body = question_mail(issue, issue.contact, links, settings)
     queue_mail(session, issue.contact.email, subject, body)

@@ -1,26 +1,17 @@
 """Plain-text emails to residents who left an email address and agreed to be contacted: when their
 issue is acknowledged and when it is closed, with the public outcome. Queued in the caller's
 transaction (`portal.core.mail.queue_mail`); sent by `deliver_pending` after the commit, so a mail
-failure never undoes the change."""
+failure never undoes the change. The link to the issue's page is built from the route on
+PUBLIC_BASE_URL (`portal.core.links.public_url`), so queueing one needs an app context."""
 
 from __future__ import annotations
 
-import os
-
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.core.config import default_base_url
+from portal.core.links import public_url
 from portal.core.mail import queue_mail
 from portal.models import IssueCategory, IssueContact, IssueStatus, PactIssue
-
-
-def _base_url() -> str:
-    """The app's PUBLIC_BASE_URL; outside an app, the same default the config derives from PORT."""
-    if has_app_context() and current_app.config.get("PUBLIC_BASE_URL"):
-        return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return default_base_url(dict(os.environ))
 
 
 def _recipients(session: Session, issue: PactIssue, include_duplicates: bool) -> list[IssueContact]:
@@ -45,7 +36,7 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
     if message:
         lines += ["", "Message from your neighbourhood team:", message]
     lines += [
-        "", f"Follow your issue at {_base_url()}/issues/{issue.reference}",
+        "", f"Follow your issue at {public_url('issues.issue', reference=issue.reference)}",
         "", "Your PACT (Partners and Communities Together) team",
         "", "You are getting this email because you asked to be kept informed about this issue. "
         "To report a crime call 101, or 999 in an emergency.",

@@ -121,6 +121,7 @@ def test_rejection_reason_is_public(db_session, make_issue, coordinator):
 
 
 @pytest.mark.parametrize(("email", "consent", "expected"), [("ada@example.org", True, 2), ("", False, 0)])
+@pytest.mark.usefixtures("app_context")  # the resident e-mail links to the issue's page
 def test_residents_who_agreed_hear_on_acknowledgement_and_closing(
     db_session, make_issue, coordinator, email, consent, expected
 ):
