@@ -299,7 +299,7 @@ class PactSection:
 
 @dataclass(frozen=True)
 class ServiceCharterSection:
-    """The Service Charter's standards over the PACT period (portal.pact.service_charter): agendas
+    """The Service Charter's standards over the PACT period (portal.charter.figures): agendas
     published 5 working days ahead, and complaints and enquiries acknowledged in 5 working days and
     answered in 15 (or by an agreed extended date). Shares are fractions 0..1 with their bases."""
 

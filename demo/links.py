@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 # endpoint -> its path, with the route's variables as {name}
 PATHS = {
     "survey.leave_panel": "/survey/leave-the-panel/{token}",
-    "follow_up.answer": "/issues/follow-up/{token}",
+    "issues.follow_up": "/issues/follow-up/{token}",
 }
 
 

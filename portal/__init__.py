@@ -9,6 +9,30 @@ from flask import Flask
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# Every blueprint: (name, where it is made, URL prefix). The URL map reads in this one table; a
+# feature has at most a staff blueprint and a resident one (CONTRIBUTING.md).
+BLUEPRINTS = (
+    # Residents (no account)
+    ("public", "portal.public.views:bp", ""),  # home, privacy, the neighbourhood page
+    ("issues", "portal.pact.views:resident_bp", ""),  # raise and follow an issue, "Was it resolved?"
+    ("survey", "portal.survey.views.resident:bp", "/survey"),
+    ("results", "portal.results.views:bp", ""),  # /results
+    ("api", "portal.api.views:bp", ""),  # /api/v1/ and /open-data
+    ("subscriptions", "portal.subscriptions.views:bp", ""),  # meeting calendars, feeds, e-mail alerts
+    ("complaints", "portal.charter.views:public_bp", ""),  # /contact-us (Service Charter)
+    # Staff
+    ("auth", "portal.auth.views:bp", "/staff"),
+    ("staff", "portal.staff.views:bp", "/staff"),
+    ("pact", "portal.pact.views:bp", "/pact"),
+    ("charter", "portal.charter.views:bp", "/charter"),  # the complaints and enquiries queue
+    ("analyst", "portal.analyst.views:bp", "/analyst"),
+    ("scorecard", "portal.scorecard.views:bp", "/analyst/scorecard"),
+    ("admin", "portal.survey.views.admin:bp", "/admin"),  # waves, panel, imports, exports
+    ("privacy", "portal.privacy.views:bp", "/admin"),  # subject access and erasure
+    ("crime", "portal.crime.views:bp", "/admin/crime"),
+    ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
+)
+
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
@@ -68,34 +92,13 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """One blueprint per audience."""
-    from portal.analyst.views import bp as analyst_bp
-    from portal.api.views import bp as api_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.charter.views import bp as charter_bp
-    from portal.charter.views import public_bp as complaints_bp
-    from portal.crime.views import bp as crime_bp
-    from portal.follow.views import bp as follow_bp
-    from portal.follow_up.views import bp as follow_up_bp
-    from portal.pact.concern_mapping_views import bp as concern_mapping_bp
-    from portal.pact.views import bp as pact_bp
-    from portal.privacy.views import bp as privacy_bp
-    from portal.public.views import bp as public_bp
-    from portal.results.views import bp as results_bp
-    from portal.scorecard.views import bp as scorecard_bp
-    from portal.staff.views import bp as staff_bp
-    from portal.survey.views.admin import bp as admin_bp
-    from portal.survey.views.resident import bp as survey_bp
+    from importlib import import_module
 
-    for blueprint in (public_bp, auth_bp, staff_bp, pact_bp, survey_bp, admin_bp, analyst_bp, crime_bp,
-                      scorecard_bp, concern_mapping_bp, privacy_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(api_bp)  # open data: /api/v1/ and /open-data
-    app.register_blueprint(results_bp)  # public survey results
-    app.register_blueprint(follow_bp)  # meeting calendars and activity feeds
-    app.register_blueprint(complaints_bp)  # residents write to the partnership (Service Charter)
-    app.register_blueprint(charter_bp)  # the complaints and enquiries queue with its clocks
-    app.register_blueprint(follow_up_bp)  # "Was it resolved?": the resident's answer page
+    for name, where, prefix in BLUEPRINTS:
+        module, attribute = where.split(":")
+        blueprint = getattr(import_module(module), attribute)
+        assert blueprint.name == name, f"{where} is the blueprint {blueprint.name!r}, not {name!r}"
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
 
 
 def _register_templates(app: Flask) -> None:

@@ -123,6 +123,12 @@ def test_blueprints_are_declared_in_one_table():
     from portal import BLUEPRINTS, create_app
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
-    declared = {name for _module, name, _prefix in BLUEPRINTS}
+    declared = {name for name, _where, _prefix in BLUEPRINTS}
     assert set(app.blueprints) == declared, (
         f"blueprints not in portal/__init__.py::BLUEPRINTS: {sorted(set(app.blueprints) - declared)}")
+
+
+def test_url_prefixes_are_set_only_in_the_blueprint_table():
+    setting = [_relative(p) for p in _python_files(PORTAL)
+               if p != PORTAL / "__init__.py" and "url_prefix=" in p.read_text()]
+    assert not setting, f"{setting} set a url_prefix: give it in portal/__init__.py::BLUEPRINTS instead"

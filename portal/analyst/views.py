@@ -1,6 +1,6 @@
 """Analyst pages: the dashboard, CSV/XLSX downloads, one neighbourhood's PDF and the batch of a wave.
 
-Views parse the choice, call one plain function (`portal.analyst.dashboard`, `portal.reports.jobs`)
+Views parse the choice, call one plain function (`portal.analyst.pages`, `portal.reports.jobs`)
 and render. Estimates come from the wave analysis cached per wave and data version, so moving
 between neighbourhoods and indicators does not re-weight the wave.
 """
@@ -14,9 +14,9 @@ from flask_login import current_user
 
 from analysis.formatting import plural
 from analysis.report import REPORT_CATALOGUE, available_indicators
-from portal.analyst.dashboard import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
-from portal.areas import all_neighbourhoods
+from portal.analyst.pages import build_dashboard, table_rows, to_csv, to_xlsx
+from portal.areas.queries import all_neighbourhoods
 from portal.auth.access import staff_blueprint
 from portal.core import clock
 from portal.core.clock import utcnow
@@ -25,9 +25,9 @@ from portal.core.http import download
 from portal.core.refusals import Refusal
 from portal.crime.fear import fear_and_recorded_crime
 from portal.models import Neighbourhood, ReportRun, Role
+from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
-    analysis_cache,
     build_neighbourhood_pdf,
     start_batch,
     verified_bytes,
@@ -35,7 +35,7 @@ from portal.reports.jobs import (
 from portal.reports.queries import recent_runs, run_file
 from portal.survey.waves import response_counts, waves_newest_first
 
-bp = staff_blueprint("analyst", __name__, roles=(Role.ANALYST, Role.ADMIN), url_prefix="/analyst")
+bp = staff_blueprint("analyst", __name__, roles=(Role.ANALYST, Role.ADMIN))
 
 RECENT_RUNS = 15
 

@@ -28,8 +28,6 @@ LICENCE = {
     "name": "Open Government Licence v3.0",
     "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 }
-# Default per-address limit (count, seconds); app config API_RATE_LIMIT overrides it.
-RATE_LIMIT = (300, 60)
 FORMATS = ("json", "csv")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -192,7 +190,7 @@ def add_cors(response: Response) -> Response:
 def rate_limited() -> ApiError | None:
     """The API's rate limit, per address, counted like every other limit (`portal.core.limits`:
     Flask-Limiter, in Redis when `REDIS_URL` is set), answered as a JSON 429 with Retry-After."""
-    limit = limits.Limit(*current_app.config.get("API_RATE_LIMIT", RATE_LIMIT))
+    limit = limits.Limit(*current_app.config["API_RATE_LIMIT"])
     refusal = limits.hit("api", request.remote_addr or "", limit)
     if refusal is None:
         return None

@@ -1,11 +1,11 @@
 """Routes of the open-data API (/api/v1/...) and its human page (/open-data). Each view checks its
-query, gathers one resource through `figures`, and answers through `http` (JSON or CSV)."""
+query, gathers one resource through `pages`, and answers through `http` (JSON or CSV)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from portal.api import figures
+from portal.api import pages
 from portal.api.http import (
     ApiError,
     add_cors,
@@ -71,7 +71,7 @@ def _send(fmt: str, body: bytes, filename: str):
 @bp.route(f"{PREFIX}/neighbourhoods")
 def neighbourhoods():
     fmt = check_query(("format",))
-    data = figures.neighbourhoods(db.session)
+    data = pages.neighbourhoods(db.session)
     return _answer(fmt, data, lambda: (["slug", "name", "population"],
                                        [[n["slug"], n["name"], n["population"]] for n in data]),
                    "neighbourhoods.csv")
@@ -80,7 +80,7 @@ def neighbourhoods():
 @bp.route(f"{PREFIX}/waves")
 def waves():
     fmt = check_query(("format",))
-    data = figures.waves(db.session, today())
+    data = pages.waves(db.session, today())
     return _answer(fmt, data, lambda: (
         ["slug", "label", "status", "opens_on", "closes_on", "achieved_sample",
          "questionnaire", "questionnaire_version"],
@@ -95,10 +95,10 @@ def _wave_and_area(wave: str):
     authority); the format. Errors: 400 bad query, 404 unknown wave or place, 409 no results."""
     fmt = check_query(("neighbourhood", "format"))
     slug = request.args.get("neighbourhood")
-    place = figures.find_place(db.session, slug) if slug else None
-    analysis = figures.wave_analysis(db.session,
-                                     figures.find_published_wave(db.session, wave, today()))
-    area = figures.Area(place.slug, place.name) if place else figures.Area(
+    place = pages.find_place(db.session, slug) if slug else None
+    analysis = pages.wave_analysis(db.session,
+                                     pages.find_published_wave(db.session, wave, today()))
+    area = pages.Area(place.slug, place.name) if place else pages.Area(
         None, AUTHORITY_NAME)
     return analysis, area, fmt
 
@@ -108,10 +108,10 @@ def indicators(wave: str):
     analysis, area, fmt = _wave_and_area(wave)
 
     def build() -> bytes:
-        items = figures.indicators(analysis, area.slug)
+        items = pages.indicators(analysis, area.slug)
         data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "indicators": items}
-        return _body(fmt, data, lambda: (figures.INDICATOR_HEADER,
-                                         figures.indicator_rows(wave, area, items)))
+        return _body(fmt, data, lambda: (pages.INDICATOR_HEADER,
+                                         pages.indicator_rows(wave, area, items)))
 
     return _send(fmt, memo().get(request.url, analysis, build),
                  f"indicators-{wave}-{area.slug or 'authority'}.csv")
@@ -122,9 +122,9 @@ def perception_gap(wave: str):
     analysis, area, fmt = _wave_and_area(wave)
 
     def build() -> bytes:
-        items = figures.perception_gap(analysis, area.slug)
+        items = pages.perception_gap(analysis, area.slug)
         data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "crimes": items}
-        return _body(fmt, data, lambda: (figures.GAP_HEADER, figures.gap_rows(wave, area, items)))
+        return _body(fmt, data, lambda: (pages.GAP_HEADER, pages.gap_rows(wave, area, items)))
 
     return _send(fmt, memo().get(request.url, analysis, build),
                  f"perception-gap-{wave}-{area.slug or 'authority'}.csv")
@@ -133,8 +133,8 @@ def perception_gap(wave: str):
 @bp.route(f"{PREFIX}/neighbourhoods/<slug>/pact")
 def pact(slug: str):
     fmt = check_query(("format",))
-    data = figures.pact(db.session, figures.find_place(db.session, slug), utcnow())
-    return _answer(fmt, data, lambda: (figures.PLEDGE_HEADER, figures.pledge_rows(data)),
+    data = pages.pact(db.session, pages.find_place(db.session, slug), utcnow())
+    return _answer(fmt, data, lambda: (pages.PLEDGE_HEADER, pages.pledge_rows(data)),
                    f"pact-{slug}.csv")
 
 
@@ -154,8 +154,8 @@ def unknown(rest: str):
 
 def endpoints() -> list[tuple[str, str]]:
     """(path template, example URL) of every endpoint, for the 404 and the /open-data page."""
-    example_wave = figures.example_wave(db.session, today())
-    example_place = figures.example_place(db.session)
+    example_wave = pages.example_wave(db.session, today())
+    example_place = pages.example_place(db.session)
     return [
         ("/api/v1/neighbourhoods", url_for("api.neighbourhoods")),
         ("/api/v1/waves", url_for("api.waves")),
@@ -173,4 +173,4 @@ def endpoints() -> list[tuple[str, str]]:
 
 @bp.route("/open-data")
 def open_data():
-    return render_template("public/open_data.html", endpoints=endpoints())
+    return render_template("api/open_data.html", endpoints=endpoints())

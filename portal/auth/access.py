@@ -14,13 +14,13 @@ from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
 from portal.core import audit
 from portal.models import Neighbourhood, Role, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).
-PUBLIC_BLUEPRINTS = {"public", "survey", "auth", "static", "api", "results", "follow", "complaints",
-                     "follow_up", None}
+PUBLIC_BLUEPRINTS = {"public", "issues", "survey", "auth", "static", "api", "results", "subscriptions",
+                     "complaints", None}
 
 
 class StaffBlueprint(Blueprint):

@@ -12,7 +12,7 @@ from portal.auth.staff_sessions import end_every_session, mark_signed_in
 from portal.core import audit
 from portal.core.extensions import db
 
-bp = Blueprint("auth", __name__, url_prefix="/staff")
+bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str | None:

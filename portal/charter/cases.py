@@ -1,7 +1,8 @@
 """Complaints and enquiries under the Service Charter: receiving one from a resident, the staff
 actions on it (acknowledge, answer, extend), its two clocks in working days and the breaches they
-show. Plain functions over a session; the views only parse forms and render. Each action queues
-the e-mail to the resident in the same transaction, so a refused action sends nothing.
+show (the figures over many cases are in `portal.charter.figures`). Plain functions over a session;
+the views only parse forms and render. Each action queues the e-mail to the resident in the same
+transaction, so a refused action sends nothing.
 """
 
 from __future__ import annotations
@@ -175,64 +176,6 @@ def cases_for(session: Session, user: StaffUser, places: list[Neighbourhood]) ->
         query = query.where(CharterCase.neighbourhood_id.in_([p.id for p in places]))
     query = query.order_by(or_(CharterCase.status == CharterStatus.ANSWERED), CharterCase.received_at)
     return list(session.scalars(query))
-
-
-@dataclass(frozen=True)
-class CharterMetrics:
-    """Shares meeting each standard, with their bases: a case counts once its clock has a result
-    (done, or its day has passed undone); a case still inside its time is in neither. `breached`
-    counts the cases with either clock breached. The queue, /pact/metrics and the PDF all print
-    these (`charter_metrics`, `charter_metrics_for_period`); the words are `HINTS`."""
-
-    acknowledged_on_time: int
-    acknowledge_base: int
-    answered_on_time: int
-    answer_base: int
-    breached: int = 0
-    cases: int = 0
-
-    @property
-    def acknowledged_share(self) -> float | None:
-        return self.acknowledged_on_time / self.acknowledge_base if self.acknowledge_base else None
-
-    @property
-    def answered_share(self) -> float | None:
-        return self.answered_on_time / self.answer_base if self.answer_base else None
-
-
-HINTS = {
-    "acknowledged": (
-        "Of the complaints and enquiries whose 5-working-day clock has a result (acknowledged, or "
-        "the day passed without it), the share acknowledged within 5 working days."),
-    "answered": (
-        "Of those whose response clock has a result (answered, or the day passed without it), the "
-        "share answered in full within 15 working days, or by the later date of an extension agreed "
-        "with its reason before the 15 days ran out."),
-    "breached": "Cases with either clock missed: acknowledged late or not at all, or answered late "
-                "or not at all by its day. Working days leave out weekends and England bank holidays.",
-}
-
-
-def charter_metrics(cases: list[CharterCase], today: date) -> CharterMetrics:
-    ack_on_time = ack_base = answer_on_time = answer_base = breached = 0
-    for case in cases:
-        case_clocks = clocks(case, today)
-        if case_clocks.acknowledged_on or case_clocks.acknowledge_breached:
-            ack_base += 1
-            ack_on_time += not case_clocks.acknowledge_breached
-        if case_clocks.answered_on or case_clocks.answer_breached:
-            answer_base += 1
-            answer_on_time += not case_clocks.answer_breached
-        breached += case_clocks.breached
-    return CharterMetrics(ack_on_time, ack_base, answer_on_time, answer_base, breached, len(cases))
-
-
-def charter_metrics_for_period(cases: list[CharterCase], first_day: date, last_day: date,
-                               today: date) -> CharterMetrics:
-    """`charter_metrics` over the cases received from `first_day` to `last_day` (days in England,
-    both included), as they stood at the end of `last_day` (or `today`, if earlier)."""
-    received = [c for c in cases if first_day <= local_day(c.received_at) <= last_day]
-    return charter_metrics(received, min(today, last_day))
 
 
 def cases_in(session: Session, neighbourhood_ids: list[int], include_unplaced: bool) -> list[CharterCase]:

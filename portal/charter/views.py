@@ -7,23 +7,22 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal.areas import all_neighbourhoods, neighbourhood_by_slug
+from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
 from portal.auth.access import check_scope, staff_blueprint, visible_neighbourhoods
 from portal.charter import cases as rules
+from portal.charter.figures import charter_metrics
 from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit
 from portal.core.clock import local_day, utcnow
 from portal.core.extensions import db
+from portal.core.limits import over_limit
 from portal.core.mail import deliver_pending
 from portal.core.refusals import refusals_to
 from portal.models import CharterCase, CharterKind, Role
-from portal.public.views import _over_limit
 
 public_bp = Blueprint("complaints", __name__)
-bp = staff_blueprint("charter", __name__, roles=(Role.COORDINATOR, Role.ADMIN), url_prefix="/charter")
+bp = staff_blueprint("charter", __name__, roles=(Role.COORDINATOR, Role.ADMIN))
 
-# Defaults; override with app config CHARTER_WRITE_LIMIT = (count, seconds).
-WRITE_LIMIT = (5, 3600)
 
 
 def _write_form() -> WriteToUsForm:
@@ -42,8 +41,8 @@ def write_to_us():
             audit.record(db.session, "charter_case_spam", "charter_case")
             db.session.commit()
             return render_template("charter/sent.html", case=None)
-        limited = _over_limit("charter_write", "CHARTER_WRITE_LIMIT", WRITE_LIMIT,
-                              "sent a complaint or enquiry")
+        limited = over_limit("charter_write", "CHARTER_WRITE_LIMIT", "sent a complaint or enquiry",
+                             audited=True)
         if limited:
             return limited
         if form.validate():
@@ -74,7 +73,7 @@ def queue():
     found = rules.cases_for(db.session, current_user, places)
     today = local_day(utcnow())
     rows = [(case, rules.clocks(case, today)) for case in found]
-    return render_template("charter/queue.html", rows=rows, metrics=rules.charter_metrics(found, today))
+    return render_template("charter/queue.html", rows=rows, metrics=charter_metrics(found, today))
 
 
 def _case_in_scope(reference: str) -> CharterCase:

@@ -33,6 +33,12 @@ def init_app(app: Flask) -> None:
     from portal.scorecard.cli import scorecard_group
 
     app.cli.add_command(scorecard_group)
+    from portal.pact.cli import follow_ups_group
+
+    app.cli.add_command(follow_ups_group)
+    from portal.subscriptions.cli import alerts_group
+
+    app.cli.add_command(alerts_group)
 
 
 @click.group("db", cls=AppGroup, help="Build and update the database schema (Alembic migrations).")

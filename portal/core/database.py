@@ -54,7 +54,7 @@ class Database:
     """Holds the engine and session factory of the current app."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_POOL_SIZE", POOL_SIZE))
+        engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
         app.extensions["database"] = sessionmaker(bind=engine, expire_on_commit=False)
         app.teardown_appcontext(self._close_request_database)
 

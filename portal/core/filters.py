@@ -37,20 +37,20 @@ def format_utc(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     from analysis.formatting import FILTERS
+    from portal.charter.figures import HINTS as SERVICE_CHARTER_HINTS
     from portal.models import statuses
+    from portal.models.statuses import IssueCategory, IssueStatus
     from portal.pact.metrics import HINTS as PACT_HINTS
     from portal.pact.public_summary import you_said
     from portal.pact.review_flags import flag_kinds
-    from portal.pact.service_charter import HINTS as SERVICE_CHARTER_HINTS
-    from portal.pact.statuses import TAG_COLOURS, category_label, status_label
 
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.filters.update({
         "label": statuses.label,
         "pact_datetime": format_datetime, "pact_date": format_date, "analyst_when": format_utc,
-        "status_label": status_label, "category_label": category_label,
-        "status_tag": lambda status: TAG_COLOURS.get(status, ""),
-        "you_said": lambda issue: you_said(issue, category_label(issue.category)),
+        "status_label": IssueStatus.label_of, "category_label": IssueCategory.label_of,
+        "status_tag": lambda status: IssueStatus(status).tag if status in IssueStatus.values() else "",
+        "you_said": lambda issue: you_said(issue, IssueCategory.label_of(issue.category)),
         # What a coordinator should review in the resident's words (labels of the kinds found).
         "review_flags": lambda issue: flag_kinds(issue.description, issue.location),
         "summary_flags": lambda text: flag_kinds(text or ""),

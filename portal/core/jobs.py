@@ -178,7 +178,7 @@ def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> b
         raise JobError("REDIS_URL is not set: without it jobs run inside the app process and no "
                        "worker is needed. Set REDIS_URL=redis://host:6379/0 on the app servers "
                        "and the workers.")
-    heartbeat = int(app.config.get("JOB_HEARTBEAT_SECONDS", 10))
+    heartbeat = app.config["JOB_HEARTBEAT_SECONDS"]
     _worker.update(app=app, pid=os.getpid())
     worker = worker_class()([rq_queue(app)], connection=redis_connection(app),
                             serializer=JSONSerializer, name=name,

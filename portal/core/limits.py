@@ -32,8 +32,10 @@ from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from redis.exceptions import RedisError
 
 from analysis.formatting import plural
+from portal.core import audit
 from portal.core.clock import epoch_seconds
 from portal.core.errors import render_error
+from portal.core.extensions import db
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,23 @@ def clear(bucket: str, key: str, limit: Limit) -> None:
     _counted(lambda counter: counter.clear(limit.item, *ids))
 
 
-def over_limit(bucket: str, setting: str, what: str, after: str = ""):
+NOTHING_SAVED = ("Nothing you entered was saved. To report a crime call 101, or 999 in an "
+                 "emergency.")
+
+
+def over_limit(bucket: str, setting: str, what: str, *, after: str = NOTHING_SAVED,
+               audited: bool = False):
     """Count this request from the caller's address against the limit in app config `setting`.
 
     None while allowed; one too many gets the one limit page (429 with Retry-After), saying what was
-    done too often ("raised an issue") and, in `after`, what became of the person's input."""
+    done too often ("raised an issue") and, in `after`, what became of the person's input. With
+    `audited`, each counted request is audited (at most the limit's count of rows per address and
+    window: refusals are not written), as the resident forms' limits always were."""
     refusal = hit(bucket, _client_address(), Limit(*current_app.config[setting]))
     if refusal is None:
+        if audited:
+            audit.record(db.session, "rate_limited_request", bucket)
+            db.session.commit()
         return None
     log.warning("rate limit", extra={"bucket": bucket})
     body, status = render_error(429, (

@@ -24,7 +24,7 @@ from portal.crime.importing import (
 from portal.crime.queries import imported_months, lookup_sizes
 from portal.models import Role
 
-bp = staff_blueprint("crime", __name__, roles=(Role.ADMIN,), url_prefix="/admin/crime")
+bp = staff_blueprint("crime", __name__, roles=(Role.ADMIN,))
 
 # A month of a large force is a few MB: several months fit in one upload; a year at once is the CLI's.
 STREET_FILES_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -34,7 +34,7 @@ LOOKUP_UPLOAD_BYTES = 2 * 1024 * 1024
 def _page(lookup_form: LookupForm, files_form: StreetFilesForm, problems=(), status: int = 200):
     imports = imported_months(db.session)
     lookup = lookup_sizes(db.session)
-    return render_template("admin/crime.html", lookup_form=lookup_form, files_form=files_form,
+    return render_template("crime/index.html", lookup_form=lookup_form, files_form=files_form,
                            problems=problems, imports=imports, lookup=lookup), status
 
 

@@ -1,7 +1,8 @@
-"""The closed sets of values the portal stores as strings: issue, meeting and priority statuses and
-staff roles. Each is a `StrEnum` (a member *is* its stored string, so comparisons with plain strings,
-JSON, CSV and pandas all see the value) with one label people read, and each column that holds one
-has a CHECK constraint built from the values (`one_of`), so the database refuses anything else.
+"""The closed sets of values the portal stores as strings: issue, meeting and priority statuses, issue
+categories and staff roles. Each is a `StrEnum` (a member *is* its stored string, so comparisons with
+plain strings, JSON, CSV and pandas all see the value) with one label people read, and each status
+or role column has a CHECK constraint built from the values (`one_of`), so the database refuses
+anything else.
 
 Values are unique across the sets, so the app-wide `label` template filter can label a raw string
 read back from anywhere.
@@ -30,6 +31,14 @@ class Labelled(StrEnum):
     def values(cls) -> tuple[str, ...]:
         return tuple(member.value for member in cls)
 
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """The label of a stored value of this set; a value outside it in words ("Some thing")."""
+        try:
+            return cls(value).label
+        except ValueError:
+            return str(value).replace("_", " ").capitalize()
+
 
 class IssueStatus(Labelled):
     SUBMITTED = "submitted", "Received"
@@ -42,6 +51,35 @@ class IssueStatus(Labelled):
     CLOSED_NO_FURTHER_ACTION = "closed_no_further_action", "Closed with no further action"
     REJECTED_DUPLICATE = "rejected_duplicate", "Closed: already reported"
     REJECTED_OUT_OF_SCOPE = "rejected_out_of_scope", "Closed: not something the partnership can act on"
+
+    @property
+    def tag(self) -> str:
+        """The colour class of the status's tag on the console and the resident's issue page."""
+        return _ISSUE_STATUS_TAGS[self.value]
+
+
+_ISSUE_STATUS_TAGS = {
+    "submitted": "tag-red", "acknowledged": "tag-yellow", "under_review": "tag-yellow",
+    "pact_priority": "", "in_progress": "", "resolved_locally": "tag-green",
+    "referred_elsewhere": "tag-grey", "closed_no_further_action": "tag-grey",
+    "rejected_duplicate": "tag-grey", "rejected_out_of_scope": "tag-grey",
+}
+
+
+class IssueCategory(Labelled):
+    """What a resident's issue is about, as they choose it on the form. Stored as its string in
+    `pact_issue.category` (no CHECK constraint: a category no longer offered still reads back)."""
+
+    ANTI_SOCIAL_BEHAVIOUR = "anti_social_behaviour", "Anti-social behaviour"
+    DRUG_USE_OR_DEALING = "drug_use_or_dealing", "Drug use or dealing"
+    DRUNK_OR_ROWDY_BEHAVIOUR = "drunk_or_rowdy_behaviour", "Drunk or rowdy behaviour"
+    SPEEDING_AND_PARKING = "speeding_and_parking", "Speeding and parking"
+    LITTER_AND_FLY_TIPPING = "litter_and_fly_tipping", "Litter and fly-tipping"
+    NOISE = "noise", "Noise"
+    VANDALISM_AND_GRAFFITI = "vandalism_and_graffiti", "Vandalism and graffiti"
+    STREET_DRINKING = "street_drinking", "Street drinking"
+    BURGLARY_AND_THEFT_CONCERNS = "burglary_and_theft_concerns", "Burglary and theft concerns"
+    OTHER = "other", "Something else"
 
 
 class MeetingStatus(Labelled):
@@ -94,7 +132,7 @@ class PanelExit(Labelled):
 
 
 LABELLED: tuple[type[Labelled], ...] = (IssueStatus, MeetingStatus, PriorityStatus, Role, FollowUpAnswer,
-                                        IssueChannel, PanelExit)
+                                        IssueChannel, PanelExit, IssueCategory)
 _BY_VALUE: dict[str, Labelled] = {member.value: member for enum in LABELLED for member in enum}
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.filters import format_datetime
-from portal.models import Agency, Neighbourhood, PactIssue
+from portal.models import Agency, IssueCategory, IssueStatus, Neighbourhood, PactIssue
 from portal.pact.standards import is_overdue_for_acknowledgement, unacknowledged_filter
-from portal.pact.statuses import CLOSED, OPEN, category_label, status_label
+from portal.pact.workflow import CLOSED, OPEN
 from surveys.exporting import neutralise_formula
 
 LIMIT = 500
@@ -84,7 +84,8 @@ def issues_csv(issues: Iterable[PactIssue]) -> str:
     writer.writerow(CSV_COLUMNS)
     for i in issues:
         writer.writerow([neutralise_formula(str(v)) for v in (
-            i.reference, i.neighbourhood.name, category_label(i.category), status_label(i.status),
+            i.reference, i.neighbourhood.name, IssueCategory.label_of(i.category),
+            IssueStatus.label_of(i.status),
             i.agency.name if i.agency else "", format_datetime(i.created_at),
             format_datetime(i.acknowledged_at), format_datetime(i.closed_at), i.location, i.description,
             i.outcome)])

@@ -37,8 +37,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.core import audit
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
-from portal.models import FollowUpAnswer, IssueContact, IssueEvent, IssueStatus, PactIssue
-from portal.pact.statuses import category_label
+from portal.models import FollowUpAnswer, IssueCategory, IssueContact, IssueEvent, IssueStatus, PactIssue
 from portal.pact.workflow import reopen
 
 SALT = "pact-follow-up"
@@ -123,7 +122,7 @@ def question_mail(issue: PactIssue, contact: IssueContact, links: dict[str, str]
         "recorded until you press the button. If it is not resolved, the issue is reopened and goes "
         "back to your neighbourhood team.", "",
         f"Reference: {issue.reference}",
-        f"Type of issue: {category_label(issue.category)}",
+        f"Type of issue: {IssueCategory.label_of(issue.category)}",
         "What you reported:", issue.description, "",
         "What was done:", issue.outcome, "",
         f"The links work for {settings.link_weeks} weeks. We ask once and will not write again about "
@@ -162,7 +161,7 @@ def ask(session: Session, issue: PactIssue, settings: FollowUpSettings, now: dat
         return False
     set_committed_value(issue, "followup_sent_at", now)  # as the UPDATE left it, not a change
     token = token_for(settings, issue)
-    links = {answer.value: link("follow_up.answer", token=token, answer=answer.value)
+    links = {answer.value: link("issues.follow_up", token=token, answer=answer.value)
              for answer in ANSWERS}
     subject, body = question_mail(issue, issue.contact, links, settings)
     queue_mail(session, issue.contact.email, subject, body)

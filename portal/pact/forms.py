@@ -1,4 +1,6 @@
-"""Coordinator console forms (WTForms, GOV.UK-styled in the templates)."""
+"""PACT's forms (WTForms, GOV.UK-styled in the templates): the resident's (find a neighbourhood,
+raise and follow an issue, answer "Was it resolved?"), the coordinator console's, and the admin's
+edit of the concern mapping."""
 
 from __future__ import annotations
 
@@ -29,14 +31,22 @@ from wtforms.validators import (
 
 from portal.core.clock import from_local, utcnow
 from portal.core.forms import plausible_date
-from portal.models import Agency, PactIssue
+from portal.models import Agency, IssueCategory, IssueStatus, PactIssue
 from portal.pact.agendas import AGENDA_MAX
 from portal.pact.assisted import ASSISTED_CHANNELS, check_raised_at
-from portal.pact.issues import EMAIL_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX, IssueError
+from portal.pact.follow_up import ANSWERS, COMMENT_MAX
+from portal.pact.issues import (
+    DESCRIPTION_MAX,
+    EMAIL_MAX,
+    LOCATION_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_MAX,
+    IssueError,
+)
 from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MAX
 from portal.pact.public_summary import SUMMARY_MAX
-from portal.pact.statuses import CATEGORIES, STATUSES
-from portal.public.forms import RaiseIssueForm
+from surveys.postcodes import normalise_postcode
 
 
 def _strip(value):
@@ -47,6 +57,130 @@ def _too_long(what: str, limit: int) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
+# The resident's forms: find a neighbourhood, raise an issue, follow one, answer "Was it resolved?".
+
+class FindNeighbourhoodForm(FlaskForm):
+    """Sent with GET (nothing is saved), so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    postcode = StringField("Postcode", filters=[_strip], validators=[Optional(), _too_long("Postcode", 10)])
+    neighbourhood = SelectField("Or choose your neighbourhood", choices=[], validate_choice=False)
+
+    def validate_postcode(self, field):
+        if field.data and normalise_postcode(field.data) is None:
+            raise ValidationError("Enter a full UK postcode, like BA2 1AB")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and not self.postcode.data and not self.neighbourhood.data:
+            self.postcode.errors = ["Enter a postcode or choose a neighbourhood"]
+            return False
+        if ok and self.neighbourhood.data and self.neighbourhood.data not in dict(self.neighbourhood.choices):
+            self.neighbourhood.errors = ["Choose a neighbourhood from the list"]
+            return False
+        return ok
+
+
+class RaiseIssueForm(FlaskForm):
+    category = RadioField("What is the issue about?", choices=[(c.value, c.label) for c in IssueCategory],
+                          validators=[DataRequired("Choose what the issue is about")])
+    description = TextAreaField(
+        "Describe the issue", filters=[_strip],
+        validators=[DataRequired("Describe the issue"), _too_long("The description", DESCRIPTION_MAX)])
+    location = StringField(
+        "Where does it happen?", filters=[_strip],
+        validators=[DataRequired("Say where it happens, like a street, park or landmark"),
+                    _too_long("The place", LOCATION_MAX)])
+    latitude = StringField("Latitude", filters=[_strip],
+                           validators=[Optional(), _too_long("Latitude", 20)])
+    longitude = StringField("Longitude", filters=[_strip],
+                            validators=[Optional(), _too_long("Longitude", 20)])
+    name = StringField("Your name (optional)", filters=[_strip],
+                       validators=[_too_long("Your name", NAME_MAX)])
+    email = StringField(
+        "Email address (optional)", filters=[_strip],
+        validators=[Optional(), _too_long("Email address", EMAIL_MAX),
+                    Email("Enter an email address in the correct format, like name@example.org")])
+    phone = StringField("Phone number (optional)", filters=[_strip],
+                        validators=[_too_long("Phone number", PHONE_MAX)])
+    consent = BooleanField("I agree to be contacted about this issue")
+    follow_up = BooleanField(
+        "You may e-mail me a few weeks after it is closed to ask whether it was resolved")
+    # Honeypot: hidden from people by CSS, so only robots fill it in.
+    website = StringField("Leave this field empty", filters=[_strip])
+
+    def _coordinate(self, field, low: float, high: float, what: str) -> float | None:
+        if not field.data:
+            return None
+        try:
+            value = float(field.data)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            field.errors.append(f"Enter the {what} as a number between {low:g} and {high:g}, like "
+                                f"{'51.38' if what == 'latitude' else '-2.39'}")
+        return value
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        latitude = self._coordinate(self.latitude, 49.0, 61.0, "latitude")
+        longitude = self._coordinate(self.longitude, -9.0, 2.0, "longitude")
+        if (latitude is None) != (longitude is None) and not (self.latitude.errors or self.longitude.errors):
+            missing = self.longitude if latitude is not None else self.latitude
+            missing.errors.append("Give both latitude and longitude, or neither")
+        if self.phone.data and not all(c.isdigit() or c in " +()-" for c in self.phone.data):
+            self.phone.errors.append("Enter a phone number, like 01225 123456")
+        if (self.email.data or self.phone.data) and not self.consent.data:
+            self.consent.errors.append(
+                "Tick the box to agree to be contacted, or remove your contact details")
+        if self.consent.data and not (self.email.data or self.phone.data):
+            self.email.errors.append("Enter an email address or phone number so we can contact you")
+        if self.follow_up.data and not self.email.data and not self.email.errors:
+            self.email.errors.append("Enter an email address so we can ask you whether it was resolved")
+        return ok and not any(f.errors for f in self)
+
+    @property
+    def point(self) -> tuple[float | None, float | None]:
+        if self.latitude.data and self.longitude.data:
+            return float(self.latitude.data), float(self.longitude.data)
+        return None, None
+
+
+class FollowIssueForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    reference = StringField("Issue reference", filters=[_strip],
+                            validators=[DataRequired("Enter the reference you were given, like PACT-7K3M-9Q"),
+                                        _too_long("The reference", 20)])
+
+
+class FollowUpAnswerForm(FlaskForm):
+    """The follow-up answer form: the answer (preselected from the link) and an optional comment."""
+
+    answer = RadioField("Was the issue resolved?", choices=[(a.value, a.label) for a in ANSWERS],
+                        validators=[DataRequired("Choose whether the issue was resolved")])
+    comment = TextAreaField(
+        "Anything you want to tell the neighbourhood team? (optional)", filters=[_strip],
+        validators=[Length(max=COMMENT_MAX,
+                           message=f"The comment must be {COMMENT_MAX:,} characters or fewer")])
+
+
+class MappingForm(FlaskForm):
+    """The admin's edit of which PACT categories and priority topics address which survey concern."""
+
+    content = TextAreaField("Mapping (YAML)", validators=[DataRequired("Enter the mapping")])
+
+
+class RestoreForm(FlaskForm):
+    """A button-only form: CSRF protection and nothing else."""
+
+
+# The coordinator console's and the admin's forms.
+
+
 PAST_MEETING_DAYS = 60  # how far back a meeting may be dated when it is scheduled
 METRICS_DEFAULT_DAYS = 90  # the metrics page's period when none (or a wrong one) is asked for
 
@@ -55,7 +189,8 @@ AGE_FILTERS = {"": "Any age", "0-0": "Under 1 day", "1-7": "1 to 7 days", "8-30"
                "31-90": "31 to 90 days", "91-": "Over 90 days"}
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently updated",
          "status": "Status", "neighbourhood": "Neighbourhood"}
-STATUS_FILTERS = {"": "Any status", "open": "Any open status", "closed": "Any closed status", **STATUSES}
+STATUS_FILTERS = {"": "Any status", "open": "Any open status", "closed": "Any closed status",
+                  **{s.value: s.label for s in IssueStatus}}
 
 
 class IssueFilterForm(FlaskForm):
@@ -64,7 +199,8 @@ class IssueFilterForm(FlaskForm):
 
     neighbourhood = SelectField("Neighbourhood", choices=[], validate_choice=False)
     status = SelectField("Status", choices=list(STATUS_FILTERS.items()), validate_choice=False)
-    category = SelectField("Category", choices=[("", "Any category"), *CATEGORIES.items()],
+    category = SelectField("Category",
+                           choices=[("", "Any category"), *((c.value, c.label) for c in IssueCategory)],
                            validate_choice=False)
     agency = SelectField("Agency", choices=[], validate_choice=False)
     age = SelectField("Age", choices=list(AGE_FILTERS.items()), validate_choice=False)
@@ -279,3 +415,4 @@ class AssistedIssueForm(RaiseIssueForm):
             check_raised_at(self.raised_at, utcnow())
         except IssueError as error:
             raise ValidationError(str(error)) from error
+

@@ -15,6 +15,7 @@ from portal.core.clock import utcnow
 from portal.core.refusals import Refusal
 from portal.models import (
     Agency,
+    IssueCategory,
     IssueChannel,
     IssueContact,
     IssueEvent,
@@ -26,7 +27,7 @@ from portal.models import (
     priority_issue,
 )
 from portal.pact.references import new_reference, normalise_reference
-from portal.pact.workflow import CATEGORIES, CLOSED, OPEN, REJECTED, TransitionError, change_status
+from portal.pact.workflow import CLOSED, OPEN, REJECTED, TransitionError, change_status
 
 # Field limits, stated to residents when they are exceeded.
 DESCRIPTION_MAX = 2000
@@ -96,7 +97,7 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
     """Record a resident's issue with a new reference, raised at `now` (the Pledge clock's start).
     Contact details are kept only with consent. `channel` and `recorded_by` say how it came in: the
     resident's own form (online) or a coordinator recording it for them (`portal.pact.assisted`)."""
-    if category not in CATEGORIES:
+    if category not in IssueCategory.values():
         raise IssueError(f"Unknown category '{category}'.")
     now = now or utcnow()
     issue = PactIssue(

@@ -41,8 +41,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Agency, IssueChannel, Neighbourhood, PactIssue
-from portal.pact.statuses import RESOLVED_LOCALLY
+from portal.models import Agency, IssueChannel, IssueStatus, Neighbourhood, PactIssue
 
 AGE_BANDS = (("0-7 days", 0, 7), ("8-30 days", 8, 30), ("31-90 days", 31, 90), ("over 90 days", 91, None))
 ALL = "all"
@@ -209,7 +208,7 @@ def _summarise(name: str, records: list[IssueRecord], start: datetime, end: date
             _count_acknowledgement(m, r, as_of, to_ack)
         if r.closed_at is not None and start <= r.closed_at < end and r.closed_at <= as_of:
             m.closed += 1
-            m.resolved_locally += r.status == RESOLVED_LOCALLY
+            m.resolved_locally += r.status == IssueStatus.RESOLVED_LOCALLY
             to_close.append(_days(r.closed_at, r.created_at))
         if r.created_at < as_of and (r.closed_at is None or r.closed_at > as_of):
             m.open_issues += 1

@@ -1,27 +1,17 @@
 """Plain-text emails to residents who left an email address and agreed to be contacted: when their
 issue is acknowledged and when it is closed, with the public outcome. Queued in the caller's
 transaction (`portal.core.mail.queue_mail`); sent by `deliver_pending` after the commit, so a mail
-failure never undoes the change."""
+failure never undoes the change. The link to the issue's page is built from the route on
+PUBLIC_BASE_URL (`portal.core.links.public_url`), so queueing one needs an app context."""
 
 from __future__ import annotations
 
-import os
-
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.core.config import default_base_url
+from portal.core.links import public_url
 from portal.core.mail import queue_mail
-from portal.models import IssueContact, IssueStatus, PactIssue
-from portal.pact.statuses import CLOSED, category_label, status_label
-
-
-def _base_url() -> str:
-    """The app's PUBLIC_BASE_URL; outside an app, the same default the config derives from PORT."""
-    if has_app_context() and current_app.config.get("PUBLIC_BASE_URL"):
-        return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return default_base_url(dict(os.environ))
+from portal.models import IssueCategory, IssueContact, IssueStatus, PactIssue
 
 
 def _recipients(session: Session, issue: PactIssue, include_duplicates: bool) -> list[IssueContact]:
@@ -39,14 +29,14 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
         greeting, "", opening, "",
         f"Reference: {issue.reference}",
         f"Neighbourhood: {issue.neighbourhood.name}",
-        f"Type of issue: {category_label(issue.category)}",
-        f"Status: {status_label(issue.status)}",
+        f"Type of issue: {IssueCategory.label_of(issue.category)}",
+        f"Status: {IssueStatus.label_of(issue.status)}",
         "", "What you reported:", issue.description,
     ]
     if message:
         lines += ["", "Message from your neighbourhood team:", message]
     lines += [
-        "", f"Follow your issue at {_base_url()}/issues/{issue.reference}",
+        "", f"Follow your issue at {public_url('issues.issue', reference=issue.reference)}",
         "", "Your PACT (Partners and Communities Together) team",
         "", "You are getting this email because you asked to be kept informed about this issue. "
         "To report a crime call 101, or 999 in an emergency.",
@@ -54,22 +44,23 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
     return "\n".join(lines) + "\n"
 
 
-def notify_status_change(session: Session, issue: PactIssue, status: str, note: str = "") -> int:
-    """Queue the resident emails for a change to `status` (with the public `note` given with it);
-    returns how many were queued."""
-    if status == IssueStatus.ACKNOWLEDGED:
-        subject = f"We have received your PACT issue {issue.reference}"
-        opening = ("Your neighbourhood team has acknowledged the issue you raised and will look into "
-                   "it. You will hear from us again when it is closed.")
-        message = (note or "").strip()
-        duplicates = False
-    elif status in CLOSED:
-        subject = f"Your PACT issue {issue.reference} is closed"
-        opening = "The issue you raised has been closed. This is what was done."
-        message = issue.outcome
-        duplicates = True
-    else:
-        return 0
+def notify_acknowledged(session: Session, issue: PactIssue, note: str = "") -> int:
+    """Queue the resident e-mails for an issue just acknowledged (with the public `note` given with
+    it); returns how many were queued."""
+    return _queue(session, issue, f"We have received your PACT issue {issue.reference}",
+                  "Your neighbourhood team has acknowledged the issue you raised and will look into "
+                  "it. You will hear from us again when it is closed.", (note or "").strip(), False)
+
+
+def notify_closed(session: Session, issue: PactIssue) -> int:
+    """Queue the resident e-mails for an issue just closed, with its public outcome, to whoever
+    raised it and to those whose reports were merged into it; returns how many were queued."""
+    return _queue(session, issue, f"Your PACT issue {issue.reference} is closed",
+                  "The issue you raised has been closed. This is what was done.", issue.outcome, True)
+
+
+def _queue(session: Session, issue: PactIssue, subject: str, opening: str, message: str,
+           duplicates: bool) -> int:
     recipients = _recipients(session, issue, duplicates)
     for contact in recipients:
         queue_mail(session, contact.email, subject, _letter(contact, issue, opening, message))

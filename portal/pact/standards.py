@@ -28,7 +28,7 @@ from portal.models import (
     PriorityUpdate,
 )
 from portal.pact.metrics import ACKNOWLEDGE_WITHIN
-from portal.pact.statuses import OPEN
+from portal.pact.workflow import OPEN
 
 UPDATE_EVERY = timedelta(days=30)
 MEET_EVERY = timedelta(days=30)

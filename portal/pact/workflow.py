@@ -1,8 +1,10 @@
 """The PACT issue workflow: every status, the transitions allowed between them, and the one place
 that changes an issue's status (`change_status`), recording who, when and from what to what.
 
-The statuses, their labels and the categories live in `portal.pact.statuses`, which the resident
-emails read too: the dependency runs one way (workflow -> notifications -> statuses).
+The statuses and categories, with their labels, are `IssueStatus` and `IssueCategory`
+(`portal.models.statuses`); which statuses are open, closed or rejected is the workflow's (`OPEN`,
+`CLOSED`, `REJECTED`). The resident e-mails (`portal.pact.notifications`) are queued from here: the
+dependency runs one way (workflow -> notifications).
 """
 
 from __future__ import annotations
@@ -15,20 +17,12 @@ from portal.core import audit
 from portal.core.clock import utcnow
 from portal.core.refusals import Refusal
 from portal.models import IssueEvent, IssueStatus, PactIssue, StaffUser
-from portal.pact.notifications import notify_status_change
-from portal.pact.statuses import (  # noqa: F401 - re-exported: the workflow's vocabulary
-    CATEGORIES,
-    CLOSED,
-    OPEN,
-    REJECTED,
-    RESOLVED_LOCALLY,
-    STATUSES,
-    TAG_COLOURS,
-    category_label,
-    status_label,
-)
+from portal.pact.notifications import notify_acknowledged, notify_closed
 
 S = IssueStatus
+OPEN = (S.SUBMITTED, S.ACKNOWLEDGED, S.UNDER_REVIEW, S.PACT_PRIORITY, S.IN_PROGRESS)
+REJECTED = (S.REJECTED_DUPLICATE, S.REJECTED_OUT_OF_SCOPE)
+CLOSED = (S.RESOLVED_LOCALLY, S.REFERRED_ELSEWHERE, S.CLOSED_NO_FURTHER_ACTION, *REJECTED)
 _CLOSING = (S.RESOLVED_LOCALLY, S.REFERRED_ELSEWHERE, S.CLOSED_NO_FURTHER_ACTION)
 TRANSITIONS: dict[str, tuple[IssueStatus, ...]] = {
     S.SUBMITTED: (S.ACKNOWLEDGED, *REJECTED),
@@ -52,19 +46,19 @@ def allowed_transitions(status: str) -> tuple[str, ...]:
 def check_transition(current: str, to: str, reason: str = "", public_note: str = "") -> None:
     """Raise `TransitionError` unless `current` -> `to` is allowed with the text given."""
     reason, public_note = reason or "", public_note or ""
-    if to not in STATUSES:
+    if to not in IssueStatus.values():
         raise TransitionError(f"There is no status called '{to}'.")
     if to == current:
-        raise TransitionError(f"The issue is already '{status_label(to)}'.")
+        raise TransitionError(f"The issue is already '{S.label_of(to)}'.")
     allowed = allowed_transitions(current)
     if to not in allowed:
         if not allowed:
             raise TransitionError(
-                f"The issue is closed ('{status_label(current)}') and cannot change status. "
+                f"The issue is closed ('{S.label_of(current)}') and cannot change status. "
                 "Raise a new issue if the problem has come back.")
-        choices = ", ".join(f"'{status_label(s)}'" for s in allowed)
+        choices = ", ".join(f"'{S.label_of(s)}'" for s in allowed)
         raise TransitionError(
-            f"An issue that is '{status_label(current)}' cannot become '{status_label(to)}'. "
+            f"An issue that is '{S.label_of(current)}' cannot become '{S.label_of(to)}'. "
             f"It can become: {choices}.")
     if to in REJECTED and not reason.strip():
         raise TransitionError("Give the reason, which residents will see, for closing the issue this way.")
@@ -112,8 +106,10 @@ def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser 
     event = apply_transition(issue, to, actor, at, reason, public_note, internal_note)
     audit.record(session, "pact_issue_status", "pact_issue", issue.reference, actor=actor,
                  from_status=previous, to_status=to)
-    if notify:
-        notify_status_change(session, issue, to, public_note)
+    if notify and to == S.ACKNOWLEDGED:
+        notify_acknowledged(session, issue, public_note)
+    elif notify and to in CLOSED:
+        notify_closed(session, issue)
     return event
 
 
@@ -129,8 +125,8 @@ def apply_reopen(issue: PactIssue, at: datetime | None = None) -> IssueEvent:
     (TransitionError from any other status); no session, no audit (see `reopen`)."""
     to = REOPENINGS.get(issue.status)
     if to is None:
-        raise TransitionError(f"Only an issue closed as '{status_label(S.RESOLVED_LOCALLY)}' can be "
-                              f"reopened; this one is '{status_label(issue.status)}'.")
+        raise TransitionError(f"Only an issue closed as '{S.label_of(S.RESOLVED_LOCALLY)}' can be "
+                              f"reopened; this one is '{S.label_of(issue.status)}'.")
     at = at or utcnow()
     event = IssueEvent(at=at, kind="status", from_value=issue.status, to_value=to, body=REOPENED_NOTE,
                        public=True)

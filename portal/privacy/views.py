@@ -18,7 +18,7 @@ from portal.privacy.forms import EraseForm, PersonForm
 from portal.privacy.subject_access import PersonRecords, erase_person, find_person
 from portal.survey import opt_out
 
-bp = staff_blueprint("privacy", __name__, roles=(Role.ADMIN,), url_prefix="/admin")
+bp = staff_blueprint("privacy", __name__, roles=(Role.ADMIN,))
 
 
 def _address_key() -> str:

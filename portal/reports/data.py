@@ -12,7 +12,6 @@ questionnaire's words by `portal.reports.readiness`, never in the engine's terms
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -36,17 +35,19 @@ from analysis.report import (
     analyse_waves,
 )
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
+from portal.charter.figures import ALL as ALL_FIGURES
+from portal.charter.figures import service_charter_figures
 from portal.core.clock import from_local, local
 from portal.core.refusals import Refusal
 from portal.models import (
+    IssueCategory,
+    IssueStatus,
     Meeting,
     MeetingStatus,
     Neighbourhood,
     PactIssue,
-    PopulationEstimate,
     Priority,
     PriorityStatus,
-    Response,
     Wave,
 )
 from portal.models.statuses import label
@@ -60,10 +61,7 @@ from portal.pact.metrics import (
     resident_satisfaction,
 )
 from portal.pact.public_summary import you_said
-from portal.pact.service_charter import ALL as ALL_FIGURES
-from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import Breaches, service_breaches
-from portal.pact.statuses import RESOLVED_LOCALLY, category_label
 from portal.reports.readiness import (
     UnweightedCounts,
     WeightingGap,
@@ -210,64 +208,6 @@ def _unsettled(session: Session, wave: Wave, frame) -> WaveNotReady:
     return WaveNotReady(wave, WeightingGap(len(frame), unsettled=True), counts)
 
 
-def data_version(session: Session) -> tuple:
-    """A cheap key that changes when responses, waves, neighbourhoods or populations change.
-
-    Responses are only ever added (never edited), so count and highest id per wave name them.
-    """
-    waves = tuple(session.execute(
-        select(Response.wave_id, func.count(), func.max(Response.id)).group_by(Response.wave_id)
-        .order_by(Response.wave_id)).all())
-    population = tuple(session.execute(
-        select(func.count(), func.sum(PopulationEstimate.population), func.max(
-            PopulationEstimate.id))).one())
-    places_key = tuple(session.execute(
-        select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.area_class)
-        .order_by(Neighbourhood.slug)).all())
-    wave_key = tuple(session.execute(select(Wave.id, Wave.slug, Wave.opens_on)
-                                     .order_by(Wave.id)).all())
-    return waves, population, places_key, wave_key
-
-
-class AnalysisCache:
-    """The last few wave analyses of one app, keyed by wave and `data_version` (thread-safe).
-
-    A missing analysis is built by one thread while the others asking for it wait and reuse it:
-    without that, a burst of requests on a cold worker builds it once per thread.
-    """
-
-    def __init__(self, size: int = 4):
-        self.size = size
-        self._items: dict[tuple, WaveAnalysis] = {}
-        self._building: dict[tuple, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def get(self, session: Session, wave_slug: str | None) -> WaveAnalysis:
-        wave = choose_wave(session, wave_slug)
-        key = (wave.slug, data_version(session))
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                return found
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
-            with self._lock:
-                found = self._items.get(key)
-            if found is not None:
-                return found
-            analysis = None
-            try:
-                analysis = load_analysis(session, wave.slug)
-            finally:
-                with self._lock:  # stored before the lock is dropped, so no thread builds twice
-                    if analysis is not None:
-                        self._items[key] = analysis
-                        while len(self._items) > self.size:
-                            self._items.pop(next(iter(self._items)))
-                    self._building.pop(key, None)
-        return analysis
-
-
 @dataclass(frozen=True)
 class PactPeriod:
     """The PACT period a wave's report covers: [start, end) in UTC, and how it was chosen."""
@@ -365,11 +305,11 @@ def _you_said_we_did(session: Session, place: Neighbourhood, start: datetime,
     for p in done:
         said.append(YouSaidWeDid(p.title, p.outcome, local(p.closed_at).date()))
     resolved = session.scalars(select(PactIssue).where(
-        PactIssue.neighbourhood_id == place.id, PactIssue.status == RESOLVED_LOCALLY,
+        PactIssue.neighbourhood_id == place.id, PactIssue.status == IssueStatus.RESOLVED_LOCALLY,
         PactIssue.closed_at >= start, PactIssue.closed_at < end)
         .order_by(PactIssue.closed_at.desc()))
     for issue in resolved:
-        said.append(YouSaidWeDid(you_said(issue, category_label(issue.category)),
+        said.append(YouSaidWeDid(you_said(issue, IssueCategory.label_of(issue.category)),
                                  issue.outcome, local(issue.closed_at).date()))
     return said[:YOU_SAID_WE_DID_MAX]
 

@@ -26,17 +26,13 @@ from portal.core.clock import utcnow
 from portal.core.extensions import db
 from portal.models import ReportFile, ReportFileContent, ReportRun, StaffUser
 from portal.models.reports import STALE_AFTER
-from portal.reports.building import DEFAULT_WORKERS, BuiltFile, Prepared, prepare_reports, render_all
-from portal.reports.data import AnalysisCache, ReportError, choose_wave, find_neighbourhood
+from portal.reports.building import BuiltFile, Prepared, prepare_reports, render_all
+from portal.reports.cache import analysis_cache
+from portal.reports.data import ReportError, choose_wave, find_neighbourhood
 from portal.reports.render import report_filename
 
 log = logging.getLogger(__name__)
 UNEXPECTED = "The reports could not be built because of an unexpected error; it has been logged."
-
-
-def analysis_cache(app: Flask | None = None) -> AnalysisCache:
-    app = app or current_app
-    return app.extensions.setdefault("report_analyses", AnalysisCache())
 
 
 def _file_row(run_id: int, item: BuiltFile) -> ReportFile:
@@ -123,7 +119,7 @@ def run_batch(run_id: int) -> None:
             return
         prepared, kept = started
         todo = [report for report in prepared.reports if report_filename(report) not in kept]
-        workers = int(current_app.config.get("REPORTS_WORKERS", DEFAULT_WORKERS))
+        workers = current_app.config["REPORTS_WORKERS"]
         render_all(todo, workers=workers, progress=lambda item: _keep(run_id, item))
         _update(run_id, status="done", finished_at=utcnow(),
                 message=f"{plural(len(prepared.reports), 'report')} ready")

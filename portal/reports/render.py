@@ -21,8 +21,8 @@ from weasyprint.text.fonts import FontConfiguration
 from analysis import charts
 from analysis.formatting import FILTERS, percent
 from analysis.report import AuthorityReport, NeighbourhoodReport
+from portal.charter.figures import HINTS as SERVICE_CHARTER_HINTS
 from portal.pact.metrics import HINTS as PACT_HINTS
-from portal.pact.service_charter import HINTS as SERVICE_CHARTER_HINTS
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}

@@ -10,8 +10,8 @@ from portal.auth.access import staff_blueprint
 from portal.core import audit, http
 from portal.core.extensions import db
 from portal.models import Role
+from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError
-from portal.reports.jobs import analysis_cache
 from portal.scorecard.actuals import (
     ScorecardError,
     build_rows,
@@ -22,7 +22,7 @@ from portal.scorecard.actuals import (
 )
 from portal.scorecard.forms import ActualForm
 
-bp = staff_blueprint("scorecard", __name__, roles=(Role.ANALYST, Role.ADMIN), url_prefix="/analyst/scorecard")
+bp = staff_blueprint("scorecard", __name__, roles=(Role.ANALYST, Role.ADMIN))
 
 
 def _survey_analysis():

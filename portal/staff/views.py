@@ -3,14 +3,13 @@
 from flask import current_app, render_template, url_for
 from flask_login import current_user
 
-from portal.areas import counts_by_neighbourhood
+from portal.areas.queries import counts_by_neighbourhood
 from portal.auth.access import neighbourhood_in_scope, route_roles, staff_blueprint, visible_neighbourhoods
 from portal.core.extensions import db
 from portal.models import PactIssue, Response, Role
-from portal.staff.population import population_rows
+from portal.staff.pages import population_rows
 
-bp = staff_blueprint("staff", __name__, roles=(Role.COORDINATOR, Role.ANALYST, Role.ADMIN),
-                     url_prefix="/staff")
+bp = staff_blueprint("staff", __name__, roles=(Role.COORDINATOR, Role.ANALYST, Role.ADMIN))
 
 
 # What the staff home page offers: (title, endpoint, description); each role sees the tools its
@@ -65,8 +64,8 @@ def neighbourhood(slug: str):
 def survey_concerns(place) -> dict:
     """The latest closed wave's concerns beside the active priorities (empty with no wave yet)."""
     from portal.pact.concerns import concern_rows
+    from portal.reports.cache import analysis_cache
     from portal.reports.data import ReportError
-    from portal.reports.jobs import analysis_cache
 
     try:
         analysis = analysis_cache().get(db.session, None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 import surveys
-from portal.areas import neighbourhood_for_postcode
+from portal.areas.queries import neighbourhood_for_postcode
 
 NEIGHBOURHOOD = "neighbourhood"
 

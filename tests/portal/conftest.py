@@ -91,3 +91,11 @@ def smtp_server():
         yield received
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def app_context(app):
+    """The app's context, for rules that build absolute links from the routes (`public_url`) when
+    called outside a request: the resident e-mails and the alert digests."""
+    with app.app_context():
+        yield app

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.areas import agency_by_slug, all_agencies
+from portal.areas.queries import agency_by_slug, all_agencies
 from portal.auth.access import check_scope, visible_neighbourhoods
 from portal.core.clock import local, utcnow
 from portal.core.extensions import db
 from portal.core.mail import deliver_pending
 from portal.core.refusals import refusals_to
-from portal.models import PactIssue
+from portal.models import IssueStatus, PactIssue
 from portal.pact import issues as issue_rules
 from portal.pact.assisted import record_for_resident
 from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
@@ -31,7 +31,7 @@ from portal.pact.issues import ContactDetails
 from portal.pact.public_summary import publish_summary, withdraw_summary
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
-from portal.pact.workflow import CLOSED, allowed_transitions, status_label
+from portal.pact.workflow import CLOSED, allowed_transitions
 
 
 def _filters() -> tuple[IssueFilterForm, IssueFilters]:
@@ -81,7 +81,7 @@ def _issue_in_scope(reference: str) -> PactIssue:
 def _status_form(issue: PactIssue, formdata=None) -> StatusForm:
     form = StatusForm(formdata=formdata, prefix="status")
     form.status.choices = [("", "Choose a status")] + [
-        (s, status_label(s)) for s in allowed_transitions(issue.status)]
+        (s, IssueStatus.label_of(s)) for s in allowed_transitions(issue.status)]
     return form
 
 
@@ -154,7 +154,7 @@ def issue_status(reference: str):
             issue_rules.set_status(db.session, issue, to, form.public_note.data, form.internal_note.data,
                                    current_user)
         if attempt:
-            return _done(issue, f"{issue.reference} is now '{status_label(to)}'.")
+            return _done(issue, f"{issue.reference} is now '{IssueStatus.label_of(to)}'.")
     return _issue_page(issue, 400, status_form=form)
 
 

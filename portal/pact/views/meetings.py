@@ -7,8 +7,9 @@ from datetime import time
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.areas import all_agencies
+from portal.areas.queries import all_agencies
 from portal.auth.access import check_scope, neighbourhood_in_scope, visible_neighbourhoods
+from portal.charter.figures import service_charter_figures
 from portal.core.clock import local, utcnow
 from portal.core.extensions import db
 from portal.core.mail import deliver_pending
@@ -34,7 +35,6 @@ from portal.pact.metrics import (
     raised_by_channel,
     resident_satisfaction,
 )
-from portal.pact.service_charter import service_charter_figures
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 

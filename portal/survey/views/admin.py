@@ -18,7 +18,7 @@ from flask_login import current_user
 
 import surveys
 from analysis.formatting import plural
-from portal.areas import neighbourhood_names
+from portal.areas.queries import neighbourhood_names
 from portal.auth.access import admin_only, staff_blueprint
 from portal.core import audit, jobs
 from portal.core.clock import today, utcnow
@@ -43,7 +43,7 @@ from portal.survey.waves import (
     waves_newest_first,
 )
 
-bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST), url_prefix="/admin")
+bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST))
 
 # An import's request carries the file plus the form around it (multipart headers, CSRF token).
 IMPORT_FORM_OVERHEAD = 256 * 1024

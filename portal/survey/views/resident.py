@@ -23,11 +23,10 @@ from flask import (
 
 import surveys
 from analysis.formatting import plural
-from portal.areas import neighbourhood_by_slug
-from portal.core import limits
+from portal.areas.queries import neighbourhood_by_slug
 from portal.core.clock import today, utcnow
-from portal.core.errors import render_error
 from portal.core.extensions import csrf, db
+from portal.core.limits import over_limit
 from portal.core.links import public_url
 from portal.models import Invitation, Wave
 from portal.survey import drafts, opt_out
@@ -45,28 +44,14 @@ from portal.survey.waves import open_link_waves, state_message, wave_by_slug, wa
 
 log = logging.getLogger("portal.survey")
 
-bp = Blueprint("survey", __name__, url_prefix="/survey")
+bp = Blueprint("survey", __name__)
 
 DRAFTS = "survey_drafts"  # {wave slug: draft session token}
 DONE = "survey_done"  # {wave slug: neighbourhood slug}
 HONEYPOT = "website"
-# Defaults, per address; override with SURVEY_START_LIMIT / SURVEY_SUBMIT_LIMIT = (count, seconds).
-START_LIMIT = (60, 3600)
-SUBMIT_LIMIT = (30, 3600)
 
 
-def _over_limit(name: str, default: tuple[int, int], what: str):
-    """Count this request from the caller's address; the 429 page if it is one too many, else None."""
-    limit = limits.Limit(*current_app.config.get(name, default))
-    refusal = limits.hit(name, request.remote_addr or "", limit)
-    if refusal is None:
-        return None
-    log.warning("survey rate limit", extra={"bucket": name})
-    body, status = render_error(429, (
-        f"You have {what} too many times from this connection (the limit is "
-        f"{refusal.limit.describe()}). Wait {refusal.minutes} minutes and try again. If you were "
-        "part way through, your answers so far are saved."))
-    return body, status, refusal.headers
+SAVED_SO_FAR = "If you were part way through, your answers so far are saved."
 
 
 def _wave_or_404(wave_slug: str) -> Wave:
@@ -187,7 +172,8 @@ def begin(wave_slug: str):
     existing = _draft(wave)
     if existing is not None and existing.invitation_id == invitation_id:
         return redirect(_page_url(wave, existing.current_page or None))
-    limited = _over_limit("SURVEY_START_LIMIT", START_LIMIT, "started the survey")
+    limited = over_limit("SURVEY_START_LIMIT", "SURVEY_START_LIMIT", "started the survey",
+                         after=SAVED_SO_FAR)
     if limited:
         return limited
     _, session_token = drafts.start_draft(db.session, wave, invitation_id=invitation_id,
@@ -300,7 +286,7 @@ def check(wave_slug: str):
         if request.form.get(HONEYPOT):
             log.info("survey honeypot filled", extra={"wave": wave.slug})
             return render_template("survey/thank_you.html", wave=wave, neighbourhood=None)
-        limited = _over_limit("SURVEY_SUBMIT_LIMIT", SUBMIT_LIMIT, "sent answers")
+        limited = over_limit("SURVEY_SUBMIT_LIMIT", "SURVEY_SUBMIT_LIMIT", "sent answers", after=SAVED_SO_FAR)
         if limited:
             return limited
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")

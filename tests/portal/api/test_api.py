@@ -238,16 +238,16 @@ def test_a_burst_on_a_cold_cache_builds_the_analysis_once(app, survey, monkeypat
     """Sixteen threads asking at once wait for one build (a cold gunicorn worker)."""
     import threading
 
-    from portal.reports import data
+    from portal.reports import cache
 
     builds = []
-    real = data.load_analysis
+    real = cache.load_analysis
 
     def counting(session, wave):
         builds.append(wave)
         return real(session, wave)
 
-    monkeypatch.setattr(data, "load_analysis", counting)
+    monkeypatch.setattr(cache, "load_analysis", counting)
     statuses = []
 
     def ask():

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.charter import cases as rules
+from portal.charter.figures import charter_metrics
 from portal.core.clock import local_day
 from portal.models import CharterCase, CharterKind, CharterStatus, OutboundMail
 
@@ -153,7 +154,7 @@ def test_breaches_are_tagged_and_counted(signed_in, db_session, neighbourhoods):
           status=CharterStatus.ANSWERED)  # answered by its extended date
     _case(db_session, neighbourhoods, received=rules.utcnow())  # inside its time: in neither base
     found = db_session.scalars(select(CharterCase)).all()
-    metrics = rules.charter_metrics(found, date.today())
+    metrics = charter_metrics(found, date.today())
     assert (metrics.acknowledged_on_time, metrics.acknowledge_base) == (2, 3)
     assert (metrics.answered_on_time, metrics.answer_base) == (2, 3)
     page = signed_in("admin").get("/charter/").get_data(as_text=True)

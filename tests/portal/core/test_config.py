@@ -112,11 +112,16 @@ def test_a_port_that_is_not_a_port_is_refused(tmp_path, port):
 
 
 def test_issue_emails_link_to_the_configured_port(app, tmp_path):
-    from portal.pact.notifications import _base_url
+    from types import SimpleNamespace
 
+    from portal.pact.notifications import _letter
+
+    issue = SimpleNamespace(reference="PACT-7K3M-9Q", neighbourhood=SimpleNamespace(name="Twerton"),
+                            category="noise", status="submitted", description="Loud.")
     with create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x",
                      "ENV_OVERRIDES": {"PORT": "8042"}}).app_context():
-        assert _base_url() == "http://127.0.0.1:8042"
+        letter = _letter(SimpleNamespace(name=""), issue, "Opening.", "")
+    assert "Follow your issue at http://127.0.0.1:8042/issues/PACT-7K3M-9Q\n" in letter
 PRODUCTION = {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "postgres://u@db/voicebox"}
 
 

@@ -11,8 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.core import migrate
 from portal.core.clock import utcnow
 from portal.models import Base, IssueStatus, Meeting, MeetingStatus, PriorityStatus, Role
-from portal.models.statuses import LABELLED, label
-from portal.pact.statuses import STATUSES
+from portal.models.statuses import LABELLED, IssueCategory, label
 
 CHECKED = {("pact_issue", "ck_pact_issue_status"), ("pact_issue", "ck_pact_issue_followup_answer"),
            ("pact_issue", "ck_pact_issue_channel"),
@@ -25,7 +24,10 @@ def test_values_are_unchanged_strings_with_one_label_each():
     assert PriorityStatus.values() == ("active", "completed", "dropped")
     assert Role.values() == ("coordinator", "analyst", "admin")
     assert MeetingStatus.HELD == "held" and f"{Role.ADMIN}" == "admin"
-    assert {s.value: s.label for s in IssueStatus} == STATUSES
+    assert IssueStatus.label_of("resolved_locally") == "Resolved locally"
+    assert IssueStatus.RESOLVED_LOCALLY.tag == "tag-green" and IssueStatus.PACT_PRIORITY.tag == ""
+    assert IssueCategory.values()[0] == "anti_social_behaviour" and IssueCategory.OTHER == "other"
+    assert IssueCategory.label_of("no_longer_offered") == "No longer offered"
     values = [member.value for enum in LABELLED for member in enum]
     assert len(values) == len(set(values)), "the label filter needs values unique across the sets"
     assert label("cancelled") == "Cancelled" and label(Role.ADMIN) == "Administrator"

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from analysis.formatting import percent
 from portal.charter import cases as rules
+from portal.charter.figures import HINTS, charter_metrics_for_period
 from portal.core.clock import local_day, utcnow
 from portal.models import CharterCase, CharterKind, CharterStatus, Meeting
-from portal.pact.service_charter import HINTS
 from tests.pages import check_page
 
 
@@ -76,7 +76,7 @@ def test_a_past_period_does_not_see_later_actions(db_session, neighbourhoods):
     db_session.commit()
     received = local_day(case.received_at)
     # ten days after it was received, nothing had been done, and its acknowledgement was late
-    then = rules.charter_metrics_for_period([case], received, received + timedelta(days=10),
+    then = charter_metrics_for_period([case], received, received + timedelta(days=10),
                                             local_day(now))
     assert (then.acknowledged_on_time, then.acknowledge_base, then.answer_base) == (0, 1, 0)
     assert rules.clocks(case, received + timedelta(days=10)).acknowledged_on is None

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.models import AuditEvent, OutboundMail
+from portal.models import AuditEvent, IssueCategory, IssueStatus, OutboundMail
 from portal.pact import workflow
 from portal.pact.workflow import (
     CLOSED,
     OPEN,
-    STATUSES,
     TRANSITIONS,
     TransitionError,
     apply_transition,
@@ -19,6 +18,7 @@ from portal.pact.workflow import (
     check_transition,
 )
 
+STATUSES = IssueStatus.values()
 PAIRS = [(a, b) for a in STATUSES for b in STATUSES if a != b]
 ALLOWED = [p for p in PAIRS if p[1] in TRANSITIONS[p[0]]]
 REFUSED = [p for p in PAIRS if p[1] not in TRANSITIONS[p[0]]]
@@ -34,7 +34,7 @@ def _text_for(to: str) -> dict[str, str]:
 
 def test_every_status_has_a_rule_and_a_label():
     assert set(TRANSITIONS) == set(STATUSES) == set(OPEN) | set(CLOSED)
-    assert set(workflow.CATEGORIES) >= {
+    assert set(IssueCategory.values()) >= {
         "anti_social_behaviour",
         "drug_use_or_dealing",
         "street_drinking",
@@ -55,7 +55,7 @@ def test_other_transitions_are_refused_with_what_is_allowed(current, to):
     if current in CLOSED:
         assert "closed" in message
     else:
-        assert workflow.status_label(current) in message and "It can become" in message
+        assert IssueStatus.label_of(current) in message and "It can become" in message
 
 
 def test_no_change_and_unknown_statuses_are_refused():
@@ -121,6 +121,7 @@ def test_rejection_reason_is_public(db_session, make_issue, coordinator):
 
 
 @pytest.mark.parametrize(("email", "consent", "expected"), [("ada@example.org", True, 2), ("", False, 0)])
+@pytest.mark.usefixtures("app_context")  # the resident e-mail links to the issue's page
 def test_residents_who_agreed_hear_on_acknowledgement_and_closing(
     db_session, make_issue, coordinator, email, consent, expected
 ):

@@ -173,6 +173,7 @@ def test_guessing_references_is_rate_limited(app, client, db_session, neighbourh
     assert client.get("/issues/PACT-AAAA-AA").status_code == 429
 
 
+@pytest.mark.usefixtures("app_context")  # the resident e-mail links to the issue's page
 def test_follow_an_issue(client, db_session, make_user, neighbourhoods):
     from portal.pact.issues import ContactDetails, raise_issue
 
@@ -220,6 +221,7 @@ def test_follow_an_issue(client, db_session, make_user, neighbourhoods):
     )
 
 
+@pytest.mark.usefixtures("app_context")  # the resident e-mail links to the issue's page
 def test_the_neighbourhood_page(client, db_session, neighbourhoods, make_user):
     from portal.pact.issues import ContactDetails, raise_issue
 

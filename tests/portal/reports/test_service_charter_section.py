@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 from analysis.formatting import percent
 from portal.charter.cases import new_case_reference
+from portal.charter.figures import HINTS
 from portal.core.extensions import db
 from portal.models import CharterCase, CharterKind, CharterStatus, Meeting
-from portal.pact.service_charter import HINTS
 from portal.reports.building import prepare_reports
 from portal.reports.render import render_html
 

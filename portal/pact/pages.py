@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.core.clock import from_local, local
 from portal.models import (
     IssueEvent,
+    IssueStatus,
     Meeting,
     MeetingStatus,
     Neighbourhood,
@@ -22,7 +23,6 @@ from portal.models import (
 )
 from portal.pact.meetings import next_meeting
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
-from portal.pact.statuses import status_label
 
 RECENT = 10
 WE_DID_WINDOW = timedelta(days=180)
@@ -101,5 +101,5 @@ def _activity_text(event: IssueEvent) -> str:
     if event.kind == "assigned":
         return f"Assigned to {event.to_value}"
     if event.kind == "status":
-        return f"Status: {status_label(event.to_value)}"
+        return f"Status: {IssueStatus.label_of(event.to_value)}"
     return "Update from the neighbourhood team"

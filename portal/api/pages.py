@@ -1,6 +1,6 @@
 """Each API resource as plain values, read out of the functions the public pages and the PDF
 reports use: `portal.reports.data` (the cached wave analysis), `analysis.report` (figures with
-disclosure control applied) and `portal.pact.neighbourhood_page` (the public PACT page). Nothing
+disclosure control applied) and `portal.pact.pages` (the public PACT page). Nothing
 is estimated or counted here; suppressed figures arrive as None and stay None.
 
 Shares are fractions 0..1, unrounded (the CSV rounds them as the pages print, through
@@ -20,12 +20,11 @@ from analysis.formatting import percent_value
 from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.core.clock import local
-from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
-from portal.pact.neighbourhood_page import neighbourhood_page
+from portal.models import IssueCategory, Neighbourhood, PopulationEstimate, Response, Wave
+from portal.pact.pages import neighbourhood_page
 from portal.pact.public_summary import you_said
-from portal.pact.workflow import category_label
+from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError, WaveNotReady
-from portal.reports.jobs import analysis_cache
 from portal.survey.queries import waves_with_responses
 
 WEIGHTING_VARIABLE = "age_band"  # every margin sums to the adult population; age is always given
@@ -82,8 +81,8 @@ def neighbourhoods(session: Session) -> list[dict]:
                 "page": url_for("public.neighbourhood", slug=place.slug, _external=True),
                 "pact": url_for("api.pact", slug=place.slug, _external=True),
                 "results": url_for("results.neighbourhood", slug=place.slug, _external=True),
-                "meetings_calendar": url_for("follow.meetings", slug=place.slug, _external=True),
-                "feed": url_for("follow.feed", slug=place.slug, _external=True),
+                "meetings_calendar": url_for("subscriptions.meetings", slug=place.slug, _external=True),
+                "feed": url_for("subscriptions.feed", slug=place.slug, _external=True),
             },
         })
     return out
@@ -180,7 +179,7 @@ def _priority(priority) -> dict:
 def _you_said_we_did(page) -> list[dict]:
     items = [{"kind": "priority", "you_said": p.title, "we_did": p.outcome,
               "on": _date(p.closed_at), "reference": None} for p in page.completed_priorities]
-    items += [{"kind": "issue", "you_said": you_said(i, category_label(i.category)),
+    items += [{"kind": "issue", "you_said": you_said(i, IssueCategory.label_of(i.category)),
                "we_did": i.outcome, "on": _date(i.closed_at), "reference": i.reference}
               for i in page.resolved_issues]
     return items

@@ -2,33 +2,28 @@
 neighbourhood), /neighbourhoods/<slug>/feed.atom (ETag/Last-Modified like the open-data API, same
 helper, so calendar apps and feed readers poll cheaply), and e-mail alerts: the form, the
 double-opt-in confirmation and the one-click unsubscribe (RFC 8058). `flask --app portal alerts
-send` runs the digests."""
+send` (`portal.subscriptions.cli`) runs the digests."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import click
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from analysis.formatting import plural
 from portal.api.http import cached_answer
-from portal.areas import all_neighbourhoods, neighbourhood_or_404
+from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
-from portal.core.errors import render_error
 from portal.core.extensions import csrf, db
 from portal.core.mail import deliver_pending
-from portal.follow.alerts import AlertError, Site, confirm, send_digests, subscribe, unsubscribe
-from portal.follow.calendar import feed_meetings, meetings_calendar
-from portal.follow.feed import Links, activity, atom_feed
-from portal.follow.forms import AlertForm
 from portal.reports.data import AUTHORITY_NAME
-from portal.results.page import published_waves
+from portal.results.pages import published_waves
+from portal.subscriptions.alerts import AlertError, Site, confirm, subscribe, unsubscribe
+from portal.subscriptions.calendar import feed_meetings, meetings_calendar
+from portal.subscriptions.feed import Links, activity, atom_feed
+from portal.subscriptions.forms import AlertForm
 
-bp = Blueprint("follow", __name__, cli_group="alerts")
-# Default; override with app config ALERT_SUBSCRIBE_LIMIT = (count, seconds).
-SUBSCRIBE_LIMIT = (5, 3600)
+bp = Blueprint("subscriptions", __name__)
 
 
 
@@ -62,8 +57,8 @@ def feed(slug: str):
     place = neighbourhood_or_404(db.session, slug)
     links = Links(
         page=_page_url(place.slug),
-        feed=url_for("follow.feed", slug=place.slug, _external=True),
-        issue=lambda reference: url_for("public.issue", reference=reference, _external=True),
+        feed=url_for("subscriptions.feed", slug=place.slug, _external=True),
+        issue=lambda reference: url_for("issues.issue", reference=reference, _external=True),
         results=lambda wave: url_for("results.neighbourhood", slug=place.slug, wave=wave,
                                      _external=True))
     waves = published_waves(db.session, today())
@@ -72,7 +67,7 @@ def feed(slug: str):
 
 
 def _site() -> Site:
-    return Site(current_app.config["PUBLIC_BASE_URL"], current_app.config["SECRET_KEY"])
+    return Site(current_app.config["SECRET_KEY"])
 
 
 @bp.route("/neighbourhoods/<slug>/alerts", methods=["GET", "POST"])
@@ -81,25 +76,21 @@ def alerts(slug: str):
     place = neighbourhood_or_404(db.session, slug)
     form = AlertForm()
     if request.method == "POST":
-        limit = limits.Limit(*current_app.config.get("ALERT_SUBSCRIBE_LIMIT", SUBSCRIBE_LIMIT))
-        refusal = limits.hit("alert_subscribe", request.remote_addr or "", limit)
-        if refusal is not None:
-            body, status = render_error(429, "You have asked for alerts too many times from this "
-                                             f"connection: the limit is {limit.describe()}. "
-                                             f"Wait {plural(refusal.minutes, 'minute')} and try again.")
-            return body, status, refusal.headers
+        limited = limits.over_limit("alert_subscribe", "ALERT_SUBSCRIBE_LIMIT", "asked for alerts", after="")
+        if limited:
+            return limited
         if form.validate():
             subscribe(db.session, _site(), place, form.email.data, form.frequency.data, utcnow())
             db.session.commit()
             deliver_pending(db.session, current_app.config)
-            return redirect(url_for("follow.alerts_sent", slug=place.slug))
-        return render_template("public/alerts.html", form=form, place=place), 400
-    return render_template("public/alerts.html", form=form, place=place)
+            return redirect(url_for("subscriptions.alerts_sent", slug=place.slug))
+        return render_template("subscriptions/alerts.html", form=form, place=place), 400
+    return render_template("subscriptions/alerts.html", form=form, place=place)
 
 
 @bp.route("/neighbourhoods/<slug>/alerts/check-your-email")
 def alerts_sent(slug: str):
-    return render_template("public/alerts_done.html", place=neighbourhood_or_404(db.session, slug),
+    return render_template("subscriptions/alerts_done.html", place=neighbourhood_or_404(db.session, slug),
                            state="sent")
 
 
@@ -108,10 +99,10 @@ def alerts_confirm(token: str):
     try:
         sub = confirm(db.session, _site(), token, request.args.get("frequency"), utcnow())
     except AlertError as error:
-        return render_template("public/alerts_done.html", place=None, state="problem",
+        return render_template("subscriptions/alerts_done.html", place=None, state="problem",
                                problem=str(error)), 400
     db.session.commit()
-    return render_template("public/alerts_done.html", place=sub.neighbourhood, state="confirmed",
+    return render_template("subscriptions/alerts_done.html", place=sub.neighbourhood, state="confirmed",
                            frequency=sub.frequency)
 
 
@@ -119,21 +110,13 @@ def alerts_confirm(token: str):
 @csrf.exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; the signed link is the key
 def alerts_unsubscribe(token: str):
     if request.method == "GET":  # a page with a button: link checkers must not unsubscribe anyone
-        return render_template("public/alerts_done.html", place=None, state="unsubscribe",
+        return render_template("subscriptions/alerts_done.html", place=None, state="unsubscribe",
                                token=token)
     try:
         place = unsubscribe(db.session, _site(), token)
     except AlertError as error:
-        return render_template("public/alerts_done.html", place=None, state="problem",
+        return render_template("subscriptions/alerts_done.html", place=None, state="problem",
                                problem=str(error)), 400
     db.session.commit()
-    return render_template("public/alerts_done.html", place=place, state="unsubscribed")
+    return render_template("subscriptions/alerts_done.html", place=place, state="unsubscribed")
 
-
-@bp.cli.command("send", help="Send the e-mail alert digests that are due (run it every few "
-                             "minutes; reruns send nothing twice).")
-def alerts_send_command() -> None:
-    with db.transaction() as session:
-        queued = send_digests(session, _site(), utcnow())
-        sent = deliver_pending(session, current_app.config)
-    click.echo(f"{queued} digests queued, {sent} e-mails sent.")

@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import from_local
-from portal.models import Neighbourhood, PactIssue, Priority
+from portal.models import IssueCategory, IssueStatus, Neighbourhood, PactIssue, Priority
 from portal.pact.public_summary import you_said
-from portal.pact.workflow import RESOLVED_LOCALLY, category_label
 
 MAX_ENTRIES = 50
 EMPTY_FEED_UPDATED = datetime(2009, 1, 1, tzinfo=UTC)  # a fixed time, for a feed with no entries
@@ -62,10 +61,10 @@ def _priority_entries(session: Session, place: Neighbourhood, links: Links) -> l
 
 def _issue_entries(session: Session, place: Neighbourhood, links: Links) -> list[Entry]:
     issues = session.scalars(select(PactIssue).where(PactIssue.neighbourhood_id == place.id,
-                                                     PactIssue.status == RESOLVED_LOCALLY,
+                                                     PactIssue.status == IssueStatus.RESOLVED_LOCALLY,
                                                      PactIssue.closed_at.is_not(None)))
     return [Entry(f"issue-{i.id}-resolved", i.closed_at,
-                  f"You said, we did: {you_said(i, category_label(i.category))}", i.outcome,
+                  f"You said, we did: {you_said(i, IssueCategory.label_of(i.category))}", i.outcome,
                   links.issue(i.reference)) for i in issues]
 
 

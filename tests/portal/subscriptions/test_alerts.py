@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.core.clock import utcnow
-from portal.follow.alerts import Site, send_digests, subscribe
 from portal.models import AlertSubscription, Priority, PriorityUpdate
+from portal.subscriptions.alerts import Site, send_digests, subscribe
+
+pytestmark = pytest.mark.usefixtures("app_context")  # the digests' links are built from the routes
 
 
 def _link(message, path: str) -> str:
@@ -74,7 +77,7 @@ def test_subscribe_confirm_digest_and_one_click_unsubscribe(app, client, runner,
 
 
 def _site(app) -> Site:
-    return Site("http://127.0.0.1:5000", app.config["SECRET_KEY"])
+    return Site(app.config["SECRET_KEY"])
 
 
 def test_weekly_digests_wait_a_week(app, db_session, neighbourhoods):

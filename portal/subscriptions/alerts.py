@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 from analysis.formatting import day
 from portal.core.clock import local
 from portal.core.filters import format_datetime
+from portal.core.links import public_url
 from portal.core.mail import queue_mail
-from portal.follow.feed import Entry, Links, activity
 from portal.models import AlertSubscription, Meeting, Neighbourhood
 from portal.pact.meetings import next_meeting
-from portal.results.page import published_waves
+from portal.results.pages import published_waves
+from portal.subscriptions.feed import Entry, Links, activity
 
 CONFIRM_DAYS = 7
 WEEK = timedelta(days=7)
@@ -39,19 +40,16 @@ class AlertError(ValueError):
 
 @dataclass(frozen=True)
 class Site:
-    """Where links in e-mails point (PUBLIC_BASE_URL) and the key that signs them."""
+    """The key that signs the links in alert e-mails. The links are built from the routes by
+    `portal.core.links.public_url` (on PUBLIC_BASE_URL), so building one needs an app context."""
 
-    base_url: str
     secret: str
 
-    def url(self, path: str) -> str:
-        return self.base_url.rstrip("/") + path
-
     def links(self, place: Neighbourhood) -> Links:
-        return Links(page=self.url(f"/neighbourhoods/{place.slug}"),
-                     feed=self.url(f"/neighbourhoods/{place.slug}/feed.atom"),
-                     issue=lambda reference: self.url(f"/issues/{reference}"),
-                     results=lambda wave: self.url(f"/neighbourhoods/{place.slug}/results?wave={wave}"))
+        return Links(page=public_url("public.neighbourhood", slug=place.slug),
+                     feed=public_url("subscriptions.feed", slug=place.slug),
+                     issue=lambda reference: public_url("issues.issue", reference=reference),
+                     results=lambda wave: public_url("results.neighbourhood", slug=place.slug, wave=wave))
 
     def confirm_token(self, sub: AlertSubscription) -> str:
         return URLSafeTimedSerializer(self.secret, salt="alert-confirm").dumps([sub.id, sub.email])
@@ -59,8 +57,11 @@ class Site:
     def unsubscribe_token(self, sub: AlertSubscription) -> str:
         return URLSafeSerializer(self.secret, salt="alert-unsubscribe").dumps([sub.id, sub.email])
 
+    def confirm_url(self, sub: AlertSubscription, frequency: str) -> str:
+        return public_url("subscriptions.alerts_confirm", token=self.confirm_token(sub), frequency=frequency)
+
     def unsubscribe_url(self, sub: AlertSubscription) -> str:
-        return self.url(f"/alerts/unsubscribe/{self.unsubscribe_token(sub)}")
+        return public_url("subscriptions.alerts_unsubscribe", token=self.unsubscribe_token(sub))
 
 
 def normalise_email(address: str) -> str:
@@ -86,7 +87,7 @@ def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, fr
         f"Someone (we hope you) asked for e-mail alerts about {place.name}: new PACT priorities, "
         f"updates, what was done, meeting dates and survey results, {how}.\n\n"
         f"To start them, open this link within {CONFIRM_DAYS} days:\n"
-        f"{site.url('/alerts/confirm/' + site.confirm_token(sub))}?frequency={frequency}\n\n"
+        f"{site.confirm_url(sub, frequency)}\n\n"
         "If it was not you, ignore this e-mail: you will hear nothing more and your address is "
         f"deleted after {CONFIRM_DAYS} days.\n"))
     return sub

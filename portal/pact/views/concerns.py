@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired
 
 from analysis.errors import InputError
-from portal.auth.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
-from portal.models import Role
 from portal.pact.concerns import mapping_text, restore_mapping, save_mapping
-
-bp = staff_blueprint("concern_mapping", __name__, roles=(Role.ADMIN,), url_prefix="/admin/concerns")
-
-
-class MappingForm(FlaskForm):
-    content = TextAreaField("Mapping (YAML)", validators=[DataRequired("Enter the mapping")])
-
-
-class RestoreForm(FlaskForm):
-    """A button-only form: CSRF protection and nothing else."""
+from portal.pact.forms import MappingForm, RestoreForm
+from portal.pact.views import concerns_bp as bp
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -44,7 +31,7 @@ def edit():
     elif not form.is_submitted():
         form.content.data = text
     status = 400 if form.errors else 200
-    return render_template("admin/concern_mapping.html", form=form, edited=edited,
+    return render_template("pact/concerns.html", form=form, edited=edited,
                            restore=RestoreForm(formdata=None)), status
 
 

@@ -1,0 +1,1 @@
+"""Neighbourhoods and agencies: the named reads (`queries`) every audience uses."""
