@@ -4,7 +4,7 @@ their neighbourhoods' cases and admins for all)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
@@ -16,7 +16,6 @@ from portal.core import audit
 from portal.core.clock import local_day, utcnow
 from portal.core.extensions import db
 from portal.core.limits import over_limit
-from portal.core.mail import deliver_pending
 from portal.core.refusals import refusals_to
 from portal.models import CharterCase, CharterKind, Role
 
@@ -51,7 +50,6 @@ def write_to_us():
             case = rules.receive_case(db.session, CharterKind(form.kind.data), form.name.data,
                                       form.email.data, form.body.data, place)
             db.session.commit()
-            deliver_pending(db.session, current_app.config)
             session["charter_reference"] = case.reference
             return redirect(url_for("complaints.sent"))
         status = 400
@@ -93,7 +91,6 @@ def _case_page(case: CharterCase, status: int = 200, errors: list | None = None,
 
 
 def _done(case: CharterCase):
-    deliver_pending(db.session, current_app.config)
     return redirect(url_for("charter.case", reference=case.reference))
 
 

@@ -100,7 +100,7 @@ def change_status(session: Session, issue: PactIssue, to: str, actor: StaffUser 
                   at: datetime | None = None, notify: bool = True) -> IssueEvent:
     """Change an issue's status, keep its history, audit it and queue the resident's email.
 
-    The caller commits (one transaction) and then calls `portal.core.mail.deliver_pending`.
+    The caller commits (one transaction); the mail goes after the request (`portal.core.mail`).
     """
     previous = issue.status
     event = apply_transition(issue, to, actor, at, reason, public_note, internal_note)

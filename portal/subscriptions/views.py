@@ -15,7 +15,6 @@ from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
-from portal.core.mail import deliver_pending
 from portal.reports.data import AUTHORITY_NAME
 from portal.results.pages import published_waves
 from portal.subscriptions.alerts import AlertError, Site, confirm, subscribe, unsubscribe
@@ -82,7 +81,6 @@ def alerts(slug: str):
         if form.validate():
             subscribe(db.session, _site(), place, form.email.data, form.frequency.data, utcnow())
             db.session.commit()
-            deliver_pending(db.session, current_app.config)
             return redirect(url_for("subscriptions.alerts_sent", slug=place.slug))
         return render_template("subscriptions/alerts.html", form=form, place=place), 400
     return render_template("subscriptions/alerts.html", form=form, place=place)

@@ -12,7 +12,6 @@ from flask import current_app, render_template, request
 
 from portal.core.clock import utcnow
 from portal.core.extensions import db
-from portal.core.mail import deliver_pending
 from portal.models import FollowUpAnswer
 from portal.pact.follow_up import (
     AlreadyAnswered,
@@ -51,6 +50,5 @@ def follow_up(token: str):
         db.session.rollback()
         return _page("already", issue=already.issue)
     db.session.commit()
-    deliver_pending(db.session, current_app.config)
     return _page("done", issue=issue)
 

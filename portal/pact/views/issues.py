@@ -3,14 +3,13 @@ issue with its history, and the actions on it (status, assignment, updates, merg
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.areas.queries import agency_by_slug, all_agencies
 from portal.auth.access import check_scope, visible_neighbourhoods
 from portal.core.clock import local, utcnow
 from portal.core.extensions import db
-from portal.core.mail import deliver_pending
 from portal.core.refusals import refusals_to
 from portal.models import IssueStatus, PactIssue
 from portal.pact import issues as issue_rules
@@ -114,7 +113,6 @@ def _issue_page(issue: PactIssue, status: int = 200, **forms):
 
 def _done(issue: PactIssue, message: str):
     """After a committed action: send the mail it queued, say what happened, show the issue."""
-    deliver_pending(db.session, current_app.config)
     flash(message)
     return redirect(url_for("pact.issue", reference=issue.reference))
 

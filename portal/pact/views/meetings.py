@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.areas.queries import all_agencies
@@ -12,7 +12,6 @@ from portal.auth.access import check_scope, neighbourhood_in_scope, visible_neig
 from portal.charter.figures import service_charter_figures
 from portal.core.clock import local, utcnow
 from portal.core.extensions import db
-from portal.core.mail import deliver_pending
 from portal.core.refusals import refusals_to
 from portal.models import Meeting, MeetingStatus, Priority
 from portal.pact import meetings as meeting_rules
@@ -142,7 +141,6 @@ def agree_priority(meeting_id: int):
                 db.session, meeting, form.title.data, form.description.data, form.owner_agency,
                 form.review_on.data, form.linked_issues, current_user)
         if attempt:
-            deliver_pending(db.session, current_app.config)
             flash("Priority recorded; it is now shown on the neighbourhood page.")
             return redirect(url_for("pact.meeting", meeting_id=meeting.id))
     return _meeting_page(meeting, 400, priority_form=form)

@@ -4,13 +4,12 @@ paper. Raising and reference look-ups that miss are rate-limited per address."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 
 from portal.areas.queries import all_neighbourhoods, neighbourhood_for_postcode, neighbourhood_or_404
 from portal.core import audit
 from portal.core.extensions import db
 from portal.core.limits import over_limit
-from portal.core.mail import deliver_pending
 from portal.pact.agendas import public_paper
 from portal.pact.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, public_events, raise_issue
@@ -71,7 +70,6 @@ def raise_issue_form(slug: str):
                 ContactDetails(form.name.data or "", form.email.data or "", form.phone.data or "",
                                bool(form.consent.data), bool(form.follow_up.data)))
             db.session.commit()
-            deliver_pending(db.session, current_app.config)
             session["raised_reference"] = issue.reference
             return redirect(url_for("issues.issue_raised"))
         status = 400
