@@ -69,8 +69,6 @@ def route_roles(app: Flask, endpoint: str) -> tuple[Role, ...] | None:
     return roles
 
 
-admin_only = requires(Role.ADMIN)
-
 
 def visible_neighbourhoods(session: Session, user: StaffUser) -> list[Neighbourhood]:
     """The neighbourhoods `user` works in, by name: all of them for admins and analysts."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from analysis.scorecard import STATUSES, year_label
-from portal.auth.access import staff_blueprint
+from portal.auth.access import requires, staff_blueprint
 from portal.core import audit, http
 from portal.core.extensions import db
 from portal.models import Role
@@ -49,7 +49,7 @@ def _form(card, blank: bool = False) -> ActualForm:
 @bp.get("/")
 def index():
     card, rows = _rows()
-    form = _form(card, blank=True) if current_user.role == "admin" else None
+    form = _form(card, blank=True) if current_user.role == Role.ADMIN else None
     return render_template("scorecard/index.html", card=card, rows=rows, form=form,
                            statuses=STATUSES, year_label=year_label)
 
@@ -61,9 +61,8 @@ def download():
 
 
 @bp.post("/actuals")
+@requires(Role.ADMIN)
 def enter_actual():
-    if current_user.role != "admin":
-        abort(403)
     card = load_card(current_app.config.get("SCORECARD_TARGETS"))
     form = _form(card)
     if form.validate_on_submit():

@@ -107,7 +107,7 @@ ADMIN_ONLY = {
     "/admin/people", "/admin/people/access.json", "/admin/people/erase",
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",
     "/admin/waves/<wave_slug>/panel/invitations", "/admin/waves/<wave_slug>/panel/non-responders",
-    "/admin/waves/<wave_slug>/panel/reminders",
+    "/admin/waves/<wave_slug>/panel/reminders", "/analyst/scorecard/actuals",
 }
 
 

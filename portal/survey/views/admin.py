@@ -19,7 +19,7 @@ from flask_login import current_user
 import surveys
 from analysis.formatting import plural
 from portal.areas.queries import neighbourhood_names
-from portal.auth.access import admin_only, staff_blueprint
+from portal.auth.access import requires, staff_blueprint
 from portal.core import audit, jobs
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
@@ -76,7 +76,7 @@ def waves():
 
 
 @bp.route("/waves/new", methods=["GET", "POST"])
-@admin_only
+@requires(Role.ADMIN)
 def new_wave():
     form = OpenWaveForm()
     versions = surveys.list_questionnaires()
@@ -122,7 +122,7 @@ def import_template(wave_slug: str):
 
 @bp.route("/waves/<wave_slug>/import", methods=["GET", "POST"])
 @allow_upload(surveys.MAX_IMPORT_BYTES + IMPORT_FORM_OVERHEAD)
-@admin_only
+@requires(Role.ADMIN)
 def import_file(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     questionnaire = wave_questionnaire(db.session, wave)
@@ -194,7 +194,7 @@ def _invitation_link(wave: Wave) -> str:
 
 @bp.route("/waves/<wave_slug>/panel", methods=["GET", "POST"])
 @allow_upload(panel_rules.MAX_PANEL_BYTES + IMPORT_FORM_OVERHEAD)
-@admin_only
+@requires(Role.ADMIN)
 def panel(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode:
@@ -232,7 +232,7 @@ def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
 
 
 @bp.post("/waves/<wave_slug>/panel/invitations")
-@admin_only
+@requires(Role.ADMIN)
 def send_invitations(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode or not ConfirmForm().validate_on_submit():
@@ -249,7 +249,7 @@ def send_invitations(wave_slug: str):
 
 
 @bp.get("/waves/<wave_slug>/panel/non-responders")
-@admin_only
+@requires(Role.ADMIN)
 def non_responders(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode:
@@ -284,7 +284,7 @@ def _iso(value) -> str:
 
 
 @bp.post("/waves/<wave_slug>/panel/reminders")
-@admin_only
+@requires(Role.ADMIN)
 def send_reminders(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode or not ConfirmForm().validate_on_submit():
