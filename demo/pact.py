@@ -182,7 +182,7 @@ def seed_pact(session: Session, config, places: dict[str, Neighbourhood], agenci
         profile = PactProfile(*PACT_PROFILES.get(slug, DEFAULT_PROFILE))
         for wave_slug, *_ in PAST_WAVES:
             past += _history(session, place, waves[wave_slug], profile, agencies, used, rng, summary)
-        issues = []
+        issues: list[PactIssue] = []
         for n, status in enumerate(_current_statuses(slug, index, profile)):
             issue = _demo_issue(place, index, n, _current_created(slug, status, issues, now, rng),
                                 used, rng)
@@ -313,17 +313,18 @@ def _historic_priorities(session: Session, place, held: list[Meeting], issues: l
         raised = [i for i in issues if i.created_at < meeting.starts_at]
         category = raised[-1].category if raised else "anti_social_behaviour"
         agreed = meeting.starts_at
+        closed_at = agreed + timedelta(days=rng.randint(55, 100))
         priority = Priority(
             neighbourhood_id=place.id, meeting_id=meeting.id, title=PRIORITY_TITLES[category],
             description="Agreed by residents and partners at the PACT meeting.",
             owner_agency_id=agencies[AGENCY_FOR[category]].id, status=PriorityStatus.COMPLETED,
             review_on=(agreed + timedelta(days=30)).date(), created_at=agreed,
-            closed_at=agreed + timedelta(days=rng.randint(55, 100)),
+            closed_at=closed_at,
             issues=[i for i in raised if i.category == category],
             outcome="Extra patrols at the times residents named, and partners acted on what they "
                     "found; residents report fewer problems.")
         at = agreed + timedelta(days=rng.randint(20, 32))
-        while at < priority.closed_at:
+        while at < closed_at:
             priority.updates.append(PriorityUpdate(at=at, public=True, body=(
                 "Partners reported progress at the PACT meeting; the work continues.")))
             at += timedelta(days=rng.randint(25, 40))
@@ -386,7 +387,7 @@ def _meetings(session: Session, place, issues, agencies, now: datetime, rng,
     summary.count("PACT meeting")
     session.flush()
 
-    by_status = {}
+    by_status: dict[IssueStatus, list[PactIssue]] = {}
     for issue in issues:
         by_status.setdefault(issue.status, []).append(issue)
     # A completed priority ("You said, we did") from the first meeting, and active ones since.
@@ -429,6 +430,12 @@ FOLLOW_UP_COMMENTS = {
 }
 
 
+def _closed_at(issue: PactIssue) -> datetime:
+    """When a closed issue closed (the follow-up question is only asked about closed issues)."""
+    assert issue.closed_at is not None
+    return issue.closed_at
+
+
 def _asked(issue: PactIssue) -> bool:
     return (issue.status == IssueStatus.RESOLVED_LOCALLY and issue.contact is not None
             and issue.contact.consent_to_follow_up)
@@ -449,20 +456,20 @@ def _follow_ups(session: Session, config, past: list[PactIssue], current: list[P
         _past_follow_up(issue, rng)
         summary.count("follow-up question")
     session.flush()
-    due = [i for i in current if _asked(i) and i.closed_at <= now - timedelta(weeks=settings.weeks)]
+    due = [i for i in current if _asked(i) and _closed_at(i) <= now - timedelta(weeks=settings.weeks)]
     for issue in due:
         _send_current(session, issue, now, settings, links)
         summary.count("follow-up question")
     session.flush()
     by_place: dict[int, list[PactIssue]] = {}
-    for issue in sorted(due, key=lambda i: i.closed_at):
+    for issue in sorted(due, key=_closed_at):
         by_place.setdefault(issue.neighbourhood_id, []).append(issue)
     for issues in by_place.values():
         _current_answers(session, issues, now)
 
 
 def _past_follow_up(issue: PactIssue, rng) -> None:
-    sent = issue.closed_at + timedelta(weeks=4, hours=rng.randint(1, 30))
+    sent = _closed_at(issue) + timedelta(weeks=4, hours=rng.randint(1, 30))
     issue.followup_sent_at = sent
     answer = rng.choices([a for a, _ in FOLLOW_UP_ANSWERS], weights=[w for _, w in FOLLOW_UP_ANSWERS])[0]
     if answer is None:
@@ -485,7 +492,7 @@ def _past_follow_up(issue: PactIssue, rng) -> None:
 def _send_current(session: Session, issue: PactIssue, now: datetime, settings: FollowUpSettings,
                   links: DemoLinks) -> None:
     """The real question in the outbox, sent about four weeks after the issue closed."""
-    sent = min(now, issue.closed_at + timedelta(weeks=4, hours=9))
+    sent = min(now, _closed_at(issue) + timedelta(weeks=4, hours=9))
     ask(session, issue, settings, sent, links)
 
 
@@ -496,7 +503,9 @@ def _current_answers(session: Session, issues: list[PactIssue], now: datetime) -
     answers = ([FollowUpAnswer.NOT_RESOLVED, FollowUpAnswer.RESOLVED] if twerton
                else [FollowUpAnswer.RESOLVED, FollowUpAnswer.PARTLY])
     for issue, answer in zip(issues[:-1], answers * len(issues), strict=False):
-        at = min(now, issue.followup_sent_at + timedelta(days=2))
+        sent = issue.followup_sent_at
+        assert sent is not None  # asked by _send_current
+        at = min(now, sent + timedelta(days=2))
         record_answer(session, issue, answer, FOLLOW_UP_COMMENTS[answer], at)
 
 

@@ -83,7 +83,7 @@ def _sizes(session: Session, places: dict, total: int) -> dict[str, int]:
 
 
 def _add_members(session: Session, wave: Wave, places: dict, now: datetime, rng) -> list[Member]:
-    rows = []
+    rows: list[dict[str, object]] = []
     for slug, size in sorted(_sizes(session, places, PANEL_SIZE).items()):
         for _ in range(size):
             n = len(rows) + 1
@@ -138,9 +138,10 @@ def _responses(session: Session, wave: Wave, members: list[Member], places: dict
     """One online response per member who answered, in the member's neighbourhood, unlinked."""
     slugs = {place.id: slug for slug, place in places.items()}
     answered = [m for m in members if m.answered_at is not None]
-    records = []
+    records: list[dict[str, object]] = []
     for place_id in sorted({m.neighbourhood_id for m in answered}):
-        here = sorted(m.answered_at for m in answered if m.neighbourhood_id == place_id)
+        here = sorted(m.answered_at for m in answered
+                      if m.answered_at is not None and m.neighbourhood_id == place_id)
         frame = generate_responses(len(here), seed=seed + place_id, wave="2010-11",
                                              neighbourhoods=[slugs[place_id]])
         for row, at in zip(frame.to_dict("records"), rng_order(here, seed + place_id), strict=True):
@@ -185,6 +186,7 @@ def seed_panel(session: Session, wave: Wave, places: dict, config, seed: int,
             {"address_hash": opt_out.address_hash(m.email, site.keys.address), "opted_out_at": m.left_at,
              "reason": "stop_inviting_link"} for m in left])
         for member in left:  # a few dozen rows: one UPDATE each
+            assert member.left_at is not None  # `left` holds only the members who left
             opt_out.end_memberships(session, member.email, member.left_at)
     responses = _responses(session, wave, members, places, seed)
     return {"panel member": len(members), "panel e-mail": len(mail), "panel opt-out": len(left),

@@ -4,6 +4,8 @@ its postcode sectors, and the partner agencies that own PACT work."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,6 +44,7 @@ def seed_neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Nei
     """Add the neighbourhoods not there yet, with their populations and postcode sectors; returns
     every neighbourhood by slug."""
     existing = {n.slug: n for n in session.scalars(select(Neighbourhood))}
+    row: Any  # a row of the margins table; pandas-stubs cannot know its column types
     for nb in NEIGHBOURHOOD_LIST:
         if nb.slug in existing:
             continue

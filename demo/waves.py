@@ -70,7 +70,7 @@ def seed_responses(session: Session, waves: dict[str, Wave], places: dict[str, N
     """About `per_wave` synthetic responses in each past wave that has none yet."""
     frame = generate_waves(per_wave, seed=seed)
     for wave_slug, rows in frame.groupby("wave", sort=False):
-        wave = waves[wave_slug]
+        wave = waves[str(wave_slug)]
         if session.scalar(select(func.count()).where(Response.wave_id == wave.id)):
             continue
         meta = {"response_id", "wave", "neighbourhood", "mode", "submitted_at"}

@@ -93,7 +93,9 @@ def rates(start: str | None, end: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(records, indent=1))
     else:
-        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=list(table.columns),
+        # Click 8.5 deprecates get_text_stream and serves it through a module __getattr__ typed `object`.
+        stdout = click.get_text_stream("stdout")  # type: ignore[operator]
+        writer = csv.DictWriter(stdout, fieldnames=list(table.columns),
                                 lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)

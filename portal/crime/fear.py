@@ -62,7 +62,7 @@ def fear_risk_section(session: Session, analysis: WaveAnalysis, slug: str | None
         months_loaded=int(counts["month"].nunique()), months_expected=len(month_span(start, end)),
         rows=fear_risk_rows(survey_figure, recorded, slug, mapping),
         notes=[RATIO_NOTE] + [f"{c.label}: {c.note}" for c in mapping.values() if c.note],
-        ni16_rate=float(ni16.get(slug or "authority")) if (slug or "authority") in ni16 else None,
+        ni16_rate=float(ni16[slug or "authority"]) if (slug or "authority") in ni16 else None,
         ni16_authority=float(ni16["authority"]), ni16_caveat=NI16_CAVEAT)
 
 

@@ -171,7 +171,9 @@ def import_street_files(session: Session, files: list[StreetFile]) -> ImportOutc
         session.execute(delete(CrimeCount).where(CrimeCount.month == month, CrimeCount.force == force))
         session.execute(delete(CrimeImport).where(CrimeImport.month == month,
                                                   CrimeImport.force == force))
-    kept_rows, outside, examples = [], Counter(), set()
+    kept_rows = []
+    outside: Counter[tuple[str, str]] = Counter()
+    examples = set()
     for file in files:
         for (month, force, lsoa, kind), n in file.counts.items():
             if lsoa in lookup:

@@ -24,6 +24,7 @@ from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import utcnow
+from portal.core.database import rowcount
 from portal.core.refusals import Refusal
 from portal.models import (
     AlertSubscription,
@@ -213,6 +214,6 @@ def erase_person(session: Session, raw_email: str, address_key: str | None = Non
         event.detail = {k: v for k, v in (event.detail or {}).items() if k not in naming}
         if event.actor_email.lower() == email:
             event.actor_email = ""
-    return {"issue_contacts": contacts.rowcount, "panel_memberships": panel,
-            "mail": mail.rowcount + waiting.rowcount, "alert_subscriptions": alerts.rowcount,
-            "sign_in_attempts": attempts.rowcount, "audit_entries": len(events)}
+    return {"issue_contacts": rowcount(contacts), "panel_memberships": panel,
+            "mail": rowcount(mail) + rowcount(waiting), "alert_subscriptions": rowcount(alerts),
+            "sign_in_attempts": rowcount(attempts), "audit_entries": len(events)}

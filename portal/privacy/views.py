@@ -30,8 +30,9 @@ def _looked_up(form: PersonForm) -> PersonRecords | None:
     """What is held about the form's address, or None with the problem on the form."""
     if not form.validate_on_submit():
         return None
-    with refusals_to(form.email.errors) as attempt:
-        records = find_person(db.session, form.email.data, _address_key())
+    # WTForms' stubs type a field's errors as a Sequence; once validated they are the field's list.
+    with refusals_to(form.email.errors) as attempt:  # type: ignore[arg-type]
+        records = find_person(db.session, form.email.data or "", _address_key())
     return records if attempt else None
 
 
@@ -74,7 +75,7 @@ def people_erase():
     if not form.validate_on_submit():
         return render_template("privacy/people_erase.html", form=form, records=None), 400
     with refusals_to(form.form_errors) as attempt:
-        counts = erase_person(db.session, form.email.data, _address_key())
+        counts = erase_person(db.session, form.email.data or "", _address_key())
         audit.record(db.session, "person_erased", "person", "", **counts)
     if not attempt:
         return render_template("privacy/people_erase.html", form=form, records=None), 400

@@ -11,6 +11,7 @@ import csv
 import io
 import math
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -64,6 +65,7 @@ def _recorded_crime(session: Session, card: Scorecard) -> dict[tuple[str, int], 
     except DatasetError:
         return {}
     out = {}
+    row: Any  # a row of the NI 16 table; pandas-stubs cannot know its column types
     for row in table.itertuples():
         if row.rate_per_1000 is not None and not math.isnan(row.rate_per_1000):
             for ind in ids:

@@ -67,7 +67,7 @@ def enter_actual():
     form = _form(card)
     if form.validate_on_submit():
         try:
-            value = check_actual(card, form.indicator.data, form.year.data, form.actual.data)
+            value = check_actual(card, form.indicator.data, form.year.data, form.actual.data or "")
         except ScorecardError as error:
             form.actual.errors = [str(error)]
         else:

@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from portal.core.database import rowcount
 from portal.core.links import public_url
 from portal.core.refusals import Refusal
 from portal.models import OutboundMail, PanelExit, PanelMember, PanelOptOut
@@ -126,9 +127,10 @@ def end_memberships(session: Session, email: str, now: datetime, member_id: int 
         conditions.append(PanelMember.id == member_id)
     if not conditions:
         return 0
-    return session.execute(update(PanelMember).where(or_(*conditions), PanelMember.opted_out_at.is_(None))
-                           .values(opted_out_at=now, email="")
-                           .execution_options(synchronize_session=False)).rowcount
+    changed = session.execute(update(PanelMember).where(or_(*conditions), PanelMember.opted_out_at.is_(None))
+                              .values(opted_out_at=now, email="")
+                              .execution_options(synchronize_session=False))
+    return rowcount(changed)
 
 
 def leave_panel(session: Session, token: str, keys: Keys, now: datetime,
@@ -157,13 +159,13 @@ def forget_panel_mail(session: Session, email: str) -> tuple[int, int]:
     deleted = session.execute(delete(OutboundMail).where(*panel_mail, OutboundMail.status == "pending"))
     kept = session.execute(update(OutboundMail).where(*panel_mail).values(recipient="")
                            .execution_options(synchronize_session=False))
-    return deleted.rowcount, kept.rowcount
+    return rowcount(deleted), rowcount(kept)
 
 
 def left_addresses(session: Session, emails: list[str], key: str) -> set[str]:
     """The normalised addresses among `emails` that left the panel."""
     by_hash = {address_hash(email, key): normalised(email) for email in emails}
-    found = set()
+    found: set[str] = set()
     hashes = list(by_hash)
     for start in range(0, len(hashes), 500):  # IN lists of a bounded size
         found.update(session.scalars(select(PanelOptOut.address_hash)

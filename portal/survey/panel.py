@@ -245,7 +245,7 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
 def uninvited_count(session: Session, wave: Wave) -> int:
     """Members still to invite; an erased member or one who left the panel is never invited."""
     return session.scalar(select(func.count()).select_from(PanelMember).outerjoin(Invitation)
-                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), _invitable()))
+                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), _invitable())) or 0
 
 
 def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
@@ -261,7 +261,7 @@ def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
 def non_responder_count(session: Session, wave: Wave) -> int:
     return session.scalar(select(func.count()).select_from(PanelMember).join(Invitation)
                           .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None),
-                                 _invitable()))
+                                 _invitable())) or 0
 
 
 def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
@@ -273,11 +273,13 @@ def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
     the panel are never reminded."""
     now = now or utcnow()
     leave_link = leave_link or opt_out.leave_link
-    members = [m for m in non_responders(session, wave) if m.invitation.reminded_at != now][:limit]
-    for member in members:
+    # non_responders joins each member's invitation, so none is None.
+    members = [(m, m.invitation) for m in non_responders(session, wave)
+               if m.invitation is not None and m.invitation.reminded_at != now][:limit]
+    for member, invitation in members:
         token = new_token()
-        member.invitation.token_hash = token_hash(token)
-        member.invitation.reminded_at = now
+        invitation.token_hash = token_hash(token)
+        invitation.reminded_at = now
         leave = leave_link(member)
         subject, body = invitation_message(wave, link_for(token), leave, reminder=True)
         queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
@@ -315,7 +317,7 @@ def member_page(session: Session, wave: Wave, number: int, only_non_responders: 
     if only_non_responders:
         query = query.join(Invitation)
         where.append(Invitation.used_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.where(*where).subquery()))
+    total = session.scalar(select(func.count()).select_from(query.where(*where).subquery())) or 0
     pages = max(1, -(-total // per_page))
     number = min(max(1, number), pages)
     members = list(session.scalars(

@@ -23,6 +23,7 @@ import surveys
 from analysis.formatting import plural
 from portal.core import audit
 from portal.core.clock import utcnow
+from portal.core.database import rowcount
 from portal.core.refusals import Refusal
 from portal.models import Invitation, Neighbourhood, Response, SurveyDraft, SurveyImport, Wave
 from portal.survey.drafts import token_hash
@@ -92,13 +93,13 @@ def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any],
             claimed = session.execute(update(Invitation).where(condition, Invitation.used_at.is_(None))
                                       .values(used_at=now.replace(hour=0, minute=0, second=0, microsecond=0))
                                       .execution_options(synchronize_session=False))
-            if claimed.rowcount != 1:
+            if rowcount(claimed) != 1:
                 raise AlreadySubmitted("This invitation has already been used")
         session.add(response)
         if draft is not None:
             deleted = session.execute(delete(SurveyDraft).where(SurveyDraft.id == draft.id)
                                       .execution_options(synchronize_session=False))
-            if deleted.rowcount != 1:  # submitted meanwhile from another tab or device
+            if rowcount(deleted) != 1:  # submitted meanwhile from another tab or device
                 raise AlreadySubmitted("This response has already been recorded")
         session.commit()
     except IntegrityError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -48,7 +49,7 @@ bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST))
 # An import's request carries the file plus the form around it (multipart headers, CSRF token).
 IMPORT_FORM_OVERHEAD = 256 * 1024
 
-EXPORT_TYPES = {
+EXPORT_TYPES: dict[str, tuple[str, Callable[..., bytes]]] = {
     "csv": ("text/csv; charset=utf-8", surveys.export_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", surveys.export_xlsx),
     "sav": ("application/x-spss-sav", surveys.export_sav),
@@ -84,10 +85,12 @@ def new_wave():
                                   for info in versions]
     if form.validate_on_submit():
         slug, version = form.questionnaire.data.rsplit(":", 1)
+        opens_on, closes_on = form.opens_on.data, form.closes_on.data
+        assert opens_on is not None and closes_on is not None  # required, and the form validated
         with refusals_to(form.form_errors) as attempt:
-            wave = open_wave(db.session, slug=form.slug.data, name=form.name.data,
+            wave = open_wave(db.session, slug=form.slug.data or "", name=form.name.data or "",
                              questionnaire_slug=slug, questionnaire_version=int(version),
-                             opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+                             opens_on=opens_on, closes_on=closes_on,
                              panel_mode=form.panel_mode.data, open_link_mode=form.open_link_mode.data)
             audit.record(db.session, "wave_opened", "wave", wave.slug, questionnaire=f"{slug} v{version}",
                          opens_on=wave.opens_on.isoformat(), closes_on=wave.closes_on.isoformat(),
@@ -270,9 +273,11 @@ def _non_responders_csv(wave: Wave):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["id", "email", "neighbourhood", "invited_at", "reminded_at"])
     for member in members:
+        invitation = member.invitation
+        assert invitation is not None  # non_responders joins each member's invitation
         writer.writerow([surveys.neutralise_formula(member.external_id),
                          surveys.neutralise_formula(member.email), member.neighbourhood.slug,
-                         _iso(member.invitation.sent_at), _iso(member.invitation.reminded_at)])
+                         _iso(invitation.sent_at), _iso(invitation.reminded_at)])
     audit.record(db.session, "panel_non_responders_downloaded", "wave", wave.slug, count=len(members))
     db.session.commit()
     return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8",

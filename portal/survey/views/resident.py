@@ -183,12 +183,14 @@ def begin(wave_slug: str):
     if invitation_id is not None:
         _remember(DONE, wave, None)
     first = surveys.next_page(wave_questionnaire(db.session, wave), None, {})
+    assert first is not None  # a questionnaire always shows a first page to an empty response
     return redirect(url_for("survey.question_page", wave_slug=wave.slug, page_id=first.id))
 
 
 def _page_url(wave: Wave, page_id: str | None) -> str:
     if not page_id:
         first = surveys.next_page(wave_questionnaire(db.session, wave), None, {})
+        assert first is not None  # a questionnaire always shows a first page to an empty response
         page_id = first.id
     if page_id == "check":
         return url_for("survey.check", wave_slug=wave.slug)
@@ -310,7 +312,7 @@ def check(wave_slug: str):
             if questionnaire.question(row.field).type != "postcode"]
     visible = surveys.visible_pages(questionnaire, answers)
     sections = [(page, [row for row in rows if row.page_id == page.id]) for page in visible]
-    errors = {}
+    errors: dict[str, tuple[str, str]] = {}
     for problem in problems:
         try:
             page_id = questionnaire.page_of(problem.field).id
@@ -350,7 +352,7 @@ def resume(token: str):
                                message="The link to your saved answers has expired or has been replaced "
                                        f"by a newer one. Saved answers are kept for {_kept_for()}."), 404
     draft, session_token = found
-    wave = db.session.get(Wave, draft.wave_id)
+    wave = db.session.get_one(Wave, draft.wave_id)
     db.session.commit()
     _remember(DRAFTS, wave, session_token)
     _remember(DONE, wave, None)
