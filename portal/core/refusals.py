@@ -11,7 +11,7 @@ of the request).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -42,7 +42,7 @@ class Attempt:
 
 
 @contextmanager
-def refusals_to(errors: list, session: Session | None = None) -> Iterator[Attempt]:
+def refusals_to(errors: Sequence[str], session: Session | None = None) -> Iterator[Attempt]:
     """Run the block as one transaction: commit when it finishes, or, when it raises a `Refusal`,
     roll back and append the refusal's message to `errors` (the refusal does not propagate).
 
@@ -58,6 +58,8 @@ def refusals_to(errors: list, session: Session | None = None) -> Iterator[Attemp
         yield attempt
     except Refusal as refusal:
         session.rollback()
+        # A field's errors (WTForms types them as a Sequence; after validation they are its list).
+        assert isinstance(errors, list)
         errors.append(refusal.message)
         attempt.refusal = refusal
     else:

@@ -31,7 +31,7 @@ def _looked_up(form: PersonForm) -> PersonRecords | None:
     if not form.validate_on_submit():
         return None
     # WTForms' stubs type a field's errors as a Sequence; once validated they are the field's list.
-    with refusals_to(form.email.errors) as attempt:  # type: ignore[arg-type]
+    with refusals_to(form.email.errors) as attempt:
         records = find_person(db.session, form.email.data or "", _address_key())
     return records if attempt else None
 
