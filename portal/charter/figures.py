@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from portal.charter.cases import cases_in, clocks
 from portal.core.clock import local_day
 from portal.models import CharterCase, Neighbourhood
-from portal.pact.agendas import AgendaCounts, agenda_standard, load_meeting_records
+from portal.pact.agendas import AgendaCounts, agenda_standard
+from portal.pact.queries import load_meeting_records
 
 ALL = "all"
 

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import day
@@ -33,9 +32,9 @@ from portal.models import (
     MeetingPaper,
     MeetingPaperContent,
     MeetingStatus,
-    Neighbourhood,
     StaffUser,
 )
+from portal.pact.queries import MeetingRecord
 
 PUBLISH_AHEAD = 5  # working days, Service Charter
 AGENDA_MAX = 10000
@@ -126,24 +125,6 @@ def remove_paper(session: Session, paper: MeetingPaper, actor: StaffUser,
                  paper=paper.id, filename=paper.filename)
 
 
-def paper_of(session: Session, meeting_id: int, paper_id: int) -> MeetingPaper | None:
-    return session.scalar(select(MeetingPaper).where(MeetingPaper.id == paper_id,
-                                                     MeetingPaper.meeting_id == meeting_id))
-
-
-def paper_bytes(session: Session, paper: MeetingPaper) -> bytes:
-    return session.scalar(select(MeetingPaperContent.data).where(MeetingPaperContent.paper_id == paper.id))
-
-
-def public_paper(session: Session, slug: str, meeting_id: int, paper_id: int) -> MeetingPaper | None:
-    """The paper, only if its meeting is in neighbourhood `slug` and its agenda is published."""
-    return session.scalar(
-        select(MeetingPaper).join(Meeting, MeetingPaper.meeting_id == Meeting.id)
-        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
-        .where(MeetingPaper.id == paper_id, Meeting.id == meeting_id, Neighbourhood.slug == slug,
-               Meeting.agenda_published_at.is_not(None), Meeting.status != MeetingStatus.CANCELLED))
-
-
 # --------------------------------------------------------------------------- the agenda
 
 
@@ -214,13 +195,6 @@ def agenda_outcome(starts_at: datetime, published_at: datetime | None, as_of: da
     return AgendaOutcome.PENDING if left == PUBLISH_AHEAD else AgendaOutcome.NOT_YET_DUE
 
 
-@dataclass(frozen=True)
-class MeetingRecord:
-    neighbourhood: str  # slug
-    starts_at: datetime
-    published_at: datetime | None
-
-
 @dataclass
 class AgendaCounts:
     """Meetings of a period by outcome; the share's base is met + missed (decided meetings)."""
@@ -269,20 +243,3 @@ def agenda_standard(meetings: Iterable[MeetingRecord], start: datetime, end: dat
     return result
 
 
-def load_meeting_records(session: Session, neighbourhood_ids: Iterable[int]) -> list[MeetingRecord]:
-    """Every meeting not cancelled in these neighbourhoods, as plain records for `agenda_standard`."""
-    rows = session.execute(
-        select(Neighbourhood.slug, Meeting.starts_at, Meeting.agenda_published_at)
-        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
-        .where(Meeting.neighbourhood_id.in_(list(neighbourhood_ids)),
-               Meeting.status != MeetingStatus.CANCELLED).order_by(Meeting.starts_at))
-    return [MeetingRecord(*row) for row in rows]
-
-
-def paper_counts(session: Session, meeting_ids: list[int]) -> dict[int, int]:
-    """How many papers each meeting has (for lists, without loading the papers)."""
-    if not meeting_ids:
-        return {}
-    rows = session.execute(select(MeetingPaper.meeting_id, func.count()).where(
-        MeetingPaper.meeting_id.in_(meeting_ids)).group_by(MeetingPaper.meeting_id))
-    return {meeting_id: int(n) for meeting_id, n in rows}

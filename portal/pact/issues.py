@@ -22,12 +22,11 @@ from portal.models import (
     IssueStatus,
     Neighbourhood,
     PactIssue,
-    Priority,
     StaffUser,
-    priority_issue,
 )
-from portal.pact.references import new_reference, normalise_reference
-from portal.pact.workflow import CLOSED, OPEN, REJECTED, TransitionError, change_status
+from portal.pact.queries import find_issue
+from portal.pact.references import new_reference
+from portal.pact.workflow import CLOSED, REJECTED, TransitionError, change_status
 
 # Field limits, stated to residents when they are exceeded.
 DESCRIPTION_MAX = 2000
@@ -57,36 +56,6 @@ def _unique_reference(session: Session) -> str:
         if session.scalar(select(PactIssue.id).where(PactIssue.reference == reference)) is None:
             return reference
     raise RuntimeError("could not draw an unused issue reference")  # pragma: no cover
-
-
-def issue_by_reference(session: Session, reference: str | None) -> PactIssue | None:
-    """The issue with exactly this reference (already normalised), or None."""
-    if not reference:
-        return None
-    return session.scalar(select(PactIssue).where(PactIssue.reference == reference))
-
-
-def find_issue(session: Session, typed: str) -> PactIssue | None:
-    """The issue a person's typed reference names (any case, spacing or dashes), or None."""
-    return issue_by_reference(session, normalise_reference(typed))
-
-
-def open_issues_in(session: Session, neighbourhood_id: int) -> list[PactIssue]:
-    """A neighbourhood's open issues, newest first: what a priority can answer."""
-    return list(session.scalars(
-        select(PactIssue).where(PactIssue.neighbourhood_id == neighbourhood_id, PactIssue.status.in_(OPEN))
-        .order_by(PactIssue.created_at.desc())))
-
-
-def priorities_of(session: Session, issue: PactIssue) -> list[Priority]:
-    """The PACT priorities this issue is linked to."""
-    return list(session.scalars(
-        select(Priority).join(priority_issue).where(priority_issue.c.issue_id == issue.id)))
-
-
-def duplicates_of(session: Session, issue: PactIssue) -> list[PactIssue]:
-    """The issues merged into this one as duplicates."""
-    return list(session.scalars(select(PactIssue).where(PactIssue.duplicate_of_id == issue.id)))
 
 
 def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, description: str,

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.core import audit
 from portal.core.clock import utcnow
@@ -27,6 +26,7 @@ from portal.models import (
     StaffUser,
 )
 from portal.pact.issues import assign
+from portal.pact.queries import reviewed_at
 from portal.pact.workflow import change_status
 
 PRIORITIES_PER_MEETING = 3  # the Policing Pledge's "normally three"
@@ -38,7 +38,6 @@ REVIEW_DECISIONS = {
 VENUE_MAX = 200
 TITLE_MAX = 200
 TEXT_MAX = 5000
-RECENT_DAYS = 120  # the console's meetings list: the last four months and every one to come
 
 
 class MeetingError(Refusal):
@@ -158,46 +157,3 @@ def review_priority(session: Session, priority: Priority, meeting: Meeting, deci
     return update
 
 
-def reviewed_at(session: Session, priority: Priority) -> set[datetime]:
-    """Start times of the meetings that reviewed `priority` (its reviews are timed at them)."""
-    starts = set(session.scalars(select(Meeting.starts_at).where(
-        Meeting.neighbourhood_id == priority.neighbourhood_id)))
-    return {u.at for u in priority.updates if u.at in starts}
-
-
-def priorities_to_review(session: Session, meeting: Meeting) -> tuple[list[Priority], list[Priority]]:
-    """(waiting, reviewed): priorities agreed before `meeting` in its neighbourhood still waiting
-    for its review, and those it has reviewed."""
-    earlier = session.scalars(
-        select(Priority).where(Priority.neighbourhood_id == meeting.neighbourhood_id,
-                               Priority.created_at < meeting.starts_at,
-                               (Priority.meeting_id != meeting.id) | Priority.meeting_id.is_(None))
-        .order_by(Priority.created_at)).all()
-    reviewed = [p for p in earlier if any(u.at == meeting.starts_at for u in p.updates)]
-    waiting = [p for p in earlier if p.status == PriorityStatus.ACTIVE and p not in reviewed]
-    return waiting, reviewed
-
-
-def next_meeting(session: Session, neighbourhood_id: int, now: datetime | None = None) -> Meeting | None:
-    return session.scalar(
-        select(Meeting).where(Meeting.neighbourhood_id == neighbourhood_id,
-                              Meeting.status == MeetingStatus.SCHEDULED,
-                              Meeting.starts_at >= (now or utcnow()))
-        .order_by(Meeting.starts_at).limit(1))
-
-
-def recent_meetings(session: Session, neighbourhood_ids: list[int], now: datetime) -> list[Meeting]:
-    """Meetings in these neighbourhoods from the last `RECENT_DAYS` days on, newest first."""
-    return list(session.scalars(
-        select(Meeting).where(Meeting.neighbourhood_id.in_(neighbourhood_ids),
-                              Meeting.starts_at >= now - timedelta(days=RECENT_DAYS))
-        .options(selectinload(Meeting.neighbourhood)).order_by(Meeting.starts_at.desc())))
-
-
-def active_priorities(session: Session, neighbourhood_ids: list[int]) -> list[Priority]:
-    """Priorities still being worked on in these neighbourhoods, with their updates loaded."""
-    return list(session.scalars(
-        select(Priority).where(Priority.neighbourhood_id.in_(neighbourhood_ids),
-                               Priority.status == PriorityStatus.ACTIVE)
-        .options(selectinload(Priority.neighbourhood), selectinload(Priority.updates))
-        .order_by(Priority.neighbourhood_id, Priority.created_at)))

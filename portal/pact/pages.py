@@ -1,9 +1,13 @@
 """What a neighbourhood's public PACT page shows, gathered in one place: the next meeting, current
 priorities with their public updates, "You said, we did", recent public activity and the metrics.
-Only public fields are read: never contact details, internal notes or residents' descriptions."""
+Only public fields are read: never contact details, internal notes or residents' descriptions.
+Also what the coordinator console's list shows of an issue (`overdue`) and its CSV download."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -11,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import from_local, local
+from portal.core.filters import format_datetime
 from portal.models import (
+    IssueCategory,
     IssueEvent,
     IssueStatus,
     Meeting,
@@ -21,8 +27,10 @@ from portal.models import (
     Priority,
     PriorityStatus,
 )
-from portal.pact.meetings import next_meeting
 from portal.pact.metrics import NeighbourhoodMetrics, load_issue_records, pact_metrics
+from portal.pact.queries import next_meeting
+from portal.pact.standards import is_overdue_for_acknowledgement
+from surveys.exporting import neutralise_formula
 
 RECENT = 10
 WE_DID_WINDOW = timedelta(days=180)
@@ -103,3 +111,26 @@ def _activity_text(event: IssueEvent) -> str:
     if event.kind == "status":
         return f"Status: {IssueStatus.label_of(event.to_value)}"
     return "Update from the neighbourhood team"
+
+
+def overdue(issue: PactIssue, now: datetime) -> bool:
+    return is_overdue_for_acknowledgement(issue.created_at, issue.acknowledged_at, issue.status, now)
+
+
+def issues_csv(issues: Iterable[PactIssue]) -> str:
+    """The issue list as CSV (no contact details); text a spreadsheet would run is neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for i in issues:
+        writer.writerow([neutralise_formula(str(v)) for v in (
+            i.reference, i.neighbourhood.name, IssueCategory.label_of(i.category),
+            IssueStatus.label_of(i.status),
+            i.agency.name if i.agency else "", format_datetime(i.created_at),
+            format_datetime(i.acknowledged_at), format_datetime(i.closed_at), i.location, i.description,
+            i.outcome)])
+    return out.getvalue()
+
+
+CSV_COLUMNS = ["reference", "neighbourhood", "category", "status", "agency", "raised", "acknowledged",
+               "closed", "location", "description", "outcome"]

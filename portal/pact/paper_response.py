@@ -8,7 +8,7 @@ from flask import abort, send_file
 from sqlalchemy.orm import Session
 
 from portal.models import MeetingPaper
-from portal.pact.agendas import paper_bytes
+from portal.pact.queries import paper_bytes
 
 
 def paper_response(session: Session, paper: MeetingPaper | None):

@@ -26,7 +26,7 @@ from portal.core.filters import format_datetime
 from portal.core.links import public_url
 from portal.core.mail import queue_mail
 from portal.models import AlertSubscription, Meeting, Neighbourhood
-from portal.pact.meetings import next_meeting
+from portal.pact.queries import next_meeting
 from portal.results.pages import published_waves
 from portal.subscriptions.feed import Entry, Links, activity
 

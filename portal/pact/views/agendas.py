@@ -10,6 +10,7 @@ from portal.core.extensions import db
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
 from portal.pact import agendas as rules
+from portal.pact import queries
 from portal.pact.forms import AgendaForm, PaperForm
 from portal.pact.paper_response import paper_response
 from portal.pact.views import bp
@@ -56,7 +57,7 @@ def add_paper(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/papers/<int:paper_id>/remove", methods=["POST"])
 def remove_paper(meeting_id: int, paper_id: int):
     meeting = _meeting_in_scope(meeting_id)
-    paper = rules.paper_of(db.session, meeting.id, paper_id)
+    paper = queries.paper_of(db.session, meeting.id, paper_id)
     if paper is None:
         flash("That paper was already removed.")
         return _back(meeting.id)
@@ -72,7 +73,7 @@ def remove_paper(meeting_id: int, paper_id: int):
 def download_paper(meeting_id: int, paper_id: int):
     """The coordinator's copy, published or not."""
     meeting = _meeting_in_scope(meeting_id)
-    paper = rules.paper_of(db.session, meeting.id, paper_id)
+    paper = queries.paper_of(db.session, meeting.id, paper_id)
     return paper_response(db.session, paper)
 
 

@@ -13,8 +13,8 @@ from portal.core.extensions import db
 from portal.core.refusals import refusals_to
 from portal.models import IssueStatus, PactIssue
 from portal.pact import issues as issue_rules
+from portal.pact import queries
 from portal.pact.assisted import record_for_resident
-from portal.pact.console import LIMIT, IssueFilters, find_issues, issues_csv, overdue
 from portal.pact.follow_up import reopened_waiting
 from portal.pact.forms import (
     AGE_FILTERS,
@@ -27,7 +27,9 @@ from portal.pact.forms import (
     UpdateForm,
 )
 from portal.pact.issues import ContactDetails
+from portal.pact.pages import issues_csv, overdue
 from portal.pact.public_summary import publish_summary, withdraw_summary
+from portal.pact.queries import LIMIT, IssueFilters, find_issues
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.pact.workflow import CLOSED, allowed_transitions
@@ -72,7 +74,7 @@ def issues_export():
 
 
 def _issue_in_scope(reference: str) -> PactIssue:
-    issue = issue_rules.issue_by_reference(db.session, reference)
+    issue = queries.issue_by_reference(db.session, reference)
     check_scope(db.session, current_user, issue.neighbourhood_id if issue else None, "pact_issue", reference)
     return issue
 
@@ -107,8 +109,8 @@ def _issue_page(issue: PactIssue, status: int = 200, **forms):
     forms.setdefault("summary_form", _summary_form(issue))
     return render_template("pact/issue.html", issue=issue, now=now, is_overdue=overdue(issue, now),
                            closed=issue.status in CLOSED,
-                           priorities=issue_rules.priorities_of(db.session, issue),
-                           duplicates=issue_rules.duplicates_of(db.session, issue), **forms), status
+                           priorities=queries.priorities_of(db.session, issue),
+                           duplicates=queries.duplicates_of(db.session, issue), **forms), status
 
 
 def _done(issue: PactIssue, message: str):

@@ -15,6 +15,7 @@ from portal.core.extensions import db
 from portal.core.refusals import refusals_to
 from portal.models import Meeting, MeetingStatus, Priority
 from portal.pact import meetings as meeting_rules
+from portal.pact import queries
 from portal.pact.agendas import agenda_outcome, publish_by
 from portal.pact.forms import (
     AgendaForm,
@@ -26,7 +27,6 @@ from portal.pact.forms import (
     RecordMeetingForm,
     ReviewForm,
 )
-from portal.pact.issues import open_issues_in
 from portal.pact.metrics import (
     load_follow_up_records,
     load_issue_records,
@@ -34,6 +34,7 @@ from portal.pact.metrics import (
     raised_by_channel,
     resident_satisfaction,
 )
+from portal.pact.queries import open_issues_in
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 
@@ -43,11 +44,11 @@ def meetings():
     places = visible_neighbourhoods(db.session, current_user)
     ids = [n.id for n in places]
     now = utcnow()
-    recent = meeting_rules.recent_meetings(db.session, ids, now)
+    recent = queries.recent_meetings(db.session, ids, now)
     agendas = {m.id: agenda_outcome(m.starts_at, m.agenda_published_at, now) for m in recent
                if m.status != MeetingStatus.CANCELLED}
     return render_template("pact/meetings.html", places=places, meetings=recent, agendas=agendas,
-                           priorities=meeting_rules.active_priorities(db.session, ids),
+                           priorities=queries.active_priorities(db.session, ids),
                            breaches=service_breaches(db.session, places, now), now=now)
 
 
@@ -90,7 +91,7 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms):
     forms.setdefault("agenda_form", AgendaForm(formdata=None, prefix="agenda", agenda=meeting.agenda))
     forms.setdefault("paper_form", PaperForm(formdata=None, prefix="paper"))
     review_forms = forms.pop("review_forms", {})
-    to_review, reviewed = meeting_rules.priorities_to_review(db.session, meeting)
+    to_review, reviewed = queries.priorities_to_review(db.session, meeting)
     for priority in to_review:
         review_forms.setdefault(priority.id, ReviewForm(formdata=None, prefix=f"review-{priority.id}"))
     agreed = [p for p in meeting.priorities]

@@ -10,10 +10,10 @@ from portal.areas.queries import all_neighbourhoods, neighbourhood_for_postcode,
 from portal.core import audit
 from portal.core.extensions import db
 from portal.core.limits import over_limit
-from portal.pact.agendas import public_paper
 from portal.pact.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
-from portal.pact.issues import ContactDetails, find_issue, issue_by_reference, public_events, raise_issue
+from portal.pact.issues import ContactDetails, public_events, raise_issue
 from portal.pact.paper_response import paper_response
+from portal.pact.queries import find_issue, issue_by_reference, public_paper
 from portal.pact.references import shaped_reference
 from portal.pact.views import resident_bp as bp
 from surveys.postcodes import normalise_postcode

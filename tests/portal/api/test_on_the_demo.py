@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.core.clock import utcnow
 from portal.models import Neighbourhood
-from portal.pact.meetings import next_meeting
+from portal.pact.queries import next_meeting
 from tests.portal.api.test_api import _validate
 
 

@@ -14,7 +14,8 @@ from demo.pdf import tiny_pdf
 from portal.core.clock import from_local, utcnow
 from portal.models import AgendaOutcome, AuditEvent, Meeting, MeetingPaperContent
 from portal.pact import agendas
-from portal.pact.agendas import AgendaError, MeetingRecord, agenda_outcome, agenda_standard, publish_by
+from portal.pact.agendas import AgendaError, agenda_outcome, agenda_standard, publish_by
+from portal.pact.queries import MeetingRecord
 
 PDF = tiny_pdf("Partners' report")
 

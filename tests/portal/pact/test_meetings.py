@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from portal.core.clock import utcnow
-from portal.pact import meetings
+from portal.pact import meetings, queries
 from portal.pact.meetings import MeetingError
 from portal.pact.workflow import change_status
 
@@ -19,9 +19,9 @@ def test_schedule_and_next_meeting(db_session, neighbourhoods, coordinator):
         db_session, twerton, utcnow() + timedelta(days=5), "Library", coordinator
     )
     db_session.commit()
-    assert meetings.next_meeting(db_session, twerton.id) == sooner
+    assert queries.next_meeting(db_session, twerton.id) == sooner
     meetings.cancel_meeting(db_session, sooner, coordinator)
-    assert meetings.next_meeting(db_session, twerton.id) == later
+    assert queries.next_meeting(db_session, twerton.id) == later
     with pytest.raises(MeetingError, match="not happened yet"):
         meetings.record_meeting(db_session, later, 12, "Minutes", coordinator)
 
@@ -60,7 +60,7 @@ def test_priorities_link_issues_and_are_reviewed_at_the_next_meeting(
     with pytest.raises(MeetingError, match="before it"):
         meetings.review_priority(db_session, priority, next_one, "continue", "", "", coordinator)
     later = utcnow() + timedelta(days=2)
-    assert meetings.priorities_to_review(db_session, next_one) == ([priority], [])
+    assert queries.priorities_to_review(db_session, next_one) == ([priority], [])
     with pytest.raises(MeetingError, match="You said, we did"):
         meetings.review_priority(db_session, priority, next_one, "completed", "", "", coordinator, now=later)
     meetings.review_priority(
@@ -76,7 +76,7 @@ def test_priorities_link_issues_and_are_reviewed_at_the_next_meeting(
     db_session.commit()
     assert priority.status == "completed" and priority.outcome.startswith("Two warning letters")
     assert priority.updates[-1].at == next_one.starts_at and priority.updates[-1].public
-    assert meetings.priorities_to_review(db_session, next_one) == ([], [priority])
+    assert queries.priorities_to_review(db_session, next_one) == ([], [priority])
     with pytest.raises(MeetingError, match="already closed"):
         meetings.review_priority(db_session, priority, next_one, "dropped", "", "", coordinator, now=later)
 

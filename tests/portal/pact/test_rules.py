@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.core.clock import local, utcnow
 from portal.pact import issues as issue_rules
+from portal.pact import queries
 from portal.pact.forms import MeetingForm, MetricsForm, PriorityForm
 from portal.pact.issues import IssueError
 
@@ -18,9 +19,9 @@ from portal.pact.issues import IssueError
 def test_a_typed_reference_finds_its_issue_in_any_shape(db_session, make_issue):
     issue = make_issue()
     typed = issue.reference.lower().replace("-", " ")
-    assert issue_rules.find_issue(db_session, typed).id == issue.id
-    assert issue_rules.find_issue(db_session, "not a reference") is None
-    assert issue_rules.issue_by_reference(db_session, None) is None
+    assert queries.find_issue(db_session, typed).id == issue.id
+    assert queries.find_issue(db_session, "not a reference") is None
+    assert queries.issue_by_reference(db_session, None) is None
 
 
 def test_merging_into_an_issue_outside_the_persons_area_is_refused_as_missing(
