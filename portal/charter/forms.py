@@ -4,39 +4,32 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email
 
 from portal.charter.cases import BODY_MAX, EMAIL_MAX, NAME_MAX, REASON_MAX, RESPONSE_MAX
+from portal.core.forms import strip, too_long
 from portal.models import CharterKind
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _too_long(what: str, limit: int) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
 class WriteToUsForm(FlaskForm):
     kind = RadioField("Is this a complaint or an enquiry?",
                       choices=[(k.value, k.label) for k in CharterKind],
                       validators=[DataRequired("Choose complaint or enquiry")])
-    body = TextAreaField("Your complaint or enquiry", filters=[_strip],
+    body = TextAreaField("Your complaint or enquiry", filters=[strip],
                          validators=[DataRequired("Write your complaint or enquiry"),
-                                     _too_long("Your complaint or enquiry", BODY_MAX)])
+                                     too_long("Your complaint or enquiry", BODY_MAX)])
     neighbourhood = SelectField("Which neighbourhood is it about? (optional)", choices=[],
                                 validate_choice=False)
-    name = StringField("Your name", filters=[_strip],
+    name = StringField("Your name", filters=[strip],
                        validators=[DataRequired("Enter your name so we can reply to you"),
-                                   _too_long("Your name", NAME_MAX)])
-    email = StringField("Email address", filters=[_strip],
+                                   too_long("Your name", NAME_MAX)])
+    email = StringField("Email address", filters=[strip],
                         validators=[DataRequired("Enter your email address so we can reply to you"),
-                                    _too_long("Email address", EMAIL_MAX),
+                                    too_long("Email address", EMAIL_MAX),
                                     Email("Enter an email address in the correct format, like "
                                           "name@example.org")])
     # Honeypot: hidden from people by CSS, so only robots fill it in.
-    website = StringField("Leave this field empty", filters=[_strip])
+    website = StringField("Leave this field empty", filters=[strip])
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -47,14 +40,14 @@ class WriteToUsForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    response = TextAreaField("Full response", filters=[_strip],
+    response = TextAreaField("Full response", filters=[strip],
                              validators=[DataRequired("Write the response to send to the resident"),
-                                         _too_long("The response", RESPONSE_MAX)])
+                                         too_long("The response", RESPONSE_MAX)])
 
 
 class ExtendForm(FlaskForm):
     new_date = DateField("New date for the full response",
                          validators=[DataRequired("Enter the new date, like 2025-04-16")])
-    reason = TextAreaField("Reason (the resident is told it)", filters=[_strip],
+    reason = TextAreaField("Reason (the resident is told it)", filters=[strip],
                            validators=[DataRequired("Give the reason for the extension"),
-                                       _too_long("The reason", REASON_MAX)])
+                                       too_long("The reason", REASON_MAX)])

@@ -1,10 +1,10 @@
-"""Form validators shared by more than one area of the portal."""
+"""Form pieces shared by more than one area of the portal: filters, validators and messages."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 # Dates the partnership's work can fall on; outside them date arithmetic (a day after 31 December
 # 9999, a time zone before year 1) would fail, and no survey, meeting or report needs them.
@@ -16,3 +16,13 @@ def plausible_date(form, field) -> None:
     """Refuse a well-formed date outside EARLIEST..LATEST with a message saying which years work."""
     if field.data is not None and not EARLIEST <= field.data <= LATEST:
         raise ValidationError(f"Enter a date between {EARLIEST.year} and {LATEST.year}")
+
+
+def strip(value):
+    """A filter: text without the spaces people type around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def too_long(what: str, limit: int) -> Length:
+    """A length cap whose message names the field and the limit."""
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")

@@ -30,7 +30,7 @@ from wtforms.validators import (
 )
 
 from portal.core.clock import from_local, utcnow
-from portal.core.forms import plausible_date
+from portal.core.forms import plausible_date, strip, too_long
 from portal.models import Agency, IssueCategory, IssueStatus, PactIssue
 from portal.pact.agendas import AGENDA_MAX
 from portal.pact.assisted import ASSISTED_CHANNELS, check_raised_at
@@ -48,15 +48,6 @@ from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MA
 from portal.pact.public_summary import SUMMARY_MAX
 from surveys.postcodes import normalise_postcode
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _too_long(what: str, limit: int) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
-
-
 # The resident's forms: find a neighbourhood, raise an issue, follow one, answer "Was it resolved?".
 
 class FindNeighbourhoodForm(FlaskForm):
@@ -65,7 +56,7 @@ class FindNeighbourhoodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    postcode = StringField("Postcode", filters=[_strip], validators=[Optional(), _too_long("Postcode", 10)])
+    postcode = StringField("Postcode", filters=[strip], validators=[Optional(), too_long("Postcode", 10)])
     neighbourhood = SelectField("Or choose your neighbourhood", choices=[], validate_choice=False)
 
     def validate_postcode(self, field):
@@ -87,29 +78,29 @@ class RaiseIssueForm(FlaskForm):
     category = RadioField("What is the issue about?", choices=[(c.value, c.label) for c in IssueCategory],
                           validators=[DataRequired("Choose what the issue is about")])
     description = TextAreaField(
-        "Describe the issue", filters=[_strip],
-        validators=[DataRequired("Describe the issue"), _too_long("The description", DESCRIPTION_MAX)])
+        "Describe the issue", filters=[strip],
+        validators=[DataRequired("Describe the issue"), too_long("The description", DESCRIPTION_MAX)])
     location = StringField(
-        "Where does it happen?", filters=[_strip],
+        "Where does it happen?", filters=[strip],
         validators=[DataRequired("Say where it happens, like a street, park or landmark"),
-                    _too_long("The place", LOCATION_MAX)])
-    latitude = StringField("Latitude", filters=[_strip],
-                           validators=[Optional(), _too_long("Latitude", 20)])
-    longitude = StringField("Longitude", filters=[_strip],
-                            validators=[Optional(), _too_long("Longitude", 20)])
-    name = StringField("Your name (optional)", filters=[_strip],
-                       validators=[_too_long("Your name", NAME_MAX)])
+                    too_long("The place", LOCATION_MAX)])
+    latitude = StringField("Latitude", filters=[strip],
+                           validators=[Optional(), too_long("Latitude", 20)])
+    longitude = StringField("Longitude", filters=[strip],
+                            validators=[Optional(), too_long("Longitude", 20)])
+    name = StringField("Your name (optional)", filters=[strip],
+                       validators=[too_long("Your name", NAME_MAX)])
     email = StringField(
-        "Email address (optional)", filters=[_strip],
-        validators=[Optional(), _too_long("Email address", EMAIL_MAX),
+        "Email address (optional)", filters=[strip],
+        validators=[Optional(), too_long("Email address", EMAIL_MAX),
                     Email("Enter an email address in the correct format, like name@example.org")])
-    phone = StringField("Phone number (optional)", filters=[_strip],
-                        validators=[_too_long("Phone number", PHONE_MAX)])
+    phone = StringField("Phone number (optional)", filters=[strip],
+                        validators=[too_long("Phone number", PHONE_MAX)])
     consent = BooleanField("I agree to be contacted about this issue")
     follow_up = BooleanField(
         "You may e-mail me a few weeks after it is closed to ask whether it was resolved")
     # Honeypot: hidden from people by CSS, so only robots fill it in.
-    website = StringField("Leave this field empty", filters=[_strip])
+    website = StringField("Leave this field empty", filters=[strip])
 
     def _coordinate(self, field, low: float, high: float, what: str) -> float | None:
         if not field.data:
@@ -152,9 +143,9 @@ class FollowIssueForm(FlaskForm):
     class Meta:
         csrf = False
 
-    reference = StringField("Issue reference", filters=[_strip],
+    reference = StringField("Issue reference", filters=[strip],
                             validators=[DataRequired("Enter the reference you were given, like PACT-7K3M-9Q"),
-                                        _too_long("The reference", 20)])
+                                        too_long("The reference", 20)])
 
 
 class FollowUpAnswerForm(FlaskForm):
@@ -163,7 +154,7 @@ class FollowUpAnswerForm(FlaskForm):
     answer = RadioField("Was the issue resolved?", choices=[(a.value, a.label) for a in ANSWERS],
                         validators=[DataRequired("Choose whether the issue was resolved")])
     comment = TextAreaField(
-        "Anything you want to tell the neighbourhood team? (optional)", filters=[_strip],
+        "Anything you want to tell the neighbourhood team? (optional)", filters=[strip],
         validators=[Length(max=COMMENT_MAX,
                            message=f"The comment must be {COMMENT_MAX:,} characters or fewer")])
 
@@ -211,10 +202,10 @@ class IssueFilterForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField("New status", choices=[], validators=[DataRequired("Choose the new status")])
     public_note = TextAreaField(
-        "Message for residents", filters=[_strip],
-        validators=[_too_long("The message", NOTE_MAX)])
-    internal_note = TextAreaField("Internal note (staff only)", filters=[_strip],
-                                  validators=[_too_long("The internal note", NOTE_MAX)])
+        "Message for residents", filters=[strip],
+        validators=[too_long("The message", NOTE_MAX)])
+    internal_note = TextAreaField("Internal note (staff only)", filters=[strip],
+                                  validators=[too_long("The internal note", NOTE_MAX)])
 
 
 class AssignForm(FlaskForm):
@@ -222,9 +213,9 @@ class AssignForm(FlaskForm):
 
 
 class UpdateForm(FlaskForm):
-    body = TextAreaField("Action or update", filters=[_strip],
+    body = TextAreaField("Action or update", filters=[strip],
                          validators=[DataRequired("Write the action or update"),
-                                     _too_long("The update", NOTE_MAX)])
+                                     too_long("The update", NOTE_MAX)])
     visibility = RadioField("Who can see it?", choices=[("public", "Residents and staff (public)"),
                                                         ("internal", "Staff only (internal)")],
                             default="internal", validators=[DataRequired("Choose who can see the update")])
@@ -232,14 +223,14 @@ class UpdateForm(FlaskForm):
 
 class SummaryForm(FlaskForm):
     summary = TextAreaField(
-        "Public summary", filters=[_strip],
-        validators=[DataRequired("Write the public summary"), _too_long("The public summary", SUMMARY_MAX)])
+        "Public summary", filters=[strip],
+        validators=[DataRequired("Write the public summary"), too_long("The public summary", SUMMARY_MAX)])
 
 
 class MergeForm(FlaskForm):
-    into = StringField("Reference of the issue this duplicates", filters=[_strip],
+    into = StringField("Reference of the issue this duplicates", filters=[strip],
                        validators=[DataRequired("Enter the reference of the earlier issue"),
-                                   _too_long("The reference", 20)])
+                                   too_long("The reference", 20)])
 
 
 class MeetingForm(FlaskForm):
@@ -247,8 +238,8 @@ class MeetingForm(FlaskForm):
                     render_kw={"type": "date"})
     time = TimeField("Start time", validators=[InputRequired("Enter the start time, like 18:30")],
                      render_kw={"type": "time"})
-    venue = StringField("Venue", filters=[_strip],
-                        validators=[DataRequired("Enter the venue"), _too_long("The venue", VENUE_MAX)])
+    venue = StringField("Venue", filters=[strip],
+                        validators=[DataRequired("Enter the venue"), too_long("The venue", VENUE_MAX)])
 
     @property
     def starts_at(self) -> datetime | None:
@@ -269,18 +260,18 @@ class RecordMeetingForm(FlaskForm):
         "How many residents came?",
         validators=[InputRequired("Enter how many residents came, as a whole number"),
                     NumberRange(min=0, max=10000, message="Enter a number between 0 and 10,000")])
-    minutes = TextAreaField("Minutes (public)", filters=[_strip],
+    minutes = TextAreaField("Minutes (public)", filters=[strip],
                             validators=[DataRequired("Write the minutes"),
-                                        _too_long("The minutes", TEXT_MAX)])
+                                        too_long("The minutes", TEXT_MAX)])
 
 
 class PriorityForm(FlaskForm):
     """A priority agreed at a meeting; `offer` sets the agencies and the open issues to choose from."""
 
-    title = StringField("Priority", filters=[_strip],
-                        validators=[DataRequired("Enter the priority"), _too_long("The priority", TITLE_MAX)])
-    description = TextAreaField("What will be done (public)", filters=[_strip],
-                                validators=[_too_long("The description", TEXT_MAX)])
+    title = StringField("Priority", filters=[strip],
+                        validators=[DataRequired("Enter the priority"), too_long("The priority", TITLE_MAX)])
+    description = TextAreaField("What will be done (public)", filters=[strip],
+                                validators=[too_long("The description", TEXT_MAX)])
     owner = SelectField("Lead agency", choices=[], validators=[DataRequired("Choose the lead agency")])
     review_on = DateField("Review date", validators=[Optional(), plausible_date], render_kw={"type": "date"})
     issues = SelectMultipleField("Issues this priority answers", choices=[], validate_choice=False)
@@ -312,14 +303,14 @@ class PriorityForm(FlaskForm):
 class ReviewForm(FlaskForm):
     decision = RadioField("What did the meeting decide?", choices=list(REVIEW_DECISIONS.items()),
                           validators=[DataRequired("Choose what the meeting decided")])
-    note = TextAreaField("Review (public)", filters=[_strip], validators=[_too_long("The review", NOTE_MAX)])
-    outcome = TextAreaField("We did (public, if completed)", filters=[_strip],
-                            validators=[_too_long("The outcome", NOTE_MAX)])
+    note = TextAreaField("Review (public)", filters=[strip], validators=[too_long("The review", NOTE_MAX)])
+    outcome = TextAreaField("We did (public, if completed)", filters=[strip],
+                            validators=[too_long("The outcome", NOTE_MAX)])
 
 
 class PriorityUpdateForm(FlaskForm):
-    body = TextAreaField("Update", filters=[_strip],
-                         validators=[DataRequired("Write the update"), _too_long("The update", NOTE_MAX)])
+    body = TextAreaField("Update", filters=[strip],
+                         validators=[DataRequired("Write the update"), too_long("The update", NOTE_MAX)])
     public = BooleanField("Show this update on the neighbourhood page", default=True)
 
 
@@ -354,8 +345,8 @@ class MetricsForm(FlaskForm):
 
 
 class AgendaForm(FlaskForm):
-    agenda = TextAreaField("Agenda (public once published)", filters=[_strip],
-                           validators=[_too_long("The agenda", AGENDA_MAX)])
+    agenda = TextAreaField("Agenda (public once published)", filters=[strip],
+                           validators=[too_long("The agenda", AGENDA_MAX)])
 
 
 class PaperForm(FlaskForm):
@@ -375,14 +366,14 @@ class AssistedIssueForm(RaiseIssueForm):
                                                               plausible_date], render_kw={"type": "date"})
     raised_time = TimeField("Time", validators=[InputRequired("Enter the time, like 14:30")],
                             render_kw={"type": "time"})
-    name = StringField("Resident's name (optional)", filters=[_strip],
-                       validators=[_too_long("The name", NAME_MAX)])
+    name = StringField("Resident's name (optional)", filters=[strip],
+                       validators=[too_long("The name", NAME_MAX)])
     email = StringField(
-        "Resident's email address (optional)", filters=[_strip],
-        validators=[Optional(), _too_long("The email address", EMAIL_MAX),
+        "Resident's email address (optional)", filters=[strip],
+        validators=[Optional(), too_long("The email address", EMAIL_MAX),
                     Email("Enter an email address in the correct format, like name@example.org")])
-    phone = StringField("Resident's phone number (optional)", filters=[_strip],
-                        validators=[_too_long("The phone number", PHONE_MAX)])
+    phone = StringField("Resident's phone number (optional)", filters=[strip],
+                        validators=[too_long("The phone number", PHONE_MAX)])
     consent = BooleanField("The resident agreed to be contacted about this issue")
 
     def offer(self, neighbourhoods, today: date, now_time: time) -> AssistedIssueForm:

@@ -4,15 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from portal.core.forms import strip
 
 
 class PersonForm(FlaskForm):
     """Look up everything held about an e-mail address (subject access and erasure)."""
 
-    email = StringField("E-mail address", filters=[_strip], validators=[
+    email = StringField("E-mail address", filters=[strip], validators=[
         DataRequired("Enter the e-mail address to look up, like name@example.org"),
         Length(max=254, message="An e-mail address is 254 characters at most")])
 

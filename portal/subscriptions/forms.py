@@ -6,15 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from portal.core.forms import strip
 from portal.pact.issues import EMAIL_MAX
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class AlertForm(FlaskForm):
-    email = StringField("Email address", filters=[_strip], validators=[
+    email = StringField("Email address", filters=[strip], validators=[
         DataRequired(message="Enter your email address"),
         Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),
         Email(message="Enter an email address in the right format, like name@example.com",

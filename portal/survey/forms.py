@@ -5,17 +5,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.core.forms import plausible_date
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from portal.core.forms import plausible_date, strip
 
 
 class OpenWaveForm(FlaskForm):
-    slug = StringField("Wave slug", filters=[_strip],
+    slug = StringField("Wave slug", filters=[strip],
                        validators=[DataRequired("Enter a slug for the wave, like 2011-12"), Length(max=40)])
-    name = StringField("Name", filters=[_strip],
+    name = StringField("Name", filters=[strip],
                        validators=[DataRequired("Enter a name for the wave, like Voicebox 2011/12"),
                                    Length(max=120)])
     questionnaire = SelectField("Questionnaire version",
