@@ -132,7 +132,8 @@ def paper_of(session: Session, meeting_id: int, paper_id: int) -> MeetingPaper |
 
 
 def paper_bytes(session: Session, paper: MeetingPaper) -> bytes:
-    return session.scalar(select(MeetingPaperContent.data).where(MeetingPaperContent.paper_id == paper.id))
+    return session.scalars(select(MeetingPaperContent.data)
+                           .where(MeetingPaperContent.paper_id == paper.id)).one()
 
 
 def public_paper(session: Session, slug: str, meeting_id: int, paper_id: int) -> MeetingPaper | None:

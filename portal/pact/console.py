@@ -65,7 +65,7 @@ def find_issues(session: Session, neighbourhoods: Iterable[Neighbourhood], filte
         "status": [PactIssue.status, PactIssue.created_at.desc()],
         "neighbourhood": [PactIssue.neighbourhood_id, PactIssue.created_at.desc()],
     }.get(filters.sort, [PactIssue.created_at.desc()])
-    query = query.order_by(*order, PactIssue.id)
+    query = query.order_by(*order, PactIssue.id)  # type: ignore[misc]  # the lists of ORDER BY terms join to object
     return list(session.scalars(query.limit(limit) if limit else query))
 
 
