@@ -121,6 +121,7 @@ def to_csv(rows: list[list]) -> bytes:
 def to_xlsx(rows: list[list]) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert sheet is not None  # a new workbook has its one worksheet
     sheet.title = "estimates"
     sheet.append(HEADER)
     for cell in sheet[1]:

@@ -41,9 +41,11 @@ CORS_HEADERS = {
 class ApiError(Exception):
     """An answer other than the resource: status, a stable code, a message and the valid choices."""
 
-    def __init__(self, status: int, code: str, message: str, valid: list[str] | None = None):
+    def __init__(self, status: int, code: str, message: str, valid: list[str] | None = None,
+                 retry_after: int | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.valid = status, code, message, valid
+        self.retry_after = retry_after  # seconds, for a 429's Retry-After header
 
 
 def meta() -> dict:
@@ -194,7 +196,5 @@ def rate_limited() -> ApiError | None:
     refusal = limits.hit("api", request.remote_addr or "", limit)
     if refusal is None:
         return None
-    error = ApiError(429, "rate_limited", f"Too many requests from this address: the limit is "
-                     f"{limit.describe()}. Wait and try again.")
-    error.retry_after = refusal.retry_after
-    return error
+    return ApiError(429, "rate_limited", f"Too many requests from this address: the limit is "
+                    f"{limit.describe()}. Wait and try again.", retry_after=refusal.retry_after)

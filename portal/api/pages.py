@@ -189,6 +189,7 @@ def pact(session: Session, place: Neighbourhood, now: datetime) -> dict:
     """The public PACT page's content (`neighbourhood_page`), field for field."""
     page = neighbourhood_page(session, place, now)
     meeting, m = page.next_meeting, page.metrics
+    assert m is not None  # neighbourhood_page always works the metrics out
     return {
         "neighbourhood": {"slug": place.slug, "name": place.name},
         "next_meeting": ({"starts_at": meeting.starts_at.isoformat(), "venue": meeting.venue}

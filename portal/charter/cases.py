@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import day
@@ -180,7 +180,7 @@ def cases_for(session: Session, user: StaffUser, places: list[Neighbourhood]) ->
 
 def cases_in(session: Session, neighbourhood_ids: list[int], include_unplaced: bool) -> list[CharterCase]:
     """The cases about these neighbourhoods (and, with `include_unplaced`, those about none)."""
-    where = CharterCase.neighbourhood_id.in_(neighbourhood_ids)
+    where: ColumnElement[bool] = CharterCase.neighbourhood_id.in_(neighbourhood_ids)
     if include_unplaced:
         where = or_(where, CharterCase.neighbourhood_id.is_(None))
     return list(session.scalars(select(CharterCase).where(where).order_by(CharterCase.received_at)))

@@ -33,7 +33,8 @@ class WriteToUsForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        if self.neighbourhood.data and self.neighbourhood.data not in dict(self.neighbourhood.choices):
+        # The view sets the choices as (value, label) pairs; WTForms' stubs allow other shapes.
+        if self.neighbourhood.data and self.neighbourhood.data not in dict(self.neighbourhood.choices):  # type: ignore[arg-type]
             self.neighbourhood.errors = ["Choose a neighbourhood from the list, or leave it"]
             return False
         return ok

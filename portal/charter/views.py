@@ -47,8 +47,8 @@ def write_to_us():
         if form.validate():
             place = neighbourhood_by_slug(db.session, form.neighbourhood.data) if form.neighbourhood.data \
                 else None
-            case = rules.receive_case(db.session, CharterKind(form.kind.data), form.name.data,
-                                      form.email.data, form.body.data, place)
+            case = rules.receive_case(db.session, CharterKind(form.kind.data), form.name.data or "",
+                                      form.email.data or "", form.body.data or "", place)
             db.session.commit()
             session["charter_reference"] = case.reference
             return redirect(url_for("complaints.sent"))
@@ -80,6 +80,7 @@ def _case_in_scope(reference: str) -> CharterCase:
     if case is not None and case.neighbourhood_id is None and current_user.role == Role.ADMIN:
         return case
     check_scope(db.session, current_user, case.neighbourhood_id if case else None, "charter_case", reference)
+    assert case is not None  # check_scope answered 404 otherwise
     return case
 
 
@@ -115,7 +116,7 @@ def answer(reference: str):
     if not form.validate():
         return _case_page(found, 400, answer_form=form)
     with refusals_to(form.response.errors) as attempt:
-        rules.answer(db.session, found, form.response.data, current_user)
+        rules.answer(db.session, found, form.response.data or "", current_user)
     return _done(found) if attempt else _case_page(found, 400, answer_form=form)
 
 
@@ -125,7 +126,9 @@ def extend(reference: str):
     form = ExtendForm(prefix="extend")
     if not form.validate():
         return _case_page(found, 400, extend_form=form)
+    new_date = form.new_date.data
+    assert new_date is not None  # required, and the form validated
     with refusals_to(form.new_date.errors) as attempt:
-        rules.extend(db.session, found, form.new_date.data, form.reason.data, current_user,
+        rules.extend(db.session, found, new_date, form.reason.data or "", current_user,
                      local_day(utcnow()))
     return _done(found) if attempt else _case_page(found, 400, extend_form=form)

@@ -11,6 +11,7 @@ read back from anywhere.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.types import TypeDecorator
@@ -21,11 +22,16 @@ class Labelled(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+    if TYPE_CHECKING:
+        # Calling the class looks a member up by its stored value (`IssueStatus("submitted")`);
+        # the two-argument form below only makes the members, as the class is created.
+        def __new__(cls, value: str) -> Self: ...
+    else:
+        def __new__(cls, value: str, label: str):
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.label = label
+            return member
 
     @classmethod
     def values(cls) -> tuple[str, ...]:
@@ -159,7 +165,7 @@ class StoredEnum(TypeDecorator):
         return None if value is None else str(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else self.enum(value)  # type: ignore[call-arg]  # by value
+        return None if value is None else self.enum(value)
 
 
 def one_of(column: str, enum: type[Labelled]) -> CheckConstraint:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import audit
+from portal.core.database import rowcount
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
 from portal.models import FollowUpAnswer, IssueCategory, IssueContact, IssueEvent, IssueStatus, PactIssue
@@ -102,7 +103,7 @@ def claim(session: Session, issue_id: int, now: datetime) -> bool:
         update(PactIssue).where(PactIssue.id == issue_id, PactIssue.followup_sent_at.is_(None))
         .values(followup_sent_at=now, updated_at=PactIssue.updated_at)  # asking is not an update
         .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def token_for(settings: FollowUpSettings, issue: PactIssue) -> str:
@@ -163,8 +164,10 @@ def ask(session: Session, issue: PactIssue, settings: FollowUpSettings, now: dat
     token = token_for(settings, issue)
     links = {answer.value: link("issues.follow_up", token=token, answer=answer.value)
              for answer in ANSWERS}
-    subject, body = question_mail(issue, issue.contact, links, settings)
-    queue_mail(session, issue.contact.email, subject, body)
+    contact = issue.contact
+    assert contact is not None  # due_issues joins each issue's contact
+    subject, body = question_mail(issue, contact, links, settings)
+    queue_mail(session, contact.email, subject, body)
     return True
 
 
@@ -220,7 +223,7 @@ def record_answer(session: Session, issue: PactIssue, answer: str, comment: str,
                 updated_at=now)
         .execution_options(synchronize_session=False))
     session.refresh(issue)
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise AlreadyAnswered(issue)
     issue.events.append(IssueEvent(at=now, kind="follow_up", to_value=answer, body=comment, public=False))
     audit.record(session, "pact_follow_up_answered", "pact_issue", issue.reference, answer=str(answer))

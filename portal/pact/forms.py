@@ -11,6 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     IntegerField,
     RadioField,
     SelectField,
@@ -48,6 +49,14 @@ from portal.pact.meetings import REVIEW_DECISIONS, TEXT_MAX, TITLE_MAX, VENUE_MA
 from portal.pact.public_summary import SUMMARY_MAX
 from surveys.postcodes import normalise_postcode
 
+
+def _add_error(field: Field, message: str) -> None:
+    """Add a message to a validated field's errors (WTForms types them as a Sequence; after
+    validation they are the field's list)."""
+    assert isinstance(field.errors, list)
+    field.errors.append(message)
+
+
 # The resident's forms: find a neighbourhood, raise an issue, follow one, answer "Was it resolved?".
 
 class FindNeighbourhoodForm(FlaskForm):
@@ -68,7 +77,8 @@ class FindNeighbourhoodForm(FlaskForm):
         if ok and not self.postcode.data and not self.neighbourhood.data:
             self.postcode.errors = ["Enter a postcode or choose a neighbourhood"]
             return False
-        if ok and self.neighbourhood.data and self.neighbourhood.data not in dict(self.neighbourhood.choices):
+        # The view sets the choices as (value, label) pairs; WTForms' stubs allow other shapes.
+        if ok and self.neighbourhood.data and self.neighbourhood.data not in dict(self.neighbourhood.choices):  # type: ignore[arg-type]
             self.neighbourhood.errors = ["Choose a neighbourhood from the list"]
             return False
         return ok
@@ -120,16 +130,16 @@ class RaiseIssueForm(FlaskForm):
         longitude = self._coordinate(self.longitude, -9.0, 2.0, "longitude")
         if (latitude is None) != (longitude is None) and not (self.latitude.errors or self.longitude.errors):
             missing = self.longitude if latitude is not None else self.latitude
-            missing.errors.append("Give both latitude and longitude, or neither")
+            _add_error(missing, "Give both latitude and longitude, or neither")
         if self.phone.data and not all(c.isdigit() or c in " +()-" for c in self.phone.data):
-            self.phone.errors.append("Enter a phone number, like 01225 123456")
+            _add_error(self.phone, "Enter a phone number, like 01225 123456")
         if (self.email.data or self.phone.data) and not self.consent.data:
-            self.consent.errors.append(
-                "Tick the box to agree to be contacted, or remove your contact details")
+            _add_error(
+                self.consent, "Tick the box to agree to be contacted, or remove your contact details")
         if self.consent.data and not (self.email.data or self.phone.data):
-            self.email.errors.append("Enter an email address or phone number so we can contact you")
+            _add_error(self.email, "Enter an email address or phone number so we can contact you")
         if self.follow_up.data and not self.email.data and not self.email.errors:
-            self.email.errors.append("Enter an email address so we can ask you whether it was resolved")
+            _add_error(self.email, "Enter an email address so we can ask you whether it was resolved")
         return ok and not any(f.errors for f in self)
 
     @property
@@ -280,7 +290,8 @@ class PriorityForm(FlaskForm):
         self._agencies = {a.slug: a for a in agencies}
         self._issues = {i.reference: i for i in open_issues}
         self.owner.choices = [("", "Choose an agency")] + [(a.slug, a.name) for a in agencies]
-        self.issues.choices = [(i.reference, i) for i in open_issues]
+        # Each issue itself, not a text label: the template shows its details beside its box.
+        self.issues.choices = [(i.reference, i) for i in open_issues]  # type: ignore[misc]
         return self
 
     @property
@@ -326,7 +337,7 @@ class MetricsForm(FlaskForm):
         valid = self.validate()
         end = self.end.data or today
         if valid and self.start.data and end < self.start.data:
-            self.end.errors.append("The end date must be the same as or after the start date")
+            _add_error(self.end, "The end date must be the same as or after the start date")
             return False
         return valid
 
@@ -356,7 +367,7 @@ class AssistedIssueForm(RaiseIssueForm):
     description, place, contact details only with consent) plus the neighbourhood, the channel and
     when the resident raised it (UK local time; earlier today or in recent days, never later)."""
 
-    website = None  # no honeypot: only signed-in staff see this form
+    website = None  # type: ignore[assignment]  # None removes the inherited field: no honeypot, staff only
     neighbourhood = SelectField("Neighbourhood", choices=[], validate_choice=False,  # checked below
                                 validators=[DataRequired("Choose the neighbourhood")])
     channel = RadioField("How did the resident raise it?",

@@ -35,7 +35,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import pandas as pd
 from sqlalchemy import select
@@ -201,7 +201,8 @@ def _count_acknowledgement(m: NeighbourhoodMetrics, r: IssueRecord, as_of: datet
 def _summarise(name: str, records: list[IssueRecord], start: datetime, end: datetime,
                as_of: datetime) -> NeighbourhoodMetrics:
     m = NeighbourhoodMetrics(neighbourhood=name)
-    to_ack, to_close = [], []
+    to_ack: list[float] = []
+    to_close: list[float] = []
     for r in records:
         if start <= r.created_at < end and r.created_at <= as_of:
             m.raised += 1
@@ -220,7 +221,12 @@ def _summarise(name: str, records: list[IssueRecord], start: datetime, end: date
     return m
 
 
-R = TypeVar("R")  # a record with a `neighbourhood` slug
+class _InNeighbourhood(Protocol):
+    @property
+    def neighbourhood(self) -> str: ...  # slug
+
+
+R = TypeVar("R", bound=_InNeighbourhood)  # a record with a `neighbourhood` slug
 
 
 def _by_neighbourhood(rows: Iterable[R], neighbourhoods: Iterable[str]) -> dict[str, list[R]]:
@@ -365,5 +371,8 @@ def load_follow_up_records(session: Session, neighbourhood_ids: Iterable[int] | 
              .where(PactIssue.followup_sent_at.is_not(None)))
     if neighbourhood_ids is not None:
         query = query.where(PactIssue.neighbourhood_id.in_(list(neighbourhood_ids)))
-    return [FollowUpRecord(slug, sent, str(answer) if answer else None, answered)
-            for slug, sent, answer, answered in session.execute(query.order_by(PactIssue.followup_sent_at))]
+    records = []
+    for slug, sent, answer, answered in session.execute(query.order_by(PactIssue.followup_sent_at)):
+        assert sent is not None  # the query keeps only questions sent
+        records.append(FollowUpRecord(slug, sent, str(answer) if answer else None, answered))
+    return records

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -69,12 +70,13 @@ def find_issues(session: Session, neighbourhoods: Iterable[Neighbourhood], filte
             query = query.where(PactIssue.created_at > now - timedelta(days=int(high) + 1))
     if filters.overdue:
         query = query.where(unacknowledged_filter(now))
-    order = {
+    orders: dict[str, list[Any]] = {  # ORDER BY terms of several kinds
         "oldest": [PactIssue.created_at.asc()],
         "updated": [PactIssue.updated_at.desc()],
         "status": [PactIssue.status, PactIssue.created_at.desc()],
         "neighbourhood": [PactIssue.neighbourhood_id, PactIssue.created_at.desc()],
-    }.get(filters.sort, [PactIssue.created_at.desc()])
+    }
+    order = orders.get(filters.sort, [PactIssue.created_at.desc()])
     query = query.order_by(*order, PactIssue.id)
     return list(session.scalars(query.limit(limit) if limit else query))
 
@@ -163,7 +165,8 @@ def paper_of(session: Session, meeting_id: int, paper_id: int) -> MeetingPaper |
 
 
 def paper_bytes(session: Session, paper: MeetingPaper) -> bytes:
-    return session.scalar(select(MeetingPaperContent.data).where(MeetingPaperContent.paper_id == paper.id))
+    return session.scalars(select(MeetingPaperContent.data)
+                           .where(MeetingPaperContent.paper_id == paper.id)).one()
 
 
 def public_paper(session: Session, slug: str, meeting_id: int, paper_id: int) -> MeetingPaper | None:

@@ -75,12 +75,13 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
     from portal.pact.concerns import concern_rows
     from portal.reports.data import pact_period
     if authority:
-        reports.append(authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
-                                        pact=pact_section(session, None, analysis.wave, now)))
-        reports[-1].fear_risk = fear_risk_section(session, analysis, None)
-        reports[-1].satisfaction = satisfaction_section(session, None, analysis.wave, now)
+        summary = authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
+                                   pact=pact_section(session, None, analysis.wave, now))
+        reports.append(summary)
+        summary.fear_risk = fear_risk_section(session, analysis, None)
+        summary.satisfaction = satisfaction_section(session, None, analysis.wave, now)
         from portal.scorecard.actuals import build_rows, load_card
-        reports[-1].scorecard = build_rows(session, load_card(), analysis)
+        summary.scorecard = build_rows(session, load_card(), analysis)
     for place in places:
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
                                             pact=pact_section(session, place, analysis.wave, now)))

@@ -36,7 +36,7 @@ def build(wave: str | None, slug: str | None, all_: bool, out: Path, workers: in
     now = utcnow()
     try:
         with db.transaction() as session:
-            prepared = prepare_reports(session, wave, None if all_ else [slug], now=now,
+            prepared = prepare_reports(session, wave, [slug] if slug else None, now=now,
                                        authority=all_)
     except ReportError as error:
         raise click.ClickException(str(error)) from None

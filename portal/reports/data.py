@@ -303,12 +303,14 @@ def _you_said_we_did(session: Session, place: Neighbourhood, start: datetime,
         Priority.closed_at >= start, Priority.closed_at < end)
         .order_by(Priority.closed_at.desc()))
     for p in done:
+        assert p.closed_at is not None  # the query keeps those closed in the period
         said.append(YouSaidWeDid(p.title, p.outcome, local(p.closed_at).date()))
     resolved = session.scalars(select(PactIssue).where(
         PactIssue.neighbourhood_id == place.id, PactIssue.status == IssueStatus.RESOLVED_LOCALLY,
         PactIssue.closed_at >= start, PactIssue.closed_at < end)
         .order_by(PactIssue.closed_at.desc()))
     for issue in resolved:
+        assert issue.closed_at is not None  # the query keeps those closed in the period
         said.append(YouSaidWeDid(you_said(issue, IssueCategory.label_of(issue.category)),
                                  issue.outcome, local(issue.closed_at).date()))
     return said[:YOU_SAID_WE_DID_MAX]

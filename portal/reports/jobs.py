@@ -24,7 +24,7 @@ from analysis.formatting import plural
 from portal.core import jobs
 from portal.core.clock import utcnow
 from portal.core.extensions import db
-from portal.models import ReportFile, ReportFileContent, ReportRun, StaffUser
+from portal.models import ReportFile, ReportFileContent, ReportRun, ReportRunStatus, StaffUser
 from portal.models.reports import STALE_AFTER
 from portal.reports.building import BuiltFile, Prepared, prepare_reports, render_all
 from portal.reports.cache import analysis_cache
@@ -59,7 +59,7 @@ def build_neighbourhood_pdf(session: Session, wave: str | None, slug: str,
     built = render_all(prepared.reports, workers=1)[0]
     file = _file_row(run.id, built)
     session.add(file)
-    run.completed, run.status, run.finished_at = 1, "done", utcnow()
+    run.completed, run.status, run.finished_at = 1, ReportRunStatus.DONE, utcnow()
     run.message = f"{built.title} ready"
     session.commit()
     return file

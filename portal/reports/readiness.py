@@ -141,7 +141,7 @@ def _variable_gap(frame: pd.DataFrame, margin: pd.DataFrame, variable: str,
     population = dict(zip(margin["category"].astype(str), margin["population"].astype(float),
                           strict=True))
     problems = [f"{plural(int(n), 'response')} answer “{text}” with "
-                f"“{answer_label(questionnaire, variable, code)}”, which has no population "
+                f"“{answer_label(questionnaire, variable, str(code))}”, which has no population "
                 "figure." for code, n in counts.items() if code not in population]
     problems += [f"{plural(int(counts[code]), 'response')} answer “{text}” with "
                  f"“{answer_label(questionnaire, variable, code)}”, whose population figure "

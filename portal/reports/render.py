@@ -42,9 +42,12 @@ def environment() -> Environment:
 def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
     """Every chart of a report, drawn from the report's own numbers."""
     h = report.headline
+    target, baseline = h.target, h.baseline
+    # The headline indicator, NI 21, has the plan's target and baseline (analysis.catalogue).
+    assert target is not None and baseline is not None
     out = {}
-    target_refs = [(h.target, f"Target {percent(h.target)} ({h.target_wave})"),
-                   (h.baseline, f"Baseline {percent(h.baseline)} ({h.baseline_wave})")]
+    target_refs = [(target, f"Target {percent(target)} ({h.target_wave})"),
+                   (baseline, f"Baseline {percent(baseline)} ({h.baseline_wave})")]
     if isinstance(report, AuthorityReport):
         out["ranking"] = charts.interval_chart(
             [r.figure for r in report.ranking],
@@ -62,7 +65,7 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
     if not isinstance(report, AuthorityReport):
         series.append(("Authority", [p.authority for p in report.trend]))
     out["trend"] = charts.trend_chart(series, waves, title=f"NI 21 in {report.name} by wave",
-                                      reference=[(h.target, f"Target {percent(h.target)}")])
+                                      reference=[(target, f"Target {percent(target)}")])
     out["gap"] = charts.gap_chart(report.gap, title=f"Worry about crime against victimisation "
                                                     f"in {report.name}, {report.wave}")
     if report.fear_risk is not None:

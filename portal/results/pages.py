@@ -89,7 +89,7 @@ def _concerns(report: NeighbourhoodReport) -> list[IndicatorRow]:
     a suppressed figure cannot be ranked without revealing where it falls)."""
     rows = [r for s in report.sections if s.title.startswith(ASB_SECTION) for r in s.rows
             if r.id not in ASB_SUMMARY and not r.local.suppressed]
-    return sorted(rows, key=lambda r: -r.local.estimate)[:TOP_CONCERNS]
+    return sorted(rows, key=lambda r: -(r.local.estimate or 0.0))[:TOP_CONCERNS]  # none is suppressed
 
 
 def results_page(analysis, place: Neighbourhood | None, now: datetime) -> ResultsPage:

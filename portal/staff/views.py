@@ -37,7 +37,7 @@ TOOLS = [
 def _tools(role: str) -> list[dict]:
     return [{"title": title, "url": url_for(endpoint), "description": text}
             for title, endpoint, text in TOOLS
-            if endpoint in current_app.view_functions and role in route_roles(current_app, endpoint)]
+            if endpoint in current_app.view_functions and role in (route_roles(current_app, endpoint) or ())]
 
 
 @bp.route("/")

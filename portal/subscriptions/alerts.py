@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from analysis.formatting import day
 from portal.core.clock import local
+from portal.core.database import rowcount
 from portal.core.filters import format_datetime
 from portal.core.links import public_url
 from portal.core.mail import queue_mail
-from portal.models import AlertSubscription, Meeting, Neighbourhood
+from portal.models import AlertFrequency, AlertSubscription, Meeting, Neighbourhood
 from portal.pact.queries import next_meeting
 from portal.results.pages import published_waves
 from portal.subscriptions.feed import Entry, Links, activity
@@ -81,7 +82,7 @@ def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, fr
         session.add(sub)
         session.flush()
     elif sub.confirmed_at is None:
-        sub.frequency, sub.created_at = frequency, now
+        sub.frequency, sub.created_at = AlertFrequency(frequency), now
     how = "each week" if frequency == "weekly" else "as soon as something happens"
     queue_mail(session, email, f"Confirm e-mail alerts for {place.name}", (
         f"Someone (we hope you) asked for e-mail alerts about {place.name}: new PACT priorities, "
@@ -118,7 +119,7 @@ def confirm(session: Session, site: Site, token: str, frequency: str | None,
     if sub.confirmed_at is None:
         sub.confirmed_at = sub.digested_until = now
     if frequency in ("weekly", "immediate"):
-        sub.frequency = frequency
+        sub.frequency = AlertFrequency(frequency)
     return sub
 
 
@@ -141,11 +142,14 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
     result = session.execute(delete(AlertSubscription).where(
         AlertSubscription.confirmed_at.is_(None),
         AlertSubscription.created_at < now - timedelta(days=CONFIRM_DAYS)))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def _due(sub: AlertSubscription, now: datetime) -> bool:
-    return sub.frequency == "immediate" or sub.digested_until <= now - WEEK
+    if sub.frequency == "immediate":
+        return True
+    assert sub.digested_until is not None  # confirming a subscription sets it
+    return sub.digested_until <= now - WEEK
 
 
 def _meeting_entries(session: Session, place: Neighbourhood, links: Links) -> list[Entry]:
@@ -167,6 +171,7 @@ def new_activity(session: Session, site: Site, place: Neighbourhood, since: date
 def digest_body(session: Session, site: Site, sub: AlertSubscription, entries: list[Entry],
                 now: datetime) -> str:
     place = sub.neighbourhood
+    assert sub.digested_until is not None  # confirming a subscription sets it
     lines = [f"What's new in {place.name} since {day(local(sub.digested_until))}:", ""]
     for e in entries:
         lines += [f"- {day(local(e.at))}: {e.title}", f"  {e.text}", f"  {e.link}", ""]
@@ -183,7 +188,7 @@ def _claim(session: Session, sub: AlertSubscription, now: datetime) -> bool:
     result = session.execute(update(AlertSubscription).where(
         AlertSubscription.id == sub.id, AlertSubscription.digested_until == sub.digested_until)
         .values(digested_until=now).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def send_digests(session: Session, site: Site, now: datetime) -> int:
@@ -196,6 +201,7 @@ def send_digests(session: Session, site: Site, now: datetime) -> int:
     for sub in subs:
         if not _due(sub, now):
             continue
+        assert sub.digested_until is not None  # confirming a subscription sets it
         entries = new_activity(session, site, sub.neighbourhood, sub.digested_until, now)
         body = digest_body(session, site, sub, entries, now) if entries else None
         if not _claim(session, sub, now):

@@ -9,6 +9,7 @@ newest entry's, so an unchanged feed is byte-for-byte the same (and its ETag too
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -39,8 +40,8 @@ class Links:
 
     page: str
     feed: str
-    issue: object
-    results: object
+    issue: Callable[[str], str]
+    results: Callable[[str], str]
 
 
 def _priority_entries(session: Session, place: Neighbourhood, links: Links) -> list[Entry]:
@@ -63,9 +64,13 @@ def _issue_entries(session: Session, place: Neighbourhood, links: Links) -> list
     issues = session.scalars(select(PactIssue).where(PactIssue.neighbourhood_id == place.id,
                                                      PactIssue.status == IssueStatus.RESOLVED_LOCALLY,
                                                      PactIssue.closed_at.is_not(None)))
-    return [Entry(f"issue-{i.id}-resolved", i.closed_at,
-                  f"You said, we did: {you_said(i, IssueCategory.label_of(i.category))}", i.outcome,
-                  links.issue(i.reference)) for i in issues]
+    entries = []
+    for i in issues:
+        assert i.closed_at is not None  # the query keeps only closed issues
+        entries.append(Entry(f"issue-{i.id}-resolved", i.closed_at,
+                             f"You said, we did: {you_said(i, IssueCategory.label_of(i.category))}",
+                             i.outcome, links.issue(i.reference)))
+    return entries
 
 
 def _results_entries(waves, links: Links) -> list[Entry]:

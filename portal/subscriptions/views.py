@@ -79,7 +79,7 @@ def alerts(slug: str):
         if limited:
             return limited
         if form.validate():
-            subscribe(db.session, _site(), place, form.email.data, form.frequency.data, utcnow())
+            subscribe(db.session, _site(), place, form.email.data or "", form.frequency.data, utcnow())
             db.session.commit()
             return redirect(url_for("subscriptions.alerts_sent", slug=place.slug))
         return render_template("subscriptions/alerts.html", form=form, place=place), 400

@@ -30,7 +30,7 @@ def save_agenda(meeting_id: int):
     form = AgendaForm(prefix="agenda")
     if form.validate():
         with refusals_to(form.agenda.errors) as attempt:
-            rules.save_agenda(db.session, meeting, form.agenda.data, current_user)
+            rules.save_agenda(db.session, meeting, form.agenda.data or "", current_user)
         if attempt:
             flash("Agenda saved." + ("" if meeting.agenda_published_at else " Publish it when it is ready."))
             return _back(meeting.id)

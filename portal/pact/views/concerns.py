@@ -19,7 +19,7 @@ def edit():
     text, edited = mapping_text(db.session)
     if form.validate_on_submit():
         try:
-            save_mapping(db.session, form.content.data, current_user.id)
+            save_mapping(db.session, form.content.data or "", current_user.id)
         except InputError as error:
             db.session.rollback()
             form.content.errors = [str(error)]

@@ -76,6 +76,7 @@ def issues_export():
 def _issue_in_scope(reference: str) -> PactIssue:
     issue = queries.issue_by_reference(db.session, reference)
     check_scope(db.session, current_user, issue.neighbourhood_id if issue else None, "pact_issue", reference)
+    assert issue is not None  # check_scope answered 404 otherwise
     return issue
 
 
@@ -128,10 +129,12 @@ def issue_new():
     if form.is_submitted() and form.validate():
         contact = ContactDetails(form.name.data or "", form.email.data or "", form.phone.data or "",
                                  bool(form.consent.data))
+        raised_at = form.raised_at
+        assert raised_at is not None  # the date and time are required, and the form validated
         with refusals_to(form.neighbourhood.errors) as attempt:
             issue = record_for_resident(db.session, current_user, form.place, form.channel.data,
-                                        form.category.data, form.description.data, form.location.data,
-                                        form.raised_at, now, contact)
+                                        form.category.data, form.description.data or "",
+                                        form.location.data or "", raised_at, now, contact)
         if attempt:
             return _done(issue, f"{issue.reference} is recorded for the resident "
                                 f"({issue.channel.in_a_sentence}): give them this reference.")
@@ -151,8 +154,8 @@ def issue_status(reference: str):
     if form.validate():
         to = form.status.data
         with refusals_to(form.status.errors) as attempt:
-            issue_rules.set_status(db.session, issue, to, form.public_note.data, form.internal_note.data,
-                                   current_user)
+            issue_rules.set_status(db.session, issue, to, form.public_note.data or "",
+                                   form.internal_note.data or "", current_user)
         if attempt:
             return _done(issue, f"{issue.reference} is now '{IssueStatus.label_of(to)}'.")
     return _issue_page(issue, 400, status_form=form)
@@ -164,6 +167,7 @@ def issue_assign(reference: str):
     form = _assign_form(request.form)
     if form.validate():
         agency = agency_by_slug(db.session, form.agency.data)
+        assert agency is not None  # the form accepts only the agencies it offered
         with refusals_to(form.agency.errors) as attempt:
             issue_rules.assign(db.session, issue, agency, current_user)
         if attempt:
@@ -178,7 +182,7 @@ def issue_update(reference: str):
     if form.validate():
         public = form.visibility.data == "public"
         with refusals_to(form.body.errors) as attempt:
-            issue_rules.add_update(db.session, issue, form.body.data, public, current_user)
+            issue_rules.add_update(db.session, issue, form.body.data or "", public, current_user)
         if attempt:
             return _done(issue, "Public update recorded." if public else "Internal note recorded.")
     return _issue_page(issue, 400, update_form=form)
@@ -190,7 +194,7 @@ def issue_merge(reference: str):
     form = MergeForm(request.form, prefix="merge")
     if form.validate():
         with refusals_to(form.into.errors) as attempt:
-            target = issue_rules.merge_into_typed(db.session, issue, form.into.data, current_user)
+            target = issue_rules.merge_into_typed(db.session, issue, form.into.data or "", current_user)
         if attempt:
             return _done(issue, f"{issue.reference} is closed as a duplicate of {target.reference}.")
     return _issue_page(issue, 400, merge_form=form)
@@ -202,7 +206,7 @@ def issue_summary(reference: str):
     form = _summary_form(issue, request.form)
     if form.validate():
         with refusals_to(form.summary.errors) as attempt:
-            flags = publish_summary(db.session, issue, form.summary.data, current_user)
+            flags = publish_summary(db.session, issue, form.summary.data or "", current_user)
         if attempt:
             warning = f" Check it again: it looks like it contains {' and '.join(flags)}." if flags else ""
             return _done(issue, f"The public summary of {issue.reference} is published.{warning}")

@@ -59,8 +59,10 @@ def schedule_meeting(slug: str):
     status = 200
     if request.method == "POST":
         if form.validate():
+            starts_at = form.starts_at
+            assert starts_at is not None  # the date and time are required, and the form validated
             with refusals_to(form.form_errors) as attempt:
-                meeting = meeting_rules.schedule_meeting(db.session, place, form.starts_at, form.venue.data,
+                meeting = meeting_rules.schedule_meeting(db.session, place, starts_at, form.venue.data or "",
                                                          current_user)
             if attempt:
                 flash(f"Meeting scheduled; it is now shown on the {place.name} page.")
@@ -75,6 +77,7 @@ def _meeting_in_scope(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     check_scope(db.session, current_user, meeting.neighbourhood_id if meeting else None, "pact_meeting",
                 meeting_id)
+    assert meeting is not None  # check_scope answered 404 otherwise
     return meeting
 
 
@@ -113,8 +116,10 @@ def record_meeting(meeting_id: int):
     meeting = _meeting_in_scope(meeting_id)
     form = RecordMeetingForm(request.form, prefix="record")
     if form.validate():
+        attendance = form.attendance.data
+        assert attendance is not None  # required, and the form validated
         with refusals_to(form.form_errors) as attempt:
-            meeting_rules.record_meeting(db.session, meeting, form.attendance.data, form.minutes.data,
+            meeting_rules.record_meeting(db.session, meeting, attendance, form.minutes.data or "",
                                          current_user)
         if attempt:
             flash("Meeting recorded as held.")
@@ -139,7 +144,7 @@ def agree_priority(meeting_id: int):
     if form.validate():
         with refusals_to(form.form_errors) as attempt:
             meeting_rules.agree_priority(
-                db.session, meeting, form.title.data, form.description.data, form.owner_agency,
+                db.session, meeting, form.title.data or "", form.description.data or "", form.owner_agency,
                 form.review_on.data, form.linked_issues, current_user)
         if attempt:
             flash("Priority recorded; it is now shown on the neighbourhood page.")
@@ -151,6 +156,7 @@ def _priority_in_scope(priority_id: int) -> Priority:
     priority = db.session.get(Priority, priority_id)
     check_scope(db.session, current_user, priority.neighbourhood_id if priority else None, "pact_priority",
                 priority_id)
+    assert priority is not None  # check_scope answered 404 otherwise
     return priority
 
 
@@ -161,8 +167,8 @@ def review_priority(meeting_id: int, priority_id: int):
     form = ReviewForm(request.form, prefix=f"review-{priority.id}")
     if form.validate():
         with refusals_to(form.decision.errors) as attempt:
-            meeting_rules.review_priority(db.session, priority, meeting, form.decision.data, form.note.data,
-                                          form.outcome.data, current_user)
+            meeting_rules.review_priority(db.session, priority, meeting, form.decision.data,
+                                          form.note.data or "", form.outcome.data or "", current_user)
         if attempt:
             flash(f"Review of '{priority.title}' recorded.")
             return redirect(url_for("pact.meeting", meeting_id=meeting.id))
@@ -185,8 +191,8 @@ def priority_update(priority_id: int):
     form = PriorityUpdateForm(request.form, prefix="update")
     if form.validate():
         with refusals_to(form.body.errors) as attempt:
-            meeting_rules.add_priority_update(db.session, priority, form.body.data, bool(form.public.data),
-                                              current_user)
+            meeting_rules.add_priority_update(db.session, priority, form.body.data or "",
+                                              bool(form.public.data), current_user)
         if attempt:
             flash("Update recorded.")
             return redirect(url_for("pact.priority", priority_id=priority.id))

@@ -65,7 +65,7 @@ def raise_issue_form(slug: str):
         if form.validate():
             latitude, longitude = form.point
             issue = raise_issue(
-                db.session, place, form.category.data, form.description.data, form.location.data,
+                db.session, place, form.category.data, form.description.data or "", form.location.data or "",
                 latitude, longitude,
                 ContactDetails(form.name.data or "", form.email.data or "", form.phone.data or "",
                                bool(form.consent.data), bool(form.follow_up.data)))
@@ -93,7 +93,7 @@ def follow():
         if form.validate():
             # The right shape goes to the look-up, which says when no issue has that reference
             # (even one no reference could have); only a wrong shape is a format error.
-            reference = shaped_reference(form.reference.data)
+            reference = shaped_reference(form.reference.data or "")
             if reference is None:
                 form.reference.errors = ["Enter the reference in the format PACT-7K3M-9Q"]
             else:
