@@ -22,6 +22,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import plural
+from portal.core.refusals import Refusal
 from portal.models import CrimeCount, CrimeImport, LsoaNeighbourhood, Neighbourhood
 
 STREET_COLUMNS = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
@@ -35,7 +36,7 @@ PROGRESS_EVERY = 10_000
 OUTSIDE_EXAMPLES = 5
 
 
-class CrimeDataError(ValueError):
+class CrimeDataError(Refusal):
     """A file cannot be imported; `problems` name the file and line of each fault found."""
 
     def __init__(self, problems: list[str]):

@@ -29,6 +29,7 @@ from analysis.scorecard import (
     year_start,
 )
 from portal.core.clock import utcnow
+from portal.core.refusals import Refusal
 from portal.crime.rates import monthly_counts, residents
 from portal.models import ScorecardActual
 from portal.survey.frames import DatasetError
@@ -39,7 +40,7 @@ EXPORT_COLUMNS = ["indicator", "reference", "title", "unit", "direction", "basel
                   "status", "detail", "lead_partners"]
 
 
-class ScorecardError(ValueError):
+class ScorecardError(Refusal):
     """An actual cannot be recorded; the message lists the valid choices."""
 
 

@@ -26,6 +26,7 @@ from portal.core.database import rowcount
 from portal.core.filters import format_datetime
 from portal.core.links import public_url
 from portal.core.mail import queue_mail
+from portal.core.refusals import Refusal
 from portal.models import AlertFrequency, AlertSubscription, Meeting, Neighbourhood
 from portal.pact.queries import next_meeting
 from portal.results.pages import published_waves
@@ -35,7 +36,7 @@ CONFIRM_DAYS = 7
 WEEK = timedelta(days=7)
 
 
-class AlertError(ValueError):
+class AlertError(Refusal):
     """A confirmation or unsubscribe link that cannot be used; the message says what to do."""
 
 

@@ -32,7 +32,7 @@ from portal.survey.waves import neighbourhood_id, wave_questionnaire
 NEVER_STORED = ("postcode",)  # used to find the neighbourhood, never kept
 
 
-class AlreadySubmitted(Exception):
+class AlreadySubmitted(Refusal):
     """This browser session or invitation has already recorded its response."""
 
 

@@ -9,18 +9,22 @@ from sqlalchemy.orm import Session
 
 from portal.analyst.views import ChoiceError
 from portal.core.refusals import Refusal, refusals_to
+from portal.crime.importing import CrimeDataError
 from portal.models import Agency
 from portal.pact.issues import IssueError
 from portal.pact.meetings import MeetingError
 from portal.pact.workflow import TransitionError
 from portal.reports.data import ReportError, WaveNotReady
+from portal.scorecard.actuals import ScorecardError
+from portal.subscriptions.alerts import AlertError
 from portal.survey.frames import DatasetError
-from portal.survey.responses import ResponseRejected
+from portal.survey.responses import AlreadySubmitted, ResponseRejected
 from portal.survey.waves import WaveError
 
 
 @pytest.mark.parametrize("error", [IssueError, MeetingError, TransitionError, WaveError, DatasetError,
-                                   ReportError, WaveNotReady, ChoiceError, ResponseRejected])
+                                   ReportError, WaveNotReady, ChoiceError, ResponseRejected, AlertError,
+                                   CrimeDataError, ScorecardError, AlreadySubmitted])
 def test_every_domain_error_is_a_refusal(error):
     assert issubclass(error, Refusal)
 
