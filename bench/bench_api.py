@@ -71,7 +71,12 @@ APP_MODULE = textwrap.dedent('''
 
 
 # Signs and places the links in the demo's outbox, which this benchmark never follows.
-DEMO_CONFIG = {"SECRET_KEY": "bench-demo-links", "PUBLIC_BASE_URL": "http://127.0.0.1:5000"}
+def demo_config() -> dict:
+    """The settings a real app would have, with the demo's links signed by a key of the bench's own."""
+    from portal.core.config import settings_from_env
+
+    return settings_from_env(Path(tempfile.gettempdir()), {"SECRET_KEY": "bench-demo-links",
+                                                           "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
 
 
 def prepare_database(url: str) -> list[str]:
@@ -86,7 +91,7 @@ def prepare_database(url: str) -> list[str]:
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
-        seed_demo(session, DEMO_CONFIG, utcnow())
+        seed_demo(session, demo_config(), utcnow())
         session.commit()
         slugs = list(session.scalars(select(Neighbourhood.slug).order_by(Neighbourhood.slug)))
     engine.dispose()

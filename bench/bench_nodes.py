@@ -47,7 +47,12 @@ SERVER_COUNTS = (1, 2)
 
 
 # Signs and places the links in the demo's outbox, which this benchmark never follows.
-DEMO_CONFIG = {"SECRET_KEY": "bench-demo-links", "PUBLIC_BASE_URL": "http://127.0.0.1:5000"}
+def demo_config() -> dict:
+    """The settings a real app would have, with the demo's links signed by a key of the bench's own."""
+    from portal.core.config import settings_from_env
+
+    return settings_from_env(Path(tempfile.gettempdir()), {"SECRET_KEY": "bench-demo-links",
+                                                           "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
 
 
 def prepare_database(url: str) -> list[str]:
@@ -64,7 +69,7 @@ def prepare_database(url: str) -> list[str]:
     with Session(engine) as session:
         if session.scalar(select(Neighbourhood.id).limit(1)) is not None:
             raise SystemExit(f"{url} is not empty: give an empty database")
-        seed_demo(session, DEMO_CONFIG, utcnow(), responses_per_wave=50)
+        seed_demo(session, demo_config(), utcnow(), responses_per_wave=50)
         session.commit()
         slugs = list(session.scalars(select(Neighbourhood.slug).order_by(Neighbourhood.slug)))
     engine.dispose()

@@ -67,8 +67,7 @@ class FollowUpSettings:
 
     @classmethod
     def from_config(cls, config) -> FollowUpSettings:
-        return cls(int(config.get("FOLLOW_UP_WEEKS", 4)), int(config.get("FOLLOW_UP_LINK_WEEKS", 8)),
-                   config["SECRET_KEY"])
+        return cls(config["FOLLOW_UP_WEEKS"], config["FOLLOW_UP_LINK_WEEKS"], config["SECRET_KEY"])
 
     def serializer(self) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self.secret, salt=SALT)
