@@ -132,3 +132,12 @@ def test_url_prefixes_are_set_only_in_the_blueprint_table():
     setting = [_relative(p) for p in _python_files(PORTAL)
                if p != PORTAL / "__init__.py" and "url_prefix=" in p.read_text()]
     assert not setting, f"{setting} set a url_prefix: give it in portal/__init__.py::BLUEPRINTS instead"
+
+
+def test_templates_live_in_their_package_folder():
+    """A package renders templates from templates/<package>/ (the shared error page aside)."""
+    rendered = re.compile(r"render_template\(\s*\"([^\"]+)\"")
+    elsewhere = [f"{_relative(p)} renders {name}" for p in _python_files(PORTAL)
+                 for name in rendered.findall(p.read_text())
+                 if p.parent != PORTAL / "core" and name.split("/")[0] != p.relative_to(PORTAL).parts[0]]
+    assert not elsewhere, f"{elsewhere}: move the template to templates/<package>/"

@@ -72,7 +72,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> HttpResponse:
 
 @bp.get("/")
 def waves():
-    return render_template("admin/waves.html", waves=waves_newest_first(db.session),
+    return render_template("survey/admin/waves.html", waves=waves_newest_first(db.session),
                            counts=response_counts(db.session), today=today())
 
 
@@ -99,7 +99,7 @@ def new_wave():
             flash(f"Wave {wave.name} has been set up.")
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
     status = 400 if form.is_submitted() else 200  # here after a POST: invalid, or refused
-    return render_template("admin/wave_new.html", form=form, descriptions={
+    return render_template("survey/admin/wave_new.html", form=form, descriptions={
         f"{info.id}:{info.version}": surveys.load_questionnaire(info.id, info.version).description
         for info in versions}), status
 
@@ -110,7 +110,7 @@ def wave(wave_slug: str):
     by_mode = responses_by_mode(db.session, wave)
     imports = wave_imports(db.session, wave)
     panel = panel_rules.panel_counts(db.session, wave) if wave.panel_mode else None
-    return render_template("admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
+    return render_template("survey/admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
                            imports=imports, panel=panel, state=wave.state_on(today()),
                            survey_link=public_url("survey.start", wave_slug=wave.slug))
 
@@ -147,7 +147,7 @@ def import_file(wave_slug: str):
                 return redirect(url_for("admin.wave", wave_slug=wave.slug))
             problems = getattr(attempt.refusal, "problems", ())
     columns = surveys.import_columns(questionnaire, neighbourhood_names(db.session))
-    return render_template("admin/import.html", wave=wave, form=form, problems=problems,
+    return render_template("survey/admin/import.html", wave=wave, form=form, problems=problems,
                            columns=columns), 400 if form.form_errors else 200
 
 
@@ -211,7 +211,7 @@ def panel(wave_slug: str):
         problems = refused
     counts = panel_rules.panel_counts(db.session, wave)
     members = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int))
-    return render_template("admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
+    return render_template("survey/admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
                            members=members, confirm=ConfirmForm(),
                            state=wave.state_on(today())), 400 if form.form_errors else 200
 
@@ -261,7 +261,7 @@ def non_responders(wave_slug: str):
         return _non_responders_csv(wave)
     page = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int),
                                    only_non_responders=True)
-    return render_template("admin/non_responders.html", wave=wave, members=page,
+    return render_template("survey/admin/non_responders.html", wave=wave, members=page,
                            to_remind=panel_rules.non_responder_count(db.session, wave),
                            confirm=ConfirmForm(), state=wave.state_on(today()))
 
