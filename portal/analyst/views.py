@@ -33,7 +33,7 @@ from portal.reports.jobs import (
     verified_bytes,
 )
 from portal.reports.queries import recent_runs, run_file
-from portal.survey.waves import response_counts, waves_newest_first
+from portal.survey.queries import response_counts, waves_newest_first
 
 bp = staff_blueprint("analyst", __name__, roles=(Role.ANALYST, Role.ADMIN))
 

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from portal.charter.cases import cases_in, clocks
+from portal.charter.cases import clocks
+from portal.charter.queries import cases_in
 from portal.core.clock import local_day
 from portal.models import CharterCase, Neighbourhood
 from portal.pact.agendas import AgendaCounts, agenda_standard

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
 from portal.auth.access import check_scope, staff_blueprint, visible_neighbourhoods
 from portal.charter import cases as rules
+from portal.charter import queries
 from portal.charter.figures import charter_metrics
 from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit
@@ -58,7 +59,7 @@ def write_to_us():
 
 @public_bp.route("/contact-us/sent")
 def sent():
-    case = rules.case_by_reference(db.session, session.get("charter_reference") or "")
+    case = queries.case_by_reference(db.session, session.get("charter_reference") or "")
     if case is None:
         return redirect(url_for("complaints.write_to_us"))
     return render_template("charter/sent.html", case=case,
@@ -68,14 +69,14 @@ def sent():
 @bp.route("/")
 def queue():
     places = visible_neighbourhoods(db.session, current_user)
-    found = rules.cases_for(db.session, current_user, places)
+    found = queries.cases_for(db.session, current_user, places)
     today = local_day(utcnow())
     rows = [(case, rules.clocks(case, today)) for case in found]
     return render_template("charter/queue.html", rows=rows, metrics=charter_metrics(found, today))
 
 
 def _case_in_scope(reference: str) -> CharterCase:
-    case = rules.case_by_reference(db.session, reference)
+    case = queries.case_by_reference(db.session, reference)
     # A case about no neighbourhood is the admins' (check_scope refuses None to coordinators).
     if case is not None and case.neighbourhood_id is None and current_user.role == Role.ADMIN:
         return case

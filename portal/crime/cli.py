@@ -24,7 +24,7 @@ from portal.crime.importing import (
     replace_lookup,
 )
 from portal.crime.rates import rates_table
-from portal.survey.frames import DatasetError
+from portal.survey.queries import DatasetError
 
 
 @click.group("crime", cls=AppGroup, help="Recorded crime from police.uk street-level files.")

@@ -17,7 +17,7 @@ from analysis.fear_risk import RATIO_NOTE, FearRiskSection, fear_risk_rows, load
 from analysis.recorded_crime import NI16_CAVEAT, NI16_TYPES, month_span, type_rates
 from analysis.report import REPORT_CATALOGUE, WaveAnalysis, _figure
 from portal.crime.rates import monthly_counts, residents
-from portal.survey.frames import DatasetError
+from portal.survey.queries import DatasetError
 
 
 def wave_year(opens_on: date, closes_on: date) -> tuple[str, str]:

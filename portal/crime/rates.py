@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from analysis.recorded_crime import crime_rates
 from portal.models import CrimeCount, LsoaNeighbourhood, Neighbourhood, PopulationEstimate
-from portal.survey.frames import DatasetError
+from portal.survey.queries import DatasetError
 
 HOUSEHOLDS = "households"  # PopulationEstimate.variable holding a neighbourhood's household count
 NO_CRIME = ("No recorded crime is loaded: import police.uk street-level files with "

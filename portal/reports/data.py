@@ -68,8 +68,8 @@ from portal.reports.readiness import (
     unweighted_counts,
     weighting_gap,
 )
-from portal.survey.frames import DatasetError, population_margins, wave_frame
-from portal.survey.queries import find_wave, waves_with_responses
+from portal.survey.frames import population_margins, wave_frame
+from portal.survey.queries import DatasetError, find_wave, waves_with_responses
 from portal.survey.waves import frozen_questionnaire, wave_questionnaire
 
 AUTHORITY_NAME = "Bath and North East Somerset"

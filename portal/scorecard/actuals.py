@@ -32,7 +32,7 @@ from portal.core.clock import utcnow
 from portal.core.refusals import Refusal
 from portal.crime.rates import monthly_counts, residents
 from portal.models import ScorecardActual
-from portal.survey.frames import DatasetError
+from portal.survey.queries import DatasetError
 
 CSV_COLUMNS = ("indicator", "year", "actual")
 EXPORT_COLUMNS = ["indicator", "reference", "title", "unit", "direction", "baseline", "baseline_year",

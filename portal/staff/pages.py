@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from portal.models import Neighbourhood
 from portal.reports.readiness import answer_label, question_text
-from portal.survey.waves import wave_questionnaire, waves_newest_first
+from portal.survey.queries import waves_newest_first
+from portal.survey.waves import wave_questionnaire
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,9 @@ from sqlalchemy.orm import Session
 
 import surveys
 from analysis.wave_weights import export_weights
-from portal.core.refusals import Refusal
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
+from portal.survey.queries import DatasetError
 from portal.survey.waves import frozen_questionnaire
-
-
-class DatasetError(Refusal):
-    """The data asked for does not exist; the message names the valid choices."""
 
 
 def wave_frame(session: Session, wave: Wave,

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from analysis.formatting import day, plural
 from portal.core.clock import utcnow
@@ -25,6 +25,7 @@ from portal.core.refusals import Refusal
 from portal.models import Invitation, Neighbourhood, PanelMember, Wave
 from portal.survey import opt_out
 from portal.survey.drafts import new_token, token_hash
+from portal.survey.queries import invitable, non_responders
 from portal.survey.waves import frozen_questionnaire
 
 MAX_PANEL_BYTES = 2 * 1024 * 1024
@@ -190,7 +191,6 @@ def add_panel_members(session: Session, wave: Wave, rows: list[PanelRow], addres
 
 InvitationLink = Callable[[str], str]  # token -> absolute URL of the invitation page
 LeaveLink = Callable[[PanelMember], str]  # member -> absolute "stop inviting me" URL
-MEMBERS_PER_PAGE = 100
 
 
 def invitation_message(wave: Wave, link: str, leave: str, reminder: bool) -> tuple[str, str]:
@@ -216,11 +216,6 @@ def unsubscribe_headers(leave: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{leave}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _invitable():
-    """Members who can be written to: an address, and still on the panel."""
-    return (PanelMember.email != "") & PanelMember.opted_out_at.is_(None)
-
-
 def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
                      now: datetime | None = None, limit: int | None = None,
                      leave_link: LeaveLink | None = None) -> int:
@@ -230,7 +225,7 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
     now = now or utcnow()
     leave_link = leave_link or opt_out.leave_link
     members = session.scalars(select(PanelMember).outerjoin(Invitation)
-                              .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), _invitable())
+                              .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), invitable())
                               .order_by(PanelMember.id).limit(limit)).all()
     for member in members:
         token = new_token()
@@ -240,28 +235,6 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
         queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
     session.flush()
     return len(members)
-
-
-def uninvited_count(session: Session, wave: Wave) -> int:
-    """Members still to invite; an erased member or one who left the panel is never invited."""
-    return session.scalar(select(func.count()).select_from(PanelMember).outerjoin(Invitation)
-                          .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), _invitable())) or 0
-
-
-def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
-    """Invited members still on the panel whose invitation has not been used, by panel id (the
-    people a reminder goes to)."""
-    return list(session.scalars(
-        select(PanelMember).join(Invitation, Invitation.panel_member_id == PanelMember.id)
-        .options(selectinload(PanelMember.invitation), selectinload(PanelMember.neighbourhood))
-        .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None), _invitable())
-        .order_by(PanelMember.external_id)))
-
-
-def non_responder_count(session: Session, wave: Wave) -> int:
-    return session.scalar(select(func.count()).select_from(PanelMember).join(Invitation)
-                          .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None),
-                                 _invitable())) or 0
 
 
 def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
@@ -287,47 +260,3 @@ def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
     return len(members)
 
 
-def panel_counts(session: Session, wave: Wave) -> dict[str, int]:
-    """Members, invited, responded (invitations used) and left the panel, for the wave (one query)."""
-    invited = func.count(Invitation.id)
-    responded = func.count(Invitation.used_at)
-    left = func.count(PanelMember.opted_out_at)
-    row = session.execute(select(func.count(PanelMember.id), invited, responded, left)
-                          .select_from(PanelMember).outerjoin(Invitation)
-                          .where(PanelMember.wave_id == wave.id)).one()
-    return {"members": row[0], "invited": row[1], "responded": row[2], "left": row[3]}
-
-
-@dataclass(frozen=True)
-class MemberPage:
-    """One page of a member list: the rows, which page, and how many pages and rows in all."""
-
-    members: list[PanelMember]
-    number: int
-    pages: int
-    total: int
-
-
-def member_page(session: Session, wave: Wave, number: int, only_non_responders: bool = False,
-                per_page: int = MEMBERS_PER_PAGE) -> MemberPage:
-    """A page of the wave's members by panel id (those who left the panel included, for showing
-    greyed), optionally only those invited who have not answered. Three queries whatever the size."""
-    where = [PanelMember.wave_id == wave.id]
-    query = select(PanelMember)
-    if only_non_responders:
-        query = query.join(Invitation)
-        where.append(Invitation.used_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.where(*where).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    number = min(max(1, number), pages)
-    members = list(session.scalars(
-        query.where(*where).options(selectinload(PanelMember.invitation),
-                                    selectinload(PanelMember.neighbourhood))
-        .order_by(PanelMember.external_id).offset((number - 1) * per_page).limit(per_page)))
-    return MemberPage(members, number, pages, total)
-
-
-def invitation_for_token(session: Session, wave: Wave, token: str) -> Invitation | None:
-    """The wave's invitation with this raw token, or None."""
-    return session.scalar(select(Invitation).join(PanelMember).where(
-        Invitation.token_hash == token_hash(token), PanelMember.wave_id == wave.id))

@@ -27,7 +27,8 @@ from portal.core.database import rowcount
 from portal.core.refusals import Refusal
 from portal.models import Invitation, Neighbourhood, Response, SurveyDraft, SurveyImport, Wave
 from portal.survey.drafts import token_hash
-from portal.survey.waves import neighbourhood_id, wave_questionnaire
+from portal.survey.queries import neighbourhood_id
+from portal.survey.waves import wave_questionnaire
 
 NEVER_STORED = ("postcode",)  # used to find the neighbourhood, never kept
 

@@ -9,13 +9,14 @@ import re
 from datetime import date
 from threading import Lock
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import surveys
 from analysis.formatting import day
 from portal.core.refusals import Refusal
-from portal.models import Neighbourhood, Questionnaire, Response, SurveyImport, Wave
+from portal.models import Questionnaire, Wave
+from portal.survey.queries import neighbourhood_pairs
 from surveys.loading import DEFINITIONS_DIR
 
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -68,39 +69,6 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
     return wave
 
 
-def wave_by_slug(session: Session, slug: str) -> Wave | None:
-    """The wave with its frozen questionnaire row loaded in the same query."""
-    return session.scalar(select(Wave).options(joinedload(Wave.questionnaire)).where(Wave.slug == slug))
-
-
-def waves_newest_first(session: Session) -> list[Wave]:
-    return list(session.scalars(select(Wave).order_by(Wave.opens_on.desc())))
-
-
-def open_link_waves(session: Session, today: date) -> list[Wave]:
-    """Waves anyone may answer today by the open link, newest first (the survey's index page)."""
-    return list(session.scalars(select(Wave).where(Wave.open_link_mode.is_(True), Wave.opens_on <= today,
-                                                   Wave.closes_on >= today)
-                                .order_by(Wave.opens_on.desc())))
-
-
-def response_counts(session: Session) -> dict[int, int]:
-    """{wave id: responses}; a wave with none is missing."""
-    return dict(session.execute(select(Response.wave_id, func.count()).group_by(Response.wave_id)).all())
-
-
-def responses_by_mode(session: Session, wave: Wave) -> dict[str, int]:
-    """{mode (online, paper, phone): responses} of one wave."""
-    return dict(session.execute(select(Response.mode, func.count())
-                                .where(Response.wave_id == wave.id).group_by(Response.mode)).all())
-
-
-def wave_imports(session: Session, wave: Wave) -> list[SurveyImport]:
-    """The paper and telephone files imported into a wave, newest first."""
-    return list(session.scalars(select(SurveyImport).where(SurveyImport.wave_id == wave.id)
-                                .order_by(SurveyImport.imported_at.desc())))
-
-
 # Loaded, checksum-verified definitions by (slug, version, checksum), with the file's (mtime, size).
 _verified: dict[tuple[str, int, str], tuple[tuple[int, int] | None, surveys.Questionnaire]] = {}
 _bound: dict[tuple[int, tuple[tuple[str, str], ...]],
@@ -128,18 +96,6 @@ def frozen_questionnaire(row: Questionnaire) -> surveys.Questionnaire:
     with _lock:
         _verified[key] = (stamp, loaded)
     return loaded
-
-
-def neighbourhood_pairs(session: Session) -> tuple[tuple[str, str], ...]:
-    """(slug, name) of every neighbourhood by name: the neighbourhood question's options."""
-    return tuple((slug, name) for slug, name in session.execute(
-        select(Neighbourhood.slug, Neighbourhood.name).order_by(Neighbourhood.name)))
-
-
-def neighbourhood_id(session: Session, slug: str | None) -> int | None:
-    if not slug:
-        return None
-    return session.scalar(select(Neighbourhood.id).where(Neighbourhood.slug == slug))
 
 
 def wave_questionnaire(session: Session, wave: Wave) -> surveys.Questionnaire:

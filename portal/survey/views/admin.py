@@ -29,20 +29,19 @@ from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
 from portal.models import Role, Wave
 from portal.survey import jobs as panel_jobs
-from portal.survey import opt_out
+from portal.survey import opt_out, queries
 from portal.survey import panel as panel_rules
 from portal.survey.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.survey.frames import export_weight_column, wave_frame
-from portal.survey.responses import import_responses
-from portal.survey.waves import (
-    open_wave,
+from portal.survey.queries import (
     response_counts,
     responses_by_mode,
     wave_by_slug,
     wave_imports,
-    wave_questionnaire,
     waves_newest_first,
 )
+from portal.survey.responses import import_responses
+from portal.survey.waves import open_wave, wave_questionnaire
 
 bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST))
 
@@ -109,7 +108,7 @@ def wave(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     by_mode = responses_by_mode(db.session, wave)
     imports = wave_imports(db.session, wave)
-    panel = panel_rules.panel_counts(db.session, wave) if wave.panel_mode else None
+    panel = queries.panel_counts(db.session, wave) if wave.panel_mode else None
     return render_template("survey/admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
                            imports=imports, panel=panel, state=wave.state_on(today()),
                            survey_link=public_url("survey.start", wave_slug=wave.slug))
@@ -209,8 +208,8 @@ def panel(wave_slug: str):
         if refused is None:
             return redirect(url_for("admin.panel", wave_slug=wave.slug))
         problems = refused
-    counts = panel_rules.panel_counts(db.session, wave)
-    members = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int))
+    counts = queries.panel_counts(db.session, wave)
+    members = queries.member_page(db.session, wave, request.args.get("page", 1, type=int))
     return render_template("survey/admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
                            members=members, confirm=ConfirmForm(),
                            state=wave.state_on(today())), 400 if form.form_errors else 200
@@ -240,7 +239,7 @@ def send_invitations(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode or not ConfirmForm().validate_on_submit():
         abort(400)
-    count = panel_rules.uninvited_count(db.session, wave)
+    count = queries.uninvited_count(db.session, wave)
     if not count:
         flash("Every panel member has already been invited.")
         return redirect(url_for("admin.panel", wave_slug=wave.slug))
@@ -259,16 +258,16 @@ def non_responders(wave_slug: str):
         abort(404)
     if request.args.get("format") == "csv":
         return _non_responders_csv(wave)
-    page = panel_rules.member_page(db.session, wave, request.args.get("page", 1, type=int),
+    page = queries.member_page(db.session, wave, request.args.get("page", 1, type=int),
                                    only_non_responders=True)
     return render_template("survey/admin/non_responders.html", wave=wave, members=page,
-                           to_remind=panel_rules.non_responder_count(db.session, wave),
+                           to_remind=queries.non_responder_count(db.session, wave),
                            confirm=ConfirmForm(), state=wave.state_on(today()))
 
 
 def _non_responders_csv(wave: Wave):
     """The members a reminder would go to (those who left the panel are not in it), as CSV."""
-    members = panel_rules.non_responders(db.session, wave)
+    members = queries.non_responders(db.session, wave)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["id", "email", "neighbourhood", "invited_at", "reminded_at"])
@@ -297,7 +296,7 @@ def send_reminders(wave_slug: str):
     if wave.state_on(today()) != "open":
         flash("Reminders can only be sent while the wave is open.")
         return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
-    count = panel_rules.non_responder_count(db.session, wave)
+    count = queries.non_responder_count(db.session, wave)
     audit.record(db.session, "panel_reminders_sent", "wave", wave.slug, count=count)
     db.session.commit()
     jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat())

@@ -32,15 +32,15 @@ from portal.models import Invitation, Wave
 from portal.survey import drafts, opt_out
 from portal.survey.consent import consent_notice
 from portal.survey.pages import form_values, merge_page_answers, page_errors, page_questions
-from portal.survey.panel import invitation_for_token
 from portal.survey.postcodes import apply_postcode
+from portal.survey.queries import invitation_for_token, open_link_waves, wave_by_slug
 from portal.survey.responses import (
     AlreadySubmitted,
     ResponseRejected,
     submission_key,
     submit_response,
 )
-from portal.survey.waves import open_link_waves, state_message, wave_by_slug, wave_questionnaire
+from portal.survey.waves import state_message, wave_questionnaire
 
 log = logging.getLogger("portal.survey")
 

@@ -17,7 +17,7 @@ from portal.pact.workflow import TransitionError
 from portal.reports.data import ReportError, WaveNotReady
 from portal.scorecard.actuals import ScorecardError
 from portal.subscriptions.alerts import AlertError
-from portal.survey.frames import DatasetError
+from portal.survey.queries import DatasetError
 from portal.survey.responses import AlreadySubmitted, ResponseRejected
 from portal.survey.waves import WaveError
 

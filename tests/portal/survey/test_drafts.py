@@ -11,7 +11,7 @@ from portal.core.clock import utcnow
 from portal.core.extensions import db
 from portal.models import Neighbourhood, SurveyDraft
 from portal.privacy.retention import run_retention
-from portal.survey import drafts, waves
+from portal.survey import drafts, queries, waves
 from tests.portal.survey.conftest import location, start
 
 DAYS = timedelta(days=30)  # RETENTION_DRAFT_DAYS's default
@@ -105,5 +105,5 @@ def test_a_new_neighbourhood_is_offered_at_once(db_session, wave, neighbourhoods
     db_session.add(Neighbourhood(slug="new-town", name="New Town", area_class="urban"))
     db_session.commit()
     assert "new-town" in offered()
-    assert waves.neighbourhood_id(db_session, "new-town") is not None
-    assert waves.neighbourhood_id(db_session, "") is None
+    assert queries.neighbourhood_id(db_session, "new-town") is not None
+    assert queries.neighbourhood_id(db_session, "") is None
