@@ -24,7 +24,7 @@ from portal.core.extensions import db
 from portal.core.http import download
 from portal.core.refusals import Refusal
 from portal.crime.fear import fear_and_recorded_crime
-from portal.models import Neighbourhood, ReportRun, Role
+from portal.models import Neighbourhood, ReportRun, Role, WaveState
 from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError, WaveNotReady
 from portal.reports.jobs import (
@@ -46,7 +46,7 @@ def _wave_choices(today: date | None = None) -> list[tuple[str, str]]:
     counts = response_counts(db.session)
     waves = waves_newest_first(db.session)
     return [(w.slug, f"{w.name} ({plural(counts.get(w.id, 0), 'response')}"
-                     f"{', in the field' if w.state_on(today) == 'open' else ''})")
+                     f"{', in the field' if w.state_on(today) == WaveState.IN_FIELD else ''})")
             for w in waves]
 
 

@@ -20,7 +20,7 @@ from analysis.formatting import percent_value
 from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.core.clock import local
-from portal.models import IssueCategory, Neighbourhood, PopulationEstimate, Response, Wave
+from portal.models import IssueCategory, Neighbourhood, PopulationEstimate, Response, Wave, WaveState
 from portal.pact.pages import neighbourhood_page
 from portal.pact.public_summary import you_said
 from portal.reports.cache import analysis_cache
@@ -38,10 +38,8 @@ def find_place(session: Session, slug: str) -> Neighbourhood:
     return place
 
 
-def wave_status(wave: Wave, today: date) -> str:
-    if wave.opens_on > today:
-        return "upcoming"
-    return "in_field" if wave.closes_on >= today else "closed"
+def wave_status(wave: Wave, today: date) -> WaveState:
+    return wave.state_on(today)
 
 
 def find_published_wave(session: Session, slug: str, today: date) -> Wave:
@@ -51,7 +49,7 @@ def find_published_wave(session: Session, slug: str, today: date) -> Wave:
     if wave is None:
         valid = list(session.scalars(select(Wave.slug).order_by(Wave.opens_on)))
         raise ApiError(404, "unknown_wave", f"Unknown wave {slug!r}.", valid)
-    if wave_status(wave, today) != "closed":
+    if wave_status(wave, today) != WaveState.CLOSED:
         raise ApiError(409, "wave_not_closed", f"Wave {slug} is still in the field or has not "
                        "started: results are published when its fieldwork closes.")
     return wave
@@ -95,7 +93,7 @@ def waves(session: Session, today: date) -> list[dict]:
     for wave in session.scalars(select(Wave).order_by(Wave.opens_on)):
         status = wave_status(wave, today)
         links = {}
-        if status == "closed" and achieved.get(wave.id):
+        if status == WaveState.CLOSED and achieved.get(wave.id):
             links = {"indicators": url_for("api.indicators", wave=wave.slug, _external=True),
                      "perception_gap": url_for("api.perception_gap", wave=wave.slug,
                                                _external=True)}
@@ -260,7 +258,7 @@ def pledge_rows(data: dict) -> list[list]:
 def example_wave(session: Session, today: date) -> str:
     """The latest closed wave with responses (for examples), else any wave, else a placeholder."""
     all_waves = list(session.scalars(select(Wave).order_by(Wave.opens_on)))
-    closed = [w for w in waves_with_responses(session) if wave_status(w, today) == "closed"]
+    closed = [w for w in waves_with_responses(session) if wave_status(w, today) == WaveState.CLOSED]
     chosen = (closed or all_waves)
     return chosen[-1].slug if chosen else "2010-11"
 

@@ -43,6 +43,7 @@ from portal.models.statuses import (
     ReportRunStatus,
     ResponseMode,
     Role,
+    WaveState,
 )
 from portal.models.survey import (
     Invitation,
@@ -109,6 +110,7 @@ __all__ = [
     "SurveyImport",
     "UTCDateTime",
     "Wave",
+    "WaveState",
     "coordinator_neighbourhood",
     "priority_issue",
 ]

@@ -232,3 +232,12 @@ class ResponseMode(Labelled):
     ONLINE = "online", "Online"
     PAPER = "paper", "Paper"
     PHONE = "phone", "Telephone"
+
+
+class WaveState(Labelled):
+    """Where a survey wave's fieldwork stands on a day (`Wave.state_on`); worked out, never stored.
+    The values are the open-data API's words for it. Not in `LABELLED`."""
+
+    UPCOMING = "upcoming", "Not open yet"
+    IN_FIELD = "in_field", "Open"
+    CLOSED = "closed", "Closed"

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.clock import utcnow
 from portal.models.area import Neighbourhood
 from portal.models.base import Base, UTCDateTime
-from portal.models.statuses import PanelExit, ResponseMode, StoredEnum, one_of
+from portal.models.statuses import PanelExit, ResponseMode, StoredEnum, WaveState, one_of
 
 
 class Questionnaire(Base):
@@ -58,11 +58,11 @@ class Wave(Base):
 
     questionnaire: Mapped[Questionnaire] = relationship()
 
-    def state_on(self, day: date) -> str:
-        """'future', 'open' or 'closed' on a given day."""
+    def state_on(self, day: date) -> WaveState:
+        """Whether the wave has yet to open, is in the field or has closed on `day`."""
         if day < self.opens_on:
-            return "future"
-        return "open" if day <= self.closes_on else "closed"
+            return WaveState.UPCOMING
+        return WaveState.IN_FIELD if day <= self.closes_on else WaveState.CLOSED
 
 
 class Response(Base):

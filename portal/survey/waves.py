@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 import surveys
 from analysis.formatting import day
 from portal.core.refusals import Refusal
-from portal.models import Questionnaire, Wave
+from portal.models import Questionnaire, Wave, WaveState
 from portal.survey.queries import neighbourhood_pairs
 from surveys.loading import DEFINITIONS_DIR
 
@@ -129,17 +129,12 @@ def survey_minutes(session: Session, today: date) -> int | None:
         return None
 
 
-def wave_state(wave: Wave, today: date) -> str:
-    """'future', 'open' or 'closed'."""
-    return wave.state_on(today)
-
-
 def state_message(wave: Wave, today: date) -> str | None:
     """A plain sentence for a wave residents cannot answer today, or None when it is open."""
     state = wave.state_on(today)
-    if state == "future":
+    if state == WaveState.UPCOMING:
         return f"This survey opens on {day(wave.opens_on)}. Come back then to take part."
-    if state == "closed":
+    if state == WaveState.CLOSED:
         return (f"This survey closed on {day(wave.closes_on)}. Thank you to everyone who "
                 "took part.")
     return None

@@ -27,7 +27,7 @@ from portal.core.extensions import db
 from portal.core.links import public_url
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
-from portal.models import Role, Wave
+from portal.models import Role, Wave, WaveState
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out, queries
 from portal.survey import panel as panel_rules
@@ -293,7 +293,7 @@ def send_reminders(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     if not wave.panel_mode or not ConfirmForm().validate_on_submit():
         abort(400)
-    if wave.state_on(today()) != "open":
+    if wave.state_on(today()) != WaveState.IN_FIELD:
         flash("Reminders can only be sent while the wave is open.")
         return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
     count = queries.non_responder_count(db.session, wave)

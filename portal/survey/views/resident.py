@@ -28,7 +28,7 @@ from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
 from portal.core.limits import over_limit
 from portal.core.links import public_url
-from portal.models import Invitation, Wave
+from portal.models import Invitation, Wave, WaveState
 from portal.survey import drafts, opt_out
 from portal.survey.consent import consent_notice
 from portal.survey.pages import form_values, merge_page_answers, page_errors, page_questions
@@ -92,7 +92,7 @@ def _open_or_message(wave: Wave):
     message = state_message(wave, today())
     if message:
         return render_template("survey/unavailable.html", wave=wave, message=message,
-                               title="This survey is closed" if wave.state_on(today()) == "closed"
+                               title="This survey is closed" if wave.state_on(today()) == WaveState.CLOSED
                                else "This survey has not opened yet")
     return None
 
