@@ -27,24 +27,6 @@ from portal.models import Agency, Base, Neighbourhood, StaffUser
 
 PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# Redis for the tests that count limits in Redis (a database number of their own; keys are prefixed
-# per app, so runs never see each other's counts).
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-
-
-def redis_url_or_skip() -> str:
-    """TEST_REDIS_URL if Redis answers there; else skip with the reason (fail under CI=true)."""
-    import redis
-
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if IN_CI:
-            pytest.fail(f"CI=true but Redis at {TEST_REDIS_URL} is unreachable: {error}")
-        pytest.skip(f"Redis at {TEST_REDIS_URL} is unreachable: {error}")
-    return TEST_REDIS_URL
-
-
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -20,12 +20,12 @@ def free_port() -> int:
 
 @pytest.fixture(params=["memory", "redis"])
 def throttled_app(request, app):
-    """The test app counting its limits in memory (the default), or in the machine's Redis."""
+    """The test app counting its limits in memory (the default), or in Redis at TEST_REDIS_URL
+    (the `redis_url` fixture: skipped where it is unset, never a developer's Redis unasked)."""
     from portal.core import limits
-    from tests.conftest import redis_url_or_skip
 
     if request.param == "redis":
-        app.config["RATELIMIT_STORAGE_URI"] = redis_url_or_skip()
+        app.config["RATELIMIT_STORAGE_URI"] = request.getfixturevalue("redis_url")
         limits.init_app(app)
     return app
 
