@@ -22,6 +22,7 @@ from demo.responses import QUESTION_COLUMNS, generate_responses
 from portal.core.mail import SURVEY_LINK_REMOVED
 from portal.models import (
     Invitation,
+    MailStatus,
     OutboundMail,
     PanelMember,
     PanelOptOut,
@@ -129,7 +130,7 @@ def _mail(site: DemoSite, wave: Wave, members: list[Member], invited: datetime,
                 continue
             leave = site.leave_url(member.id, member.email)
             rows.append({"created_at": at, "recipient": member.email, "subject": subject,
-                         "body": body.replace(LEAVE_SLOT, leave), "status": "sent", "sent_at": at,
+                         "body": body.replace(LEAVE_SLOT, leave), "status": MailStatus.SENT, "sent_at": at,
                          "error": "", "headers": unsubscribe_headers(leave)})
     return rows
 

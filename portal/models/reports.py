@@ -63,7 +63,7 @@ class ReportRun(Base):
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "failed")
+        return self.status in (ReportRunStatus.DONE, ReportRunStatus.FAILED)
 
     def interrupted(self, now: datetime, after: timedelta = STALE_AFTER) -> bool:
         """Queued or running but silent for ``after``: its process stopped (e.g. a restart)."""

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from analysis.concerns import MAPPING_FILE, ConcernRow, PriorityTopic, parse_concerns, rank_concerns
 from analysis.report import REPORT_CATALOGUE, WaveAnalysis, _comparison_to_rest, _figure
 from portal.core.clock import utcnow
-from portal.models import EditedDefinition, Neighbourhood, Priority
+from portal.models import EditedDefinition, Neighbourhood, Priority, PriorityStatus
 
 
 def active_priorities(session: Session, place: Neighbourhood, as_of: datetime | None = None
@@ -23,10 +23,10 @@ def active_priorities(session: Session, place: Neighbourhood, as_of: datetime | 
     query = (select(Priority).where(Priority.neighbourhood_id == place.id)
              .options(selectinload(Priority.issues)).order_by(Priority.created_at))
     if as_of is None:
-        query = query.where(Priority.status == "active")
+        query = query.where(Priority.status == PriorityStatus.ACTIVE)
     else:
         query = query.where(Priority.created_at <= as_of,
-                            (Priority.status == "active") | (Priority.closed_at > as_of))
+                            (Priority.status == PriorityStatus.ACTIVE) | (Priority.closed_at > as_of))
     return [PriorityTopic(p.title, tuple(sorted({i.category for i in p.issues})))
             for p in session.scalars(query)]
 

@@ -71,7 +71,7 @@ def neighbourhood_page(session: Session, place: Neighbourhood, now: datetime) ->
         .order_by(Meeting.starts_at.desc()).limit(1))
     resolved = list(session.scalars(
         select(PactIssue).where(PactIssue.neighbourhood_id == place.id,
-                                PactIssue.status == "resolved_locally",
+                                PactIssue.status == IssueStatus.RESOLVED_LOCALLY,
                                 PactIssue.closed_at >= now - WE_DID_WINDOW)
         .order_by(PactIssue.closed_at.desc())))
     events = session.execute(

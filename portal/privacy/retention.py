@@ -25,6 +25,7 @@ from portal.core.config import RETENTION_SETTINGS
 from portal.models import (
     AuditEvent,
     IssueContact,
+    MailStatus,
     OutboundMail,
     PactIssue,
     PanelMember,
@@ -126,7 +127,7 @@ def audit_entries(session: Session, before: datetime, dry_run: bool) -> int:
 
 def mail_bodies(session: Session, before: datetime, dry_run: bool) -> int:
     """Empty the bodies of outbound mails created before `before` and no longer waiting to be sent."""
-    where = ((OutboundMail.created_at < before) & (OutboundMail.status != "pending")
+    where = ((OutboundMail.created_at < before) & (OutboundMail.status != MailStatus.PENDING)
              & (OutboundMail.body != MAIL_BODY_REMOVED))
     count = session.scalar(select(func.count()).select_from(OutboundMail).where(where)) or 0
     if count and not dry_run:

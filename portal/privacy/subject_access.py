@@ -30,6 +30,7 @@ from portal.models import (
     AlertSubscription,
     AuditEvent,
     IssueContact,
+    MailStatus,
     OutboundMail,
     PactIssue,
     PanelExit,
@@ -203,7 +204,7 @@ def erase_person(session: Session, raw_email: str, address_key: str | None = Non
     if panel and address_key:
         opt_out.record_exit(session, opt_out.address_hash(email, address_key), now, PanelExit.ERASURE)
     waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
-                                                         OutboundMail.status == "pending"))
+                                                         OutboundMail.status == MailStatus.PENDING))
     mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
                            .values(recipient="", body="").execution_options(synchronize_session=False))
     alerts = session.execute(delete(AlertSubscription).where(func.lower(AlertSubscription.email) == email))

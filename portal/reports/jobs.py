@@ -50,7 +50,7 @@ def build_neighbourhood_pdf(session: Session, wave: str | None, slug: str,
     prepared = prepare_reports(session, analysis.wave.slug, [place.slug], now=now,
                                analysis=analysis)
     wave_row = choose_wave(session, analysis.wave.slug)
-    run = ReportRun(kind="neighbourhood", status="running", wave_id=wave_row.id,
+    run = ReportRun(kind="neighbourhood", status=ReportRunStatus.RUNNING, wave_id=wave_row.id,
                     wave_slug=wave_row.slug, neighbourhood_slug=place.slug, total=1,
                     response_count=analysis.n, data_fingerprint=analysis.fingerprint,
                     created_by_id=user.id if user else None, created_at=now, started_at=now)
@@ -69,7 +69,7 @@ def running_batch(session: Session, wave_slug: str) -> ReportRun | None:
     """The wave's batch still making progress, if any (an interrupted one does not count)."""
     return session.scalar(select(ReportRun).where(
         ReportRun.kind == "batch", ReportRun.wave_slug == wave_slug,
-        ReportRun.status.in_(("queued", "running")),
+        ReportRun.status.in_((ReportRunStatus.QUEUED, ReportRunStatus.RUNNING)),
         ReportRun.updated_at > utcnow() - STALE_AFTER).order_by(ReportRun.id.desc()))
 
 
@@ -84,7 +84,7 @@ def start_batch(session: Session, wave: str | None, user: StaffUser | None,
     existing = running_batch(session, wave_row.slug)
     if existing is not None:
         return existing
-    run = ReportRun(kind="batch", status="queued", wave_id=wave_row.id, wave_slug=wave_row.slug,
+    run = ReportRun(kind="batch", status=ReportRunStatus.QUEUED, wave_id=wave_row.id, wave_slug=wave_row.slug,
                     created_by_id=user.id if user else None,
                     message="Waiting for a worker" if app.config.get("REDIS_URL") else "Waiting to start")
     session.add(run)
@@ -93,7 +93,7 @@ def start_batch(session: Session, wave: str | None, user: StaffUser | None,
         jobs.enqueue("report_batch", run.id, job_id=f"report-batch-{run.id}", app=app)
     except Exception as error:  # the queue (Redis) is down: say so rather than wait forever
         log.exception("could not queue report batch %s", run.id)
-        _update(run.id, status="failed", finished_at=utcnow(), message="Failed",
+        _update(run.id, status=ReportRunStatus.FAILED, finished_at=utcnow(), message="Failed",
                 error="The reports could not be queued: the job queue is not answering.")
         raise ReportError("The reports could not be queued because the job queue is not "
                           "answering; try again in a minute.") from error
@@ -121,13 +121,15 @@ def run_batch(run_id: int) -> None:
         todo = [report for report in prepared.reports if report_filename(report) not in kept]
         workers = current_app.config["REPORTS_WORKERS"]
         render_all(todo, workers=workers, progress=lambda item: _keep(run_id, item))
-        _update(run_id, status="done", finished_at=utcnow(),
+        _update(run_id, status=ReportRunStatus.DONE, finished_at=utcnow(),
                 message=f"{plural(len(prepared.reports), 'report')} ready")
     except ReportError as error:
-        _update(run_id, status="failed", finished_at=utcnow(), error=str(error), message="Failed")
+        _update(run_id, status=ReportRunStatus.FAILED, finished_at=utcnow(), error=str(error),
+                message="Failed")
     except Exception:  # the page must say it failed, whatever the cause
         log.exception("report batch %s failed", run_id)
-        _update(run_id, status="failed", finished_at=utcnow(), error=UNEXPECTED, message="Failed")
+        _update(run_id, status=ReportRunStatus.FAILED, finished_at=utcnow(), error=UNEXPECTED,
+                message="Failed")
 
 
 def _begin(run_id: int) -> tuple[Prepared, set[str]] | None:
@@ -136,7 +138,7 @@ def _begin(run_id: int) -> tuple[Prepared, set[str]] | None:
         run = session.get(ReportRun, run_id)
         if run is None or run.finished:
             return None
-        run.status, run.started_at = "running", run.started_at or utcnow()
+        run.status, run.started_at = ReportRunStatus.RUNNING, run.started_at or utcnow()
         run.message = "Weighting the wave and estimating every indicator"
     with db.transaction() as session:
         run = session.get(ReportRun, run_id)

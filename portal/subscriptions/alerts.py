@@ -27,7 +27,7 @@ from portal.core.filters import format_datetime
 from portal.core.links import public_url
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
-from portal.models import AlertFrequency, AlertSubscription, Meeting, Neighbourhood
+from portal.models import AlertFrequency, AlertSubscription, Meeting, MeetingStatus, Neighbourhood
 from portal.pact.queries import next_meeting
 from portal.results.pages import published_waves
 from portal.subscriptions.feed import Entry, Links, activity
@@ -84,7 +84,7 @@ def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, fr
         session.flush()
     elif sub.confirmed_at is None:
         sub.frequency, sub.created_at = AlertFrequency(frequency), now
-    how = "each week" if frequency == "weekly" else "as soon as something happens"
+    how = "each week" if frequency == AlertFrequency.WEEKLY else "as soon as something happens"
     queue_mail(session, email, f"Confirm e-mail alerts for {place.name}", (
         f"Someone (we hope you) asked for e-mail alerts about {place.name}: new PACT priorities, "
         f"updates, what was done, meeting dates and survey results, {how}.\n\n"
@@ -119,7 +119,7 @@ def confirm(session: Session, site: Site, token: str, frequency: str | None,
                          "on the neighbourhood's page.")
     if sub.confirmed_at is None:
         sub.confirmed_at = sub.digested_until = now
-    if frequency in ("weekly", "immediate"):
+    if frequency in AlertFrequency.values():
         sub.frequency = AlertFrequency(frequency)
     return sub
 
@@ -147,7 +147,7 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
 
 
 def _due(sub: AlertSubscription, now: datetime) -> bool:
-    if sub.frequency == "immediate":
+    if sub.frequency == AlertFrequency.IMMEDIATE:
         return True
     assert sub.digested_until is not None  # confirming a subscription sets it
     return sub.digested_until <= now - WEEK
@@ -156,7 +156,7 @@ def _due(sub: AlertSubscription, now: datetime) -> bool:
 def _meeting_entries(session: Session, place: Neighbourhood, links: Links) -> list[Entry]:
     meetings = session.scalars(select(Meeting).where(Meeting.neighbourhood_id == place.id))
     return [Entry(f"meeting-{m.id}", m.created_at,
-                  f"PACT meeting {'cancelled' if m.status == 'cancelled' else 'arranged'}: "
+                  f"PACT meeting {'cancelled' if m.status == MeetingStatus.CANCELLED else 'arranged'}: "
                   f"{format_datetime(m.starts_at)}", m.venue, links.page) for m in meetings]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.core.clock import local
-from portal.models import Meeting, Neighbourhood
+from portal.models import Meeting, MeetingStatus, Neighbourhood
 
 MEETING_LENGTH = timedelta(minutes=90)
 HISTORY = timedelta(days=365)  # past meetings kept in the feed
@@ -41,10 +41,10 @@ def _event(meeting: Meeting, host: str, page_url: str) -> Event:
     event.add("dtstart", start)
     event.add("dtend", start + MEETING_LENGTH)
     event.add("summary", f"PACT meeting: {meeting.neighbourhood.name}"
-                         + (" (cancelled)" if meeting.status == "cancelled" else ""))
+                         + (" (cancelled)" if meeting.status == MeetingStatus.CANCELLED else ""))
     event.add("location", meeting.venue)
     event.add("status", STATUS.get(meeting.status, "TENTATIVE"))
-    event.add("sequence", 1 if meeting.status == "cancelled" else 0)
+    event.add("sequence", 1 if meeting.status == MeetingStatus.CANCELLED else 0)
     event.add("url", page_url)
     event.add("description", (
         f"Partners and Communities Together meeting for {meeting.neighbourhood.name}: anyone who "

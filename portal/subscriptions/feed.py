@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import from_local
-from portal.models import IssueCategory, IssueStatus, Neighbourhood, PactIssue, Priority
+from portal.models import IssueCategory, IssueStatus, Neighbourhood, PactIssue, Priority, PriorityStatus
 from portal.pact.public_summary import you_said
 
 MAX_ENTRIES = 50
@@ -47,14 +47,14 @@ class Links:
 def _priority_entries(session: Session, place: Neighbourhood, links: Links) -> list[Entry]:
     entries = []
     priorities = session.scalars(select(Priority).where(Priority.neighbourhood_id == place.id,
-                                                        Priority.status != "dropped")
+                                                        Priority.status != PriorityStatus.DROPPED)
                                  .options(selectinload(Priority.updates)))
     for p in priorities:
         entries.append(Entry(f"priority-{p.id}", p.created_at, f"New priority: {p.title}",
                              p.description or "Agreed at the PACT meeting.", links.page))
         entries += [Entry(f"priority-update-{u.id}", u.at, f"Update on {p.title}", u.body,
                           links.page) for u in p.updates if u.public]
-        if p.status == "completed" and p.closed_at:
+        if p.status == PriorityStatus.COMPLETED and p.closed_at:
             entries.append(Entry(f"priority-{p.id}-completed", p.closed_at,
                                  f"You said, we did: {p.title}", p.outcome, links.page))
     return entries

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from portal.core.database import rowcount
 from portal.core.links import public_url
 from portal.core.refusals import Refusal
-from portal.models import OutboundMail, PanelExit, PanelMember, PanelOptOut
+from portal.models import MailStatus, OutboundMail, PanelExit, PanelMember, PanelOptOut
 
 SALT = "panel-opt-out"
 LINK_DAYS = 730  # a link in an e-mail keeps working for two years
@@ -156,7 +156,8 @@ def forget_panel_mail(session: Session, email: str) -> tuple[int, int]:
     Returns (deleted, anonymised)."""
     panel_mail = (func.lower(OutboundMail.recipient) == normalised(email),
                   OutboundMail.body.like("%/survey/leave-the-panel/%"))
-    deleted = session.execute(delete(OutboundMail).where(*panel_mail, OutboundMail.status == "pending"))
+    waiting = OutboundMail.status == MailStatus.PENDING
+    deleted = session.execute(delete(OutboundMail).where(*panel_mail, waiting))
     kept = session.execute(update(OutboundMail).where(*panel_mail).values(recipient="")
                            .execution_options(synchronize_session=False))
     return rowcount(deleted), rowcount(kept)

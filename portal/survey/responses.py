@@ -25,7 +25,7 @@ from portal.core import audit
 from portal.core.clock import utcnow
 from portal.core.database import rowcount
 from portal.core.refusals import Refusal
-from portal.models import Invitation, Neighbourhood, Response, SurveyDraft, SurveyImport, Wave
+from portal.models import Invitation, Neighbourhood, Response, ResponseMode, SurveyDraft, SurveyImport, Wave
 from portal.survey.drafts import token_hash
 from portal.survey.queries import neighbourhood_id
 from portal.survey.waves import wave_questionnaire
@@ -64,7 +64,7 @@ def _stored(questionnaire: surveys.Questionnaire, answers: Mapping[str, Any]) ->
 def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any],
                     submission_key: str, invitation_token: str | None = None, *,
                     invitation_id: int | None = None,
-                    draft: SurveyDraft | None = None, mode: str = "online",
+                    draft: SurveyDraft | None = None, mode: str = ResponseMode.ONLINE,
                     questionnaire: surveys.Questionnaire | None = None,
                     now: datetime | None = None) -> str:
     """Validate and record one response, commit, and return its id (``Response.uid``).
