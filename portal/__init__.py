@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -33,6 +34,16 @@ BLUEPRINTS = (
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
 )
 
+# Each feature's `flask --app portal ...` command group (core's own: db, users, demo, worker).
+COMMANDS = (
+    "portal.privacy.cli:retention_group",  # retention run
+    "portal.reports.cli:reports_group",
+    "portal.crime.cli:crime_group",
+    "portal.scorecard.cli:scorecard_group",
+    "portal.pact.cli:follow_ups_group",  # follow-ups send
+    "portal.subscriptions.cli:alerts_group",  # alerts send
+)
+
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
@@ -47,9 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_blueprints(app)
     _register_templates(app)
 
-    from portal.core import cli
-
-    cli.init_app(app)
+    _register_commands(app)
     return app
 
 
@@ -92,13 +101,20 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
     for name, where, prefix in BLUEPRINTS:
         module, attribute = where.split(":")
         blueprint = getattr(import_module(module), attribute)
         assert blueprint.name == name, f"{where} is the blueprint {blueprint.name!r}, not {name!r}"
         app.register_blueprint(blueprint, url_prefix=prefix or None)
+
+
+def _register_commands(app: Flask) -> None:
+    from portal.core import cli
+
+    cli.init_app(app)
+    for where in COMMANDS:
+        module, attribute = where.split(":")
+        app.cli.add_command(getattr(import_module(module), attribute))
 
 
 def _register_templates(app: Flask) -> None:

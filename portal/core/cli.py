@@ -21,24 +21,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)
-    from portal.privacy.cli import retention_group
-
-    app.cli.add_command(retention_group)
-    from portal.reports.cli import reports_group
-
-    app.cli.add_command(reports_group)
-    from portal.crime.cli import crime_group
-
-    app.cli.add_command(crime_group)
-    from portal.scorecard.cli import scorecard_group
-
-    app.cli.add_command(scorecard_group)
-    from portal.pact.cli import follow_ups_group
-
-    app.cli.add_command(follow_ups_group)
-    from portal.subscriptions.cli import alerts_group
-
-    app.cli.add_command(alerts_group)
 
 
 @click.group("db", cls=AppGroup, help="Build and update the database schema (Alembic migrations).")
