@@ -100,10 +100,15 @@ def _bind_extensions(app: Flask) -> None:
     mail.init_app(app)
 
 
+def _named(where: str):
+    """The object a table names as "module:attribute" (imported when the app is built)."""
+    module, attribute = where.split(":")
+    return getattr(import_module(module), attribute)
+
+
 def _register_blueprints(app: Flask) -> None:
     for name, where, prefix in BLUEPRINTS:
-        module, attribute = where.split(":")
-        blueprint = getattr(import_module(module), attribute)
+        blueprint = _named(where)
         assert blueprint.name == name, f"{where} is the blueprint {blueprint.name!r}, not {name!r}"
         app.register_blueprint(blueprint, url_prefix=prefix or None)
 
@@ -113,8 +118,7 @@ def _register_commands(app: Flask) -> None:
 
     cli.init_app(app)
     for where in COMMANDS:
-        module, attribute = where.split(":")
-        app.cli.add_command(getattr(import_module(module), attribute))
+        app.cli.add_command(_named(where))
 
 
 def _register_templates(app: Flask) -> None:
