@@ -1,10 +1,13 @@
 """Checking a sign-in, with an atomic throttle: each account may have at most SIGN_IN_MAX_FAILURES
 passwords checked within the lock-out window (a right password clears the count), and one address
-at most ADDRESS_FACTOR times that many failures across accounts.
+at most ADDRESS_FACTOR times that many attempts across accounts.
 
-The account's count is taken *before* the password is checked, in Flask-Limiter's storage (Redis
-when configured), where counting and comparing are one step: 32 parallel wrong passwords against
-one account, on any number of servers, get at most the limit checked and the rest refused.
+Both counts are taken *before* the password is checked, in Flask-Limiter's storage (Redis when
+configured), where counting and comparing are one step: 32 parallel wrong passwords against one
+account, or against 32 accounts from one address, on any number of servers, get at most the limit
+checked and the rest refused. The address counts every attempt, right or wrong (a count taken after
+the check would let parallel requests all slip under it); its allowance is four accounts' worth, so
+an office signing in together stays well inside it.
 """
 
 from __future__ import annotations
@@ -54,8 +57,8 @@ class SignInLimits:
 
 
 def _throttle(email: str, ip_address: str, rules: SignInLimits) -> limits.OverLimit | None:
-    """Refuse when the address is over its failures, else count this attempt against the account."""
-    return (limits.check(ADDRESS_BUCKET, ip_address, rules.address)
+    """Count this attempt against the address, then the account; refused when either is over."""
+    return (limits.hit(ADDRESS_BUCKET, ip_address, rules.address)
             or limits.hit(ACCOUNT_BUCKET, email, rules.account))
 
 
@@ -77,6 +80,5 @@ def check_sign_in(session: Session, email: str, password: str, ip_address: str,
         limits.clear(ACCOUNT_BUCKET, email, rules.account)
     else:
         audit.record(session, "sign_in_failed", "staff_user", user.id if user else "", email=email)
-        limits.hit(ADDRESS_BUCKET, ip_address, rules.address)
     session.commit()
     return SignInResult(user if ok else None)
