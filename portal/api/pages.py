@@ -200,7 +200,8 @@ def pact(session: Session, place: Neighbourhood, now: datetime) -> dict:
             "share_dealt_with_locally": m.share_dealt_with_locally,
             "share_acknowledged_within_24h": m.share_acknowledged_within_24h,
             "acknowledgement_base": m.acknowledgement_base,
-            "median_days_to_close": m.median_days_to_close, "open_issues": m.open_issues,
+            # Rounded once, as the pages print it (formatting.days); the CSV takes it from here.
+            "median_days_to_close": _rounded(m.median_days_to_close, 1), "open_issues": m.open_issues,
         },
     }
 
@@ -249,10 +250,13 @@ def pledge_rows(data: dict) -> list[list]:
             continue
         if key.startswith("share_"):
             key, value = f"{key}_pct", percent_value(value)
-        elif key.startswith("median_days") and value is not None:
-            value = round(value, 1)  # as formatting.days prints it
         rows.append([data["neighbourhood"]["slug"], p["period_start"], p["period_end"], key, value])
     return rows
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    """`value` rounded for printing (the one rounding it gets), or None."""
+    return None if value is None else round(value, digits)
 
 
 def example_wave(session: Session, today: date) -> str:

@@ -169,7 +169,8 @@ def _days(later: datetime, earlier: datetime) -> float:
 
 
 def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 2) if values else None
+    """Unrounded: each surface rounds once, when it prints (9.354 days reads 9.4, never 9.35 then 9.3)."""
+    return statistics.median(values) if values else None
 
 
 def _share(part: int, whole: int) -> float | None:
