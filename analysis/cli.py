@@ -176,6 +176,17 @@ def _emit(args, frame):
         sys.stdout.write("\n")
 
 
+def _count(text: str) -> int:
+    """A base threshold: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -184,8 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--by", help="break down by this column (neighbourhood, area_class, "
                        "age_band, sex, ethnicity, disability)")
         p.add_argument("--format", choices=("json", "csv"), default="json")
-        p.add_argument("--suppress-below", type=int, default=30)
-        p.add_argument("--flag-below", type=int, default=100)
+        p.add_argument("--suppress-below", type=_count, default=30)
+        p.add_argument("--flag-below", type=_count, default=100)
         p.add_argument("--no-suppress", action="store_true",
                        help="show values below the suppression threshold (still flagged)")
 
@@ -228,4 +239,10 @@ def main(argv=None) -> int:
         return 2
     except ValueError as exc:  # e.g. a bad adjustment name reaching the engine
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except IsADirectoryError as exc:
+        print(f"error: {exc.filename} is a folder: give the CSV file inside it", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2

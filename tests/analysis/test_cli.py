@@ -62,10 +62,12 @@ def test_csv(files, capsys):
     (["indicators", "{responses}", "--margins", "{margins}", "--maxit", "1"], "did not converge"),
     (["indicators", "{responses}", "--margins", "{margins}", "--indicators", "ni99"],
      "unknown indicator"),
+    (["indicators", "{folder}", "--margins", "{margins}"], "is a folder"),
+    (["indicators", "{responses}", "--margins", "{folder}"], "is a folder"),
 ])
 def test_errors_are_one_line_exit_2(files, capsys, args, message):
     paths = {"responses": files / "responses.csv", "margins": files / "margins.csv",
-             "two_waves": files / "two_waves.csv"}
+             "two_waves": files / "two_waves.csv", "folder": files}
     rc = main([a.format(**paths) for a in args])
     err = capsys.readouterr().err
     assert rc == 2
@@ -190,3 +192,12 @@ def test_compare_rest_checks_its_indicator_only(files, labelled, capsys):
     rc = main(["compare-rest", str(path), "--margins", str(files / "margins.csv"),
                "--indicator", "ni41", "--weight-by", "age_band,neighbourhood"])
     assert rc == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("threshold", ["-5", "many"])
+def test_a_threshold_below_zero_or_not_a_number_is_refused(files, capsys, threshold):
+    with pytest.raises(SystemExit) as exit_:
+        main(["indicators", str(files / "responses.csv"), "--margins", str(files / "margins.csv"),
+              "--suppress-below", threshold])
+    assert exit_.value.code == 2
+    assert "--suppress-below: must be a whole number, 0 or more" in capsys.readouterr().err
