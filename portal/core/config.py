@@ -11,9 +11,14 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import click
 
-class ConfigError(RuntimeError):
-    """The environment asks for something unsafe or impossible; the message says what to set."""
+
+class ConfigError(click.ClickException):
+    """The environment asks for something unsafe or impossible; the message says what to set.
+
+    A `click.ClickException`, so `flask --app portal ...` prints the message on one line and exits 1
+    instead of a traceback; servers (gunicorn) still refuse to start with it."""
 
 
 TRUE_WORDS = {"1", "true", "yes", "on"}

@@ -152,3 +152,16 @@ def test_limits_are_counted_in_redis_when_there_is_one(tmp_path):
     settings = settings_from_env(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6379/7"})
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/7"
     assert settings_from_env(tmp_path, {})["STAFF_IDLE_MINUTES"] == 120
+
+
+def test_a_configuration_error_is_one_line_on_the_command_line(tmp_path):
+    """FOLLOW_UP_WEEKS=0 used to end `flask --app portal ...` in a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "FOLLOW_UP_WEEKS": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "routes"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "Error: FOLLOW_UP_WEEKS must be a whole number of at least 1, not '0'."
