@@ -25,6 +25,7 @@ from portal.crime.importing import (
 )
 from portal.crime.rates import rates_table
 from portal.survey.queries import DatasetError
+from surveys.exporting import neutralise_formula
 
 
 @click.group("crime", cls=AppGroup, help="Recorded crime from police.uk street-level files.")
@@ -98,7 +99,9 @@ def rates(start: str | None, end: str | None, fmt: str) -> None:
         writer = csv.DictWriter(stdout, fieldnames=list(table.columns),
                                 lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        # Crime types come from police.uk files: text a spreadsheet would run stays text.
+        writer.writerows({k: neutralise_formula(v) if isinstance(v, str) else v for k, v in r.items()}
+                         for r in records)
 
 
 def _printable(record: dict) -> dict:

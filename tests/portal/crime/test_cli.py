@@ -74,6 +74,17 @@ def test_rates_csv(runner, loaded):
     assert by[("chew-valley", "Vehicle crime")]["count"] == "0"
 
 
+def test_rates_csv_keeps_formula_like_text_as_text(runner, loaded, db_session):
+    """A crime type read from a file that starts with "=" used to reach the CSV as a formula."""
+    db_session.execute(CrimeCount.__table__.update().where(CrimeCount.crime_type == "Burglary")
+                       .values(crime_type="=HYPERLINK(\"http://x.example\")"))
+    db_session.commit()
+    result = runner.invoke(args=["crime", "rates", "--from", "2010-04", "--to", "2011-03"])
+    assert result.exit_code == 0, result.output
+    types = {r["crime_type"] for r in csv.DictReader(io.StringIO(result.output))}
+    assert "'=HYPERLINK(\"http://x.example\")" in types and not any(t.startswith("=") for t in types)
+
+
 def test_rates_json_defaults_to_the_latest_year(runner, loaded):
     result = runner.invoke(args=["crime", "rates", "--format", "json"])
     rows = json.loads(result.output)
