@@ -18,6 +18,7 @@ from portal.api.http import (
     rate_limited,
 )
 from portal.api.openapi import document
+from portal.core import errors
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
 from portal.reports.data import AUTHORITY_NAME
@@ -48,6 +49,17 @@ def _is_api() -> bool:
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
     return error_response(error)
+
+
+# Stable codes for the errors the URL map and the request checks raise before any API view runs.
+HTTP_CODES = {400: "bad_request", 404: "unknown_endpoint", 405: "method_not_allowed",
+              413: "too_large", 429: "rate_limited", 500: "server_error"}
+
+
+@bp.record_once
+def _json_errors(state) -> None:
+    errors.answer_errors_as(state.app, PREFIX + "/", lambda status, message: add_cors(error_response(
+        ApiError(status, HTTP_CODES.get(status, "error"), message))))
 
 
 def _body(fmt: str, data, csv_table) -> bytes:

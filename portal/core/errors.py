@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -35,6 +36,19 @@ def render_error(code: int, detail: str | None = None):
     return render_template("error.html", code=code, title=title, text=detail or text), code
 
 
+def answer_errors_as(app: Flask, prefix: str, responder: Callable[[int, str], Response]) -> None:
+    """Answer HTTP errors under `prefix` with `responder(status, message)` instead of the error page
+    (the open-data API answers JSON even for a wrong method or a refused request)."""
+    app.extensions.setdefault("error_responders", {})[prefix] = responder
+
+
+def _responder(app: Flask) -> Callable[[int, str], Response] | None:
+    for prefix, responder in app.extensions.get("error_responders", {}).items():
+        if request.path.startswith(prefix):
+            return responder
+    return None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -51,7 +65,11 @@ def init_app(app: Flask) -> None:
         # A description given where the error was raised says what exactly was wrong; werkzeug's
         # stock descriptions are generic, so the page's own wording is used instead.
         custom = error.description if error.description != type(error).description else None
-        return render_error(error.code or 500, custom)
+        code = error.code or 500
+        responder = _responder(app)
+        if responder is not None:
+            return responder(code, custom or MESSAGES.get(code, MESSAGES[500])[1])
+        return render_error(code, custom)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

@@ -259,3 +259,20 @@ def test_a_burst_on_a_cold_cache_builds_the_analysis_once(app, survey, monkeypat
     for thread in threads:
         thread.join(120)
     assert statuses == [200] * 16 and builds == [WAVE]
+
+
+@pytest.mark.parametrize("method, path, status, code", [
+    ("POST", "/api/v1/neighbourhoods", 405, "method_not_allowed"),
+    ("GET", "/api/v1/neighbourhoods?format=%00", 400, "bad_request"),
+])
+def test_errors_before_any_api_view_are_json_too(client, method, path, status, code):
+    """A wrong method or a NUL used to get the HTML error page under /api/v1/."""
+    response = client.open(path, method=method)
+    assert response.status_code == status and response.mimetype == "application/json"
+    assert response.get_json()["error"]["code"] == code
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_pages_outside_the_api_keep_the_error_page(client):
+    response = client.post("/results")
+    assert response.status_code == 405 and response.mimetype == "text/html"
