@@ -6,6 +6,8 @@ from datetime import date
 
 from wtforms.validators import Length, ValidationError
 
+from portal.core.text import plain_text
+
 # Dates the partnership's work can fall on; outside them date arithmetic (a day after 31 December
 # 9999, a time zone before year 1) would fail, and no survey, meeting or report needs them.
 EARLIEST = date(2000, 1, 1)
@@ -19,8 +21,9 @@ def plausible_date(form, field) -> None:
 
 
 def strip(value):
-    """A filter: text without the spaces people type around it."""
-    return value.strip() if isinstance(value, str) else value
+    """A filter for every free-text field: text without the spaces people type around it and
+    without control characters (Word's soft line break becomes a newline; see portal.core.text)."""
+    return plain_text(value).strip() if isinstance(value, str) else value
 
 
 def too_long(what: str, limit: int) -> Length:

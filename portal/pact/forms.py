@@ -172,7 +172,7 @@ class FollowUpAnswerForm(FlaskForm):
 class MappingForm(FlaskForm):
     """The admin's edit of which PACT categories and priority topics address which survey concern."""
 
-    content = TextAreaField("Mapping (YAML)", validators=[DataRequired("Enter the mapping")])
+    content = TextAreaField("Mapping (YAML)", filters=[strip], validators=[DataRequired("Enter the mapping")])
 
 
 class RestoreForm(FlaskForm):

@@ -4,7 +4,8 @@ Times are Europe/London with its VTIMEZONE (so a 7pm meeting stays 7pm across th
 UIDs are stable (`pact-meeting-<id>@<host>`, so an update replaces the event rather than adding
 one), and a cancelled meeting stays in the feed with STATUS:CANCELLED (so subscribers' copies are
 cancelled, not silently kept). Meetings have no end time in the PACT record: events last
-`MEETING_LENGTH`, stated in each description.
+`MEETING_LENGTH`, stated in each description. Stored text (venues, names) goes in through
+`plain_text`: RFC 5545 allows no control character but tab in text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.core.clock import local
+from portal.core.text import plain_text
 from portal.models import Meeting, MeetingStatus, Neighbourhood
 
 MEETING_LENGTH = timedelta(minutes=90)
@@ -36,18 +38,19 @@ def feed_meetings(session: Session, places: list[Neighbourhood], now: datetime) 
 def _event(meeting: Meeting, host: str, page_url: str) -> Event:
     event = Event()
     start = local(meeting.starts_at)
+    name = plain_text(meeting.neighbourhood.name)
     event.add("uid", f"pact-meeting-{meeting.id}@{host}")
     event.add("dtstamp", meeting.created_at)
     event.add("dtstart", start)
     event.add("dtend", start + MEETING_LENGTH)
-    event.add("summary", f"PACT meeting: {meeting.neighbourhood.name}"
+    event.add("summary", f"PACT meeting: {name}"
                          + (" (cancelled)" if meeting.status == MeetingStatus.CANCELLED else ""))
-    event.add("location", meeting.venue)
+    event.add("location", plain_text(meeting.venue))
     event.add("status", STATUS.get(meeting.status, "TENTATIVE"))
     event.add("sequence", 1 if meeting.status == MeetingStatus.CANCELLED else 0)
     event.add("url", page_url)
     event.add("description", (
-        f"Partners and Communities Together meeting for {meeting.neighbourhood.name}: anyone who "
+        f"Partners and Communities Together meeting for {name}: anyone who "
         "lives or works there is welcome. The time shown is the start; the meeting usually lasts "
         f"about an hour and a half. Details and priorities: {page_url}"))
     return event
@@ -60,7 +63,7 @@ def meetings_calendar(meetings: list[Meeting], name: str, host: str, page_url) -
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", plain_text(name))
     calendar.add("x-wr-timezone", "Europe/London")
     for meeting in meetings:
         calendar.add_component(_event(meeting, host, page_url(meeting.neighbourhood.slug)))

@@ -4,7 +4,9 @@ locally) and published survey results. Only what the public pages show: staff-wr
 text, an issue's category and place, never a resident's description or contact details.
 
 Entry ids are tag URIs built from record ids, so they never change; the feed's `updated` is its
-newest entry's, so an unchanged feed is byte-for-byte the same (and its ETag too).
+newest entry's, so an unchanged feed is byte-for-byte the same (and its ETag too). Stored text
+goes in through `xml_text`: a control character saved before the forms removed them (Word's soft
+line break) would otherwise make lxml refuse the whole feed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import from_local
+from portal.core.text import xml_text
 from portal.models import IssueCategory, IssueStatus, Neighbourhood, PactIssue, Priority, PriorityStatus
 from portal.pact.public_summary import you_said
 
@@ -93,8 +96,9 @@ def activity(session: Session, place: Neighbourhood, waves, links: Links) -> lis
 def atom_feed(place: Neighbourhood, entries: list[Entry], host: str, links: Links) -> bytes:
     feed = FeedGenerator()
     feed.id(f"tag:{host},2009:neighbourhood-{place.slug}")
-    feed.title(f"{place.name}: PACT and survey news")
-    feed.subtitle(f"New priorities, updates, what was done and survey results for {place.name}.")
+    name = xml_text(place.name)
+    feed.title(f"{name}: PACT and survey news")
+    feed.subtitle(f"New priorities, updates, what was done and survey results for {name}.")
     feed.link(href=links.page, rel="alternate")
     feed.link(href=links.feed, rel="self")
     feed.language("en-GB")
@@ -103,10 +107,11 @@ def atom_feed(place: Neighbourhood, entries: list[Entry], host: str, links: Link
     for e in reversed(entries):  # feedgen prepends each entry: add oldest first
         item = feed.add_entry()
         item.id(f"tag:{host},2009:neighbourhood-{place.slug}/{e.key}")
-        item.title(e.title)
+        title = xml_text(e.title)
+        item.title(title)
         item.updated(e.at)
         item.published(e.at)
         item.link(href=e.link)
-        item.content(e.text or e.title, type="text")
+        item.content(xml_text(e.text or "") or title, type="text")
     return feed.atom_str(pretty=True)
 

@@ -133,6 +133,20 @@ def test_a_blank_or_unchanged_summary_is_refused_with_a_message(twerton_client, 
     assert response.status_code == 400 and "2,000 characters or fewer" in _text(response)
 
 
+def test_a_summary_pasted_with_control_characters_is_stored_without_them(twerton_client, db_session,
+                                                                        private_issues):
+    """Word's soft line break (\\x0b) and other control characters never reach the database: the
+    shared form filter turns line breaks into newlines and drops the rest (a NUL is refused before
+    any form, by portal.core.request_checks)."""
+    issue, _ = private_issues
+    pasted = "Dealing\x0breported\r\nby the\x0cshops\x07\x1b\x9f "
+    response = twerton_client.post(f"/pact/issues/{issue.reference}/summary",
+                                   data={"summary-summary": pasted})
+    assert response.status_code == 302
+    db_session.refresh(issue)
+    assert issue.public_summary == "Dealing\nreported\nby the\nshops"
+
+
 def test_a_summary_that_looks_personal_is_published_with_a_warning(twerton_client, private_issues):
     issue, _ = private_issues
     response = twerton_client.post(f"/pact/issues/{issue.reference}/summary",

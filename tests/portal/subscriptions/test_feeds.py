@@ -108,3 +108,43 @@ def test_the_atom_feed_lists_public_activity_with_stable_ids(client, survey, db_
     assert [e.id for e in again.entries] == [e.id for e in feed.entries]
     assert len({e.id for e in feed.entries}) == len(feed.entries)
     assert client.get("/neighbourhoods/atlantis/feed.atom").status_code == 404
+
+
+
+def test_control_characters_already_stored_do_not_break_the_feed(client, survey, db_session,
+                                                                  neighbourhoods):
+    """Text saved before the forms removed control characters (Word's soft line break is \\x0b)
+    is stored as it came: the feed still answers, and parses, for everyone."""
+    twerton = neighbourhoods["twerton"]
+    priority = db_session.query(Priority).filter_by(neighbourhood_id=twerton.id).one()
+    issue = db_session.query(PactIssue).filter_by(reference="PACT-TEST1").one()
+    issue.outcome = "Bins emptied\x0bweekly"
+    issue.public_summary = "Overflowing\x0bbins\x0c by the shops\x00"
+    db_session.add(PriorityUpdate(priority_id=priority.id, body="Speed checks\x0btwice a week",
+                                  public=True, at=datetime(2011, 4, 2, 10, tzinfo=UTC)))
+    db_session.commit()
+    response = client.get("/neighbourhoods/twerton/feed.atom")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert b"\x0b" not in response.data and b"\x0c" not in response.data
+    update = next(e for e in feed.entries if e.title.startswith("Update on"))
+    assert update.content[0].value == "Speed checks\ntwice a week"  # the words stay apart
+    said = next(e for e in feed.entries if e.title.startswith("You said, we did: Something else"))
+    assert said.title == "You said, we did: Something else: Overflowing\nbins\n by the shops"
+    assert said.content[0].value == "Bins emptied\nweekly"
+
+
+def test_control_characters_already_stored_stay_out_of_the_calendar(client, db_session,
+                                                                     neighbourhoods):
+    """RFC 5545 allows no control character but tab in text: a stored venue's soft line break
+    goes out as a line break (escaped), not raw."""
+    db_session.add(Meeting(neighbourhood_id=neighbourhoods["twerton"].id, venue="Twerton\x0bLibrary",
+                           status="scheduled",
+                           starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)))
+    db_session.commit()
+    response = client.get("/neighbourhoods/twerton/meetings.ics")
+    assert response.status_code == 200 and b"\x0b" not in response.data
+    assert b"LOCATION:Twerton\\nLibrary" in response.data
+    locations = [str(e["LOCATION"]) for e in Calendar.from_ical(response.data).walk("VEVENT")]
+    assert locations == ["Twerton\nLibrary"]
