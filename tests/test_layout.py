@@ -141,3 +141,11 @@ def test_templates_live_in_their_package_folder():
                  for name in rendered.findall(p.read_text())
                  if p.parent != PORTAL / "core" and name.split("/")[0] != p.relative_to(PORTAL).parts[0]]
     assert not elsewhere, f"{elsewhere}: move the template to templates/<package>/"
+
+
+def test_absolute_links_come_from_public_base_url():
+    """`url_for(..., _external=True)` takes the request's Host header, which a client can forge and a
+    cache would keep; absolute links go through portal.core.links.public_url."""
+    external = [_relative(p) for p in _python_files(PORTAL)
+                if p != PORTAL / "core" / "links.py" and "_external=True" in p.read_text()]
+    assert not external, f"{external} build links from the request: use portal.core.links.public_url"

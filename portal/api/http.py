@@ -17,11 +17,12 @@ import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 from werkzeug.http import http_date, parse_date
 
 from portal.core import limits
 from portal.core.clock import utcnow
+from portal.core.links import public_url
 from surveys.exporting import neutralise_formula
 
 LICENCE = {
@@ -52,8 +53,8 @@ def meta() -> dict:
     """The licence and method note every answer carries (and the units of its figures)."""
     return {
         "licence": LICENCE,
-        "method_note": url_for("api.open_data", _anchor="method", _external=True),
-        "documentation": url_for("api.openapi", _external=True),
+        "method_note": public_url("api.open_data") + "#method",
+        "documentation": public_url("api.openapi"),
         "units": "Shares are fractions from 0 to 1 (0.255 is 25.5%); differences are fractions "
                  "too; ratios are plain numbers. CSV writes shares as per cent, rounded as the "
                  "pages print them.",
@@ -178,7 +179,7 @@ def cached_answer(body: bytes, mimetype: str, filename: str | None = None) -> Re
     response.headers["Last-Modified"] = http_date(modified)
     response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
     response.headers["Link"] = (f'<{LICENCE["url"]}>; rel="license", '
-                                f'<{url_for("api.open_data", _anchor="method", _external=True)}>; '
+                                f'<{public_url("api.open_data") + "#method"}>; '
                                 'rel="describedby"')
     return response
 

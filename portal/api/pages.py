@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from analysis.formatting import percent_value
 from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.core.clock import local
+from portal.core.links import public_url
 from portal.models import IssueCategory, Neighbourhood, PopulationEstimate, Response, Wave, WaveState
 from portal.pact.pages import neighbourhood_page
 from portal.pact.public_summary import you_said
@@ -76,11 +76,11 @@ def neighbourhoods(session: Session) -> list[dict]:
             "slug": place.slug, "name": place.name,
             "population": int(adults[place.id]) if place.id in adults else None,
             "links": {
-                "page": url_for("public.neighbourhood", slug=place.slug, _external=True),
-                "pact": url_for("api.pact", slug=place.slug, _external=True),
-                "results": url_for("results.neighbourhood", slug=place.slug, _external=True),
-                "meetings_calendar": url_for("subscriptions.meetings", slug=place.slug, _external=True),
-                "feed": url_for("subscriptions.feed", slug=place.slug, _external=True),
+                "page": public_url("public.neighbourhood", slug=place.slug),
+                "pact": public_url("api.pact", slug=place.slug),
+                "results": public_url("results.neighbourhood", slug=place.slug),
+                "meetings_calendar": public_url("subscriptions.meetings", slug=place.slug),
+                "feed": public_url("subscriptions.feed", slug=place.slug),
             },
         })
     return out
@@ -94,9 +94,8 @@ def waves(session: Session, today: date) -> list[dict]:
         status = wave_status(wave, today)
         links = {}
         if status == WaveState.CLOSED and achieved.get(wave.id):
-            links = {"indicators": url_for("api.indicators", wave=wave.slug, _external=True),
-                     "perception_gap": url_for("api.perception_gap", wave=wave.slug,
-                                               _external=True)}
+            links = {"indicators": public_url("api.indicators", wave=wave.slug),
+                     "perception_gap": public_url("api.perception_gap", wave=wave.slug)}
         questionnaire = wave.questionnaire
         out.append({
             "slug": wave.slug, "label": wave.name, "status": status,

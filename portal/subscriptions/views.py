@@ -15,6 +15,7 @@ from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
+from portal.core.links import public_url
 from portal.reports.data import AUTHORITY_NAME
 from portal.results.pages import published_waves
 from portal.subscriptions.alerts import AlertError, Site, confirm, subscribe, unsubscribe
@@ -32,7 +33,7 @@ def _host() -> str:
 
 
 def _page_url(slug: str) -> str:
-    return url_for("public.neighbourhood", slug=slug, _external=True)
+    return public_url("public.neighbourhood", slug=slug)
 
 
 @bp.route("/neighbourhoods/<slug>/meetings.ics")
@@ -56,10 +57,9 @@ def feed(slug: str):
     place = neighbourhood_or_404(db.session, slug)
     links = Links(
         page=_page_url(place.slug),
-        feed=url_for("subscriptions.feed", slug=place.slug, _external=True),
-        issue=lambda reference: url_for("issues.issue", reference=reference, _external=True),
-        results=lambda wave: url_for("results.neighbourhood", slug=place.slug, wave=wave,
-                                     _external=True))
+        feed=public_url("subscriptions.feed", slug=place.slug),
+        issue=lambda reference: public_url("issues.issue", reference=reference),
+        results=lambda wave: public_url("results.neighbourhood", slug=place.slug, wave=wave))
     waves = published_waves(db.session, today())
     body = atom_feed(place, activity(db.session, place, waves, links), _host(), links)
     return cached_answer(body, "application/atom+xml")

@@ -276,3 +276,14 @@ def test_errors_before_any_api_view_are_json_too(client, method, path, status, c
 def test_pages_outside_the_api_keep_the_error_page(client):
     response = client.post("/results")
     assert response.status_code == 405 and response.mimetype == "text/html"
+
+
+def test_links_in_cacheable_answers_ignore_the_host_header(app, client, neighbourhoods):
+    """A forged Host header used to become the links of answers that caches keep."""
+    base = app.config["PUBLIC_BASE_URL"]
+    body = client.get("/api/v1/neighbourhoods", headers={"Host": "evil.example"}).get_json()
+    links = [link for place in body["data"] for link in place["links"].values()]
+    assert links and all(link.startswith(base + "/") for link in links)
+    assert body["meta"]["method_note"] == base + "/open-data#method"
+    feed = client.get("/neighbourhoods/twerton/feed.atom", headers={"Host": "evil.example"})
+    assert "evil.example" not in feed.get_data(as_text=True)
