@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
         "review_flags": lambda issue: flag_kinds(issue.description, issue.location),
         "summary_flags": lambda text: flag_kinds(text or ""),
     })
-    in_templates: tuple[type[statuses.Labelled], ...] = (*statuses.LABELLED, statuses.WaveState)
+    in_templates: tuple[type[statuses.Labelled], ...] = (*statuses.LABELLED, statuses.WaveState,
+                                                          statuses.MailStatus)
     app.jinja_env.globals.update({enum.__name__: enum for enum in in_templates})
     app.jinja_env.globals.update({"pact_hints": PACT_HINTS, "charter_hints": SERVICE_CHARTER_HINTS})

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from analysis.formatting import plural
 from portal.core.clock import utcnow
 from portal.core.extensions import db
 from portal.core.mail import deliver_pending
@@ -23,4 +24,4 @@ def alerts_send_command() -> None:
     with db.transaction() as session:
         queued = send_digests(session, Site(current_app.config["SECRET_KEY"]), utcnow())
         sent = deliver_pending(session, current_app.config)
-    click.echo(f"{queued} digests queued, {sent} e-mails sent.")
+    click.echo(f"{plural(queued, 'digest')} queued, {plural(sent, 'e-mail')} sent.")

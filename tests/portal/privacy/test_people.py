@@ -117,3 +117,16 @@ def test_something_that_is_not_an_address_gets_a_clear_error(signed_in):
     assert "is not an e-mail address" in _find(client, "not-an-address")
     assert "Enter the e-mail address" in _find(client, "")
     assert client.post("/admin/people/access.json", data={"email": "x"}).status_code == 400
+
+
+def test_the_records_page_prints_labels_not_stored_values(signed_in, db_session, neighbourhoods,
+                                                         aged_records):
+    """A status used to print as it is stored ("resolved_locally", "recorded")."""
+    _ada_everywhere(db_session, neighbourhoods, aged_records)
+    client = signed_in("admin")
+    page = _find(client, ADA)
+    assert "Recorded only (no mail server)" in page and "Waiting to be sent" in page
+    assert ">recorded<" not in page and ">pending<" not in page
+    issues = _find(client, "old@example.org")
+    statuses = {"resolved_locally", "submitted", "acknowledged", "referred_elsewhere"}
+    assert not any(f"<td>{status}</td>" in issues for status in statuses)

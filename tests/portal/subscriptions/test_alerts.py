@@ -53,7 +53,7 @@ def test_subscribe_confirm_digest_and_one_click_unsubscribe(app, client, runner,
     assert len(smtp_server.messages) == 1
 
     _public_update(db_session, neighbourhoods, "Wardens visit the verges on Fridays")
-    assert "1 digests queued" in runner.invoke(args=["alerts", "send"]).output
+    assert "1 digest queued, 1 e-mail sent" in runner.invoke(args=["alerts", "send"]).output
     assert "0 digests queued" in runner.invoke(args=["alerts", "send"]).output  # rerun: once
     assert len(smtp_server.messages) == 2
     digest = smtp_server.messages[1]
