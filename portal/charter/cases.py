@@ -14,8 +14,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from analysis.formatting import day
-from portal.core import audit
+from portal.core import audit, limits
 from portal.core.clock import local_day, utcnow
+from portal.core.limits import Limit
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
 from portal.core.working_days import add_working_days, is_working_day, working_days_between
@@ -84,21 +85,32 @@ def clocks(case: CharterCase, today: date) -> Clocks:
 
 
 def receive_case(session: Session, kind: CharterKind, name: str, email: str, body: str,
-                 neighbourhood: Neighbourhood | None) -> CharterCase:
-    """Record a resident's complaint or enquiry and queue their acknowledgement of receipt (with
-    the reference and the Charter's promise); the caller commits."""
+                 neighbourhood: Neighbourhood | None, recipient_limit: Limit) -> CharterCase:
+    """Record a resident's complaint or enquiry and queue their acknowledgement of receipt (the
+    reference and the Charter's dates); the caller commits.
+
+    Anyone can type any address, so the acknowledgement repeats nothing they typed (neither the
+    name nor the body: the form cannot carry someone else's words, or links, to a stranger), and
+    at most `recipient_limit` acknowledgements go to one address (counted by its keyed hash).
+    Past that the case is still recorded, for staff to answer, but no mail is queued."""
     case = CharterCase(reference=new_case_reference(), kind=kind, name=name, email=email, body=body,
                        neighbourhood=neighbourhood, received_at=utcnow())
     session.add(case)
     session.flush()
-    days = clocks(case, local_day(case.received_at))
-    queue_mail(session, email, f"We have received your {kind.label.lower()} ({case.reference})", (
-        f"Dear {name},\n\nThank you for writing to the community safety partnership. Your "
-        f"{kind.label.lower()} has the reference {case.reference}: please quote it if you write again.\n\n"
-        f"Our Service Charter promises to acknowledge it by {day(days.acknowledge_by)} and to "
-        f"answer it in full by {day(days.answer_by)} (5 and 15 working days). If we need longer "
-        "we will write to tell you why and when you will hear from us.\n"))
-    audit.record(session, "charter_case_received", "charter_case", case.reference, kind=str(kind))
+    mailed = limits.hit("charter_recipient", email.strip().lower(), recipient_limit) is None
+    if mailed:
+        days = clocks(case, local_day(case.received_at))
+        what = kind.label.lower()
+        queue_mail(session, email, f"We have received your {what} ({case.reference})", (
+            f"Thank you for writing to the community safety partnership. Your reference is "
+            f"{case.reference}; we received your {what} on {day(days.received_on)}. Please quote "
+            "the reference if you write again.\n\n"
+            f"Our Service Charter promises to acknowledge it by {day(days.acknowledge_by)} and to "
+            f"answer it in full by {day(days.answer_by)} (5 and 15 working days). If we need longer "
+            "we will write to tell you why and when you will hear from us.\n\n"
+            "If you did not write to us, you can ignore this message.\n"))
+    audit.record(session, "charter_case_received", "charter_case", case.reference, kind=str(kind),
+                 acknowledgement_mailed=mailed)
     return case
 
 

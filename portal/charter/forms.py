@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email
+from wtforms.validators import DataRequired, Email, StopValidation
 
 from portal.charter.cases import BODY_MAX, EMAIL_MAX, NAME_MAX, REASON_MAX, RESPONSE_MAX
 from portal.core.forms import strip, too_long
 from portal.models import CharterKind
+
+# Anything that reads as a link: a scheme (http://, https://) or a bare www. host, up to the next space.
+URL_LIKE = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
+ONLY_A_LINK = "Enter your name, not a web address"
+
+
+# The bidirectional embeddings, overrides and isolates, which can make text read other than it is
+# (other format characters, like the zero-width joiners some scripts spell names with, stay).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def plain_name(value):
+    """A filter for a person's name: control characters (newlines, tabs) and direction overrides
+    become spaces, anything URL-like is dropped, and runs of white space become one space."""
+    if not isinstance(value, str):
+        return value
+    text = "".join(" " if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS else c for c in value)
+    return " ".join(URL_LIKE.sub(" ", text).split())
+
+
+def not_only_a_link(form, field) -> None:
+    """Refuse a name that the filter emptied because it was only a link, saying so (a name left
+    empty by the person gets the required field's message)."""
+    typed = field.raw_data[0] if field.raw_data else ""
+    if not field.data and isinstance(typed, str) and URL_LIKE.search(typed):
+        raise StopValidation(ONLY_A_LINK)
 
 
 class WriteToUsForm(FlaskForm):
@@ -20,8 +49,8 @@ class WriteToUsForm(FlaskForm):
                                      too_long("Your complaint or enquiry", BODY_MAX)])
     neighbourhood = SelectField("Which neighbourhood is it about? (optional)", choices=[],
                                 validate_choice=False)
-    name = StringField("Your name", filters=[strip],
-                       validators=[DataRequired("Enter your name so we can reply to you"),
+    name = StringField("Your name", filters=[plain_name],
+                       validators=[not_only_a_link, DataRequired("Enter your name so we can reply to you"),
                                    too_long("Your name", NAME_MAX)])
     email = StringField("Email address", filters=[strip],
                         validators=[DataRequired("Enter your email address so we can reply to you"),

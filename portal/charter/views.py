@@ -4,7 +4,7 @@ their neighbourhoods' cases and admins for all)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
@@ -16,7 +16,7 @@ from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit
 from portal.core.clock import local_day, utcnow
 from portal.core.extensions import db
-from portal.core.limits import over_limit
+from portal.core.limits import Limit, over_limit
 from portal.core.refusals import refusals_to
 from portal.models import CharterCase, CharterKind, Role
 
@@ -49,7 +49,8 @@ def write_to_us():
             place = neighbourhood_by_slug(db.session, form.neighbourhood.data) if form.neighbourhood.data \
                 else None
             case = rules.receive_case(db.session, CharterKind(form.kind.data), form.name.data or "",
-                                      form.email.data or "", form.body.data or "", place)
+                                      form.email.data or "", form.body.data or "", place,
+                                      Limit(*current_app.config["CHARTER_RECIPIENT_LIMIT"]))
             db.session.commit()
             session["charter_reference"] = case.reference
             return redirect(url_for("complaints.sent"))

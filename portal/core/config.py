@@ -126,11 +126,13 @@ SURVEY_TEXTS = {
 }
 
 # Per-address limits (count, seconds); the environment sets the count (API_RATE_LIMIT per minute,
-# the others per hour).
+# CHARTER_RECIPIENT_LIMIT per day, the others per hour). CHARTER_RECIPIENT_LIMIT counts the
+# acknowledgements mailed to one e-mail address, whoever typed it.
 LIMITS = {
     "PACT_RAISE_LIMIT": (10, 3600), "PACT_LOOKUP_LIMIT": (30, 3600),
     "SURVEY_START_LIMIT": (60, 3600), "SURVEY_SUBMIT_LIMIT": (30, 3600),
-    "CHARTER_WRITE_LIMIT": (5, 3600), "ALERT_SUBSCRIBE_LIMIT": (5, 3600), "API_RATE_LIMIT": (300, 60),
+    "CHARTER_WRITE_LIMIT": (5, 3600), "CHARTER_RECIPIENT_LIMIT": (3, 86400),
+    "ALERT_SUBSCRIBE_LIMIT": (5, 3600), "API_RATE_LIMIT": (300, 60),
 }
 
 

@@ -24,6 +24,7 @@ from portal.models import (
     PactIssue,
     StaffUser,
 )
+from portal.pact.notifications import notify_raised
 from portal.pact.queries import find_issue
 from portal.pact.references import new_reference
 from portal.pact.workflow import CLOSED, REJECTED, TransitionError, change_status
@@ -62,10 +63,12 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
                 location: str, latitude: float | None = None, longitude: float | None = None,
                 contact: ContactDetails | None = None, now: datetime | None = None,
                 channel: IssueChannel = IssueChannel.ONLINE, recorded_by: StaffUser | None = None,
-                ) -> PactIssue:
+                notify: bool = True) -> PactIssue:
     """Record a resident's issue with a new reference, raised at `now` (the Pledge clock's start).
-    Contact details are kept only with consent. `channel` and `recorded_by` say how it came in: the
-    resident's own form (online) or a coordinator recording it for them (`portal.pact.assisted`)."""
+    Contact details are kept only with consent; a resident who gave an e-mail address with it is
+    sent a receipt (`notify_raised`; `notify=False` sends none). `channel` and `recorded_by` say how
+    it came in: the resident's own form (online) or a coordinator recording it for them
+    (`portal.pact.assisted`)."""
     if category not in IssueCategory.values():
         raise IssueError(f"Unknown category '{category}'.")
     now = now or utcnow()
@@ -88,6 +91,8 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
     session.flush()
     audit.record(session, "pact_issue_raised", "pact_issue", issue.reference, actor=recorded_by,
                  neighbourhood=neighbourhood.slug, channel=str(channel))
+    if notify:
+        notify_raised(session, issue)
     return issue
 
 

@@ -1,5 +1,6 @@
-"""Plain-text emails to residents who left an email address and agreed to be contacted: when their
-issue is acknowledged and when it is closed, with the public outcome. Queued in the caller's
+"""Plain-text emails to residents who left an email address and agreed to be contacted: a receipt
+when they raise an issue, and when their issue is acknowledged and when it is closed, with the
+public outcome. Queued in the caller's
 transaction (`portal.core.mail.queue_mail`); sent by `deliver_pending` after the commit, so a mail
 failure never undoes the change. The link to the issue's page is built from the route on
 PUBLIC_BASE_URL (`portal.core.links.public_url`), so queueing one needs an app context."""
@@ -42,6 +43,32 @@ def _letter(contact: IssueContact, issue: PactIssue, opening: str, message: str)
         "To report a crime call 101, or 999 in an emergency.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def notify_raised(session: Session, issue: PactIssue) -> int:
+    """Queue the receipt for an issue just raised: its reference, the link to follow it and what
+    happens next, so a resident who closes the page keeps the reference. Sent at once to whatever
+    address was typed, so it repeats nothing typed (no name, no description), only the reference
+    and the choices from the form's lists; returns how many were queued."""
+    recipients = _recipients(session, issue, False)
+    for contact in recipients:
+        queue_mail(session, contact.email, f"Your PACT issue reference is {issue.reference}", "\n".join([
+            "Hello,", "",
+            "Thank you for raising an issue with your PACT (Partners and Communities Together) "
+            "team. Keep this reference: use it to follow the issue.", "",
+            f"Reference: {issue.reference}",
+            f"Neighbourhood: {issue.neighbourhood.name}",
+            f"Type of issue: {IssueCategory.label_of(issue.category)}", "",
+            f"What happens next: the {issue.neighbourhood.name} neighbourhood team will acknowledge "
+            "it within 24 hours, and it may be discussed at the next PACT meeting. We will email "
+            "you when it is acknowledged and when it is closed.", "",
+            f"Follow your issue at {public_url('issues.issue', reference=issue.reference)}", "",
+            "Your PACT (Partners and Communities Together) team", "",
+            "You are getting this email because an issue was raised with this address and you asked "
+            "to be kept informed; if that was not you, you can ignore it. To report a crime call "
+            "101, or 999 in an emergency.",
+        ]) + "\n")
+    return len(recipients)
 
 
 def notify_acknowledged(session: Session, issue: PactIssue, note: str = "") -> int:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from analysis.formatting import day
 from portal.charter import cases as rules
 from portal.charter.figures import charter_metrics
 from portal.core.clock import local_day
@@ -68,6 +69,58 @@ def test_writing_is_rate_limited(app, client, db_session, neighbourhoods):
     app.config["CHARTER_WRITE_LIMIT"] = (2, 3600)
     assert [client.post("/contact-us", data=GOOD).status_code for _ in range(3)] == [302, 302, 429]
     assert len(db_session.scalars(select(CharterCase)).all()) == 2
+
+
+def test_the_acknowledgement_repeats_nothing_the_writer_typed(client, db_session, neighbourhoods):
+    # Anyone can type anyone's address: the mail must not carry their words or links to a stranger.
+    phishing = {**GOOD, "name": ("Customer\r\n\r\nYour account is locked: https://evil.example/x\n"
+                                 "visit www.evil.example"),
+                "body": "Sign in at https://evil.example/login to keep your account."}
+    assert client.post("/contact-us", data=phishing).status_code == 302
+    case = db_session.scalar(select(CharterCase))
+    [mail] = _mail(db_session, "ann@example.org")
+    assert "Customer" not in mail.body and "evil" not in mail.body and "account" not in mail.body
+    assert "Dear" not in mail.body
+    received = rules.clocks(case, local_day(case.received_at))
+    assert f"Your reference is {case.reference}" in mail.body
+    assert day(received.received_on) in mail.body and day(received.answer_by) in mail.body
+    assert case.name == "Customer Your account is locked: visit"  # staff still see the name, de-linked
+    assert case.body == phishing["body"]
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("Ann\r\nResident", "Ann Resident"),
+    ("  Ann \t\x07\x1b\x85 Resident ", "Ann Resident"),
+    ("Ann \u202eResident", "Ann Resident"),
+    ("Ann Resident HTTPS://evil.example/a?b=c", "Ann Resident"),
+    ("Ann www.evil.example Resident", "Ann Resident"),
+    ("Zoë O'Brien-Łukasz", "Zoë O'Brien-Łukasz"),
+])
+def test_names_lose_control_characters_and_links(client, db_session, neighbourhoods, typed, kept):
+    assert client.post("/contact-us", data={**GOOD, "name": typed}).status_code == 302
+    assert db_session.scalar(select(CharterCase.name)) == kept
+
+
+def test_a_name_that_is_only_a_link_is_refused(client, db_session, neighbourhoods):
+    response = client.post("/contact-us", data={**GOOD, "name": " http://evil.example/x "})
+    assert response.status_code == 400
+    assert "Enter your name, not a web address" in response.get_data(as_text=True)
+    assert db_session.scalar(select(CharterCase)) is None
+
+
+def test_acknowledgements_are_limited_per_recipient_address(client, db_session, neighbourhoods):
+    # Four writers, each from their own address, all typing one person's e-mail address in a day.
+    pages = set()
+    for n, email in enumerate(["ann@example.org", "Ann@Example.org", "ann@example.org ", "ANN@example.org"]):
+        response = client.post("/contact-us", data={**GOOD, "email": email},
+                               environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"})
+        assert response.status_code == 302
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        latest = db_session.scalars(select(CharterCase.reference).order_by(CharterCase.id.desc())).first()
+        pages.add(page.replace(latest, "REFERENCE").lower())
+    assert len(db_session.scalars(select(CharterCase)).all()) == 4  # every case is kept for staff
+    assert len(db_session.scalars(select(OutboundMail)).all()) == 3  # the fourth is not acknowledged
+    assert len(pages) == 1  # and the writer's page does not say so
 
 
 def test_the_form_is_linked_from_every_page_footer(client, neighbourhoods):

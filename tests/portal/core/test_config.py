@@ -78,6 +78,7 @@ def test_every_limit_and_tuning_setting_has_its_default_in_the_config(tmp_path):
     defaults = settings_from_env(tmp_path, {})
     assert defaults["PACT_RAISE_LIMIT"] == (10, 3600) and defaults["API_RATE_LIMIT"] == (300, 60)
     assert defaults["CHARTER_WRITE_LIMIT"] == (5, 3600) and defaults["REPORTS_WORKERS"] == 2
+    assert defaults["CHARTER_RECIPIENT_LIMIT"] == (3, 86400)
     settings = settings_from_env(tmp_path, {"PACT_RAISE_LIMIT": "3", "REPORTS_WORKERS": "1",
                                             "CHARTER_WRITE_LIMIT": "2", "SCORECARD_TARGETS": "t.yaml"})
     assert settings["PACT_RAISE_LIMIT"] == (3, 3600) and settings["REPORTS_WORKERS"] == 1

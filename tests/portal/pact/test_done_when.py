@@ -1,7 +1,7 @@
 """The issue's "done when", end to end over HTTP: a resident raises an issue, a coordinator
 acknowledges it, makes it a priority at a meeting, records actions and closes it as resolved
-locally; the resident's recorded email shows both messages, and the neighbourhood page shows it
-under "You said, we did" with the metrics updated."""
+locally; the resident's recorded email shows the receipt and both messages, and the
+neighbourhood page shows it under "You said, we did" with the metrics updated."""
 
 from __future__ import annotations
 
@@ -107,14 +107,16 @@ def test_the_whole_loop(app, client, twerton_client, db_session, agencies):
         == 302
     )
 
-    # The resident's recorded email shows both messages.
+    # The resident's recorded email shows the receipt and both messages.
     mails = db_session.scalars(
         select(OutboundMail).where(OutboundMail.recipient == "resident@example.org").order_by(OutboundMail.id)
     ).all()
-    assert [m.status for m in mails] == ["recorded", "recorded"]
-    assert "received" in mails[0].subject and "closed" in mails[1].subject
-    assert "Thank you, we are looking into it." in mails[0].body
-    assert "residents report the cars have stopped coming" in mails[1].body
+    assert [m.status for m in mails] == ["recorded", "recorded", "recorded"]
+    receipt, acknowledged, closed = mails
+    assert issue.reference in receipt.subject
+    assert "received" in acknowledged.subject and "closed" in closed.subject
+    assert "Thank you, we are looking into it." in acknowledged.body
+    assert "residents report the cars have stopped coming" in closed.body
 
     # The neighbourhood page shows it under "You said, we did", with the metrics updated.
     page = client.get("/neighbourhoods/twerton").get_data(as_text=True)

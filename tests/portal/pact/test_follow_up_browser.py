@@ -25,7 +25,7 @@ def test_not_resolved_from_the_mail_reopens_the_issue(browser, csrf_app, live_se
     closed = utcnow() - timedelta(weeks=5)
     issue = raise_issue(db_session, neighbourhoods["twerton"], "noise", "Loud music at night.", "The parade",
                         contact=ContactDetails("Ada", "ada@example.org", "", True, True),
-                        now=closed - timedelta(days=3))
+                        now=closed - timedelta(days=3), notify=False)
     apply_transition(issue, "acknowledged", None, closed - timedelta(days=2))
     apply_transition(issue, "resolved_locally", None, closed, public_note="Patrols stopped it.")
     db_session.commit()
