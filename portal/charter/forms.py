@@ -49,7 +49,7 @@ class WriteToUsForm(FlaskForm):
                                      too_long("Your complaint or enquiry", BODY_MAX)])
     neighbourhood = SelectField("Which neighbourhood is it about? (optional)", choices=[],
                                 validate_choice=False)
-    name = StringField("Your name", filters=[plain_name],
+    name = StringField("Your name", filters=[plain_name, strip],
                        validators=[not_only_a_link, DataRequired("Enter your name so we can reply to you"),
                                    too_long("Your name", NAME_MAX)])
     email = StringField("Email address", filters=[strip],
