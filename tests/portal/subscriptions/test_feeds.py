@@ -119,7 +119,7 @@ def test_control_characters_already_stored_do_not_break_the_feed(client, survey,
     priority = db_session.query(Priority).filter_by(neighbourhood_id=twerton.id).one()
     issue = db_session.query(PactIssue).filter_by(reference="PACT-TEST1").one()
     issue.outcome = "Bins emptied\x0bweekly"
-    issue.public_summary = "Overflowing\x0bbins\x0c by the shops\x00"
+    issue.public_summary = "Overflowing\x0bbins\x0c by the shops\x01"
     db_session.add(PriorityUpdate(priority_id=priority.id, body="Speed checks\x0btwice a week",
                                   public=True, at=datetime(2011, 4, 2, 10, tzinfo=UTC)))
     db_session.commit()
