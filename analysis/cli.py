@@ -231,18 +231,17 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except UnknownCodesError as exc:
-        print(f"error: {exc}\n{LENIENT_HINT}", file=sys.stderr)
+    except (AnalysisError, ValueError, OSError) as exc:  # ValueError: e.g. a bad adjustment name
+        print(f"error: {_problem(exc)}", file=sys.stderr)
         return 2
-    except AnalysisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:  # e.g. a bad adjustment name reaching the engine
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except IsADirectoryError as exc:
-        print(f"error: {exc.filename} is a folder: give the CSV file inside it", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 2
+
+
+def _problem(exc: Exception) -> str:
+    """One line saying what went wrong, for the command line."""
+    if isinstance(exc, UnknownCodesError):
+        return f"{exc}\n{LENIENT_HINT}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} is a folder: give the CSV file inside it"
+    if isinstance(exc, OSError):
+        return f"cannot read {exc.filename}: {exc.strerror}"
+    return str(exc)

@@ -25,6 +25,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from analysis.catalogue import ASB_STRANDS
+
 AGE_BANDS = ["16_24", "25_34", "35_44", "45_54", "55_64", "65_74", "75_plus"]
 SEXES = ["female", "male"]
 ETHNICITIES = [
@@ -275,15 +277,6 @@ class _Model:
         self.propensity = self.pop * _AGE_RESPONSE[self.age] * _SEX_RESPONSE[self.sex] * nb_resp
 
 
-_ASB_STRANDS = [
-    "asb_noisy_neighbours",
-    "asb_teenagers",
-    "asb_litter",
-    "asb_vandalism",
-    "asb_drugs",
-    "asb_drunk_rowdy",
-    "asb_abandoned_cars",
-]
 # strand mean on the latent scale; how strongly it loads on the neighbourhood's nightlife
 _ASB_MEAN = np.array([-0.15, 0.75, 0.85, 0.55, 0.45, 0.05, -1.30])
 _ASB_NIGHT = np.array([0.5, 0.0, 0.3, 0.2, 0.3, 1.3, 0.0])
@@ -323,7 +316,7 @@ _YESNO = ["yes", "no"]
 QUESTION_COLUMNS = [
     "police_council_dealing",
     "seek_views",
-    *_ASB_STRANDS,
+    *ASB_STRANDS,
     "respect",
     "influence_decisions",
     "safe_after_dark",
@@ -371,7 +364,7 @@ _LABELS: dict[str, list[str]] = {
     "sex": [*SEXES, "prefer_not_to_say"],
     "ethnicity": [*ETHNICITIES, "prefer_not_to_say"],
     "disability": ["yes", "no", "prefer_not_to_say"],
-    **{c: _PROBLEM_CODES for c in _ASB_STRANDS},
+    **{c: _PROBLEM_CODES for c in ASB_STRANDS},
     **{c: _WORRY for c in ("worry_burglary", "worry_car_crime", "worry_violent_crime")},
     **{c: _YESNO for c in ("victim_burglary", "victim_car_crime", "victim_violent_crime")},
 }
@@ -443,7 +436,7 @@ def _draw_asb_grid(d: _Draw) -> dict[str, np.ndarray]:
     night = d.model.night[d.cell]
     grid_blank = rng.random(n) < d.item_nonresponse / 2
     out = {}
-    for s, col in enumerate(_ASB_STRANDS):
+    for s, col in enumerate(ASB_STRANDS):
         y = _ASB_MEAN[s] + _ASB_NIGHT[s] * night + 0.9 * latent + rng.logistic(size=n) * 0.9
         score = (y > 0.6).astype(np.int8) + (y > 1.7) + (y > 2.9)
         codes = np.where(rng.random(n) < 0.04, 4, score)
