@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from analysis.errors import InputError
 from analysis.formatting import percent
+from analysis.yaml_text import load_typed_yaml
 
 MAPPING_FILE = Path(__file__).resolve().parent / "definitions" / "concerns-and-priorities.yaml"
 TOP = 3
@@ -66,10 +65,7 @@ def load_concerns(path: Path | str = MAPPING_FILE, known: set[str] | None = None
 def parse_concerns(text: str, source: str = "the mapping", known: set[str] | None = None
                    ) -> list[Concern]:
     """The concerns of a YAML mapping (the file's text, or an admin's edited copy)."""
-    try:
-        raw = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date such as 2011-02-30
-        raise InputError(f"cannot read the concerns mapping {source}: {error}") from None
+    raw = load_typed_yaml(text, source)
     if not isinstance(raw, dict) or not raw:
         raise InputError(f"{source}: expected indicator ids as keys")
     out = []

@@ -11,8 +11,6 @@ dictionary of counters), which is what lets a year of a force (~200,000 rows) im
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -22,6 +20,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import plural
+from portal.core.csv_files import CheckedReader
 from portal.core.refusals import Refusal
 from portal.models import CrimeCount, CrimeImport, LsoaNeighbourhood, Neighbourhood
 
@@ -96,6 +95,11 @@ def _text(data: bytes, filename: str) -> str:
                               "UTF-8; save the file as UTF-8 (police.uk files are)."]) from None
 
 
+def _reader(data: bytes, filename: str) -> CheckedReader:
+    """The file's rows; CrimeDataError naming the line the csv module cannot read."""
+    return CheckedReader(_text(data, filename), filename, lambda problem: CrimeDataError([problem]))
+
+
 def _header(reader, filename: str, expected: tuple[str, ...]) -> dict[str, int]:
     header = next(reader, None)
     if header is None:
@@ -114,7 +118,7 @@ def read_street_file(data: bytes, filename: str,
 
     ``progress`` is called with the number of rows read so far every 10,000 rows.
     """
-    reader = csv.reader(io.StringIO(_text(data, filename), newline=""))
+    reader = _reader(data, filename)
     at = _header(reader, filename, STREET_COLUMNS)
     width, i_month, i_force = at[""], at["Month"], at["Falls within"]
     i_lsoa, i_type = at["LSOA code"], at["Crime type"]
@@ -147,6 +151,8 @@ def read_street_file(data: bytes, filename: str,
             progress(out.rows)
     if problems:
         raise CrimeDataError(problems)
+    if not out.rows and not out.no_location:
+        raise CrimeDataError([f"{filename} holds only its header line: there are no crimes in it."])
     return out
 
 
@@ -227,7 +233,7 @@ def read_lookup(data: bytes, filename: str, neighbourhoods: dict[str, int],
     Refuses an LSOA listed in two neighbourhoods, an unknown neighbourhood (listing the valid
     ones) and a code that is not an LSOA code; CrimeDataError names each line.
     """
-    reader = csv.reader(io.StringIO(_text(data, filename), newline=""))
+    reader = _reader(data, filename)
     at = _header(reader, filename, LOOKUP_COLUMNS)
     mapping: dict[str, tuple[int, int]] = {}  # code: (neighbourhood id, line)
     problems = []

@@ -29,6 +29,7 @@ from analysis.scorecard import (
     year_start,
 )
 from portal.core.clock import utcnow
+from portal.core.csv_files import CheckedReader
 from portal.core.refusals import Refusal
 from portal.crime.rates import monthly_counts, residents
 from portal.models import ScorecardActual
@@ -38,6 +39,12 @@ CSV_COLUMNS = ("indicator", "year", "actual")
 EXPORT_COLUMNS = ["indicator", "reference", "title", "unit", "direction", "baseline", "baseline_year",
                   "year", "target", "actual", "actual_ci_lower", "actual_ci_upper", "source",
                   "status", "detail", "lead_partners"]
+
+
+# Every unit the plan's indicators use is a share, a count or a rate: none is negative, a share is
+# at most 100 per cent, and no count or rate in a district's plan comes near ten million. A value
+# past these is a typing slip, and would stretch the scorecard's chart to nothing.
+LARGEST_ACTUAL = 10_000_000
 
 
 class ScorecardError(Refusal):
@@ -124,6 +131,10 @@ def check_actual(card: Scorecard, indicator: str, year: str, value: str) -> tupl
         number = math.nan
     if not math.isfinite(number):
         raise ScorecardError(f"The actual {value!r} is not a number")
+    highest = 100 if known[indicator].is_percent else LARGEST_ACTUAL
+    if not 0 <= number <= highest:
+        raise ScorecardError(f"The actual {value!r} is outside 0 to {highest:,} "
+                             f"({known[indicator].unit})")
     return indicator, start, number
 
 
@@ -146,16 +157,21 @@ def read_actuals_csv(data: bytes, filename: str, card: Scorecard) -> list[tuple[
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
         raise ScorecardError(f"{filename}, line {line}: not UTF-8; save the file as UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    reader = CheckedReader(text, filename,
+                           lambda problem: ScorecardError(f"Nothing was imported. {problem}"))
+    header = [name.strip() for name in next(reader, [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise ScorecardError(f"{filename}, line 1: missing column {', '.join(missing)}; expected "
                              + ",".join(CSV_COLUMNS))
     values, problems = [], []
-    for row in reader:
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = dict(zip(header, cells, strict=False))
         try:
-            values.append(check_actual(card, (row["indicator"] or "").strip(),
-                                       (row["year"] or "").strip(), (row["actual"] or "").strip()))
+            values.append(check_actual(card, row.get("indicator", "").strip(),
+                                       row.get("year", "").strip(), row.get("actual", "").strip()))
         except ScorecardError as error:
             problems.append(f"{filename}, line {reader.line_num}: {error}")
     if problems:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from analysis.formatting import day, plural
 from portal.core.clock import utcnow
+from portal.core.csv_files import csv_problem
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
 from portal.models import Invitation, Neighbourhood, PanelMember, Wave
@@ -89,7 +90,7 @@ def _panel_records(data: bytes) -> tuple[list[list[str]], PanelProblem | None]:
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
-        return [], PanelProblem(None, None, f"The file is not valid CSV: {error}")
+        return [], PanelProblem(None, None, f"The file cannot be read: {csv_problem(error)}")
     if not records:
         return [], PanelProblem(None, None, "The file is empty")
     return records, None

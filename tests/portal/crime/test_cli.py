@@ -115,3 +115,12 @@ def test_lookup_refusal_exits(runner, neighbourhoods, tmp_path):
     result = runner.invoke(args=["crime", "import-lookup", str(path)])
     assert result.exit_code == 1
     assert "lookup.csv, line 3: LSOA E01014421 is already in another neighbourhood" in result.output
+
+
+def test_a_header_only_file_exits_with_a_sentence(runner, loaded, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(STREET.read_bytes().splitlines()[0] + b"\n")
+    result = runner.invoke(args=["crime", "import", str(empty)])
+    assert result.exit_code == 1
+    assert "empty.csv holds only its header line" in result.output
+    assert "Traceback" not in result.output

@@ -50,3 +50,23 @@ def test_no_file_chosen(signed_in):
     page = signed_in("admin").post("/admin/crime/files", data={}, content_type="multipart/form-data")
     assert page.status_code == 400
     assert "Choose one or more street-level CSV files" in page.text
+
+
+HEADER = STREET.splitlines()[0] + b"\n"
+LONG_FIELD = HEADER + b'"' + b"x" * 140_000 + b'\n' + STREET.split(b"\n", 1)[1]
+
+
+def test_a_header_only_or_unclosed_quote_upload_is_refused_not_a_500(signed_in, db_session):
+    client = signed_in("admin")
+    _upload(client, "/admin/crime/lookup", "lookup", "lookup.csv", LOOKUP)
+    page = _upload(client, "/admin/crime/files", "files", "empty.csv", HEADER)
+    assert page.status_code == 400
+    assert "empty.csv holds only its header line: there are no crimes in it." in page.text
+    page = _upload(client, "/admin/crime/files", "files", "quote.csv", LONG_FIELD)
+    assert page.status_code == 400
+    assert "quote.csv, line 2: a field is longer than 131,072 characters" in page.text
+    page = _upload(client, "/admin/crime/lookup", "lookup", "lookup.csv",
+                   b"lsoa_code,neighbourhood\n\"E0" + b"1" * 140_000 + b"\n")
+    assert page.status_code == 400
+    assert "lookup.csv, line 2: a field is longer than 131,072 characters" in page.text
+    assert db_session.scalar(select(func.count()).select_from(CrimeCount)) == 0

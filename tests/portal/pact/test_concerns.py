@@ -70,3 +70,23 @@ def test_an_admin_edits_the_mapping_and_the_page_follows(app, full_demo, db_sess
 def test_only_admins_edit_the_mapping(signed_in):
     assert signed_in("analyst").get("/admin/concerns/").status_code == 403
     assert signed_in("coordinator", "twerton").post("/admin/concerns/restore").status_code == 403
+
+
+ALIAS_BOMB = "\n".join(
+    [f"l0: &l0 [{', '.join(['x'] * 9)}]"]
+    + [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 8)]) + "\n"
+
+
+@pytest.mark.parametrize("content, message", [
+    (ALIAS_BOMB, "line 2, column 10: aliases (*name) are not allowed"),
+    ("teenagers: " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 20 levels deep"),
+    ("teenagers: label: X\n", "line 1, column 17: mapping values are not allowed here"),
+])
+def test_a_hostile_or_broken_mapping_is_refused_in_a_line(signed_in, content, message):
+    """A 500-byte alias bomb once made this page 34 MB, deep nesting a 500, and a typo showed
+    PyYAML's multi-line report; each is now one sentence naming the line, and nothing is saved."""
+    response = signed_in("admin").post("/admin/concerns/", data={"content": content})
+    assert response.status_code == 400
+    assert message in response.text
+    assert len(response.text) < 20_000 + len(content) * 2
+    assert "&lt;unicode string&gt;" not in response.text

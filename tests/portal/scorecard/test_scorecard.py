@@ -61,6 +61,11 @@ def test_admin_enters_an_actual_and_the_status_follows(app, demo_data, db_sessio
     ({"indicator": "ni40", "year": "2011/12", "actual": "1"},
      "Unknown year &#39;2011/12&#39;. Choose from: 2008/09, 2009/10, 2010/11"),
     ({"indicator": "ni40", "year": "2009/10", "actual": "lots"}, "is not a number"),
+    ({"indicator": "ni32", "year": "2009/10", "actual": "140"},
+     "The actual &#39;140&#39; is outside 0 to 100 (per cent)"),
+    ({"indicator": "wounding", "year": "2009/10", "actual": "-3"},
+     "The actual &#39;-3&#39; is outside 0 to 10,000,000 (offences)"),
+    ({"indicator": "ni40", "year": "2009/10", "actual": "1e300"}, "is outside 0 to 10,000,000"),
 ])
 def test_bad_actuals_are_refused_with_the_choices(app, demo_data, data, message):
     response = _demo(app, "admin").post("/analyst/scorecard/actuals", data=data)
@@ -106,6 +111,22 @@ def test_cli_import_needs_the_columns(runner, tmp_path):
     path.write_text("indicator,value\nni32,29\n")
     result = runner.invoke(args=["scorecard", "import", str(path)])
     assert "actuals.csv, line 1: missing column year, actual" in result.output
+
+
+@pytest.mark.parametrize("text, message", [
+    ("indicator,year,actual\nni32,2010/11,\"" + "9" * 200_000 + "\"\n",
+     "actuals.csv, line 2: a field is longer than 131,072 characters"),
+    ("indicator,year,actual\nni32,2010/11,29\n\nni40,2009/10,-1\n",
+     "actuals.csv, line 4: The actual '-1' is outside 0 to 10,000,000 (people)"),
+])
+def test_cli_import_refuses_unreadable_and_out_of_range_files(runner, db_session, tmp_path,
+                                                              text, message):
+    path = tmp_path / "actuals.csv"
+    path.write_text(text)
+    result = runner.invoke(args=["scorecard", "import", str(path)])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert db_session.scalars(select(ScorecardActual)).all() == []
 
 
 def test_the_authority_summary_has_a_scorecard_page(demo_data, db_session):

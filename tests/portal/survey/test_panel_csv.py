@@ -24,6 +24,9 @@ def test_a_good_file_gives_its_members():
      "also in row 2"),
     (b"id,email,neighbourhood\r\nM1,not-an-address,Twerton\r\n", 2, "is not an email address"),
     (b"id,email,neighbourhood\r\nM1,a@example.org,Atlantis\r\n", 2, "is not one of the neighbourhoods"),
+    (b'id,email,neighbourhood\r\n"M1' + b"1" * 140_000, None,
+     "The file cannot be read: a field is longer than 131,072 characters; check for a quotation "
+     "mark that is not closed"),
 ])
 def test_each_problem_is_named_and_nothing_is_kept(data, row, message):
     rows, problems = parse_panel_csv(data, PLACES)
