@@ -21,7 +21,7 @@ MAX_DEPTH = 20
 class _LimitedLoader(yaml.SafeLoader):
     depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed; write the value out",
