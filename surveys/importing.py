@@ -186,13 +186,15 @@ def _submitted_at(text: str) -> str:
 
 def parse_import(questionnaire: Questionnaire, data: str | bytes,
                  neighbourhoods: Iterable[Any] | Mapping[str, str], mode: str, *,
-                 wave: str | None = None) -> ImportResult:
+                 wave: str | None = None,
+                 fieldwork: tuple[date, date] | None = None) -> ImportResult:
     """Check an uploaded CSV (text or bytes) and return every row or every problem.
 
     ``neighbourhoods``: the authority's neighbourhoods (slug -> name, pairs, or slugs); cells may
     hold the slug or the name. ``mode``: ``paper`` or ``phone``, used where the mode cell is blank
     (a wrong argument is a programming error: ``ValueError``). ``wave``: the wave being imported
-    into; wave cells must be blank or equal to it, and blanks are filled with it.
+    into; wave cells must be blank or equal to it, and blanks are filled with it. ``fieldwork``:
+    the wave's first and last days; a ``submitted_at`` outside them is a problem.
     Bytes must be UTF-8, with or without a byte-order mark.
     """
     if mode not in IMPORT_MODES:
@@ -209,7 +211,7 @@ def parse_import(questionnaire: Questionnaire, data: str | bytes,
     body, problem = _body(records)
     if problem:
         return ImportResult((), (problem,))
-    rows, problems = _check_rows(bound, header, body, _RowContext(names, mode, wave, {}))
+    rows, problems = _check_rows(bound, header, body, _RowContext(names, mode, wave, fieldwork, {}))
     if problems:
         return ImportResult((), tuple(_capped(problems)))
     return ImportResult(tuple(rows), ())
@@ -269,6 +271,7 @@ class _RowContext:
     neighbourhood_names: dict[str, str]
     batch_mode: str
     wave: str | None
+    fieldwork: tuple[date, date] | None
     first_row_of: dict[str, int]
 
 
@@ -339,15 +342,21 @@ def _row_mode(cell: str, batch_mode: str, problem: _Report) -> str:
     return row_mode
 
 
-def _row_submitted_at(cell: str, problem: _Report) -> str:
-    """The ISO form of a given date or date-time; blank stays blank."""
+def _row_submitted_at(cell: str, context: _RowContext, problem: _Report) -> str:
+    """The ISO form of a given date or date-time, within the wave's fieldwork; blank stays blank."""
     if not cell:
         return cell
     try:
-        return _submitted_at(cell)
+        submitted = _submitted_at(cell)
     except ValueError as error:
         problem("submitted_at", str(error))
         return cell
+    if context.fieldwork:
+        first, last = context.fieldwork
+        if not first <= date.fromisoformat(submitted[:10]) <= last:
+            problem("submitted_at", f"'{cell}' is outside the wave's fieldwork "
+                    f"({first.isoformat()} to {last.isoformat()}): check the date on the form")
+    return submitted
 
 
 def _check_answers(questionnaire: Questionnaire, raw: dict[str, str], problem: _Report) -> None:
@@ -378,7 +387,7 @@ def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
     _check_response_id(response_id, number, context.first_row_of, problem)
     row_wave = _row_wave(cells.get("wave", ""), context.wave, problem)
     row_mode = _row_mode(cells.get("mode", ""), context.batch_mode, problem)
-    submitted_at = _row_submitted_at(cells.get("submitted_at", ""), problem)
+    submitted_at = _row_submitted_at(cells.get("submitted_at", ""), context, problem)
     neighbourhood = context.neighbourhood_names.get(cells[NEIGHBOURHOOD].lower(),
                                                     cells[NEIGHBOURHOOD])
     raw = {column: cells.get(column, "") for column in answer_columns(questionnaire)}

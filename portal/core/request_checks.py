@@ -2,8 +2,9 @@
 
 - A NUL character in the URL, the query string or a form field is refused with 400: PostgreSQL
   refuses NUL in text (a 500 there, while SQLite would store it), and no honest form sends one.
-- Bodies are capped by `MAX_CONTENT_LENGTH` (413 before parsing); a view that takes uploads may
-  allow more with `@allow_upload(bytes)`. The cap is set before CSRF protection reads the form.
+- Bodies are capped by `MAX_CONTENT_LENGTH` (413 before parsing), chunked ones too; a view that
+  takes uploads may allow more with `@allow_upload(bytes)`. The cap is set before CSRF protection
+  reads the form.
 - Ids in URLs (`<int:...>`) larger than the database's integer are refused with 400 instead of
   reaching the database (PostgreSQL raises "integer out of range").
 - Anything that still reaches the database as an impossible value (a `DataError`) is a 400.
@@ -11,12 +12,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 log = logging.getLogger("portal.requests")
@@ -57,6 +59,17 @@ def _sent_text() -> list[str]:
     return values
 
 
+def _read_chunked_body(cap: int) -> None:
+    """A chunked body has no length to refuse up front, and Werkzeug stops reading it at the cap
+    without a word, so the view would see a cut-off form. Read up to one byte past the cap: more
+    is the same 413 as a declared length; less becomes an ordinary body of known length."""
+    body = request.environ["wsgi.input"].read(cap + 1)
+    if len(body) > cap:
+        raise RequestEntityTooLarge()
+    request.environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
+    request.environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
 def refuse_unusable_requests() -> None:
     """Before CSRF protection and every view: apply the view's upload cap, refuse NUL characters
     and files sent where the view takes none."""
@@ -64,6 +77,8 @@ def refuse_unusable_requests() -> None:
     cap = getattr(view, "max_content_length", None)
     if cap:
         request.max_content_length = cap
+    if request.content_length is None and "wsgi.input_terminated" in request.environ:
+        _read_chunked_body(request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"])
     if any(NUL in value for value in _sent_text()):
         log.info("nul character refused", extra={"path": request.path.replace(NUL, "")})
         raise BadRequest("The request contains a character that is not allowed (a NUL, code 0). "

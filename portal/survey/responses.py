@@ -142,7 +142,8 @@ def import_responses(session: Session, wave: Wave, data: bytes, *, mode: str, fi
     questionnaire = wave_questionnaire(session, wave)
     neighbourhoods = {slug: name for slug, name in
                       session.execute(select(Neighbourhood.slug, Neighbourhood.name))}
-    result = surveys.parse_import(questionnaire, data, neighbourhoods, mode, wave=wave.slug)
+    result = surveys.parse_import(questionnaire, data, neighbourhoods, mode, wave=wave.slug,
+                                  fieldwork=(wave.opens_on, wave.closes_on))
     if not result.ok:
         raise ImportRefused(filename, result.problems)
     ids = {slug: id_ for slug, id_ in session.execute(select(Neighbourhood.slug, Neighbourhood.id))}

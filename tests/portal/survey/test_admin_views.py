@@ -26,7 +26,7 @@ def csv_file(rows: list[dict[str, str]], template: str) -> bytes:
 
 
 def paper_row(serial: str, **overrides) -> dict[str, str]:
-    row = {"response_id": serial, "neighbourhood": "twerton", "submitted_at": "2011-05-02",
+    row = {"response_id": serial, "neighbourhood": "twerton", "submitted_at": date.today().isoformat(),
            **{k: v for k, v in all_answers().items() if k != "neighbourhood"}}
     row.update(overrides)
     return row
@@ -81,6 +81,27 @@ def test_a_paper_import_with_one_bad_row_imports_nothing_and_names_the_row(signe
         content_type="multipart/form-data")
     assert again.status_code == 400 and "was imported into this wave before" in again.get_data(as_text=True)
     assert db_session.scalar(select(func.count()).select_from(Response)) == 3
+
+
+def test_a_paper_form_dated_outside_the_wave_is_refused(signed_in, wave, db_session):
+    """A keyed-in date before the wave opened or after it closed is a typing slip that would put
+    the response in the wrong year's figures."""
+    admin = signed_in("admin")
+    template = admin.get(f"/admin/waves/{wave.slug}/template.csv").get_data(as_text=True)
+    before = (wave.opens_on - timedelta(days=1)).isoformat()
+    after = (wave.closes_on + timedelta(days=1)).isoformat()
+    rows = [paper_row("P001"), paper_row("P002", submitted_at=before),
+            paper_row("P003", submitted_at=after + "T10:30")]
+    page = admin.post(f"/admin/waves/{wave.slug}/import", data={
+        "mode": "paper", "file": (io.BytesIO(csv_file(rows, template)), "forms.csv")},
+        content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    fieldwork = f"({wave.opens_on.isoformat()} to {wave.closes_on.isoformat()})"
+    assert re.search(rf"<td>3</td><td>submitted_at</td><td>&#39;{before}&#39; is outside the "
+                     rf"wave&#39;s fieldwork {re.escape(fieldwork)}", html)
+    assert f"&#39;{after}T10:30&#39; is outside the wave&#39;s fieldwork" in html
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 0
 
 
 def test_only_admins_import(signed_in, wave):
