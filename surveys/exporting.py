@@ -82,6 +82,20 @@ def neutralise_formula(value: str) -> str:
     return value
 
 
+# What the XML inside an .xlsx cannot hold: the C0 controls but tab, newline and carriage return
+# (openpyxl raises IllegalCharacterError on them, so one pasted soft line break in one answer
+# made the whole export fail). The same class as openpyxl's ILLEGAL_CHARACTERS_RE; Word's soft
+# line break and page break become line breaks, as the forms' filter makes them.
+_SHEET_BREAKS = re.compile("[\x0b\x0c]")
+_NOT_IN_A_SHEET = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
+def sheet_text(value: str) -> str:
+    """``value`` as a spreadsheet cell holds it safely: no characters XML refuses, and formula
+    characters neutralised."""
+    return neutralise_formula(_NOT_IN_A_SHEET.sub("", _SHEET_BREAKS.sub("\n", value)))
+
+
 def truncate_utf8(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` UTF-8 bytes without splitting a character; an ellipsis
     marks the cut."""
@@ -215,7 +229,7 @@ def export_xlsx(questionnaire: Questionnaire,
                 cells.append(value)
             else:
                 text = _cell_text(questionnaire, column, value)
-                cells.append(neutralise_formula(text) if text else None)
+                cells.append(sheet_text(text) if text else None)
         if weights is not None:
             weight = _weight_number(weights, row)
             cells.append(None if math.isnan(weight) else weight)
@@ -230,8 +244,8 @@ def export_xlsx(questionnaire: Questionnaire,
     book.append(_bold_cells(book, ["question_id", "question_text", "code", "label"]))
     options = neighbourhood_options(neighbourhoods) if neighbourhoods is not None else ()
     for entry in codebook(questionnaire, {o.code: o.label for o in options} or None):
-        book.append([entry.column, neutralise_formula(entry.question_text),
-                     entry.code or None, neutralise_formula(entry.label) or None])
+        book.append([entry.column, sheet_text(entry.question_text),
+                     entry.code or None, sheet_text(entry.label) or None])
 
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -245,7 +259,7 @@ def _weighting_sheet(workbook, weights: WeightColumn) -> None:
     sheet.column_dimensions["B"].width = 24
     for row in weights.note:
         sheet.append([value if isinstance(value, (int, float)) or value is None
-                      else neutralise_formula(str(value)) for value in row])
+                      else sheet_text(str(value)) for value in row])
 
 
 def _bold_cells(sheet, values: list[str]) -> list[Any]:

@@ -25,7 +25,7 @@ from analysis.report import (
     indicator_trend,
     indicators_for,
 )
-from surveys.exporting import neutralise_formula
+from surveys.exporting import neutralise_formula, sheet_text
 
 
 @dataclass
@@ -119,6 +119,7 @@ def to_csv(rows: list[list]) -> bytes:
 
 
 def to_xlsx(rows: list[list]) -> bytes:
+    """The estimates as a workbook; text cells through ``sheet_text`` (XML refuses controls)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its one worksheet
@@ -127,7 +128,7 @@ def to_xlsx(rows: list[list]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_text(v) for v in row])
+        sheet.append([sheet_text(v) if isinstance(v, str) else v for v in row])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

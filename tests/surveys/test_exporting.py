@@ -262,3 +262,14 @@ def test_sav_and_xlsx_weights(bound_v1, responses, demo_neighbourhoods, tmp_path
                                                          weights=WEIGHTS)))
     assert book.sheetnames == ["Responses", "weighting", "Codebook"]
     assert [c.value for c in book["weighting"][2]][:2] == ["formula", "'=cmd"]
+
+
+def test_a_stored_control_character_does_not_break_the_xlsx(all_types):
+    """openpyxl refuses C0 controls; one soft line break (\\x0b) pasted into an answer before the
+    forms stripped them made the whole workbook fail. It is a line break in the cell now; other
+    controls go."""
+    rows = [{"response_id": "1", "neighbourhood": "north", "mode": "paper", "victim": "no",
+             "age": 30, "nickname": "Line\x0bbreak\x1f"}]
+    sheet = openpyxl.load_workbook(io.BytesIO(export_xlsx(all_types, rows)))["Responses"]
+    nickname = wide_columns(all_types).index("nickname") + 1
+    assert sheet.cell(2, nickname).value == "Line\nbreak"
