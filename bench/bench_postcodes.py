@@ -24,9 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from portal.areas.files import read_postcodes
 
-HEADER = ("pcd,pcd2,pcds,dointr,doterm,usertype,oseast1m,osnrth1m,osgrdind,oa21,cty,ced,laua,ward,"
-          "nhser,ctry,rgn,pcon,ttwa,itl,park,lsoa21,msoa21,wz11,sicbl,bua24,ruc21,oac11,lat,long,"
-          "lep1,lep2,pfa,imd,icb").split(",")
+HEADER = [
+    "pcd", "pcd2", "pcds", "dointr", "doterm", "usertype", "oseast1m", "osnrth1m", "osgrdind",
+    "oa21", "cty", "ced", "laua", "ward", "nhser", "ctry", "rgn", "pcon", "ttwa", "itl", "park",
+    "lsoa21", "msoa21", "wz11", "sicbl", "bua24", "ruc21", "oac11", "lat", "long", "lep1", "lep2",
+    "pfa", "imd", "icb",
+]
 OURS = [f"E0101{n:04d}" for n in range(120)]
 
 
