@@ -36,6 +36,7 @@ BLUEPRINTS = (
 
 # Each feature's `flask --app portal ...` command group (core's own: db, users, demo, worker).
 COMMANDS = (
+    "portal.areas.cli:areas_group",  # import-neighbourhoods, import-postcodes, import-population
     "portal.privacy.cli:retention_group",  # retention run
     "portal.reports.cli:reports_group",
     "portal.crime.cli:crime_group",

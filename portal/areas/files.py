@@ -18,6 +18,7 @@ from typing import TextIO
 
 from portal.core.csv_files import CheckedReader
 from portal.core.refusals import Refusal
+from surveys.postcodes import normalise_postcode
 
 MAX_PROBLEMS = 10
 LSOA_CODE = re.compile(r"[EW]01\d{6}")
@@ -152,12 +153,6 @@ class PostcodeFile:
     no_lsoa: int = 0
 
 
-def postcode_key(text: str) -> str:
-    """A postcode as stored and looked up: capitals, one space before the inward code."""
-    compact = "".join(text.split()).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-
-
 def read_postcodes(stream: TextIO, filename: str, lsoas: set[str],
                    progress: Callable[[int], None] | None = None) -> PostcodeFile:
     """The postcodes of the National Statistics Postcode Lookup (or ONSPD) whose LSOA is one of
@@ -188,8 +183,8 @@ def read_postcodes(stream: TextIO, filename: str, lsoas: set[str],
         if row[i_terminated].strip():
             out.terminated += 1
             continue
-        postcode = postcode_key(row[i_postcode])
-        if not 5 <= len(postcode) <= 8:
+        postcode = normalise_postcode(row[i_postcode])
+        if postcode is None:
             problems.add(reader.line_num, f"{row[i_postcode][:20]!r} is not a postcode")
             continue
         kept[postcode] = lsoa

@@ -10,7 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from werkzeug.exceptions import NotFound
 
 import surveys
-from portal.models import Agency, Neighbourhood, PostcodeSector
+from portal.models import Agency, LsoaNeighbourhood, Neighbourhood, Postcode, PostcodeSector
 
 
 def all_neighbourhoods(session: Session) -> list[Neighbourhood]:
@@ -40,11 +40,19 @@ def neighbourhood_names(session: Session) -> dict[str, str]:
 
 
 def neighbourhood_for_postcode(session: Session, postcode: str) -> Neighbourhood | None:
-    """The neighbourhood whose postcode sector (``BA2 1`` of ``BA2 1AA``) holds `postcode`; None for
-    a postcode that is malformed or outside the area."""
+    """The neighbourhood `postcode` lies in; None for a postcode that is malformed or outside the
+    area. Once the ONS postcode lookup is loaded the full postcode decides (through its LSOA); an
+    install without it matches the postcode sector (``BA2 1`` of ``BA2 1AA``)."""
     normalised = surveys.normalise_postcode(postcode)
     if normalised is None:
         return None
+    place = session.scalar(
+        select(Neighbourhood)
+        .join(LsoaNeighbourhood, LsoaNeighbourhood.neighbourhood_id == Neighbourhood.id)
+        .join(Postcode, Postcode.lsoa_code == LsoaNeighbourhood.lsoa_code)
+        .where(Postcode.postcode == normalised))
+    if place is not None or session.scalar(select(Postcode.postcode).limit(1)) is not None:
+        return place
     return session.scalar(select(Neighbourhood).join(PostcodeSector)
                           .where(PostcodeSector.sector == normalised[:-2]))
 

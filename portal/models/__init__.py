@@ -6,6 +6,7 @@ from portal.models.area import (
     Agency,
     Neighbourhood,
     PopulationEstimate,
+    Postcode,
     PostcodeSector,
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
@@ -91,6 +92,7 @@ __all__ = [
     "PanelMember",
     "PanelOptOut",
     "PopulationEstimate",
+    "Postcode",
     "PostcodeSector",
     "Priority",
     "PriorityStatus",

@@ -1,4 +1,5 @@
-"""Places and partners: neighbourhoods with their weighting population, postcode sectors, agencies."""
+"""Places and partners: neighbourhoods with their weighting population, postcodes (full, from the
+ONS lookup, or by sector in older installs), agencies."""
 
 from __future__ import annotations
 
@@ -59,6 +60,16 @@ class PostcodeSector(Base):
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id", ondelete="CASCADE"))
 
     neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="postcode_sectors")
+
+
+class Postcode(Base):
+    """A live postcode of the partnership's area (from the National Statistics Postcode Lookup)
+    and the LSOA it lies in; its neighbourhood is the LSOA's, so areas have one definition."""
+
+    __tablename__ = "postcode"
+
+    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    lsoa_code: Mapped[str] = mapped_column(String(12), index=True)
 
 
 class Agency(Base):

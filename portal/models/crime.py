@@ -24,6 +24,8 @@ class LsoaNeighbourhood(Base):
 
     lsoa_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhood.id", ondelete="CASCADE"))
+    # From the ONS Rural Urban Classification 2021, where it was loaded; None when not known.
+    rural: Mapped[bool | None] = mapped_column(default=None)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
 

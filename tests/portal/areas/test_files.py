@@ -11,7 +11,6 @@ from portal.areas.files import (
     AreaFileError,
     age_band_range,
     neighbourhood_margins,
-    postcode_key,
     read_neighbourhood_lookup,
     read_population,
     read_postcodes,
@@ -109,12 +108,6 @@ def test_a_postcode_file_without_its_columns_or_rows_is_refused():
     with pytest.raises(AreaFileError, match=r"nspl\.csv, line 3: 3 fields where the header needs 22"):
         read_postcodes(_stream(NSPL_HEADER + _nspl_row("SN8 1AA", "E01014370") + "a,b,c\r\n"),
                        "nspl.csv", {"E01014370"})
-
-
-@pytest.mark.parametrize("typed, key", [("sn81aa", "SN8 1AA"), (" SW1A  1aa ", "SW1A 1AA"),
-                                        ("BA2 1AB", "BA2 1AB")])
-def test_postcode_key(typed, key):
-    assert postcode_key(typed) == key
 
 
 def _mye(header_lsoa: str = "LSOA 2021 Code", ninety: str = "90") -> str:

@@ -1,0 +1,104 @@
+"""`flask --app portal areas import-neighbourhoods | import-postcodes | import-population`: a
+partnership sets up its areas from the files ONS publishes (see `portal.areas.files`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+import surveys
+from portal.areas.files import (
+    AreaFileError,
+    read_neighbourhood_lookup,
+    read_population,
+    read_postcodes,
+    read_rural_urban,
+)
+from portal.areas.importing import (
+    import_neighbourhoods,
+    import_population,
+    import_postcodes,
+    partnership_lsoas,
+)
+from portal.core.extensions import db
+
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group("areas", cls=AppGroup, help="The partnership's neighbourhoods, postcodes and "
+                                         "populations, from ONS files.")
+def areas_group() -> None:
+    pass
+
+
+def _open(path: Path):
+    return path.open(newline="", encoding="utf-8-sig")
+
+
+@areas_group.command("import-neighbourhoods", help=(
+    "Create the neighbourhoods from an LSOA lookup (an LSOA21CD or lsoa_code column and a "
+    "neighbourhood column) and make it the LSOA lookup; --rural-urban reads the ONS Rural Urban "
+    "Classification 2021 of LSOAs (LSOA21CD, RUC21CD)."))
+@click.argument("path", type=FILE)
+@click.option("--rural-urban", "rural_path", type=FILE, default=None)
+def neighbourhoods_command(path: Path, rural_path: Path | None) -> None:
+    try:
+        with _open(path) as stream:
+            lookup = read_neighbourhood_lookup(stream, path.name)
+        rural = None
+        if rural_path is not None:
+            with _open(rural_path) as stream:
+                rural = read_rural_urban(stream, rural_path.name)
+        with db.transaction() as session:
+            outcome = import_neighbourhoods(session, lookup, rural)
+    except AreaFileError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(outcome.describe())
+
+
+@areas_group.command("import-postcodes", help=(
+    "Load the partnership's live postcodes from the National Statistics Postcode Lookup (NSPL or "
+    "ONSPD CSV: pcds, doterm, lsoa21); the national file is read row by row."))
+@click.argument("path", type=FILE)
+def postcodes_command(path: Path) -> None:
+    try:
+        with db.transaction() as session:
+            lsoas = partnership_lsoas(session)
+            size = path.stat().st_size
+            with _open(path) as stream, click.progressbar(
+                    length=size, label=f"Reading {path.name}", file=sys.stderr) as bar:
+                def progress(_rows: int) -> None:
+                    bar.update(stream.buffer.tell() - bar.pos)
+
+                read = read_postcodes(stream, path.name, lsoas, progress)
+                bar.update(size - bar.pos)
+            outcome = import_postcodes(session, read)
+    except AreaFileError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(outcome.describe())
+
+
+@areas_group.command("import-population", help=(
+    "Load each neighbourhood's residents aged 16+ by age band and sex from the ONS mid-year "
+    "estimates by LSOA, single year of age and sex (LSOA 2021 Code, F0-F90, M0-M90)."))
+@click.argument("path", type=FILE)
+@click.option("--questionnaire", default="crime-and-community-safety", show_default=True,
+              help="The questionnaire whose age bands the estimates are summed to.")
+@click.option("--source", default=None,
+              help="The release, as shown beside the margins (default: the file's name).")
+def population_command(path: Path, questionnaire: str, source: str | None) -> None:
+    try:
+        bands = [code for code in surveys.option_labels(surveys.load_questionnaire(questionnaire),
+                                                        "age_band") if code != "prefer_not_to_say"]
+        with _open(path) as stream:
+            populations, column = read_population(stream, path.name)
+        with db.transaction() as session:
+            outcome = import_population(
+                session, populations, bands,
+                source or f"ONS mid-year population estimates by LSOA ({path.name}, {column})")
+    except (AreaFileError, surveys.QuestionnaireError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(outcome.describe())

@@ -1,0 +1,225 @@
+"""Setting up a partnership's areas from the ONS files read by ``portal.areas.files``: its
+neighbourhoods and their LSOAs, its postcodes, and its weighting populations.
+
+Each import runs in the caller's transaction and replaces what an earlier import of the same
+kind stored (never adds to it), so the caller commits everything or, on a refusal, nothing. The
+LSOA lookup is the one definition of a neighbourhood's area: recorded crime counts by it,
+postcodes find their neighbourhood through it, and populations are summed over it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from analysis.formatting import plural
+from portal.areas.files import AreaFileError, LsoaPopulation, PostcodeFile, neighbourhood_margins
+from portal.core import audit
+from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, Postcode
+
+# The weighting variables a mid-year estimates file gives; others (households, ethnicity) stay.
+POPULATION_VARIABLES = ("age_band", "sex")
+
+
+def slug_for(name: str) -> str:
+    """``Abbey & St. Mary's`` -> ``abbey-and-st-marys``: the neighbourhood's address in URLs."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60]
+
+
+@dataclass
+class NeighbourhoodOutcome:
+    """What an import of the LSOA lookup did, for the command line and the upload page."""
+
+    created: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    kept: int = 0  # already there under the same name
+    lsoas: int = 0
+    rural: list[str] = field(default_factory=list)
+    without_class: int = 0  # LSOAs the rural-urban file does not list
+    left_out: list[str] = field(default_factory=list)  # neighbourhoods no longer in the lookup
+
+    def describe(self) -> str:
+        text = (f"Loaded {plural(self.lsoas, 'LSOA')} in "
+                f"{plural(len(self.created) + len(self.renamed) + self.kept, 'neighbourhood')}")
+        if self.created:
+            text += f"; new: {', '.join(self.created)}"
+        text += "."
+        if self.rural:
+            text += f" Rural (most LSOAs rural): {', '.join(self.rural)}."
+        if self.without_class:
+            text += (f" {plural(self.without_class, 'LSOA')} are not in the rural-urban file and "
+                     "were counted as urban.")
+        if self.left_out:
+            text += (f" Not in this lookup, so now without LSOAs (kept, with their issues): "
+                     f"{', '.join(self.left_out)}.")
+        return text
+
+
+def import_neighbourhoods(session: Session, lookup: dict[str, str],
+                          rural: dict[str, bool] | None = None) -> NeighbourhoodOutcome:
+    """Create or rename the lookup's neighbourhoods and replace the LSOA lookup with it. With
+    ``rural`` (the Rural Urban Classification), a neighbourhood is rural when most of its LSOAs
+    are; the population import refines that to most of its residents aged 16+."""
+    by_slug: dict[str, str] = {}
+    for name in sorted(set(lookup.values())):
+        slug = slug_for(name)
+        if not slug:
+            raise AreaFileError([f"The neighbourhood name {name!r} has no letters or digits."])
+        if slug in by_slug:
+            raise AreaFileError([f"The neighbourhoods {by_slug[slug]!r} and {name!r} would have the "
+                                 f"same address (/neighbourhoods/{slug}); rename one of them."])
+        by_slug[slug] = name
+    existing = {n.slug: n for n in session.scalars(select(Neighbourhood))}
+    outcome = NeighbourhoodOutcome(lsoas=len(lookup))
+    places: dict[str, Neighbourhood] = {}
+    for slug, name in by_slug.items():
+        place = existing.get(slug)
+        if place is None:
+            place = Neighbourhood(slug=slug, name=name, area_class="urban", description="")
+            session.add(place)
+            outcome.created.append(name)
+        elif place.name != name:
+            place.name = name
+            outcome.renamed.append(name)
+        else:
+            outcome.kept += 1
+        places[name] = place
+    outcome.left_out = sorted(n.name for slug, n in existing.items() if slug not in by_slug)
+    session.flush()
+    if rural is not None:
+        outcome.without_class = sum(1 for code in lookup if code not in rural)
+        for name, place in places.items():
+            codes = [c for c, n in lookup.items() if n == name]
+            place.area_class = ("rural" if sum(rural.get(c, False) for c in codes) * 2 > len(codes)
+                                else "urban")
+            if place.area_class == "rural":
+                outcome.rural.append(name)
+    session.execute(delete(LsoaNeighbourhood))
+    session.execute(insert(LsoaNeighbourhood), [
+        {"lsoa_code": code, "neighbourhood_id": places[name].id,
+         "rural": None if rural is None else rural.get(code)}
+        for code, name in sorted(lookup.items())])
+    audit.record(session, "areas_neighbourhoods_imported", "areas", "lsoa-lookup",
+                 lsoas=len(lookup), neighbourhoods=len(places))
+    return outcome
+
+
+def partnership_lsoas(session: Session) -> set[str]:
+    """The LSOA codes of every neighbourhood: what the postcode and population files are cut to."""
+    return set(session.scalars(select(LsoaNeighbourhood.lsoa_code)))
+
+
+def _need_lookup(session: Session) -> dict[str, int]:
+    lsoas = dict(session.execute(select(LsoaNeighbourhood.lsoa_code,
+                                        LsoaNeighbourhood.neighbourhood_id)).all())
+    if not lsoas:
+        raise AreaFileError(["No neighbourhoods are set up yet: import the LSOA lookup first "
+                             "(flask --app portal areas import-neighbourhoods LOOKUP.csv)."])
+    return lsoas
+
+
+@dataclass
+class PostcodeOutcome:
+    postcodes: int
+    read: PostcodeFile
+    without_postcodes: list[str]
+
+    def describe(self) -> str:
+        text = (f"Loaded {plural(self.postcodes, 'live postcode')} from {self.read.rows:,} rows; "
+                f"left out {plural(self.read.terminated, 'terminated postcode')} in the area and "
+                f"{self.read.outside + self.read.no_lsoa:,} outside it.")
+        if self.without_postcodes:
+            text += f" No postcode lies in: {', '.join(self.without_postcodes)}."
+        return text
+
+
+def import_postcodes(session: Session, read: PostcodeFile) -> PostcodeOutcome:
+    """Replace the stored postcodes with the file's live ones in the partnership's LSOAs."""
+    lsoas = _need_lookup(session)
+    if not read.postcodes:
+        raise AreaFileError(["The postcode file holds no live postcode in the partnership's LSOAs: "
+                             "is it the lookup for this part of the country, and is the LSOA "
+                             "lookup the 2021 one?"])
+    session.execute(delete(Postcode))
+    rows = [{"postcode": p, "lsoa_code": lsoa} for p, lsoa in read.postcodes.items()]
+    for start in range(0, len(rows), 10_000):
+        session.execute(insert(Postcode), rows[start:start + 10_000])
+    covered = {lsoas[lsoa] for lsoa in read.postcodes.values()}
+    without = sorted(n.name for n in session.scalars(select(Neighbourhood))
+                     if n.id in set(lsoas.values()) and n.id not in covered)
+    audit.record(session, "areas_postcodes_imported", "areas", "postcodes",
+                 postcodes=len(rows), terminated=read.terminated)
+    return PostcodeOutcome(len(rows), read, without)
+
+
+@dataclass
+class PopulationOutcome:
+    neighbourhoods: int
+    residents: int
+    not_in_area: int  # LSOAs of the file in no neighbourhood
+    without_population: list[str]
+    source: str
+
+    def describe(self) -> str:
+        text = (f"Loaded {self.residents:,} residents aged 16+ in "
+                f"{plural(self.neighbourhoods, 'neighbourhood')} ({self.source}).")
+        if self.not_in_area:
+            text += f" {plural(self.not_in_area, 'LSOA')} of the file are in no neighbourhood."
+        if self.without_population:
+            text += (" No LSOA of the file lies in: " + ", ".join(self.without_population)
+                     + "; their residents cannot be weighted until it does.")
+        return text
+
+
+def import_population(session: Session, populations: dict[str, LsoaPopulation],
+                      age_bands: list[str], source: str) -> PopulationOutcome:
+    """Replace each neighbourhood's residents 16+ by age band and by sex with the sums of its LSOAs,
+    and where the LSOAs' rural-urban class is known, class each neighbourhood by where most of
+    its residents 16+ live."""
+    lsoas = _need_lookup(session)
+    places = {n.id: n for n in session.scalars(select(Neighbourhood))}
+    lookup = {code: places[nb].slug for code, nb in lsoas.items()}
+    margins = neighbourhood_margins(populations, lookup, age_bands)
+    session.execute(delete(PopulationEstimate)
+                    .where(PopulationEstimate.variable.in_(POPULATION_VARIABLES)))
+    by_slug = {n.slug: n for n in places.values()}
+    for slug, cells in sorted(margins.items()):
+        for (variable, category), people in sorted(cells.items()):
+            session.add(PopulationEstimate(neighbourhood_id=by_slug[slug].id, variable=variable,
+                                           category=category, population=people,
+                                           source=source[:200]))
+    _class_by_residents(session, populations, lsoas, places)
+    wanted = {places[nb].slug for nb in lsoas.values()}
+    outcome = PopulationOutcome(
+        neighbourhoods=len(margins),
+        residents=sum(v for cells in margins.values() for (var, _), v in cells.items()
+                      if var == "sex"),
+        not_in_area=sum(1 for code in populations if code not in lsoas),
+        without_population=sorted(by_slug[s].name for s in wanted - set(margins)),
+        source=source)
+    audit.record(session, "areas_population_imported", "areas", "population",
+                 neighbourhoods=outcome.neighbourhoods, residents=outcome.residents)
+    return outcome
+
+
+def _class_by_residents(session: Session, populations: dict[str, LsoaPopulation],
+                        lsoas: dict[str, int], places: dict[int, Neighbourhood]) -> None:
+    known = dict(session.execute(select(LsoaNeighbourhood.lsoa_code, LsoaNeighbourhood.rural)
+                                 .where(LsoaNeighbourhood.rural.is_not(None))).all())
+    rural: dict[int, int] = {}
+    everyone: dict[int, int] = {}
+    for code, nb in lsoas.items():
+        people = populations.get(code)
+        if people is None or code not in known:
+            continue
+        adults = sum(people.female[16:]) + sum(people.male[16:])
+        everyone[nb] = everyone.get(nb, 0) + adults
+        rural[nb] = rural.get(nb, 0) + (adults if known[code] else 0)
+    for nb, total in everyone.items():
+        places[nb].area_class = "rural" if rural[nb] * 2 > total else "urban"

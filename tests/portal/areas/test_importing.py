@@ -1,0 +1,104 @@
+"""Setting up a partnership that is not B&NES on an empty database from ONS-layout files, with
+the commands an officer with a shell runs; each import replaces the last, and a refused one
+writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.areas.importing import slug_for
+from portal.areas.queries import neighbourhood_for_postcode
+from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, Postcode
+from tests.portal.areas.test_files import BEST_FIT, NSPL_HEADER, _mye, _nspl_row
+
+RUC = ("LSOA21CD,LSOA21NM,RUC21CD,RUC21NM\r\nE01014370,Kennet 001A,UN1,Urban\r\n"
+       "E01014371,Kennet 001B,UN1,Urban\r\nE01014372,Kennet 002A,RLF1,Larger rural\r\n")
+
+
+@pytest.fixture
+def files(tmp_path) -> dict[str, Path]:
+    paths = {}
+    nspl = (NSPL_HEADER + _nspl_row("SN8 1AA", "E01014370") + _nspl_row("SN8 1AB", "E01014372")
+            + _nspl_row("SN8 1AD", "E01014370", doterm="202106") + _nspl_row("SW1A 1AA", "E01004736"))
+    for name, text in (("lookup", BEST_FIT), ("ruc", RUC), ("nspl", nspl), ("mye", _mye())):
+        paths[name] = tmp_path / f"{name}.csv"
+        paths[name].write_text(text, encoding="utf-8-sig", newline="")
+    return paths
+
+
+def _run(runner, *args) -> str:
+    result = runner.invoke(args=["areas", *map(str, args)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_partnership_sets_up_its_areas_from_ons_files(runner, db_session, files):
+    out = _run(runner, "import-neighbourhoods", files["lookup"], "--rural-urban", files["ruc"])
+    assert "Loaded 3 LSOAs in 2 neighbourhoods; new: Abbey & St. Mary's, Vale Villages." in out
+    assert "Rural (most LSOAs rural): Vale Villages." in out
+    places = {n.slug: n for n in db_session.scalars(select(Neighbourhood))}
+    assert sorted(places) == ["abbey-and-st-marys", "vale-villages"]
+    assert places["abbey-and-st-marys"].name == "Abbey & St. Mary's"
+    assert (places["abbey-and-st-marys"].area_class, places["vale-villages"].area_class) == (
+        "urban", "rural")
+
+    out = _run(runner, "import-postcodes", files["nspl"])
+    assert "Loaded 2 live postcodes from 4 rows; left out 1 terminated postcode" in out
+    assert neighbourhood_for_postcode(db_session, "sn81ab").slug == "vale-villages"
+    assert neighbourhood_for_postcode(db_session, "SN8 1AD") is None  # terminated
+    assert neighbourhood_for_postcode(db_session, "SW1A 1AA") is None  # elsewhere
+
+    out = _run(runner, "import-population", files["mye"])
+    assert "residents aged 16+ in 2 neighbourhoods" in out
+    rows = db_session.execute(select(Neighbourhood.slug, PopulationEstimate.variable,
+                                     PopulationEstimate.category, PopulationEstimate.population)
+                              .join(Neighbourhood)).all()
+    cells = {(slug, variable, category): people for slug, variable, category, people in rows}
+    assert cells[("vale-villages", "sex", "male")] == 75
+    assert sum(v for (s, var, _), v in cells.items() if s == "vale-villages" and var == "age_band") \
+        == cells[("vale-villages", "sex", "male")] + cells[("vale-villages", "sex", "female")]
+    assert {c for (_, var, c) in cells if var == "age_band"} == {
+        "16_24", "25_34", "35_44", "45_54", "55_64", "65_74", "75_plus"}
+
+
+def test_importing_again_replaces_and_a_refused_file_writes_nothing(runner, db_session, files,
+                                                                   tmp_path):
+    _run(runner, "import-neighbourhoods", files["lookup"])
+    _run(runner, "import-postcodes", files["nspl"])
+    _run(runner, "import-population", files["mye"])
+    _run(runner, "import-population", files["mye"])  # again: replaced, not doubled
+    _run(runner, "import-postcodes", files["nspl"])
+    assert db_session.scalar(select(func.count()).select_from(Postcode)) == 2
+    assert db_session.scalar(select(func.count()).select_from(PopulationEstimate)) == 2 * 9
+    bad = tmp_path / "bad.csv"
+    bad.write_text("LSOA21CD,neighbourhood\nE01014370,Abbey\nE01099999,Elsewhere\nnot-a-code,X\n")
+    result = runner.invoke(args=["areas", "import-neighbourhoods", str(bad)])
+    assert result.exit_code == 1
+    assert "Nothing was imported. bad.csv, line 4: 'NOT-A-CODE' is not an LSOA code" in result.output
+    assert db_session.scalar(select(func.count()).select_from(Neighbourhood)) == 2
+    assert db_session.scalar(select(func.count()).select_from(LsoaNeighbourhood)) == 3
+
+
+def test_postcodes_and_population_need_the_neighbourhoods_first(runner, files):
+    for command, path in (("import-postcodes", files["nspl"]), ("import-population", files["mye"])):
+        result = runner.invoke(args=["areas", command, str(path)])
+        assert result.exit_code == 1
+        assert "No neighbourhoods are set up yet: import the LSOA lookup first" in result.output
+
+
+def test_two_names_with_one_address_are_refused(runner, tmp_path):
+    path = tmp_path / "lookup.csv"
+    path.write_text("lsoa_code,neighbourhood\nE01014370,St Mary's\nE01014371,St Marys\n")
+    result = runner.invoke(args=["areas", "import-neighbourhoods", str(path)])
+    assert result.exit_code == 1
+    assert "would have the same address (/neighbourhoods/st-marys); rename one of them" in result.output
+
+
+@pytest.mark.parametrize("name, slug", [("Abbey & St. Mary's", "abbey-and-st-marys"),
+                                        ("Ynys Môn North", "ynys-mon-north"),
+                                        ("Bath City Centre", "bath-city-centre")])
+def test_slugs(name, slug):
+    assert slug_for(name) == slug
