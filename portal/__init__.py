@@ -41,6 +41,7 @@ COMMANDS = (
     "portal.reports.cli:reports_group",
     "portal.crime.cli:crime_group",
     "portal.scorecard.cli:scorecard_group",
+    "portal.survey.cli:waves_group",  # waves create, import, list
     "portal.pact.cli:follow_ups_group",  # follow-ups send
     "portal.subscriptions.cli:alerts_group",  # alerts send
 )

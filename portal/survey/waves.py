@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 import surveys
 from analysis.formatting import day
+from portal.core import audit
 from portal.core.refusals import Refusal
 from portal.models import Questionnaire, Wave, WaveState
 from portal.survey.queries import neighbourhood_pairs
@@ -66,6 +67,10 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
                 closes_on=closes_on, panel_mode=panel_mode, open_link_mode=open_link_mode)
     session.add(wave)
     session.flush()
+    audit.record(session, "wave_opened", "wave", wave.slug,
+                 questionnaire=f"{questionnaire_slug} v{questionnaire_version}",
+                 opens_on=opens_on.isoformat(), closes_on=closes_on.isoformat(),
+                 panel_mode=panel_mode, open_link_mode=open_link_mode)
     return wave
 
 

@@ -91,9 +91,6 @@ def new_wave():
                              questionnaire_slug=slug, questionnaire_version=int(version),
                              opens_on=opens_on, closes_on=closes_on,
                              panel_mode=form.panel_mode.data, open_link_mode=form.open_link_mode.data)
-            audit.record(db.session, "wave_opened", "wave", wave.slug, questionnaire=f"{slug} v{version}",
-                         opens_on=wave.opens_on.isoformat(), closes_on=wave.closes_on.isoformat(),
-                         panel_mode=wave.panel_mode, open_link_mode=wave.open_link_mode)
         if attempt:
             flash(f"Wave {wave.name} has been set up.")
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
