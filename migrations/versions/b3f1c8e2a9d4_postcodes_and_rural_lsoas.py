@@ -1,4 +1,5 @@
-"""postcodes: full postcodes from the ONS lookup, each in an LSOA; LSOAs' rural-urban class
+"""postcodes: full postcodes from the ONS lookup, each in an LSOA; LSOAs' rural-urban class;
+agencies can be retired
 
 Revision ID: b3f1c8e2a9d4
 Revises: 9d4e6b2a1c70
@@ -24,9 +25,13 @@ def upgrade() -> None:
     op.create_index(op.f('ix_postcode_lsoa_code'), 'postcode', ['lsoa_code'], unique=False)
     with op.batch_alter_table('lsoa_neighbourhood') as batch:
         batch.add_column(sa.Column('rural', sa.Boolean(), nullable=True))
+    with op.batch_alter_table('agency') as batch:
+        batch.add_column(sa.Column('retired_on', sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('agency') as batch:
+        batch.drop_column('retired_on')
     with op.batch_alter_table('lsoa_neighbourhood') as batch:
         batch.drop_column('rural')
     op.drop_index(op.f('ix_postcode_lsoa_code'), table_name='postcode')

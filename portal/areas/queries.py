@@ -66,8 +66,14 @@ def counts_by_neighbourhood(session: Session, column: InstrumentedAttribute,
 
 
 def all_agencies(session: Session) -> list[Agency]:
-    """The partner agencies issues and priorities can be given to, by name."""
-    return list(session.scalars(select(Agency).order_by(Agency.name)))
+    """The partner agencies new issues and priorities can be given to (not retired), by name."""
+    return list(session.scalars(select(Agency).where(Agency.retired_on.is_(None))
+                                .order_by(Agency.name)))
+
+
+def every_agency(session: Session) -> list[Agency]:
+    """Every agency, retired ones too, by name: the set-up page lists them all."""
+    return list(session.scalars(select(Agency).order_by(Agency.retired_on.is_not(None), Agency.name)))
 
 
 def agency_by_slug(session: Session, slug: str | None) -> Agency | None:

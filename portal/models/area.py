@@ -3,7 +3,9 @@ ONS lookup, or by sector in older installs), agencies."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
@@ -73,8 +75,12 @@ class Postcode(Base):
 
 
 class Agency(Base):
+    """A partner that issues and priorities are given to. A retired agency is offered for no new
+    work, but keeps its name on the work it had."""
+
     __tablename__ = "agency"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    retired_on: Mapped[date | None] = mapped_column(Date, default=None)
