@@ -9,8 +9,12 @@ no session: the console, the public pages and the PDF reports all call this, so 
 
 Definitions (methodology.md, "PACT and the Policing Pledge"). The period is [start, end); figures
 are as seen at `as_of` = min(end, now), so a period that has ended reads the same whenever it is
-asked for. Shares are fractions 0..1, unrounded (print them with `analysis.formatting.percent`).
-- raised: created in the period. closed: closed in the period (any closing status).
+asked for: each issue's status and closing are read from its status history (`IssueRecord.statuses`,
+the issue's "created" and "status" events) as it stood at `as_of`, so a resident reopening an issue
+later does not take its closing out of a past period. Shares are fractions 0..1, unrounded (print
+them with `analysis.formatting.percent`).
+- raised: created in the period. closed: closed at `as_of` (any closing status), by a closing made
+  in the period; resolved locally: those of them whose closing status was "resolved locally".
 - first response: when the issue was acknowledged or, for an issue turned down without an
   acknowledgement (a rejection), when it was closed; either way the resident has heard back.
 - share acknowledged within 24 hours (the Policing Pledge): of the issues raised in the period that
@@ -41,7 +45,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Agency, IssueChannel, IssueStatus, Neighbourhood, PactIssue
+from portal.models import Agency, IssueChannel, IssueEvent, IssueStatus, Neighbourhood, PactIssue
+from portal.pact.workflow import CLOSED
 
 AGE_BANDS = (("0-7 days", 0, 7), ("8-30 days", 8, 30), ("31-90 days", 31, 90), ("over 90 days", 91, None))
 ALL = "all"
@@ -97,6 +102,31 @@ class IssueRecord:
     acknowledged_at: datetime | None
     closed_at: datetime | None
     channel: str = IssueChannel.ONLINE  # how it reached the partnership (older records: online)
+    # The status history, oldest first: (when, status it moved to). Empty: no history known, and
+    # `status` and `closed_at` are taken as they stand (as the records of older tests and imports).
+    statuses: tuple[tuple[datetime, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """An issue as it stood at `as_of`: its status then, and when it closed if it was closed then."""
+
+    status: str
+    closed_at: datetime | None
+
+
+def standing(r: IssueRecord, as_of: datetime) -> _Standing:
+    """The issue's status and closing as they stood at `as_of`, from its status history (a later
+    reopening does not undo a closing an ended period counted)."""
+    if not r.statuses:
+        closed = r.closed_at if r.closed_at is not None and r.closed_at <= as_of else None
+        return _Standing(r.status, closed)
+    status, changed = r.statuses[0][1], r.statuses[0][0]
+    for at, to in r.statuses:
+        if at > as_of:
+            break
+        status, changed = to, at
+    return _Standing(status, changed if status in CLOSED and changed <= as_of else None)
 
 
 @dataclass
@@ -142,6 +172,14 @@ class PactMetrics:
         return pd.DataFrame(rows)
 
 
+def _first_closing(r: IssueRecord) -> datetime | None:
+    """When the issue was first closed (a turn-down is never reopened, so for the first response
+    this is the closing, whatever happened after)."""
+    if not r.statuses:
+        return r.closed_at
+    return next((at for at, to in r.statuses if to in CLOSED), None)
+
+
 def _records(issues) -> list[IssueRecord]:
     if isinstance(issues, pd.DataFrame):
         frame = issues.astype(object).where(issues.notna(), None)
@@ -152,7 +190,8 @@ def _records(issues) -> list[IssueRecord]:
             out.append(item)
         elif isinstance(item, Mapping):
             values = {k: _clean(item.get(k)) for k in IssueRecord.__dataclass_fields__}
-            out.append(IssueRecord(**{**values, "channel": values["channel"] or IssueChannel.ONLINE}))
+            out.append(IssueRecord(**{**values, "channel": values["channel"] or IssueChannel.ONLINE,
+                                      "statuses": tuple(tuple(s) for s in values["statuses"] or ())}))
         else:
             raise TypeError(f"expected IssueRecord or mapping, got {type(item).__name__}")
     return out
@@ -187,13 +226,14 @@ def _age_band(age_days: int) -> str:
 def _count_acknowledgement(m: NeighbourhoodMetrics, r: IssueRecord, as_of: datetime,
                            to_ack: list[float]) -> None:
     """Add an issue raised in the period to the 24-hour share and the median to acknowledge."""
-    responded = first_response(r.acknowledged_at, r.closed_at)
+    closed = _first_closing(r)
+    responded = first_response(r.acknowledged_at, closed)
     if responded is not None and responded <= as_of:
         m.acknowledged += 1
         to_ack.append(_days(responded, r.created_at))
     if as_of - r.created_at >= ACKNOWLEDGE_WITHIN:
         m.acknowledgement_base += 1
-        if not missed_acknowledgement(r.created_at, r.acknowledged_at, r.closed_at, as_of):
+        if not missed_acknowledgement(r.created_at, r.acknowledged_at, closed, as_of):
             m.acknowledged_within_24h += 1
         elif responded is None or responded > as_of:
             m.still_unacknowledged += 1
@@ -208,11 +248,12 @@ def _summarise(name: str, records: list[IssueRecord], start: datetime, end: date
         if start <= r.created_at < end and r.created_at <= as_of:
             m.raised += 1
             _count_acknowledgement(m, r, as_of, to_ack)
-        if r.closed_at is not None and start <= r.closed_at < end and r.closed_at <= as_of:
+        then = standing(r, as_of)
+        if then.closed_at is not None and start <= then.closed_at < end:
             m.closed += 1
-            m.resolved_locally += r.status == IssueStatus.RESOLVED_LOCALLY
-            to_close.append(_days(r.closed_at, r.created_at))
-        if r.created_at < as_of and (r.closed_at is None or r.closed_at > as_of):
+            m.resolved_locally += then.status == IssueStatus.RESOLVED_LOCALLY
+            to_close.append(_days(then.closed_at, r.created_at))
+        if r.created_at < as_of and then.closed_at is None:
             m.open_issues += 1
             m.open_by_age[_age_band(int(_days(as_of, r.created_at)))] += 1
     m.share_dealt_with_locally = _share(m.resolved_locally, m.closed)
@@ -281,15 +322,25 @@ def raised_by_channel(issues: pd.DataFrame | Iterable[IssueRecord | Mapping], st
 
 
 def load_issue_records(session: Session, neighbourhood_ids: Iterable[int] | None = None) -> list[IssueRecord]:
-    """Every issue (optionally only in `neighbourhood_ids`) as plain records for `pact_metrics`."""
-    query = (select(PactIssue.reference, Neighbourhood.slug, PactIssue.category, PactIssue.status,
+    """Every issue (optionally only in `neighbourhood_ids`) as plain records for `pact_metrics`,
+    each with its status history (two queries, however many issues)."""
+    query = (select(PactIssue.id, PactIssue.reference, Neighbourhood.slug, PactIssue.category, PactIssue.status,
                     Agency.name, PactIssue.created_at, PactIssue.acknowledged_at, PactIssue.closed_at,
                     PactIssue.channel)
              .join(Neighbourhood, PactIssue.neighbourhood_id == Neighbourhood.id)
              .outerjoin(Agency, PactIssue.agency_id == Agency.id))
+    history = (select(IssueEvent.issue_id, IssueEvent.at, IssueEvent.to_value)
+               .join(PactIssue, IssueEvent.issue_id == PactIssue.id)
+               .where(IssueEvent.kind.in_(("created", "status"))))
     if neighbourhood_ids is not None:
-        query = query.where(PactIssue.neighbourhood_id.in_(list(neighbourhood_ids)))
-    return [IssueRecord(*row) for row in session.execute(query.order_by(PactIssue.created_at))]
+        ids = list(neighbourhood_ids)
+        query = query.where(PactIssue.neighbourhood_id.in_(ids))
+        history = history.where(PactIssue.neighbourhood_id.in_(ids))
+    statuses: dict[int, list[tuple[datetime, str]]] = {}
+    for issue_id, at, to in session.execute(history.order_by(IssueEvent.at, IssueEvent.id)):
+        statuses.setdefault(issue_id, []).append((at, to))
+    return [IssueRecord(*row[1:], statuses=tuple(statuses.get(row[0], ())))
+            for row in session.execute(query.order_by(PactIssue.created_at))]
 
 
 # --- resident satisfaction: answers to "Was it resolved?" (portal.pact.follow_up) ------------

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from portal.pact.metrics import IssueRecord, load_issue_records, pact_metrics
-from portal.pact.workflow import change_status
+from portal.pact.workflow import change_status, reopen
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 END = datetime(2026, 2, 1, tzinfo=UTC)
@@ -146,3 +146,50 @@ def test_a_median_is_rounded_once_when_it_is_printed():
     m = pact_metrics(closing, START, END, NOW, neighbourhoods=["twerton"]).by_neighbourhood["twerton"]
     assert m.median_days_to_close == pytest.approx(9.354)
     assert days(m.median_days_to_close) == "9.4 days"
+
+
+def test_an_ended_period_keeps_a_closing_a_resident_later_reopened(db_session, make_issue, coordinator):
+    """Two issues closed in a month, one resolved locally and reopened by its resident after the
+    month ended: the month still reads 2 closed, 50% locally, as it stood at its end."""
+    now = datetime.now(UTC)
+    start, end = now - 40 * D, now - 10 * D
+    local, referred = make_issue(age=39 * D), make_issue(age=38 * D)
+    change_status(db_session, local, "acknowledged", coordinator, at=now - 39 * D + H)
+    change_status(db_session, local, "resolved_locally", coordinator, public_note="Done.", at=now - 30 * D)
+    change_status(db_session, referred, "acknowledged", coordinator, at=now - 38 * D + H)
+    change_status(db_session, referred, "referred_elsewhere", coordinator, public_note="Council.",
+                  at=now - 20 * D)
+    reopen(db_session, local, now - 5 * D)
+    db_session.commit()
+    records = load_issue_records(db_session)
+    month = pact_metrics(records, start, end, now).overall
+    assert (month.closed, month.resolved_locally, month.share_dealt_with_locally) == (2, 1, 0.5)
+    assert month.open_issues == 0 and month.median_days_to_close == pytest.approx((9 + 18) / 2)
+    # today the reopened issue is open again, and counts where it finally closes
+    today = pact_metrics(records, now - 7 * D, now + H, now).overall
+    assert (today.closed, today.open_issues) == (0, 1)
+    assert pact_metrics(records, start, end, now + 400 * D) == pact_metrics(records, start, end, now)
+
+
+def test_the_status_history_decides_what_stood_at_the_end_of_a_period():
+    closed_then_reopened = IssueRecord(
+        "X", "twerton", "noise", "submitted", None, START + D, START + D + H, None,
+        statuses=((START + D, "submitted"), (START + D + H, "acknowledged"),
+                  (START + 5 * D, "resolved_locally"), (END + 3 * D, "submitted")))
+    january = pact_metrics([closed_then_reopened], START, END, NOW).overall
+    assert (january.closed, january.resolved_locally, january.open_issues) == (1, 1, 0)
+    february = pact_metrics([closed_then_reopened], END, END + 28 * D, NOW).overall
+    assert (february.closed, february.open_issues) == (0, 1)
+    as_mappings = pact_metrics([asdict(closed_then_reopened)], START, END, NOW)
+    assert as_mappings == pact_metrics([closed_then_reopened], START, END, NOW)
+
+
+def test_the_loader_reads_the_history_in_two_queries_however_many_issues(
+        app, db_session, make_issue, coordinator, count_queries):
+    for _ in range(3):
+        change_status(db_session, make_issue(), "acknowledged", coordinator)
+    db_session.commit()
+    with count_queries() as statements:
+        records = load_issue_records(db_session)
+    assert len(statements) == 2
+    assert all([s for _, s in r.statuses] == ["submitted", "acknowledged"] for r in records)
