@@ -53,7 +53,6 @@ def init_app(app: Flask) -> None:
         "you_said": lambda issue: you_said(issue, IssueCategory.label_of(issue.category)),
         # What a coordinator should review in the resident's words (labels of the kinds found).
         "review_flags": lambda issue: flag_kinds(issue.description, issue.location),
-        "summary_flags": lambda text: flag_kinds(text or ""),
     })
     in_templates: tuple[type[statuses.Labelled], ...] = (*statuses.LABELLED, statuses.WaveState,
                                                           statuses.MailStatus)

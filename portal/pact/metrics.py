@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -324,9 +324,9 @@ def raised_by_channel(issues: pd.DataFrame | Iterable[IssueRecord | Mapping], st
 def load_issue_records(session: Session, neighbourhood_ids: Iterable[int] | None = None) -> list[IssueRecord]:
     """Every issue (optionally only in `neighbourhood_ids`) as plain records for `pact_metrics`,
     each with its status history (two queries, however many issues)."""
-    query = (select(PactIssue.id, PactIssue.reference, Neighbourhood.slug, PactIssue.category, PactIssue.status,
-                    Agency.name, PactIssue.created_at, PactIssue.acknowledged_at, PactIssue.closed_at,
-                    PactIssue.channel)
+    query = (select(PactIssue.id, PactIssue.reference, Neighbourhood.slug, PactIssue.category,
+                    PactIssue.status, Agency.name, PactIssue.created_at, PactIssue.acknowledged_at,
+                    PactIssue.closed_at, PactIssue.channel)
              .join(Neighbourhood, PactIssue.neighbourhood_id == Neighbourhood.id)
              .outerjoin(Agency, PactIssue.agency_id == Agency.id))
     history = (select(IssueEvent.issue_id, IssueEvent.at, IssueEvent.to_value)
@@ -339,7 +339,7 @@ def load_issue_records(session: Session, neighbourhood_ids: Iterable[int] | None
     statuses: dict[int, list[tuple[datetime, str]]] = {}
     for issue_id, at, to in session.execute(history.order_by(IssueEvent.at, IssueEvent.id)):
         statuses.setdefault(issue_id, []).append((at, to))
-    return [IssueRecord(*row[1:], statuses=tuple(statuses.get(row[0], ())))
+    return [replace(IssueRecord(*row[1:]), statuses=tuple(statuses.get(row[0], ())))
             for row in session.execute(query.order_by(PactIssue.created_at))]
 
 
