@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     from portal.models import statuses
     from portal.models.statuses import IssueCategory, IssueStatus
     from portal.pact.metrics import HINTS as PACT_HINTS
+    from portal.pact.metrics import LABELS as PACT_LABELS
     from portal.pact.public_summary import you_said
     from portal.pact.review_flags import flag_kinds
 
@@ -57,4 +58,5 @@ def init_app(app: Flask) -> None:
     in_templates: tuple[type[statuses.Labelled], ...] = (*statuses.LABELLED, statuses.WaveState,
                                                           statuses.MailStatus)
     app.jinja_env.globals.update({enum.__name__: enum for enum in in_templates})
-    app.jinja_env.globals.update({"pact_hints": PACT_HINTS, "charter_hints": SERVICE_CHARTER_HINTS})
+    app.jinja_env.globals.update({"pact_hints": PACT_HINTS, "pact_labels": PACT_LABELS,
+                                  "charter_hints": SERVICE_CHARTER_HINTS})

@@ -15,13 +15,15 @@ later does not take its closing out of a past period. Shares are fractions 0..1,
 them with `analysis.formatting.percent`).
 - raised: created in the period. closed: closed at `as_of` (any closing status), by a closing made
   in the period; resolved locally: those of them whose closing status was "resolved locally".
-- first response: when the issue was acknowledged or, for an issue turned down without an
-  acknowledgement (a rejection), when it was closed; either way the resident has heard back.
-- share acknowledged within 24 hours (the Policing Pledge): of the issues raised in the period that
-  are at least 24 hours old at `as_of` (`acknowledgement_base`), the share whose first response came
-  within 24 hours of being raised. An issue with no response after 24 hours counts as missed;
-  issues younger than 24 hours are not counted yet. None when the base is empty.
-- median days to acknowledge: over the issues raised in the period that had a first response by
+- first response (`FIRST_RESPONSE`, the one definition every label and hint says): the issue
+  acknowledged or, for an issue turned down without an acknowledgement (closed as a duplicate or out
+  of scope, with the reason sent to the resident), closed; either way the resident has heard back,
+  as the Policing Pledge asks. It is not "acknowledged", and no page calls it that.
+- share with a first response within 24 hours (the Policing Pledge): of the issues raised in the
+  period that are at least 24 hours old at `as_of` (`first_response_base`), the share whose first
+  response came within 24 hours of being raised. An issue with no response after 24 hours counts as
+  missed; issues younger than 24 hours are not counted yet. None when the base is empty.
+- median days to first response: over the issues raised in the period that had a first response by
   `as_of`. Issues still waiting are not in the median (they count as missed in the 24-hour share).
 - share dealt with locally: of the issues closed in the period, the share closed as resolved locally;
   None when nothing closed.
@@ -30,7 +32,8 @@ them with `analysis.formatting.percent`).
 - open issues by age: issues open at `as_of` (created before it and not closed by it), banded by
   age in whole days at `as_of`.
 
-The sentences the pages and the PDF print under each figure are `HINTS` (one home for the words).
+The names the pages, the PDF, the API and the downloads give each figure are `LABELS`, and the
+sentences they print under it are `HINTS` (one home for the words).
 """
 
 from __future__ import annotations
@@ -53,14 +56,24 @@ ALL = "all"
 DAY = timedelta(days=1)
 ACKNOWLEDGE_WITHIN = timedelta(hours=24)  # the Policing Pledge standard
 
+FIRST_RESPONSE = ("acknowledged, or turned down (a duplicate or out of scope) with the reason sent to "
+                  "the resident")
+LABELS = {
+    "first_response_within_24h": "First response within 24 hours",
+    "median_days_to_first_response": "Median days to first response",
+    "dealt_with_locally": "Dealt with locally",
+    "median_days_to_close": "Median days to close",
+    "open_issues": "Open issues",
+}
 HINTS = {
-    "acknowledged_within_24h": (
-        "Of the issues raised in the period that are at least 24 hours old, the share acknowledged "
-        "within 24 hours of being raised; an issue still waiting after 24 hours counts as missed."),
+    "first_response_within_24h": (
+        "Of the issues raised in the period that are at least 24 hours old, the share with a first "
+        f"response within 24 hours of being raised ({FIRST_RESPONSE}); an issue still waiting after "
+        "24 hours counts as missed."),
     "dealt_with_locally": "Of the issues closed in the period, the share closed as resolved locally.",
-    "median_days_to_acknowledge": (
-        "Issues raised in the period that have been acknowledged; issues still waiting are left out "
-        "here and count as missed in the 24-hour figure."),
+    "median_days_to_first_response": (
+        f"Issues raised in the period that have had a first response ({FIRST_RESPONSE}); issues "
+        "still waiting are left out here and count as missed in the 24-hour figure."),
     "median_days_to_close": (
         "Issues closed in the period (closed issues only); issues still open are counted by age."),
     "open_issues": "Issues not closed at the end of the period (or now, if it has not ended).",
@@ -82,7 +95,7 @@ def first_response(acknowledged_at: datetime | None, closed_at: datetime | None)
     return acknowledged_at if acknowledged_at is not None else closed_at
 
 
-def missed_acknowledgement(created_at: datetime, acknowledged_at: datetime | None,
+def missed_first_response(created_at: datetime, acknowledged_at: datetime | None,
                            closed_at: datetime | None, as_of: datetime) -> bool:
     """True when, at `as_of`, the issue is past 24 hours and had no first response within them."""
     if as_of - created_at < ACKNOWLEDGE_WITHIN:
@@ -138,20 +151,20 @@ class NeighbourhoodMetrics:
     closed: int = 0
     resolved_locally: int = 0
     share_dealt_with_locally: float | None = None
-    acknowledgement_base: int = 0  # raised in the period and at least 24 hours old at as_of
-    acknowledged_within_24h: int = 0
-    still_unacknowledged: int = 0  # in the base, no first response by as_of
-    share_acknowledged_within_24h: float | None = None
-    acknowledged: int = 0  # raised in the period, first response by as_of (the median's base)
-    median_days_to_acknowledge: float | None = None
+    first_response_base: int = 0  # raised in the period and at least 24 hours old at as_of
+    first_response_within_24h: int = 0
+    still_waiting: int = 0  # in the base, no first response by as_of
+    share_first_response_within_24h: float | None = None
+    responded: int = 0  # raised in the period, first response by as_of (the median's base)
+    median_days_to_first_response: float | None = None
     median_days_to_close: float | None = None
     open_issues: int = 0
     open_by_age: dict[str, int] = field(default_factory=lambda: {band: 0 for band, *_ in AGE_BANDS})
 
     @property
-    def missed_acknowledgement(self) -> int:
-        """Issues in the base not acknowledged within 24 hours (late or still waiting)."""
-        return self.acknowledgement_base - self.acknowledged_within_24h
+    def missed_first_response(self) -> int:
+        """Issues in the base without a first response within 24 hours (late or still waiting)."""
+        return self.first_response_base - self.first_response_within_24h
 
 
 @dataclass
@@ -223,31 +236,31 @@ def _age_band(age_days: int) -> str:
     raise ValueError(f"negative age {age_days}")
 
 
-def _count_acknowledgement(m: NeighbourhoodMetrics, r: IssueRecord, as_of: datetime,
-                           to_ack: list[float]) -> None:
-    """Add an issue raised in the period to the 24-hour share and the median to acknowledge."""
+def _count_first_response(m: NeighbourhoodMetrics, r: IssueRecord, as_of: datetime,
+                           to_respond: list[float]) -> None:
+    """Add an issue raised in the period to the 24-hour share and the median to first response."""
     closed = _first_closing(r)
     responded = first_response(r.acknowledged_at, closed)
     if responded is not None and responded <= as_of:
-        m.acknowledged += 1
-        to_ack.append(_days(responded, r.created_at))
+        m.responded += 1
+        to_respond.append(_days(responded, r.created_at))
     if as_of - r.created_at >= ACKNOWLEDGE_WITHIN:
-        m.acknowledgement_base += 1
-        if not missed_acknowledgement(r.created_at, r.acknowledged_at, closed, as_of):
-            m.acknowledged_within_24h += 1
+        m.first_response_base += 1
+        if not missed_first_response(r.created_at, r.acknowledged_at, closed, as_of):
+            m.first_response_within_24h += 1
         elif responded is None or responded > as_of:
-            m.still_unacknowledged += 1
+            m.still_waiting += 1
 
 
 def _summarise(name: str, records: list[IssueRecord], start: datetime, end: datetime,
                as_of: datetime) -> NeighbourhoodMetrics:
     m = NeighbourhoodMetrics(neighbourhood=name)
-    to_ack: list[float] = []
+    to_respond: list[float] = []
     to_close: list[float] = []
     for r in records:
         if start <= r.created_at < end and r.created_at <= as_of:
             m.raised += 1
-            _count_acknowledgement(m, r, as_of, to_ack)
+            _count_first_response(m, r, as_of, to_respond)
         then = standing(r, as_of)
         if then.closed_at is not None and start <= then.closed_at < end:
             m.closed += 1
@@ -257,8 +270,8 @@ def _summarise(name: str, records: list[IssueRecord], start: datetime, end: date
             m.open_issues += 1
             m.open_by_age[_age_band(int(_days(as_of, r.created_at)))] += 1
     m.share_dealt_with_locally = _share(m.resolved_locally, m.closed)
-    m.share_acknowledged_within_24h = _share(m.acknowledged_within_24h, m.acknowledgement_base)
-    m.median_days_to_acknowledge = _median(to_ack)
+    m.share_first_response_within_24h = _share(m.first_response_within_24h, m.first_response_base)
+    m.median_days_to_first_response = _median(to_respond)
     m.median_days_to_close = _median(to_close)
     return m
 
