@@ -282,9 +282,9 @@ class PactSection:
     raised: int
     closed: int
     share_dealt_with_locally: float | None  # fraction 0..1 (the PACT metrics' unit)
-    share_acknowledged_within_24h: float | None
-    acknowledgement_base: int  # issues raised in the period and at least 24 hours old at its end
-    median_days_to_acknowledge: float | None
+    share_first_response_within_24h: float | None
+    first_response_base: int  # issues raised in the period and at least 24 hours old at its end
+    median_days_to_first_response: float | None
     median_days_to_close: float | None
     open_issues: int
     open_by_age: dict[str, int]
@@ -329,8 +329,8 @@ class PactRow:
     raised: int
     closed: int
     share_dealt_with_locally: float | None
-    share_acknowledged_within_24h: float | None
-    acknowledgement_base: int
+    share_first_response_within_24h: float | None
+    first_response_base: int
     open_issues: int
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 from portal.api.http import LICENCE
+from portal.pact.metrics import HINTS as PACT_HINTS
 
 UNITS = ("Shares (estimates, interval ends, `share_*`) are fractions from 0 to 1: 0.255 means "
          "25.5%. Differences are fractions too (0.032 is 3.2 percentage points); ratios are plain "
@@ -98,8 +99,12 @@ SCHEMAS = {
         "pledge": _obj({
             "period_start": DATE, "period_end": DATE,
             "raised": {"type": "integer"}, "closed": {"type": "integer"},
-            "share_dealt_with_locally": SHARE, "share_acknowledged_within_24h": SHARE,
-            "acknowledgement_base": {"type": "integer"},
+            "share_dealt_with_locally": SHARE,
+            "share_first_response_within_24h": {
+                **SHARE, "description": PACT_HINTS["first_response_within_24h"]},
+            "first_response_base": {"type": "integer", "description": (
+                "Issues raised in the period and at least 24 hours old at its end: the base of "
+                "`share_first_response_within_24h`.")},
             "median_days_to_close": _nullable("number"), "open_issues": {"type": "integer"},
         }),
     }),

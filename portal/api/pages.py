@@ -197,8 +197,8 @@ def pact(session: Session, place: Neighbourhood, now: datetime) -> dict:
             "period_start": _date(page.metrics_since), "period_end": _date(now),
             "raised": m.raised, "closed": m.closed,
             "share_dealt_with_locally": m.share_dealt_with_locally,
-            "share_acknowledged_within_24h": m.share_acknowledged_within_24h,
-            "acknowledgement_base": m.acknowledgement_base,
+            "share_first_response_within_24h": m.share_first_response_within_24h,
+            "first_response_base": m.first_response_base,
             # Rounded once, as the pages print it (formatting.days); the CSV takes it from here.
             "median_days_to_close": _rounded(m.median_days_to_close, 1), "open_issues": m.open_issues,
         },

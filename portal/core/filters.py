@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     from portal.models import statuses
     from portal.models.statuses import IssueCategory, IssueStatus
     from portal.pact.metrics import HINTS as PACT_HINTS
+    from portal.pact.metrics import LABELS as PACT_LABELS
     from portal.pact.public_summary import you_said
     from portal.pact.review_flags import flag_kinds
 
@@ -53,9 +54,9 @@ def init_app(app: Flask) -> None:
         "you_said": lambda issue: you_said(issue, IssueCategory.label_of(issue.category)),
         # What a coordinator should review in the resident's words (labels of the kinds found).
         "review_flags": lambda issue: flag_kinds(issue.description, issue.location),
-        "summary_flags": lambda text: flag_kinds(text or ""),
     })
     in_templates: tuple[type[statuses.Labelled], ...] = (*statuses.LABELLED, statuses.WaveState,
                                                           statuses.MailStatus)
     app.jinja_env.globals.update({enum.__name__: enum for enum in in_templates})
-    app.jinja_env.globals.update({"pact_hints": PACT_HINTS, "charter_hints": SERVICE_CHARTER_HINTS})
+    app.jinja_env.globals.update({"pact_hints": PACT_HINTS, "pact_labels": PACT_LABELS,
+                                  "charter_hints": SERVICE_CHARTER_HINTS})

@@ -12,11 +12,13 @@ from wtforms import (
     BooleanField,
     DateField,
     Field,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -235,6 +237,15 @@ class SummaryForm(FlaskForm):
     summary = TextAreaField(
         "Public summary", filters=[strip],
         validators=[DataRequired("Write the public summary"), too_long("The public summary", SUMMARY_MAX)])
+    # A draft with review flags is shown back held, with the flags, its text in `held` and the
+    # "Publish anyway" button; pressing it publishes that text only if it was not edited since.
+    held = HiddenField(filters=[strip], validators=[Optional(), too_long("The held summary", SUMMARY_MAX)])
+    confirm = SubmitField("Publish anyway")
+
+    @property
+    def confirmed(self) -> bool:
+        """True when "Publish anyway" was pressed for the text held, unchanged."""
+        return bool(self.confirm.data) and bool(self.held.data) and self.held.data == self.summary.data
 
 
 class MergeForm(FlaskForm):

@@ -9,15 +9,21 @@ no session: the console, the public pages and the PDF reports all call this, so 
 
 Definitions (methodology.md, "PACT and the Policing Pledge"). The period is [start, end); figures
 are as seen at `as_of` = min(end, now), so a period that has ended reads the same whenever it is
-asked for. Shares are fractions 0..1, unrounded (print them with `analysis.formatting.percent`).
-- raised: created in the period. closed: closed in the period (any closing status).
-- first response: when the issue was acknowledged or, for an issue turned down without an
-  acknowledgement (a rejection), when it was closed; either way the resident has heard back.
-- share acknowledged within 24 hours (the Policing Pledge): of the issues raised in the period that
-  are at least 24 hours old at `as_of` (`acknowledgement_base`), the share whose first response came
-  within 24 hours of being raised. An issue with no response after 24 hours counts as missed;
-  issues younger than 24 hours are not counted yet. None when the base is empty.
-- median days to acknowledge: over the issues raised in the period that had a first response by
+asked for: each issue's status and closing are read from its status history (`IssueRecord.statuses`,
+the issue's "created" and "status" events) as it stood at `as_of`, so a resident reopening an issue
+later does not take its closing out of a past period. Shares are fractions 0..1, unrounded (print
+them with `analysis.formatting.percent`).
+- raised: created in the period. closed: closed at `as_of` (any closing status), by a closing made
+  in the period; resolved locally: those of them whose closing status was "resolved locally".
+- first response (`FIRST_RESPONSE`, the one definition every label and hint says): the issue
+  acknowledged or, for an issue turned down without an acknowledgement (closed as a duplicate or out
+  of scope, with the reason sent to the resident), closed; either way the resident has heard back,
+  as the Policing Pledge asks. It is not "acknowledged", and no page calls it that.
+- share with a first response within 24 hours (the Policing Pledge): of the issues raised in the
+  period that are at least 24 hours old at `as_of` (`first_response_base`), the share whose first
+  response came within 24 hours of being raised. An issue with no response after 24 hours counts as
+  missed; issues younger than 24 hours are not counted yet. None when the base is empty.
+- median days to first response: over the issues raised in the period that had a first response by
   `as_of`. Issues still waiting are not in the median (they count as missed in the 24-hour share).
 - share dealt with locally: of the issues closed in the period, the share closed as resolved locally;
   None when nothing closed.
@@ -26,14 +32,15 @@ asked for. Shares are fractions 0..1, unrounded (print them with `analysis.forma
 - open issues by age: issues open at `as_of` (created before it and not closed by it), banded by
   age in whole days at `as_of`.
 
-The sentences the pages and the PDF print under each figure are `HINTS` (one home for the words).
+The names the pages, the PDF, the API and the downloads give each figure are `LABELS`, and the
+sentences they print under it are `HINTS` (one home for the words).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -41,21 +48,32 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Agency, IssueChannel, IssueStatus, Neighbourhood, PactIssue
+from portal.models import Agency, IssueChannel, IssueEvent, IssueStatus, Neighbourhood, PactIssue
+from portal.pact.workflow import CLOSED
 
 AGE_BANDS = (("0-7 days", 0, 7), ("8-30 days", 8, 30), ("31-90 days", 31, 90), ("over 90 days", 91, None))
 ALL = "all"
 DAY = timedelta(days=1)
 ACKNOWLEDGE_WITHIN = timedelta(hours=24)  # the Policing Pledge standard
 
+FIRST_RESPONSE = ("acknowledged, or turned down (a duplicate or out of scope) with the reason sent to "
+                  "the resident")
+LABELS = {
+    "first_response_within_24h": "First response within 24 hours",
+    "median_days_to_first_response": "Median days to first response",
+    "dealt_with_locally": "Dealt with locally",
+    "median_days_to_close": "Median days to close",
+    "open_issues": "Open issues",
+}
 HINTS = {
-    "acknowledged_within_24h": (
-        "Of the issues raised in the period that are at least 24 hours old, the share acknowledged "
-        "within 24 hours of being raised; an issue still waiting after 24 hours counts as missed."),
+    "first_response_within_24h": (
+        "Of the issues raised in the period that are at least 24 hours old, the share with a first "
+        f"response within 24 hours of being raised ({FIRST_RESPONSE}); an issue still waiting after "
+        "24 hours counts as missed."),
     "dealt_with_locally": "Of the issues closed in the period, the share closed as resolved locally.",
-    "median_days_to_acknowledge": (
-        "Issues raised in the period that have been acknowledged; issues still waiting are left out "
-        "here and count as missed in the 24-hour figure."),
+    "median_days_to_first_response": (
+        f"Issues raised in the period that have had a first response ({FIRST_RESPONSE}); issues "
+        "still waiting are left out here and count as missed in the 24-hour figure."),
     "median_days_to_close": (
         "Issues closed in the period (closed issues only); issues still open are counted by age."),
     "open_issues": "Issues not closed at the end of the period (or now, if it has not ended).",
@@ -77,7 +95,7 @@ def first_response(acknowledged_at: datetime | None, closed_at: datetime | None)
     return acknowledged_at if acknowledged_at is not None else closed_at
 
 
-def missed_acknowledgement(created_at: datetime, acknowledged_at: datetime | None,
+def missed_first_response(created_at: datetime, acknowledged_at: datetime | None,
                            closed_at: datetime | None, as_of: datetime) -> bool:
     """True when, at `as_of`, the issue is past 24 hours and had no first response within them."""
     if as_of - created_at < ACKNOWLEDGE_WITHIN:
@@ -97,6 +115,31 @@ class IssueRecord:
     acknowledged_at: datetime | None
     closed_at: datetime | None
     channel: str = IssueChannel.ONLINE  # how it reached the partnership (older records: online)
+    # The status history, oldest first: (when, status it moved to). Empty: no history known, and
+    # `status` and `closed_at` are taken as they stand (as the records of older tests and imports).
+    statuses: tuple[tuple[datetime, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """An issue as it stood at `as_of`: its status then, and when it closed if it was closed then."""
+
+    status: str
+    closed_at: datetime | None
+
+
+def standing(r: IssueRecord, as_of: datetime) -> _Standing:
+    """The issue's status and closing as they stood at `as_of`, from its status history (a later
+    reopening does not undo a closing an ended period counted)."""
+    if not r.statuses:
+        closed = r.closed_at if r.closed_at is not None and r.closed_at <= as_of else None
+        return _Standing(r.status, closed)
+    status, changed = r.statuses[0][1], r.statuses[0][0]
+    for at, to in r.statuses:
+        if at > as_of:
+            break
+        status, changed = to, at
+    return _Standing(status, changed if status in CLOSED and changed <= as_of else None)
 
 
 @dataclass
@@ -108,20 +151,20 @@ class NeighbourhoodMetrics:
     closed: int = 0
     resolved_locally: int = 0
     share_dealt_with_locally: float | None = None
-    acknowledgement_base: int = 0  # raised in the period and at least 24 hours old at as_of
-    acknowledged_within_24h: int = 0
-    still_unacknowledged: int = 0  # in the base, no first response by as_of
-    share_acknowledged_within_24h: float | None = None
-    acknowledged: int = 0  # raised in the period, first response by as_of (the median's base)
-    median_days_to_acknowledge: float | None = None
+    first_response_base: int = 0  # raised in the period and at least 24 hours old at as_of
+    first_response_within_24h: int = 0
+    still_waiting: int = 0  # in the base, no first response by as_of
+    share_first_response_within_24h: float | None = None
+    responded: int = 0  # raised in the period, first response by as_of (the median's base)
+    median_days_to_first_response: float | None = None
     median_days_to_close: float | None = None
     open_issues: int = 0
     open_by_age: dict[str, int] = field(default_factory=lambda: {band: 0 for band, *_ in AGE_BANDS})
 
     @property
-    def missed_acknowledgement(self) -> int:
-        """Issues in the base not acknowledged within 24 hours (late or still waiting)."""
-        return self.acknowledgement_base - self.acknowledged_within_24h
+    def missed_first_response(self) -> int:
+        """Issues in the base without a first response within 24 hours (late or still waiting)."""
+        return self.first_response_base - self.first_response_within_24h
 
 
 @dataclass
@@ -142,6 +185,14 @@ class PactMetrics:
         return pd.DataFrame(rows)
 
 
+def _first_closing(r: IssueRecord) -> datetime | None:
+    """When the issue was first closed (a turn-down is never reopened, so for the first response
+    this is the closing, whatever happened after)."""
+    if not r.statuses:
+        return r.closed_at
+    return next((at for at, to in r.statuses if to in CLOSED), None)
+
+
 def _records(issues) -> list[IssueRecord]:
     if isinstance(issues, pd.DataFrame):
         frame = issues.astype(object).where(issues.notna(), None)
@@ -152,7 +203,8 @@ def _records(issues) -> list[IssueRecord]:
             out.append(item)
         elif isinstance(item, Mapping):
             values = {k: _clean(item.get(k)) for k in IssueRecord.__dataclass_fields__}
-            out.append(IssueRecord(**{**values, "channel": values["channel"] or IssueChannel.ONLINE}))
+            out.append(IssueRecord(**{**values, "channel": values["channel"] or IssueChannel.ONLINE,
+                                      "statuses": tuple(tuple(s) for s in values["statuses"] or ())}))
         else:
             raise TypeError(f"expected IssueRecord or mapping, got {type(item).__name__}")
     return out
@@ -184,40 +236,42 @@ def _age_band(age_days: int) -> str:
     raise ValueError(f"negative age {age_days}")
 
 
-def _count_acknowledgement(m: NeighbourhoodMetrics, r: IssueRecord, as_of: datetime,
-                           to_ack: list[float]) -> None:
-    """Add an issue raised in the period to the 24-hour share and the median to acknowledge."""
-    responded = first_response(r.acknowledged_at, r.closed_at)
+def _count_first_response(m: NeighbourhoodMetrics, r: IssueRecord, as_of: datetime,
+                           to_respond: list[float]) -> None:
+    """Add an issue raised in the period to the 24-hour share and the median to first response."""
+    closed = _first_closing(r)
+    responded = first_response(r.acknowledged_at, closed)
     if responded is not None and responded <= as_of:
-        m.acknowledged += 1
-        to_ack.append(_days(responded, r.created_at))
+        m.responded += 1
+        to_respond.append(_days(responded, r.created_at))
     if as_of - r.created_at >= ACKNOWLEDGE_WITHIN:
-        m.acknowledgement_base += 1
-        if not missed_acknowledgement(r.created_at, r.acknowledged_at, r.closed_at, as_of):
-            m.acknowledged_within_24h += 1
+        m.first_response_base += 1
+        if not missed_first_response(r.created_at, r.acknowledged_at, closed, as_of):
+            m.first_response_within_24h += 1
         elif responded is None or responded > as_of:
-            m.still_unacknowledged += 1
+            m.still_waiting += 1
 
 
 def _summarise(name: str, records: list[IssueRecord], start: datetime, end: datetime,
                as_of: datetime) -> NeighbourhoodMetrics:
     m = NeighbourhoodMetrics(neighbourhood=name)
-    to_ack: list[float] = []
+    to_respond: list[float] = []
     to_close: list[float] = []
     for r in records:
         if start <= r.created_at < end and r.created_at <= as_of:
             m.raised += 1
-            _count_acknowledgement(m, r, as_of, to_ack)
-        if r.closed_at is not None and start <= r.closed_at < end and r.closed_at <= as_of:
+            _count_first_response(m, r, as_of, to_respond)
+        then = standing(r, as_of)
+        if then.closed_at is not None and start <= then.closed_at < end:
             m.closed += 1
-            m.resolved_locally += r.status == IssueStatus.RESOLVED_LOCALLY
-            to_close.append(_days(r.closed_at, r.created_at))
-        if r.created_at < as_of and (r.closed_at is None or r.closed_at > as_of):
+            m.resolved_locally += then.status == IssueStatus.RESOLVED_LOCALLY
+            to_close.append(_days(then.closed_at, r.created_at))
+        if r.created_at < as_of and then.closed_at is None:
             m.open_issues += 1
             m.open_by_age[_age_band(int(_days(as_of, r.created_at)))] += 1
     m.share_dealt_with_locally = _share(m.resolved_locally, m.closed)
-    m.share_acknowledged_within_24h = _share(m.acknowledged_within_24h, m.acknowledgement_base)
-    m.median_days_to_acknowledge = _median(to_ack)
+    m.share_first_response_within_24h = _share(m.first_response_within_24h, m.first_response_base)
+    m.median_days_to_first_response = _median(to_respond)
     m.median_days_to_close = _median(to_close)
     return m
 
@@ -281,15 +335,25 @@ def raised_by_channel(issues: pd.DataFrame | Iterable[IssueRecord | Mapping], st
 
 
 def load_issue_records(session: Session, neighbourhood_ids: Iterable[int] | None = None) -> list[IssueRecord]:
-    """Every issue (optionally only in `neighbourhood_ids`) as plain records for `pact_metrics`."""
-    query = (select(PactIssue.reference, Neighbourhood.slug, PactIssue.category, PactIssue.status,
-                    Agency.name, PactIssue.created_at, PactIssue.acknowledged_at, PactIssue.closed_at,
-                    PactIssue.channel)
+    """Every issue (optionally only in `neighbourhood_ids`) as plain records for `pact_metrics`,
+    each with its status history (two queries, however many issues)."""
+    query = (select(PactIssue.id, PactIssue.reference, Neighbourhood.slug, PactIssue.category,
+                    PactIssue.status, Agency.name, PactIssue.created_at, PactIssue.acknowledged_at,
+                    PactIssue.closed_at, PactIssue.channel)
              .join(Neighbourhood, PactIssue.neighbourhood_id == Neighbourhood.id)
              .outerjoin(Agency, PactIssue.agency_id == Agency.id))
+    history = (select(IssueEvent.issue_id, IssueEvent.at, IssueEvent.to_value)
+               .join(PactIssue, IssueEvent.issue_id == PactIssue.id)
+               .where(IssueEvent.kind.in_(("created", "status"))))
     if neighbourhood_ids is not None:
-        query = query.where(PactIssue.neighbourhood_id.in_(list(neighbourhood_ids)))
-    return [IssueRecord(*row) for row in session.execute(query.order_by(PactIssue.created_at))]
+        ids = list(neighbourhood_ids)
+        query = query.where(PactIssue.neighbourhood_id.in_(ids))
+        history = history.where(PactIssue.neighbourhood_id.in_(ids))
+    statuses: dict[int, list[tuple[datetime, str]]] = {}
+    for issue_id, at, to in session.execute(history.order_by(IssueEvent.at, IssueEvent.id)):
+        statuses.setdefault(issue_id, []).append((at, to))
+    return [replace(IssueRecord(*row[1:]), statuses=tuple(statuses.get(row[0], ())))
+            for row in session.execute(query.order_by(PactIssue.created_at))]
 
 
 # --- resident satisfaction: answers to "Was it resolved?" (portal.pact.follow_up) ------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import utcnow
@@ -202,3 +202,10 @@ def paper_counts(session: Session, meeting_ids: list[int]) -> dict[int, int]:
     rows = session.execute(select(MeetingPaper.meeting_id, func.count()).where(
         MeetingPaper.meeting_id.in_(meeting_ids)).group_by(MeetingPaper.meeting_id))
     return {meeting_id: int(n) for meeting_id, n in rows}
+
+
+def known_place_names(session: Session) -> list[str]:
+    """The names of the partnership's places and partners, for telling a place from a person's name
+    in a public summary: every neighbourhood, agency and meeting venue (one query)."""
+    names = union(select(Neighbourhood.name), select(Agency.name), select(Meeting.venue))
+    return sorted(session.scalars(select(names.subquery().c[0])))

@@ -3,6 +3,12 @@ text that looks like it names or points at a person, a house number, a phone num
 address. Pure functions over strings; a plain pattern check, so it flags for review and never
 decides: "the man at number 12" is flagged, "the A36 at 10pm, 2 cars" is not.
 
+A public summary is checked for one more thing (`summary_flags`): a bare full name, two or more
+capitalised words in a row ("John Smith") that are not a known place or partner (the names of the
+partnership's neighbourhoods, agencies and meeting venues, which the caller reads from the
+database), a street ("High Street", "Victoria Park"), or ordinary words capitalised at the start of
+a sentence or as titles ("The Police", "On Monday").
+
 Phone numbers are UK formats (07xxx xxxxxx, 01225 123456, 0117 123 4567, 020 7946 0000, +44 ...):
 a run starting 0 or +44 whose digits make a national number of 10 or 11 digits.
 """
@@ -10,6 +16,7 @@ a run starting 0 or +44 whose digits make a national number of 10 or 11 digits.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -93,4 +100,82 @@ def review_flags(*texts: str) -> list[Flag]:
 
 def flag_kinds(*texts: str) -> list[str]:
     """The labels of the kinds found in `texts` ("a house number", ...), each once, in order."""
-    return list(dict.fromkeys(flag.label for flag in review_flags(*texts)))
+    return labels(review_flags(*texts))
+
+
+def labels(flags: Iterable[Flag]) -> list[str]:
+    """The labels of the kinds of `flags`, each once, in the order given."""
+    return list(dict.fromkeys(flag.label for flag in flags))
+
+
+# Capitalised words that are not names however they are placed: sentence openers and small words,
+# days and months, and the generic words of services, buildings and places (a place's own name is
+# the database's: `known_places`).
+_NOT_NAME_WORDS = """
+a an and or but nor so yet the this that these those there here then when while since after before
+until during on in at of to from by for with without near outside behind opposite around over
+under along across past into onto through about between beside last next every each all some many
+most several few any no not our my we i me it its he she they his her their them you your us
+also again still now today tonight yesterday tomorrow morning evening night weekend week weeks
+month months year years dear hi hello please thanks thank yes residents resident local locals
+one two three four five six seven eight nine ten first second third other another more less
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december christmas easter bank holiday holidays
+police constable pc pcso pcsos officer officers sergeant inspector council councillor cllr ward
+community safety partnership neighbourhood neighbourhoods team policing service services fire
+rescue ambulance housing association trust agency city town village centre center school college
+university academy church chapel hall library station bus buses train shop shops store pub club
+surgery hospital market bridge river canal estate flats tower house houses car cars north south
+east west upper lower old new great little st saint royal pact asb antisocial anti social
+drug drugs dealing speeding parking litter graffiti noise dog dogs bikes youths update
+express extra metro
+"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+_CAPITALISED = re.compile(r"\b[A-Z](?:[a-z]+(?:['’-][A-Za-z][a-z]*)?|['’][A-Z][a-z]+)\b")
+_STREET_WORD = re.compile(rf"^{_STREET}$")
+
+
+def _place_words(known_places: Iterable[str]) -> frozenset[str]:
+    """Every capitalised word of the known places' names, lower-cased."""
+    return frozenset(word.group().lower() for name in known_places
+                     for word in _CAPITALISED.finditer(name))
+
+
+def _runs(text: str) -> list[list[re.Match[str]]]:
+    """Capitalised words in a row (one space or a hyphen between them, nothing else)."""
+    runs: list[list[re.Match[str]]] = []
+    for word in _CAPITALISED.finditer(text):
+        previous = runs[-1][-1] if runs else None
+        if previous is not None and text[previous.end():word.start()] in (" ", "-"):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return runs
+
+
+def bare_names(text: str, known_places: Iterable[str]) -> list[Flag]:
+    """Full names written bare ("John Smith"): two or more capitalised words in a row, none of them a
+    word of a known place, a street name or a word that is not a name (`_NOT_NAMES`). A run that
+    ends in a street word ("Acacia Avenue", "Victoria Park") is a place, whatever precedes it."""
+    places = _place_words(known_places)
+    flags = []
+    for run in _runs(text):
+        if _STREET_WORD.match(run[-1].group()):
+            continue
+        named: list[re.Match[str]] = []
+        for word in [*run, None]:
+            if word is not None and word.group().lower() not in _NOT_NAMES | places:
+                named.append(word)
+                continue
+            if len(named) >= 2:
+                flags.append(Flag(FlagKind.PERSON, text[named[0].start():named[-1].end()]))
+            named = []
+    return flags
+
+
+def summary_flags(text: str, known_places: Iterable[str]) -> list[Flag]:
+    """What a public summary should not be published with unconfirmed: the review flags of
+    `review_flags` and bare full names (`bare_names`), in the order of the kinds."""
+    order = list(FlagKind)
+    unique = dict.fromkeys([*review_flags(text), *bare_names(text, known_places)])
+    return sorted(unique, key=lambda flag: order.index(flag.kind))

@@ -1,8 +1,9 @@
 """Policing Pledge service standards and their breaches, as they stood at a moment `now` (today
 for the console; the end of a report's period for a report, so an old report never changes):
 
-- an issue must be acknowledged within 24 hours (breach: raised at least 24 hours before `now` and
-  neither acknowledged nor closed by `now`; the same rule as `metrics.missed_acknowledgement`);
+- an issue must have a first response within 24 hours (`metrics.FIRST_RESPONSE`; breach: raised at
+  least 24 hours before `now` and neither acknowledged nor closed by `now`; the same rule as
+  `metrics.missed_first_response`);
 - local priorities get an update every month (breach: a priority active at `now` with no update,
   nor agreement, in the 30 days before it);
 - a PACT meeting in each neighbourhood every month (breach: no meeting held, or due, in the 30 days

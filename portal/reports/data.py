@@ -251,19 +251,19 @@ def pact_period(opens_on: date, closes_on: date, now: datetime) -> PactPeriod:
     return PactPeriod(start, end, PACT_RULE_OPEN if still_open else PACT_RULE_CLOSED)
 
 
-def _acknowledgement_sentence(m: NeighbourhoodMetrics) -> str | None:
-    if not m.missed_acknowledgement:
+def _first_response_sentence(m: NeighbourhoodMetrics) -> str | None:
+    if not m.missed_first_response:
         return None
-    waiting = f", {m.still_unacknowledged} still waiting at the end of the period" \
-        if m.still_unacknowledged else ""
-    return (f"{m.missed_acknowledgement} of {plural(m.acknowledgement_base, 'issue')} raised in the "
-            f"period not acknowledged within 24 hours{waiting} (the Policing Pledge standard).")
+    waiting = f", {m.still_waiting} still waiting at the end of the period" \
+        if m.still_waiting else ""
+    return (f"{m.missed_first_response} of {plural(m.first_response_base, 'issue')} raised in the "
+            f"period without a first response within 24 hours{waiting} (the Policing Pledge standard).")
 
 
 def _breach_sentences(m: NeighbourhoodMetrics, breaches: Breaches, start: datetime) -> list[str]:
     """What the PDF lists under "Service standards": the 24-hour sentence comes from the same
     metrics as the figure, so the two cannot disagree; older issues still waiting are added."""
-    sentences = [s for s in [_acknowledgement_sentence(m)] if s]
+    sentences = [s for s in [_first_response_sentence(m)] if s]
     older = [i for i in breaches.unacknowledged if i.created_at < start]
     if older:
         sentences.append(f"{plural(len(older), 'issue')} raised before the period still not "
@@ -340,15 +340,15 @@ def pact_section(session: Session, place: Neighbourhood | None, wave: Wave | Wav
     sentences = _breach_sentences(m, service_breaches(session, scope, span.end), span.start)
     rows = [] if place is not None else [
         PactRow(nb.name, r.raised, r.closed, r.share_dealt_with_locally,
-                r.share_acknowledged_within_24h, r.acknowledgement_base, r.open_issues)
+                r.share_first_response_within_24h, r.first_response_base, r.open_issues)
         for nb in all_places for r in [metrics.by_neighbourhood[nb.slug]]]
     return PactSection(
         period_start=span.first_day, period_end=span.last_day, period_label=span.label,
         period_rule=span.rule,
         raised=m.raised, closed=m.closed, share_dealt_with_locally=m.share_dealt_with_locally,
-        share_acknowledged_within_24h=m.share_acknowledged_within_24h,
-        acknowledgement_base=m.acknowledgement_base,
-        median_days_to_acknowledge=m.median_days_to_acknowledge,
+        share_first_response_within_24h=m.share_first_response_within_24h,
+        first_response_base=m.first_response_base,
+        median_days_to_first_response=m.median_days_to_first_response,
         median_days_to_close=m.median_days_to_close, open_issues=m.open_issues,
         open_by_age=dict(m.open_by_age), meetings_held=int(held), breaches=sentences,
         priorities=_priorities_at(session, place, span.end) if place is not None else [],

@@ -23,6 +23,7 @@ from analysis.formatting import FILTERS, percent
 from analysis.report import AuthorityReport, NeighbourhoodReport
 from portal.charter.figures import HINTS as SERVICE_CHARTER_HINTS
 from portal.pact.metrics import HINTS as PACT_HINTS
+from portal.pact.metrics import LABELS as PACT_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
@@ -35,6 +36,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)  # the same filters, by the same names, as the pages (create_app)
     env.globals["pact_hints"] = PACT_HINTS
+    env.globals["pact_labels"] = PACT_LABELS
     env.globals["charter_hints"] = SERVICE_CHARTER_HINTS
     return env
 

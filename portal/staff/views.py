@@ -18,7 +18,7 @@ TOOLS = [
     ("PACT console", "pact.issues",
      "Triage, assign and close local issues; meetings, priorities and service standards."),
     ("PACT metrics", "pact.metrics",
-     "Issues raised and closed, % dealt with locally, days to acknowledge and close."),
+     "Issues raised and closed, % dealt with locally, days to first response and to close."),
     ("Complaints and enquiries", "charter.queue",
      "Residents' written complaints and enquiries against the Service Charter's 5 and 15 working days."),
     ("Survey results", "analyst.dashboard",

@@ -125,7 +125,7 @@ def test_survey_figures_agree_on_dashboard_downloads_and_pdfs(app, truth):
 
 def test_pact_figures_agree_on_public_staff_and_pdf(app, truth, db_session):
     pact = truth["pact"]  # Twerton over the wave's PACT period, as the PDF prints it
-    shares = [pact.share_acknowledged_within_24h, pact.share_dealt_with_locally]
+    shares = [pact.share_first_response_within_24h, pact.share_dealt_with_locally]
     assert all(v is not None for v in shares)
     coordinator = _client(app, "pact.southwest@bathnes-csp.example.org")
 
@@ -146,7 +146,7 @@ def test_pact_figures_agree_on_public_staff_and_pdf(app, truth, db_session):
         f"/pact/metrics?start={today - timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}").data)
     recent_row = recent.find_all("tr", id="metrics-twerton")[0].text.split()
     pledge = app.test_client().get("/api/v1/neighbourhoods/twerton/pact").get_json()["data"]["pledge"]
-    for element_id, key in (("metric-acknowledged", "share_acknowledged_within_24h"),
+    for element_id, key in (("metric-first-response", "share_first_response_within_24h"),
                             ("metric-local", "share_dealt_with_locally")):
         shown = public.find_all("dd", id=element_id)[0].text
         assert shown.endswith("%") and shown in recent_row, (element_id, shown, recent_row)

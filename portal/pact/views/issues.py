@@ -28,8 +28,9 @@ from portal.pact.forms import (
 )
 from portal.pact.issues import ContactDetails
 from portal.pact.pages import issues_csv, overdue
-from portal.pact.public_summary import publish_summary, withdraw_summary
+from portal.pact.public_summary import SummaryHeld, draft_flags, publish_summary, withdraw_summary
 from portal.pact.queries import LIMIT, IssueFilters, find_issues
+from portal.pact.review_flags import Flag
 from portal.pact.standards import service_breaches
 from portal.pact.views import bp
 from portal.pact.workflow import CLOSED, allowed_transitions
@@ -101,14 +102,18 @@ def _summary_form(issue: PactIssue, formdata=None) -> SummaryForm:
     return form
 
 
-def _issue_page(issue: PactIssue, status: int = 200, **forms):
+def _issue_page(issue: PactIssue, status: int = 200, held: list[Flag] | None = None, **forms):
+    """The issue with its action forms; `held`: the flags of a summary draft held back, shown with
+    "Publish anyway" (otherwise the flags of the prefilled draft, as a note)."""
     now = utcnow()
     forms.setdefault("status_form", _status_form(issue))
     forms.setdefault("assign_form", _assign_form())
     forms.setdefault("update_form", UpdateForm(formdata=None, prefix="update"))
     forms.setdefault("merge_form", MergeForm(formdata=None, prefix="merge"))
     forms.setdefault("summary_form", _summary_form(issue))
+    summary_flags = held if held is not None else draft_flags(db.session, forms["summary_form"].summary.data)
     return render_template("pact/issue.html", issue=issue, now=now, is_overdue=overdue(issue, now),
+                           summary_flags=summary_flags, summary_held=held is not None,
                            closed=issue.status in CLOSED,
                            priorities=queries.priorities_of(db.session, issue),
                            duplicates=queries.duplicates_of(db.session, issue), **forms), status
@@ -206,10 +211,14 @@ def issue_summary(reference: str):
     form = _summary_form(issue, request.form)
     if form.validate():
         with refusals_to(form.summary.errors) as attempt:
-            flags = publish_summary(db.session, issue, form.summary.data or "", current_user)
+            flags = publish_summary(db.session, issue, form.summary.data or "", current_user,
+                                    confirmed=form.confirmed)
         if attempt:
-            warning = f" Check it again: it looks like it contains {' and '.join(flags)}." if flags else ""
-            return _done(issue, f"The public summary of {issue.reference} is published.{warning}")
+            anyway = f", as you confirmed, with {' and '.join(flags)}" if flags else ""
+            return _done(issue, f"The public summary of {issue.reference} is published{anyway}.")
+        if isinstance(attempt.refusal, SummaryHeld):
+            form.held.data = form.summary.data
+            return _issue_page(issue, 400, held=attempt.refusal.flags, summary_form=form)
     return _issue_page(issue, 400, summary_form=form)
 
 

@@ -164,7 +164,7 @@ def test_pact_is_the_public_page(client, survey, db_session, neighbourhoods):
     assert f'id="metric-raised">{pledge["raised"]}<' in page
     assert f'id="metric-closed">{pledge["closed"]}<' in page
     assert f'id="metric-local">{percent(pledge["share_dealt_with_locally"])}<' in page
-    assert f'id="metric-acknowledged">{percent(pledge["share_acknowledged_within_24h"])}<' in page
+    assert f'id="metric-first-response">{percent(pledge["share_first_response_within_24h"])}<' in page
     table = {r["figure"]: r["value"] for r in _csv(
         client.get("/api/v1/neighbourhoods/twerton/pact?format=csv"))}
     assert table["raised"] == str(pledge["raised"])

@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.core.clock import utcnow
-from portal.models import AuditEvent, IssueEvent, PactIssue
+from portal.models import AuditEvent, IssueEvent, Neighbourhood, PactIssue
 from portal.pact.issues import IssueError, close
-from portal.pact.public_summary import publish_summary, withdraw_summary
+from portal.pact.public_summary import SummaryHeld, publish_summary, withdraw_summary
 from portal.pact.workflow import change_status
 from portal.reports.data import pact_section
+from tests.pages import check_page
 
 SECRET = "Quokkabread"  # distinctive: found anywhere public, it leaked
 WORDS = f"{SECRET} at number 12 deals from the garage, ring 07700 900123"
@@ -147,15 +148,67 @@ def test_a_summary_pasted_with_control_characters_is_stored_without_them(twerton
     assert issue.public_summary == "Dealing\nreported\nby the\nshops"
 
 
-def test_a_summary_that_looks_personal_is_published_with_a_warning(twerton_client, private_issues):
+PERSONAL = "John Smith at 12 High Street, call 07700 900123, says the dealing goes on every night."
+
+
+def test_a_summary_that_looks_personal_is_held_until_the_coordinator_publishes_it_anyway(
+        client, twerton_client, db_session, private_issues):
     issue, _ = private_issues
-    response = twerton_client.post(f"/pact/issues/{issue.reference}/summary",
-                                   data={"summary-summary": "Mr Smith at number 12 again"},
-                                   follow_redirects=True)
-    page = _text(response)
-    assert "is published. Check it again: it looks like it contains a person" in page
-    assert "a house number" in page
-    assert 'id="summary-flags"' in page  # the form, prefilled with it, still warns
+    url = f"/pact/issues/{issue.reference}/summary"
+    response = twerton_client.post(url, data={"summary-summary": PERSONAL})
+    assert response.status_code == 400
+    page = check_page(response.data)
+    flags = page.find_all("div", id="summary-flags")[0].text
+    assert "Held, not published" in flags
+    for found in ("John Smith", "12 High Street", "07700 900123"):
+        assert f"“{found}”" in flags
+    assert page.find_all("textarea", name="summary-summary")[0].text == PERSONAL
+    assert page.find_all("input", name="summary-held")[0].attrs["value"] == PERSONAL
+    assert page.find_all("button", id="publish-anyway")[0].attrs["name"] == "summary-confirm"
+    db_session.expire_all()
+    assert db_session.get(PactIssue, issue.id).public_summary == ""
+    assert "John Smith" not in _text(client.get(f"/issues/{issue.reference}"))
+
+    response = twerton_client.post(url, data={"summary-summary": PERSONAL, "summary-held": PERSONAL,
+                                              "summary-confirm": "y"}, follow_redirects=True)
+    assert "is published, as you confirmed, with a person" in _text(response)
+    assert "John Smith" in _text(client.get(f"/issues/{issue.reference}"))
+    audit = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "pact_issue_summary_published"))
+    assert audit.detail["published_anyway"] is True
+    assert audit.detail["flags"] == ["a person's name or a person pointed at", "a house number",
+                                     "a phone number"]
+    assert "07700" not in repr(audit.detail)  # the kinds, not the personal details
+
+
+def test_publish_anyway_on_an_edited_draft_checks_the_edit_first(twerton_client, db_session, private_issues):
+    issue, _ = private_issues
+    edited = "Dealing reported near the garages; Sarah Jones saw it."
+    response = twerton_client.post(f"/pact/issues/{issue.reference}/summary", data={
+        "summary-summary": edited, "summary-held": PERSONAL, "summary-confirm": "y"})
+    assert response.status_code == 400 and "“Sarah Jones”" in _text(response)
+    db_session.expire_all()
+    assert db_session.get(PactIssue, issue.id).public_summary == ""
+    fixed = "Dealing reported near the garages."
+    response = twerton_client.post(f"/pact/issues/{issue.reference}/summary", data={
+        "summary-summary": fixed, "summary-held": edited, "summary-confirm": "y"})
+    assert response.status_code == 302  # nothing to confirm: an edit without flags is published
+    db_session.expire_all()
+    assert db_session.get(PactIssue, issue.id).public_summary == fixed
+
+
+def test_the_rule_holds_a_flagged_draft_and_knows_the_places_in_the_database(
+        db_session, neighbourhoods, private_issues, coordinator):
+    issue, _ = private_issues
+    with pytest.raises(SummaryHeld) as held:
+        publish_summary(db_session, issue, "Reported by Sarah Jones", coordinator)
+    assert [flag.found for flag in held.value.flags] == ["Sarah Jones"]
+    assert issue.public_summary == ""
+    # places the partnership knows are not names: its neighbourhoods, agencies and meeting venues
+    db_session.add(Neighbourhood(slug="odd-down", name="Odd Down", area_class="urban"))
+    db_session.commit()
+    text = "Patrols in Chew Valley and Odd Down by the Police neighbourhood team."
+    assert publish_summary(db_session, issue, text, coordinator) == []
+    assert issue.public_summary == text
 
 
 def test_another_neighbourhoods_coordinator_cannot_publish_or_withdraw(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.pact.review_flags import FlagKind, flag_kinds, review_flags
+from portal.pact.review_flags import FlagKind, bare_names, flag_kinds, review_flags, summary_flags
 
 
 def _kinds(text: str) -> set[str]:
@@ -75,3 +75,43 @@ def test_numbers_too_short_or_long_for_a_uk_phone_are_not_phones():
     assert FlagKind.PHONE not in _kinds("0123 456")  # 7 digits
     assert FlagKind.PHONE not in _kinds("01225 123456 7890 12")  # 16 digits in one run
     assert FlagKind.PHONE not in _kinds("0044 7700 900123")  # international prefix, not national
+
+
+# What the database would give: the partnership's neighbourhoods, agencies and meeting venues.
+KNOWN = ["Twerton", "Bath City Centre", "Chew Valley", "Odd Down", "Avon and Somerset Police",
+         "Bath & North East Somerset Council", "Twerton community centre", "Southdown library meeting room"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("John Smith at 12 High Street, call 07700 900123, says...", "John Smith"),
+    ("Reported by Sarah Jones.", "Sarah Jones"),
+    ("The Police spoke to Darren O'Neill-Hughes on Friday", "Darren O'Neill-Hughes"),
+    ("Mary-Jane Watson saw it from Twerton", "Mary-Jane Watson"),
+    ("Kev Barnes Twerton", "Kev Barnes"),
+])
+def test_a_bare_full_name_is_flagged_in_a_summary(text, name):
+    assert [f.found for f in bare_names(text, KNOWN)] == [name]
+    assert FlagKind.PERSON in {f.kind for f in summary_flags(text, KNOWN)}
+
+
+@pytest.mark.parametrize("text", [
+    "The Police and Bath & North East Somerset Council are tackling fly-tipping at the Twerton end "
+    "of the High Street.",
+    "Speeding on Newbridge Road in the evenings; Avon and Somerset Police will run speed checks in March.",
+    "Street drinking near Twerton community centre on Friday and Saturday nights.",
+    "Anti-social behaviour in Victoria Park after school; the Neighbourhood Policing Team will visit.",
+    "Youths on bikes in Bath City Centre, Southgate and Kingsmead Square.",
+    "Patrols in Chew Valley and Odd Down; raised at the Southdown library meeting on 14 March.",
+    "Drug Dealing Near The Shops",  # typed in title case
+    "Our PCSOs and PC Smith patrolled Tesco Express car park. Last Tuesday it was quiet.",
+    "Litter by the Royal Crescent and Victoria Park",
+])
+def test_realistic_summaries_are_not_taken_for_names(text):
+    assert summary_flags(text, KNOWN) == []
+
+
+def test_places_are_known_from_the_names_given_not_a_list_in_the_code():
+    assert [f.found for f in bare_names("Patrols in Chew Valley", [])] == ["Chew Valley"]
+    assert bare_names("Patrols in Chew Valley", ["Chew Valley"]) == []
+    # the resident's words are reviewed as before: a bare name is a summary check
+    assert review_flags("Reported by Sarah Jones") == []

@@ -104,7 +104,7 @@ def test_rebuilding_a_closed_waves_report_gives_the_same_pact_section(app, pact_
     assert today.period_label == "1 April 2010 to 31 March 2011"
     assert (today.raised, today.meetings_held) == (2, 1)  # PACT-TEST1 and PACT-LATE1
     # standards as they stood on 31 March 2011: PACT-LATE1 was still waiting then
-    assert today.share_acknowledged_within_24h == 0.5 and today.acknowledgement_base == 2
+    assert today.share_first_response_within_24h == 0.5 and today.first_response_base == 2
     assert any("still waiting at the end of the period" in b for b in today.breaches)
     # the priority was active then, with the update it had then
     assert [(p.title, p.latest_update) for p in today.priorities] == [
@@ -130,13 +130,13 @@ def test_the_24_hour_figure_and_the_service_standards_cannot_disagree(app, surve
                                  now=datetime.now(UTC), authority=True).reports
     authority, twerton_report = report
     for section in (twerton_report.pact, authority.pact):
-        assert section.acknowledgement_base == 2 and section.share_acknowledged_within_24h == 0.5
-        assert any(b.startswith("1 of 2 issues raised in the period not acknowledged within 24 hours")
+        assert section.first_response_base == 2 and section.share_first_response_within_24h == 0.5
+        assert any(b.startswith("1 of 2 issues raised in the period without a first response within 24 hours")
                    for b in section.breaches), section.breaches
     html = render_html(twerton_report)
     assert "PACT activity, 1 April 2010 to 31 March 2011" in html
     assert percent(0.5) in html and "of 2 issues" in html
-    assert "not acknowledged within 24 hours" in html and "All Policing Pledge standards" not in html
-    assert HINTS["acknowledged_within_24h"] in html and HINTS["median_days_to_close"] in html
+    assert "without a first response within 24 hours" in html and "All Policing Pledge standards" not in html
+    assert HINTS["first_response_within_24h"] in html and HINTS["median_days_to_close"] in html
     assert "Service standards at 31 March 2011" in html
     assert "50.0%" in render_html(authority)
