@@ -31,12 +31,14 @@ BLUEPRINTS = (
     ("admin", "portal.survey.views.admin:bp", "/admin"),  # waves, panel, imports, exports
     ("privacy", "portal.privacy.views:bp", "/admin"),  # subject access and erasure
     ("crime", "portal.crime.views:bp", "/admin/crime"),
+    ("setup", "portal.areas.views:bp", "/admin/setup"),  # agencies
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
 )
 
 # Each feature's `flask --app portal ...` command group (core's own: db, users, demo, worker).
 COMMANDS = (
     "portal.areas.cli:areas_group",  # import-neighbourhoods, import-postcodes, import-population
+    "portal.areas.cli:agencies_group",  # add, rename, retire, restore, list
     "portal.privacy.cli:retention_group",  # retention run
     "portal.reports.cli:reports_group",
     "portal.crime.cli:crime_group",

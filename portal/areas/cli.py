@@ -1,5 +1,6 @@
 """`flask --app portal areas import-neighbourhoods | import-postcodes | import-population`: a
-partnership sets up its areas from the files ONS publishes (see `portal.areas.files`)."""
+partnership sets up its areas from the files ONS publishes (see `portal.areas.files`); and
+`flask --app portal agencies add | rename | retire | restore | list`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ import click
 from flask.cli import AppGroup
 
 import surveys
+from portal.areas.agencies import (
+    AgencyError,
+    add_agency,
+    rename_agency,
+    restore_agency,
+    retire_agency,
+)
 from portal.areas.files import (
     AreaFileError,
     read_neighbourhood_lookup,
@@ -23,7 +31,9 @@ from portal.areas.importing import (
     import_postcodes,
     partnership_lsoas,
 )
+from portal.areas.queries import agency_by_slug, every_agency
 from portal.core.extensions import db
+from portal.models import Agency
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -102,3 +112,70 @@ def population_command(path: Path, questionnaire: str, source: str | None) -> No
     except (AreaFileError, surveys.QuestionnaireError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(outcome.describe())
+
+
+@click.group("agencies", cls=AppGroup, help="The partner agencies issues and priorities are "
+                                            "given to.")
+def agencies_group() -> None:
+    pass
+
+
+def _agency(session, slug: str) -> Agency:
+    agency = agency_by_slug(session, slug)
+    if agency is None:
+        known = ", ".join(a.slug for a in every_agency(session)) or "none yet"
+        raise click.ClickException(f"There is no agency {slug!r} (agencies: {known}).")
+    return agency
+
+
+def _change(change) -> None:
+    try:
+        with db.transaction() as session:
+            message = change(session)
+    except AgencyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(message)
+
+
+@agencies_group.command("add", help="Add an agency, e.g. --name 'Wiltshire Police'.")
+@click.option("--name", required=True)
+def add_command(name: str) -> None:
+    _change(lambda session: f"Added {(a := add_agency(session, name)).name} ({a.slug}).")
+
+
+@agencies_group.command("rename", help="Give an agency a new name (its address stays).")
+@click.argument("slug")
+@click.option("--name", required=True)
+def rename_command(slug: str, name: str) -> None:
+    def rename(session) -> str:
+        agency = _agency(session, slug)
+        rename_agency(session, agency, name)
+        return f"{slug} is now called {agency.name}."
+    _change(rename)
+
+
+@agencies_group.command("retire", help="Offer an agency for no new work (it stays on past work).")
+@click.argument("slug")
+def retire_command(slug: str) -> None:
+    def retire(session) -> str:
+        agency = _agency(session, slug)
+        retire_agency(session, agency)
+        return f"Retired {agency.name}: it is no longer offered for new issues and priorities."
+    _change(retire)
+
+
+@agencies_group.command("restore", help="Offer a retired agency for new work again.")
+@click.argument("slug")
+def restore_command(slug: str) -> None:
+    def restore(session) -> str:
+        agency = _agency(session, slug)
+        restore_agency(session, agency)
+        return f"Restored {agency.name}."
+    _change(restore)
+
+
+@agencies_group.command("list", help="Every agency, retired ones last.")
+def list_command() -> None:
+    for agency in every_agency(db.session):
+        retired = f"\tretired {agency.retired_on.isoformat()}" if agency.retired_on else ""
+        click.echo(f"{agency.slug}\t{agency.name}{retired}")

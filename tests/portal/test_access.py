@@ -105,6 +105,8 @@ ADMIN_ONLY = {
     "/admin/concerns/", "/admin/concerns/restore",
     "/admin/crime/", "/admin/crime/files", "/admin/crime/lookup",
     "/admin/people", "/admin/people/access.json", "/admin/people/erase",
+    "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
+    "/admin/setup/agencies/<slug>/retire", "/admin/setup/agencies/<slug>/restore",
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",
     "/admin/waves/<wave_slug>/panel/invitations", "/admin/waves/<wave_slug>/panel/non-responders",
     "/admin/waves/<wave_slug>/panel/reminders", "/analyst/scorecard/actuals",

@@ -1,0 +1,88 @@
+"""Set-up pages for admins: the partner agencies (added, renamed, retired), as
+`flask --app portal agencies ...` does, through the same rules (`portal.areas.agencies`)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from portal.areas.agencies import add_agency, rename_agency, restore_agency, retire_agency
+from portal.areas.forms import AgencyForm, ButtonForm
+from portal.areas.queries import agency_by_slug, every_agency
+from portal.auth.access import staff_blueprint
+from portal.core.extensions import db
+from portal.core.refusals import refusals_to
+from portal.models import Agency, Role
+
+bp = staff_blueprint("setup", __name__, roles=(Role.ADMIN,))
+
+
+def _agency_or_404(slug: str) -> Agency:
+    agency = agency_by_slug(db.session, slug)
+    if agency is None:
+        abort(404)
+    return agency
+
+
+def _agencies_page(form: AgencyForm, renaming: Agency | None = None,
+                   rename_form: AgencyForm | None = None, status: int = 200):
+    return render_template("areas/agencies.html", agencies=every_agency(db.session), form=form,
+                           renaming=renaming, rename_form=rename_form,
+                           button=ButtonForm(formdata=None)), status
+
+
+@bp.route("/agencies", methods=["GET", "POST"])
+def agencies():
+    form = AgencyForm()
+    if form.validate_on_submit():
+        with refusals_to(form.name.errors) as attempt:
+            agency = add_agency(db.session, form.name.data or "")
+        if attempt:
+            flash(f"Added {agency.name}.")
+            return redirect(url_for(".agencies"))
+    elif not form.is_submitted():
+        form = AgencyForm(formdata=None)
+    return _agencies_page(form, status=400 if form.errors else 200)
+
+
+@bp.route("/agencies/<slug>/rename", methods=["GET", "POST"])
+def rename(slug: str):
+    agency = _agency_or_404(slug)
+    form = AgencyForm()
+    if form.validate_on_submit():
+        with refusals_to(form.name.errors) as attempt:
+            rename_agency(db.session, agency, form.name.data or "")
+        if attempt:
+            flash(f"{slug} is now called {agency.name}.")
+            return redirect(url_for(".agencies"))
+    elif not form.is_submitted():
+        form = AgencyForm(formdata=None, name=agency.name)
+    return _agencies_page(AgencyForm(formdata=None), agency, form,
+                          status=400 if form.errors else 200)
+
+
+@bp.post("/agencies/<slug>/retire")
+def retire(slug: str):
+    agency = _agency_or_404(slug)
+    errors: list[str] = []
+    if ButtonForm().validate_on_submit():
+        with refusals_to(errors) as attempt:
+            retire_agency(db.session, agency)
+        if attempt:
+            flash(f"Retired {agency.name}: it is no longer offered for new issues and priorities.")
+    for error in errors:
+        flash(error)
+    return redirect(url_for(".agencies"))
+
+
+@bp.post("/agencies/<slug>/restore")
+def restore(slug: str):
+    agency = _agency_or_404(slug)
+    errors: list[str] = []
+    if ButtonForm().validate_on_submit():
+        with refusals_to(errors) as attempt:
+            restore_agency(db.session, agency)
+        if attempt:
+            flash(f"Restored {agency.name}.")
+    for error in errors:
+        flash(error)
+    return redirect(url_for(".agencies"))
