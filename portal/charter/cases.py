@@ -175,3 +175,24 @@ def extend(session: Session, case: CharterCase, new_date: date, reason: str, use
                  extended_to=new_date.isoformat())
 
 
+
+REMOVED = "[removed]"
+
+
+def anonymise_cases(cases: list[CharterCase]) -> int:
+    """Remove the personal fields of `cases` (the retention schedule's closed cases, or one
+    person's on erasure), in the caller's transaction; returns how many still held any (a case
+    keeps an address until it is anonymised, so `email == ""` marks one already done).
+
+    A case is anonymised, not deleted: its reference, kind, status, neighbourhood and its clocks'
+    instants (received, acknowledged, answered, the extension's date) stay, because the Charter
+    figures of a past period (`portal.charter.figures`, printed again in every later report) count
+    every case received in it, and deleting a case would change figures already published. What
+    goes is everything that names or quotes the resident: the name, the address, what they wrote,
+    and the staff's response and extension reason (written to them, often quoting them)."""
+    held = [case for case in cases if case.email]
+    for case in held:
+        case.name, case.email, case.body = REMOVED, "", REMOVED
+        case.response = REMOVED if case.response else ""
+        case.extension_reason = REMOVED if case.extension_reason else ""
+    return len(held)

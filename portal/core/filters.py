@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
         "summary_flags": lambda text: flag_kinds(text or ""),
     })
     in_templates: tuple[type[statuses.Labelled], ...] = (*statuses.LABELLED, statuses.WaveState,
-                                                          statuses.MailStatus)
+                                                          statuses.MailStatus, statuses.CharterKind,
+                                                          statuses.CharterStatus)
     app.jinja_env.globals.update({enum.__name__: enum for enum in in_templates})
     app.jinja_env.globals.update({"pact_hints": PACT_HINTS, "charter_hints": SERVICE_CHARTER_HINTS})
