@@ -37,6 +37,7 @@ BLUEPRINTS = (
 # Each feature's `flask --app portal ...` command group (core's own: db, users, demo, worker).
 COMMANDS = (
     "portal.privacy.cli:retention_group",  # retention run
+    "portal.privacy.cli:people_group",  # people erase
     "portal.reports.cli:reports_group",
     "portal.crime.cli:crime_group",
     "portal.scorecard.cli:scorecard_group",
