@@ -40,6 +40,7 @@ COMMANDS = (
     "portal.areas.cli:areas_group",  # import-neighbourhoods, import-postcodes, import-population
     "portal.areas.cli:agencies_group",  # add, rename, retire, restore, list
     "portal.privacy.cli:retention_group",  # retention run
+    "portal.privacy.cli:people_group",  # people erase
     "portal.reports.cli:reports_group",
     "portal.crime.cli:crime_group",
     "portal.scorecard.cli:scorecard_group",

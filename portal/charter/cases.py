@@ -114,7 +114,15 @@ def receive_case(session: Session, kind: CharterKind, name: str, email: str, bod
     return case
 
 
+def _reachable(case: CharterCase) -> None:
+    """Every action writes to the resident; an anonymised case (erased on request) has no one."""
+    if not case.email:
+        raise CaseError(f"{case.reference} was anonymised (its resident's details were erased), so "
+                        "there is nobody to write to")
+
+
 def acknowledge(session: Session, case: CharterCase, user: StaffUser) -> None:
+    _reachable(case)
     if case.status != CharterStatus.RECEIVED:
         raise CaseError(f"{case.reference} has already been {case.status.label.lower()}")
     case.status = CharterStatus.ACKNOWLEDGED
@@ -129,6 +137,7 @@ def acknowledge(session: Session, case: CharterCase, user: StaffUser) -> None:
 def answer(session: Session, case: CharterCase, response: str, user: StaffUser) -> None:
     """Send the full response; acknowledging on the way if that was not done (it then counts as
     acknowledged on the day of the answer)."""
+    _reachable(case)
     response = response.strip()
     if not response:
         raise CaseError("Write the response to send to the resident")
@@ -149,6 +158,7 @@ def extend(session: Session, case: CharterCase, new_date: date, reason: str, use
     """Move the full response's day, with the reason the resident is told. Refused once answered,
     for a date that is not a later working day than the current one, or once the current day has
     passed (an extension is agreed before the deadline, not to excuse a breach)."""
+    _reachable(case)
     reason = reason.strip()
     current = clocks(case, today)
     if case.status == CharterStatus.ANSWERED:
@@ -175,3 +185,24 @@ def extend(session: Session, case: CharterCase, new_date: date, reason: str, use
                  extended_to=new_date.isoformat())
 
 
+
+REMOVED = "[removed]"
+
+
+def anonymise_cases(cases: list[CharterCase]) -> int:
+    """Remove the personal fields of `cases` (the retention schedule's closed cases, or one
+    person's on erasure), in the caller's transaction; returns how many still held any (a case
+    keeps an address until it is anonymised, so `email == ""` marks one already done).
+
+    A case is anonymised, not deleted: its reference, kind, status, neighbourhood and its clocks'
+    instants (received, acknowledged, answered, the extension's date) stay, because the Charter
+    figures of a past period (`portal.charter.figures`, printed again in every later report) count
+    every case received in it, and deleting a case would change figures already published. What
+    goes is everything that names or quotes the resident: the name, the address, what they wrote,
+    and the staff's response and extension reason (written to them, often quoting them)."""
+    held = [case for case in cases if case.email]
+    for case in held:
+        case.name, case.email, case.body = REMOVED, "", REMOVED
+        case.response = REMOVED if case.response else ""
+        case.extension_reason = REMOVED if case.extension_reason else ""
+    return len(held)

@@ -105,6 +105,7 @@ RETENTION_SETTINGS = {
     "RETENTION_SIGN_IN_DAYS": (90, "days"),
     "RETENTION_AUDIT_MONTHS": (24, "months"),
     "RETENTION_MAIL_DAYS": (90, "days"),
+    "RETENTION_CHARTER_MONTHS": (12, "months"),
 }
 
 # What residents are told before they take part in a survey (informed consent under the MRS Code of

@@ -5,7 +5,9 @@ kind leaves that kind untouched and every other kind either untouched or fully p
 selects only records that still hold personal data, so a second run removes nothing more.
 
 What stays: a PACT issue, its public history and its statistics (only the `IssueContact` row goes);
-an audit entry (only its personal fields go); a sent mail's row (only its body goes). Survey answers
+an audit entry (only its personal fields go); a sent mail's row (only its body goes); a Charter
+complaint or enquiry answered in full (its clocks and counts stay, `portal.charter.cases.anonymise_cases`
+says why; a case not yet answered is never touched). Survey answers
 are never linked to an identity in the first place (`Response` has no member or invitation id), so
 there is nothing to unlink.
 """
@@ -17,13 +19,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, null, select, update
 from sqlalchemy.orm import Session
 
+from portal.charter.cases import anonymise_cases
 from portal.core import audit
 from portal.core.config import RETENTION_SETTINGS
 from portal.models import (
     AuditEvent,
+    CharterCase,
+    CharterStatus,
     IssueContact,
     MailStatus,
     OutboundMail,
@@ -126,14 +131,27 @@ def audit_entries(session: Session, before: datetime, dry_run: bool) -> int:
 
 
 def mail_bodies(session: Session, before: datetime, dry_run: bool) -> int:
-    """Empty the bodies of outbound mails created before `before` and no longer waiting to be sent."""
+    """Empty the bodies, and drop the extra headers, of outbound mails created before `before` and
+    no longer waiting to be sent. The headers go too: an alert's List-Unsubscribe link carries its
+    token, and the token is the subscriber's address, signed but readable (base64)."""
+    has_headers = OutboundMail.headers.is_not(None) & (cast(OutboundMail.headers, String) != "null")
     where = ((OutboundMail.created_at < before) & (OutboundMail.status != MailStatus.PENDING)
-             & (OutboundMail.body != MAIL_BODY_REMOVED))
+             & ((OutboundMail.body != MAIL_BODY_REMOVED) | has_headers))
     count = session.scalar(select(func.count()).select_from(OutboundMail).where(where)) or 0
     if count and not dry_run:
-        session.execute(update(OutboundMail).where(where).values(body=MAIL_BODY_REMOVED)
+        session.execute(update(OutboundMail).where(where).values(body=MAIL_BODY_REMOVED, headers=null())
                         .execution_options(synchronize_session=False))
     return count
+
+
+def charter_cases(session: Session, before: datetime, dry_run: bool) -> int:
+    """Anonymise the complaints and enquiries answered in full before `before` that still hold
+    personal data; open cases (received or acknowledged, not answered) are never touched."""
+    where = ((CharterCase.status == CharterStatus.ANSWERED) & CharterCase.answered_at.is_not(None)
+             & (CharterCase.answered_at < before) & (CharterCase.email != ""))
+    if dry_run:
+        return session.scalar(select(func.count()).select_from(CharterCase).where(where)) or 0
+    return anonymise_cases(list(session.scalars(select(CharterCase).where(where))))
 
 
 KINDS = (
@@ -145,6 +163,8 @@ KINDS = (
          sign_in_records),
     Kind("audit_entries", "audit entries' personal fields", "RETENTION_AUDIT_MONTHS", audit_entries),
     Kind("mail_bodies", "outbound mail bodies", "RETENTION_MAIL_DAYS", mail_bodies),
+    Kind("charter_cases", "complaints and enquiries answered (name, address and text)",
+         "RETENTION_CHARTER_MONTHS", charter_cases),
 )
 
 

@@ -1,15 +1,22 @@
 """Subject access and erasure: everything held about one e-mail address, as a page, as JSON, and gone.
 
 An address is matched case-insensitively in every place the portal keeps one: contact details of PACT
-issues, panel membership (and its invitations), mail sent, alert subscriptions, staff sign-in
-attempts, and audit entries that name it (as the actor or in their detail). Survey answers are not
-among them: a response holds no link to a person (`portal.models.survey`), so it cannot be found.
+issues, complaints and enquiries under the Service Charter, panel membership (and its invitations),
+mail sent, alert subscriptions, staff sign-in attempts, and audit entries that name it (as the actor
+or in their detail). It is also searched for, typed as text, in every column that can hold a
+resident's words (`portal.privacy.free_text.FREE_TEXT`: issue descriptions, staff notes, mail
+headers, survey text answers, ...). Survey answers are otherwise not among them: a response holds no
+link to a person (`portal.models.survey`), so it can be found only by an address typed into it.
 
 Erasure keeps what the partnership must keep and no longer names the person: an issue stays, anonymous,
 with its history and statistics; a panel row stays (so a wave's response rate holds) without its
 address, marked as having left the panel; the address is recorded as having left the panel, as a
 keyed hash only (`portal.survey.opt_out`), so a later panel file cannot invite it again; a mail's
-row keeps its subject and time but loses its recipient and body; an audit entry loses the address.
+row keeps its subject and time but loses its recipient, body and headers (an alert's List-Unsubscribe
+link carries the address, signed); a Charter case is anonymised as the retention schedule does it
+(`portal.charter.cases.anonymise_cases`); an audit entry loses the address. In every free-text place
+the address is replaced with "[removed]", and so is the name given with it inside the person's own
+issues and their history. The counts say, per place, how many records changed (`describe_erasure`).
 Subject access shows that record too ("left the panel on ..."), found by hashing the address asked
 about.
 """
@@ -20,15 +27,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import String, cast, delete, func, select, update
+from sqlalchemy import String, cast, delete, func, null, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from portal.charter.cases import anonymise_cases
 from portal.core.clock import utcnow
 from portal.core.database import rowcount
 from portal.core.refusals import Refusal
 from portal.models import (
     AlertSubscription,
     AuditEvent,
+    CharterCase,
     IssueContact,
     MailStatus,
     OutboundMail,
@@ -38,6 +47,7 @@ from portal.models import (
     SignInAttempt,
     Wave,
 )
+from portal.privacy import free_text
 from portal.survey import opt_out
 
 
@@ -73,20 +83,26 @@ class PersonRecords:
     alerts: list[dict] = field(default_factory=list)
     sign_in_attempts: list[dict] = field(default_factory=list)
     audit: list[dict] = field(default_factory=list)
+    charter_cases: list[dict] = field(default_factory=list)
+    typed_as_text: list[dict] = field(default_factory=list)  # `free_text.typed_as_text`
     left_panel: dict | None = None  # {"left_on", "how"} when the address left the panel
 
     @property
     def found(self) -> int:
         return sum(len(rows) for rows in (self.issues, self.panel, self.mail, self.alerts,
-                                          self.sign_in_attempts, self.audit)) + bool(self.left_panel)
+                                          self.sign_in_attempts, self.audit, self.charter_cases,
+                                          self.typed_as_text)) + bool(self.left_panel)
 
     def as_json(self) -> dict:
         return {"email": self.email, "issues": self.issues, "panel_membership": self.panel,
                 "left_panel": self.left_panel,
+                "complaints_and_enquiries": self.charter_cases,
                 "mail_sent": self.mail, "alert_subscriptions": self.alerts,
                 "sign_in_attempts": self.sign_in_attempts, "audit_entries": self.audit,
+                "typed_as_text": self.typed_as_text,
                 "survey_answers": "Survey answers are stored with no link to any person, so none "
-                                  "can be found by e-mail address."}
+                                  "can be found by e-mail address; only an answer into which the "
+                                  "address itself was typed is listed, under typed_as_text."}
 
 
 def _issues(session: Session, email: str) -> list[dict]:
@@ -140,6 +156,17 @@ def _mail(session: Session, email: str) -> list[dict]:
              "sent_at": _iso(m.sent_at), "body": m.body} for m in mails]
 
 
+def _charter_cases(session: Session, email: str) -> list[dict]:
+    cases = session.scalars(select(CharterCase).where(func.lower(CharterCase.email) == email)
+                            .options(selectinload(CharterCase.neighbourhood)).order_by(CharterCase.received_at))
+    return [{"reference": c.reference, "kind": c.kind.value, "status": c.status.value,
+             "neighbourhood": c.neighbourhood.name if c.neighbourhood else None,
+             "name": c.name, "email": c.email, "body": c.body, "received_at": _iso(c.received_at),
+             "acknowledged_at": _iso(c.acknowledged_at), "answered_at": _iso(c.answered_at),
+             "response": c.response or None, "extended_to": _iso(c.extended_to),
+             "extension_reason": c.extension_reason or None} for c in cases]
+
+
 def _alerts(session: Session, email: str) -> list[dict]:
     subscriptions = session.scalars(select(AlertSubscription)
                                     .where(func.lower(AlertSubscription.email) == email)
@@ -164,7 +191,18 @@ def naming_audit_events(session: Session, email: str) -> list[AuditEvent]:
 
 
 def _detail_keys_naming(detail: dict | None, email: str) -> list[str]:
-    return [key for key, value in (detail or {}).items() if isinstance(value, str) and value.lower() == email]
+    """Keys of the detail whose value holds the address (as the whole value or inside a text)."""
+    return [key for key, value in (detail or {}).items() if free_text.excerpts(value, email)]
+
+
+def _scrubbed_detail(detail: dict | None, email: str) -> dict:
+    """The detail without the values that are the address, and with it redacted inside the rest."""
+    kept = {}
+    for key, value in (detail or {}).items():
+        if isinstance(value, str) and value.lower() == email:
+            continue
+        kept[key] = free_text.redact_address_in(value, email)
+    return kept
 
 
 def _left_panel(session: Session, email: str, address_key: str | None) -> dict | None:
@@ -178,6 +216,22 @@ def _left_panel(session: Session, email: str, address_key: str | None) -> dict |
             "held_as": "a keyed hash of the address, so it is never invited again"}
 
 
+# Free-text places already shown in full with the person's own issues and cases.
+_SHOWN_WITH_ISSUE = {"pact_issue.description", "pact_issue.location", "pact_issue.public_summary",
+                     "pact_issue.followup_comment"}
+_SHOWN_WITH_CASE = {"charter_case.body", "charter_case.response", "charter_case.extension_reason"}
+
+
+def _typed_elsewhere(session: Session, email: str, issues: list[dict], cases: list[dict]) -> list[dict]:
+    """The address typed as text, leaving out the texts of the person's own issues and cases,
+    which are listed (in full) with them."""
+    own_issues = {issue["reference"] for issue in issues}
+    own_cases = {case["reference"] for case in cases}
+    return [found for found in free_text.typed_as_text(session, email)
+            if not (found["place"] in _SHOWN_WITH_ISSUE and found["record"] in own_issues)
+            and not (found["place"] in _SHOWN_WITH_CASE and found["record"] in own_cases)]
+
+
 def find_person(session: Session, raw_email: str, address_key: str | None = None) -> PersonRecords:
     """Everything held about an address (PersonError for something that is not an address).
     With `address_key` (PANEL_ADDRESS_KEY) it also finds whether the address left the panel."""
@@ -185,36 +239,88 @@ def find_person(session: Session, raw_email: str, address_key: str | None = None
     audit_rows = [{"at": _iso(e.at), "action": e.action, "target": f"{e.target_type} {e.target_id}".strip(),
                    "actor_email": e.actor_email, "ip_address": e.ip_address, "detail": e.detail}
                   for e in naming_audit_events(session, email)]
-    return PersonRecords(email=email, issues=_issues(session, email), panel=_panel(session, email),
+    issues, cases = _issues(session, email), _charter_cases(session, email)
+    return PersonRecords(email=email, issues=issues, panel=_panel(session, email),
                          mail=_mail(session, email), alerts=_alerts(session, email),
                          sign_in_attempts=_attempts(session, email), audit=audit_rows,
+                         charter_cases=cases, typed_as_text=_typed_elsewhere(session, email, issues, cases),
                          left_panel=_left_panel(session, email, address_key))
+
+
+def _own_texts(session: Session, email: str) -> tuple[list[tuple[free_text.Place, object]], list[str]]:
+    """The free-text places of the person's own issues and their history, and the names they gave
+    with the address: where the name is redacted (`free_text.redact_name`)."""
+    contacts = list(session.scalars(select(IssueContact).where(func.lower(IssueContact.email) == email)
+                                    .options(selectinload(IssueContact.issue)
+                                             .selectinload(PactIssue.events))))
+    issue_places = [p for p in free_text.FREE_TEXT if p.model is PactIssue]
+    event_place = free_text.place("issue_event.body")
+    rows: list[tuple[free_text.Place, object]] = []
+    for contact in contacts:
+        rows += [(p, contact.issue) for p in issue_places]
+        rows += [(event_place, event) for event in contact.issue.events]
+    return rows, sorted({c.name for c in contacts if c.name})
+
+
+def _merge(changed: dict[str, set[int]], more: dict[str, set[int]]) -> None:
+    for name, ids in more.items():
+        changed.setdefault(name, set()).update(ids)
 
 
 def erase_person(session: Session, raw_email: str, address_key: str | None = None,
                  now: datetime | None = None) -> dict[str, int]:
     """Remove the address everywhere it is held, in the caller's transaction; returns what was
-    changed per kind (all zero for an address nothing is held about). Panel membership ends as
+    changed per kind and per free-text place (the kinds always, all zero for an address nothing is
+    held about; a free-text place only where something was redacted). Panel membership ends as
     leaving the panel does: with `address_key`, an address that was on the panel is recorded (as a
     keyed hash) as having left it, so it is never invited again."""
     email = normalised_address(raw_email)
     now = now or utcnow()
+    own_texts, names = _own_texts(session, email)
+    redacted: dict[str, set[int]] = {}
+    for name in names:
+        _merge(redacted, free_text.redact_name(own_texts, name))
+    cases = anonymise_cases(list(session.scalars(select(CharterCase)
+                                                 .where(func.lower(CharterCase.email) == email))))
+    waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
+                                                         OutboundMail.status == MailStatus.PENDING))
+    mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
+                           .values(recipient="", body="", headers=null())
+                           .execution_options(synchronize_session=False))
+    session.flush()
+    session.expire_all()  # the free-text pass reads the rows as they now are
+    _merge(redacted, free_text.redact_address(session, email))
     contacts = session.execute(delete(IssueContact).where(func.lower(IssueContact.email) == email))
     panel = opt_out.end_memberships(session, email, now)
     if panel and address_key:
         opt_out.record_exit(session, opt_out.address_hash(email, address_key), now, PanelExit.ERASURE)
-    waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
-                                                         OutboundMail.status == MailStatus.PENDING))
-    mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
-                           .values(recipient="", body="").execution_options(synchronize_session=False))
     alerts = session.execute(delete(AlertSubscription).where(func.lower(AlertSubscription.email) == email))
     attempts = session.execute(delete(SignInAttempt).where(func.lower(SignInAttempt.email) == email))
     events = naming_audit_events(session, email)
     for event in events:
-        naming = _detail_keys_naming(event.detail, email)
-        event.detail = {k: v for k, v in (event.detail or {}).items() if k not in naming}
+        event.detail = _scrubbed_detail(event.detail, email)
         if event.actor_email.lower() == email:
             event.actor_email = ""
-    return {"issue_contacts": rowcount(contacts), "panel_memberships": panel,
-            "mail": rowcount(mail) + rowcount(waiting), "alert_subscriptions": rowcount(alerts),
-            "sign_in_attempts": rowcount(attempts), "audit_entries": len(events)}
+    counts = {"issue_contacts": rowcount(contacts), "charter_cases": cases, "panel_memberships": panel,
+              "mail": rowcount(mail) + rowcount(waiting), "alert_subscriptions": rowcount(alerts),
+              "sign_in_attempts": rowcount(attempts), "audit_entries": len(events)}
+    return counts | {f"redacted:{name}": len(ids) for name, ids in sorted(redacted.items())}
+
+
+KIND_LABELS = {"issue_contacts": "issue contact details deleted",
+               "charter_cases": "complaints and enquiries anonymised",
+               "panel_memberships": "panel memberships ended", "mail": "e-mails emptied or deleted",
+               "alert_subscriptions": "alert subscriptions deleted",
+               "sign_in_attempts": "sign-in attempts deleted",
+               "audit_entries": "audit entries no longer naming the address"}
+
+
+def describe_erasure(counts: dict[str, int]) -> list[str]:
+    """One line per kind and per free-text place that changed ("issue descriptions: 1 redacted"),
+    for the page's message and the command's output."""
+    labels = free_text.labels()
+    lines = [f"{KIND_LABELS[name]}: {count}" for name, count in counts.items()
+             if name in KIND_LABELS and count]
+    lines += [f"{labels[name.removeprefix('redacted:')]}: {count} redacted"
+              for name, count in counts.items() if name.startswith("redacted:")]
+    return lines

@@ -15,7 +15,7 @@ from portal.core.extensions import db
 from portal.core.refusals import refusals_to
 from portal.models import Role
 from portal.privacy.forms import EraseForm, PersonForm
-from portal.privacy.subject_access import PersonRecords, erase_person, find_person
+from portal.privacy.subject_access import PersonRecords, describe_erasure, erase_person, find_person
 from portal.survey import opt_out
 
 bp = staff_blueprint("privacy", __name__, roles=(Role.ADMIN,))
@@ -27,13 +27,22 @@ def _address_key() -> str:
 
 
 def _looked_up(form: PersonForm) -> PersonRecords | None:
-    """What is held about the form's address, or None with the problem on the form."""
+    """What is held about the form's address, or None with the problem on the form. Every look-up
+    is audited (who looked up which address, and how much was found), in its own commit. The
+    entry holds the address as its keyed hash (the panel's, `opt_out.address_hash`): a look-up for
+    an address nothing is held about must not start holding it, yet "was X looked up, by whom?"
+    can still be answered by hashing X."""
     if not form.validate_on_submit():
         return None
     # WTForms' stubs type a field's errors as a Sequence; once validated they are the field's list.
     with refusals_to(form.email.errors) as attempt:
         records = find_person(db.session, form.email.data or "", _address_key())
-    return records if attempt else None
+    if not attempt:
+        return None
+    audit.record(db.session, "subject_access_looked_up", "person", "",
+                 address_hash=opt_out.address_hash(records.email, _address_key()), found=records.found)
+    db.session.commit()
+    return records
 
 
 @bp.route("/people", methods=["GET", "POST"])
@@ -82,5 +91,6 @@ def people_erase():
     if not any(counts.values()):
         flash("Nothing was found for that address, so nothing was erased.")
     else:
-        flash(f"Erased: {plural(sum(counts.values()), 'record')} no longer name the address.")
+        flash(f"Erased: {plural(sum(counts.values()), 'record')} no longer name the address "
+              f"({'; '.join(describe_erasure(counts))}).")
     return redirect(url_for("privacy.people"))

@@ -185,6 +185,23 @@ def test_no_extension_after_the_deadline_passed(db_session, neighbourhoods, make
         rules.extend(db_session, case, date(2024, 5, 1), "late", make_user("admin"), date(2024, 4, 17))
 
 
+def test_an_anonymised_case_keeps_its_clocks_and_refuses_to_write_to_nobody(db_session, neighbourhoods,
+                                                                            make_user):
+    """An erasure can anonymise a case still open; before, acknowledging it queued mail to ''."""
+    case = _case(db_session, neighbourhoods, response="")
+    before = rules.clocks(case, date(2024, 4, 30))
+    assert rules.anonymise_cases([case]) == 1 and rules.anonymise_cases([case]) == 0
+    assert (case.name, case.email, case.body, case.response) == ("[removed]", "", "[removed]", "")
+    assert rules.clocks(case, date(2024, 4, 30)) == before
+    user = make_user("admin")
+    for action in (lambda: rules.acknowledge(db_session, case, user),
+                   lambda: rules.answer(db_session, case, "Done", user),
+                   lambda: rules.extend(db_session, case, date(2024, 4, 30), "why", user, date(2024, 4, 2))):
+        with pytest.raises(rules.CaseError, match="anonymised"):
+            action()
+    assert db_session.scalars(select(OutboundMail)).all() == []
+
+
 def test_clocks_cross_easter_in_working_days(db_session, neighbourhoods):
     case = _case(db_session, neighbourhoods)  # Friday 22 March 2024, Easter 29 March to 1 April
     on = rules.clocks(case, date(2024, 4, 2))

@@ -7,7 +7,17 @@ from datetime import timedelta
 import pytest
 
 from portal.core.clock import utcnow
-from portal.models import AuditEvent, IssueStatus, OutboundMail, PanelMember, SignInAttempt, SurveyDraft
+from portal.models import (
+    AuditEvent,
+    CharterCase,
+    CharterKind,
+    CharterStatus,
+    IssueStatus,
+    OutboundMail,
+    PanelMember,
+    SignInAttempt,
+    SurveyDraft,
+)
 from portal.pact.issues import ContactDetails, raise_issue
 from portal.survey.waves import open_wave
 
@@ -72,6 +82,22 @@ def _logs(session):
                                detail={"email": "staff@example.org", "count": 3}))
 
 
+def _charter_case(session, place, reference: str, email: str, received_days: int,
+                  answered_days: int | None) -> CharterCase:
+    """A complaint received `received_days` ago, answered `answered_days` ago (None: still open,
+    acknowledged the day after it came)."""
+    now = utcnow()
+    case = CharterCase(reference=reference, kind=CharterKind.COMPLAINT, name="Cat Resident", email=email,
+                       body=f"Nobody came about the lights. Write to me at {email}.",
+                       neighbourhood=place, received_at=now - received_days * DAY,
+                       acknowledged_at=now - (received_days - 1) * DAY, status=CharterStatus.ACKNOWLEDGED)
+    if answered_days is not None:
+        case.status, case.answered_at = CharterStatus.ANSWERED, now - answered_days * DAY
+        case.response = "Dear Cat Resident, the lights are fixed."
+    session.add(case)
+    return case
+
+
 @pytest.fixture
 def aged_records(db_session, neighbourhoods):
     """One record past its period and one within it, for every kind under the schedule."""
@@ -85,10 +111,13 @@ def aged_records(db_session, neighbourhoods):
     _panel(db_session, neighbourhoods, old, recent)
     _drafts(db_session, old)
     _logs(db_session)
+    _charter_case(db_session, place, "CHR-OLD1-AA", "cat@example.org", 420, 400)
+    _charter_case(db_session, place, "CHR-NEW1-AA", "cat@example.org", 60, 40)
+    _charter_case(db_session, place, "CHR-OPEN-AA", "open-case@example.org", 700, None)
     db_session.commit()
     return issues
 
 
 # Past their period in `aged_records`, per kind.
 EXPECTED = {"issue_contacts": 1, "panel_contacts": 1, "survey_drafts": 1, "sign_in_records": 2,
-            "audit_entries": 1, "mail_bodies": 1}
+            "audit_entries": 1, "mail_bodies": 1, "charter_cases": 1}

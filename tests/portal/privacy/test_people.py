@@ -130,3 +130,57 @@ def test_the_records_page_prints_labels_not_stored_values(signed_in, db_session,
     issues = _find(client, "old@example.org")
     statuses = {"resolved_locally", "submitted", "acknowledged", "referred_elsewhere"}
     assert not any(f"<td>{status}</td>" in issues for status in statuses)
+
+
+CAT = "cat@example.org"  # wrote the two answered complaints in `aged_records`
+
+
+def test_complaints_and_enquiries_are_found_and_downloaded(signed_in, db_session, aged_records):
+    """Cases from /contact-us were outside subject access."""
+    client = signed_in("admin")
+    page = _find(client, "Cat@Example.org")
+    assert 'id="person-charter"' in page and "CHR-OLD1-AA" in page and "CHR-NEW1-AA" in page
+    assert "Complaint" in page and "Answered" in page and ">answered<" not in page
+    data = client.post("/admin/people/access.json", data={"email": CAT}).get_json()
+    cases = data["complaints_and_enquiries"]
+    assert [c["reference"] for c in cases] == ["CHR-OLD1-AA", "CHR-NEW1-AA"]
+    assert cases[0]["body"] == f"Nobody came about the lights. Write to me at {CAT}."
+    assert cases[0]["response"] == "Dear Cat Resident, the lights are fixed."
+
+
+def test_erasure_anonymises_complaints_and_keeps_the_charter_figures(signed_in, db_session,
+                                                                     aged_records):
+    from tests.portal.privacy.test_retention import _cases, _charter_figures
+
+    figures = _charter_figures(db_session)
+    client = signed_in("admin")
+    done = client.post("/admin/people/erase", data={"email": CAT, "step": "confirm", "confirm": "y"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "complaints and enquiries anonymised: 2" in done
+    cases = _cases(db_session)
+    assert cases["CHR-OLD1-AA"][:3] == cases["CHR-NEW1-AA"][:3] == ("[removed]", "", "[removed]")
+    assert cases["CHR-OPEN-AA"][1] == "open-case@example.org"
+    assert _charter_figures(db_session) == figures
+    assert "Nothing was found" in _find(client, CAT)
+
+
+def test_the_erasure_message_says_per_place_what_was_redacted(signed_in, db_session, aged_records):
+    issue = aged_records["recent"]
+    issue.description = f"My neighbour {ADA} has the same problem."
+    db_session.commit()
+    erase = {"email": ADA, "step": "confirm", "confirm": "y"}
+    done = signed_in("admin").post("/admin/people/erase", data=erase, follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert "issue contact details deleted: 1" in page and "issue descriptions: 1 redacted" in page
+
+
+def test_every_look_up_is_audited_without_the_address(signed_in, db_session, aged_records):
+    """Only the JSON download was audited; looking at the page left no trace."""
+    client = signed_in("admin")
+    _find(client, "nobody@example.org")
+    _find(client, CAT)
+    looked = list(db_session.scalars(select(AuditEvent).where(AuditEvent.action == "subject_access_looked_up")
+                                     .order_by(AuditEvent.id)))
+    assert [e.detail["found"] for e in looked] == [0, 2]
+    assert all(e.actor_email and len(e.detail["address_hash"]) == 64 for e in looked)
+    assert "nobody@example.org" not in str([e.detail for e in looked])

@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
+from portal.charter.figures import charter_metrics
 from portal.core import jobs
-from portal.core.clock import utcnow
+from portal.core.clock import today, utcnow
 from portal.core.extensions import db
 from portal.models import (
     AuditEvent,
+    CharterCase,
     IssueContact,
     OutboundMail,
     PactIssue,
@@ -147,6 +149,61 @@ def test_the_privacy_page_states_the_schedule(client, app):
     assert "12 months after the issue is closed" in page
     assert "14 days after you last" in page
     assert "never linked to who you are" in page
+
+
+def _cases(session) -> dict[str, tuple]:
+    session.expire_all()
+    return {c.reference: (c.name, c.email, c.body, c.response, c.status, c.received_at, c.acknowledged_at,
+                          c.answered_at) for c in session.scalars(select(CharterCase))}
+
+
+def _charter_figures(session):
+    return charter_metrics(list(session.scalars(select(CharterCase))), today())
+
+
+def test_answered_complaints_past_their_period_are_anonymised_and_still_counted(app, db_session,
+                                                                                 aged_records):
+    """Complaints and enquiries were outside the schedule: a case answered over a year ago kept its
+    name, address and text for ever."""
+    before, figures = _cases(db_session), _charter_figures(db_session)
+    assert _run(app)["charter_cases"] == 1
+    after = _cases(db_session)
+    assert after["CHR-OLD1-AA"][:4] == ("[removed]", "", "[removed]", "[removed]")
+    assert after["CHR-OLD1-AA"][4:] == before["CHR-OLD1-AA"][4:]  # status and clocks stay
+    assert after["CHR-NEW1-AA"] == before["CHR-NEW1-AA"] and after["CHR-OPEN-AA"] == before["CHR-OPEN-AA"]
+    assert _charter_figures(db_session) == figures
+    assert _run(app)["charter_cases"] == 0
+
+
+def test_an_open_complaint_is_never_anonymised_however_old(app, db_session, aged_records):
+    counts = _run(app, now=utcnow() + timedelta(days=3650))
+    assert counts["charter_cases"] == 2
+    assert _cases(db_session)["CHR-OPEN-AA"][1] == "open-case@example.org"
+
+
+def test_the_charter_setting_changes_its_period(app, db_session, aged_records):
+    app.config["RETENTION_CHARTER_MONTHS"] = 1
+    assert _run(app, dry_run=True)["charter_cases"] == 2
+    app.config["RETENTION_CHARTER_MONTHS"] = 36
+    assert _run(app, dry_run=True)["charter_cases"] == 0
+
+
+def test_old_mail_loses_its_list_unsubscribe_header(app, db_session, aged_records):
+    """An alert's unsubscribe token is the subscriber's address in base64: it went with the body."""
+    header = {"List-Unsubscribe": "<https://example.org/alerts/unsubscribe/WzEsIm9sZEBleGFtcGxlLm9yZyJd.x>"}
+    for mail in db_session.scalars(select(OutboundMail)):
+        mail.headers = header
+    db_session.commit()
+    assert _run(app)["mail_bodies"] == 1
+    db_session.expire_all()
+    kept = {(m.body, str(m.headers)) for m in db_session.scalars(select(OutboundMail))}
+    assert kept == {("", "None"), ("Dear Ada", str(header))}
+
+
+def test_the_privacy_page_states_how_long_complaints_are_kept(client, app):
+    app.config["RETENTION_CHARTER_MONTHS"] = 18
+    page = client.get("/privacy").get_data(as_text=True)
+    assert "complaint or an enquiry" in page and "18 months after we have answered it in full" in page
 
 
 def test_a_response_holds_no_link_to_an_invitation_or_panel_member(app):
