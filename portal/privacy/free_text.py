@@ -123,6 +123,7 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "issue_event.from_value": "statuses, agency names and issue references (the code's values)",
     "issue_event.to_value": "statuses, agency names and issue references (the code's values)",
     "lsoa_neighbourhood.lsoa_code": _PUBLISHED,
+    "postcode.postcode": _PUBLISHED, "postcode.lsoa_code": _PUBLISHED,
     "neighbourhood.slug": _STAFF, "neighbourhood.name": _STAFF, "neighbourhood.area_class": _PUBLISHED,
     "neighbourhood.description": "the partnership's description of the area, written by staff",
     "pact_issue.reference": _CODE, "pact_issue.category": _CODE,
