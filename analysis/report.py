@@ -27,13 +27,14 @@ from typing import Any
 import pandas as pd
 
 from analysis.catalogue import ASB_STRANDS, BIG_PROBLEM, CATALOGUE, NO_OPINION, Indicator
+from analysis.catalogue import TargetStatus
 from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.disclosure import Relation, suppress_complements
 from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
 from analysis.fear_risk import FearRiskSection
-from analysis.formatting import WITHHELD, percent, plural, points
+from analysis.formatting import WITHHELD, percent, plural, points, small_base
 from analysis.gap import perception_gap
 from analysis.weighting import WeightingResult, rake_weights
 
@@ -151,7 +152,8 @@ def _clean(x):
 
 def _figure(row, label: str) -> Figure:
     if row is None:
-        return Figure(label, None, None, None, 0, "suppressed", "no responses in the base")
+        return Figure(label, None, None, None, 0, "suppressed",
+                      small_base(0, DEFAULT_DISCLOSURE.suppress_below))
     return Figure(label, _clean(row["estimate"]), _clean(row["ci_lower"]), _clean(row["ci_upper"]),
                   int(row["n"]), _clean(row["flag"]), _clean(row["note"]),
                   bool(row["higher_is_better"]))
@@ -237,6 +239,9 @@ class Breakdown:
     def suppressed_sentence(self, suppress_below: int) -> str:
         """What an all-suppressed breakdown says instead of its table."""
         fewer = f"fewer than {plural(suppress_below, 'response')}"
+        if any(f.note == WITHHELD for f in self.rows):
+            return (f"No group is shown: some had {fewer}, and the others are withheld so that "
+                    "those cannot be worked out from the total.")
         if len(self.rows) == 1:
             return f"The one group had {fewer}, so it is not shown."
         if len(self.rows) == 2:
@@ -596,8 +601,9 @@ def _comparison_to_rest(analysis: WaveAnalysis, indicator: str, slug: str, name:
     r = rows.iloc[0]
     local = analysis.current.row(indicator, slug)
     if local is None or _clean(local["estimate"]) is None or _clean(r["p_adjusted"]) is None:
+        why = (_clean(local["note"]) if local is not None else None) or "too few responses"
         return Comparison(None, None, False, f"{name} cannot be compared with the rest of the "
-                          "authority: too few responses.", r["adjustment"])
+                          f"authority: {why}.", r["adjustment"])
     ind = REPORT_CATALOGUE[indicator]
     k = len(table)
     method = {"holm": "Holm", "bonferroni": "Bonferroni", "none": "no"}[r["adjustment"]]
@@ -648,7 +654,8 @@ def _short(difference: float | None, significant: bool, higher_is_better: bool) 
 def _target_sentence(fig: Figure, wave: str, name: str) -> str:
     ind = REPORT_CATALOGUE[HEADLINE_ID]
     if fig.estimate is None:
-        return f"There are too few responses in {name} to compare with the target."
+        return (f"{name}'s figure is not shown ({fig.note or 'too few responses'}), so it cannot "
+                "be compared with the target.")
     if ind.target is None or ind.baseline is None:
         return f"{ind.label} has no target to compare with."
     status = _target_status(ind, fig.estimate, wave, fig.ci_lower, fig.ci_upper)
@@ -656,16 +663,17 @@ def _target_sentence(fig: Figure, wave: str, name: str) -> str:
         return f"Wave {wave} cannot be placed on the path to the {percent(ind.target)} target."
     target = f"{percent(ind.target)} target for {ind.target_wave}"
     trajectory = percent(status["trajectory"])
-    return {
-        "target met": f"{name} meets the {target}.",
-        "on track": f"{name} is on track for the {target} (the straight-line path from the "
-                    f"{percent(ind.baseline)} baseline expects {trajectory} by {wave}).",
-        "behind trajectory (not significantly)":
-            f"{name} is below the {trajectory} expected by {wave} on the way to the {target}, "
-            "but the path lies within the 95% confidence interval.",
-        "off track": f"{name} is off track for the {target}: the path expects {trajectory} by "
-                     f"{wave}, outside the 95% confidence interval.",
+    sentence = {
+        TargetStatus.MET: f"{name} meets the {target}.",
+        TargetStatus.ON_TRACK: f"{name} is on the straight-line path from the "
+                               f"{percent(ind.baseline)} baseline to the {target}, which expects "
+                               f"{trajectory} by {wave}.",
+        TargetStatus.BEHIND: f"{name} is below the {trajectory} expected by {wave} on the way to "
+                             f"the {target}, but the path lies within the 95% confidence interval.",
+        TargetStatus.OFF_TRACK: f"{name} is below the {trajectory} the path expects by {wave} on "
+                                f"the way to the {target}, outside the 95% confidence interval.",
     }[status["status"]]
+    return f"{status['label']}: {sentence}"
 
 
 # --------------------------------------------------------------------------- reports
