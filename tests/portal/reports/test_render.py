@@ -247,3 +247,32 @@ def test_no_table_of_the_reports_lets_a_suppressed_figure_be_worked_out(app, sur
                 assert all(f.suppressed for f in b.rows) or report.headline.local.n - sum(
                     f.n for f in b.rows if not f.suppressed) >= 30
     assert tried >= 4
+
+
+@pytest.mark.parametrize("n, note", [(0, "no responses in the base"), (12, "fewer than 30 responses")])
+def test_the_pdf_and_the_dashboard_say_why_a_figure_is_not_shown_the_same_way(app, n, note):
+    """An indicator nobody answered, and one with 12 answers: the PDF's cells and the analyst
+    dashboard's print the figure's note (`analysis.formatting.small_base`), not words of their own."""
+    from analysis.estimates import DisclosureRules
+    from analysis.report import Figure
+
+    flag, why = DisclosureRules().flag(n)
+    figure = Figure("NI 21", None, None, None, n, flag, why)
+    with app.app_context():
+        env = app.jinja_env
+        pdf = env.get_template("reports/_macros.html").make_module({}).estimate_cells(figure)
+        dashboard = env.get_template("analyst/_figure_cells.html").render(f=figure)
+    assert why == note
+    assert f"suppressed: {note}" in str(pdf) and note in dashboard
+    other = "fewer than 30 responses" if n == 0 else "no responses in the base"
+    assert other not in str(pdf) and other not in dashboard
+
+
+def test_the_gap_table_names_both_of_its_bases(app, survey):
+    """Worried and victims are each on their own base: the table prints both, labelled."""
+    report = _prepare(app, ["twerton"]).reports[0]
+    html = render_html(report)
+    assert "Bases (worried, victims)" in html
+    for g in report.gap:
+        assert f'<td class="num">{g.n_worried:,}, {g.n_victim:,}</td>' in html
+    assert any(g.n_worried != g.n_victim for g in report.gap)
