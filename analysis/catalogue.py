@@ -264,8 +264,8 @@ def target_status(indicator: Indicator, estimate: float, wave: str,
 
     The trajectory runs in a straight line from the baseline (at the baseline wave) to the
     target (at the target wave); ``status`` is a :class:`TargetStatus` (see
-    :func:`judge_against_path`) and ``label`` its printed words. Returns None when the indicator has no target or the wave
-    label has no year.
+    :func:`judge_against_path`) and ``label`` its printed words. Returns None when the
+    indicator has no target or the wave label has no year.
     """
     if indicator.target is None or indicator.baseline is None:
         return None

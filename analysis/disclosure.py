@@ -100,9 +100,10 @@ def suppress_complements(table: pd.DataFrame, relations_of, threshold: int,
         return table
     out = table.copy()
     keys = out["group"].map(_key)
+    counts: dict = dict(zip(out.index, out["n"].astype(int).tolist(), strict=True))
     for _indicator, rows in out.groupby("indicator", sort=False):
         at = {keys[i]: i for i in rows.index}
-        bases = {k: int(out.at[i, "n"]) for k, i in at.items()}
+        bases: dict[Hashable, int] = {k: counts[i] for k, i in at.items()}
         primary = {k for k, i in at.items() if out.at[i, "flag"] == "suppressed"}
         relations = [r for r in relations_of(list(at)) if r.total in at
                      and all(p in at for p in r.parts)]

@@ -26,8 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.catalogue import ASB_STRANDS, BIG_PROBLEM, CATALOGUE, NO_OPINION, Indicator
-from analysis.catalogue import TargetStatus
+from analysis.catalogue import ASB_STRANDS, BIG_PROBLEM, CATALOGUE, NO_OPINION, Indicator, TargetStatus
 from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.disclosure import Relation, suppress_complements
