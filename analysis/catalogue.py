@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import yaml
@@ -217,13 +218,54 @@ def _wave_year(wave: str | None) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+class TargetStatus(StrEnum):
+    """A result against its target: the one judgement the scorecard, the reports' page 1 and the
+    command line print, each with its one label. Stored (CSV, JSON) as the value."""
+
+    MET = "met"
+    ON_TRACK = "on track"
+    BEHIND = "behind, within the interval"  # below the path, which the 95% interval contains
+    OFF_TRACK = "off track"
+    NO_DATA = "no data"
+
+    @property
+    def label(self) -> str:
+        return _TARGET_LABELS[self]
+
+
+_TARGET_LABELS = {
+    TargetStatus.MET: "Target met",
+    TargetStatus.ON_TRACK: "On track",
+    TargetStatus.BEHIND: "Behind the path, not significantly",
+    TargetStatus.OFF_TRACK: "Off track",
+    TargetStatus.NO_DATA: "No data",
+}
+
+
+def judge_against_path(estimate: float, expected: float, target: float | None,
+                       higher_is_better: bool, ci_lower: float | None = None,
+                       ci_upper: float | None = None) -> TargetStatus:
+    """Met (the ``target`` reached, when there is one), on track (the path's ``expected`` value
+    reached), behind but not significantly (the 95% interval contains ``expected``), or off track.
+    """
+    sign = 1 if higher_is_better else -1
+    if target is not None and sign * (estimate - target) >= 0:
+        return TargetStatus.MET
+    if sign * (estimate - expected) >= 0:
+        return TargetStatus.ON_TRACK
+    if ci_lower is not None and ci_upper is not None and ci_lower <= expected <= ci_upper:
+        return TargetStatus.BEHIND
+    return TargetStatus.OFF_TRACK
+
+
 def target_status(indicator: Indicator, estimate: float, wave: str,
                   ci_lower: float | None = None, ci_upper: float | None = None) -> dict | None:
     """Whether ``estimate`` (a proportion, for ``wave``) is on track for the indicator's target.
 
     The trajectory runs in a straight line from the baseline (at the baseline wave) to the
-    target (at the target wave). Returns None when the indicator has no target or the wave
-    label has no year.
+    target (at the target wave); ``status`` is a :class:`TargetStatus` (see
+    :func:`judge_against_path`) and ``label`` its printed words. Returns None when the
+    indicator has no target or the wave label has no year.
     """
     if indicator.target is None or indicator.baseline is None:
         return None
@@ -234,18 +276,11 @@ def target_status(indicator: Indicator, estimate: float, wave: str,
     frac = min(max((y - y0) / (y1 - y0), 0.0), 1.0)
     expected = indicator.baseline + frac * (indicator.target - indicator.baseline)
     sign = 1 if indicator.higher_is_better else -1
-    met = sign * (estimate - indicator.target) >= 0
-    on_track = sign * (estimate - expected) >= 0
-    if met:
-        status = "target met"
-    elif on_track:
-        status = "on track"
-    elif ci_lower is not None and ci_upper is not None and ci_lower <= expected <= ci_upper:
-        status = "behind trajectory (not significantly)"
-    else:
-        status = "off track"
+    status = judge_against_path(estimate, expected, indicator.target, indicator.higher_is_better,
+                                ci_lower, ci_upper)
     return {
         "status": status,
+        "label": status.label,
         "trajectory": expected,
         "target": indicator.target,
         "target_wave": indicator.target_wave,

@@ -175,8 +175,5 @@ def describe(result: dict, *, name: str = "", wave: str | None = None, change: d
                                result.get("ci_upper"))
         if status is not None:
             target = f"{percent(status['target'])} target for {status['target_wave']}"
-            if status["status"] == "target met":
-                text += f", meeting the {target}"
-            else:
-                text += f", {status['status']} for the {target}"
+            text += f"; {status['label'].lower()} against the {target}"
     return text

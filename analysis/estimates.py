@@ -24,7 +24,7 @@ from scipy import stats
 from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, get_indicator
 from analysis.codes import CodedFrame
 from analysis.errors import AreaClassError, IndicatorError, InputError
-from analysis.formatting import plural
+from analysis.formatting import plural, small_base
 from analysis.linearisation import DomainSums, Linearised, domain_sums, linearise
 from analysis.weighting import RakedDesign, WeightingResult, unraked_design
 
@@ -42,7 +42,7 @@ class DisclosureRules:
 
     def flag(self, n: float) -> tuple[str | None, str | None]:
         if n < self.suppress_below:
-            return "suppressed", f"fewer than {self.suppress_below} responses"
+            return "suppressed", small_base(int(n), self.suppress_below)
         if n < self.flag_below:
             return "low_base", "low base: treat with caution"
         return None, None
@@ -171,8 +171,16 @@ def _domains(coded: CodedFrame, by: str | None, area_class: dict[str, str] | Non
     return lut[codes + 1], [labels[i] for i in order]
 
 
-def _ci_logit(p, se, dfree, level=0.95):
-    """svyciprop(method="logit"): expit(logit p +/- qt(level, df) * se / (p (1-p)))."""
+def _ci_logit(p, se, dfree, level=0.95, effective_n=None):
+    """svyciprop(method="logit"): expit(logit p +/- qt(level, df) * se / (p (1-p))).
+
+    At 0% or 100% the logit interval is undefined (R's collapses on the estimate, which would
+    print a certainty such as "0.0% to 0.0%"); there the interval is Korn and Graubard's (1998):
+    Clopper-Pearson on the effective base (sum w)^2 / sum w^2, scaled by (z / t_df)^2, e.g. 0 of
+    an effective 50 on 49 df gives 0.0% to 7.5%. (R's ``svyciprop(method = "beta")`` is this interval, but
+    its effective base comes from the variance, which is 0 at the edges.) Without
+    ``effective_n`` the edges stay collapsed.
+    """
     p, se, dfree = np.asarray(p, float), np.asarray(se, float), np.asarray(dfree, float)
     lo = np.full(p.shape, np.nan)
     hi = np.full(p.shape, np.nan)
@@ -184,22 +192,35 @@ def _ci_logit(p, se, dfree, level=0.95):
         half = t * se / (p * (1 - p))
     lo[inner] = 1 / (1 + np.exp(-(beta[inner] - half[inner])))
     hi[inner] = 1 / (1 + np.exp(-(beta[inner] + half[inner])))
-    edge = ok & ~inner  # 0% or 100%: R's interval collapses on the estimate
+    edge = ok & ~inner
     lo[edge] = p[edge]
     hi[edge] = p[edge]
+    if effective_n is not None:
+        lo, hi = _edge_intervals(p, np.asarray(effective_n, float), t, edge, level, lo, hi)
+    return lo, hi
+
+
+def _edge_intervals(p, effective_n, t, edge, level, lo, hi):
+    """Korn-Graubard bounds at p = 0 or 1 (see _ci_logit)."""
+    z = stats.norm.ppf(0.5 + level / 2)
+    alpha = 1 - level
+    size = effective_n * (z / t) ** 2
+    usable = edge & np.isfinite(size) & (size > 0)
+    zero = usable & (p == 0)
+    one = usable & (p == 1)
+    hi[zero] = stats.beta.ppf(1 - alpha / 2, 1, size[zero])
+    lo[one] = stats.beta.ppf(alpha / 2, size[one], 1)
     return lo, hi
 
 
 def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level):
-    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level)
+    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level, lin.effective_n)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = lin.n * lin.sum_w2 / lin.weighted_base**2
     out = []
     for k, label in enumerate(groups):
         n = int(lin.n[k])
         flag, note = disclosure.flag(n)
-        if n == 0:
-            note = "no responses in the base"
         hide = flag == "suppressed" and disclosure.suppress
 
         def num(x, hide=hide):
@@ -290,7 +311,7 @@ def weighted_proportion(y, valid, weighting, domain=None, level: float = 0.95) -
     valid = np.asarray(valid, bool)
     dom = np.zeros(design.n, np.int64) if domain is None else np.where(domain, 0, -1)
     lin = linearise(design, domain_sums(design, y & valid, valid, dom, 1))
-    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level)
+    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level, lin.effective_n)
     return {"estimate": float(lin.p[0]), "se": float(lin.se[0]), "ci_lower": float(lo[0]),
             "ci_upper": float(hi[0]), "n": int(lin.n[0]),
             "effective_n": float(lin.effective_n[0])}

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 MISSING = "–"
 PERCENT_DIGITS = 1
+# The note of a figure suppressed not for its own base but so that a suppressed figure beside it
+# cannot be worked out from a total (analysis.disclosure).
+WITHHELD = "withheld so that a suppressed figure cannot be worked out from the total"
 
 
 def _missing(value) -> TypeIs[None]:  # for mypy: a value not missing is a number
@@ -66,6 +69,14 @@ def days(value: float | None) -> str:
     if _missing(value):
         return MISSING
     return f"{value:.1f} {'day' if round(value, 1) == 1 else 'days'}"
+
+
+def small_base(n: int, suppress_below: int) -> str:
+    """Why a figure is suppressed for its own base, in the words every surface prints:
+    'no responses in the base' (nobody answered) or 'fewer than 30 responses'."""
+    if n <= 0:
+        return "no responses in the base"
+    return f"fewer than {plural(suppress_below, 'response')}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -26,13 +26,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.catalogue import ASB_STRANDS, BIG_PROBLEM, CATALOGUE, NO_OPINION, Indicator
+from analysis.catalogue import ASB_STRANDS, BIG_PROBLEM, CATALOGUE, NO_OPINION, Indicator, TargetStatus
 from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
+from analysis.disclosure import Relation, suppress_complements
 from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
 from analysis.fear_risk import FearRiskSection
-from analysis.formatting import percent, plural, points
+from analysis.formatting import WITHHELD, percent, plural, points, small_base
 from analysis.gap import perception_gap
 from analysis.weighting import WeightingResult, rake_weights
 
@@ -150,7 +151,8 @@ def _clean(x):
 
 def _figure(row, label: str) -> Figure:
     if row is None:
-        return Figure(label, None, None, None, 0, "suppressed", "no responses in the base")
+        return Figure(label, None, None, None, 0, "suppressed",
+                      small_base(0, DEFAULT_DISCLOSURE.suppress_below))
     return Figure(label, _clean(row["estimate"]), _clean(row["ci_lower"]), _clean(row["ci_upper"]),
                   int(row["n"]), _clean(row["flag"]), _clean(row["note"]),
                   bool(row["higher_is_better"]))
@@ -236,6 +238,9 @@ class Breakdown:
     def suppressed_sentence(self, suppress_below: int) -> str:
         """What an all-suppressed breakdown says instead of its table."""
         fewer = f"fewer than {plural(suppress_below, 'response')}"
+        if any(f.note == WITHHELD for f in self.rows):
+            return (f"No group is shown: some had {fewer}, and the others are withheld so that "
+                    "those cannot be worked out from the total.")
         if len(self.rows) == 1:
             return f"The one group had {fewer}, so it is not shown."
         if len(self.rows) == 2:
@@ -434,6 +439,8 @@ def _estimate_wave(wave: WaveInput, margins: pd.DataFrame, disclosure: Disclosur
     weighting = weigh_wave(wave.responses, margins)
     est = estimate_indicators(wave.responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
                               indicators=indicators, disclosure=disclosure)
+    est = suppress_complements(est, lambda keys: _relations(keys, {}),
+                               disclosure.suppress_below, disclosure.suppress)
     return WaveEstimates(wave, len(wave.responses), est, weighting.diagnostics()), weighting
 
 
@@ -482,8 +489,10 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
     breakdowns = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by=bys,
                                      indicators=[HEADLINE_ID], disclosure=disclosure,
                                      area_class=area_class)
-    gap = perception_gap(responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
-                         disclosure=disclosure)
+    current, breakdowns = _secondary_ni21(current, breakdowns, area_class, disclosure)
+    gap = _gap_as_published(perception_gap(responses, weighting, REPORT_CATALOGUE,
+                                           by="neighbourhood", disclosure=disclosure),
+                            current, disclosure)
     versus_rest = {ind: compare_to_rest(responses, weighting, ind, catalogue=REPORT_CATALOGUE)
                    for ind in ids}
     change = None
@@ -500,6 +509,83 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
                         disclosure, data_fingerprint(responses, margins), modes, fieldwork, counts)
 
 
+# --------------------------------------------------------------------------- secondary suppression
+
+
+def _relations(keys: list, area_class: dict[str, str]) -> list[Relation]:
+    """Every published total among an indicator's cells (keys: None or (variable, value)), with
+    its parts: the authority over its neighbourhoods and over each breakdown's groups, each
+    neighbourhood over its groups, each authority-wide group over the neighbourhoods' same group,
+    and each area class over its neighbourhoods."""
+    by_var: dict[str, list] = {}
+    for key in keys:
+        if key is not None:
+            by_var.setdefault(key[0], []).append(key)
+    relations = [Relation(None, tuple(parts)) for var, parts in by_var.items()
+                 if not var.startswith(_NB_PREFIX)]
+    for var, parts in by_var.items():
+        if not var.startswith(_NB_PREFIX):
+            continue
+        plain = var[len(_NB_PREFIX):]
+        rows: dict[str, list] = {}
+        columns: dict[str, list] = {}
+        for key in parts:
+            place, _, value = key[1].partition(_SEP)
+            rows.setdefault(place, []).append(key)
+            columns.setdefault(value, []).append(key)
+        relations += [Relation(("neighbourhood", place), tuple(p)) for place, p in rows.items()]
+        relations += [Relation((plain, value), tuple(p)) for value, p in columns.items()]
+    for cls in sorted(set(area_class.values())):
+        relations.append(Relation(("area_class", cls), tuple(
+            ("neighbourhood", slug) for slug, c in area_class.items() if c == cls)))
+    return relations
+
+
+def _secondary_ni21(current: WaveEstimates, breakdowns: pd.DataFrame, area_class: dict[str, str],
+                    disclosure: DisclosureRules) -> tuple[WaveEstimates, pd.DataFrame]:
+    """NI 21 by neighbourhood and by group checked together (the groups' totals are the
+    neighbourhoods' figures): both tables as published."""
+    est = current.estimates
+    mine = est["indicator"].eq(HEADLINE_ID) & est["group"].map(lambda g: isinstance(g, dict))
+    parts = breakdowns[breakdowns["group"].map(lambda g: isinstance(g, dict))]
+    total = breakdowns[~breakdowns.index.isin(parts.index)]
+    combined = pd.concat([total, est[mine], parts], ignore_index=True)
+    present = set(combined["group"].map(lambda g: None if not isinstance(g, dict)
+                                        else next(iter(g.items()))))
+    classes = {slug: c for slug, c in area_class.items() if ("neighbourhood", slug) in present}
+    checked = suppress_complements(combined, lambda keys: _relations(keys, classes),
+                                   disclosure.suppress_below, disclosure.suppress)
+    n_total, n_nb = len(total), int(mine.sum())
+    est = est.copy()
+    est.loc[mine, :] = checked.iloc[n_total:n_total + n_nb].set_axis(est.index[mine]).values
+    new_breakdowns = pd.concat([checked.iloc[:n_total], checked.iloc[n_total + n_nb:]],
+                               ignore_index=True)
+    return WaveEstimates(current.wave, current.n, est, current.diagnostics), new_breakdowns
+
+
+def _gap_as_published(gap: pd.DataFrame, current: WaveEstimates,
+                      disclosure: DisclosureRules) -> pd.DataFrame:
+    """The perception gap with a row withheld where its worried or victim figure is suppressed
+    in the indicator tables (so the gap table cannot print what they withhold)."""
+    if not len(gap) or not disclosure.suppress:
+        return gap
+    gap = gap.copy()
+    numbers = [c for c in gap.columns if c not in ("crime", "group", "n_worried", "n_victim",
+                                                   "flag", "note")]
+    for i, r in gap.iterrows():
+        g = r["group"]
+        slug = g.get("neighbourhood") if isinstance(g, dict) else None
+        if r["flag"] == "suppressed":
+            continue
+        for ind in (f"worry_{r['crime']}", f"victim_{r['crime']}"):
+            row = current.row(ind, slug)
+            if row is not None and row["flag"] == "suppressed":
+                gap.loc[i, numbers] = None
+                gap.loc[i, ["flag", "note"]] = ["suppressed", WITHHELD]
+                break
+    return gap
+
+
 # --------------------------------------------------------------------------- sentences
 
 
@@ -514,8 +600,9 @@ def _comparison_to_rest(analysis: WaveAnalysis, indicator: str, slug: str, name:
     r = rows.iloc[0]
     local = analysis.current.row(indicator, slug)
     if local is None or _clean(local["estimate"]) is None or _clean(r["p_adjusted"]) is None:
+        why = (_clean(local["note"]) if local is not None else None) or "too few responses"
         return Comparison(None, None, False, f"{name} cannot be compared with the rest of the "
-                          "authority: too few responses.", r["adjustment"])
+                          f"authority: {why}.", r["adjustment"])
     ind = REPORT_CATALOGUE[indicator]
     k = len(table)
     method = {"holm": "Holm", "bonferroni": "Bonferroni", "none": "no"}[r["adjustment"]]
@@ -566,7 +653,8 @@ def _short(difference: float | None, significant: bool, higher_is_better: bool) 
 def _target_sentence(fig: Figure, wave: str, name: str) -> str:
     ind = REPORT_CATALOGUE[HEADLINE_ID]
     if fig.estimate is None:
-        return f"There are too few responses in {name} to compare with the target."
+        return (f"{name}'s figure is not shown ({fig.note or 'too few responses'}), so it cannot "
+                "be compared with the target.")
     if ind.target is None or ind.baseline is None:
         return f"{ind.label} has no target to compare with."
     status = _target_status(ind, fig.estimate, wave, fig.ci_lower, fig.ci_upper)
@@ -574,16 +662,17 @@ def _target_sentence(fig: Figure, wave: str, name: str) -> str:
         return f"Wave {wave} cannot be placed on the path to the {percent(ind.target)} target."
     target = f"{percent(ind.target)} target for {ind.target_wave}"
     trajectory = percent(status["trajectory"])
-    return {
-        "target met": f"{name} meets the {target}.",
-        "on track": f"{name} is on track for the {target} (the straight-line path from the "
-                    f"{percent(ind.baseline)} baseline expects {trajectory} by {wave}).",
-        "behind trajectory (not significantly)":
-            f"{name} is below the {trajectory} expected by {wave} on the way to the {target}, "
-            "but the path lies within the 95% confidence interval.",
-        "off track": f"{name} is off track for the {target}: the path expects {trajectory} by "
-                     f"{wave}, outside the 95% confidence interval.",
+    sentence = {
+        TargetStatus.MET: f"{name} meets the {target}.",
+        TargetStatus.ON_TRACK: f"{name} is on the straight-line path from the "
+                               f"{percent(ind.baseline)} baseline to the {target}, which expects "
+                               f"{trajectory} by {wave}.",
+        TargetStatus.BEHIND: f"{name} is below the {trajectory} expected by {wave} on the way to "
+                             f"the {target}, but the path lies within the 95% confidence interval.",
+        TargetStatus.OFF_TRACK: f"{name} is below the {trajectory} the path expects by {wave} on "
+                                f"the way to the {target}, outside the 95% confidence interval.",
     }[status["status"]]
+    return f"{status['label']}: {sentence}"
 
 
 # --------------------------------------------------------------------------- reports

@@ -9,8 +9,9 @@ Statuses, for an indicator in a year:
 - ``off track``: otherwise.
 
 NI 21 comes from the survey and is judged as the reports judge it (``catalogue.target_status``,
-with the interval): a result below the path but whose interval contains it counts as on track,
-and the detail says so. No Flask, no database: the portal passes actuals in.
+with the interval): a result below the path but whose interval contains it is ``behind, within
+the interval``, printed "Behind the path, not significantly" here and on the report's page 1
+alike (``TargetStatus.label``). No Flask, no database: the portal passes actuals in.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from pathlib import Path
 
 import yaml
 
-from analysis.catalogue import CATALOGUE, TARGETS_FILE, target_status
+from analysis.catalogue import CATALOGUE, TARGETS_FILE, TargetStatus, target_status
 from analysis.errors import InputError
 from analysis.formatting import number, percent
 
 SOURCES = ("survey", "recorded_crime", "entered")
 DIRECTIONS = ("higher", "lower")
-STATUSES = ("met", "on track", "off track", "no data")
+STATUSES = tuple(TargetStatus)
 _YEAR = re.compile(r"(\d{4})[/-](\d{2})")
 
 
@@ -104,7 +105,7 @@ class YearCell:
     year: int
     target: float | None
     actual: Actual | None
-    status: str
+    status: TargetStatus
     detail: str = ""
 
 
@@ -157,17 +158,18 @@ def judge(ind: ScorecardIndicator, year: int, actual: Actual | None) -> YearCell
     """The status of ``actual`` for ``year`` (see the module docstring)."""
     target = ind.targets.get(year)
     if actual is None:
-        return YearCell(year, target, None, "no data")
+        return YearCell(year, target, None, TargetStatus.NO_DATA)
     if ind.source == "survey" and ind.id in CATALOGUE:
         return _judge_survey(ind, year, target, actual)
     sign = 1 if ind.higher_is_better else -1
     if target is not None:
-        return YearCell(year, target, actual, "met" if sign * (actual.value - target) >= 0
-                        else "off track")
+        return YearCell(year, target, actual, TargetStatus.MET if sign * (actual.value - target) >= 0
+                        else TargetStatus.OFF_TRACK)
     expected = _trajectory(ind, year)
     if expected is None:
-        return YearCell(year, None, actual, "no data", "no target to judge against")
-    status = "on track" if sign * (actual.value - expected) >= 0 else "off track"
+        return YearCell(year, None, actual, TargetStatus.NO_DATA, "no target to judge against")
+    status = TargetStatus.ON_TRACK if sign * (actual.value - expected) >= 0 \
+        else TargetStatus.OFF_TRACK
     return YearCell(year, None, actual, status, f"path expects {expected:g}")
 
 
@@ -195,11 +197,10 @@ def _judge_survey(ind: ScorecardIndicator, year: int, target: float | None,
     verdict = target_status(CATALOGUE[ind.id], share, year_label(year).replace("/", "-"),
                             lower, upper)
     if verdict is None:
-        return YearCell(year, target, actual, "no data", "no target to judge against")
-    status = {"target met": "met", "on track": "on track", "off track": "off track",
-              "behind trajectory (not significantly)": "on track"}[verdict["status"]]
-    detail = ("below the straight-line path, which lies within the 95% interval"
-              if verdict["status"].startswith("behind") else actual.detail)
+        return YearCell(year, target, actual, TargetStatus.NO_DATA, "no target to judge against")
+    status = verdict["status"]
+    detail = (f"the path expects {percent(verdict['trajectory'])}, within the 95% interval"
+              if status == TargetStatus.BEHIND else actual.detail)
     return YearCell(year, target, actual, status, detail)
 
 

@@ -58,8 +58,10 @@ def meta() -> dict:
         "units": "Shares are fractions from 0 to 1 (0.255 is 25.5%); differences are fractions "
                  "too; ratios are plain numbers. CSV writes shares as per cent, rounded as the "
                  "pages print them.",
-        "disclosure": "Figures based on fewer than 30 responses are null (flag 'suppressed'); "
-                      "fewer than 100 are flagged 'low_base': treat with caution.",
+        "disclosure": "Figures based on fewer than 30 responses are null (flag 'suppressed'), "
+                      "and so is the smallest other figure beside them where the total minus "
+                      "the published figures would give them; fewer than 100 are flagged "
+                      "'low_base': treat with caution.",
     }
 
 

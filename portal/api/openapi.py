@@ -14,7 +14,9 @@ UNITS = ("Shares (estimates, interval ends, `share_*`) are fractions from 0 to 1
          "cent rounded to one decimal place, as the pages print them.")
 DISCLOSURE = ("Disclosure control as in the published reports: a figure whose unweighted base is "
               "below 30 has `flag` `suppressed` and its estimate and interval are null (never "
-              "the number); below 100 it is flagged `low_base` (treat with caution).")
+              "the number), as is the smallest other neighbourhood's where the authority minus "
+              "the published neighbourhoods would give it; below 100 it is flagged `low_base` "
+              "(treat with caution).")
 
 
 def _nullable(kind: str) -> dict:

@@ -99,9 +99,9 @@ def test_summarise_three_demo_waves():
 
 @pytest.mark.parametrize("estimate, wave, status", [
     (0.26, "2008-09", "on track"),
-    (0.27, "2009-10", "behind trajectory (not significantly)"),
+    (0.27, "2009-10", "behind, within the interval"),
     (0.20, "2009-10", "off track"),
-    (0.33, "2010-11", "target met"),
+    (0.33, "2010-11", "met"),
 ])
 def test_ni21_target_status(estimate, wave, status):
     from analysis.catalogue import target_status

@@ -202,3 +202,28 @@ def test_area_class_without_classes_is_refused(responses, margins, area_class, m
     with pytest.raises(AreaClassError, match=message):
         estimate_indicators(responses, r, by="area_class", indicators=["ni21"],
                             area_class=area_class)
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_a_share_of_0_or_100_gets_an_interval_not_a_certainty(responses, margins, share):
+    """At 0% or 100% the logit interval collapses ("0.0% to 0.0%"); the engine gives Korn and
+    Graubard's Clopper-Pearson interval on the effective base, df-adjusted, instead."""
+    from scipy import stats
+
+    from analysis.estimates import weighted_proportion
+
+    weighting = rake_weights(responses, margins, epsilon=1e-9, maxit=100)
+    valid = np.ones(len(responses), dtype=bool)
+    y = np.full(len(responses), share == 1.0)
+    domain = (responses["neighbourhood"] == responses["neighbourhood"].iloc[0]).to_numpy()
+    r = weighted_proportion(y, valid, weighting, domain=domain)
+    assert r["estimate"] == share
+    size = r["effective_n"] * (stats.norm.ppf(0.975) / stats.t.ppf(0.975, r["n"] - 1)) ** 2
+    if share == 0.0:
+        assert r["ci_lower"] == 0.0
+        assert r["ci_upper"] == pytest.approx(stats.beta.ppf(0.975, 1, size))
+        assert 0.005 < r["ci_upper"] < 0.2
+    else:
+        assert r["ci_upper"] == 1.0
+        assert r["ci_lower"] == pytest.approx(stats.beta.ppf(0.025, size, 1))
+        assert 0.8 < r["ci_lower"] < 0.995

@@ -68,3 +68,13 @@ def test_rate_limits_read_with_the_right_plural(count, seconds, printed):
     from portal.core.limits import Limit
 
     assert Limit(count, seconds).describe() == printed
+
+
+def test_why_a_figure_is_not_shown_is_said_one_way():
+    from analysis.estimates import DisclosureRules
+    from analysis.formatting import small_base
+
+    assert small_base(0, 30) == "no responses in the base"
+    assert small_base(12, 30) == "fewer than 30 responses"
+    assert DisclosureRules().flag(0) == ("suppressed", "no responses in the base")
+    assert DisclosureRules(suppress_below=50).flag(12) == ("suppressed", "fewer than 50 responses")

@@ -49,8 +49,8 @@ def test_ni21_is_judged_as_the_reports_do(card):
     assert judge(ni21, 2010, Actual(33.0, 31.0, 35.0, "survey")).status == "met"
     assert judge(ni21, 2009, Actual(29.5, 27.0, 32.0, "survey")).status == "on track"  # path 29.0
     behind = judge(ni21, 2009, Actual(28.0, 26.0, 30.0, "survey"))
-    assert (behind.status, behind.detail) == ("on track", "below the straight-line path, which "
-                                                          "lies within the 95% interval")
+    assert (behind.status, behind.detail) == ("behind, within the interval",
+                                              "the path expects 29.0%, within the 95% interval")
     assert judge(ni21, 2010, Actual(29.5, 27.0, 32.2, "survey")).status == "off track"
 
 
@@ -91,3 +91,18 @@ def test_the_reports_and_the_scorecard_read_ni21_from_one_targets_file():
     assert CATALOGUE["ni21"].target * 100 == ni21.targets[2010]
     assert CATALOGUE["ni21"].baseline * 100 == ni21.baseline
     assert (CATALOGUE["ni21"].baseline_wave, CATALOGUE["ni21"].target_wave) == ("2008-09", "2010-11")
+
+
+def test_ni21_below_the_path_reads_the_same_on_the_scorecard_and_page_1(card):
+    """NI 21 2008/09 below the 25.5% the path expects, the interval containing it: one judgement
+    (`catalogue.target_status`), one label, on the scorecard and in the report's sentence."""
+    from analysis.report import Figure, _target_sentence
+
+    cell = judge(card.indicator("ni21"), 2008, Actual(24.0, 21.5, 26.6, "survey"))
+    sentence = _target_sentence(Figure("Bath", 0.24, 0.215, 0.266, 900), "2008-09", "Bath")
+    assert cell.status.label == "Behind the path, not significantly"
+    assert sentence.startswith(cell.status.label + ":")
+    assert "below the 25.5% expected by 2008-09" in sentence
+    on_track = judge(card.indicator("ni21"), 2008, Actual(26.0, 23.5, 28.6, "survey"))
+    assert _target_sentence(Figure("Bath", 0.26, 0.235, 0.286, 900), "2008-09", "Bath") \
+        .startswith(on_track.status.label + ":")

@@ -216,3 +216,14 @@ def test_a_wave_with_one_response_says_one_response(signed_in, survey, db_sessio
     db_session.commit()
     html = signed_in("analyst").get("/analyst/?wave=2010-11").get_data(as_text=True)
     assert "(1 response, in the field)" in html and "(1 responses" not in html
+
+
+def test_the_dashboard_gap_table_names_both_of_its_bases(signed_in, survey, db_session):
+    from analysis.report import gap_rows
+    from portal.reports.data import load_analysis
+
+    html = signed_in("analyst").get("/analyst/?area=twerton&indicator=ni21").get_data(as_text=True)
+    assert "Bases (worried, victims)" in html
+    rows = gap_rows(load_analysis(db_session, "2010-11"), "twerton")
+    for g in rows:
+        assert f'<td class="numeric">{g.n_worried:,}, {g.n_victim:,}</td>' in html

@@ -95,6 +95,29 @@ def _csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
 
 
+def test_the_authority_minus_the_published_neighbourhoods_gives_no_suppressed_figure(client,
+                                                                                    survey):
+    """Every subtraction across the API's answers: for each indicator, the authority's base minus
+    the bases of the neighbourhoods it publishes (what authority x base minus each published
+    neighbourhood x base recovers) is 0 or at least 30 wherever a neighbourhood is suppressed."""
+    def figures(query=""):
+        rows = client.get(f"/api/v1/waves/{WAVE}/indicators{query}").get_json()["data"]
+        return {r["indicator"]: r for r in rows["indicators"]}
+
+    places = [p["slug"] for p in client.get("/api/v1/neighbourhoods").get_json()["data"]]
+    authority = figures()
+    local = {slug: figures(f"?neighbourhood={slug}") for slug in places}
+    tried = 0
+    for indicator, total in authority.items():
+        parts = [local[slug][indicator] for slug in places if indicator in local[slug]]
+        if not any(p["flag"] == "suppressed" for p in parts):
+            continue
+        tried += 1
+        rest = total["base"] - sum(p["base"] for p in parts if p["estimate"] is not None)
+        assert rest >= 30 or all(p["estimate"] is None for p in parts), (indicator, rest)
+    assert tried == len(authority)  # Chew Valley is suppressed in every indicator
+
+
 def test_a_suppressed_figure_is_null_in_json_and_blank_in_csv(client, survey):
     body = client.get(f"/api/v1/waves/{WAVE}/indicators?neighbourhood={SUPPRESSED_PLACE}")
     rows = body.get_json()["data"]["indicators"]

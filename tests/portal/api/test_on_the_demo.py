@@ -36,3 +36,41 @@ def test_the_calendar_shows_the_next_meeting_on_the_demo(client, demo_data, db_s
     calendar = Calendar.from_ical(client.get("/neighbourhoods/twerton/meetings.ics").data)
     uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
     assert f"pact-meeting-{meeting.id}@127.0.0.1" in uids
+
+
+def test_no_suppressed_figure_can_be_worked_out_on_the_demo(client, demo_data, db_session):
+    """Item 18 of the audit on the demo: for every closed wave, no indicator's authority figure
+    minus the neighbourhoods the API publishes, and no NI 21 breakdown's total minus its published
+    groups (in every report), leaves a suppressed figure on fewer than 30 responses."""
+    from datetime import UTC, datetime
+
+    from analysis.report import authority_report, neighbourhood_report
+    from portal.reports.data import load_analysis
+
+    waves = [w["slug"] for w in client.get("/api/v1/waves").get_json()["data"] if w["links"]]
+    places = [p["slug"] for p in client.get("/api/v1/neighbourhoods").get_json()["data"]]
+    tried = 0
+    for wave in waves:
+        def figures(query="", wave=wave):
+            data = client.get(f"/api/v1/waves/{wave}/indicators{query}").get_json()["data"]
+            return {r["indicator"]: r for r in data["indicators"]}
+
+        authority, local = figures(), {s: figures(f"?neighbourhood={s}") for s in places}
+        for indicator, total in authority.items():
+            parts = [local[s][indicator] for s in places if indicator in local[s]]
+            if any(p["flag"] == "suppressed" for p in parts):
+                tried += 1
+                shown = [p["base"] for p in parts if p["estimate"] is not None]
+                assert not shown or total["base"] - sum(shown) >= 30, (wave, indicator)
+        analysis = load_analysis(db_session, wave)
+        now = datetime.now(UTC)
+        reports = [authority_report(analysis, name="Authority", generated_at=now),
+                   *(neighbourhood_report(analysis, s, generated_at=now) for s in places)]
+        for report in reports:
+            for b in report.breakdowns:
+                if any(f.suppressed for f in b.rows):
+                    tried += 1
+                    shown = [f.n for f in b.rows if not f.suppressed]
+                    assert not shown or report.headline.local.n - sum(shown) >= 30, (
+                        wave, report.name, b.title)
+    assert tried > 0

@@ -1,4 +1,6 @@
-"""Survey data for report tests: three neighbourhoods (Chew Valley with too few responses),
+"""Survey data for report tests: three neighbourhoods (Chew Valley with too few responses, and
+Keynsham the smallest of the other two, so withheld beside it: the authority minus Twerton would
+otherwise give Chew Valley's figure),
 two waves of synthetic responses, their weighting population and a PACT issue (in 2010/11) whose
 text a resident wrote with HTML in it."""
 
@@ -19,6 +21,7 @@ SLUGS = ["twerton", "keynsham", "chew-valley"]
 HOSTILE = "<script>alert('x')</script> Tom & Jerry's bins"
 PRIVATE_WORDS = "Zebrafinch at number 12 leaves bins out"  # the resident's own words: never printed
 SMALL = "chew-valley"
+WITHHELD = "keynsham"  # withheld (secondary suppression) so that Chew Valley cannot be worked out
 
 
 def _questionnaire(session) -> Questionnaire:
@@ -36,6 +39,8 @@ def _responses(session, wave: Wave, places, n: int, seed: int) -> pd.DataFrame:
     frame = generate_responses(n, seed=seed, wave=wave.slug, neighbourhoods=SLUGS)
     small = frame.index[frame["neighbourhood"] == SMALL]
     frame = frame.drop(small[12:]).reset_index(drop=True)  # Chew Valley: 12 responses
+    withheld = frame.index[frame["neighbourhood"] == WITHHELD]
+    frame = frame.drop(withheld[80:]).reset_index(drop=True)  # Keynsham: 80, fewer than Twerton
     meta = {"response_id", "wave", "neighbourhood", "mode", "submitted_at"}
     records = []
     for row in frame.to_dict("records"):

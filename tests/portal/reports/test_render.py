@@ -18,7 +18,7 @@ from portal.reports.data import ReportError, WaveNotReady, load_analysis
 from portal.reports.render import render_html, render_pdf
 from portal.survey.frames import population_margins, wave_frame
 from portal.survey.queries import find_wave
-from tests.portal.reports.conftest import HOSTILE, SMALL, _responses
+from tests.portal.reports.conftest import HOSTILE, SMALL, WITHHELD, _responses
 from tests.portal.reports.pdfcheck import fonts, reader, struct_elements, text
 
 NOW = datetime.now(UTC)
@@ -120,12 +120,14 @@ def test_a_neighbourhood_with_too_few_responses_gets_a_marked_report(app, survey
     printed = text(render_pdf(report))
     assert "Suppressed: fewer than 30 responses" in printed
     assert "suppressed: fewer than 30 responses" in printed
-    assert "too few responses" in printed
+    assert "cannot be compared with the rest of the authority: fewer than 30 responses" in printed
 
 
 def test_the_authority_summary_ranks_every_neighbourhood(app, survey):
     report = _prepare(app, [], authority=True).reports[0]
-    assert [r.slug for r in report.ranking][-1] == SMALL  # suppressed last
+    # suppressed last: Chew Valley (12 responses) and Keynsham, withheld so that the authority
+    # minus Twerton does not give Chew Valley's figure
+    assert [r.slug for r in report.ranking][-2:] == [SMALL, WITHHELD]
     shown = [r.figure.estimate for r in report.ranking if r.figure.estimate is not None]
     assert shown == sorted(shown, reverse=True)
     printed = text(render_pdf(report))
@@ -204,7 +206,8 @@ def test_a_breakdown_with_every_group_suppressed_is_one_sentence(app, survey):
     partly = [b for b in twerton.breakdowns if not b.all_suppressed]
     assert partly and any(f.suppressed for b in partly for f in b.rows)
     html = render_html(twerton)
-    assert html.count("so none is shown") == sum(b.all_suppressed for b in twerton.breakdowns)
+    assert html.count("so none is shown") + html.count("No group is shown") == sum(
+        b.all_suppressed for b in twerton.breakdowns)
     for b in partly:
         assert f'<h3 class="table-title">By {b.title.lower()}</h3>\n<table>' in html
 
@@ -217,3 +220,59 @@ def test_one_formatter_prints_every_figure_in_the_pdf(app, survey):
     for name, function in FILTERS.items():
         assert environment().filters[name] is function
     assert "pct" not in environment().filters
+
+
+def _recoverable(total_n: int, parts, threshold: int = 30) -> int | None:
+    """The base of what the total minus the published parts gives, when it holds a suppressed
+    part and is smaller than the threshold (None: nothing can be worked out)."""
+    if not any(f.suppressed for f in parts):
+        return None
+    rest = total_n - sum(f.n for f in parts if not f.suppressed)
+    return rest if rest < threshold and any(not f.suppressed for f in parts) else None
+
+
+def test_no_table_of_the_reports_lets_a_suppressed_figure_be_worked_out(app, survey):
+    """Every subtraction the printed tables allow: the authority's NI 21 minus the published
+    neighbourhoods (the ranking table) and every breakdown's total minus its published groups,
+    in the authority summary and in each neighbourhood's report (totals: the headline figure)."""
+    authority = _prepare(app, [], authority=True).reports[0]
+    assert _recoverable(authority.headline.local.n, [r.figure for r in authority.ranking]) is None
+    reports = [authority, *_prepare(app, ["twerton", "keynsham", SMALL]).reports]
+    tried = 0
+    for report in reports:
+        for b in report.breakdowns:
+            tried += any(f.suppressed for f in b.rows)
+            assert _recoverable(report.headline.local.n, b.rows) is None, (report.name, b.title)
+            if report.headline.local.suppressed:  # nor the total from its published groups
+                assert all(f.suppressed for f in b.rows) or report.headline.local.n - sum(
+                    f.n for f in b.rows if not f.suppressed) >= 30
+    assert tried >= 4
+
+
+@pytest.mark.parametrize("n, note", [(0, "no responses in the base"), (12, "fewer than 30 responses")])
+def test_the_pdf_and_the_dashboard_say_why_a_figure_is_not_shown_the_same_way(app, n, note):
+    """An indicator nobody answered, and one with 12 answers: the PDF's cells and the analyst
+    dashboard's print the figure's note (`analysis.formatting.small_base`), not words of their own."""
+    from analysis.estimates import DisclosureRules
+    from analysis.report import Figure
+
+    flag, why = DisclosureRules().flag(n)
+    figure = Figure("NI 21", None, None, None, n, flag, why)
+    with app.app_context():
+        env = app.jinja_env
+        pdf = env.get_template("reports/_macros.html").make_module({}).estimate_cells(figure)
+        dashboard = env.get_template("analyst/_figure_cells.html").render(f=figure)
+    assert why == note
+    assert f"suppressed: {note}" in str(pdf) and note in dashboard
+    other = "fewer than 30 responses" if n == 0 else "no responses in the base"
+    assert other not in str(pdf) and other not in dashboard
+
+
+def test_the_gap_table_names_both_of_its_bases(app, survey):
+    """Worried and victims are each on their own base: the table prints both, labelled."""
+    report = _prepare(app, ["twerton"]).reports[0]
+    html = render_html(report)
+    assert "Bases (worried, victims)" in html
+    for g in report.gap:
+        assert f'<td class="num">{g.n_worried:,}, {g.n_victim:,}</td>' in html
+    assert any(g.n_worried != g.n_victim for g in report.gap)
