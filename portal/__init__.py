@@ -32,6 +32,7 @@ BLUEPRINTS = (
     ("privacy", "portal.privacy.views:bp", "/admin"),  # subject access and erasure
     ("crime", "portal.crime.views:bp", "/admin/crime"),
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
+    ("outbox", "portal.outbox.views:bp", "/admin/mail"),  # undelivered mail; the outbox in development
 )
 
 # Each feature's `flask --app portal ...` command group (core's own: db, users, demo, worker).
@@ -42,6 +43,7 @@ COMMANDS = (
     "portal.scorecard.cli:scorecard_group",
     "portal.pact.cli:follow_ups_group",  # follow-ups send
     "portal.subscriptions.cli:alerts_group",  # alerts send
+    "portal.outbox.cli:mail_group",  # mail send, list, show, retry
 )
 
 
