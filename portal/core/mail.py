@@ -159,7 +159,7 @@ def _deliver_one(session: Session, config, message_id: int, waiting, timeout: fl
     session.commit()
     if not claimed:
         return False
-    message = session.get_one(OutboundMail, message_id)
+    message = session.get_one(OutboundMail, message_id, populate_existing=True)  # the claimed row
     message.attempts = (message.attempts or 0) + 1
     try:
         _send(message, config, timeout)
