@@ -105,3 +105,12 @@ def test_with_redis_the_request_only_enqueues_the_delivery(queue_app, client, db
     assert jobs.run_worker(queue_app, burst=True)
     assert _mail(db_session).status == MailStatus.SENT
     assert [m["To"] for m in smtp_server.messages] == ["ada@example.org"]
+
+
+def test_a_hanging_redis_leaves_the_mail_queued_for_the_next_delivery(app, client, db_session,
+                                                                      hanging_server):
+    app.config.update(REDIS_URL=hanging_server.redis_url, REDIS_TIMEOUT_SECONDS=0.2)
+    _route(app, "queues", 200)
+    assert client.get("/queues").status_code == 200  # the enqueue timed out; the request did not
+    assert hanging_server.connections
+    assert _mail(db_session).status == MailStatus.PENDING  # for `mail send` or the next delivery
