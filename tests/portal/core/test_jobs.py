@@ -67,7 +67,7 @@ def test_a_worker_whose_redis_hangs_reconnects_with_back_off(app, hanging_server
     def work():
         try:
             run_worker(app, burst=True)
-        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
+        except BaseException as error:  # handed to the test thread
             outcome.append(error)
 
     worker = threading.Thread(target=work, daemon=True)
