@@ -50,6 +50,8 @@ from portal.models import MailStatus, OutboundMail
 log = logging.getLogger("portal.core.mail")
 
 SURVEY_LINK_REMOVED = "[survey link removed after sending]"
+# Not yet handed to the mail server and still to be tried: what erasure and leaving the panel delete.
+WAITING = (MailStatus.PENDING, MailStatus.FAILED)
 STALE_CLAIM = timedelta(minutes=15)
 # An invitation link (`survey.invitation`: /survey/<wave>/invitation/<token>), absolute or not.
 SURVEY_LINK = re.compile(r"\S*/survey/[^/\s]+/invitation/[A-Za-z0-9_=-]+")

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from portal.auth.access import staff_blueprint
 from portal.core.extensions import db
 from portal.core.mail import retry_dead
-from portal.models import MailStatus, Role
+from portal.models import Role
 from portal.outbox.pages import body_pieces
 from portal.outbox.queries import mail_by_id, newest_mail, undelivered_mail
 
@@ -19,7 +19,7 @@ bp = staff_blueprint("outbox", __name__, roles=(Role.ADMIN,))
 @bp.get("/")
 def undelivered():
     return render_template("outbox/undelivered.html", messages=undelivered_mail(db.session),
-                           MailStatus=MailStatus, outbox_open=not _production())
+                           outbox_open=not _production())
 
 
 @bp.post("/<int:message_id>/retry")

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from portal.core import audit
 from portal.core.config import RETENTION_SETTINGS
+from portal.core.mail import WAITING
 from portal.models import (
     AuditEvent,
     IssueContact,
-    MailStatus,
     OutboundMail,
     PactIssue,
     PanelMember,
@@ -127,7 +127,7 @@ def audit_entries(session: Session, before: datetime, dry_run: bool) -> int:
 
 def mail_bodies(session: Session, before: datetime, dry_run: bool) -> int:
     """Empty the bodies of outbound mails created before `before` and no longer waiting to be sent."""
-    where = ((OutboundMail.created_at < before) & (OutboundMail.status != MailStatus.PENDING)
+    where = ((OutboundMail.created_at < before) & OutboundMail.status.not_in(WAITING)
              & (OutboundMail.body != MAIL_BODY_REMOVED))
     count = session.scalar(select(func.count()).select_from(OutboundMail).where(where)) or 0
     if count and not dry_run:

@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import utcnow
 from portal.core.database import rowcount
+from portal.core.mail import WAITING
 from portal.core.refusals import Refusal
 from portal.models import (
     AlertSubscription,
     AuditEvent,
     IssueContact,
-    MailStatus,
     OutboundMail,
     PactIssue,
     PanelExit,
@@ -204,7 +204,7 @@ def erase_person(session: Session, raw_email: str, address_key: str | None = Non
     if panel and address_key:
         opt_out.record_exit(session, opt_out.address_hash(email, address_key), now, PanelExit.ERASURE)
     waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
-                                                         OutboundMail.status == MailStatus.PENDING))
+                                                         OutboundMail.status.in_(WAITING)))
     mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
                            .values(recipient="", body="").execution_options(synchronize_session=False))
     alerts = session.execute(delete(AlertSubscription).where(func.lower(AlertSubscription.email) == email))
