@@ -8,7 +8,9 @@ import logging
 
 import pytest
 
-from portal.core.logs import TOKEN_MASK, JsonFormatter
+from portal.core.logs import JsonFormatter
+
+TOKEN_MASK = "[token]"  # what the log shows instead of a token
 
 
 @pytest.fixture
