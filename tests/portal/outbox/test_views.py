@@ -26,7 +26,8 @@ def test_admins_see_dead_mail_and_retry_it(signed_in, db_session):
     db_session.expire_all()
     mail = db_session.get(OutboundMail, dead.id)
     assert mail.status == MailStatus.RECORDED and mail.attempts == 0  # queued, then delivered
-    assert db_session.scalar(select(AuditEvent.action)) == "mail_retried"
+    retried = db_session.scalars(select(AuditEvent.target_id).where(AuditEvent.action == "mail_retried"))
+    assert retried.all() == [str(dead.id)]
 
 
 def test_the_outbox_lists_newest_first_and_shows_a_message_safely(app, signed_in, db_session):
