@@ -33,6 +33,7 @@ BLUEPRINTS = (
     ("crime", "portal.crime.views:bp", "/admin/crime"),
     ("setup", "portal.areas.views:bp", "/admin/setup"),  # agencies
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
+    ("outbox", "portal.outbox.views:bp", "/admin/mail"),  # undelivered mail; the outbox in development
 )
 
 # Each feature's `flask --app portal ...` command group (core's own: db, users, demo, worker).
@@ -47,6 +48,7 @@ COMMANDS = (
     "portal.survey.cli:waves_group",  # waves create, import, list
     "portal.pact.cli:follow_ups_group",  # follow-ups send
     "portal.subscriptions.cli:alerts_group",  # alerts send
+    "portal.outbox.cli:mail_group",  # mail send, list, show, retry
 )
 
 

@@ -2,7 +2,7 @@
 agencies can be retired
 
 Revision ID: b3f1c8e2a9d4
-Revises: 9d4e6b2a1c70
+Revises: 4c8e2a6d1f93
 Create Date: 2026-12-07 01:20:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'b3f1c8e2a9d4'
-down_revision: str | None = '9d4e6b2a1c70'
+down_revision: str | None = '4c8e2a6d1f93'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -127,15 +127,24 @@ def users_set_password(email: str, password: str) -> None:
     click.echo(f"Changed the password of {user.email}; every session of the account has ended.")
 
 
-@click.command("demo", help="Create and migrate the database and load the synthetic demo data.")
+@click.command("demo", help="Create and migrate the database and load the synthetic demo data "
+                            "(only what is not there yet; --reset starts again from nothing).")
 @click.option("--seed", default=2009, show_default=True, help="Random seed for the synthetic data.")
 @click.option("--responses", default=1500, show_default=True, help="Responses per survey wave.")
+@click.option("--reset", is_flag=True, help="First delete everything in the database: every table "
+              "is dropped and made again, so what was done in the demo (and its outbox) is gone.")
 @with_appcontext
-def demo_command(seed: int, responses: int) -> None:
+def demo_command(seed: int, responses: int, reset: bool) -> None:
     from demo import seed_demo
     from demo.staff import DEMO_PASSWORD
     from portal.core.clock import utcnow
 
+    if reset:
+        if current_app.config["PORTAL_ENV"] == "production":
+            raise click.UsageError("--reset deletes every record: it is refused with PORTAL_ENV=production.")
+        db.engine.dispose()  # no pooled connection holds a table being dropped
+        migrate.reset(current_app.config["DATABASE_URL"])
+        click.echo("Database emptied.")
     migrate.upgrade(current_app.config["DATABASE_URL"])
     with db.transaction() as session:
         summary = seed_demo(session, current_app.config, utcnow(), seed=seed, responses_per_wave=responses)

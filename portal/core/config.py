@@ -210,7 +210,38 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # The key of the panel's address hashes (who left the panel, `portal.survey.opt_out`).
         # Empty: SECRET_KEY. Set it once and keep it: changing it forgets who asked to leave.
         "PANEL_ADDRESS_KEY": env.get("PANEL_ADDRESS_KEY", ""),
-    } | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env)
+    } | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env) | _delivery(env)
+
+
+def _seconds(env: dict, name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 60:
+        raise ConfigError(f"{name} must be a number of seconds above 0 and at most 60, not {raw!r}.")
+    return value
+
+
+def _delivery(env: dict) -> dict:
+    """How mail is retried (`portal.core.mail`) and how long Redis may take to answer."""
+    redis_timeout = _seconds(env, "REDIS_TIMEOUT_SECONDS", 0.5)
+    return {
+        # SMTP timeout for the queue worker and `flask --app portal mail send` (seconds).
+        "MAIL_TIMEOUT_SECONDS": _seconds(env, "MAIL_TIMEOUT_SECONDS", 10),
+        # SMTP timeout when, with no Redis, the request that queued the mail tries to send it.
+        "MAIL_REQUEST_TIMEOUT_SECONDS": _seconds(env, "MAIL_REQUEST_TIMEOUT_SECONDS", 2),
+        # Attempts before a message is given up on ("dead", shown to admins at /admin/mail).
+        "MAIL_MAX_ATTEMPTS": _positive_int(env, "MAIL_MAX_ATTEMPTS", 5),
+        # The wait after the first failure, doubled after each further one (seconds).
+        "MAIL_RETRY_SECONDS": _positive_int(env, "MAIL_RETRY_SECONDS", 60),
+        # Redis (limits, the queue) that takes longer than this to connect or answer counts as down.
+        "REDIS_TIMEOUT_SECONDS": redis_timeout,
+        # Flask-Limiter passes these to Redis (the memory storage ignores them).
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": redis_timeout,
+                                      "socket_connect_timeout": redis_timeout},
+    }
 
 
 def _survey_texts(env: dict) -> dict:

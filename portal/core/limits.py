@@ -11,7 +11,11 @@ so the Redis database holds nothing personal.
 
 If Redis stops answering, limits are counted in this process's memory until it answers again (a
 warning is logged each time): a per-process limit is weaker than a shared one, but failing open would
-drop the sign-in guard and answering 500 would take the public pages down with the cache.
+drop the sign-in guard and answering 500 would take the public pages down with the cache. A Redis
+that hangs rather than refusing counts as down after REDIS_TIMEOUT_SECONDS (the storage's socket
+timeouts, `RATELIMIT_STORAGE_OPTIONS`); after a failure the process counts in memory for
+`STORAGE_RETRY_SECONDS` before it asks Redis again, so a hung Redis costs one request the timeout,
+not every limit check of every request.
 """
 
 from __future__ import annotations
@@ -75,15 +79,19 @@ class OverLimit:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+STORAGE_RETRY_SECONDS = 15  # after the storage failed, count in memory this long before asking again
 
 
 def _counted(step: Callable[[RateLimiter], T]) -> T:
     """`step` on the app's storage, or on the in-process fallback while that storage is down."""
-    try:
-        return step(current_app.extensions["rate_limiter"].limiter)
-    except (RedisError, ConnectionError, TimeoutError) as error:
-        log.warning("Rate-limit storage unavailable (%s); counting in this process", error)
-        return step(current_app.extensions["rate_limiter_fallback"])
+    state = current_app.extensions["rate_limiter_state"]
+    if epoch_seconds() >= state["down_until"]:
+        try:
+            return step(current_app.extensions["rate_limiter"].limiter)
+        except (RedisError, ConnectionError, TimeoutError) as error:
+            log.warning("Rate-limit storage unavailable (%s); counting in this process", error)
+            state["down_until"] = epoch_seconds() + STORAGE_RETRY_SECONDS
+    return step(current_app.extensions["rate_limiter_fallback"])
 
 
 def _identifiers(bucket: str, key: str) -> tuple[str, str, str]:
@@ -164,3 +172,4 @@ def init_app(app: Flask) -> None:
     """
     app.extensions["rate_limiter"] = Limiter(_client_address, app=app, strategy="moving-window")
     app.extensions["rate_limiter_fallback"] = MovingWindowRateLimiter(MemoryStorage())
+    app.extensions["rate_limiter_state"] = {"down_until": 0.0}  # epoch seconds

@@ -1,4 +1,9 @@
-"""Structured logging: one JSON object per line, with the request's method, path and status."""
+"""Structured logging: one JSON object per line, with the request's method, path and status.
+
+A path that carries a live link's token (a view argument named `token`: invitations, alert
+confirmations and unsubscribes, follow-up answers, leaving the panel) is logged with the token
+masked (`TOKEN_MASK`), so the logs hold no link that could be followed. Query strings are never
+logged."""
 
 from __future__ import annotations
 
@@ -9,6 +14,16 @@ import time
 from flask import Flask, g, has_request_context, request
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
+TOKEN_MASK = "[token]"  # noqa: S105 - what replaces a token, not one
+
+
+def logged_path() -> str:
+    """The request's path with every token in it masked."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if (name == "token" or name.endswith("_token")) and value:
+            path = path.replace(str(value), TOKEN_MASK)
+    return path
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,7 +36,7 @@ class JsonFormatter(logging.Formatter):
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if has_request_context():
-            entry.setdefault("path", request.path)
+            entry.setdefault("path", logged_path())
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import MetaData, create_engine
 
 from portal import REPO_ROOT
 
@@ -21,3 +22,17 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def reset(database_url: str) -> None:
+    """Drop every table in the database (Alembic's with them), then migrate up: an empty database
+    at the newest revision. Reflected rather than walked down the migrations, so it also empties a
+    database built some other way."""
+    engine = create_engine(database_url)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        tables.drop_all(engine)
+    finally:
+        engine.dispose()
+    upgrade(database_url)

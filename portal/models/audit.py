@@ -51,3 +51,7 @@ class OutboundMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(String(500), default="")
     headers: Mapped[dict | None] = mapped_column(JSON)  # extra headers, e.g. List-Unsubscribe
+    # Delivery attempts so far, and when the next may be made (a failed message waits; after
+    # MAIL_MAX_ATTEMPTS it is given up on: status "dead", shown to admins, who may retry it).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

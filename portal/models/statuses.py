@@ -207,7 +207,8 @@ class MailStatus(Labelled):
     SENDING = "sending", "Being sent"  # claimed by one process; `sent_at` is the claim time
     RECORDED = "recorded", "Recorded only (no mail server)"
     SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    FAILED = "failed", "Failed, to be tried again"  # `next_attempt_at` says when
+    DEAD = "dead", "Given up after repeated failures"  # admins see these and may retry them
 
 
 class ReportRunStatus(Labelled):

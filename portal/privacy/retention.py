@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 from portal.charter.cases import anonymise_cases
 from portal.core import audit
 from portal.core.config import RETENTION_SETTINGS
+from portal.core.mail import WAITING
 from portal.models import (
     AuditEvent,
     CharterCase,
     CharterStatus,
     IssueContact,
-    MailStatus,
     OutboundMail,
     PactIssue,
     PanelMember,
@@ -133,9 +133,9 @@ def audit_entries(session: Session, before: datetime, dry_run: bool) -> int:
 def mail_bodies(session: Session, before: datetime, dry_run: bool) -> int:
     """Empty the bodies, and drop the extra headers, of outbound mails created before `before` and
     no longer waiting to be sent. The headers go too: an alert's List-Unsubscribe link carries its
-    token, and the token is the subscriber's address, signed but readable (base64)."""
+    token, and older tokens held the subscriber's address, signed but readable (base64)."""
     has_headers = OutboundMail.headers.is_not(None) & (cast(OutboundMail.headers, String) != "null")
-    where = ((OutboundMail.created_at < before) & (OutboundMail.status != MailStatus.PENDING)
+    where = ((OutboundMail.created_at < before) & OutboundMail.status.not_in(WAITING)
              & ((OutboundMail.body != MAIL_BODY_REMOVED) | has_headers))
     count = session.scalar(select(func.count()).select_from(OutboundMail).where(where)) or 0
     if count and not dry_run:

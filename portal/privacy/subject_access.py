@@ -33,13 +33,13 @@ from sqlalchemy.orm import Session, selectinload
 from portal.charter.cases import anonymise_cases
 from portal.core.clock import utcnow
 from portal.core.database import rowcount
+from portal.core.mail import WAITING
 from portal.core.refusals import Refusal
 from portal.models import (
     AlertSubscription,
     AuditEvent,
     CharterCase,
     IssueContact,
-    MailStatus,
     OutboundMail,
     PactIssue,
     PanelExit,
@@ -283,7 +283,7 @@ def erase_person(session: Session, raw_email: str, address_key: str | None = Non
     cases = anonymise_cases(list(session.scalars(select(CharterCase)
                                                  .where(func.lower(CharterCase.email) == email))))
     waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
-                                                         OutboundMail.status == MailStatus.PENDING))
+                                                         OutboundMail.status.in_(WAITING)))
     mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
                            .values(recipient="", body="", headers=null())
                            .execution_options(synchronize_session=False))

@@ -3,7 +3,13 @@ unsubscribe (RFC 8058). Plain functions in the caller's transaction, called by t
 `flask --app portal alerts send` job.
 
 - `subscribe` records an unconfirmed address and queues a confirmation e-mail whose link is signed
-  and expires after `CONFIRM_DAYS`; unconfirmed addresses are deleted after the same time.
+  and expires after `CONFIRM_DAYS`; unconfirmed addresses are deleted after the same time. The link
+  opens a page with a button; only its POST (`confirm`) starts the alerts, so a mail scanner that
+  fetches links confirms nothing.
+- Links name the subscription, never the address: a token carries the subscription's id, for a
+  confirmation the frequency chosen, and a keyed hash of the address (`Site.address_check`), so a
+  link is void once the address changes hands, and decoding its base64 shows no address. Links sent
+  before this (id and address in clear) are still honoured until they expire.
 - `send_digests` sends each confirmed subscriber what happened since their last digest (weekly,
   or at every run for "immediately"), and nothing when nothing happened. It is idempotent: each
   subscription's window is claimed with a compare-and-set on `digested_until` in the same
@@ -13,6 +19,8 @@ unsubscribe (RFC 8058). Plain functions in the caller's transaction, called by t
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,14 +61,21 @@ class Site:
                      issue=lambda reference: public_url("issues.issue", reference=reference),
                      results=lambda wave: public_url("results.neighbourhood", slug=place.slug, wave=wave))
 
-    def confirm_token(self, sub: AlertSubscription) -> str:
-        return URLSafeTimedSerializer(self.secret, salt="alert-confirm").dumps([sub.id, sub.email])
+    def address_check(self, email: str) -> str:
+        """A keyed hash of the address (16 hex digits): ties a link to it without showing it."""
+        return hmac.new(f"alert-address:{self.secret}".encode(), email.encode(),
+                        hashlib.sha256).hexdigest()[:16]
+
+    def confirm_token(self, sub: AlertSubscription, frequency: str) -> str:
+        return URLSafeTimedSerializer(self.secret, salt="alert-confirm").dumps(
+            [sub.id, str(frequency), self.address_check(sub.email)])
 
     def unsubscribe_token(self, sub: AlertSubscription) -> str:
-        return URLSafeSerializer(self.secret, salt="alert-unsubscribe").dumps([sub.id, sub.email])
+        return URLSafeSerializer(self.secret, salt="alert-unsubscribe").dumps(
+            [sub.id, self.address_check(sub.email)])
 
     def confirm_url(self, sub: AlertSubscription, frequency: str) -> str:
-        return public_url("subscriptions.alerts_confirm", token=self.confirm_token(sub), frequency=frequency)
+        return public_url("subscriptions.alerts_confirm", token=self.confirm_token(sub, frequency))
 
     def unsubscribe_url(self, sub: AlertSubscription) -> str:
         return public_url("subscriptions.alerts_unsubscribe", token=self.unsubscribe_token(sub))
@@ -95,15 +110,51 @@ def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, fr
     return sub
 
 
-def _subscription(session: Session, data) -> AlertSubscription | None:
-    if not (isinstance(data, list) and len(data) == 2):
+def _subscription(session: Session, site: Site, data) -> AlertSubscription | None:
+    """The subscription a token's payload names: [id, ..., address check], or before address
+    checks [id, address]; None when it is gone or now belongs to another address."""
+    if not (isinstance(data, list) and len(data) in (2, 3) and isinstance(data[0], int)
+            and isinstance(data[-1], str)):
         return None
-    sub = session.get(AlertSubscription, data[0]) if isinstance(data[0], int) else None
-    return sub if sub is not None and sub.email == data[1] else None
+    sub = session.get(AlertSubscription, data[0])
+    if sub is None:
+        return None
+    if hmac.compare_digest(site.address_check(sub.email), data[-1]) or sub.email == data[-1]:
+        return sub
+    return None
 
 
-def confirm(session: Session, site: Site, token: str, frequency: str | None,
-            now: datetime) -> AlertSubscription:
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation link asks: start `sub`'s alerts at `frequency` (None: as subscribed)."""
+
+    sub: AlertSubscription
+    frequency: AlertFrequency | None
+
+
+def confirmation(session: Session, site: Site, token: str) -> Confirmation:
+    """What the link asks, changing nothing (the page with the button); AlertError if unusable."""
+    data = _confirm_data(site, token)
+    sub = _subscription(session, site, data)
+    if sub is None:
+        raise AlertError("These alerts were stopped or the link is too old. Ask for alerts again "
+                         "on the neighbourhood's page.")
+    wanted = data[1] if len(data) == 3 else None
+    return Confirmation(sub, AlertFrequency(wanted) if wanted in AlertFrequency.values() else None)
+
+
+def confirm(session: Session, site: Site, token: str, now: datetime) -> AlertSubscription:
+    """Start the alerts the link names, at the frequency it carries (the button's POST)."""
+    asked = confirmation(session, site, token)
+    sub = asked.sub
+    if sub.confirmed_at is None:
+        sub.confirmed_at = sub.digested_until = now
+    if asked.frequency is not None:
+        sub.frequency = asked.frequency
+    return sub
+
+
+def _confirm_data(site: Site, token: str):
     try:
         data = URLSafeTimedSerializer(site.secret, salt="alert-confirm").loads(
             token, max_age=CONFIRM_DAYS * 86400)
@@ -113,15 +164,7 @@ def confirm(session: Session, site: Site, token: str, frequency: str | None,
     except BadSignature:
         raise AlertError("This link is not complete. Copy the whole link from the e-mail, or ask "
                          "for alerts again on the neighbourhood's page.") from None
-    sub = _subscription(session, data)
-    if sub is None:
-        raise AlertError("These alerts were stopped or the link is too old. Ask for alerts again "
-                         "on the neighbourhood's page.")
-    if sub.confirmed_at is None:
-        sub.confirmed_at = sub.digested_until = now
-    if frequency in AlertFrequency.values():
-        sub.frequency = AlertFrequency(frequency)
-    return sub
+    return data
 
 
 def unsubscribe(session: Session, site: Site, token: str) -> Neighbourhood | None:
@@ -130,7 +173,7 @@ def unsubscribe(session: Session, site: Site, token: str) -> Neighbourhood | Non
         data = URLSafeSerializer(site.secret, salt="alert-unsubscribe").loads(token)
     except BadSignature:
         raise AlertError("This link is not complete. Copy the whole link from the e-mail.") from None
-    sub = _subscription(session, data)
+    sub = _subscription(session, site, data)
     if sub is None:
         return None
     place = sub.neighbourhood

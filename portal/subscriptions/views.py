@@ -16,9 +16,10 @@ from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
 from portal.core.links import public_url
+from portal.models import AlertFrequency
 from portal.reports.data import AUTHORITY_NAME
 from portal.results.pages import published_waves
-from portal.subscriptions.alerts import AlertError, Site, confirm, subscribe, unsubscribe
+from portal.subscriptions.alerts import AlertError, Site, confirm, confirmation, subscribe, unsubscribe
 from portal.subscriptions.calendar import feed_meetings, meetings_calendar
 from portal.subscriptions.feed import Links, activity, atom_feed
 from portal.subscriptions.forms import AlertForm
@@ -92,16 +93,24 @@ def alerts_sent(slug: str):
                            state="sent")
 
 
-@bp.route("/alerts/confirm/<token>")
+@bp.route("/alerts/confirm/<token>", methods=["GET", "POST"])
 def alerts_confirm(token: str):
+    """GET: a page with a "Confirm my alerts" button (mail scanners fetch links); POST (with the
+    form's CSRF token): start the alerts."""
     try:
-        sub = confirm(db.session, _site(), token, request.args.get("frequency"), utcnow())
+        if request.method == "GET":
+            asked = confirmation(db.session, _site(), token)
+            return render_template("subscriptions/alerts_done.html", place=asked.sub.neighbourhood,
+                                   state="confirm", token=token,
+                                   frequency=asked.frequency or asked.sub.frequency,
+                                   AlertFrequency=AlertFrequency)
+        sub = confirm(db.session, _site(), token, utcnow())
     except AlertError as error:
         return render_template("subscriptions/alerts_done.html", place=None, state="problem",
                                problem=str(error)), 400
     db.session.commit()
     return render_template("subscriptions/alerts_done.html", place=sub.neighbourhood, state="confirmed",
-                           frequency=sub.frequency)
+                           frequency=sub.frequency, AlertFrequency=AlertFrequency)
 
 
 @bp.route("/alerts/unsubscribe/<token>", methods=["GET", "POST"])

@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 
 from portal.core.database import rowcount
 from portal.core.links import public_url
+from portal.core.mail import WAITING
 from portal.core.refusals import Refusal
-from portal.models import MailStatus, OutboundMail, PanelExit, PanelMember, PanelOptOut
+from portal.models import OutboundMail, PanelExit, PanelMember, PanelOptOut
 
 SALT = "panel-opt-out"
 LINK_DAYS = 730  # a link in an e-mail keeps working for two years
@@ -151,12 +152,13 @@ def leave_panel(session: Session, token: str, keys: Keys, now: datetime,
 
 def forget_panel_mail(session: Session, email: str) -> tuple[int, int]:
     """The outbox's panel mail to `email` (every invitation and reminder carries the leave link):
-    those still waiting (not yet claimed by a sender) are deleted, so nothing more reaches someone
-    who left; those sent keep their row without the address. Other mail to them stays.
+    those still waiting (not yet claimed by a sender, or failed and due a retry) are deleted, so
+    nothing more reaches someone who left; those sent keep their row without the address. Other
+    mail to them stays.
     Returns (deleted, anonymised)."""
     panel_mail = (func.lower(OutboundMail.recipient) == normalised(email),
                   OutboundMail.body.like("%/survey/leave-the-panel/%"))
-    waiting = OutboundMail.status == MailStatus.PENDING
+    waiting = OutboundMail.status.in_(WAITING)
     deleted = session.execute(delete(OutboundMail).where(*panel_mail, waiting))
     kept = session.execute(update(OutboundMail).where(*panel_mail).values(recipient="")
                            .execution_options(synchronize_session=False))

@@ -1,6 +1,7 @@
 """Fixtures shared by the portal's areas: the app served over real HTTP (`live_server`, for
-browser tests), a real local SMTP server (`smtp_server`, for mail delivery) and the app counting its
-limits in memory or in Redis (`throttled_app`)."""
+browser tests), a real local SMTP server (`smtp_server`, for mail delivery), a server that accepts
+connections and never answers (`hanging_server`: a hung mail relay or Redis) and the app counting
+its limits in memory or in Redis (`throttled_app`)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,44 @@ def app_context(app):
     called outside a request: the resident e-mails and the alert digests."""
     with app.app_context():
         yield app
+
+
+@dataclass
+class HangingServer:
+    host: str
+    port: int
+    connections: list = field(default_factory=list)  # accepted sockets, never answered
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://{self.host}:{self.port}/0"
+
+
+@pytest.fixture
+def hanging_server():
+    """A TCP server on 127.0.0.1 that accepts every connection and never sends a byte."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.05)
+    server = HangingServer("127.0.0.1", listener.getsockname()[1])
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            server.connections.append(connection)
+
+    thread = threading.Thread(target=serve, daemon=True, name="hanging-server")
+    thread.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        thread.join()
+        for connection in server.connections:
+            connection.close()
+        listener.close()

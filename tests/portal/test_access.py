@@ -18,7 +18,7 @@ from portal.models import ROLES, AuditEvent
 
 # URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
 UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
-            "import_id"}
+            "import_id", "message_id"}
 
 STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact", "/charter")
 
@@ -104,6 +104,8 @@ def test_other_roles_are_forbidden(app, signed_in, url_values, rule, endpoint, b
 ADMIN_ONLY = {
     "/admin/concerns/", "/admin/concerns/restore",
     "/admin/crime/", "/admin/crime/files", "/admin/crime/lookup",
+    "/admin/mail/", "/admin/mail/<int:message_id>/retry", "/admin/mail/outbox",
+    "/admin/mail/outbox/<int:message_id>",
     "/admin/people", "/admin/people/access.json", "/admin/people/erase",
     "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
     "/admin/setup/agencies/<slug>/retire", "/admin/setup/agencies/<slug>/restore",

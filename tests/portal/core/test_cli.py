@@ -41,3 +41,36 @@ def test_coordinators_need_a_neighbourhood(runner, neighbourhoods):
     result = runner.invoke(args=["users", "create", "--email", "c@example.org", "--role",
                                  "coordinator"], input=GOOD)
     assert result.exit_code == 2 and "needs at least one --neighbourhood" in result.output
+
+
+def test_demo_reset_empties_the_database_first_and_never_in_production(empty_database_url, monkeypatch):
+    import demo
+    from demo.summary import DemoSummary
+    from portal import create_app
+    from portal.core.extensions import db
+
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
+                      "LOG_LEVEL": "WARNING"})
+    users_when_seeded: list[int] = []
+
+    def seed(session, config, now, **options):  # the demo's loader, counting what it finds
+        users_when_seeded.append(len(session.scalars(select(StaffUser)).all()))
+        return DemoSummary()
+
+    monkeypatch.setattr(demo, "seed_demo", seed)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context(), db.transaction() as session:
+        session.add(StaffUser(email="kept@example.org", name="", role="admin", password_hash="x"))
+    assert runner.invoke(args=["demo"]).exit_code == 0  # without --reset: adds to what is there
+    reset = runner.invoke(args=["demo", "--reset"])
+    assert reset.exit_code == 0 and "Database emptied" in reset.output
+    assert users_when_seeded == [0, 1, 0]
+    with app.app_context(), db.transaction() as session:
+        session.add(StaffUser(email="kept@example.org", name="", role="admin", password_hash="x"))
+    app.config["PORTAL_ENV"] = "production"
+    refused = runner.invoke(args=["demo", "--reset"])
+    assert refused.exit_code == 2 and "refused with PORTAL_ENV=production" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(StaffUser.email)) == "kept@example.org"
+        db.engine.dispose()

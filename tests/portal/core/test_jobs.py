@@ -4,6 +4,7 @@ queue and `flask --app portal worker`, which puts back a job whose worker was ki
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +55,29 @@ def test_without_redis_a_job_runs_in_a_thread_of_the_app(app, test_jobs, tmp_pat
 def test_without_redis_the_worker_command_says_it_is_not_needed(runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 1 and "REDIS_URL is not set" in result.output
+
+
+def test_a_worker_whose_redis_hangs_reconnects_with_back_off(app, hanging_server, monkeypatch):
+    app.config.update(REDIS_URL=hanging_server.redis_url, JOB_HEARTBEAT_SECONDS=1,
+                      REDIS_TIMEOUT_SECONDS=0.2)
+    waits: list[float] = []
+    monkeypatch.setattr(jobs, "_pause", waits.append)
+    outcome: list[BaseException] = []
+
+    def work():
+        try:
+            run_worker(app, burst=True)
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(60)  # generous: each attempt waits one heartbeat plus a second
+    assert not worker.is_alive()
+    [error] = outcome
+    assert isinstance(error, JobError) and "did not answer after 3 attempts" in str(error)
+    assert waits == [1, 2]  # back-off between the three connections
+    assert len(hanging_server.connections) == 3  # a fresh connection each time
 
 
 @pytest.mark.redis

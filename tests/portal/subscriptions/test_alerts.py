@@ -4,6 +4,7 @@ one digest after a public update (rerunning sends nothing twice), one-click unsu
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import timedelta
 
@@ -46,7 +47,11 @@ def test_subscribe_confirm_digest_and_one_click_unsubscribe(app, client, runner,
     assert runner.invoke(args=["alerts", "send"]).exit_code == 0
     assert len(smtp_server.messages) == 1  # not confirmed yet: nothing sent
 
-    confirmed = client.get(_link(confirmation, "/alerts/confirm/"))
+    link = _link(confirmation, "/alerts/confirm/")
+    button = client.get(link)  # a page with a button: a mail scanner's GET confirms nothing
+    assert button.status_code == 200 and "Confirm my alerts" in button.get_data(as_text=True)
+    assert db_session.scalar(select(AlertSubscription.confirmed_at)) is None
+    confirmed = client.post(link)
     assert confirmed.status_code == 200 and "Your alerts are on" in confirmed.get_data(as_text=True)
     result = runner.invoke(args=["alerts", "send"])
     assert "0 digests queued" in result.output  # nothing happened yet: no digest
@@ -94,17 +99,19 @@ def test_weekly_digests_wait_a_week(app, db_session, neighbourhoods):
 
 def test_links_that_cannot_be_used(app, client, db_session, neighbourhoods, monkeypatch):
     assert client.get("/alerts/confirm/nonsense").status_code == 400
+    assert client.post("/alerts/confirm/nonsense").status_code == 400
     assert client.post("/alerts/unsubscribe/nonsense").status_code == 400
     sub = subscribe(db_session, _site(app), neighbourhoods["twerton"], "cy@example.org", "weekly",
                     utcnow())
     db_session.commit()
-    token = _site(app).confirm_token(sub)
+    token = _site(app).confirm_token(sub, "weekly")
     import itsdangerous.timed
 
     later = utcnow() + timedelta(days=8)
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later.timestamp())
     expired = client.get(f"/alerts/confirm/{token}")
     assert expired.status_code == 400 and "expired" in expired.get_data(as_text=True)
+    assert client.post(f"/alerts/confirm/{token}").status_code == 400
 
 
 def test_unconfirmed_addresses_are_deleted_after_seven_days(app, db_session, neighbourhoods):
@@ -123,3 +130,50 @@ def test_the_form_explains_mistakes(client, neighbourhoods):
                                                                "frequency": "weekly"})
     assert page.status_code == 400
     assert "Enter an email address in the right format" in page.get_data(as_text=True)
+
+
+def _payload(token: str) -> bytes:
+    """What anyone can read in a signed token: its first part, base64 of JSON."""
+    part = token.split(".")[0]
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def test_the_confirm_button_needs_csrf_and_the_frequency_is_the_signed_one(csrf_app, db_session,
+                                                                          neighbourhoods):
+    with csrf_app.app_context():
+        sub = subscribe(db_session, _site(csrf_app), neighbourhoods["twerton"], "di@example.org",
+                        "immediate", utcnow())
+        db_session.commit()
+        path = _site(csrf_app).confirm_url(sub, "immediate").split("127.0.0.1:5000", 1)[-1]
+    client = csrf_app.test_client()
+    assert client.post(path).status_code == 400  # no CSRF token: refused, nothing confirmed
+    page = client.get(path + "?frequency=weekly").get_data(as_text=True)
+    csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+    assert "as soon as something happens" in page
+    assert client.post(action + "?frequency=weekly", data={"csrf_token": csrf_token}).status_code == 200
+    db_session.expire_all()
+    sub = db_session.get(AlertSubscription, sub.id)
+    assert sub.confirmed_at is not None and sub.frequency == "immediate"  # the query is ignored
+
+
+def test_links_do_not_show_the_address(app, db_session, neighbourhoods):
+    site = _site(app)
+    sub = subscribe(db_session, site, neighbourhoods["twerton"], "eve@example.org", "weekly", utcnow())
+    db_session.commit()
+    for token in (site.confirm_token(sub, "weekly"), site.unsubscribe_token(sub)):
+        assert b"eve" not in _payload(token) and b"example" not in _payload(token)
+    for url in (site.confirm_url(sub, "weekly"), site.unsubscribe_url(sub)):
+        assert "?" not in url
+
+
+def test_links_sent_before_address_checks_still_unsubscribe(app, client, db_session, neighbourhoods):
+    from itsdangerous import URLSafeSerializer
+
+    sub = subscribe(db_session, _site(app), neighbourhoods["twerton"], "fay@example.org", "weekly",
+                    utcnow())
+    db_session.commit()
+    old = URLSafeSerializer(app.config["SECRET_KEY"], salt="alert-unsubscribe").dumps(
+        [sub.id, "fay@example.org"])
+    assert client.post(f"/alerts/unsubscribe/{old}").status_code == 200
+    assert db_session.scalars(select(AlertSubscription)).all() == []

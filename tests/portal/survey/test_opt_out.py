@@ -253,3 +253,15 @@ def test_leaving_cancels_waiting_panel_mail_and_forgets_the_address_in_sent_mail
     sent = select(OutboundMail.recipient).where(OutboundMail.status != "pending")
     recipients = db_session.scalars(sent).all()
     assert "one@example.org" not in recipients and "" in recipients and "two@example.org" in recipients
+
+
+def test_leaving_cancels_panel_mail_waiting_for_a_retry(app, invited, db_session):
+    """A reminder that failed and waits to be tried again is not sent after the member left."""
+    path = _leave_path(db_session, "one@example.org")
+    db_session.add(OutboundMail(recipient="one@example.org", subject="Reminder",
+                                body=f"Answer: https://voicebox.example.org/x (stop: {path})",
+                                status="failed", attempts=1, next_attempt_at=datetime.now(UTC)))
+    db_session.commit()
+    assert app.test_client().post(path).status_code == 200
+    db_session.expire_all()
+    assert "Reminder" not in db_session.scalars(select(OutboundMail.subject)).all()
