@@ -89,7 +89,7 @@ def _typed_everywhere(app, db_session, neighbourhoods, aged_records) -> dict:
     db_session.flush()
     with app.test_request_context():
         unsubscribe = Site(app.config["SECRET_KEY"]).unsubscribe_url(subscription)
-    db_session.add(OutboundMail(recipient=ADA, subject="This week in Twerton", body="News", status="failed",
+    db_session.add(OutboundMail(recipient=ADA, subject="This week in Twerton", body="News", status="dead",
                                 error=f"550 {TYPED}: mailbox full",
                                 headers={"List-Unsubscribe": f"<{unsubscribe}>"}))
     db_session.commit()
