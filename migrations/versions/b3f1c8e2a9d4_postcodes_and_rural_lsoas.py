@@ -1,5 +1,5 @@
 """postcodes: full postcodes from the ONS lookup, each in an LSOA; LSOAs' rural-urban class;
-agencies can be retired
+agencies can be retired; the partnership's profile
 
 Revision ID: b3f1c8e2a9d4
 Revises: 4c8e2a6d1f93
@@ -17,6 +17,21 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('partnership',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('short_name', sa.String(length=60), nullable=False),
+    sa.Column('area_name', sa.String(length=120), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=False),
+    sa.Column('contact_phone', sa.String(length=40), nullable=False),
+    sa.Column('website', sa.String(length=200), nullable=False),
+    sa.Column('privacy_contact', sa.String(length=254), nullable=False),
+    sa.Column('logo', sa.LargeBinary(), nullable=True),
+    sa.Column('logo_type', sa.String(length=20), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('id = 1', name=op.f('ck_partnership_one_row')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_partnership'))
+    )
     op.create_table('postcode',
     sa.Column('postcode', sa.String(length=8), nullable=False),
     sa.Column('lsoa_code', sa.String(length=12), nullable=False),
@@ -30,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('partnership')
     with op.batch_alter_table('agency') as batch:
         batch.drop_column('retired_on')
     with op.batch_alter_table('lsoa_neighbourhood') as batch:

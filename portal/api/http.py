@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import Response, current_app, request
 from werkzeug.http import http_date, parse_date
 
+from portal.areas.profile import current_profile
 from portal.core import limits
 from portal.core.clock import utcnow
 from portal.core.links import public_url
@@ -52,6 +53,7 @@ class ApiError(Exception):
 def meta() -> dict:
     """The licence and method note every answer carries (and the units of its figures)."""
     return {
+        "publisher": current_profile().name,
         "licence": LICENCE,
         "method_note": public_url("api.open_data") + "#method",
         "documentation": public_url("api.openapi"),

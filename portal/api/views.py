@@ -18,10 +18,10 @@ from portal.api.http import (
     rate_limited,
 )
 from portal.api.openapi import document
+from portal.areas.profile import current_profile
 from portal.core import errors
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
-from portal.reports.data import AUTHORITY_NAME
 
 bp = Blueprint("api", __name__)
 PREFIX = "/api/v1"
@@ -111,7 +111,7 @@ def _wave_and_area(wave: str):
     analysis = pages.wave_analysis(db.session,
                                      pages.find_published_wave(db.session, wave, today()))
     area = pages.Area(place.slug, place.name) if place else pages.Area(
-        None, AUTHORITY_NAME)
+        None, current_profile().area_name)
     return analysis, area, fmt
 
 

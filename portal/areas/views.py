@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from portal.areas.agencies import add_agency, rename_agency, restore_agency, retire_agency
 from portal.areas.forms import AgencyForm, ButtonForm
+from portal.areas.profile import current_profile
 from portal.areas.queries import agency_by_slug, every_agency
 from portal.auth.access import staff_blueprint
 from portal.core.extensions import db
@@ -14,6 +15,12 @@ from portal.core.refusals import refusals_to
 from portal.models import Agency, Role
 
 bp = staff_blueprint("setup", __name__, roles=(Role.ADMIN,))
+
+
+@bp.app_context_processor
+def _partnership() -> dict:
+    """`partnership` on every page and e-mail: its names and contacts (`portal.areas.profile`)."""
+    return {"partnership": current_profile()}
 
 
 def _agency_or_404(slug: str) -> Agency:

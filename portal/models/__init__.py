@@ -25,6 +25,7 @@ from portal.models.pact import (
     PriorityUpdate,
     priority_issue,
 )
+from portal.models.partnership import Partnership
 from portal.models.reports import ReportFile, ReportFileContent, ReportRun
 from portal.models.scorecard import ScorecardActual
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
@@ -91,6 +92,7 @@ __all__ = [
     "PanelExit",
     "PanelMember",
     "PanelOptOut",
+    "Partnership",
     "PopulationEstimate",
     "Postcode",
     "PostcodeSector",

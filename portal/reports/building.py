@@ -28,8 +28,8 @@ from analysis.report import (
     authority_report,
     neighbourhood_report,
 )
+from portal.areas.profile import profile
 from portal.reports.data import (
-    AUTHORITY_NAME,
     find_neighbourhood,
     load_analysis,
     pact_section,
@@ -75,7 +75,7 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
     from portal.pact.concerns import concern_rows
     from portal.reports.data import pact_period
     if authority:
-        summary = authority_report(analysis, name=AUTHORITY_NAME, generated_at=now,
+        summary = authority_report(analysis, name=profile(session).area_name, generated_at=now,
                                    pact=pact_section(session, None, analysis.wave, now))
         reports.append(summary)
         summary.fear_risk = fear_risk_section(session, analysis, None)

@@ -72,7 +72,6 @@ from portal.survey.frames import population_margins, wave_frame
 from portal.survey.queries import DatasetError, find_wave, waves_with_responses
 from portal.survey.waves import frozen_questionnaire, wave_questionnaire
 
-AUTHORITY_NAME = "Bath and North East Somerset"
 PACT_RULE_CLOSED = ("PACT activity in the twelve months to the end of the survey's fieldwork (or over "
                     "the whole fieldwork, if longer), so the survey and the PACT record cover the same "
                     "time. Service standards are as they stood at the end of that period.")

@@ -23,7 +23,6 @@ from analysis.report import (
     neighbourhood_report,
 )
 from portal.models import Neighbourhood, Wave
-from portal.reports.data import AUTHORITY_NAME
 from portal.reports.render import report_charts
 from portal.survey.queries import waves_with_responses
 
@@ -92,9 +91,10 @@ def _concerns(report: NeighbourhoodReport) -> list[IndicatorRow]:
     return sorted(rows, key=lambda r: -(r.local.estimate or 0.0))[:TOP_CONCERNS]  # none is suppressed
 
 
-def results_page(analysis, place: Neighbourhood | None, now: datetime) -> ResultsPage:
+def results_page(analysis, place: Neighbourhood | None, now: datetime,
+                 authority_name: str) -> ResultsPage:
     report = (neighbourhood_report(analysis, place.slug, generated_at=now) if place
-              else authority_report(analysis, name=AUTHORITY_NAME, generated_at=now))
+              else authority_report(analysis, name=authority_name, generated_at=now))
     return ResultsPage(
         area_slug=place.slug if place else None, area_name=report.name, wave=report.wave,
         wave_name=report.wave_name, headlines=_headlines(report), concerns=_concerns(report),

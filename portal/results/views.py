@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from portal.areas.profile import current_profile
 from portal.areas.queries import neighbourhood_or_404
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
 from portal.models import Neighbourhood
 from portal.reports.cache import analysis_cache
-from portal.reports.data import AUTHORITY_NAME, ReportError
+from portal.reports.data import ReportError
 from portal.results.pages import published_waves, results_page
 
 bp = Blueprint("results", __name__)
@@ -25,11 +26,12 @@ def _render(place: Neighbourhood | None):
     page, problem = None, None
     if wave is not None:
         try:
-            page = results_page(analysis_cache().get(db.session, wave.slug), place, utcnow())
+            page = results_page(analysis_cache().get(db.session, wave.slug), place, utcnow(),
+                                current_profile().area_name)
         except ReportError:
             problem = "The results of this survey are not ready to publish yet."
     return render_template("results/index.html", page=page, place=place, waves=waves,
-                           wave=wave, problem=problem, authority=AUTHORITY_NAME)
+                           wave=wave, problem=problem, authority=current_profile().area_name)
 
 
 @bp.route("/results")

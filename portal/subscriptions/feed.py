@@ -93,7 +93,9 @@ def activity(session: Session, place: Neighbourhood, waves, links: Links) -> lis
     return entries[:MAX_ENTRIES]
 
 
-def atom_feed(place: Neighbourhood, entries: list[Entry], host: str, links: Links) -> bytes:
+def atom_feed(place: Neighbourhood, entries: list[Entry], host: str, links: Links,
+              partnership: str) -> bytes:
+    """The neighbourhood's Atom feed, its author the partnership."""
     feed = FeedGenerator()
     feed.id(f"tag:{host},2009:neighbourhood-{place.slug}")
     name = xml_text(place.name)
@@ -102,7 +104,7 @@ def atom_feed(place: Neighbourhood, entries: list[Entry], host: str, links: Link
     feed.link(href=links.page, rel="alternate")
     feed.link(href=links.feed, rel="self")
     feed.language("en-GB")
-    feed.author({"name": "Community Safety Partnership"})
+    feed.author({"name": xml_text(partnership)})
     feed.updated(entries[0].at if entries else EMPTY_FEED_UPDATED)
     for e in reversed(entries):  # feedgen prepends each entry: add oldest first
         item = feed.add_entry()

@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from portal.api.http import cached_answer
+from portal.areas.profile import current_profile
 from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
 from portal.core.links import public_url
 from portal.models import AlertFrequency
-from portal.reports.data import AUTHORITY_NAME
 from portal.results.pages import published_waves
 from portal.subscriptions.alerts import AlertError, Site, confirm, confirmation, subscribe, unsubscribe
 from portal.subscriptions.calendar import feed_meetings, meetings_calendar
@@ -49,7 +49,7 @@ def meetings(slug: str):
 def all_meetings():
     places = all_neighbourhoods(db.session)
     body = meetings_calendar(feed_meetings(db.session, places, utcnow()),
-                             f"PACT meetings: {AUTHORITY_NAME}", _host(), _page_url)
+                             f"PACT meetings: {current_profile().area_name}", _host(), _page_url)
     return cached_answer(body, "text/calendar", "pact-meetings.ics")
 
 
@@ -62,7 +62,8 @@ def feed(slug: str):
         issue=lambda reference: public_url("issues.issue", reference=reference),
         results=lambda wave: public_url("results.neighbourhood", slug=place.slug, wave=wave))
     waves = published_waves(db.session, today())
-    body = atom_feed(place, activity(db.session, place, waves, links), _host(), links)
+    body = atom_feed(place, activity(db.session, place, waves, links), _host(), links,
+                     current_profile().name)
     return cached_answer(body, "application/atom+xml")
 
 
