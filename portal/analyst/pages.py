@@ -62,7 +62,8 @@ def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) ->
                               reference=[(total.estimate, f"Authority {percent(total.estimate)}")]
                               if total.estimate is not None else [],
                               highlight=[name] if area else ()),
-        charts.trend_chart(series, waves, title=f"{ind.label}, {name}, by wave"),
+        charts.trend_chart(series, waves, title=f"{ind.label}, {name}, by wave",
+                           positions=charts.years([p.opens_on for p in trend])),
     ]
     previous = analysis.previous.wave.slug if analysis.previous else None
     return Dashboard(analysis.wave.slug, area, name, indicator, ind.label, by_nb, items, drawn,
