@@ -386,7 +386,7 @@ def _trend_alt(title: str, series: Sequence[tuple[str, Sequence]], waves: Sequen
     for at, years in breaks:
         before = max(i for i, xi in enumerate(x) if xi < at)
         alt += (f" The time axis is broken between {waves[before]} and {waves[before + 1]} "
-                f"({years:.0f} years apart).")
+                f"({math.floor(years)} years apart).")
     return alt
 
 
@@ -398,7 +398,7 @@ def _draw_breaks(plot: _Plot, breaks: Sequence[tuple[float, float]]) -> None:
         plot.rect(bx - 3, plot.bottom - 4, 6, 8, WHITE)
         for dx in (-2.5, 2.5):
             plot.line(bx + dx - 2, plot.bottom + 4, bx + dx + 2, plot.bottom - 4, GREY, 0.8)
-        plot.text(bx, plot.bottom + 13.2, f"{years:.0f} years", size=6.5, anchor="middle",
+        plot.text(bx, plot.bottom + 13.2, f"{math.floor(years)} years", size=6.5, anchor="middle",
                   colour=GREY, centre=False)
 
 

@@ -465,6 +465,16 @@ class WaveAnalysis:
         return None
 
     @property
+    def change_note(self) -> str:
+        """Why no change is given when there is a wave before, of another era ('' otherwise)."""
+        if not self.history or self.previous is not None:
+            return ""
+        before = self.history[-1].wave
+        years = (self.wave.opens_on - before.closes_on).days // 365
+        return (f"No change is given: the wave before, {before.slug}, ended "
+                f"{plural(years, 'year')} before this one began.")
+
+    @property
     def n(self) -> int:
         return self.current.n
 
@@ -675,6 +685,7 @@ class NeighbourhoodReport:
     fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
     concerns: list | None = None  # analysis.concerns.ConcernRow: survey findings beside priorities
     satisfaction: object | None = None  # the portal's resident satisfaction over the PACT period
+    change_note: str = ""  # why no change is given, when the wave before is of another era
 
     @property
     def title(self) -> str:
@@ -824,7 +835,7 @@ def neighbourhood_report(analysis: WaveAnalysis, slug: str, *, generated_at: dat
         headline=_headline(analysis, slug, name), trend=_trend(analysis, slug, name),
         gap=gap_rows(analysis, slug), sections=_sections(analysis, slug, name),
         breakdowns=_breakdowns(analysis, slug), pact=pact, method=_method(analysis, slug),
-        previous_wave=previous,
+        previous_wave=previous, change_note=analysis.change_note,
     )
 
 
@@ -851,6 +862,7 @@ def authority_report(analysis: WaveAnalysis, *, name: str, generated_at: datetim
         sections=_sections(analysis, None, name), breakdowns=_breakdowns(analysis, None),
         pact=pact, method=_method(analysis, None), previous_wave=previous, ranking=ranking,
         adjustment=str(table["adjustment"].iloc[0]) if len(table) else "holm",
+        change_note=analysis.change_note,
     )
 
 

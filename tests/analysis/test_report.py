@@ -220,6 +220,8 @@ def test_a_wave_years_after_the_last_is_not_compared_with_it(margins):
     assert [h.wave.slug for h in analysis.history] == ["2010-11"]  # still on the trend
     report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
     assert report.previous_wave is None and report.headline.change is None
+    assert report.change_note == ("No change is given: the wave before, 2010-11, ended 15 years "
+                                  "before this one began.")
     assert [p.opens_on for p in report.trend] == [date(2010, 4, 1), date(2026, 4, 1)]
     consecutive = analyse_waves([_wave("2009-10", 900, seed=3), old], margins, PLACES)
     assert consecutive.previous is not None and consecutive.change is not None

@@ -217,3 +217,27 @@ def test_one_formatter_prints_every_figure_in_the_pdf(app, survey):
     for name, function in FILTERS.items():
         assert environment().filters[name] is function
     assert "pct" not in environment().filters
+
+
+def test_the_trend_chart_spaces_waves_by_time_and_breaks_across_eras():
+    """An open wave sixteen years after the last closed one: not compared with it, and drawn
+    across a visibly broken time axis rather than a year along."""
+    from datetime import date
+
+    from analysis.report import Place, WaveInput, analyse_waves, neighbourhood_report
+    from demo.responses import NEIGHBOURHOOD_LIST, generate_responses, population_margins
+    from portal.reports.render import report_charts
+
+    def wave(slug, opens):
+        frame = generate_responses(900, seed=int(slug[:4]), wave=slug)
+        return WaveInput(slug, f"Voicebox {slug}", opens, opens.replace(year=opens.year + 1), frame)
+
+    places = [Place(n.slug, n.name, n.area_class) for n in NEIGHBOURHOOD_LIST]
+    analysis = analyse_waves([wave("2009-10", date(2009, 4, 1)), wave("2010-11", date(2010, 4, 1)),
+                              wave("2026-27", date(2026, 11, 7))],
+                             population_margins([p.slug for p in places]), places)
+    report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
+    trend = report_charts(report)["trend"]
+    assert "The time axis is broken between 2010-11 and 2026-27 (16 years apart)." in trend.alt
+    assert "16 years" in trend.svg
+    assert report.headline.change is None and "No change is given" in render_html(report)
