@@ -56,6 +56,8 @@ def test_the_reports_say_what_they_mean(demo_pdfs):
     # "Groups are small" only where they are: the authority's groups are hundreds strong
     assert "Groups are small" not in authority and "Some groups are small" in authority
     assert "Groups are small" in local
+    # the perception gap marks a low base on both shares, as the fear and recorded crime table does
+    assert re.search(r"Burglary \d+\.\d% \* \d+\.\d% \* [+−]\d+\.\d points", local)
     # a breakdown with most groups suppressed prints the groups shown and names the others
     assert re.search(r"each had fewer than 30 responses, so they are not shown", local)
     # Charter shares and resident satisfaction on one or two records are not percentages

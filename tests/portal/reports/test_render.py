@@ -241,3 +241,17 @@ def test_the_trend_chart_spaces_waves_by_time_and_breaks_across_eras():
     assert "The time axis is broken between 2010-11 and 2026-27 (16 years apart)." in trend.alt
     assert "16 years" in trend.svg
     assert report.headline.change is None and "No change is given" in render_html(report)
+
+
+def test_open_issues_are_counted_then_aged_in_words(app, survey):
+    import dataclasses
+
+    report = _prepare(app, ["twerton"]).reports[0]
+    assert report.pact is not None
+    bands = {"0-7 days": 1, "8-30 days": 0, "31-90 days": 2, "over 90 days": 0}
+    report.pact = dataclasses.replace(report.pact, open_issues=3, open_by_age=bands)
+    html = " ".join(render_html(report).split())
+    assert '3<br><span class="small">open for 0–7 days: 1; 31–90 days: 2</span>' in html
+    report.pact = dataclasses.replace(report.pact, open_issues=0, open_by_age=dict.fromkeys(bands, 0))
+    html = " ".join(render_html(report).split())
+    assert "0-7 days" not in html and "open for" not in html
