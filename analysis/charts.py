@@ -23,6 +23,7 @@ import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 from analysis.formatting import interval, percent, ratio
@@ -33,6 +34,7 @@ GREY = "#505a5f"
 LIGHT = "#b1b4b6"
 ORANGE = "#d4351c"
 GREEN = "#00703c"
+WHITE = "#ffffff"
 FONT = "Liberation Sans, DejaVu Sans"
 FONT_SIZE = 8.5  # pt
 WIDTH = 6.4  # inches: the A4 text width of the reports
@@ -151,9 +153,17 @@ class _Plot:
                               f'fill="{colour}"/>')
 
     def text(self, x: float, y: float, text: str, *, size: float = FONT_SIZE, anchor: str = "start",
-             colour: str = DARK, centre: bool = True, rotate: bool = False) -> None:
+             colour: str = DARK, centre: bool = True, rotate: bool = False,
+             halo: bool = False) -> None:
         """``text`` at (x, y): y is its vertical centre (``centre``) or its baseline. Rotated
-        text reads upwards, and then x is its centre."""
+        text reads upwards, and then x is its centre. ``halo``: on a white box a little larger
+        than the text, so grid and reference lines stop short of a value label instead of
+        running through its letters."""
+        if halo and not rotate:
+            width = _text_width(text, size)
+            left = x - (width if anchor == "end" else width / 2 if anchor == "middle" else 0)
+            middle = y if centre else y - 0.35 * size
+            self.rect(left - 1, middle - 0.6 * size, width + 2, 1.2 * size, WHITE)
         attrs = f' text-anchor="{anchor}"' if anchor != "start" else ""
         if rotate:
             x += 0.35 * size if centre else 0
@@ -217,6 +227,11 @@ def _low_base(f) -> bool:
     return getattr(f, "flag", None) == "low_base"
 
 
+def _per_1000(share: float | None) -> str:
+    """A share of residents as a rate per 1,000 to one decimal (0.0094 -> '9.4')."""
+    return "–" if share is None else f"{1000 * share:,.1f}"
+
+
 def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[float, str]] = (),
                    highlight: Sequence[str] = (), xlabel: str = "Per cent (95% confidence interval)"
                    ) -> Chart:
@@ -246,7 +261,7 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
         colour = BLUE if (not highlight or f.label in highlight) else GREY
         py = plot.y(y)
         if f.estimate is None:
-            plot.text(plot.x(lo + 0.005), py, SUPPRESSED, size=7.5, colour=ORANGE)
+            plot.text(plot.x(lo + 0.005), py, SUPPRESSED, size=7.5, colour=ORANGE, halo=True)
             continue
         if f.ci_lower is not None and f.ci_upper is not None:
             x1, x2 = plot.x(f.ci_lower), plot.x(f.ci_upper)
@@ -255,7 +270,8 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
                 plot.line(x, py - 3.5, x, py + 3.5, colour, 1.0)
         plot.marker(plot.x(f.estimate), py, colour, 5.5, diamond=_low_base(f))
         right = f.ci_upper if f.ci_upper is not None else f.estimate
-        plot.text(plot.x(right) + 5, py, percent(f.estimate), size=7.5)
+        plot.text(plot.x(right) + 5, py, percent(f.estimate) + (" *" if _low_base(f) else ""),
+                  size=7.5, halo=True)
     if reference:
         plot.legend([("line", DARK if i == 0 else GREEN, styles[i % 3], label)
                      for i, (_value, label) in enumerate(reference)], 7.5)
@@ -267,12 +283,52 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
     return Chart(plot.svg(), alt, title)
 
 
+# Waves further apart than this (years) are drawn closer, across a visibly broken time axis.
+MAX_GAP_YEARS = 2.0
+BROKEN_GAP = 1.2  # the width a broken gap is drawn at, in years of the axis
+
+
+def time_axis(positions: Sequence[float]) -> tuple[list[float], list[tuple[float, float]]]:
+    """Where each wave goes on a trend chart's axis, from its start in (fractional) years: the
+    years between them, except that a gap longer than ``MAX_GAP_YEARS`` is drawn ``BROKEN_GAP``
+    wide. Returns the x of each wave and each break's (x, years it stands for)."""
+    xs: list[float] = []
+    breaks: list[tuple[float, float]] = []
+    for i, at in enumerate(positions):
+        if not xs:
+            xs.append(0.0)
+            continue
+        gap = at - positions[i - 1]
+        if gap > MAX_GAP_YEARS:
+            breaks.append((xs[-1] + BROKEN_GAP / 2, gap))
+            gap = BROKEN_GAP
+        xs.append(xs[-1] + gap)
+    return xs, breaks
+
+
+def years(days: Sequence[date | None]) -> list[float] | None:
+    """Each day as a fractional year (1 April 2010 -> 2010.25), the ``positions`` of
+    `trend_chart`; None if any day is missing (the waves are then evenly spaced)."""
+    if any(d is None for d in days):
+        return None
+    return [d.year + (d.timetuple().tm_yday - 1) / 365.25 for d in days if d is not None]
+
+
 def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *, title: str,
-                reference: Sequence[tuple[float, str]] = ()) -> Chart:
-    """Estimates across waves with interval bars, one line per series (name, figures per wave)."""
+                reference: Sequence[tuple[float, str]] = (),
+                positions: Sequence[float] | None = None) -> Chart:
+    """Estimates across waves with interval bars, one line per series (name, figures per wave).
+
+    ``positions``: when each wave began, in years (2010.25 for April 2010), so the axis is
+    proportional to time; a gap of more than ``MAX_GAP_YEARS`` is drawn shorter, with break marks
+    on the axis, its length written under it, and the lines not joined across it. Without
+    ``positions`` the waves are evenly spaced."""
     colours = [BLUE, GREY, GREEN]
     plot = _Plot(2.0, left=0.7, top=0.35)
-    x = list(range(len(waves)))
+    if positions is not None and len(positions) == len(waves):
+        x, breaks = time_axis(list(positions))
+    else:
+        x, breaks = [float(i) for i in range(len(waves))], []
     values = [v for _, figs in series for f in figs for v in (f.ci_upper, f.estimate)]
     values += [r[0] for r in reference]
     lo, hi = _limits(values, 0.08)
@@ -287,6 +343,7 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
     plot.text(plot.left - 38, (plot.top + plot.bottom) / 2, "Per cent", anchor="middle",
               rotate=True)
     plot.x_axis("", x, list(waves), grid=False)
+    _draw_breaks(plot, breaks)
     n = max(len(series), 1)
     for i, (value, _label) in enumerate(reference):
         plot.line(plot.left, plot.y(value), plot.right, plot.y(value),
@@ -301,15 +358,24 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
             elif f.ci_lower is not None and f.ci_upper is not None:
                 px = plot.x(xi + offset)
                 plot.line(px, plot.y(f.ci_lower), px, plot.y(f.ci_upper), colour, 1.0)
-        shown = [(plot.x(xi + offset), plot.y(f.estimate))
+        cuts = [at for at, _years in breaks]
+        shown = [(xi, plot.x(xi + offset), plot.y(f.estimate))
                  for xi, f in zip(x, figs, strict=True) if f.estimate is not None]
-        plot.polyline(shown, colour, 1.4)
-        for px, py in shown:
+        for stretch in _between_breaks(shown, cuts):
+            plot.polyline(stretch, colour, 1.4)
+        for _xi, px, py in shown:
             plot.marker(px, py, colour, 4.5)
     plot.legend([("line-marker", colours[k % len(colours)], None, name)
                  for k, (name, _figs) in enumerate(series)]
                 + [("line", GREEN if i == 0 else GREY, ("--", ":")[i % 2], label)
                    for i, (_value, label) in enumerate(reference)], FONT_SIZE)
+    return Chart(plot.svg(), _trend_alt(title, series, waves, reference, x, breaks), title)
+
+
+def _trend_alt(title: str, series: Sequence[tuple[str, Sequence]], waves: Sequence[str],
+               reference: Sequence[tuple[float, str]], x: Sequence[float],
+               breaks: Sequence[tuple[float, float]]) -> str:
+    """The trend chart's alternative text: every figure, the reference lines and any break."""
     parts = []
     for name, figs in series:
         parts.append(f"{name}: " + ", ".join(f"{w} {_estimate_text(f)}"
@@ -317,7 +383,34 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
     alt = f"{title}. " + "; ".join(parts) + "."
     if reference:
         alt += " " + "; ".join(f"{label} {percent(v, missing='suppressed')}" for v, label in reference) + "."
-    return Chart(plot.svg(), alt, title)
+    for at, years in breaks:
+        before = max(i for i, xi in enumerate(x) if xi < at)
+        alt += (f" The time axis is broken between {waves[before]} and {waves[before + 1]} "
+                f"({math.floor(years)} years apart).")
+    return alt
+
+
+def _draw_breaks(plot: _Plot, breaks: Sequence[tuple[float, float]]) -> None:
+    """Each break of the time axis: a gap in the axis line between two slanted strokes, and the
+    years it stands for under it."""
+    for at, years in breaks:
+        bx = plot.x(at)
+        plot.rect(bx - 3, plot.bottom - 4, 6, 8, WHITE)
+        for dx in (-2.5, 2.5):
+            plot.line(bx + dx - 2, plot.bottom + 4, bx + dx + 2, plot.bottom - 4, GREY, 0.8)
+        plot.text(bx, plot.bottom + 13.2, f"{math.floor(years)} years", size=6.5, anchor="middle",
+                  colour=GREY, centre=False)
+
+
+def _between_breaks(points: Sequence[tuple[float, float, float]],
+                    cuts: Sequence[float]) -> list[list[tuple[float, float]]]:
+    """The (x, y) drawing points of ``points`` (axis x, x, y) split where the axis is broken."""
+    stretches: list[list[tuple[float, float]]] = [[]]
+    for i, (xi, px, py) in enumerate(points):
+        if i and any(points[i - 1][0] < cut < xi for cut in cuts):
+            stretches.append([])
+        stretches[-1].append((px, py))
+    return stretches
 
 
 def gap_chart(rows: Sequence, *, title: str) -> Chart:
@@ -339,15 +432,16 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
     bar = plot.y(0) - plot.y(h)
     for y, r in zip(ys, rows, strict=True):
         if r.worried is None:
-            plot.text(plot.x(0.005), plot.y(y), SUPPRESSED, size=7.5, colour=ORANGE)
+            plot.text(plot.x(0.005), plot.y(y), SUPPRESSED, size=7.5, colour=ORANGE, halo=True)
             continue
         for value, centre, colour in ((r.worried, y + h / 2, BLUE), (r.victim, y - h / 2, ORANGE)):
             plot.rect(plot.left, plot.y(centre) - bar / 2, plot.x(value) - plot.left, bar, colour)
-        plot.text(plot.x(r.worried) + 2, plot.y(y + h / 2), f"{percent(r.worried)} worried",
-                  size=7)
-        ratio_text = f" (ratio {ratio(r.ratio)})" if r.ratio is not None else ""
-        plot.text(plot.x(r.victim) + 2, plot.y(y - h / 2), f"{percent(r.victim)} victims{ratio_text}",
-                  size=7)
+        star = " *" if _low_base(r) else ""
+        plot.text(plot.x(r.worried) + 2, plot.y(y + h / 2), f"{percent(r.worried)}{star} worried",
+                  size=7, halo=True)
+        ratio_text = f" (worried to victims {ratio(r.ratio)})" if r.ratio is not None else ""
+        plot.text(plot.x(r.victim) + 2, plot.y(y - h / 2),
+                  f"{percent(r.victim)}{star} victims{ratio_text}", size=7, halo=True)
     plot.legend([("patch", BLUE, None, "Worried (very or fairly)"),
                  ("patch", ORANGE, None, "Victim in the last 12 months")], 7.5)
     parts = []
@@ -355,9 +449,11 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
         if r.worried is None:
             parts.append(f"{r.label}: suppressed (too few responses)")
         else:
-            ratio_text = f", ratio {ratio(r.ratio)}" if r.ratio is not None else ""
+            ratio_text = (f", worried to victims {ratio(r.ratio)}" if r.ratio is not None
+                          else "")
+            star = " (low base)" if _low_base(r) else ""
             parts.append(f"{r.label}: {percent(r.worried)} worried, {percent(r.victim)} victims"
-                         f"{ratio_text}")
+                         f"{ratio_text}{star}")
     return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)
 
 
@@ -366,7 +462,8 @@ __all__ = ["Chart", "fear_risk_chart", "gap_chart", "interval_chart", "trend_cha
 
 def fear_risk_chart(rows: Sequence, *, title: str) -> Chart:
     """Fear against risk: per crime, % worried, % victims in the survey and the recorded crimes
-    per 100 residents, as three bars on one per-cent scale (analysis.fear_risk.FearRiskRow)."""
+    per resident, as three bars on one per-cent scale (analysis.fear_risk.FearRiskRow); the
+    recorded bar is labelled per 1,000 residents, the unit the report's table and text use."""
     rows = list(rows)
     plot = _Plot(0.9 + 0.55 * max(len(rows), 2), left=1.3, top=0.3)
     h = 0.27
@@ -380,20 +477,25 @@ def fear_risk_chart(rows: Sequence, *, title: str) -> Chart:
     plot.y_labels([(y, r.label) for y, r in zip(ys, rows, strict=True)])
     bar = plot.y(0) - plot.y(h * 0.9)
     for y, r in zip(ys, rows, strict=True):
-        worry_to_risk = f" (worry {ratio(r.worry_to_risk)})" if r.worry_to_risk is not None else ""
-        bars = ((r.worried.estimate, y + h, BLUE, "worried", 1),
-                (r.victim.estimate, y, ORANGE, "victims (survey)", 1),
-                (r.recorded_share, y - h, GREEN, f"recorded{worry_to_risk}", 2))
-        for value, centre, colour, words, digits in bars:
+        worry_to_risk = (f" (worried to recorded {ratio(r.worry_to_risk)})"
+                         if r.worry_to_risk is not None else "")
+        bars = ((r.worried.estimate, y + h, BLUE, f"{percent(r.worried.estimate)}"
+                 f"{' *' if _low_base(r.worried) else ''} worried"),
+                (r.victim.estimate, y, ORANGE, f"{percent(r.victim.estimate)}"
+                 f"{' *' if _low_base(r.victim) else ''} victims (survey)"),
+                (r.recorded_share, y - h, GREEN,
+                 f"{_per_1000(r.recorded_share)} per 1,000 recorded{worry_to_risk}"))
+        for value, centre, colour, words in bars:
             if value is None:
                 plot.text(plot.x(0.002), plot.y(centre), "–", size=7, colour=GREY)
                 continue
             plot.rect(plot.left, plot.y(centre) - bar / 2, plot.x(value) - plot.left, bar, colour)
-            plot.text(plot.x(value) + 2, plot.y(centre), f"{percent(value, digits)} {words}", size=7)
+            plot.text(plot.x(value) + 2, plot.y(centre), words, size=7, halo=True)
     plot.legend([("patch", BLUE, None, "Worried"), ("patch", ORANGE, None, "Victims (survey)"),
-                 ("patch", GREEN, None, "Recorded by police, per 100 residents")], 7.5)
+                 ("patch", GREEN, None, "Recorded by police (per 1,000 residents)")], 7.5)
     parts = [f"{r.label}: {percent(r.worried.estimate)} worried, {percent(r.victim.estimate)} "
-             f"victims in the survey, {percent(r.recorded_share, 2)} recorded"
-             + (f", worry to risk {ratio(r.worry_to_risk)}" if r.worry_to_risk is not None else "")
+             f"victims in the survey, {_per_1000(r.recorded_share)} recorded per 1,000 residents"
+             + (f", worried to recorded {ratio(r.worry_to_risk)}" if r.worry_to_risk is not None
+                else "")
              for r in rows]
     return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)

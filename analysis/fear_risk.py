@@ -20,8 +20,10 @@ from analysis.errors import InputError
 
 MAPPING_FILE = Path(__file__).resolve().parent / "definitions" / "survey-crime-types.yaml"
 SURVEY_CRIMES = ("burglary", "car_crime", "violent_crime")
-RATIO_NOTE = ("Ratio of worry to risk: the share of residents worried about the crime divided by "
-              "the crimes recorded per resident over the year (rate per 1,000 ÷ 1,000).")
+RATIO_NOTE = ("Worried to recorded (the ratio of worry to risk): the share of residents worried about "
+              "the crime divided by the crimes recorded per resident over the year (rate per 1,000 "
+              "÷ 1,000). It is not the perception gap's ratio, which divides the same share by the "
+              "share of residents who said they were victims.")
 
 
 @dataclass(frozen=True)

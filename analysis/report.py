@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -41,6 +41,9 @@ HEADLINE_ID = "ni21"
 # Raking as R rake() (epsilon: 1 person) but allowed to run to convergence: a neighbourhood with
 # very few responses can need more than R's default 10 iterations.
 RAKE_OPTIONS: dict[str, Any] = {"epsilon": 1.0, "maxit": 100}
+# A wave's change is measured from the wave before it only if that ended at most this long before
+# it began (an annual survey that skipped a year still compares; one resumed after years does not).
+MAX_WAVE_GAP = timedelta(days=2 * 365)
 
 # The NI 17 strands the catalogue does not already hold as indicators (NI 41, NI 42 and the LAA
 # teenagers indicator cover three), defined as catalogue data and computed by the engine.
@@ -188,6 +191,7 @@ class TrendPoint:
     wave: str
     local: Figure
     authority: Figure
+    opens_on: date | None = None  # when the wave's fieldwork began: places it on the time axis
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,32 @@ class Breakdown:
         if len(self.rows) == 2:
             return f"Both groups had {fewer}, so neither is shown."
         return f"All {plural(len(self.rows), 'group')} had {fewer}, so none is shown."
+
+
+    @property
+    def mostly_suppressed(self) -> bool:
+        """More than half the groups, but not all, are suppressed: the report lists the groups
+        shown in a table and names the others in one sentence, as it does when all are."""
+        hidden = sum(f.suppressed for f in self.rows)
+        return not self.all_suppressed and hidden * 2 > len(self.rows)
+
+    @property
+    def table_rows(self) -> list[Figure]:
+        """The rows the report's table prints: the groups shown, once most are suppressed."""
+        if self.mostly_suppressed:
+            return [f for f in self.rows if not f.suppressed]
+        return list(self.rows)
+
+    def hidden_sentence(self, suppress_below: int) -> str:
+        """What a mostly-suppressed breakdown says under its table: the groups left out."""
+        if not self.mostly_suppressed:
+            return ""
+        hidden = [f.label for f in self.rows if f.suppressed]
+        fewer = f"fewer than {plural(suppress_below, 'response')}"
+        if len(hidden) == 1:
+            return f"{hidden[0]} had {fewer}, so it is not shown."
+        names = ", ".join(hidden[:-1]) + f" and {hidden[-1]}"
+        return f"{names} each had {fewer}, so they are not shown."
 
 
 @dataclass(frozen=True)
@@ -316,6 +346,33 @@ class ServiceCharterSection:
     answered_share: float | None
     answer_base: int
     breached: int
+
+
+# Shares of PACT follow-up answers and Service Charter records (counts, not samples) follow a
+# small-base rule like the survey's: on fewer than SHARE_SUPPRESS_BELOW records no share is given,
+# on fewer than SHARE_FLAG_BELOW it is flagged *.
+SHARE_SUPPRESS_BELOW = 5
+SHARE_FLAG_BELOW = 10
+
+
+@dataclass(frozen=True)
+class CountedShare:
+    """A share of records (0..1) on its base, with the small-base rule applied."""
+
+    share: float | None
+    base: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.share is None or self.base < SHARE_SUPPRESS_BELOW
+
+    @property
+    def low_base(self) -> bool:
+        return not self.suppressed and self.base < SHARE_FLAG_BELOW
+
+
+def counted_share(share: float | None, base: int) -> CountedShare:
+    return CountedShare(share, int(base))
 
 
 @dataclass(frozen=True)
@@ -406,11 +463,31 @@ class WaveAnalysis:
 
     @property
     def previous(self) -> WaveEstimates | None:
-        return self.history[-1] if self.history else None
+        """The wave the change is measured from: the one before, if it is of the same era
+        (`comparable`)."""
+        if self.history and comparable(self.history[-1].wave, self.wave):
+            return self.history[-1]
+        return None
+
+    @property
+    def change_note(self) -> str:
+        """Why no change is given when there is a wave before, of another era ('' otherwise)."""
+        if not self.history or self.previous is not None:
+            return ""
+        before = self.history[-1].wave
+        years = (self.wave.opens_on - before.closes_on).days // 365
+        return (f"No change is given: the wave before, {before.slug}, ended "
+                f"{plural(years, 'year')} before this one began.")
 
     @property
     def n(self) -> int:
         return self.current.n
+
+
+def comparable(before: WaveInput, after: WaveInput) -> bool:
+    """Whether ``after``'s change is measured from ``before``: the earlier wave ended at most
+    ``MAX_WAVE_GAP`` before the later began. Two waves years apart are two eras, not a change."""
+    return after.opens_on - before.closes_on <= MAX_WAVE_GAP
 
 
 def data_fingerprint(responses: pd.DataFrame, margins: pd.DataFrame) -> str:
@@ -496,7 +573,7 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
     versus_rest = {ind: compare_to_rest(responses, weighting, ind, catalogue=REPORT_CATALOGUE)
                    for ind in ids}
     change = None
-    if history:
+    if history and comparable(history[-1].wave, wave):
         change = compare_waves(history[-1].estimates, current.estimates,
                                before_label=history[-1].wave.slug, after_label=wave.slug)
     times = pd.to_datetime(responses["submitted_at"], errors="coerce", utc=True)
@@ -697,10 +774,24 @@ class NeighbourhoodReport:
     fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
     concerns: list | None = None  # analysis.concerns.ConcernRow: survey findings beside priorities
     satisfaction: object | None = None  # the portal's resident satisfaction over the PACT period
+    change_note: str = ""  # why no change is given, when the wave before is of another era
 
     @property
     def title(self) -> str:
         return f"{self.name}: community safety feedback report, {self.wave_name}"
+
+    @property
+    def breakdown_note(self) -> str:
+        """The sentence above the NI 21 breakdowns, as small as the groups really are."""
+        figures = [f for b in self.breakdowns for f in b.rows]
+        small = sum(f.suppressed or f.low_base for f in figures)
+        if not small:
+            return ""
+        if small * 2 > len(figures):
+            return ("Groups are small, so many figures are suppressed or flagged; they are listed so "
+                    "that nothing is silently left out.")
+        return ("Some groups are small, so their figures are suppressed or flagged; they are listed "
+                "so that nothing is silently left out.")
 
     @property
     def any_suppressed(self) -> bool:
@@ -735,7 +826,7 @@ def _trend(analysis: WaveAnalysis, slug: str | None, name: str) -> list[TrendPoi
     trend = []
     for w in [*analysis.history, analysis.current]:
         trend.append(TrendPoint(w.wave.slug, _figure(w.row(HEADLINE_ID, slug), name),
-                                _figure(w.row(HEADLINE_ID, None), "Authority")))
+                                _figure(w.row(HEADLINE_ID, None), "Authority"), w.wave.opens_on))
     return trend
 
 
@@ -833,7 +924,7 @@ def neighbourhood_report(analysis: WaveAnalysis, slug: str, *, generated_at: dat
         headline=_headline(analysis, slug, name), trend=_trend(analysis, slug, name),
         gap=gap_rows(analysis, slug), sections=_sections(analysis, slug, name),
         breakdowns=_breakdowns(analysis, slug), pact=pact, method=_method(analysis, slug),
-        previous_wave=previous,
+        previous_wave=previous, change_note=analysis.change_note,
     )
 
 
@@ -860,6 +951,7 @@ def authority_report(analysis: WaveAnalysis, *, name: str, generated_at: datetim
         sections=_sections(analysis, None, name), breakdowns=_breakdowns(analysis, None),
         pact=pact, method=_method(analysis, None), previous_wave=previous, ranking=ranking,
         adjustment=str(table["adjustment"].iloc[0]) if len(table) else "holm",
+        change_note=analysis.change_note,
     )
 
 
@@ -942,5 +1034,5 @@ def available_indicators(analysis: WaveAnalysis) -> list[str]:
 def indicator_trend(analysis: WaveAnalysis, indicator: str, slug: str | None) -> list[TrendPoint]:
     name = analysis.places[slug].name if slug else "Authority"
     return [TrendPoint(w.wave.slug, _figure(w.row(indicator, slug), name),
-                       _figure(w.row(indicator, None), "Authority"))
+                       _figure(w.row(indicator, None), "Authority"), w.wave.opens_on)
             for w in [*analysis.history, analysis.current]]

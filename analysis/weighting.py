@@ -417,12 +417,14 @@ def _trim(
 
 def _missing_notes(missing: dict[str, int]) -> list[str]:
     """One diagnostics note per variable some respondents did not give."""
-    return [
-        f"{k} respondent(s) did not give {var}: given the mean weight adjustment on "
-        f"{var} and raked on their other margins"
-        for var, k in missing.items()
-        if k
-    ]
+    notes = []
+    for var, k in missing.items():
+        if k:
+            words = var.replace("_", " ")
+            who = "respondent" if k == 1 else "respondents"
+            notes.append(f"{k:,} {who} did not give their {words}: given the mean weight "
+                         f"adjustment on {words} and raked on their other answers")
+    return notes
 
 
 def rake_weights(

@@ -7,11 +7,14 @@ Service Charter complaints and enquiries (`demo.charter`). Never imported by `po
 the `flask --app portal demo` command.
 
 Deterministic from the seed and idempotent: each part is added only if it is not there yet, so
-running `flask --app portal demo` twice adds nothing the second time.
+running `flask --app portal demo` twice adds nothing the second time. The retention schedule runs
+last, so no record is older than its own retention period allows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -24,6 +27,7 @@ from demo.places import seed_agencies, seed_neighbourhoods
 from demo.staff import seed_staff
 from demo.summary import DemoSummary
 from demo.waves import PAST_WAVES, seed_questionnaires, seed_responses, seed_waves
+from portal.privacy.retention import run_retention
 
 
 def seed_demo(session: Session, config, now: datetime, *, seed: int = 2009,
@@ -48,4 +52,18 @@ def seed_demo(session: Session, config, now: datetime, *, seed: int = 2009,
     session.flush()
     summary.count("meeting agenda", seed_agendas(session, seed, now))
     summary.count("Charter case", seed_charter_cases(session, seed, now))
+    apply_retention(session, config, now)
     return summary
+
+
+def apply_retention(session: Session, config, now: datetime) -> dict[str, int]:
+    """Run the retention schedule (`portal.privacy.retention.run_retention`, every rule) over what
+    the demo holds, as the nightly job would have over the years the demo's history spans: the
+    2010/11 era's contact details and the like are long past their periods. In `session`, so the
+    demo loads in one transaction; returns the count removed per kind."""
+    @contextmanager
+    def in_this_session() -> Iterator[Session]:
+        yield session
+        session.flush()
+
+    return run_retention(in_this_session, config, now)

@@ -41,6 +41,7 @@ class Dashboard:
     previous_wave: str | None
     n: int
     gap: list[GapRow]
+    change_note: str = ""  # why no change is given, when the wave before is of another era
 
 
 def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) -> Dashboard:
@@ -62,11 +63,12 @@ def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) ->
                               reference=[(total.estimate, f"Authority {percent(total.estimate)}")]
                               if total.estimate is not None else [],
                               highlight=[name] if area else ()),
-        charts.trend_chart(series, waves, title=f"{ind.label}, {name}, by wave"),
+        charts.trend_chart(series, waves, title=f"{ind.label}, {name}, by wave",
+                           positions=charts.years([p.opens_on for p in trend])),
     ]
     previous = analysis.previous.wave.slug if analysis.previous else None
     return Dashboard(analysis.wave.slug, area, name, indicator, ind.label, by_nb, items, drawn,
-                     previous, analysis.n, gap_rows(analysis, area))
+                     previous, analysis.n, gap_rows(analysis, area), analysis.change_note)
 
 
 HEADER = ["wave", "area", "indicator", "label", "estimate_pct", "ci_lower_pct", "ci_upper_pct",

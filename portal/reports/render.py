@@ -20,7 +20,13 @@ from weasyprint.text.fonts import FontConfiguration
 
 from analysis import charts
 from analysis.formatting import FILTERS, percent
-from analysis.report import AuthorityReport, NeighbourhoodReport
+from analysis.report import (
+    SHARE_FLAG_BELOW,
+    SHARE_SUPPRESS_BELOW,
+    AuthorityReport,
+    NeighbourhoodReport,
+    counted_share,
+)
 from portal.charter.figures import HINTS as SERVICE_CHARTER_HINTS
 from portal.pact.metrics import HINTS as PACT_HINTS
 from portal.pact.metrics import LABELS as PACT_LABELS
@@ -38,6 +44,8 @@ def environment() -> Environment:
     env.globals["pact_hints"] = PACT_HINTS
     env.globals["pact_labels"] = PACT_LABELS
     env.globals["charter_hints"] = SERVICE_CHARTER_HINTS
+    env.globals["counted"] = counted_share  # the small-base rule of record shares
+    env.globals["share_rule"] = (SHARE_SUPPRESS_BELOW, SHARE_FLAG_BELOW)
     return env
 
 
@@ -67,7 +75,8 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
     if not isinstance(report, AuthorityReport):
         series.append(("Authority", [p.authority for p in report.trend]))
     out["trend"] = charts.trend_chart(series, waves, title=f"NI 21 in {report.name} by wave",
-                                      reference=[(target, f"Target {percent(target)}")])
+                                      reference=[(target, f"Target {percent(target)}")],
+                                      positions=charts.years([p.opens_on for p in report.trend]))
     out["gap"] = charts.gap_chart(report.gap, title=f"Worry about crime against victimisation "
                                                     f"in {report.name}, {report.wave}")
     if report.fear_risk is not None:

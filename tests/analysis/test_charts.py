@@ -4,7 +4,11 @@ suppressed values described rather than dropped, deterministic output."""
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
+from datetime import date
+
+import pytest
 
 from analysis import charts
 
@@ -53,5 +57,73 @@ def test_trend_and_gap_charts_describe_their_numbers():
     assert "Twerton: 2008-09 24.6%" in trend.alt and "2009-10 suppressed" in trend.alt
     gap = charts.gap_chart([G("Burglary", 0.24, 0.04, 6.0), G("Car crime", None, None, None)],
                            title="Gap")
-    assert "Burglary: 24.0% worried, 4.0% victims, ratio 6.0 to 1" in gap.alt
+    assert "Burglary: 24.0% worried, 4.0% victims, worried to victims 6.0 to 1" in gap.alt
     assert "Car crime: suppressed" in gap.alt
+
+
+def _texts(svg: str) -> list[tuple[int, str]]:
+    """(position in the SVG, text) of every text element."""
+    return [(m.start(), m.group(1)) for m in re.finditer(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def _boxes(svg: str) -> list[tuple[int, float, float, float, float]]:
+    """(position, x, y, width, height) of every white rectangle."""
+    return [(m.start(), *map(float, m.groups())) for m in re.finditer(
+        r'<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)" fill="#ffffff"/>',
+        svg)]
+
+
+def _grid_end(svg: str) -> int:
+    """Where the grid lines (light, drawn first) end."""
+    return max(m.end() for m in re.finditer(r'<line[^>]*stroke="#b1b4b6"[^>]*/>', svg))
+
+
+@dataclass
+class FR:
+    label: str
+    worried: F
+    victim: F
+    recorded_share: float | None
+    worry_to_risk: float | None
+
+
+@dataclass
+class GF(G):
+    flag: str | None = None
+
+
+def test_value_labels_sit_on_white_so_grid_lines_stop_short_of_them():
+    interval = charts.interval_chart(ITEMS, title="NI 21", reference=[(0.325, "Target 32.5%")])
+    gap = charts.gap_chart([GF("Burglary", 0.42, 0.02, 22.0, "low_base")], title="Gap")
+    fear = charts.fear_risk_chart([FR("Burglary", F("w", 0.42, 0.3, 0.5, "low_base"),
+                                      F("v", 0.02, 0.01, 0.1, "low_base"), 0.0094, 44.2)],
+                                  title="Fear")
+    for chart, labels in ((interval, ["24.6% *", "29.7%", "suppressed: fewer than 30 responses"]),
+                          (gap, ["42.0% * worried", "2.0% * victims (worried to victims 22.0 to 1)"]),
+                          (fear, ["42.0% * worried", "2.0% * victims (survey)",
+                                  "9.4 per 1,000 recorded (worried to recorded 44.2 to 1)"])):
+        texts, boxes = dict((t, at) for at, t in _texts(chart.svg)), _boxes(chart.svg)
+        for label in labels:
+            assert label in texts, (label, list(texts))
+            # a white box drawn after the grid, just before the label
+            assert any(_grid_end(chart.svg) < at < texts[label] for at, *_box in boxes), label
+    assert "Recorded by police (per 1,000 residents)" in fear.svg and "per 100" not in fear.svg
+
+
+def test_the_trend_axis_is_proportional_to_time_and_broken_across_a_long_gap():
+    waves = ["2008-09", "2009-10", "2010-11", "2026-27"]
+    figures = [F(w, 0.25, 0.2, 0.3) for w in waves]
+    positions = charts.years([date(2008, 4, 1), date(2009, 4, 1), date(2010, 4, 1),
+                              date(2026, 11, 7)])
+    xs, breaks = charts.time_axis(positions)
+    assert xs[1] - xs[0] == pytest.approx(1.0, abs=0.01) and xs[2] - xs[1] == pytest.approx(1.0, abs=0.01)
+    assert xs[3] - xs[2] == pytest.approx(charts.BROKEN_GAP) and len(breaks) == 1
+    assert breaks[0][1] == pytest.approx(16.6, abs=0.1)
+    chart = charts.trend_chart([("Twerton", figures)], waves, title="NI 21", positions=positions)
+    assert "16 years" in chart.svg  # whole years between the starts, under the break
+    assert "The time axis is broken between 2010-11 and 2026-27" in chart.alt
+    # the line joins the three waves of the first era, not the fourth across the break
+    assert [len(p.split()) for p in re.findall(r'<polyline points="([^"]*)"', chart.svg)] == [3]
+    even = charts.trend_chart([("Twerton", figures)], waves, title="NI 21")
+    assert "years" not in even.svg
+    assert [len(p.split()) for p in re.findall(r'<polyline points="([^"]*)"', even.svg)] == [4]

@@ -171,3 +171,61 @@ def test_an_all_suppressed_breakdown_is_said_in_one_sentence(flags, sentence):
     assert breakdown.all_suppressed is (sentence is not None)
     if sentence:
         assert breakdown.suppressed_sentence(30) == sentence
+
+
+@pytest.mark.parametrize(("flags", "shown", "sentence"), [
+    ((True, False, True), ["group 1"],
+     "group 0 and group 2 each had fewer than 30 responses, so they are not shown."),
+    ((False, True, True, True), ["group 0"],
+     "group 1, group 2 and group 3 each had fewer than 30 responses, so they are not shown."),
+    ((True, False), None, ""),  # half: the table keeps every row
+    ((False, False, True), None, ""),
+    ((True, True), None, ""),  # all: said in one sentence instead (above)
+])
+def test_a_mostly_suppressed_breakdown_lists_the_groups_shown_and_names_the_rest(flags, shown,
+                                                                                 sentence):
+    from analysis.report import Breakdown
+
+    breakdown = Breakdown("ethnicity", "Ethnicity", _groups(*flags))
+    assert breakdown.mostly_suppressed is (shown is not None)
+    assert [f.label for f in breakdown.table_rows] == (shown or [f.label for f in breakdown.rows])
+    assert breakdown.hidden_sentence(30) == sentence
+
+
+def test_groups_are_called_small_only_when_they_are(analysis):
+    from dataclasses import replace
+
+    from analysis.report import Breakdown
+
+    report = authority_report(analysis, name="Authority", generated_at=NOW)
+    big = [Breakdown("sex", "Sex", _groups(False, False))]
+    assert replace(report, breakdowns=big).breakdown_note == ""
+    some = [Breakdown("sex", "Sex", _groups(False, False, True))]
+    assert replace(report, breakdowns=some).breakdown_note.startswith("Some groups are small")
+    most = [Breakdown("sex", "Sex", _groups(True, False, True))]
+    assert replace(report, breakdowns=most).breakdown_note.startswith("Groups are small")
+
+
+@pytest.mark.parametrize(("share", "base", "suppressed", "low_base"), [
+    (0.0, 1, True, False), (1.0, 2, True, False), (0.5, 4, True, False), (None, 0, True, False),
+    (0.6, 5, False, True), (0.9, 9, False, True), (0.75, 10, False, False),
+])
+def test_shares_of_records_follow_a_small_base_rule(share, base, suppressed, low_base):
+    from analysis.report import counted_share
+
+    shown = counted_share(share, base)
+    assert (shown.suppressed, shown.low_base) == (suppressed, low_base)
+
+
+def test_a_wave_years_after_the_last_is_not_compared_with_it(margins):
+    old, new = _wave("2010-11", 900, seed=3), _wave("2026-27", 900, seed=4)
+    analysis = analyse_waves([old, new], margins, PLACES)
+    assert analysis.previous is None and analysis.change is None
+    assert [h.wave.slug for h in analysis.history] == ["2010-11"]  # still on the trend
+    report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
+    assert report.previous_wave is None and report.headline.change is None
+    assert report.change_note == ("No change is given: the wave before, 2010-11, ended 15 years "
+                                  "before this one began.")
+    assert [p.opens_on for p in report.trend] == [date(2010, 4, 1), date(2026, 4, 1)]
+    consecutive = analyse_waves([_wave("2009-10", 900, seed=3), old], margins, PLACES)
+    assert consecutive.previous is not None and consecutive.change is not None

@@ -43,6 +43,10 @@ def test_prefer_not_to_say_gets_mean_adjustment(responses, margins):
     r = rake_weights(responses, margins, **TIGHT)
     assert r.missing["age_band"] > 0 and r.missing["sex"] > 0
     assert any("mean weight adjustment" in note for note in r.notes)
+    # said in words, for the reports' method note: never "respondent(s)" or a column name
+    assert any(f"{r.missing['age_band']:,} respondents did not give their age band" in note
+               for note in r.notes)
+    assert not any("(s)" in note or "age_band" in note for note in r.notes)
     total = margins.groupby("variable")["population"].sum().iloc[0]
     assert r.weights.sum() == pytest.approx(total, rel=1e-8)
     for var in ("age_band", "sex"):

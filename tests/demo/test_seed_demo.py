@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from demo import seed_demo
@@ -71,3 +73,24 @@ def test_demo_command_migrates_a_new_database_and_prints_the_sign_ins(empty_data
     assert "synthetic" in result.output.lower()
     with app.app_context():
         app.extensions["database"].kw["bind"].dispose()
+
+
+def test_the_demo_keeps_nothing_past_its_retention_period(app, seeded, db_session):
+    """The schedule has run over the demo's history: a dry run finds nothing left to remove,
+    and the 2010/11 era's PACT contact details are gone while its issues stay."""
+    from contextlib import contextmanager
+
+    from portal.models import IssueContact
+    from portal.privacy.retention import run_retention
+
+    @contextmanager
+    def same_session():
+        yield db_session
+
+    left = run_retention(same_session, app.config, utcnow(), dry_run=True)
+    assert left and not any(left.values()), left
+    old = select(PactIssue.id).where(PactIssue.closed_at < datetime(2012, 1, 1, tzinfo=UTC))
+    assert _count(db_session, PactIssue) > 0 and db_session.scalar(
+        select(func.count()).select_from(PactIssue).where(PactIssue.id.in_(old))) > 0
+    assert db_session.scalar(select(func.count()).select_from(IssueContact)
+                             .where(IssueContact.issue_id.in_(old))) == 0

@@ -61,7 +61,7 @@ def test_twerton_report_has_the_section_and_the_caveat(demo_data, db_session):
     now = datetime(2011, 6, 1, tzinfo=UTC)
     report = prepare_reports(db_session, "2010-11", ["twerton"], now=now).reports[0]
     html = render_html(report)
-    assert "<h2 class=\"new-page\">Fear and recorded crime</h2>" in html
+    assert "<h2>Fear and recorded crime</h2>" in html
     assert "How many residents of Twerton worry" in html
     assert "<dt>Recorded crime</dt>" in html and "over-states the NI 16 definition" in html
 

@@ -63,3 +63,22 @@ def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session
     assert page.url.endswith(f"/issues/{reference}")
     assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m]
     context.close()
+
+
+@pytest.fixture
+def the_demo(app, db_session):
+    """The demo as `flask --app portal demo` loads it (its default seed; fewer responses): the
+    PACT record whose Twerton activity table once overflowed a phone's screen."""
+    from demo import seed_demo
+    from portal.core.clock import utcnow
+
+    seed_demo(db_session, app.config, utcnow(), seed=2009, responses_per_wave=300)
+    db_session.commit()
+
+
+@pytest.mark.parametrize("path", ["/open-data", "/neighbourhoods/twerton", "/", "/results"])
+def test_public_pages_fit_a_375px_screen(browser, live_server, the_demo, path):
+    """A phone's width: no page scrolls sideways (long API links and PACT references wrap)."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(live_server + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -276,3 +276,41 @@ def test_the_gap_table_names_both_of_its_bases(app, survey):
     for g in report.gap:
         assert f'<td class="num">{g.n_worried:,}, {g.n_victim:,}</td>' in html
     assert any(g.n_worried != g.n_victim for g in report.gap)
+
+
+def test_the_trend_chart_spaces_waves_by_time_and_breaks_across_eras():
+    """An open wave sixteen years after the last closed one: not compared with it, and drawn
+    across a visibly broken time axis rather than a year along."""
+    from datetime import date
+
+    from analysis.report import Place, WaveInput, analyse_waves, neighbourhood_report
+    from demo.responses import NEIGHBOURHOOD_LIST, generate_responses, population_margins
+    from portal.reports.render import report_charts
+
+    def wave(slug, opens):
+        frame = generate_responses(900, seed=int(slug[:4]), wave=slug)
+        return WaveInput(slug, f"Voicebox {slug}", opens, opens.replace(year=opens.year + 1), frame)
+
+    places = [Place(n.slug, n.name, n.area_class) for n in NEIGHBOURHOOD_LIST]
+    analysis = analyse_waves([wave("2009-10", date(2009, 4, 1)), wave("2010-11", date(2010, 4, 1)),
+                              wave("2026-27", date(2026, 11, 7))],
+                             population_margins([p.slug for p in places]), places)
+    report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
+    trend = report_charts(report)["trend"]
+    assert "The time axis is broken between 2010-11 and 2026-27 (16 years apart)." in trend.alt
+    assert "16 years" in trend.svg
+    assert report.headline.change is None and "No change is given" in render_html(report)
+
+
+def test_open_issues_are_counted_then_aged_in_words(app, survey):
+    import dataclasses
+
+    report = _prepare(app, ["twerton"]).reports[0]
+    assert report.pact is not None
+    bands = {"0-7 days": 1, "8-30 days": 0, "31-90 days": 2, "over 90 days": 0}
+    report.pact = dataclasses.replace(report.pact, open_issues=3, open_by_age=bands)
+    html = " ".join(render_html(report).split())
+    assert '3<br><span class="small">open for 0–7 days: 1; 31–90 days: 2</span>' in html
+    report.pact = dataclasses.replace(report.pact, open_issues=0, open_by_age=dict.fromkeys(bands, 0))
+    html = " ".join(render_html(report).split())
+    assert "0-7 days" not in html and "open for" not in html

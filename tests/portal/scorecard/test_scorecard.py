@@ -138,5 +138,5 @@ def test_the_authority_summary_has_a_scorecard_page(demo_data, db_session):
     report = prepare_reports(db_session, "2010-11", [], now=datetime(2011, 6, 1, tzinfo=UTC),
                              authority=True).reports[0]
     html = render_html(report)
-    assert "<h2 class=\"new-page\">Local Area Agreement scorecard</h2>" in html
+    assert "<h2>Local Area Agreement scorecard</h2>" in html
     assert "NI 16: Serious acquisitive crime rate" in html and "NI 40: Drug users" in html
