@@ -773,6 +773,7 @@ class NeighbourhoodReport:
     previous_wave: str | None
     fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
     concerns: list | None = None  # analysis.concerns.ConcernRow: survey findings beside priorities
+    partnership: str = "Community Safety Partnership"  # the portal's profile names it
     satisfaction: object | None = None  # the portal's resident satisfaction over the PACT period
     change_note: str = ""  # why no change is given, when the wave before is of another era
 

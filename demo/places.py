@@ -11,7 +11,19 @@ from sqlalchemy.orm import Session
 
 from demo.responses import NEIGHBOURHOOD_LIST, population_margins
 from demo.summary import DemoSummary
-from portal.models import Agency, Neighbourhood, PopulationEstimate, PostcodeSector
+from portal.areas.profile import save_profile
+from portal.models import Agency, Neighbourhood, Partnership, PopulationEstimate, PostcodeSector
+
+# The demo partnership's profile, set as any partnership sets its own (`save_profile`).
+PROFILE = {
+    "name": "Bath and North East Somerset Community Safety Partnership",
+    "short_name": "B&NES CSP",
+    "area_name": "Bath and North East Somerset",
+    "contact_email": "community.safety@bathnes-csp.example.org",
+    "contact_phone": "01225 000000",
+    "website": "https://bathnes-csp.example.org",
+    "privacy_contact": "data.protection@bathnes-csp.example.org",
+}
 
 AGENCIES = [
     ("police", "Police neighbourhood team"),
@@ -62,6 +74,13 @@ def seed_neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Nei
         summary.count("neighbourhood")
     session.flush()
     return existing
+
+
+def seed_partnership(session: Session, summary: DemoSummary) -> None:
+    """The partnership's profile, unless one is set already."""
+    if session.get(Partnership, 1) is None:
+        save_profile(session, PROFILE)
+        summary.count("partnership profile")
 
 
 def seed_agencies(session: Session, summary: DemoSummary) -> dict[str, Agency]:

@@ -31,7 +31,7 @@ BLUEPRINTS = (
     ("admin", "portal.survey.views.admin:bp", "/admin"),  # waves, panel, imports, exports
     ("privacy", "portal.privacy.views:bp", "/admin"),  # subject access and erasure
     ("crime", "portal.crime.views:bp", "/admin/crime"),
-    ("setup", "portal.areas.views:bp", "/admin/setup"),  # agencies
+    ("setup", "portal.areas.views:bp", "/admin/setup"),  # the partnership's profile, agencies
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
     ("outbox", "portal.outbox.views:bp", "/admin/mail"),  # undelivered mail; the outbox in development
 )
@@ -40,6 +40,7 @@ BLUEPRINTS = (
 COMMANDS = (
     "portal.areas.cli:areas_group",  # import-neighbourhoods, import-postcodes, import-population
     "portal.areas.cli:agencies_group",  # add, rename, retire, restore, list
+    "portal.areas.cli:partnership_group",  # set, show
     "portal.privacy.cli:retention_group",  # retention run
     "portal.privacy.cli:people_group",  # people erase
     "portal.reports.cli:reports_group",

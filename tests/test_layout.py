@@ -149,3 +149,16 @@ def test_absolute_links_come_from_public_base_url():
     external = [_relative(p) for p in _python_files(PORTAL)
                 if p != PORTAL / "core" / "links.py" and "_external=True" in p.read_text()]
     assert not external, f"{external} build links from the request: use portal.core.links.public_url"
+
+
+# The demo partnership's names; the demo sets them as its profile, like any partnership.
+DEMO_PARTNERSHIP = re.compile(r"Bath and North East Somerset|B&(amp;)?NES|bathnes", re.IGNORECASE)
+
+
+def test_no_partnership_is_named_in_the_product():
+    """Every page, e-mail, report, feed and API answer names the partnership from its profile
+    (portal.areas.profile); the demo's own name lives in demo/ only."""
+    files = [*_python_files(PORTAL), *sorted((ROOT / "templates").rglob("*.html")),
+             *sorted((ROOT / "templates").rglob("*.txt"))]
+    named = [_relative(p) for p in files if DEMO_PARTNERSHIP.search(p.read_text())]
+    assert not named, f"{named} name the demo's partnership: use `partnership` (the profile)"

@@ -31,6 +31,7 @@ from portal.areas.importing import (
     import_postcodes,
     partnership_lsoas,
 )
+from portal.areas.profile import LABELS, ProfileError, profile, save_profile
 from portal.areas.queries import agency_by_slug, every_agency
 from portal.core.extensions import db
 from portal.models import Agency
@@ -179,3 +180,42 @@ def list_command() -> None:
     for agency in every_agency(db.session):
         retired = f"\tretired {agency.retired_on.isoformat()}" if agency.retired_on else ""
         click.echo(f"{agency.slug}\t{agency.name}{retired}")
+
+
+@click.group("partnership", cls=AppGroup, help="The partnership's name and contacts, shown on "
+                                               "every page, e-mail, report and feed.")
+def partnership_group() -> None:
+    pass
+
+
+@partnership_group.command("set", help="Set the profile; options not given keep their value "
+                                       "(a first set needs the name, short name, area and e-mail).")
+@click.option("--name", help="e.g. 'Kennet Vale Community Safety Partnership'")
+@click.option("--short-name", help="e.g. 'Kennet Vale CSP'")
+@click.option("--area", "area_name", help="The authority or authorities it covers, e.g. 'Kennet Vale'")
+@click.option("--contact-email")
+@click.option("--contact-phone")
+@click.option("--website")
+@click.option("--privacy-contact", help="The e-mail address for data protection questions.")
+def set_command(**values: str | None) -> None:
+    try:
+        with db.transaction() as session:
+            save_profile(session, values)
+    except ProfileError as error:
+        raise click.ClickException(str(error)) from None
+    _show()
+
+
+@partnership_group.command("show", help="Print the profile.")
+def show_command() -> None:
+    _show()
+
+
+def _show() -> None:
+    current = profile(db.session)
+    if not current.set_up:
+        click.echo("No profile is set yet: flask --app portal partnership set --name ... "
+                   "--short-name ... --area ... --contact-email ...")
+        return
+    for name, label in LABELS.items():
+        click.echo(f"{label}: {getattr(current, name) or '-'}")

@@ -1,6 +1,7 @@
 """Forms of the set-up pages."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -16,3 +17,20 @@ class AgencyForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button-only form: CSRF protection and nothing else."""
+
+
+class ProfileForm(FlaskForm):
+    """The partnership's profile; `portal.areas.profile.check_profile` checks the values."""
+
+    name = StringField("The partnership's name", filters=[strip])
+    short_name = StringField("Its short name", filters=[strip])
+    area_name = StringField("The area it covers", filters=[strip])
+    contact_email = StringField("Contact e-mail address", filters=[strip])
+    contact_phone = StringField("Contact phone number (optional)", filters=[strip])
+    website = StringField("Website (optional)", filters=[strip])
+    privacy_contact = StringField("Privacy contact e-mail address (optional)", filters=[strip])
+
+
+class LogoForm(FlaskForm):
+    logo = FileField("Logo (PNG or SVG, up to 200 KB)",
+                     validators=[FileRequired("Choose a PNG or SVG file")])

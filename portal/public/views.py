@@ -4,8 +4,9 @@ papers) are `portal.pact.views.resident`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
+from portal.areas.profile import logo as stored_logo
 from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
@@ -29,6 +30,20 @@ def home():
 def favicon():
     """Browsers ask for /favicon.ico whatever the page links; send them to the icon (no 404 logged)."""
     return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
+@bp.route("/partnership/logo")
+def logo():
+    """The partnership's logo, as checked on upload; served so that nothing in it could run."""
+    found = stored_logo(db.session)
+    if found is None:
+        abort(404)
+    data, media_type, changed = found
+    response = current_app.response_class(data, mimetype=media_type)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.set_etag(f"{changed:%Y%m%d%H%M%S%f}")
+    return response.make_conditional(request)
 
 
 @bp.route("/privacy")

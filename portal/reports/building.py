@@ -90,6 +90,9 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         reports[-1].concerns = concern_rows(session, analysis, place,
                                             as_of=pact_period(analysis.wave.opens_on,
                                                               analysis.wave.closes_on, now).end)
+    partnership = profile(session).name
+    for report in reports:
+        report.partnership = partnership
     return Prepared(analysis, reports)
 
 
