@@ -41,6 +41,7 @@ AREA = _obj({"slug": _nullable("string"), "name": {"type": "string"}})
 
 SCHEMAS = {
     "Meta": _obj({
+        "publisher": {"type": "string", "description": "The partnership that publishes the data."},
         "licence": _obj({"name": {"type": "string"}, "url": URL}),
         "method_note": URL, "documentation": URL, "units": {"type": "string"},
         "disclosure": {"type": "string"},
