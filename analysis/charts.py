@@ -39,6 +39,13 @@ FONT = "Liberation Sans, DejaVu Sans"
 FONT_SIZE = 8.5  # pt
 WIDTH = 6.4  # inches: the A4 text width of the reports
 SUPPRESSED = "suppressed: fewer than 30 responses"
+
+
+def _suppressed(item) -> str:
+    """The gap's label: the figure's own reason (too few responses, none, or withheld beside a
+    suppressed figure), as the tables print it."""
+    note = getattr(item, "note", None)
+    return f"suppressed: {note}" if note else SUPPRESSED
 # Dash patterns of matplotlib's "--", ":" and "-." at a line width of 1 pt
 DASHES = {"--": "3.7 1.6", ":": "1 1.65", "-.": "6.4 1.6 1 1.6"}
 
@@ -261,7 +268,7 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
         colour = BLUE if (not highlight or f.label in highlight) else GREY
         py = plot.y(y)
         if f.estimate is None:
-            plot.text(plot.x(lo + 0.005), py, SUPPRESSED, size=7.5, colour=ORANGE, halo=True)
+            plot.text(plot.x(lo + 0.005), py, _suppressed(f), size=7.5, colour=ORANGE, halo=True)
             continue
         if f.ci_lower is not None and f.ci_upper is not None:
             x1, x2 = plot.x(f.ci_lower), plot.x(f.ci_upper)
@@ -432,7 +439,7 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
     bar = plot.y(0) - plot.y(h)
     for y, r in zip(ys, rows, strict=True):
         if r.worried is None:
-            plot.text(plot.x(0.005), plot.y(y), SUPPRESSED, size=7.5, colour=ORANGE, halo=True)
+            plot.text(plot.x(0.005), plot.y(y), _suppressed(r), size=7.5, colour=ORANGE, halo=True)
             continue
         for value, centre, colour in ((r.worried, y + h / 2, BLUE), (r.victim, y - h / 2, ORANGE)):
             plot.rect(plot.left, plot.y(centre) - bar / 2, plot.x(value) - plot.left, bar, colour)

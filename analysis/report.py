@@ -774,6 +774,7 @@ class NeighbourhoodReport:
     fear_risk: FearRiskSection | None = None  # "Fear and recorded crime", when crime is loaded
     concerns: list | None = None  # analysis.concerns.ConcernRow: survey findings beside priorities
     partnership: str = "Community Safety Partnership"  # the portal's profile names it
+    demo: bool = False  # the synthetic demo's: the report says so
     satisfaction: object | None = None  # the portal's resident satisfaction over the PACT period
     change_note: str = ""  # why no change is given, when the wave before is of another era
 

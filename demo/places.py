@@ -79,7 +79,7 @@ def seed_neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Nei
 def seed_partnership(session: Session, summary: DemoSummary) -> None:
     """The partnership's profile, unless one is set already."""
     if session.get(Partnership, 1) is None:
-        save_profile(session, PROFILE)
+        save_profile(session, PROFILE).demo = True
         summary.count("partnership profile")
 
 

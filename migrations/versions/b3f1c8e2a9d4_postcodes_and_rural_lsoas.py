@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('privacy_contact', sa.String(length=254), nullable=False),
     sa.Column('logo', sa.LargeBinary(), nullable=True),
     sa.Column('logo_type', sa.String(length=20), nullable=True),
+    sa.Column('demo', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('id = 1', name=op.f('ck_partnership_one_row')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partnership'))

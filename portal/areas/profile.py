@@ -52,6 +52,7 @@ class Profile:
     privacy_contact: str = ""
     has_logo: bool = False
     set_up: bool = False
+    demo: bool = False  # the synthetic demo: pages and reports say so
 
 
 def profile(session: Session) -> Profile:

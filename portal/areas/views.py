@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 
 from portal.areas.agencies import add_agency, rename_agency, restore_agency, retire_agency
+from portal.areas.checklist import setup_steps
 from portal.areas.forms import AgencyForm, ButtonForm, LogoForm, ProfileForm
 from portal.areas.profile import LABELS, LOGO_MAX_BYTES, current_profile, save_logo, save_profile
 from portal.areas.queries import agency_by_slug, every_agency
@@ -23,6 +24,11 @@ bp = staff_blueprint("setup", __name__, roles=(Role.ADMIN,))
 def _partnership() -> dict:
     """`partnership` on every page and e-mail: its names and contacts (`portal.areas.profile`)."""
     return {"partnership": current_profile()}
+
+
+@bp.get("/")
+def checklist():
+    return render_template("areas/checklist.html", steps=setup_steps(db.session))
 
 
 def _profile_page(form: ProfileForm, logo_form: LogoForm, errors: list[str], status: int = 200):

@@ -28,4 +28,6 @@ class Partnership(Base):
     privacy_contact: Mapped[str] = mapped_column(String(254), default="")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     logo_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    # Set by `flask --app portal demo`: every page then says its figures are synthetic.
+    demo: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -124,6 +124,9 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "issue_event.to_value": "statuses, agency names and issue references (the code's values)",
     "lsoa_neighbourhood.lsoa_code": _PUBLISHED,
     "postcode.postcode": _PUBLISHED, "postcode.lsoa_code": _PUBLISHED,
+    **{f"partnership.{name}": "the partnership's own published name and contacts, set by admins"
+       for name in ("name", "short_name", "area_name", "contact_email", "contact_phone", "website",
+                    "privacy_contact", "logo_type")},
     "neighbourhood.slug": _STAFF, "neighbourhood.name": _STAFF, "neighbourhood.area_class": _PUBLISHED,
     "neighbourhood.description": "the partnership's description of the area, written by staff",
     "pact_issue.reference": _CODE, "pact_issue.category": _CODE,

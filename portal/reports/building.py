@@ -90,9 +90,9 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         reports[-1].concerns = concern_rows(session, analysis, place,
                                             as_of=pact_period(analysis.wave.opens_on,
                                                               analysis.wave.closes_on, now).end)
-    partnership = profile(session).name
+    partnership = profile(session)
     for report in reports:
-        report.partnership = partnership
+        report.partnership, report.demo = partnership.name, partnership.demo
     return Prepared(analysis, reports)
 
 

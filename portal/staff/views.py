@@ -29,6 +29,8 @@ TOOLS = [
      "Every Local Area Agreement target with actuals and status; NI 21 and NI 16 filled in."),
     ("Survey concerns and PACT priorities", "concern_mapping.edit",
      "Which PACT categories and priority topics address each survey concern."),
+    ("Set up the partnership", "setup.checklist",
+     "What a new partnership does in order, from ONS files, and what is still missing."),
     ("The partnership", "setup.partnership",
      "Its name, area, contacts and logo, shown on every page, e-mail, report and feed."),
     ("Agencies", "setup.agencies",

@@ -127,3 +127,15 @@ def test_the_trend_axis_is_proportional_to_time_and_broken_across_a_long_gap():
     even = charts.trend_chart([("Twerton", figures)], waves, title="NI 21")
     assert "years" not in even.svg
     assert [len(p.split()) for p in re.findall(r'<polyline points="([^"]*)"', even.svg)] == [4]
+
+
+def test_a_gap_in_a_chart_gives_the_figure_s_own_reason():
+    """A figure withheld beside a suppressed one is not 'fewer than 30 responses' (it has more)."""
+    from analysis.report import Figure
+
+    withheld = Figure("Keynsham", None, None, None, 80, "suppressed",
+                      "withheld so that a suppressed figure cannot be worked out from the total")
+    shown = Figure("Twerton", 0.3, 0.25, 0.35, 400)
+    svg = charts.interval_chart([shown, withheld], title="NI 21").svg
+    assert "suppressed: withheld so that a suppressed figure cannot be worked out" in svg
+    assert "fewer than 30 responses" not in svg

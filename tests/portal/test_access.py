@@ -107,7 +107,7 @@ ADMIN_ONLY = {
     "/admin/mail/", "/admin/mail/<int:message_id>/retry", "/admin/mail/outbox",
     "/admin/mail/outbox/<int:message_id>",
     "/admin/people", "/admin/people/access.json", "/admin/people/erase",
-    "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
+    "/admin/setup/", "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
     "/admin/setup/partnership", "/admin/setup/partnership/logo", "/admin/setup/partnership/logo/remove",
     "/admin/setup/agencies/<slug>/retire", "/admin/setup/agencies/<slug>/restore",
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",

@@ -116,3 +116,9 @@ def test_a_logo_that_is_not_a_small_png_or_svg_is_refused(signed_in, neighbourho
                           data={"logo": (io.BytesIO(data), "logo")},
                           content_type="multipart/form-data")
         assert page.status_code == 400 and message in page.text, message
+
+
+def test_the_demo_sets_its_profile_and_says_it_is_synthetic(app, demo_data):
+    page = app.test_client().get("/").text
+    assert "Bath and North East Somerset Community Safety Partnership" in page
+    assert "All names, figures and responses on this" in page and "synthetic" in page
