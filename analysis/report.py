@@ -267,15 +267,26 @@ class Breakdown:
         return list(self.rows)
 
     def hidden_sentence(self, suppress_below: int) -> str:
-        """What a mostly-suppressed breakdown says under its table: the groups left out."""
+        """What a mostly-suppressed breakdown says under its table: the groups left out, and why
+        (too few responses, or withheld so that those cannot be worked out from the total)."""
         if not self.mostly_suppressed:
             return ""
-        hidden = [f.label for f in self.rows if f.suppressed]
+        small = [f.label for f in self.rows if f.suppressed and f.note != WITHHELD]
+        withheld = [f.label for f in self.rows if f.suppressed and f.note == WITHHELD]
         fewer = f"fewer than {plural(suppress_below, 'response')}"
-        if len(hidden) == 1:
-            return f"{hidden[0]} had {fewer}, so it is not shown."
-        names = ", ".join(hidden[:-1]) + f" and {hidden[-1]}"
-        return f"{names} each had {fewer}, so they are not shown."
+        said = []
+        if len(small) == 1:
+            said.append(f"{small[0]} had {fewer}, so it is not shown.")
+        elif small:
+            said.append(f"{_and(small)} each had {fewer}, so they are not shown.")
+        if withheld:
+            said.append(f"{_and(withheld)} {'is' if len(withheld) == 1 else 'are'} withheld so that "
+                        f"{'it' if len(small) == 1 else 'they'} cannot be worked out from the total.")
+        return " ".join(said)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 @dataclass(frozen=True)
@@ -786,7 +797,8 @@ class NeighbourhoodReport:
     def breakdown_note(self) -> str:
         """The sentence above the NI 21 breakdowns, as small as the groups really are."""
         figures = [f for b in self.breakdowns for f in b.rows]
-        small = sum(f.suppressed or f.low_base for f in figures)
+        # A figure withheld beside a suppressed one is not small: it has a base of its own.
+        small = sum((f.suppressed and f.note != WITHHELD) or f.low_base for f in figures)
         if not small:
             return ""
         if small * 2 > len(figures):

@@ -45,7 +45,7 @@ class Profile:
 
     name: str = "Community Safety Partnership"
     short_name: str = "CSP"
-    area_name: str = "the partnership's area"
+    area_name: str = "All neighbourhoods"  # what reports call the whole area until it is named
     contact_email: str = ""
     contact_phone: str = ""
     website: str = ""

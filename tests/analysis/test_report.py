@@ -229,3 +229,17 @@ def test_a_wave_years_after_the_last_is_not_compared_with_it(margins):
     assert [p.opens_on for p in report.trend] == [date(2010, 4, 1), date(2026, 4, 1)]
     consecutive = analyse_waves([_wave("2009-10", 900, seed=3), old], margins, PLACES)
     assert consecutive.previous is not None and consecutive.change is not None
+
+
+def test_a_group_withheld_beside_a_small_one_is_not_called_small():
+    """Secondary suppression withholds a group with a base of its own: the sentence says why."""
+    from dataclasses import replace
+
+    from analysis.formatting import WITHHELD
+    from analysis.report import Breakdown
+
+    groups = _groups(True, False, True)
+    groups[2] = replace(groups[2], note=WITHHELD, n=45)
+    sentence = Breakdown("ethnicity", "Ethnicity", groups).hidden_sentence(30)
+    assert sentence == ("group 0 had fewer than 30 responses, so it is not shown. group 2 is "
+                        "withheld so that it cannot be worked out from the total.")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from analysis.formatting import percent
 from analysis.report import neighbourhood_report
+from portal.areas.profile import save_profile
 from portal.reports.data import load_analysis
 
 
@@ -40,9 +41,15 @@ def test_a_neighbourhood_below_the_threshold_shows_no_figure(client, survey, db_
     assert all(cell.startswith("–") for cell in local_cells)
 
 
-def test_the_authority_page_and_the_wave_choice(client, survey):
+def test_the_authority_page_and_the_wave_choice(client, survey, db_session):
     html = client.get("/results").get_data(as_text=True)
-    assert "Bath and North East Somerset: Voicebox 2010/11" in html
+    assert "All neighbourhoods: Voicebox 2010/11" in html  # no profile set yet
+    save_profile(db_session, {"name": "Kennet Vale Community Safety Partnership",
+                              "short_name": "Kennet Vale CSP", "area_name": "Kennet Vale",
+                              "contact_email": "safer@kennetvale.example.gov.uk"})
+    db_session.commit()
+    html = client.get("/results").get_data(as_text=True)
+    assert "Kennet Vale: Voicebox 2010/11" in html
     older = client.get("/results?wave=2009-10").get_data(as_text=True)
     assert "Voicebox 2009/10" in older
     assert client.get("/results?wave=2026-27").status_code == 404  # still in the field
