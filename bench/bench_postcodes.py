@@ -31,6 +31,7 @@ HEADER = [
     "pfa", "imd", "icb",
 ]
 OURS = [f"E0101{n:04d}" for n in range(120)]
+INWARD = "ABDEFGHJLNPQRSTUWXYZ"  # the letters Royal Mail uses in the inward code
 
 
 def _write(path: Path, rows: int) -> None:
@@ -41,7 +42,9 @@ def _write(path: Path, rows: int) -> None:
         for n in range(rows):
             ours = n % 300 == 0
             lsoa = OURS[n % 120] if ours else f"E0100{rng.randrange(10**4):04d}"
-            postcode = f"{'SN' if ours else 'AB'}{n % 99} {n % 10}{chr(65 + n % 26)}{chr(65 + n // 26 % 26)}"
+            k = n // 300 if ours else n  # each of ours a postcode of its own
+            unit = INWARD[k % 20] + INWARD[k // 1980 % 20]
+            postcode = f"{'SN' if ours else 'AB'}{k % 99 + 1} {k // 99 % 10}{unit}"
             writer.writerow([postcode.replace(" ", ""), postcode, postcode, "198001",
                              "202106" if n % 7 == 3 else "", "0", "412345", "164321", "1",
                              "E00162345", "E99999999", "E99999999", "E06000054", "E05008357",
