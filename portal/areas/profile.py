@@ -54,6 +54,14 @@ class Profile:
     set_up: bool = False
     demo: bool = False  # the synthetic demo: pages and reports say so
 
+    @property
+    def sign_off(self) -> str:
+        """The lines an e-mail ends with: who sent it and how to reach them (none until set up)."""
+        if not self.set_up:
+            return ""
+        contacts = " · ".join(c for c in (self.contact_email, self.contact_phone) if c)
+        return "\n".join(line for line in (self.name, contacts, self.website) if line)
+
 
 def profile(session: Session) -> Profile:
     row = session.get(Partnership, 1)

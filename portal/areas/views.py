@@ -13,11 +13,18 @@ from portal.areas.profile import LABELS, LOGO_MAX_BYTES, current_profile, save_l
 from portal.areas.queries import agency_by_slug, every_agency
 from portal.auth.access import staff_blueprint
 from portal.core.extensions import db
+from portal.core.mail import SIGN_OFF
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
 from portal.models import Agency, Role
 
 bp = staff_blueprint("setup", __name__, roles=(Role.ADMIN,))
+
+
+@bp.record_once
+def _sign_mail(state) -> None:
+    """Every e-mail ends with the partnership's name and contacts (`portal.core.mail.SIGN_OFF`)."""
+    state.app.extensions[SIGN_OFF] = lambda: current_profile().sign_off
 
 
 @bp.app_context_processor

@@ -37,7 +37,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import Flask, Response, current_app, g, has_request_context
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,9 @@ from portal.models import MailStatus, OutboundMail
 log = logging.getLogger("portal.core.mail")
 
 SURVEY_LINK_REMOVED = "[survey link removed after sending]"
+# `app.extensions[SIGN_OFF]`: a function giving the lines every message ends with (who sent it),
+# registered by the feature that knows (the partnership's profile); none: no sign-off.
+SIGN_OFF = "mail_sign_off"
 # Not yet handed to the mail server and still to be tried: what erasure and leaving the panel delete.
 WAITING = (MailStatus.PENDING, MailStatus.FAILED)
 STALE_CLAIM = timedelta(minutes=15)
@@ -67,6 +70,9 @@ def queue_mail(session: Session, recipient: str, subject: str, body: str,
     """Add a plain-text message to the outbox (plain text: user-written strings cannot inject markup).
     `headers` are extra headers the code sets (List-Unsubscribe), never user text."""
     subject = " ".join(subject.split())[:200]  # no header injection through newlines
+    sign_off = current_app.extensions.get(SIGN_OFF) if has_app_context() else None
+    if sign_off is not None and (closing := sign_off()):
+        body = f"{body.rstrip()}\n\n-- \n{closing}\n"
     message = OutboundMail(recipient=recipient.strip(), subject=subject, body=body, status=MailStatus.PENDING,
                            headers=headers or None)
     session.add(message)

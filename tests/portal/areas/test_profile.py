@@ -46,6 +46,8 @@ def test_an_admin_sets_the_profile_and_every_surface_names_it(signed_in, client,
     assert f"<name>{KENNET['name']}</name>" in client.get("/neighbourhoods/twerton/feed.atom").text
     assert "X-WR-CALNAME:PACT meetings: Kennet Vale" in client.get("/meetings.ics").text
     assert client.get("/api/v1/neighbourhoods").json["meta"]["publisher"] == KENNET["name"]
+    privacy = client.get("/privacy").text
+    assert 'href="mailto:dpo@kennetvale.example.gov.uk"' in privacy and KENNET["name"] in privacy
 
 
 def test_the_profile_from_a_shell(runner, db_session):
@@ -122,3 +124,21 @@ def test_the_demo_sets_its_profile_and_says_it_is_synthetic(app, demo_data):
     page = app.test_client().get("/").text
     assert "Bath and North East Somerset Community Safety Partnership" in page
     assert "All names, figures and responses on this" in page and "synthetic" in page
+
+
+def test_every_e_mail_ends_with_the_partnership_and_its_contacts(app, db_session, neighbourhoods):
+    from portal.areas.profile import save_profile
+    from portal.core.mail import queue_mail
+    from portal.models import OutboundMail
+
+    with app.app_context():
+        queue_mail(db_session, "ada@example.org", "Before", "Sent before the profile.")
+        save_profile(db_session, KENNET)
+        db_session.commit()
+        queue_mail(db_session, "ada@example.org", "After", "Thank you.\n\n")
+        db_session.commit()
+    before, after = db_session.scalars(select(OutboundMail).order_by(OutboundMail.id))
+    assert before.body == "Sent before the profile."
+    assert after.body == ("Thank you.\n\n-- \nKennet Vale Community Safety Partnership\n"
+                          "safer@kennetvale.example.gov.uk · 01672 000 000\n"
+                          "https://kennetvale.example.gov.uk\n")
