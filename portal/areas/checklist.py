@@ -70,18 +70,18 @@ def setup_steps(session: Session) -> list[Step]:
              (f"{plural(len(places), 'neighbourhood')}, {plural(lsoas, 'LSOA')}"
               + (f"; without LSOAs: {_names(no_lsoas)}" if no_lsoas else ""))
              if places else "None yet",
-             None, "flask --app portal areas import-neighbourhoods LOOKUP.csv "
+             "setup.areas", "flask --app portal areas import-neighbourhoods LOOKUP.csv "
                    "[--rural-urban RUC21.csv]"),
         Step("Postcodes, from the National Statistics Postcode Lookup",
              bool(places) and not no_postcodes,
              (f"{plural(postcodes, 'postcode')}" if postcodes else "Postcode sectors only")
              + (f"; no postcode in: {_names(no_postcodes)}" if places and no_postcodes else "")
              if places else "Needs the neighbourhoods first",
-             None, "flask --app portal areas import-postcodes NSPL.csv"),
+             "setup.areas", "flask --app portal areas import-postcodes NSPL.csv"),
         Step("Weighting populations, from ONS mid-year estimates", bool(places) and not no_people,
              ("Every neighbourhood" if not no_people else f"Missing for: {_names(no_people)}")
              if places else "Needs the neighbourhoods first",
-             None, "flask --app portal areas import-population MYE.csv"),
+             "setup.areas", "flask --app portal areas import-population MYE.csv"),
         Step("Partner agencies", agencies > 0, plural(agencies, "agency") if agencies else "None yet",
              "setup.agencies", "flask --app portal agencies add --name ..."),
         Step("Staff accounts", bool(staff.get(Role.COORDINATOR)) and bool(staff.get(Role.ANALYST)),

@@ -30,6 +30,7 @@ from portal.areas.importing import (
     import_population,
     import_postcodes,
     partnership_lsoas,
+    questionnaire_age_bands,
 )
 from portal.areas.profile import LABELS, ProfileError, profile, save_profile
 from portal.areas.queries import agency_by_slug, every_agency
@@ -102,8 +103,7 @@ def postcodes_command(path: Path) -> None:
               help="The release, as shown beside the margins (default: the file's name).")
 def population_command(path: Path, questionnaire: str, source: str | None) -> None:
     try:
-        bands = [code for code in surveys.option_labels(surveys.load_questionnaire(questionnaire),
-                                                        "age_band") if code != "prefer_not_to_say"]
+        bands = questionnaire_age_bands(questionnaire)
         with _open(path) as stream:
             populations, column = read_population(stream, path.name)
         with db.transaction() as session:

@@ -34,3 +34,18 @@ class ProfileForm(FlaskForm):
 class LogoForm(FlaskForm):
     logo = FileField("Logo (PNG or SVG, up to 200 KB)",
                      validators=[FileRequired("Choose a PNG or SVG file")])
+
+
+class NeighbourhoodFilesForm(FlaskForm):
+    lookup = FileField("LSOA lookup (CSV)", validators=[FileRequired("Choose the LSOA lookup file")])
+    rural_urban = FileField("Rural Urban Classification of LSOAs (CSV, optional)")
+
+
+class PostcodeFileForm(FlaskForm):
+    postcodes = FileField("Postcode lookup (NSPL or ONSPD CSV)",
+                          validators=[FileRequired("Choose the postcode lookup file")])
+
+
+class PopulationFileForm(FlaskForm):
+    population = FileField("Mid-year population estimates by LSOA (CSV)",
+                           validators=[FileRequired("Choose the population estimates file")])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+import surveys
 from analysis.formatting import plural
 from portal.areas.files import AreaFileError, LsoaPopulation, PostcodeFile, neighbourhood_margins
 from portal.core import audit
@@ -23,6 +24,13 @@ from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, 
 
 # The weighting variables a mid-year estimates file gives; others (households, ethnicity) stay.
 POPULATION_VARIABLES = ("age_band", "sex")
+
+
+def questionnaire_age_bands(questionnaire: str = "crime-and-community-safety") -> list[str]:
+    """The age bands (codes) of the newest version of `questionnaire`: what populations are
+    summed to, so that weighting finds each band it asks about."""
+    return [code for code in surveys.option_labels(surveys.load_questionnaire(questionnaire),
+                                                   "age_band") if code != "prefer_not_to_say"]
 
 
 def slug_for(name: str) -> str:

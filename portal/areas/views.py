@@ -4,11 +4,35 @@ as `flask --app portal agencies ...` does, through the same rules: `portal.areas
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, flash, redirect, render_template, url_for
 
 from portal.areas.agencies import add_agency, rename_agency, restore_agency, retire_agency
 from portal.areas.checklist import setup_steps
-from portal.areas.forms import AgencyForm, ButtonForm, LogoForm, ProfileForm
+from portal.areas.files import (
+    AreaFileError,
+    read_neighbourhood_lookup,
+    read_population,
+    read_postcodes,
+    read_rural_urban,
+)
+from portal.areas.forms import (
+    AgencyForm,
+    ButtonForm,
+    LogoForm,
+    NeighbourhoodFilesForm,
+    PopulationFileForm,
+    PostcodeFileForm,
+    ProfileForm,
+)
+from portal.areas.importing import (
+    import_neighbourhoods,
+    import_population,
+    import_postcodes,
+    partnership_lsoas,
+    questionnaire_age_bands,
+)
 from portal.areas.profile import LABELS, LOGO_MAX_BYTES, current_profile, save_logo, save_profile
 from portal.areas.queries import agency_by_slug, every_agency
 from portal.auth.access import staff_blueprint
@@ -31,6 +55,91 @@ def _sign_mail(state) -> None:
 def _partnership() -> dict:
     """`partnership` on every page and e-mail: its names and contacts (`portal.areas.profile`)."""
     return {"partnership": current_profile()}
+
+
+# A lookup or the estimates are a few MB; a region's postcode file tens of MB (the national file,
+# about 1 GB, is the command line's: flask --app portal areas import-postcodes).
+AREA_FILE_BYTES = 20 * 1024 * 1024
+POSTCODE_FILE_BYTES = 200 * 1024 * 1024
+
+
+def _text(upload) -> io.TextIOWrapper:
+    """An uploaded file as the readers take it: UTF-8 (a byte-order mark allowed), read as needed."""
+    return io.TextIOWrapper(upload.stream, encoding="utf-8-sig", newline="")
+
+
+def _filename(upload, default: str) -> str:
+    return (upload.filename or default).rsplit("/", 1)[-1][:120]
+
+
+def _areas_page(problems=(), status: int = 200, **forms):
+    forms = {"files": NeighbourhoodFilesForm(formdata=None), "postcodes": PostcodeFileForm(formdata=None),
+             "population": PopulationFileForm(formdata=None), **forms}
+    return render_template("areas/areas.html", problems=problems, steps=setup_steps(db.session),
+                           **forms), status
+
+
+@bp.get("/areas")
+def areas():
+    return _areas_page()
+
+
+def _import(form, run, key: str):
+    """Run an import from the form's files: a flash and back to the page, or its problems (400)."""
+    if not form.validate_on_submit():
+        return _areas_page(status=400, **{key: form})
+    try:
+        outcome = run()
+    except AreaFileError as error:
+        db.session.rollback()
+        form.form_errors.append("Nothing was imported: fix the problems below and upload the "
+                                "whole file again.")
+        return _areas_page(error.problems, 400, **{key: form})
+    db.session.commit()
+    flash(outcome.describe())
+    return redirect(url_for(".areas"))
+
+
+@bp.post("/areas/neighbourhoods")
+@allow_upload(2 * AREA_FILE_BYTES, fields=("lookup", "rural_urban"))
+def upload_neighbourhoods():
+    form = NeighbourhoodFilesForm()
+
+    def run():
+        lookup = read_neighbourhood_lookup(_text(form.lookup.data),
+                                           _filename(form.lookup.data, "lookup.csv"))
+        extra = form.rural_urban.data
+        rural = (read_rural_urban(_text(extra), _filename(extra, "rural-urban.csv"))
+                 if extra and extra.filename else None)
+        return import_neighbourhoods(db.session, lookup, rural)
+    return _import(form, run, "files")
+
+
+@bp.post("/areas/postcodes")
+@allow_upload(POSTCODE_FILE_BYTES, fields=("postcodes",))
+def upload_postcodes():
+    form = PostcodeFileForm()
+
+    def run():
+        upload = form.postcodes.data
+        read = read_postcodes(_text(upload), _filename(upload, "postcodes.csv"),
+                              partnership_lsoas(db.session))
+        return import_postcodes(db.session, read)
+    return _import(form, run, "postcodes")
+
+
+@bp.post("/areas/population")
+@allow_upload(AREA_FILE_BYTES, fields=("population",))
+def upload_population():
+    form = PopulationFileForm()
+
+    def run():
+        upload = form.population.data
+        name = _filename(upload, "population.csv")
+        populations, column = read_population(_text(upload), name)
+        return import_population(db.session, populations, questionnaire_age_bands(),
+                                 f"ONS mid-year population estimates by LSOA ({name}, {column})")
+    return _import(form, run, "population")
 
 
 @bp.get("/")

@@ -108,6 +108,8 @@ ADMIN_ONLY = {
     "/admin/mail/outbox/<int:message_id>",
     "/admin/people", "/admin/people/access.json", "/admin/people/erase",
     "/admin/setup/", "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
+    "/admin/setup/areas", "/admin/setup/areas/neighbourhoods", "/admin/setup/areas/postcodes",
+    "/admin/setup/areas/population",
     "/admin/setup/partnership", "/admin/setup/partnership/logo", "/admin/setup/partnership/logo/remove",
     "/admin/setup/agencies/<slug>/retire", "/admin/setup/agencies/<slug>/restore",
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",

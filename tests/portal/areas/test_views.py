@@ -1,0 +1,58 @@
+"""The admin uploads of the ONS files: the same readers and imports as the commands, all or
+nothing, each problem listed with its line."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from sqlalchemy import func, select
+
+from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, Postcode
+from tests.portal.areas.test_files import BEST_FIT, NSPL_HEADER, _mye, _nspl_row
+from tests.portal.areas.test_importing import RUC
+
+
+def _upload(client, path: str, **files: tuple[str, str]):
+    data = {field: (BytesIO(text.encode("utf-8-sig")), name) for field, (name, text) in files.items()}
+    return client.post(path, data=data, content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_an_admin_loads_the_areas_from_ons_files(signed_in, db_session):
+    admin = signed_in("admin")
+    assert admin.get("/admin/setup/areas").status_code == 200
+    page = _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT),
+                   rural_urban=("ruc.csv", RUC))
+    assert page.status_code == 200 and "Loaded 3 LSOAs in" in page.text
+    assert "new: Abbey &amp; St. Mary&#39;s, Vale Villages." in page.text
+    assert db_session.scalar(select(Neighbourhood.area_class)
+                             .where(Neighbourhood.slug == "vale-villages")) == "rural"
+    nspl = NSPL_HEADER + _nspl_row("SN8 1AA", "E01014370") + _nspl_row("SN8 1AB", "E01014372")
+    page = _upload(admin, "/admin/setup/areas/postcodes", postcodes=("nspl.csv", nspl))
+    assert "Loaded 2 live postcodes" in page.text
+    page = _upload(admin, "/admin/setup/areas/population", population=("mye.csv", _mye()))
+    assert "residents aged 16+ in" in page.text
+    assert db_session.scalar(select(func.count()).select_from(PopulationEstimate)) > 0
+    # the test's own three neighbourhoods (from the fixture) are named as having no LSOAs
+    checklist = admin.get("/admin/setup/").text
+    assert "without LSOAs: Chew Valley, Keynsham, Twerton" in checklist
+
+
+def test_a_bad_upload_lists_its_lines_and_writes_nothing(signed_in, db_session):
+    admin = signed_in("admin")
+    before = db_session.scalar(select(func.count()).select_from(LsoaNeighbourhood))
+    bad = "LSOA21CD,neighbourhood\nE01014370,Abbey\nE0101437X,Vale\n"
+    page = _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("bad<1>.csv", bad))
+    assert page.status_code == 400
+    assert "Nothing was imported: fix the problems below" in page.text
+    assert "bad&lt;1&gt;.csv, line 3: &#39;E0101437X&#39; is not an LSOA code" in page.text
+    assert db_session.scalar(select(func.count()).select_from(LsoaNeighbourhood)) == before
+    page = _upload(admin, "/admin/setup/areas/postcodes", postcodes=("nspl.csv", "pcds\nSN8 1AA\n"))
+    assert page.status_code == 400 and "no column doterm" in page.text
+    assert db_session.scalar(select(func.count()).select_from(Postcode)) == 0
+    page = admin.post("/admin/setup/areas/population", data={}, content_type="multipart/form-data")
+    assert page.status_code == 400 and "Choose the population estimates file" in page.text
+
+
+def test_only_admins_load_areas(signed_in):
+    assert signed_in("analyst").get("/admin/setup/areas").status_code == 403
+    assert signed_in("coordinator", "twerton").post("/admin/setup/areas/postcodes").status_code == 403
