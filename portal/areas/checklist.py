@@ -32,6 +32,12 @@ class Step:
     command: str  # the same from a shell
 
 
+def _role_word(role: str) -> str:
+    """'PACT coordinator', 'analyst', 'administrator': the role's label mid-sentence."""
+    label = str(Role(role).label)
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
 def _names(places: list[str]) -> str:
     shown = ", ".join(places[:5])
     return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")
@@ -82,10 +88,10 @@ def setup_steps(session: Session) -> list[Step]:
              ("Every neighbourhood" if not no_people else f"Missing for: {_names(no_people)}")
              if places else "Needs the neighbourhoods first",
              "setup.areas", "flask --app portal areas import-population MYE.csv"),
-        Step("Partner agencies", agencies > 0, plural(agencies, "agency") if agencies else "None yet",
+        Step("Partner agencies", agencies > 0, plural(agencies, "agency", "agencies") if agencies else "None yet",
              "setup.agencies", "flask --app portal agencies add --name ..."),
         Step("Staff accounts", bool(staff.get(Role.COORDINATOR)) and bool(staff.get(Role.ANALYST)),
-             ", ".join(f"{plural(n, str(Role(role).label).lower())}" for role, n in sorted(staff.items()))
+             ", ".join(plural(n, _role_word(role)) for role, n in sorted(staff.items()))
              or "None yet", None,
              "flask --app portal users create --email ... --role coordinator|analyst|admin"),
         Step("A survey wave", waves > 0, plural(waves, "wave") if waves else "None yet",

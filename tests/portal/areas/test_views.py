@@ -56,3 +56,15 @@ def test_a_bad_upload_lists_its_lines_and_writes_nothing(signed_in, db_session):
 def test_only_admins_load_areas(signed_in):
     assert signed_in("analyst").get("/admin/setup/areas").status_code == 403
     assert signed_in("coordinator", "twerton").post("/admin/setup/areas/postcodes").status_code == 403
+
+
+def test_the_checklist_reads_as_sentences(signed_in, db_session):
+    from portal.areas.agencies import add_agency
+
+    admin = signed_in("admin")
+    for name in ("Police", "Housing"):
+        add_agency(db_session, name)
+    db_session.commit()
+    signed_in("coordinator", "twerton")
+    page = admin.get("/admin/setup/").text
+    assert "3 agencies" in page and "1 PACT coordinator" in page and "1 administrator" in page
