@@ -88,7 +88,8 @@ def setup_steps(session: Session) -> list[Step]:
              ("Every neighbourhood" if not no_people else f"Missing for: {_names(no_people)}")
              if places else "Needs the neighbourhoods first",
              "setup.areas", "flask --app portal areas import-population MYE.csv"),
-        Step("Partner agencies", agencies > 0, plural(agencies, "agency", "agencies") if agencies else "None yet",
+        Step("Partner agencies", agencies > 0,
+             plural(agencies, "agency", "agencies") if agencies else "None yet",
              "setup.agencies", "flask --app portal agencies add --name ..."),
         Step("Staff accounts", bool(staff.get(Role.COORDINATOR)) and bool(staff.get(Role.ANALYST)),
              ", ".join(plural(n, _role_word(role)) for role, n in sorted(staff.items()))
