@@ -43,10 +43,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column('rural', sa.Boolean(), nullable=True))
     with op.batch_alter_table('agency') as batch:
         batch.add_column(sa.Column('retired_on', sa.Date(), nullable=True))
+    with op.batch_alter_table('neighbourhood') as batch:
+        batch.add_column(sa.Column('area_class_fixed', sa.Boolean(), server_default=sa.false(),
+                                   nullable=False))
 
 
 def downgrade() -> None:
     op.drop_table('partnership')
+    with op.batch_alter_table('neighbourhood') as batch:
+        batch.drop_column('area_class_fixed')
     with op.batch_alter_table('agency') as batch:
         batch.drop_column('retired_on')
     with op.batch_alter_table('lsoa_neighbourhood') as batch:

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.areas.agencies import NAME_MAX
@@ -49,3 +49,8 @@ class PostcodeFileForm(FlaskForm):
 class PopulationFileForm(FlaskForm):
     population = FileField("Mid-year population estimates by LSOA (CSV)",
                            validators=[FileRequired("Choose the population estimates file")])
+
+
+class AreaClassForm(FlaskForm):
+    area_class = SelectField("Urban or rural", choices=[
+        ("ons", "As the ONS files say"), ("urban", "Urban"), ("rural", "Rural")])

@@ -103,6 +103,8 @@ def import_neighbourhoods(session: Session, lookup: dict[str, str],
     if rural is not None:
         outcome.without_class = sum(1 for code in lookup if code not in rural)
         for name, place in places.items():
+            if place.area_class_fixed:
+                continue
             codes = [c for c, n in lookup.items() if n == name]
             place.area_class = ("rural" if sum(rural.get(c, False) for c in codes) * 2 > len(codes)
                                 else "urban")
@@ -230,4 +232,18 @@ def _class_by_residents(session: Session, populations: dict[str, LsoaPopulation]
         everyone[nb] = everyone.get(nb, 0) + adults
         rural[nb] = rural.get(nb, 0) + (adults if known[code] else 0)
     for nb, total in everyone.items():
-        places[nb].area_class = "rural" if rural[nb] * 2 > total else "urban"
+        if not places[nb].area_class_fixed:
+            places[nb].area_class = "rural" if rural[nb] * 2 > total else "urban"
+
+
+def set_area_class(session: Session, place: Neighbourhood, area_class: str | None) -> None:
+    """An admin's class for `place` ("urban" or "rural"), kept over later imports; None goes
+    back to the class the ONS files give (at the next import)."""
+    if area_class not in (None, "urban", "rural"):
+        raise AreaFileError([f"{area_class!r} is not urban or rural."])
+    if area_class is None:
+        place.area_class_fixed = False
+    else:
+        place.area_class, place.area_class_fixed = area_class, True
+    audit.record(session, "area_class_set", "neighbourhood", place.slug,
+                 area_class=area_class or "from the ONS files")

@@ -19,6 +19,7 @@ from portal.areas.files import (
 )
 from portal.areas.forms import (
     AgencyForm,
+    AreaClassForm,
     ButtonForm,
     LogoForm,
     NeighbourhoodFilesForm,
@@ -32,9 +33,15 @@ from portal.areas.importing import (
     import_postcodes,
     partnership_lsoas,
     questionnaire_age_bands,
+    set_area_class,
 )
 from portal.areas.profile import LABELS, LOGO_MAX_BYTES, current_profile, save_logo, save_profile
-from portal.areas.queries import agency_by_slug, every_agency
+from portal.areas.queries import (
+    agency_by_slug,
+    all_neighbourhoods,
+    every_agency,
+    neighbourhood_or_404,
+)
 from portal.auth.access import staff_blueprint
 from portal.core.extensions import db
 from portal.core.mail import SIGN_OFF
@@ -76,6 +83,7 @@ def _areas_page(problems=(), status: int = 200, **forms):
     forms = {"files": NeighbourhoodFilesForm(formdata=None), "postcodes": PostcodeFileForm(formdata=None),
              "population": PopulationFileForm(formdata=None), **forms}
     return render_template("areas/areas.html", problems=problems, steps=setup_steps(db.session),
+                           places=all_neighbourhoods(db.session), class_form=AreaClassForm,
                            **forms), status
 
 
@@ -140,6 +148,24 @@ def upload_population():
         return import_population(db.session, populations, questionnaire_age_bands(),
                                  f"ONS mid-year population estimates by LSOA ({name}, {column})")
     return _import(form, run, "population")
+
+
+@bp.post("/areas/<slug>/class")
+def area_class(slug: str):
+    place = neighbourhood_or_404(db.session, slug)
+    form = AreaClassForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        chosen = None if form.area_class.data == "ons" else form.area_class.data
+        with refusals_to(errors) as attempt:
+            set_area_class(db.session, place, chosen)
+        if attempt:
+            flash(f"{place.name} is {place.area_class}"
+                  + (" (set here, kept over imports)." if chosen else
+                     "; the next import of the rural-urban file classes it."))
+    for error in errors + [e for field in form for e in field.errors]:
+        flash(error)
+    return redirect(url_for(".areas"))
 
 
 @bp.get("/")

@@ -109,7 +109,7 @@ ADMIN_ONLY = {
     "/admin/people", "/admin/people/access.json", "/admin/people/erase",
     "/admin/setup/", "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
     "/admin/setup/areas", "/admin/setup/areas/neighbourhoods", "/admin/setup/areas/postcodes",
-    "/admin/setup/areas/population",
+    "/admin/setup/areas/population", "/admin/setup/areas/<slug>/class",
     "/admin/setup/partnership", "/admin/setup/partnership/logo", "/admin/setup/partnership/logo/remove",
     "/admin/setup/agencies/<slug>/retire", "/admin/setup/agencies/<slug>/restore",
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",

@@ -68,3 +68,27 @@ def test_the_checklist_reads_as_sentences(signed_in, db_session):
     signed_in("coordinator", "twerton")
     page = admin.get("/admin/setup/").text
     assert "3 agencies" in page and "1 PACT coordinator" in page and "1 administrator" in page
+
+
+def test_an_admin_fixes_a_neighbourhood_s_class_and_an_import_keeps_it(signed_in, db_session):
+    admin = signed_in("admin")
+    _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT),
+            rural_urban=("ruc.csv", RUC))
+    page = admin.post("/admin/setup/areas/vale-villages/class", data={"area_class": "urban"},
+                      follow_redirects=True)
+    assert "Vale Villages is urban (set here, kept over imports)." in page.text
+    _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT),
+            rural_urban=("ruc.csv", RUC))
+    _upload(admin, "/admin/setup/areas/population", population=("mye.csv", _mye()))
+    place = db_session.scalar(select(Neighbourhood).where(Neighbourhood.slug == "vale-villages"))
+    assert (place.area_class, place.area_class_fixed) == ("urban", True)
+    admin.post("/admin/setup/areas/vale-villages/class", data={"area_class": "ons"})
+    _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT),
+            rural_urban=("ruc.csv", RUC))
+    db_session.expire_all()
+    assert db_session.get(Neighbourhood, place.id).area_class == "rural"
+    page = admin.post("/admin/setup/areas/vale-villages/class", data={"area_class": "suburban"},
+                      follow_redirects=True)
+    assert "Not a valid choice" in page.text
+    assert admin.post("/admin/setup/areas/atlantis/class", data={"area_class": "urban"}
+                      ).status_code == 404
