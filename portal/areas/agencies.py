@@ -16,6 +16,9 @@ from portal.core.refusals import Refusal
 from portal.models import Agency
 
 NAME_MAX = 120
+# What the page and the command say once it is done.
+RETIRED = "Retired {name}: it is no longer offered for new issues and priorities."
+RESTORED = "Restored {name}."
 
 
 class AgencyError(Refusal):

@@ -12,6 +12,8 @@ from flask.cli import AppGroup
 
 import surveys
 from portal.areas.agencies import (
+    RESTORED,
+    RETIRED,
     AgencyError,
     add_agency,
     rename_agency,
@@ -158,21 +160,22 @@ def rename_command(slug: str, name: str) -> None:
 @agencies_group.command("retire", help="Offer an agency for no new work (it stays on past work).")
 @click.argument("slug")
 def retire_command(slug: str) -> None:
-    def retire(session) -> str:
-        agency = _agency(session, slug)
-        retire_agency(session, agency)
-        return f"Retired {agency.name}: it is no longer offered for new issues and priorities."
-    _change(retire)
+    _change_agency(slug, retire_agency, RETIRED)
 
 
 @agencies_group.command("restore", help="Offer a retired agency for new work again.")
 @click.argument("slug")
 def restore_command(slug: str) -> None:
-    def restore(session) -> str:
+    _change_agency(slug, restore_agency, RESTORED)
+
+
+def _change_agency(slug: str, change, message: str) -> None:
+    """`change(session, agency)` on the agency `slug`, then `message` naming it."""
+    def run(session) -> str:
         agency = _agency(session, slug)
-        restore_agency(session, agency)
-        return f"Restored {agency.name}."
-    _change(restore)
+        change(session, agency)
+        return message.format(name=agency.name)
+    _change(run)
 
 
 @agencies_group.command("list", help="Every agency, retired ones last.")

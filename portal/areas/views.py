@@ -5,10 +5,18 @@ as `flask --app portal agencies ...` does, through the same rules: `portal.areas
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from portal.areas.agencies import add_agency, rename_agency, restore_agency, retire_agency
+from portal.areas.agencies import (
+    RESTORED,
+    RETIRED,
+    add_agency,
+    rename_agency,
+    restore_agency,
+    retire_agency,
+)
 from portal.areas.checklist import setup_steps
 from portal.areas.files import (
     AreaFileError,
@@ -217,15 +225,8 @@ def upload_logo():
 
 @bp.post("/partnership/logo/remove")
 def remove_logo():
-    errors: list[str] = []
-    if ButtonForm().validate_on_submit():
-        with refusals_to(errors) as attempt:
-            save_logo(db.session, None)
-        if attempt:
-            flash("Removed the logo.")
-    for error in errors:
-        flash(error)
-    return redirect(url_for(".partnership"))
+    return _on_button(lambda: save_logo(db.session, None), lambda: "Removed the logo.",
+                      ".partnership")
 
 
 def _agency_or_404(slug: str) -> Agency:
@@ -275,26 +276,26 @@ def rename(slug: str):
 @bp.post("/agencies/<slug>/retire")
 def retire(slug: str):
     agency = _agency_or_404(slug)
-    errors: list[str] = []
-    if ButtonForm().validate_on_submit():
-        with refusals_to(errors) as attempt:
-            retire_agency(db.session, agency)
-        if attempt:
-            flash(f"Retired {agency.name}: it is no longer offered for new issues and priorities.")
-    for error in errors:
-        flash(error)
-    return redirect(url_for(".agencies"))
+    return _on_button(lambda: retire_agency(db.session, agency),
+                      lambda: RETIRED.format(name=agency.name), ".agencies")
 
 
 @bp.post("/agencies/<slug>/restore")
 def restore(slug: str):
     agency = _agency_or_404(slug)
+    return _on_button(lambda: restore_agency(db.session, agency),
+                      lambda: RESTORED.format(name=agency.name), ".agencies")
+
+
+def _on_button(change: Callable[[], object], done: Callable[[], str], back: str):
+    """A button-only POST: run `change` in one transaction, flash what was done (or the refusal)
+    and go back to the page."""
     errors: list[str] = []
     if ButtonForm().validate_on_submit():
         with refusals_to(errors) as attempt:
-            restore_agency(db.session, agency)
+            change()
         if attempt:
-            flash(f"Restored {agency.name}.")
+            flash(done())
     for error in errors:
         flash(error)
-    return redirect(url_for(".agencies"))
+    return redirect(url_for(back))
