@@ -12,10 +12,10 @@ only when ``car_use == "yes"``, so their base is those respondents. Three kinds:
   answered every component they were asked.
 
 Settings the methodology leaves open are fields here (e.g. ``dont_know_in_base`` for NI 21),
-changed with :func:`with_settings`, never constants in the code. NI 21 carries the plan's baseline
-(25.5% in 2008-09) and target (32.5% by 2010-11), read from the one targets file the LAA scorecard
-uses (``definitions/laa-targets.yaml``); :func:`target_status` says whether a result is on track
-(linear trajectory from baseline to target).
+changed with :func:`with_settings`, never constants in the code. Targets belong to a partnership,
+not to the catalogue: an indicator has none until the partnership's targets are applied
+(``analysis.scorecard.with_targets``); :func:`target_status` then says whether a result is on
+track (linear trajectory from baseline to target).
 """
 
 from __future__ import annotations
@@ -23,9 +23,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
-
-import yaml
 
 from analysis.errors import IndicatorError
 
@@ -118,26 +115,11 @@ def _single(id_, label, question, positive, excluded=DONT_KNOW, **kw) -> Indicat
     return Indicator(id_, label, (question,), tuple(positive), tuple(excluded), **kw)
 
 
-TARGETS_FILE = Path(__file__).resolve().parent / "definitions" / "laa-targets.yaml"
-
-
-def _plan_target(indicator_id: str) -> dict:
-    """The baseline and the last target of a per-cent indicator in the LAA targets file, as the
-    catalogue holds them: proportions, and waves spelt '2010-11'."""
-    entries = yaml.safe_load(TARGETS_FILE.read_text(encoding="utf-8"))["indicators"]
-    entry = next(e for e in entries if e["id"] == indicator_id)
-    wave, target = sorted(entry["targets"].items())[-1]
-    baseline = entry["baseline"]
-    return {"baseline": round(baseline["value"] / 100, 10),
-            "baseline_wave": baseline["year"].replace("/", "-"),
-            "target": round(target / 100, 10), "target_wave": wave.replace("/", "-")}
-
-
 def _standard() -> dict[str, Indicator]:
     items = [
         _single(
             "ni21", "Agree the police and council deal with the ASB and crime that matter",
-            "police_council_dealing", AGREE, **_plan_target("ni21"),
+            "police_council_dealing", AGREE,
             source="NI 21 (LAA, BCS confidence measure)",
         ),
         Indicator(

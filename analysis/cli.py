@@ -29,6 +29,7 @@ from analysis.estimates import DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
 from analysis.responses import read_responses
+from analysis.scorecard import load_scorecard, with_targets
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
 
@@ -123,9 +124,10 @@ def run_indicators(args) -> int:
                          else None)
     targets = []
     r: Any  # a row of the estimates table; pandas-stubs cannot know its column types
+    judged = with_targets(CATALOGUE, load_scorecard(args.targets)) if args.targets else {}
     if wave is not None:
         for r in table.itertuples():
-            ind = CATALOGUE.get(r.indicator)
+            ind = judged.get(r.indicator)
             if ind is not None and ind.target is not None and r.estimate is not None \
                     and r.estimate == r.estimate:
                 st = target_status(ind, r.estimate, wave, r.ci_lower, r.ci_upper)
@@ -203,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("indicators", help="weight and print every indicator and the gap")
     p.add_argument("responses")
     p.add_argument("--indicators", help="comma-separated indicator ids (default: all)")
+    p.add_argument("--targets", help="the partnership's targets (YAML, the scorecard's layout): "
+                   "judge each survey indicator that has one against its path")
     _add_common(p)
     common_output(p)
     p.set_defaults(func=run_indicators)

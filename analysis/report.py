@@ -35,6 +35,7 @@ from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_ind
 from analysis.fear_risk import FearRiskSection
 from analysis.formatting import WITHHELD, percent, plural, points, small_base
 from analysis.gap import perception_gap
+from analysis.scorecard import NO_TARGETS, Scorecard, with_targets
 from analysis.weighting import WeightingResult, rake_weights
 
 HEADLINE_ID = "ni21"
@@ -738,13 +739,12 @@ def _short(difference: float | None, significant: bool, higher_is_better: bool) 
     return f"{change}, significant ({'better' if better else 'worse'})"
 
 
-def _target_sentence(fig: Figure, wave: str, name: str) -> str:
-    ind = REPORT_CATALOGUE[HEADLINE_ID]
+def _target_sentence(ind: Indicator, fig: Figure, wave: str, name: str) -> str:
     if fig.estimate is None:
         return (f"{name}'s figure is not shown ({fig.note or 'too few responses'}), so it cannot "
                 "be compared with the target.")
     if ind.target is None or ind.baseline is None:
-        return f"{ind.label} has no target to compare with."
+        return "The partnership has set no target for NI 21 to compare with."
     status = _target_status(ind, fig.estimate, wave, fig.ci_lower, fig.ci_upper)
     if status is None:
         return f"Wave {wave} cannot be placed on the path to the {percent(ind.target)} target."
@@ -821,8 +821,8 @@ class AuthorityReport(NeighbourhoodReport):
     scorecard: list = field(default_factory=list)  # analysis.scorecard.ScorecardRow, when loaded
 
 
-def _headline(analysis: WaveAnalysis, slug: str | None, name: str) -> Headline:
-    ind = REPORT_CATALOGUE[HEADLINE_ID]
+def _headline(analysis: WaveAnalysis, slug: str | None, name: str, targets: Scorecard) -> Headline:
+    ind = with_targets(REPORT_CATALOGUE, targets)[HEADLINE_ID]
     cur = analysis.current
     local = _figure(cur.row(HEADLINE_ID, slug), name)
     authority = _figure(cur.row(HEADLINE_ID, None), "Authority")
@@ -832,7 +832,7 @@ def _headline(analysis: WaveAnalysis, slug: str | None, name: str) -> Headline:
         versus_authority=(_comparison_to_rest(analysis, HEADLINE_ID, slug, name) if slug
                           else None),
         change=_change(analysis, HEADLINE_ID, slug),
-        target_sentence=_target_sentence(local, analysis.wave.slug, name),
+        target_sentence=_target_sentence(ind, local, analysis.wave.slug, name),
     )
 
 
@@ -925,8 +925,10 @@ def _method(analysis: WaveAnalysis, slug: str | None) -> MethodNote:
 
 
 def neighbourhood_report(analysis: WaveAnalysis, slug: str, *, generated_at: datetime,
-                         pact: PactSection | None = None) -> NeighbourhoodReport:
-    """The report of one neighbourhood, read out of a wave's analysis."""
+                         pact: PactSection | None = None,
+                         targets: Scorecard = NO_TARGETS) -> NeighbourhoodReport:
+    """The report of one neighbourhood, read out of a wave's analysis; NI 21 is judged against
+    the partnership's ``targets`` when it has set one."""
     if slug not in analysis.places:
         raise InputError(f"unknown neighbourhood {slug!r}; choose from: "
                          + ", ".join(sorted(analysis.places)))
@@ -935,7 +937,7 @@ def neighbourhood_report(analysis: WaveAnalysis, slug: str, *, generated_at: dat
     return NeighbourhoodReport(
         kind="neighbourhood", slug=slug, name=name, wave=analysis.wave.slug,
         wave_name=analysis.wave.name, generated_at=generated_at,
-        headline=_headline(analysis, slug, name), trend=_trend(analysis, slug, name),
+        headline=_headline(analysis, slug, name, targets), trend=_trend(analysis, slug, name),
         gap=gap_rows(analysis, slug), sections=_sections(analysis, slug, name),
         breakdowns=_breakdowns(analysis, slug), pact=pact, method=_method(analysis, slug),
         previous_wave=previous, change_note=analysis.change_note,
@@ -943,7 +945,8 @@ def neighbourhood_report(analysis: WaveAnalysis, slug: str, *, generated_at: dat
 
 
 def authority_report(analysis: WaveAnalysis, *, name: str, generated_at: datetime,
-                     pact: PactSection | None = None) -> AuthorityReport:
+                     pact: PactSection | None = None,
+                     targets: Scorecard = NO_TARGETS) -> AuthorityReport:
     """The authority summary: every neighbourhood's NI 21 against the rest, plus the authority's
     own figures, trend, gap, breakdowns (with urban or rural) and PACT activity."""
     table = analysis.versus_rest[HEADLINE_ID]
@@ -956,7 +959,7 @@ def authority_report(analysis: WaveAnalysis, *, name: str, generated_at: datetim
         ranking.append(RankRow(slug, place.name, fig, comp))
     ranking.sort(key=lambda r: (r.figure.estimate is None, -(r.figure.estimate or 0), r.name))
     previous = analysis.previous.wave.slug if analysis.previous else None
-    headline = _headline(analysis, None, name)
+    headline = _headline(analysis, None, name, targets)
     headline = replace(headline, local=replace(headline.local, label=name))
     return AuthorityReport(
         kind="authority", slug="authority", name=name, wave=analysis.wave.slug,

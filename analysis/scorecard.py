@@ -16,15 +16,15 @@ alike (``TargetStatus.label``). No Flask, no database: the portal passes actuals
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from analysis.catalogue import CATALOGUE, TARGETS_FILE, TargetStatus, target_status
+from analysis.catalogue import CATALOGUE, Indicator, TargetStatus, target_status
 from analysis.errors import InputError
 from analysis.formatting import number, percent
+from analysis.yaml_text import load_typed_yaml
 
 SOURCES = ("survey", "recorded_crime", "entered")
 DIRECTIONS = ("higher", "lower")
@@ -115,20 +115,64 @@ class ScorecardRow:
     years: list[YearCell] = field(default_factory=list)
 
 
-def load_scorecard(path: Path | str = TARGETS_FILE) -> Scorecard:
-    """The targets file; InputError naming the entry and field that is wrong."""
+NO_TARGETS = Scorecard("", [], [])  # a partnership that has set no targets yet
+
+
+def load_scorecard(path: Path | str) -> Scorecard:
+    """A targets file; InputError naming the entry and field that is wrong."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read the scorecard targets {path}: {error}") from None
+    return parse_scorecard(text, str(path))
+
+
+def parse_scorecard(text: str, source: str) -> Scorecard:
+    """Targets written as YAML (a file, or an admin's edited copy named ``source`` in messages)."""
+    raw = load_typed_yaml(text, source)
     if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), list):
-        raise InputError(f"{path}: expected `partnership`, `years` and a list of `indicators`")
+        raise InputError(f"{source}: expected `partnership`, `years` and a list of `indicators`")
     years = [year_start(y) for y in raw.get("years") or []]
-    indicators = [_indicator(entry, n, path) for n, entry in enumerate(raw["indicators"], 1)]
+    indicators = [_indicator(entry, n, source) for n, entry in enumerate(raw["indicators"], 1)]
     ids = [i.id for i in indicators]
     if len(set(ids)) != len(ids):
-        raise InputError(f"{path}: an indicator id is used twice: {', '.join(ids)}")
+        raise InputError(f"{source}: an indicator id is used twice: {', '.join(ids)}")
+    for ind in indicators:
+        if ind.source == "survey" and ind.id not in CATALOGUE:
+            raise InputError(f"{source}: {ind.id} has source survey, but the survey engine has no "
+                             f"indicator {ind.id!r}; choose from: {', '.join(sorted(CATALOGUE))}")
+        if ind.source == "survey" and ind.is_percent and any(
+                not 0 <= v <= 100 for v in [*ind.targets.values(), ind.baseline or 0]):
+            raise InputError(f"{source}: {ind.id}'s targets and baseline are per cent numbers "
+                             "between 0 and 100 (25.5 for 25.5%)")
     return Scorecard(str(raw.get("partnership") or ""), years, indicators)
+
+
+def survey_indicator(ind: ScorecardIndicator) -> Indicator | None:
+    """The survey engine's indicator for a scorecard line with source ``survey``, carrying the
+    line's baseline and last target as the reports judge them (proportions, waves as
+    '2010-11'); None for other sources. A line with no target gives the plain indicator."""
+    if ind.source != "survey" or ind.id not in CATALOGUE:
+        return None
+    plain = CATALOGUE[ind.id]
+    if not ind.targets or ind.baseline is None or ind.baseline_year is None:
+        return plain
+    scale = 100 if ind.is_percent else 1
+    year, target = sorted(ind.targets.items())[-1]
+    return dataclasses.replace(
+        plain, baseline=round(ind.baseline / scale, 10),
+        baseline_wave=year_label(ind.baseline_year).replace("/", "-"),
+        target=round(target / scale, 10), target_wave=year_label(year).replace("/", "-"))
+
+
+def with_targets(catalogue: dict[str, Indicator], card: Scorecard) -> dict[str, Indicator]:
+    """A copy of ``catalogue`` whose survey indicators carry the partnership's targets."""
+    out = dict(catalogue)
+    for ind in card.indicators:
+        judged = survey_indicator(ind)
+        if judged is not None and ind.id in out:
+            out[ind.id] = judged
+    return out
 
 
 def _indicator(entry, n: int, path) -> ScorecardIndicator:
@@ -194,8 +238,9 @@ def _judge_survey(ind: ScorecardIndicator, year: int, target: float | None,
     share = actual.value / 100 if ind.is_percent else actual.value
     lower = None if actual.ci_lower is None else actual.ci_lower / (100 if ind.is_percent else 1)
     upper = None if actual.ci_upper is None else actual.ci_upper / (100 if ind.is_percent else 1)
-    verdict = target_status(CATALOGUE[ind.id], share, year_label(year).replace("/", "-"),
-                            lower, upper)
+    judged = survey_indicator(ind)
+    assert judged is not None  # judge() sends only survey lines here
+    verdict = target_status(judged, share, year_label(year).replace("/", "-"), lower, upper)
     if verdict is None:
         return YearCell(year, target, actual, TargetStatus.NO_DATA, "no target to judge against")
     status = verdict["status"]

@@ -23,7 +23,7 @@ from demo.charter import seed_charter_cases
 from demo.crime import seed_recorded_crime
 from demo.pact import seed_agendas, seed_pact
 from demo.panel import seed_panel
-from demo.places import seed_agencies, seed_neighbourhoods, seed_partnership
+from demo.places import seed_agencies, seed_neighbourhoods, seed_partnership, seed_targets
 from demo.staff import seed_staff
 from demo.summary import DemoSummary
 from demo.waves import PAST_WAVES, seed_questionnaires, seed_responses, seed_waves
@@ -38,6 +38,7 @@ def seed_demo(session: Session, config, now: datetime, *, seed: int = 2009,
     them (PUBLIC_BASE_URL) and says when a question is due (FOLLOW_UP_WEEKS)."""
     summary = DemoSummary()
     seed_partnership(session, summary)
+    seed_targets(session, summary)
     places = seed_neighbourhoods(session, summary)
     agencies = seed_agencies(session, summary)
     seed_staff(session, places, summary)

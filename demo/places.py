@@ -4,6 +4,7 @@ its postcode sectors, and the partner agencies that own PACT work."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,10 @@ from demo.responses import NEIGHBOURHOOD_LIST, population_margins
 from demo.summary import DemoSummary
 from portal.areas.profile import save_profile
 from portal.models import Agency, Neighbourhood, Partnership, PopulationEstimate, PostcodeSector
+from portal.scorecard.targets import save_targets, targets_text
+
+# The plan's Local Area Agreement targets (appendix 1), set as any partnership sets its own.
+TARGETS_FILE = Path(__file__).resolve().parent / "laa-targets.yaml"
 
 # The demo partnership's profile, set as any partnership sets its own (`save_profile`).
 PROFILE = {
@@ -81,6 +86,13 @@ def seed_partnership(session: Session, summary: DemoSummary) -> None:
     if session.get(Partnership, 1) is None:
         save_profile(session, PROFILE).demo = True
         summary.count("partnership profile")
+
+
+def seed_targets(session: Session, summary: DemoSummary) -> None:
+    """The plan's targets, unless the partnership has set its own."""
+    if targets_text(session) is None:
+        save_targets(session, TARGETS_FILE.read_text(encoding="utf-8"), None)
+        summary.count("LAA targets file")
 
 
 def seed_agencies(session: Session, summary: DemoSummary) -> dict[str, Agency]:

@@ -244,6 +244,17 @@ def count_queries(app):
 
 
 @pytest.fixture
+def plan_targets(db_session):
+    """The demo plan's LAA targets, set as a partnership sets its own (no demo data)."""
+    from demo.places import TARGETS_FILE
+    from portal.scorecard.targets import save_targets
+
+    card = save_targets(db_session, TARGETS_FILE.read_text(encoding="utf-8"), None)
+    db_session.commit()
+    return card
+
+
+@pytest.fixture
 def demo_data(app, db_session):
     """The synthetic demo (small: 400 responses a wave), for tests that walk whole pages."""
     from demo import seed_demo

@@ -21,6 +21,7 @@ from portal.models import (
     StaffUser,
     Wave,
 )
+from portal.scorecard.targets import current_targets, targets_text
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def setup_steps(session: Session) -> list[Step]:
     staff = dict(session.execute(select(StaffUser.role, func.count()).where(StaffUser.active)
                                  .group_by(StaffUser.role)).all())
     waves = session.scalar(select(func.count()).select_from(Wave)) or 0
+    targets, card = targets_text(session), current_targets(session)
 
     def missing(ids: set[int]) -> list[str]:
         return sorted(name for id_, name in places.items() if id_ not in ids)
@@ -91,6 +93,10 @@ def setup_steps(session: Session) -> list[Step]:
         Step("Partner agencies", agencies > 0,
              plural(agencies, "agency", "agencies") if agencies else "None yet",
              "setup.agencies", "flask --app portal agencies add --name ..."),
+        Step("The partnership's targets", targets is not None,
+             f"{plural(len(card.indicators), 'indicator')} over {plural(len(card.years), 'year')}"
+             if targets is not None else "None yet",
+             "scorecard.targets", "flask --app portal scorecard targets TARGETS.yaml"),
         Step("Staff accounts", bool(staff.get(Role.COORDINATOR)) and bool(staff.get(Role.ANALYST)),
              ", ".join(plural(n, _role_word(role)) for role, n in sorted(staff.items()))
              or "None yet", None,

@@ -151,7 +151,6 @@ def _tuning(env: dict) -> dict:
         # How often a queue worker says it is alive (seconds).
         "JOB_HEARTBEAT_SECONDS": _positive_int(env, "JOB_HEARTBEAT_SECONDS", 10),
         # Empty: the plan's files in analysis/definitions/.
-        "SCORECARD_TARGETS": env.get("SCORECARD_TARGETS", ""),
         "CONCERN_MAPPING": env.get("CONCERN_MAPPING", ""),
     }
 

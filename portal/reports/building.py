@@ -74,17 +74,21 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
     from portal.crime.fear import fear_risk_section
     from portal.pact.concerns import concern_rows
     from portal.reports.data import pact_period
+    from portal.scorecard.actuals import build_rows
+    from portal.scorecard.targets import current_targets
+    targets = current_targets(session)
     if authority:
         summary = authority_report(analysis, name=profile(session).area_name, generated_at=now,
-                                   pact=pact_section(session, None, analysis.wave, now))
+                                   pact=pact_section(session, None, analysis.wave, now),
+                                   targets=targets)
         reports.append(summary)
         summary.fear_risk = fear_risk_section(session, analysis, None)
         summary.satisfaction = satisfaction_section(session, None, analysis.wave, now)
-        from portal.scorecard.actuals import build_rows, load_card
-        summary.scorecard = build_rows(session, load_card(), analysis)
+        summary.scorecard = build_rows(session, targets, analysis)
     for place in places:
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
-                                            pact=pact_section(session, place, analysis.wave, now)))
+                                            pact=pact_section(session, place, analysis.wave, now),
+                                            targets=targets))
         reports[-1].fear_risk = fear_risk_section(session, analysis, place.slug)
         reports[-1].satisfaction = satisfaction_section(session, place, analysis.wave, now)
         reports[-1].concerns = concern_rows(session, analysis, place,

@@ -53,11 +53,11 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
     """Every chart of a report, drawn from the report's own numbers."""
     h = report.headline
     target, baseline = h.target, h.baseline
-    # The headline indicator, NI 21, has the plan's target and baseline (analysis.catalogue).
-    assert target is not None and baseline is not None
+    # NI 21 has a target and baseline when the partnership has set them (portal.scorecard.targets).
     out = {}
-    target_refs = [(target, f"Target {percent(target)} ({h.target_wave})"),
-                   (baseline, f"Baseline {percent(baseline)} ({h.baseline_wave})")]
+    target_refs = ([(target, f"Target {percent(target)} ({h.target_wave})"),
+                    (baseline, f"Baseline {percent(baseline)} ({h.baseline_wave})")]
+                   if target is not None and baseline is not None else [])
     if isinstance(report, AuthorityReport):
         out["ranking"] = charts.interval_chart(
             [r.figure for r in report.ranking],
@@ -68,14 +68,16 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
     else:
         headline_items = [h.local, h.authority]
     out["headline"] = charts.interval_chart(
-        headline_items, title=f"NI 21 in {report.name}, {report.wave}, against the plan's target",
+        headline_items, title=f"NI 21 in {report.name}, {report.wave}"
+                              + (", against the plan's target" if target_refs else ""),
         reference=target_refs, highlight=[h.local.label])
     waves = [p.wave for p in report.trend]
     series = [(report.name, [p.local for p in report.trend])]
     if not isinstance(report, AuthorityReport):
         series.append(("Authority", [p.authority for p in report.trend]))
     out["trend"] = charts.trend_chart(series, waves, title=f"NI 21 in {report.name} by wave",
-                                      reference=[(target, f"Target {percent(target)}")],
+                                      reference=[(target, f"Target {percent(target)}")]
+                                      if target is not None else [],
                                       positions=charts.years([p.opens_on for p in report.trend]))
     out["gap"] = charts.gap_chart(report.gap, title=f"Worry about crime against victimisation "
                                                     f"in {report.name}, {report.wave}")

@@ -22,6 +22,7 @@ from analysis.report import (
     authority_report,
     neighbourhood_report,
 )
+from analysis.scorecard import NO_TARGETS, Scorecard
 from portal.models import Neighbourhood, Wave
 from portal.reports.render import report_charts
 from portal.survey.queries import waves_with_responses
@@ -92,9 +93,10 @@ def _concerns(report: NeighbourhoodReport) -> list[IndicatorRow]:
 
 
 def results_page(analysis, place: Neighbourhood | None, now: datetime,
-                 authority_name: str) -> ResultsPage:
-    report = (neighbourhood_report(analysis, place.slug, generated_at=now) if place
-              else authority_report(analysis, name=authority_name, generated_at=now))
+                 authority_name: str, targets: Scorecard = NO_TARGETS) -> ResultsPage:
+    report = (neighbourhood_report(analysis, place.slug, generated_at=now, targets=targets)
+              if place else authority_report(analysis, name=authority_name, generated_at=now,
+                                             targets=targets))
     return ResultsPage(
         area_slug=place.slug if place else None, area_name=report.name, wave=report.wave,
         wave_name=report.wave_name, headlines=_headlines(report), concerns=_concerns(report),

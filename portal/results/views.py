@@ -13,6 +13,7 @@ from portal.models import Neighbourhood
 from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError
 from portal.results.pages import published_waves, results_page
+from portal.scorecard.targets import current_targets
 
 bp = Blueprint("results", __name__)
 
@@ -27,7 +28,7 @@ def _render(place: Neighbourhood | None):
     if wave is not None:
         try:
             page = results_page(analysis_cache().get(db.session, wave.slug), place, utcnow(),
-                                current_profile().area_name)
+                                current_profile().area_name, current_targets(db.session))
         except ReportError:
             problem = "The results of this survey are not ready to publish yet."
     return render_template("results/index.html", page=page, place=place, waves=waves,

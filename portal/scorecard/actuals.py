@@ -1,8 +1,8 @@
 """The scorecard's actuals: NI 21 from the survey engine, NI 16 from recorded crime, the rest as
 an admin entered them (a form or `flask --app portal scorecard import FILE.csv`).
 
-The targets come from the YAML named by the `SCORECARD_TARGETS` setting (default: the plan's,
-`analysis/definitions/laa-targets.yaml`); statuses from `analysis.scorecard`.
+The targets are the partnership's own (`portal.scorecard.targets`); statuses from
+`analysis.scorecard`.
 """
 
 from __future__ import annotations
@@ -10,20 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import math
-from pathlib import Path
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.recorded_crime import ni16_by_financial_year
 from analysis.scorecard import (
-    TARGETS_FILE,
     Actual,
     Scorecard,
     ScorecardRow,
-    load_scorecard,
     scorecard_rows,
     year_label,
     year_start,
@@ -49,13 +45,6 @@ LARGEST_ACTUAL = 10_000_000
 
 class ScorecardError(Refusal):
     """An actual cannot be recorded; the message lists the valid choices."""
-
-
-def load_card(path: str | Path | None = None) -> Scorecard:
-    """The targets named by ``path``, else by the app's SCORECARD_TARGETS, else the plan's."""
-    if path is None and has_app_context():
-        path = current_app.config.get("SCORECARD_TARGETS")
-    return load_scorecard(path or TARGETS_FILE)
 
 
 def _entered(session: Session) -> dict[tuple[str, int], Actual]:

@@ -1,17 +1,19 @@
-"""`flask --app portal scorecard import FILE.csv` (columns indicator,year,actual)."""
+"""`flask --app portal scorecard targets FILE.yaml` (the partnership's targets) and
+`flask --app portal scorecard import FILE.csv` (actuals: columns indicator,year,actual)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from analysis.errors import InputError
 from analysis.formatting import plural
 from portal.core import audit
 from portal.core.extensions import db
-from portal.scorecard.actuals import ScorecardError, load_card, read_actuals_csv, record_actuals
+from portal.scorecard.actuals import ScorecardError, read_actuals_csv, record_actuals
+from portal.scorecard.targets import clear_targets, current_targets, save_targets, targets_text
 
 
 @click.group("scorecard", cls=AppGroup, help="The Local Area Agreement scorecard.")
@@ -23,7 +25,7 @@ def scorecard_group() -> None:
                                         "a year already entered is replaced.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_actuals(path: Path) -> None:
-    card = load_card(current_app.config.get("SCORECARD_TARGETS"))
+    card = current_targets(db.session)
     try:
         values = read_actuals_csv(path.read_bytes(), path.name, card)
     except ScorecardError as error:
@@ -32,3 +34,34 @@ def import_actuals(path: Path) -> None:
         count = record_actuals(session, values, None)
         audit.record(session, "scorecard_import", "scorecard", path.name, rows=count)
     click.echo(f"Recorded {plural(count, 'actual')} from {path.name}.")
+
+
+@scorecard_group.command("targets", help="Set the partnership's targets from a YAML file (the "
+                                         "layout the admin page shows), or print or remove them.")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--show", is_flag=True, help="print the targets in force")
+@click.option("--clear", is_flag=True, help="remove the targets")
+def set_targets(path: Path | None, show: bool, clear: bool) -> None:
+    if sum([path is not None, show, clear]) != 1:
+        raise click.UsageError("give a targets file, --show or --clear")
+    if show:
+        stored = targets_text(db.session)
+        click.echo(stored.content if stored else "No targets are set.")
+        return
+    if clear:
+        with db.transaction() as session:
+            clear_targets(session)
+        click.echo("Removed the targets.")
+        return
+    assert path is not None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path.name} is not UTF-8 text") from None
+    try:
+        with db.transaction() as session:
+            card = save_targets(session, text, None)
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Set the targets from {path.name}: {plural(len(card.indicators), 'indicator')} "
+               f"over {plural(len(card.years), 'year')}.")

@@ -1,7 +1,7 @@
-"""The admin's form for one scorecard actual."""
+"""The admin's forms: one scorecard actual, and the partnership's targets."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from portal.core.forms import strip
@@ -14,3 +14,11 @@ class ActualForm(FlaskForm):
     year = SelectField("Year", validators=[DataRequired("Choose the year")], validate_choice=False)
     actual = StringField("Actual", filters=[strip],
                          validators=[DataRequired("Enter the actual, a number in the indicator's unit")])
+
+
+class TargetsForm(FlaskForm):
+    content = TextAreaField("Targets (YAML)", validators=[DataRequired("Enter the targets")])
+
+
+class ClearTargetsForm(FlaskForm):
+    """A button-only form: CSRF protection and nothing else."""

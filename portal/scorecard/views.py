@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from analysis.errors import InputError
+from analysis.formatting import plural
 from analysis.scorecard import STATUSES, year_label
 from portal.auth.access import requires, staff_blueprint
 from portal.core import audit, http
@@ -17,10 +19,16 @@ from portal.scorecard.actuals import (
     build_rows,
     check_actual,
     export_csv,
-    load_card,
     record_actuals,
 )
-from portal.scorecard.forms import ActualForm
+from portal.scorecard.forms import ActualForm, ClearTargetsForm, TargetsForm
+from portal.scorecard.targets import (
+    EXAMPLE,
+    clear_targets,
+    current_targets,
+    save_targets,
+    targets_text,
+)
 
 bp = staff_blueprint("scorecard", __name__, roles=(Role.ANALYST, Role.ADMIN))
 
@@ -34,7 +42,7 @@ def _survey_analysis():
 
 
 def _rows():
-    card = load_card(current_app.config.get("SCORECARD_TARGETS"))
+    card = current_targets(db.session)
     return card, build_rows(db.session, card, _survey_analysis())
 
 
@@ -63,7 +71,7 @@ def download():
 @bp.post("/actuals")
 @requires(Role.ADMIN)
 def enter_actual():
-    card = load_card(current_app.config.get("SCORECARD_TARGETS"))
+    card = current_targets(db.session)
     form = _form(card)
     if form.validate_on_submit():
         try:
@@ -80,3 +88,44 @@ def enter_actual():
     _card, rows = _rows()
     return render_template("scorecard/index.html", card=card, rows=rows, form=form,
                            statuses=STATUSES, year_label=year_label), 400
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def targets():
+    """The partnership's targets as YAML: checked as a whole, saved only when every line is right."""
+    form = TargetsForm()
+    stored = targets_text(db.session)
+    if form.validate_on_submit():
+        try:
+            card = save_targets(db.session, form.content.data or "", current_user.id)
+        except InputError as error:
+            db.session.rollback()
+            form.content.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Saved the targets: {plural(len(card.indicators), 'indicator')} over "
+                  f"{plural(len(card.years), 'year')}.")
+            return redirect(url_for(".index"))
+    elif not form.is_submitted():
+        form.content.data = stored.content if stored else EXAMPLE
+    return render_template("scorecard/targets.html", form=form, stored=stored,
+                           clear=ClearTargetsForm(formdata=None)), 400 if form.errors else 200
+
+
+@bp.get("/targets.yaml")
+@requires(Role.ADMIN)
+def download_targets():
+    stored = targets_text(db.session)
+    return http.download(stored.content if stored else EXAMPLE, "laa-targets.yaml",
+                         "application/yaml; charset=utf-8")
+
+
+@bp.post("/targets/clear")
+@requires(Role.ADMIN)
+def remove_targets():
+    if ClearTargetsForm().validate_on_submit():
+        clear_targets(db.session)
+        db.session.commit()
+        flash("Removed the targets: the scorecard is empty and NI 21 has no target.")
+    return redirect(url_for(".targets"))

@@ -8,12 +8,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.catalogue import CATALOGUE
 from analysis.margins import load_margins
 from analysis.responses import read_responses
+from analysis.scorecard import load_scorecard, with_targets
+from demo.places import TARGETS_FILE
 from demo.responses import generate_responses, population_margins
 
 REFERENCE = Path(__file__).parent / "reference"
 TIGHT = {"epsilon": 1e-9, "maxit": 100}  # fully converged raking
+
+
+@pytest.fixture(scope="session")
+def plan():
+    """The demo plan's targets (its appendix 1), as a partnership sets its own."""
+    return load_scorecard(TARGETS_FILE)
+
+
+@pytest.fixture(scope="session")
+def plan_catalogue(plan):
+    """The catalogue with the plan's NI 21 baseline (25.5%, 2008-09) and target (32.5%, 2010-11)."""
+    return with_targets(CATALOGUE, plan)
 
 
 @pytest.fixture(scope="session")

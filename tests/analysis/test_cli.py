@@ -7,6 +7,7 @@ import json
 import pytest
 
 from analysis.cli import main
+from demo.places import TARGETS_FILE
 from demo.responses import DEMO_AREA_CLASS, generate_responses, population_margins
 
 
@@ -43,7 +44,26 @@ def test_json_by_neighbourhood(files, capsys):
     gap = doc["perception_gap"][0]
     assert set(gap) >= {"crime", "worried", "victim", "difference", "ratio", "ratio_ci_lower",
                         "ratio_ci_upper"}
-    assert doc["targets"][0]["indicator"] == "ni21"
+    assert doc["targets"] == []  # targets are a partnership's: none unless given
+
+
+def test_targets_judge_ni21_against_the_partnerships_path(files, capsys):
+    rc = main(["indicators", str(files / "responses.csv"), "--margins", str(files / "margins.csv"),
+               "--targets", str(TARGETS_FILE)])
+    assert rc == 0
+    (ni21,) = json.loads(capsys.readouterr().out)["targets"]
+    assert ni21["indicator"] == "ni21" and ni21["target"] == 0.325 and ni21["target_wave"] == "2010-11"
+    # 2009-10 lies two thirds of the way from the 25.5% baseline (2008-09... 2010-11 is 2 years on)
+    assert ni21["trajectory"] == pytest.approx(0.255 + (0.325 - 0.255) / 2)
+
+
+def test_a_bad_targets_file_names_the_entry(files, tmp_path, capsys):
+    bad = tmp_path / "targets.yaml"
+    bad.write_text("indicators:\n  - id: ni21\n    direction: up\n    source: survey\n")
+    rc = main(["indicators", str(files / "responses.csv"), "--margins", str(files / "margins.csv"),
+               "--targets", str(bad)])
+    assert rc == 2
+    assert "ni21: direction must be one of higher, lower" in capsys.readouterr().err
 
 
 def test_csv(files, capsys):

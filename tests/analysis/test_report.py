@@ -57,17 +57,20 @@ def _row(frame, indicator, slug):
                                                   and g.get("neighbourhood") == slug))].iloc[0]
 
 
-def test_headline_numbers_are_the_engines(analysis, waves, margins):
+def test_headline_numbers_are_the_engines(analysis, waves, margins, plan):
     frame = waves[-1].responses
     weighting = rake_weights(frame, margins, **RAKE_OPTIONS)
     est = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by="neighbourhood")
-    report = neighbourhood_report(analysis, "twerton", generated_at=NOW)
+    report = neighbourhood_report(analysis, "twerton", generated_at=NOW, targets=plan)
     local, total = _row(est, "ni21", "twerton"), _row(est, "ni21", None)
     h = report.headline
     assert (h.local.estimate, h.local.ci_lower, h.local.ci_upper, h.local.n) == (
         local.estimate, local.ci_lower, local.ci_upper, local.n)
     assert (h.authority.estimate, h.authority.n) == (total.estimate, total.n)
     assert (h.baseline, h.target, h.target_wave) == (0.255, 0.325, "2010-11")
+    untargeted = neighbourhood_report(analysis, "twerton", generated_at=NOW).headline
+    assert untargeted.target is None and untargeted.local == h.local
+    assert untargeted.target_sentence == "The partnership has set no target for NI 21 to compare with."
     rest = compare_to_rest(frame, weighting, "ni21", catalogue=REPORT_CATALOGUE)
     twerton = rest[rest.group.map(lambda g: g["neighbourhood"] == "twerton")].iloc[0]
     assert h.versus_authority.p_value == twerton.p_adjusted

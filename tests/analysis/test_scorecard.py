@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.catalogue import CATALOGUE
 from analysis.errors import InputError
-from analysis.scorecard import Actual, judge, load_scorecard, scorecard_rows, year_start
+from analysis.scorecard import (
+    NO_TARGETS,
+    Actual,
+    judge,
+    load_scorecard,
+    parse_scorecard,
+    scorecard_rows,
+    with_targets,
+    year_start,
+)
 
 
 @pytest.fixture(scope="module")
-def card():
-    return load_scorecard()
+def card(plan):
+    return plan
 
 
 def test_the_plan_s_appendix_1_is_loaded(card):
@@ -82,15 +92,28 @@ def test_year_labels():
         year_start("2009/11")
 
 
-def test_the_reports_and_the_scorecard_read_ni21_from_one_targets_file():
+def test_the_reports_and_the_scorecard_read_ni21_from_one_targets_file(card):
     """The reports' NI 21 path and the scorecard's come from the same YAML entry, so they cannot drift."""
     from analysis.catalogue import CATALOGUE
 
-    card = load_scorecard()
     ni21 = card.indicator("ni21")
-    assert CATALOGUE["ni21"].target * 100 == ni21.targets[2010]
-    assert CATALOGUE["ni21"].baseline * 100 == ni21.baseline
-    assert (CATALOGUE["ni21"].baseline_wave, CATALOGUE["ni21"].target_wave) == ("2008-09", "2010-11")
+    judged = with_targets(CATALOGUE, card)["ni21"]
+    assert judged.target * 100 == ni21.targets[2010]
+    assert judged.baseline * 100 == ni21.baseline
+    assert (judged.baseline_wave, judged.target_wave) == ("2008-09", "2010-11")
+    assert CATALOGUE["ni21"].target is None  # the catalogue itself names no partnership's target
+    assert with_targets(CATALOGUE, NO_TARGETS) == CATALOGUE
+
+
+def test_targets_written_as_text_are_checked_like_a_file():
+    with pytest.raises(InputError, match="ni99 has source survey, but the survey engine has no"):
+        parse_scorecard("indicators: [{id: ni99, direction: higher, source: survey}]", "the targets")
+    with pytest.raises(InputError, match="per cent numbers between 0 and 100"):
+        parse_scorecard("indicators: [{id: ni21, direction: higher, source: survey, unit: per cent,"
+                        " targets: {'2010/11': 0.325}, baseline: {value: 125, year: '2008/09'}}]",
+                        "the targets")
+    with pytest.raises(InputError, match="aliases"):
+        parse_scorecard("a: &x [1]\nindicators: *x", "the targets")
 
 
 def test_ni21_below_the_path_reads_the_same_on_the_scorecard_and_page_1(card):
@@ -99,10 +122,11 @@ def test_ni21_below_the_path_reads_the_same_on_the_scorecard_and_page_1(card):
     from analysis.report import Figure, _target_sentence
 
     cell = judge(card.indicator("ni21"), 2008, Actual(24.0, 21.5, 26.6, "survey"))
-    sentence = _target_sentence(Figure("Bath", 0.24, 0.215, 0.266, 900), "2008-09", "Bath")
+    ni21 = with_targets(CATALOGUE, card)["ni21"]
+    sentence = _target_sentence(ni21, Figure("Bath", 0.24, 0.215, 0.266, 900), "2008-09", "Bath")
     assert cell.status.label == "Behind the path, not significantly"
     assert sentence.startswith(cell.status.label + ":")
     assert "below the 25.5% expected by 2008-09" in sentence
     on_track = judge(card.indicator("ni21"), 2008, Actual(26.0, 23.5, 28.6, "survey"))
-    assert _target_sentence(Figure("Bath", 0.26, 0.235, 0.286, 900), "2008-09", "Bath") \
+    assert _target_sentence(ni21, Figure("Bath", 0.26, 0.235, 0.286, 900), "2008-09", "Bath") \
         .startswith(on_track.status.label + ":")

@@ -99,6 +99,9 @@ def test_a_new_partnership_sets_itself_up_and_sees_its_own_name(app, runner, db_
         html = render_html(reports[0])
         assert NAME in html and "Marlow Down" in html and "synthetic" not in html
         assert not DEMO.search(html), DEMO.search(html).group(0)
+        # No other partnership's plan: NI 21 is reported without a target until one is set.
+        assert "32.5%" not in html and "Plan target" not in html
+        assert "The partnership has set no target for NI 21" in html
         assert render_pdf(reports[0]).startswith(b"%PDF")
     # On every page: no demo banner either.
     assert "synthetic" not in pages["home"].text

@@ -80,9 +80,9 @@ def test_every_limit_and_tuning_setting_has_its_default_in_the_config(tmp_path):
     assert defaults["CHARTER_WRITE_LIMIT"] == (5, 3600) and defaults["REPORTS_WORKERS"] == 2
     assert defaults["CHARTER_RECIPIENT_LIMIT"] == (3, 86400)
     settings = settings_from_env(tmp_path, {"PACT_RAISE_LIMIT": "3", "REPORTS_WORKERS": "1",
-                                            "CHARTER_WRITE_LIMIT": "2", "SCORECARD_TARGETS": "t.yaml"})
+                                            "CHARTER_WRITE_LIMIT": "2"})
     assert settings["PACT_RAISE_LIMIT"] == (3, 3600) and settings["REPORTS_WORKERS"] == 1
-    assert settings["CHARTER_WRITE_LIMIT"] == (2, 3600) and settings["SCORECARD_TARGETS"] == "t.yaml"
+    assert settings["CHARTER_WRITE_LIMIT"] == (2, 3600)
     with pytest.raises(ConfigError, match="API_RATE_LIMIT"):
         settings_from_env(tmp_path, {"API_RATE_LIMIT": "many"})
 

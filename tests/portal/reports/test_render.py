@@ -51,7 +51,7 @@ def pct(x):
     return f"{100 * x:.1f}%"
 
 
-def test_the_pdf_prints_the_engines_numbers(app, survey):
+def test_the_pdf_prints_the_engines_numbers(app, survey, plan_targets):
     prepared = _prepare(app, ["twerton"])
     report = prepared.reports[0]
     assert report.wave == "2010-11"  # the latest wave with responses, not the empty open wave

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from demo.staff import DEMO_PASSWORD
-from portal.models import ScorecardActual
+from portal.models import AuditEvent, EditedDefinition, ScorecardActual
+from portal.scorecard.targets import EXAMPLE
 
 
 def _demo(app, who: str):
@@ -83,7 +84,7 @@ def test_coordinators_cannot_see_the_scorecard(signed_in):
     assert signed_in("coordinator", "twerton").get("/analyst/scorecard/").status_code == 403
 
 
-def test_cli_import(runner, db_session, tmp_path):
+def test_cli_import(runner, db_session, tmp_path, plan_targets):
     path = tmp_path / "actuals.csv"
     path.write_text("indicator,year,actual\nni32,2010/11,29\nwounding,2009-10,\"498\"\n")
     result = runner.invoke(args=["scorecard", "import", str(path)])
@@ -94,7 +95,8 @@ def test_cli_import(runner, db_session, tmp_path):
         ("ni32", 2010, 29.0), ("wounding", 2009, 498.0)]
 
 
-def test_cli_import_refuses_unknown_indicators_and_years(runner, db_session, tmp_path):
+def test_cli_import_refuses_unknown_indicators_and_years(runner, db_session, tmp_path,
+                                                         plan_targets):
     path = tmp_path / "actuals.csv"
     path.write_text("indicator,year,actual\nni32,2010/11,29\nni99,2010/11,1\nni40,2012/13,5\n")
     result = runner.invoke(args=["scorecard", "import", str(path)])
@@ -120,7 +122,7 @@ def test_cli_import_needs_the_columns(runner, tmp_path):
      "actuals.csv, line 4: The actual '-1' is outside 0 to 10,000,000 (people)"),
 ])
 def test_cli_import_refuses_unreadable_and_out_of_range_files(runner, db_session, tmp_path,
-                                                              text, message):
+                                                              plan_targets, text, message):
     path = tmp_path / "actuals.csv"
     path.write_text(text)
     result = runner.invoke(args=["scorecard", "import", str(path)])
@@ -140,3 +142,49 @@ def test_the_authority_summary_has_a_scorecard_page(demo_data, db_session):
     html = render_html(report)
     assert "<h2>Local Area Agreement scorecard</h2>" in html
     assert "NI 16: Serious acquisitive crime rate" in html and "NI 40: Drug users" in html
+
+
+def test_an_install_starts_with_no_targets_and_an_admin_sets_its_own(signed_in, db_session):
+    """An empty install names no partnership's targets; the admin writes theirs, a bad entry is
+    refused with the text kept, and the scorecard and checklist follow."""
+    admin_client = signed_in("admin")
+    page = admin_client.get("/analyst/scorecard/")
+    assert page.status_code == 200 and "No targets are set yet" in page.text
+    assert "32.5" not in page.text and "Lead partners" not in page.text
+    form = admin_client.get("/analyst/scorecard/targets")
+    assert "partnership: Our Community Safety Partnership" in form.text  # the example to start from
+    bad = EXAMPLE.replace("direction: higher", "direction: upwards")
+    refused = admin_client.post("/analyst/scorecard/targets", data={"content": bad})
+    assert refused.status_code == 400
+    assert "ni21: direction must be one of higher, lower" in refused.text
+    assert "direction: upwards" in refused.text  # what was typed is shown back
+    assert db_session.get(EditedDefinition, "laa-targets") is None
+    mine = EXAMPLE.replace("Our Community Safety Partnership", "Kennet Vale CSP")
+    saved = admin_client.post("/analyst/scorecard/targets", data={"content": mine},
+                              follow_redirects=True)
+    assert "Saved the targets: 1 indicator over 3 years." in saved.text
+    assert "Kennet Vale CSP" in saved.text and "30.0%" in saved.text
+    events = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "targets_saved")).all()
+    assert len(events) == 1
+    download = admin_client.get("/analyst/scorecard/targets.yaml")
+    assert download.text == mine and "attachment" in download.headers["Content-Disposition"]
+    checklist = admin_client.get("/admin/setup/")
+    assert "1 indicator over 3 years" in checklist.text
+    admin_client.post("/analyst/scorecard/targets/clear")
+    assert "No targets are set yet" in admin_client.get("/analyst/scorecard/").text
+
+
+def test_the_targets_command_sets_shows_and_clears(runner, db_session, tmp_path):
+    path = tmp_path / "targets.yaml"
+    path.write_text(EXAMPLE)
+    result = runner.invoke(args=["scorecard", "targets", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Set the targets from targets.yaml: 1 indicator over 3 years." in result.output
+    assert runner.invoke(args=["scorecard", "targets", "--show"]).output.strip() == EXAMPLE.strip()
+    path.write_text("indicators: [{id: ni99, direction: higher, source: survey}]")
+    refused = runner.invoke(args=["scorecard", "targets", str(path)])
+    assert refused.exit_code == 1 and "the survey engine has no indicator 'ni99'" in refused.output
+    assert runner.invoke(args=["scorecard", "targets", "--show"]).output.strip() == EXAMPLE.strip()
+    assert runner.invoke(args=["scorecard", "targets"]).exit_code == 2
+    assert runner.invoke(args=["scorecard", "targets", "--clear"]).exit_code == 0
+    assert "No targets are set." in runner.invoke(args=["scorecard", "targets", "--show"]).output
