@@ -71,8 +71,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--database-url")
     args = parser.parse_args()
+    from portal.areas.importing import import_neighbourhoods
     from portal.core.extensions import db
-    from portal.crime.importing import import_street_files, read_street_file, replace_lookup
+    from portal.crime.importing import import_street_files, read_street_file
     from portal.models import Neighbourhood
 
     files, lookup = _files(args.rows)
@@ -86,7 +87,7 @@ def main() -> None:
         app = _app(args.database_url, Path(tmp))
         with app.app_context(), db.transaction() as session:
             place = session.query(Neighbourhood).first()
-            replace_lookup(session, dict.fromkeys(lookup, place.id))
+            import_neighbourhoods(session, dict.fromkeys(lookup, place.slug))
         with app.app_context():
             started = time.perf_counter()
             parsed = [read_street_file(data, name) for name, data in files]

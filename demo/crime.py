@@ -26,7 +26,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from demo.responses import NEIGHBOURHOOD_LIST
-from portal.crime.importing import STREET_COLUMNS, import_street_files, read_street_file, replace_lookup
+from portal.areas.importing import import_neighbourhoods
+from portal.crime.importing import STREET_COLUMNS, import_street_files, read_street_file
 from portal.models import CrimeImport, LsoaNeighbourhood, Neighbourhood, PopulationEstimate
 
 FORCE = "Avon and Somerset Constabulary"
@@ -171,8 +172,8 @@ def seed_recorded_crime(session: Session, places: dict[str, Neighbourhood], wave
         return 0
     lsoas = demo_lsoas(places)
     if not session.scalar(select(func.count()).select_from(LsoaNeighbourhood)):
-        replace_lookup(session, {lsoa.code: places[slug].id
-                                 for slug, found in lsoas.items() for lsoa in found})
+        import_neighbourhoods(session, {lsoa.code: slug  # by slug: the names stay as they are
+                                        for slug, found in lsoas.items() for lsoa in found})
     _households(session, places)
     by_code = {lsoa.code: lsoa for found in lsoas.values() for lsoa in found}
     by_code.update({lsoa.code: lsoa for lsoa in NEIGHBOURS})

@@ -73,17 +73,28 @@ def import_neighbourhoods(session: Session, lookup: dict[str, str],
                           rural: dict[str, bool] | None = None) -> NeighbourhoodOutcome:
     """Create or rename the lookup's neighbourhoods and replace the LSOA lookup with it. With
     ``rural`` (the Rural Urban Classification), a neighbourhood is rural when most of its LSOAs
-    are; the population import refines that to most of its residents aged 16+."""
+    are; the population import refines that to most of its residents aged 16+.
+
+    A neighbourhood is named in the lookup by its name or, for one that exists, by its slug
+    (``twerton`` for Twerton): a lookup written against the portal's addresses renames nothing,
+    and an existing neighbourhood whose slug is not its name's (an older install's) is kept."""
+    existing = {n.slug: n for n in session.scalars(select(Neighbourhood))}
+    named = {n.name.casefold(): n.slug for n in existing.values()}
+
+    def slug_of(value: str) -> str:
+        return value if value in existing else named.get(value.casefold()) or slug_for(value)
+
+    lookup = {code: existing[value].name if value in existing else value
+              for code, value in lookup.items()}
     by_slug: dict[str, str] = {}
     for name in sorted(set(lookup.values())):
-        slug = slug_for(name)
+        slug = slug_of(name)
         if not slug:
             raise AreaFileError([f"The neighbourhood name {name!r} has no letters or digits."])
         if slug in by_slug:
             raise AreaFileError([f"The neighbourhoods {by_slug[slug]!r} and {name!r} would have the "
                                  f"same address (/neighbourhoods/{slug}); rename one of them."])
         by_slug[slug] = name
-    existing = {n.slug: n for n in session.scalars(select(Neighbourhood))}
     outcome = NeighbourhoodOutcome(lsoas=len(lookup))
     places: dict[str, Neighbourhood] = {}
     for slug, name in by_slug.items():

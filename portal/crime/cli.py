@@ -1,4 +1,5 @@
-"""`flask --app portal crime import-lookup | import | rates`."""
+"""`flask --app portal crime import | rates` (crimes are counted by the LSOA lookup of
+`flask --app portal areas import-neighbourhoods`)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,9 @@ import click
 from flask.cli import AppGroup
 
 from analysis.errors import AnalysisError
-from analysis.formatting import plural
 from portal.core import audit
 from portal.core.extensions import db
-from portal.crime.importing import (
-    CrimeDataError,
-    import_street_files,
-    neighbourhood_keys,
-    read_lookup,
-    read_street_file,
-    replace_lookup,
-)
+from portal.crime.importing import CrimeDataError, import_street_files, read_street_file
 from portal.crime.rates import rates_table
 from portal.survey.queries import DatasetError
 from surveys.exporting import neutralise_formula
@@ -31,21 +24,6 @@ from surveys.exporting import neutralise_formula
 @click.group("crime", cls=AppGroup, help="Recorded crime from police.uk street-level files.")
 def crime_group() -> None:
     pass
-
-
-@crime_group.command("import-lookup", help="Replace the LSOA lookup (columns lsoa_code,neighbourhood).")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_lookup(path: Path) -> None:
-    with db.transaction() as session:
-        keys, slugs = neighbourhood_keys(session)
-        try:
-            mapping = read_lookup(path.read_bytes(), path.name, keys, slugs)
-        except CrimeDataError as error:
-            raise click.ClickException(str(error)) from None
-        count = replace_lookup(session, mapping)
-        audit.record(session, "crime_lookup_import", "crime", path.name, lsoas=count)
-    click.echo(f"Loaded the lookup: {plural(count, 'LSOA')} in "
-               f"{plural(len(set(mapping.values())), 'neighbourhood')}.")
 
 
 def _read_with_progress(path: Path):

@@ -1,12 +1,8 @@
 """Forms of the recorded-crime upload page."""
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired, MultipleFileField
+from flask_wtf.file import MultipleFileField
 from wtforms.validators import InputRequired
-
-
-class LookupForm(FlaskForm):
-    lookup = FileField("LSOA lookup (CSV)", validators=[FileRequired("Choose the lookup CSV file")])
 
 
 class StreetFilesForm(FlaskForm):

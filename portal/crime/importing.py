@@ -22,12 +22,11 @@ from sqlalchemy.orm import Session
 from analysis.formatting import plural
 from portal.core.csv_files import CheckedReader
 from portal.core.refusals import Refusal
-from portal.models import CrimeCount, CrimeImport, LsoaNeighbourhood, Neighbourhood
+from portal.models import CrimeCount, CrimeImport, LsoaNeighbourhood
 
 STREET_COLUMNS = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
                   "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category",
                   "Context")
-LOOKUP_COLUMNS = ("lsoa_code", "neighbourhood")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 LSOA_CODE = re.compile(r"[EW]0[0-9]{7}")
 MAX_PROBLEMS = 10
@@ -221,76 +220,3 @@ def _import_record(files: list[StreetFile], month: str, force: str, outside: Cou
     return {"month": month, "force": force, "filename": file.filename[:255],
             "rows": total + no_location, "kept": total - outside.get((month, force), 0),
             "outside_lookup": outside.get((month, force), 0), "no_location": no_location}
-
-
-# --------------------------------------------------------------------------- the lookup
-
-
-def read_lookup(data: bytes, filename: str, neighbourhoods: dict[str, int],
-                choices: list[str]) -> dict[str, int]:
-    """{LSOA code: neighbourhood id} from a `lsoa_code,neighbourhood` file (slugs or names).
-
-    Refuses an LSOA listed in two neighbourhoods, an unknown neighbourhood (listing the valid
-    ones) and a code that is not an LSOA code; CrimeDataError names each line.
-    """
-    reader = _reader(data, filename)
-    at = _header(reader, filename, LOOKUP_COLUMNS)
-    mapping: dict[str, tuple[int, int]] = {}  # code: (neighbourhood id, line)
-    problems = []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        problem = _lookup_problem(row, at, mapping, neighbourhoods, choices)
-        if problem:
-            problems.append(f"{filename}, line {reader.line_num}: {problem}")
-            if len(problems) >= MAX_PROBLEMS:
-                break
-            continue
-        code = row[at["lsoa_code"]].strip().upper()
-        mapping.setdefault(code, (neighbourhoods[_place_key(row[at["neighbourhood"]])],
-                                  reader.line_num))
-    if problems:
-        raise CrimeDataError(problems)
-    if not mapping:
-        raise CrimeDataError([f"{filename} lists no LSOA."])
-    return {code: nb for code, (nb, _line) in mapping.items()}
-
-
-def _place_key(value: str) -> str:
-    return value.strip().lower()
-
-
-def _lookup_problem(row, at, mapping, neighbourhoods: dict[str, int], choices: list[str]
-                    ) -> str | None:
-    if len(row) < at[""]:
-        return f"{plural(len(row), 'field')} where the header has {at['']}."
-    code = row[at["lsoa_code"]].strip().upper()
-    place = _place_key(row[at["neighbourhood"]])
-    if not LSOA_CODE.fullmatch(code):
-        return f"{code!r} is not an LSOA code (like E01014370)."
-    if place not in neighbourhoods:
-        return f"unknown neighbourhood {place!r}; choose from: {', '.join(choices)}."
-    if code in mapping and mapping[code][0] != neighbourhoods[place]:
-        return (f"LSOA {code} is already in another neighbourhood (line {mapping[code][1]}); "
-                "an LSOA belongs to one neighbourhood.")
-    return None
-
-
-def neighbourhood_keys(session: Session) -> tuple[dict[str, int], list[str]]:
-    """({slug or lower-cased name: neighbourhood id}, the slugs in order) for `read_lookup`."""
-    keys, slugs = {}, []
-    for nb_id, slug in session.execute(select(Neighbourhood.id, Neighbourhood.slug)
-                                       .order_by(Neighbourhood.slug)):
-        keys[slug.lower()] = nb_id
-        slugs.append(slug)
-    for nb_id, name in session.execute(select(Neighbourhood.id, Neighbourhood.name)):
-        keys.setdefault(name.lower(), nb_id)
-    return keys, slugs
-
-
-def replace_lookup(session: Session, mapping: dict[str, int]) -> int:
-    """Replace the whole lookup with ``mapping`` in the caller's transaction; LSOAs listed."""
-    session.execute(delete(LsoaNeighbourhood))
-    session.execute(insert(LsoaNeighbourhood), [{"lsoa_code": code, "neighbourhood_id": nb}
-                                                for code, nb in sorted(mapping.items())])
-    return len(mapping)

@@ -16,7 +16,7 @@ from portal.survey.queries import DatasetError
 
 HOUSEHOLDS = "households"  # PopulationEstimate.variable holding a neighbourhood's household count
 NO_CRIME = ("No recorded crime is loaded: import police.uk street-level files with "
-            "flask --app portal crime import FILE.csv (after crime import-lookup).")
+            "flask --app portal crime import FILE.csv (after areas import-neighbourhoods).")
 
 
 def monthly_counts(session: Session, start: str | None = None, end: str | None = None

@@ -1,7 +1,8 @@
-"""The admin page for recorded crime: upload the LSOA lookup and police.uk street-level files.
+"""The admin page for recorded crime: upload police.uk street-level files.
 
-It does what `flask --app portal crime import-lookup` and `crime import` do, through the same
-functions (`portal.crime.importing`): a malformed file imports nothing and each problem is listed.
+It does what `flask --app portal crime import` does, through the same functions
+(`portal.crime.importing`): a malformed file imports nothing and each problem is listed. Crimes are
+counted by the one LSOA lookup, loaded with the neighbourhoods at Set-up > Areas.
 """
 
 from __future__ import annotations
@@ -12,15 +13,8 @@ from portal.auth.access import staff_blueprint
 from portal.core import audit
 from portal.core.extensions import db
 from portal.core.request_checks import allow_upload
-from portal.crime.forms import LookupForm, StreetFilesForm
-from portal.crime.importing import (
-    CrimeDataError,
-    import_street_files,
-    neighbourhood_keys,
-    read_lookup,
-    read_street_file,
-    replace_lookup,
-)
+from portal.crime.forms import StreetFilesForm
+from portal.crime.importing import CrimeDataError, import_street_files, read_street_file
 from portal.crime.queries import imported_months, lookup_sizes
 from portal.models import Role
 
@@ -28,41 +22,18 @@ bp = staff_blueprint("crime", __name__, roles=(Role.ADMIN,))
 
 # A month of a large force is a few MB: several months fit in one upload; a year at once is the CLI's.
 STREET_FILES_UPLOAD_BYTES = 25 * 1024 * 1024
-LOOKUP_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-def _page(lookup_form: LookupForm, files_form: StreetFilesForm, problems=(), status: int = 200):
+def _page(files_form: StreetFilesForm, problems=(), status: int = 200):
     imports = imported_months(db.session)
     lookup = lookup_sizes(db.session)
-    return render_template("crime/index.html", lookup_form=lookup_form, files_form=files_form,
+    return render_template("crime/index.html", files_form=files_form,
                            problems=problems, imports=imports, lookup=lookup), status
 
 
 @bp.get("/")
 def index():
-    return _page(LookupForm(formdata=None), StreetFilesForm(formdata=None))
-
-
-@bp.post("/lookup")
-@allow_upload(LOOKUP_UPLOAD_BYTES, fields=("lookup",))
-def upload_lookup():
-    form = LookupForm()
-    if not form.validate_on_submit():
-        return _page(form, StreetFilesForm(formdata=None), status=400)
-    upload = form.lookup.data
-    name = (upload.filename or "lookup.csv").rsplit("/", 1)[-1]
-    keys, slugs = neighbourhood_keys(db.session)
-    try:
-        mapping = read_lookup(upload.read(), name, keys, slugs)
-    except CrimeDataError as error:
-        form.form_errors.append("Nothing was imported: fix the problems below and upload the "
-                                "whole file again.")
-        return _page(form, StreetFilesForm(formdata=None), error.problems, 400)
-    count = replace_lookup(db.session, mapping)
-    audit.record(db.session, "crime_lookup_import", "crime", name, lsoas=count)
-    db.session.commit()
-    flash(f"Loaded the lookup from {name}: {count:,} LSOAs.")
-    return redirect(url_for(".index"))
+    return _page(StreetFilesForm(formdata=None))
 
 
 @bp.post("/files")
@@ -73,7 +44,7 @@ def upload_files():
     if not form.validate_on_submit() or not uploads:
         if not form.files.errors:
             form.files.errors = ["Choose one or more street-level CSV files"]
-        return _page(LookupForm(formdata=None), form, status=400)
+        return _page(form, status=400)
     try:
         files = [read_street_file(f.read(), f.filename.rsplit("/", 1)[-1]) for f in uploads]
         outcome = import_street_files(db.session, files)
@@ -81,7 +52,7 @@ def upload_files():
         db.session.rollback()
         form.form_errors.append("Nothing was imported: fix the problems below and upload the "
                                 "files again.")
-        return _page(LookupForm(formdata=None), form, error.problems, 400)
+        return _page(form, error.problems, 400)
     audit.record(db.session, "crime_import", "crime", ",".join(f.filename for f in files)[:200],
                  rows=outcome.rows, kept=outcome.kept, outside_lookup=outcome.outside_lookup)
     db.session.commit()

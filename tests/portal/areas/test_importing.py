@@ -102,3 +102,27 @@ def test_two_names_with_one_address_are_refused(runner, tmp_path):
                                         ("Bath City Centre", "bath-city-centre")])
 def test_slugs(name, slug):
     assert slug_for(name) == slug
+
+
+def test_a_lookup_may_name_existing_neighbourhoods_by_slug_or_name(db_session):
+    """Slugs and names of existing neighbourhoods find them, whatever their slug was made from,
+    so re-importing never duplicates or renames; a new name makes a new neighbourhood."""
+    from portal.areas.importing import import_neighbourhoods
+
+    db_session.add(Neighbourhood(slug="larkhall", name="Larkhall and Walcot", area_class="urban",
+                                 description="kept"))
+    db_session.flush()
+    outcome = import_neighbourhoods(db_session, {"E01014370": "larkhall",
+                                                 "E01014372": "Vale Villages"})
+    assert outcome.created == ["Vale Villages"] and outcome.renamed == [] and outcome.kept == 1
+    by_name = import_neighbourhoods(db_session, {"E01014370": "Larkhall and Walcot",
+                                                 "E01014371": "Larkhall and Walcot",
+                                                 "E01014372": "vale-villages"})
+    assert by_name.created == [] and by_name.renamed == [] and by_name.kept == 2
+    places = {n.slug: n for n in db_session.scalars(select(Neighbourhood))}
+    assert sorted(places) == ["larkhall", "vale-villages"]
+    assert places["larkhall"].description == "kept"
+    lookup = dict(db_session.execute(select(LsoaNeighbourhood.lsoa_code,
+                                            LsoaNeighbourhood.neighbourhood_id)).all())
+    assert lookup == {"E01014370": places["larkhall"].id, "E01014371": places["larkhall"].id,
+                      "E01014372": places["vale-villages"].id}

@@ -1,4 +1,5 @@
-"""`flask --app portal crime import-lookup | import | rates` on the real file layout."""
+"""`flask --app portal crime import | rates` on the real file layout (after the neighbourhoods'
+lookup)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,9 @@ def loaded(runner, db_session, neighbourhoods):
             db_session.add(PopulationEstimate(neighbourhood_id=nb.id, variable="households",
                                               category="all", population=households))
     db_session.commit()
-    result = runner.invoke(args=["crime", "import-lookup", str(FIXTURES / "lookup.csv")])
+    result = runner.invoke(args=["areas", "import-neighbourhoods", str(FIXTURES / "lookup.csv")])
     assert result.exit_code == 0, result.output
-    assert "Loaded the lookup: 3 LSOAs in 2 neighbourhoods." in result.output
+    assert "Loaded 3 LSOAs in 2 neighbourhoods." in result.output
     result = runner.invoke(args=["crime", "import", str(STREET)])
     assert result.exit_code == 0, result.output
     return result
@@ -107,14 +108,6 @@ def test_rates_with_nothing_loaded(runner, neighbourhoods):
     result = runner.invoke(args=["crime", "rates"])
     assert result.exit_code == 1
     assert "No recorded crime is loaded" in result.output
-
-
-def test_lookup_refusal_exits(runner, neighbourhoods, tmp_path):
-    path = tmp_path / "lookup.csv"
-    path.write_text("lsoa_code,neighbourhood\nE01014421,twerton\nE01014421,keynsham\n")
-    result = runner.invoke(args=["crime", "import-lookup", str(path)])
-    assert result.exit_code == 1
-    assert "lookup.csv, line 3: LSOA E01014421 is already in another neighbourhood" in result.output
 
 
 def test_a_header_only_file_exits_with_a_sentence(runner, loaded, tmp_path):

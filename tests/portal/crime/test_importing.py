@@ -8,15 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from portal.crime.importing import (
-    CrimeDataError,
-    import_street_files,
-    neighbourhood_keys,
-    read_lookup,
-    read_street_file,
-    replace_lookup,
-)
-from portal.models import CrimeCount, CrimeImport, LsoaNeighbourhood
+from portal.areas.files import read_neighbourhood_lookup
+from portal.areas.importing import import_neighbourhoods
+from portal.crime.importing import CrimeDataError, import_street_files, read_street_file
+from portal.models import CrimeCount, CrimeImport, LsoaNeighbourhood, Neighbourhood
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STREET = (FIXTURES / "2010-12-avon-and-somerset-street.csv").read_bytes()
@@ -25,9 +20,8 @@ FORCE = "Avon and Somerset Constabulary"
 
 @pytest.fixture
 def lookup(db_session, neighbourhoods):
-    keys, slugs = neighbourhood_keys(db_session)
-    replace_lookup(db_session, read_lookup((FIXTURES / "lookup.csv").read_bytes(), "lookup.csv",
-                                           keys, slugs))
+    with open(FIXTURES / "lookup.csv", encoding="utf-8", newline="") as stream:
+        import_neighbourhoods(db_session, read_neighbourhood_lookup(stream, "lookup.csv"))
     db_session.commit()
 
 
@@ -113,29 +107,9 @@ def test_malformed_files_name_the_line_and_import_nothing(db_session, lookup, da
     assert db_session.scalar(select(func.count()).select_from(CrimeCount)) == 0
 
 
-def test_lookup_refuses_an_lsoa_in_two_neighbourhoods(db_session, neighbourhoods):
-    keys, slugs = neighbourhood_keys(db_session)
-    data = b"lsoa_code,neighbourhood\nE01014421,twerton\nE01014422,keynsham\nE01014421,keynsham\n"
-    with pytest.raises(CrimeDataError, match=r"lookup\.csv, line 4: LSOA E01014421 is already in "
-                                             r"another neighbourhood \(line 2\)"):
-        read_lookup(data, "lookup.csv", keys, slugs)
-
-
-@pytest.mark.parametrize("row, message", [
-    (b"E01014421,nowhere", "line 2: unknown neighbourhood 'nowhere'; choose from: chew-valley, "
-                           "keynsham, twerton."),
-    (b"BA2 1,twerton", "line 2: 'BA2 1' is not an LSOA code"),
-])
-def test_lookup_bad_rows(db_session, neighbourhoods, row, message):
-    keys, slugs = neighbourhood_keys(db_session)
-    with pytest.raises(CrimeDataError) as caught:
-        read_lookup(b"lsoa_code,neighbourhood\n" + row + b"\n", "lookup.csv", keys, slugs)
-    assert message in str(caught.value)
-
-
-def test_lookup_replaces_the_previous_one(db_session, lookup, neighbourhoods):
-    keys, slugs = neighbourhood_keys(db_session)
-    replace_lookup(db_session, read_lookup(b"lsoa_code,neighbourhood\nE01014999,chew-valley\n",
-                                           "new.csv", keys, slugs))
-    db_session.commit()
-    assert db_session.scalars(select(LsoaNeighbourhood.lsoa_code)).all() == ["E01014999"]
+def test_crime_counts_by_the_neighbourhoods_lookup(db_session, lookup, neighbourhoods):
+    """One definition of a neighbourhood's area: the areas import's lookup, with slugs or names
+    (the fixture has both), renaming nothing."""
+    rows = db_session.execute(select(LsoaNeighbourhood.lsoa_code, Neighbourhood.name)
+                              .join(Neighbourhood).order_by(LsoaNeighbourhood.lsoa_code)).all()
+    assert rows == [("E01014421", "Twerton"), ("E01014422", "Twerton"), ("E01014480", "Keynsham")]

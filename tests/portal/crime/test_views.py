@@ -1,4 +1,4 @@
-"""The admin upload page for the LSOA lookup and police.uk street-level files."""
+"""The admin upload page for police.uk street-level files (the LSOA lookup is the areas' page's)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,12 @@ def test_only_admins_reach_the_page(signed_in):
 
 def test_admin_uploads_lookup_then_files(signed_in, db_session):
     client = signed_in("admin")
-    page = _upload(client, "/admin/crime/lookup", "lookup", "lookup.csv", LOOKUP)
-    assert "Loaded the lookup from lookup.csv: 3 LSOAs." in page.text
+    before = client.get("/admin/crime/")
+    assert "No lookup is loaded yet: load the neighbourhoods first" in before.text
+    assert 'href="/admin/setup/areas"' in before.text
+    page = _upload(client, "/admin/setup/areas/neighbourhoods", "lookup", "lookup.csv", LOOKUP)
+    assert "Loaded 3 LSOAs in 2 neighbourhoods" in page.text
+    assert "Twerton" in client.get("/admin/crime/").text  # the lookup table
     page = _upload(client, "/admin/crime/files", "files", "2010-12-street.csv", STREET)
     assert page.status_code == 200
     assert "Imported 7 rows for 1 month (2010-12)" in page.text
@@ -38,7 +42,7 @@ def test_admin_uploads_lookup_then_files(signed_in, db_session):
 
 def test_a_malformed_upload_lists_the_line_and_imports_nothing(signed_in, db_session):
     client = signed_in("admin")
-    _upload(client, "/admin/crime/lookup", "lookup", "lookup.csv", LOOKUP)
+    _upload(client, "/admin/setup/areas/neighbourhoods", "lookup", "lookup.csv", LOOKUP)
     bad = STREET.replace(b"2010-12,Avon", b"2010-12-01,Avon", 1)
     page = _upload(client, "/admin/crime/files", "files", "bad<b>.csv", bad)
     assert page.status_code == 400
@@ -58,15 +62,11 @@ LONG_FIELD = HEADER + b'"' + b"x" * 140_000 + b'\n' + STREET.split(b"\n", 1)[1]
 
 def test_a_header_only_or_unclosed_quote_upload_is_refused_not_a_500(signed_in, db_session):
     client = signed_in("admin")
-    _upload(client, "/admin/crime/lookup", "lookup", "lookup.csv", LOOKUP)
+    _upload(client, "/admin/setup/areas/neighbourhoods", "lookup", "lookup.csv", LOOKUP)
     page = _upload(client, "/admin/crime/files", "files", "empty.csv", HEADER)
     assert page.status_code == 400
     assert "empty.csv holds only its header line: there are no crimes in it." in page.text
     page = _upload(client, "/admin/crime/files", "files", "quote.csv", LONG_FIELD)
     assert page.status_code == 400
     assert "quote.csv, line 2: a field is longer than 131,072 characters" in page.text
-    page = _upload(client, "/admin/crime/lookup", "lookup", "lookup.csv",
-                   b"lsoa_code,neighbourhood\n\"E0" + b"1" * 140_000 + b"\n")
-    assert page.status_code == 400
-    assert "lookup.csv, line 2: a field is longer than 131,072 characters" in page.text
     assert db_session.scalar(select(func.count()).select_from(CrimeCount)) == 0
