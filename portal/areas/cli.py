@@ -22,12 +22,14 @@ from portal.areas.agencies import (
 )
 from portal.areas.files import (
     AreaFileError,
+    read_ethnicity,
     read_neighbourhood_lookup,
     read_population,
     read_postcodes,
     read_rural_urban,
 )
 from portal.areas.importing import (
+    ethnicity_source,
     import_neighbourhoods,
     import_population,
     import_postcodes,
@@ -103,15 +105,24 @@ def postcodes_command(path: Path) -> None:
               help="The questionnaire whose age bands the estimates are summed to.")
 @click.option("--source", default=None,
               help="The release, as shown beside the margins (default: the file's name).")
-def population_command(path: Path, questionnaire: str, source: str | None) -> None:
+@click.option("--ethnicity", "ethnicity_path", type=FILE, default=None,
+              help="Census 2021 TS021 (ethnic group) by LSOA, the Nomis bulk CSV: ethnicity "
+                   "margins, each neighbourhood's mix scaled to its residents aged 16+.")
+def population_command(path: Path, questionnaire: str, source: str | None,
+                       ethnicity_path: Path | None) -> None:
     try:
         bands = questionnaire_age_bands(questionnaire)
         with _open(path) as stream:
             populations, column = read_population(stream, path.name)
+        ethnicity = None
+        if ethnicity_path is not None:
+            with _open(ethnicity_path) as stream:
+                ethnicity = read_ethnicity(stream, ethnicity_path.name)
         with db.transaction() as session:
             outcome = import_population(
                 session, populations, bands,
-                source or f"ONS mid-year population estimates by LSOA ({path.name}, {column})")
+                source or f"ONS mid-year population estimates by LSOA ({path.name}, {column})",
+                ethnicity, ethnicity_source(ethnicity_path.name if ethnicity_path else ""))
     except (AreaFileError, surveys.QuestionnaireError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(outcome.describe())

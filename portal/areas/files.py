@@ -287,3 +287,102 @@ def neighbourhood_margins(populations: dict[str, LsoaPopulation], lookup: dict[s
         for sex, counts in (("female", people.female), ("male", people.male)):
             cells[("sex", sex)] = cells.get(("sex", sex), 0) + sum(counts[16:])
     return margins
+
+
+# --------------------------------------------------------------------------- ethnicity
+
+# Census 2021 TS021 (ethnic group) as the Nomis bulk CSV heads it, by the questionnaire's codes.
+# "White: other" is the White total less its British line; the four other groups are TS021's own.
+ETHNIC_TOTAL = "Ethnic group: Total: All usual residents"
+WHITE = "Ethnic group: White"
+WHITE_BRITISH = "Ethnic group: White: English, Welsh, Scottish, Northern Irish or British"
+ETHNIC_GROUPS = {
+    "mixed": "Ethnic group: Mixed or Multiple ethnic groups",
+    "asian_or_asian_british": "Ethnic group: Asian, Asian British or Asian Welsh",
+    "black_or_black_british": "Ethnic group: Black, Black British, Black Welsh, Caribbean or African",
+    "other_ethnic_group": "Ethnic group: Other ethnic group",
+}
+ETHNICITIES = ("white_british", "white_other", *ETHNIC_GROUPS)
+
+
+def _heading(cell: str) -> str:
+    """A TS021 heading as compared: any case, single spaces, without Nomis's '; measures: Value'."""
+    text = " ".join(cell.strip().lstrip("\ufeff").split()).lower()
+    return re.sub(r";\s*measures:\s*value$", "", text)
+
+
+def read_ethnicity(stream: TextIO, filename: str) -> dict[str, dict[str, int]]:
+    """{LSOA 2021 code: {ethnicity code: usual residents, all ages}} from Census 2021 TS021 by
+    LSOA (the Nomis bulk CSV: ``geography code`` and the ``Ethnic group: ...`` columns)."""
+    reader = _reader(stream, filename)
+    header = next(reader, None)
+    if header is None:
+        raise AreaFileError([f"{filename} is empty."])
+    names = [_heading(cell) for cell in header]
+    wanted = {"lsoa": "geography code", "total": ETHNIC_TOTAL, "white": WHITE,
+              "white_british": WHITE_BRITISH, **ETHNIC_GROUPS}
+    missing = [title for title in wanted.values() if title.lower() not in names]
+    if missing:
+        shown = ", ".join(cell.strip() for cell in header[:8]) + (", ..." if len(header) > 8 else "")
+        raise AreaFileError([f"{filename}, line 1: no column {'; no column '.join(missing[:3])}"
+                             f"{' (and more)' if len(missing) > 3 else ''}. Census 2021 TS021 by "
+                             f"LSOA from Nomis has them; the columns here are: {shown}."])
+    at = {role: names.index(title.lower()) for role, title in wanted.items()}
+    problems, out = _Problems(filename), dict[str, dict[str, int]]()
+    for row in _rows(reader):
+        code = _cell(row, at["lsoa"]).upper()
+        if not LSOA_CODE.fullmatch(code):
+            problems.add(reader.line_num, f"{code[:20]!r} is not an LSOA code (like E01014370)")
+            continue
+        if code in out:
+            problems.add(reader.line_num, f"{code} is listed twice")
+            continue
+        try:
+            counts = {role: _count(row, at[role]) for role in wanted if role != "lsoa"}
+        except ValueError as error:
+            problems.add(reader.line_num, str(error))
+            continue
+        if counts["white_british"] > counts["white"]:
+            problems.add(reader.line_num, f"{code} has more White British residents than White")
+            continue
+        groups = {"white_british": counts["white_british"],
+                  "white_other": counts["white"] - counts["white_british"],
+                  **{code_: counts[code_] for code_ in ETHNIC_GROUPS}}
+        if sum(groups.values()) != counts["total"]:
+            problems.add(reader.line_num, f"{code}'s groups add up to {sum(groups.values()):,}, "
+                         f"not the total of {counts['total']:,}")
+            continue
+        out[code] = groups
+    problems.raise_any()
+    if not out:
+        raise AreaFileError([f"{filename} lists no LSOA."])
+    return out
+
+
+def ethnicity_margins(ethnicity: dict[str, dict[str, int]], lookup: dict[str, str],
+                      adults: dict[str, int], groups: Iterable[str] = ETHNICITIES
+                      ) -> dict[str, dict[str, int]]:
+    """{neighbourhood: {ethnicity code: residents 16+}}: each neighbourhood's ethnic mix of all
+    ages (the Census counts of its LSOAs in ``lookup``) applied to its ``adults`` (the mid-year
+    estimates' residents 16+), in whole people by largest remainders, so that the ethnicity
+    margin sums to the same total as age and sex, as raking needs. Neighbourhoods without any
+    LSOA in the Census file are left out (the caller names them)."""
+    groups = tuple(groups)
+    sums: dict[str, dict[str, int]] = {}
+    for code, place in lookup.items():
+        if code in ethnicity:
+            cells = sums.setdefault(place, dict.fromkeys(groups, 0))
+            for group, people in ethnicity[code].items():
+                cells[group] += people
+    out = {}
+    for place, cells in sums.items():
+        everyone, target = sum(cells.values()), adults.get(place, 0)
+        if not everyone or place not in adults:
+            continue
+        exact = {group: cells[group] * target / everyone for group in groups}
+        whole = {group: int(value) for group, value in exact.items()}
+        short = target - sum(whole.values())
+        for group in sorted(groups, key=lambda g: (whole[g] - exact[g], g))[:short]:
+            whole[group] += 1
+        out[place] = whole
+    return out

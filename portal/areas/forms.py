@@ -49,6 +49,7 @@ class PostcodeFileForm(FlaskForm):
 class PopulationFileForm(FlaskForm):
     population = FileField("Mid-year population estimates by LSOA (CSV)",
                            validators=[FileRequired("Choose the population estimates file")])
+    ethnicity = FileField("Census 2021 ethnic group by LSOA, TS021 (CSV, optional)")
 
 
 class AreaClassForm(FlaskForm):

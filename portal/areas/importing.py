@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 import surveys
 from analysis.formatting import plural
-from portal.areas.files import AreaFileError, LsoaPopulation, PostcodeFile, neighbourhood_margins
+from portal.areas.files import (
+    AreaFileError,
+    LsoaPopulation,
+    PostcodeFile,
+    ethnicity_margins,
+    neighbourhood_margins,
+)
 from portal.core import audit
 from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, Postcode
 
@@ -186,6 +192,8 @@ class PopulationOutcome:
     not_in_area: int  # LSOAs of the file in no neighbourhood
     without_population: list[str]
     source: str
+    ethnicity: str = ""  # "loaded" (from the Census file), "rescaled" (kept shares) or ""
+    not_in_census: int = 0  # the partnership's LSOAs missing from the Census file
 
     def describe(self) -> str:
         text = (f"Loaded {self.residents:,} residents aged 16+ in "
@@ -195,26 +203,63 @@ class PopulationOutcome:
         if self.without_population:
             text += (" No LSOA of the file lies in: " + ", ".join(self.without_population)
                      + "; their residents cannot be weighted until it does.")
+        if self.ethnicity == "loaded":
+            text += " Ethnicity from Census 2021 (TS021), scaled to the residents aged 16+."
+            if self.not_in_census:
+                text += (f" {plural(self.not_in_census, 'LSOA')} of the neighbourhoods are not in "
+                         "the Census file; their neighbourhoods' mix is that of their other LSOAs.")
+        elif self.ethnicity == "rescaled":
+            text += (" The ethnicity margins loaded before keep their shares, scaled to these "
+                     "residents (load TS021 again with the estimates to refresh them).")
         return text
 
 
+def ethnicity_source(filename: str) -> str:
+    """How ethnicity margins from a Census file are labelled where margins are shown."""
+    return f"Census 2021 TS021 ethnic group by LSOA ({filename}), scaled to residents aged 16+"
+
+
 def import_population(session: Session, populations: dict[str, LsoaPopulation],
-                      age_bands: list[str], source: str) -> PopulationOutcome:
+                      age_bands: list[str], source: str,
+                      ethnicity: dict[str, dict[str, int]] | None = None,
+                      ethnicity_source: str = "") -> PopulationOutcome:
     """Replace each neighbourhood's residents 16+ by age band and by sex with the sums of its LSOAs,
     and where the LSOAs' rural-urban class is known, class each neighbourhood by where most of
-    its residents 16+ live."""
+    its residents 16+ live.
+
+    With ``ethnicity`` (Census 2021 TS021 by LSOA) the ethnicity margins are replaced by each
+    neighbourhood's Census mix scaled to these residents; without it, margins loaded before keep
+    their shares, scaled to the new totals, so every margin still sums to the same people."""
     lsoas = _need_lookup(session)
     places = {n.id: n for n in session.scalars(select(Neighbourhood))}
     lookup = {code: places[nb].slug for code, nb in lsoas.items()}
     margins = neighbourhood_margins(populations, lookup, age_bands)
-    session.execute(delete(PopulationEstimate)
-                    .where(PopulationEstimate.variable.in_(POPULATION_VARIABLES)))
+    adults = {slug: sum(v for (var, _), v in cells.items() if var == "sex")
+              for slug, cells in margins.items()}
     by_slug = {n.slug: n for n in places.values()}
+    if ethnicity is not None:
+        mixes = ethnicity_margins(ethnicity, lookup, adults)
+        uncounted = sorted(by_slug[slug].name for slug in margins if slug not in mixes)
+        if uncounted:
+            raise AreaFileError([f"No LSOA of {', '.join(uncounted)} is in the Census ethnicity "
+                                 "file, so its residents could not be weighted by ethnicity; use "
+                                 "the file for England and Wales, or for your region."])
+        state, ethnic_source = "loaded", ethnicity_source
+    else:
+        mixes, ethnic_source = _rescaled_ethnicity(session, by_slug, adults)
+        state = "rescaled" if mixes else ""
+    session.execute(delete(PopulationEstimate).where(PopulationEstimate.variable.in_(
+        POPULATION_VARIABLES + (("ethnicity",) if ethnicity is not None or mixes else ()))))
     for slug, cells in sorted(margins.items()):
         for (variable, category), people in sorted(cells.items()):
             session.add(PopulationEstimate(neighbourhood_id=by_slug[slug].id, variable=variable,
                                            category=category, population=people,
                                            source=source[:200]))
+    for slug, groups in sorted(mixes.items()):
+        for group, people in groups.items():
+            session.add(PopulationEstimate(neighbourhood_id=by_slug[slug].id, variable="ethnicity",
+                                           category=group, population=people,
+                                           source=ethnic_source[:200]))
     _class_by_residents(session, populations, lsoas, places)
     wanted = {places[nb].slug for nb in lsoas.values()}
     outcome = PopulationOutcome(
@@ -223,10 +268,31 @@ def import_population(session: Session, populations: dict[str, LsoaPopulation],
                       if var == "sex"),
         not_in_area=sum(1 for code in populations if code not in lsoas),
         without_population=sorted(by_slug[s].name for s in wanted - set(margins)),
-        source=source)
+        source=source, ethnicity=state,
+        not_in_census=sum(1 for code in lsoas if code not in ethnicity) if ethnicity else 0)
     audit.record(session, "areas_population_imported", "areas", "population",
                  neighbourhoods=outcome.neighbourhoods, residents=outcome.residents)
     return outcome
+
+
+def _rescaled_ethnicity(session: Session, by_slug: dict[str, Neighbourhood],
+                        adults: dict[str, int]) -> tuple[dict[str, dict[str, int]], str]:
+    """The ethnicity margins stored before, as shares of each neighbourhood scaled to its new
+    residents 16+ ({} when there are none); and their source, marked as rescaled."""
+    rows = session.execute(select(Neighbourhood.slug, PopulationEstimate.category,
+                                  PopulationEstimate.population, PopulationEstimate.source)
+                           .join(Neighbourhood)
+                           .where(PopulationEstimate.variable == "ethnicity")).all()
+    if not rows:
+        return {}, ""
+    stored: dict[str, dict[str, int]] = {}
+    for slug, category, people, _source in rows:
+        stored.setdefault(slug, {})[category] = people
+    groups = sorted({category for _slug, category, _people, _source in rows})
+    as_lsoas = {slug: {g: cells.get(g, 0) for g in groups} for slug, cells in stored.items()}
+    mixes = ethnicity_margins(as_lsoas, {slug: slug for slug in as_lsoas}, adults, groups)
+    source = rows[0][3] or "ethnicity margins"
+    return mixes, (source if source.endswith("(rescaled)") else f"{source} (rescaled)")
 
 
 def _class_by_residents(session: Session, populations: dict[str, LsoaPopulation],

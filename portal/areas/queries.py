@@ -10,7 +10,24 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from werkzeug.exceptions import NotFound
 
 import surveys
-from portal.models import Agency, LsoaNeighbourhood, Neighbourhood, Postcode, PostcodeSector
+from portal.models import (
+    Agency,
+    LsoaNeighbourhood,
+    Neighbourhood,
+    PopulationEstimate,
+    Postcode,
+    PostcodeSector,
+)
+
+
+def population_sources(session: Session) -> list[tuple[str, str, int]]:
+    """(variable, source, residents) of the weighting populations loaded: where each margin's
+    figures come from, shown beside them."""
+    rows = session.execute(select(PopulationEstimate.variable, PopulationEstimate.source,
+                                  func.sum(PopulationEstimate.population))
+                           .group_by(PopulationEstimate.variable, PopulationEstimate.source)
+                           .order_by(PopulationEstimate.variable, PopulationEstimate.source))
+    return [(variable, source or "not recorded", int(people)) for variable, source, people in rows]
 
 
 def all_neighbourhoods(session: Session) -> list[Neighbourhood]:

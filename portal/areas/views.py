@@ -20,6 +20,7 @@ from portal.areas.agencies import (
 from portal.areas.checklist import setup_steps
 from portal.areas.files import (
     AreaFileError,
+    read_ethnicity,
     read_neighbourhood_lookup,
     read_population,
     read_postcodes,
@@ -36,6 +37,7 @@ from portal.areas.forms import (
     ProfileForm,
 )
 from portal.areas.importing import (
+    ethnicity_source,
     import_neighbourhoods,
     import_population,
     import_postcodes,
@@ -49,6 +51,7 @@ from portal.areas.queries import (
     all_neighbourhoods,
     every_agency,
     neighbourhood_or_404,
+    population_sources,
 )
 from portal.auth.access import staff_blueprint
 from portal.core.extensions import db
@@ -92,7 +95,7 @@ def _areas_page(problems=(), status: int = 200, **forms):
              "population": PopulationFileForm(formdata=None), **forms}
     return render_template("areas/areas.html", problems=problems, steps=setup_steps(db.session),
                            places=all_neighbourhoods(db.session), class_form=AreaClassForm,
-                           **forms), status
+                           sources=population_sources(db.session), **forms), status
 
 
 @bp.get("/areas")
@@ -145,7 +148,7 @@ def upload_postcodes():
 
 
 @bp.post("/areas/population")
-@allow_upload(AREA_FILE_BYTES, fields=("population",))
+@allow_upload(2 * AREA_FILE_BYTES, fields=("population", "ethnicity"))
 def upload_population():
     form = PopulationFileForm()
 
@@ -153,8 +156,14 @@ def upload_population():
         upload = form.population.data
         name = _filename(upload, "population.csv")
         populations, column = read_population(_text(upload), name)
+        census = form.ethnicity.data
+        ethnicity, census_name = None, ""
+        if census and census.filename:
+            census_name = _filename(census, "ethnicity.csv")
+            ethnicity = read_ethnicity(_text(census), census_name)
         return import_population(db.session, populations, questionnaire_age_bands(),
-                                 f"ONS mid-year population estimates by LSOA ({name}, {column})")
+                                 f"ONS mid-year population estimates by LSOA ({name}, {column})",
+                                 ethnicity, ethnicity_source(census_name))
     return _import(form, run, "population")
 
 

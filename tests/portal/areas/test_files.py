@@ -4,13 +4,16 @@ named with its line (each reader returns all rows or raises, so nothing is half-
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
 from portal.areas.files import (
     AreaFileError,
     age_band_range,
+    ethnicity_margins,
     neighbourhood_margins,
+    read_ethnicity,
     read_neighbourhood_lookup,
     read_population,
     read_postcodes,
@@ -162,3 +165,64 @@ def test_age_band_ranges():
     assert age_band_range("75_plus") == range(75, 91)
     with pytest.raises(ValueError):
         age_band_range("prefer_not_to_say")
+
+
+TS021_COLUMNS = [
+    "Ethnic group: Total: All usual residents",
+    "Ethnic group: Asian, Asian British or Asian Welsh",
+    "Ethnic group: Asian, Asian British or Asian Welsh: Indian",
+    "Ethnic group: Black, Black British, Black Welsh, Caribbean or African",
+    "Ethnic group: Mixed or Multiple ethnic groups",
+    "Ethnic group: White",
+    "Ethnic group: White: English, Welsh, Scottish, Northern Irish or British",
+    "Ethnic group: White: Irish",
+    "Ethnic group: Other ethnic group",
+]
+
+
+def _ts021(rows: dict[str, tuple[int, ...]] | None = None, suffix: str = "") -> str:
+    """Census 2021 TS021 by LSOA as Nomis's bulk CSV heads it; a row gives total, Asian, Indian,
+    Black, Mixed, White, White British, Irish and Other."""
+    rows = rows or {"E01014370": (1000, 50, 30, 20, 30, 880, 800, 10, 20),
+                    "E01014371": (800, 0, 0, 0, 0, 800, 800, 0, 0),
+                    "E01014372": (500, 5, 5, 5, 10, 470, 400, 20, 10)}
+    header = ",".join(["date", "geography", "geography code", *(f'"{c}{suffix}"' for c in TS021_COLUMNS)])
+    lines = [",".join(["2021", f"Kennet {code[-1]}", code, *map(str, counts)])
+             for code, counts in rows.items()]
+    return header + "\r\n" + "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize("suffix", ["", "; measures: Value"])
+def test_census_ethnicity_by_lsoa_and_its_header_variants(suffix):
+    groups = read_ethnicity(_stream(_ts021(suffix=suffix)), "ts021.csv")
+    assert groups["E01014370"] == {"white_british": 800, "white_other": 80, "mixed": 30,
+                                   "asian_or_asian_british": 50, "black_or_black_british": 20,
+                                   "other_ethnic_group": 20}
+    assert set(groups) == {"E01014370", "E01014371", "E01014372"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("geography code,Ethnic group: White\r\nE01014370,5\r\n",
+     "ts021.csv, line 1: no column Ethnic group: Total: All usual residents"),
+    (None, "ts021.csv, line 3: 'X' is not an LSOA code"),
+    (_ts021({"E01014370": (10, 1, 1, 1, 1, 6, 7, 0, 1)}), "E01014370 has more White British"),
+    (_ts021({"E01014370": (11, 1, 1, 1, 1, 6, 5, 0, 1)}),
+     "ts021.csv, line 2: E01014370's groups add up to 10, not the total of 11"),
+    (_ts021({"E01014370": (10, 1, 1, 1, 1, 6, 5, 0, 1)}).replace(",6,5,", ",six,5,"),
+     "line 2: 'six' is not a number of people"),
+])
+def test_a_bad_census_file_names_its_line(text, message):
+    if text is None:
+        text = _ts021().replace("E01014371", "X", 1)
+    with pytest.raises(AreaFileError, match=re.escape(message)):
+        read_ethnicity(_stream(text), "ts021.csv")
+
+
+def test_ethnic_mix_is_scaled_to_the_adults_in_whole_people():
+    groups = read_ethnicity(_stream(_ts021()), "ts021.csv")
+    lookup = {"E01014370": "abbey", "E01014371": "abbey", "E01014372": "vale"}
+    margins = ethnicity_margins(groups, lookup, {"abbey": 1441, "vale": 333})
+    assert sum(margins["abbey"].values()) == 1441 and sum(margins["vale"].values()) == 333
+    # Abbey: 1,600 White British of 1,800 residents of all ages -> 1441 * 16/18 = 1280.9
+    assert margins["abbey"]["white_british"] == 1281
+    assert margins["vale"]["other_ethnic_group"] == round(333 * 10 / 500)

@@ -126,3 +126,47 @@ def test_a_lookup_may_name_existing_neighbourhoods_by_slug_or_name(db_session):
                                             LsoaNeighbourhood.neighbourhood_id)).all())
     assert lookup == {"E01014370": places["larkhall"].id, "E01014371": places["larkhall"].id,
                       "E01014372": places["vale-villages"].id}
+
+
+def test_ethnicity_margins_come_from_the_census_scaled_to_the_adults(runner, db_session, files,
+                                                                     tmp_path):
+    """With TS021 the ethnicity margin of each neighbourhood sums to its residents 16+ (as raking
+    needs), its source is recorded; a later estimates file alone keeps the shares."""
+    from tests.portal.areas.test_files import _ts021
+
+    census = tmp_path / "census2021-ts021-lsoa.csv"
+    census.write_text(_ts021(), encoding="utf-8", newline="")
+    _run(runner, "import-neighbourhoods", files["lookup"])
+    out = _run(runner, "import-population", files["mye"], "--ethnicity", census)
+    assert "Ethnicity from Census 2021 (TS021), scaled to the residents aged 16+." in out
+
+    def margins() -> dict[tuple[str, str], dict[str, int]]:
+        rows = db_session.execute(select(Neighbourhood.slug, PopulationEstimate.variable,
+                                         PopulationEstimate.category, PopulationEstimate.population,
+                                         PopulationEstimate.source).join(Neighbourhood)).all()
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        for slug, variable, category, people, source in rows:
+            out.setdefault((slug, variable), {})[category] = people
+            if variable == "ethnicity":
+                assert "TS021" in source and "census2021-ts021-lsoa.csv" in source
+        return out
+
+    first = margins()
+    for slug in ("abbey-and-st-marys", "vale-villages"):
+        assert sum(first[(slug, "ethnicity")].values()) == sum(first[(slug, "sex")].values())
+    assert set(first[("vale-villages", "ethnicity")]) == {
+        "white_british", "white_other", "mixed", "asian_or_asian_british",
+        "black_or_black_british", "other_ethnic_group"}
+    out = _run(runner, "import-population", files["mye"])
+    assert "keep their shares, scaled to these residents" in out
+    db_session.expire_all()
+    assert margins()[("vale-villages", "ethnicity")] == first[("vale-villages", "ethnicity")]
+
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text(_ts021({"E01099999": (10, 1, 1, 1, 1, 6, 5, 0, 1)}), encoding="utf-8")
+    result = runner.invoke(args=["areas", "import-population", str(files["mye"]),
+                                 "--ethnicity", str(elsewhere)])
+    assert result.exit_code == 1
+    assert "No LSOA of Abbey & St. Mary's, Vale Villages is in the Census ethnicity file" in result.output
+    db_session.expire_all()
+    assert margins() == first  # nothing changed

@@ -8,7 +8,7 @@ from io import BytesIO
 from sqlalchemy import func, select
 
 from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, Postcode
-from tests.portal.areas.test_files import BEST_FIT, NSPL_HEADER, _mye, _nspl_row
+from tests.portal.areas.test_files import BEST_FIT, NSPL_HEADER, _mye, _nspl_row, _ts021
 from tests.portal.areas.test_importing import RUC
 
 
@@ -31,6 +31,12 @@ def test_an_admin_loads_the_areas_from_ons_files(signed_in, db_session):
     assert "Loaded 2 live postcodes" in page.text
     page = _upload(admin, "/admin/setup/areas/population", population=("mye.csv", _mye()))
     assert "residents aged 16+ in" in page.text
+    assert "Where the weighting populations come from" in page.text
+    assert "ONS mid-year population estimates by LSOA (mye.csv, LSOA 2021 Code)" in page.text
+    page = _upload(admin, "/admin/setup/areas/population", population=("mye.csv", _mye()),
+                   ethnicity=("ts021.csv", _ts021()))
+    assert "Ethnicity from Census 2021 (TS021)" in page.text
+    assert "Census 2021 TS021 ethnic group by LSOA (ts021.csv)" in page.text
     assert db_session.scalar(select(func.count()).select_from(PopulationEstimate)) > 0
     # the test's own three neighbourhoods (from the fixture) are named as having no LSOAs
     checklist = admin.get("/admin/setup/").text
