@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from portal.areas.agencies import (
     RESTORED,
@@ -23,7 +25,6 @@ from portal.areas.files import (
     read_ethnicity,
     read_neighbourhood_lookup,
     read_population,
-    read_postcodes,
     read_rural_urban,
 )
 from portal.areas.forms import (
@@ -40,11 +41,11 @@ from portal.areas.importing import (
     ethnicity_source,
     import_neighbourhoods,
     import_population,
-    import_postcodes,
     partnership_lsoas,
     questionnaire_age_bands,
     set_area_class,
 )
+from portal.areas.jobs import queue_postcode_import, start_postcode_import
 from portal.areas.profile import LABELS, LOGO_MAX_BYTES, current_profile, save_logo, save_profile
 from portal.areas.queries import (
     agency_by_slug,
@@ -54,11 +55,13 @@ from portal.areas.queries import (
     population_sources,
 )
 from portal.auth.access import staff_blueprint
+from portal.core import audit
+from portal.core.clock import utcnow
 from portal.core.extensions import db
 from portal.core.mail import SIGN_OFF
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
-from portal.models import Agency, Role
+from portal.models import Agency, PostcodeImport, Role
 
 bp = staff_blueprint("setup", __name__, roles=(Role.ADMIN,))
 
@@ -78,7 +81,7 @@ def _partnership() -> dict:
 # A lookup or the estimates are a few MB; a region's postcode file tens of MB (the national file,
 # about 1 GB, is the command line's: flask --app portal areas import-postcodes).
 AREA_FILE_BYTES = 20 * 1024 * 1024
-POSTCODE_FILE_BYTES = 200 * 1024 * 1024
+POSTCODE_FILE_BYTES = 1536 * 1024 * 1024  # the national NSPL CSV is about 1 GB
 
 
 def _text(upload) -> io.TextIOWrapper:
@@ -137,14 +140,39 @@ def upload_neighbourhoods():
 @bp.post("/areas/postcodes")
 @allow_upload(POSTCODE_FILE_BYTES, fields=("postcodes",))
 def upload_postcodes():
+    """The postcode file is saved and read by a background job (the national file is a
+    gigabyte); the next page shows how far it has got."""
     form = PostcodeFileForm()
+    if not form.validate_on_submit():
+        return _areas_page(status=400, postcodes=form)
+    if not partnership_lsoas(db.session):
+        form.postcodes.errors = ["No neighbourhoods are set up yet: load the LSOA lookup first "
+                                 "(step 1), so the postcodes can be matched to them."]
+        return _areas_page(status=400, postcodes=form)
+    upload = form.postcodes.data
+    run = start_postcode_import(db.session, upload, _filename(upload, "postcodes.csv"),
+                                current_app.config["UPLOADS_DIR"], current_user.id)
+    audit.record(db.session, "areas_postcodes_uploaded", "areas", "postcodes",
+                 filename=run.filename, size=run.bytes_total)
+    db.session.commit()
+    queue_postcode_import(run.id)
+    return redirect(url_for(".postcode_import", run_id=run.id))
 
-    def run():
-        upload = form.postcodes.data
-        read = read_postcodes(_text(upload), _filename(upload, "postcodes.csv"),
-                              partnership_lsoas(db.session))
-        return import_postcodes(db.session, read)
-    return _import(form, run, "postcodes")
+
+# Nothing written for this long: the job's process stopped (a restart, or no worker running).
+STALLED = timedelta(minutes=10)
+
+
+@bp.get("/areas/postcodes/<int:run_id>")
+def postcode_import(run_id: int):
+    run = db.session.get(PostcodeImport, run_id)
+    if run is None:
+        abort(404)
+    stalled = not run.finished and utcnow() - run.updated_at > STALLED
+    response = Response(render_template("areas/postcode_import.html", run=run, stalled=stalled))
+    if not run.finished and not stalled:
+        response.headers["Refresh"] = "2"  # the page follows the job by itself, without script
+    return response
 
 
 @bp.post("/areas/population")

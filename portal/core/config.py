@@ -171,6 +171,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
     public_base_url = _public_base_url(env.get("PUBLIC_BASE_URL") or default_base_url(env))
 
     redis_url = env.get("REDIS_URL", "").strip()
+    uploads = env.get("UPLOADS_DIR", "").strip() or str(instance_path / "uploads")
 
     return _limits(env) | _tuning(env) | {
         "PORTAL_ENV": "production" if production else "development",
@@ -200,6 +201,9 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # Background jobs go to this Redis (RQ) and run in `flask --app portal worker` processes;
         # empty: they run in a thread of the app process (a single server).
         "REDIS_URL": redis_url,
+        # Large uploads wait here until their background job has read them (the national postcode
+        # file). With several servers and a queue, every server and worker must see this folder.
+        "UPLOADS_DIR": uploads,
         # Flask-Limiter: counts in Redis when there is one (shared by every process and server).
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "voicebox"),

@@ -42,6 +42,7 @@ JOBS = {
     "retention_run": "portal.privacy.retention:retention_job",
     "follow_ups_send": "portal.pact.follow_up:follow_ups_job",
     "mail_deliver": "portal.core.mail:deliver_job",
+    "postcodes_import": "portal.areas.jobs:postcodes_import_job",
 }
 RETRIES = 3  # runs after the first when a worker dies under a job
 JOB_TIMEOUT = 4 * 3600  # seconds; a whole wave's batch takes minutes, never hours

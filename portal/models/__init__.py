@@ -7,6 +7,7 @@ from portal.models.area import (
     Neighbourhood,
     PopulationEstimate,
     Postcode,
+    PostcodeImport,
     PostcodeSector,
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
@@ -34,6 +35,7 @@ from portal.models.statuses import (
     AlertFrequency,
     CharterKind,
     CharterStatus,
+    FileImportStatus,
     FollowUpAnswer,
     IssueCategory,
     IssueChannel,
@@ -73,6 +75,7 @@ __all__ = [
     "CrimeCount",
     "CrimeImport",
     "EditedDefinition",
+    "FileImportStatus",
     "FollowUpAnswer",
     "Invitation",
     "IssueCategory",
@@ -95,6 +98,7 @@ __all__ = [
     "Partnership",
     "PopulationEstimate",
     "Postcode",
+    "PostcodeImport",
     "PostcodeSector",
     "Priority",
     "PriorityStatus",

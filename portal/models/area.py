@@ -3,12 +3,24 @@ ONS lookup, or by sector in older installs), agencies."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.base import Base
+from portal.core.clock import utcnow
+from portal.models.base import Base, UTCDateTime
+from portal.models.statuses import FileImportStatus, StoredEnum, one_of
 
 AREA_CLASSES = ("urban", "rural")
 
@@ -74,6 +86,41 @@ class Postcode(Base):
 
     postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
     lsoa_code: Mapped[str] = mapped_column(String(12), index=True)
+
+
+class PostcodeImport(Base):
+    """An upload of the postcode lookup read by a background job, with its progress: the national
+    file is a gigabyte, so the page shows how far the reading has got and then what was loaded.
+    The uploaded file waits in ``path`` (the UPLOADS_DIR) until the job has read it."""
+
+    __tablename__ = "postcode_import"
+    __table_args__ = (one_of("status", FileImportStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[FileImportStatus] = mapped_column(StoredEnum(FileImportStatus, 20),
+                                                     default=FileImportStatus.QUEUED)
+    filename: Mapped[str] = mapped_column(String(120))
+    path: Mapped[str] = mapped_column(String(500))
+    bytes_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_read: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(Text, default="")  # what was loaded, or why not
+    problems: Mapped[list] = mapped_column(JSON, default=list)  # each bad line, when refused
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Touched at every progress step: an import not touched for a while was interrupted.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (FileImportStatus.DONE, FileImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == FileImportStatus.DONE:
+            return 100
+        return min(99, int(100 * self.bytes_read / self.bytes_total)) if self.bytes_total else 0
 
 
 class Agency(Base):

@@ -211,6 +211,15 @@ class MailStatus(Labelled):
     DEAD = "dead", "Given up after repeated failures"  # admins see these and may retry them
 
 
+class FileImportStatus(Labelled):
+    """A large file imported by a background job (the national postcode lookup). Not in `LABELLED`."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Reading the file"
+    DONE = "done", "Loaded"
+    FAILED = "failed", "Not loaded"
+
+
 class ReportRunStatus(Labelled):
     """A batch of report PDFs (`portal.reports`). Not in `LABELLED`."""
 

@@ -124,6 +124,9 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "issue_event.to_value": "statuses, agency names and issue references (the code's values)",
     "lsoa_neighbourhood.lsoa_code": _PUBLISHED,
     "postcode.postcode": _PUBLISHED, "postcode.lsoa_code": _PUBLISHED,
+    "postcode_import.path": _CODE, "postcode_import.message": _CODE,
+    "postcode_import.filename": "the name of a published file an admin uploaded",
+    "postcode_import.problems": "lines of a published file that could not be read, in the code's words",
     **{f"partnership.{name}": "the partnership's own published name and contacts, set by admins"
        for name in ("name", "short_name", "area_name", "contact_email", "contact_phone", "website",
                     "privacy_contact", "logo_type")},

@@ -4,9 +4,12 @@ nothing, each problem listed with its line."""
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from portal.core.jobs import wait_for_jobs
 from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, Postcode
 from tests.portal.areas.test_files import BEST_FIT, NSPL_HEADER, _mye, _nspl_row, _ts021
 from tests.portal.areas.test_importing import RUC
@@ -17,7 +20,15 @@ def _upload(client, path: str, **files: tuple[str, str]):
     return client.post(path, data=data, content_type="multipart/form-data", follow_redirects=True)
 
 
-def test_an_admin_loads_the_areas_from_ons_files(signed_in, db_session):
+def _postcodes(app, client, name: str, text: str):
+    """Upload a postcode file, let its background job finish, and give its page."""
+    page = _upload(client, "/admin/setup/areas/postcodes", postcodes=(name, text))
+    assert page.status_code == 200 and "Postcodes from" in page.text
+    wait_for_jobs(app)
+    return client.get(page.request.path)
+
+
+def test_an_admin_loads_the_areas_from_ons_files(app, signed_in, db_session):
     admin = signed_in("admin")
     assert admin.get("/admin/setup/areas").status_code == 200
     page = _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT),
@@ -27,8 +38,13 @@ def test_an_admin_loads_the_areas_from_ons_files(signed_in, db_session):
     assert db_session.scalar(select(Neighbourhood.area_class)
                              .where(Neighbourhood.slug == "vale-villages")) == "rural"
     nspl = NSPL_HEADER + _nspl_row("SN8 1AA", "E01014370") + _nspl_row("SN8 1AB", "E01014372")
-    page = _upload(admin, "/admin/setup/areas/postcodes", postcodes=("nspl.csv", nspl))
-    assert "Loaded 2 live postcodes" in page.text
+    page = _postcodes(app, admin, "bad<2>.csv", "pcds\nSN8 1AA\n")
+    assert "The postcodes were not loaded" in page.text and "no column doterm" in page.text
+    assert "bad&lt;2&gt;.csv" in page.text and "Refresh" not in page.headers
+    assert db_session.scalar(select(func.count()).select_from(Postcode)) == 0
+    page = _postcodes(app, admin, "nspl.csv", nspl)
+    assert "Loaded 2 live postcodes" in page.text and "Refresh" not in page.headers
+    assert list(Path(app.config["UPLOADS_DIR"]).iterdir()) == []  # the upload is not kept
     page = _upload(admin, "/admin/setup/areas/population", population=("mye.csv", _mye()))
     assert "residents aged 16+ in" in page.text
     assert "Where the weighting populations come from" in page.text
@@ -43,7 +59,7 @@ def test_an_admin_loads_the_areas_from_ons_files(signed_in, db_session):
     assert "without LSOAs: Chew Valley, Keynsham, Twerton" in checklist
 
 
-def test_a_bad_upload_lists_its_lines_and_writes_nothing(signed_in, db_session):
+def test_a_bad_upload_lists_its_lines_and_writes_nothing(app, signed_in, db_session):
     admin = signed_in("admin")
     before = db_session.scalar(select(func.count()).select_from(LsoaNeighbourhood))
     bad = "LSOA21CD,neighbourhood\nE01014370,Abbey\nE0101437X,Vale\n"
@@ -53,8 +69,7 @@ def test_a_bad_upload_lists_its_lines_and_writes_nothing(signed_in, db_session):
     assert "bad&lt;1&gt;.csv, line 3: &#39;E0101437X&#39; is not an LSOA code" in page.text
     assert db_session.scalar(select(func.count()).select_from(LsoaNeighbourhood)) == before
     page = _upload(admin, "/admin/setup/areas/postcodes", postcodes=("nspl.csv", "pcds\nSN8 1AA\n"))
-    assert page.status_code == 400 and "no column doterm" in page.text
-    assert db_session.scalar(select(func.count()).select_from(Postcode)) == 0
+    assert page.status_code == 400 and "No neighbourhoods are set up yet" in page.text
     page = admin.post("/admin/setup/areas/population", data={}, content_type="multipart/form-data")
     assert page.status_code == 400 and "Choose the population estimates file" in page.text
 
@@ -98,3 +113,66 @@ def test_an_admin_fixes_a_neighbourhood_s_class_and_an_import_keeps_it(signed_in
     assert "Not a valid choice" in page.text
     assert admin.post("/admin/setup/areas/atlantis/class", data={"area_class": "urban"}
                       ).status_code == 404
+
+
+def test_the_postcode_page_follows_the_job_and_says_when_it_stopped(app, signed_in, db_session):
+    """While the job reads, the page refreshes itself and shows a progress bar; a job whose
+    process died is named as stopped, not left spinning."""
+    from datetime import timedelta
+
+    from portal.core.clock import utcnow
+    from portal.models import FileImportStatus, PostcodeImport
+
+    admin = signed_in("admin")
+    run = PostcodeImport(filename="NSPL_FEB_2025_UK.csv", path="/nowhere", bytes_total=1000,
+                         bytes_read=250, rows_read=700_000, status=FileImportStatus.RUNNING)
+    db_session.add(run)
+    db_session.commit()
+    page = admin.get(f"/admin/setup/areas/postcodes/{run.id}")
+    assert page.headers["Refresh"] == "2"
+    assert "Reading the file: 700,000 rows so far (25%)" in page.text
+    assert '<progress id="progress" max="100" value="25">' in page.text
+    run.updated_at = utcnow() - timedelta(minutes=11)
+    db_session.commit()
+    db_session.execute(PostcodeImport.__table__.update().values(updated_at=utcnow() - timedelta(minutes=11)))
+    db_session.commit()
+    page = admin.get(f"/admin/setup/areas/postcodes/{run.id}")
+    assert "This import stopped" in page.text and "Refresh" not in page.headers
+    assert admin.get("/admin/setup/areas/postcodes/999").status_code == 404
+
+
+def test_postcodes_need_the_neighbourhoods_first_on_the_page_too(signed_in):
+    admin = signed_in("admin")
+    page = _upload(admin, "/admin/setup/areas/postcodes", postcodes=("nspl.csv", NSPL_HEADER))
+    assert page.status_code == 400 and "No neighbourhoods are set up yet" in page.text
+
+
+@pytest.mark.redis
+def test_with_redis_the_postcode_file_waits_for_a_worker(queue_app, signed_in, db_session):
+    from portal.core import jobs
+    from portal.models import FileImportStatus, PostcodeImport
+
+    admin = signed_in("admin")
+    _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT))
+    nspl = NSPL_HEADER + _nspl_row("SN8 1AA", "E01014370") + _nspl_row("SN8 1AB", "E01014372")
+    page = _upload(admin, "/admin/setup/areas/postcodes", postcodes=("nspl.csv", nspl))
+    assert "Queued: 0 rows so far (0%)" in page.text and page.headers["Refresh"] == "2"
+    with queue_app.app_context():
+        assert jobs.rq_queue().count == 1
+    assert jobs.run_worker(queue_app, burst=True)
+    run = db_session.scalars(select(PostcodeImport)).one()
+    assert run.status == FileImportStatus.DONE and "Loaded 2 live postcodes" in run.message
+    assert db_session.scalar(select(func.count()).select_from(Postcode)) == 2
+
+
+def test_a_queue_that_does_not_answer_fails_the_import_with_a_sentence(app, signed_in, db_session):
+    from portal.models import FileImportStatus, PostcodeImport
+    from tests.portal.conftest import free_port
+
+    admin = signed_in("admin")
+    _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT))
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    page = _upload(admin, "/admin/setup/areas/postcodes", postcodes=("nspl.csv", NSPL_HEADER))
+    assert "the job queue is not answering" in page.text
+    assert db_session.scalars(select(PostcodeImport)).one().status == FileImportStatus.FAILED
+    assert list(Path(app.config["UPLOADS_DIR"]).iterdir()) == []
