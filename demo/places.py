@@ -1,19 +1,35 @@
 """The demo's places: twelve neighbourhoods of a Bath-and-North-East-Somerset-like authority (from
-`demo.responses.NEIGHBOURHOOD_LIST`), each with its population by age band, sex and ethnicity and
-its postcode sectors, and the partner agencies that own PACT work."""
+`demo.responses.NEIGHBOURHOOD_LIST`) with their postcode sectors; their LSOAs, urban or rural
+class and populations by age band, sex and ethnicity loaded from the demo's ONS-layout files
+(`demo/ons/`) through the imports any partnership uses; and the partner agencies that own PACT
+work."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from demo.responses import NEIGHBOURHOOD_LIST, population_margins
+from demo.responses import NEIGHBOURHOOD_LIST
 from demo.summary import DemoSummary
+from portal.areas.files import (
+    read_ethnicity,
+    read_neighbourhood_lookup,
+    read_population,
+    read_rural_urban,
+)
+from portal.areas.importing import import_neighbourhoods, import_population, questionnaire_age_bands
 from portal.areas.profile import save_profile
-from portal.models import Agency, Neighbourhood, Partnership, PopulationEstimate, PostcodeSector
+from portal.models import (
+    Agency,
+    LsoaNeighbourhood,
+    Neighbourhood,
+    Partnership,
+    PopulationEstimate,
+    PostcodeSector,
+)
 from portal.scorecard.targets import save_targets, targets_text
 
 # The plan's Local Area Agreement targets (appendix 1), set as any partnership sets its own.
@@ -58,27 +74,54 @@ POSTCODE_SECTORS = {
 
 
 def seed_neighbourhoods(session: Session, summary: DemoSummary) -> dict[str, Neighbourhood]:
-    """Add the neighbourhoods not there yet, with their populations and postcode sectors; returns
-    every neighbourhood by slug."""
+    """Add the neighbourhoods not there yet, with their postcode sectors, then their areas and
+    populations from the demo's files; returns every neighbourhood by slug."""
     existing = {n.slug: n for n in session.scalars(select(Neighbourhood))}
-    row: Any  # a row of the margins table; pandas-stubs cannot know its column types
     for nb in NEIGHBOURHOOD_LIST:
         if nb.slug in existing:
             continue
         place = Neighbourhood(slug=nb.slug, name=nb.name, area_class=nb.area_class,
                               description=f"Synthetic demo neighbourhood ({nb.area_class}).")
-        margins = population_margins([nb.slug])
-        for row in margins[margins.variable != "neighbourhood"].itertuples():
-            place.population.append(PopulationEstimate(
-                variable=row.variable, category=row.category, population=int(row.population),
-                source="Synthetic demo population (modelled on ONS mid-year estimates)"))
         for sector in POSTCODE_SECTORS.get(nb.slug, []):
             place.postcode_sectors.append(PostcodeSector(sector=sector))
         session.add(place)
         existing[nb.slug] = place
         summary.count("neighbourhood")
     session.flush()
+    seed_area_files(session, summary)
     return existing
+
+
+def _open(role: str) -> Any:
+    from demo.ons_files import FILES, FOLDER  # lazily: `python -m demo.ons_files` writes them
+
+    return open(FOLDER / FILES[role], encoding="utf-8-sig", newline="")
+
+
+def seed_area_files(session: Session, summary: DemoSummary) -> None:
+    """The LSOA lookup with its rural-urban classes, and the populations by age, sex and
+    ethnicity, from `demo/ons/`, unless loaded already. The neighbourhoods exist by then, so the
+    lookup's names find them (whatever their slugs) and nothing is renamed. The demo keeps postcode
+    sectors rather than a postcode file: any postcode of a sector finds its neighbourhood."""
+    from demo.ons_files import FILES
+
+    if not session.scalar(select(func.count()).select_from(LsoaNeighbourhood)):
+        with _open("lookup") as lookup, _open("rural_urban") as classes:
+            outcome = import_neighbourhoods(
+                session, read_neighbourhood_lookup(lookup, FILES["lookup"]),
+                read_rural_urban(classes, FILES["rural_urban"]))
+        summary.count("LSOA", outcome.lsoas)
+    if not session.scalar(select(func.count()).select_from(PopulationEstimate)
+                          .where(PopulationEstimate.variable == "age_band")):
+        with _open("population") as people, _open("ethnicity") as groups:
+            populations, _column = read_population(people, FILES["population"])
+            ethnicity = read_ethnicity(groups, FILES["ethnicity"])
+        import_population(
+            session, populations, questionnaire_age_bands(),
+            f"Synthetic demo estimates in the ONS mid-year layout ({FILES['population']})",
+            ethnicity, f"Synthetic demo Census 2021 ethnic group in the TS021 layout "
+                       f"({FILES['ethnicity']}), scaled to residents aged 16+")
+        summary.count("weighting population file")
 
 
 def seed_partnership(session: Session, summary: DemoSummary) -> None:
