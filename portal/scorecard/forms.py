@@ -17,7 +17,8 @@ class ActualForm(FlaskForm):
 
 
 class TargetsForm(FlaskForm):
-    content = TextAreaField("Targets (YAML)", validators=[DataRequired("Enter the targets")])
+    content = TextAreaField("Targets (YAML)", filters=[strip],
+                            validators=[DataRequired("Enter the targets")])
 
 
 class ClearTargetsForm(FlaskForm):

@@ -167,7 +167,7 @@ def test_an_install_starts_with_no_targets_and_an_admin_sets_its_own(signed_in, 
     events = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "targets_saved")).all()
     assert len(events) == 1
     download = admin_client.get("/analyst/scorecard/targets.yaml")
-    assert download.text == mine and "attachment" in download.headers["Content-Disposition"]
+    assert download.text == mine.strip() and "attachment" in download.headers["Content-Disposition"]
     checklist = admin_client.get("/admin/setup/")
     assert "1 indicator over 3 years" in checklist.text
     admin_client.post("/analyst/scorecard/targets/clear")
