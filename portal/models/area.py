@@ -4,6 +4,7 @@ ONS lookup, or by sector in older installs), agencies."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.clock import utcnow
 from portal.models.base import Base, UTCDateTime
 from portal.models.statuses import FileImportStatus, StoredEnum, one_of
+
+if TYPE_CHECKING:
+    from portal.models.staff import StaffUser
 
 AREA_CLASSES = ("urban", "rural")
 
@@ -111,6 +115,8 @@ class PostcodeImport(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Touched at every progress step: an import not touched for a while was interrupted.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    created_by: Mapped[StaffUser | None] = relationship("StaffUser")
 
     @property
     def finished(self) -> bool:

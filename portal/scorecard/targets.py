@@ -14,7 +14,7 @@ from portal.core.clock import utcnow
 from portal.models import EditedDefinition
 
 DEFINITION = "laa-targets"
-SOURCE = "the targets"
+SOURCE = "The targets"
 
 # What an admin starts from: the layout, with the engine's NI 21 as the one survey line.
 EXAMPLE = """\
