@@ -32,7 +32,9 @@ a small area's own variance is as noisy as its estimate, and an area with 0% has
 0. The fit records which were used.
 
 **Arcsine transformation** (``transform="arcsin"``, proportions only): the model is fitted to
-``asin(sqrt(y_i))`` with variance ``1 / (4 n_eff_i)``, ``n_eff_i = n_i / deff_i``; the estimate
+``asin(sqrt(y_i))`` with variance ``deff / (4 n_i)``, where the design effect is each area's own
+(``D_i`` over ``y_i(1 - y_i)/n_i``) or, with smoothed variances, the mean one (on this scale the
+variance of a share does not depend on the share, which is the point of it); the estimate
 is brought back as ``E[sin^2(theta) | y]`` for ``theta ~ N(eblup, g1)``, which is
 ``(1 - cos(2 eblup) exp(-2 g1)) / 2`` (a bias-corrected back-transformation), its interval as the
 back-transformed interval ends (the transformation is monotone on [0, pi/2]), and its MSE by the
@@ -115,7 +117,9 @@ class Coefficient:
 @dataclass(frozen=True)
 class AreaEstimate:
     """One area. ``direct``/``variance`` are None out of sample; ``variance_used`` is what the
-    model took (smoothed or as given); the model figures are on the reported (share) scale."""
+    model took (smoothed or as given), and ``cv_direct`` is computed with it. ``eblup``, ``mse``,
+    the interval and the benchmarked figures are on the reported scale; ``g1``, ``g2``, ``g3``
+    and ``residual`` on the modelled scale (the arcsine scale under that transformation)."""
 
     area: str
     n: int | None
@@ -273,6 +277,9 @@ def smoothed_variances(estimate: np.ndarray, variance: np.ndarray, n: np.ndarray
         raise SmallAreaError("variance smoothing needs at least one area with an estimate "
                              "strictly between 0 and 1")
     deff = float(np.mean(variance[inner] / (estimate[inner] * (1 - estimate[inner]) / n[inner])))
+    if deff <= 0:
+        raise SmallAreaError("variance smoothing needs positive variances: every area between 0 "
+                             "and 1 has a variance of 0")
     return deff * pooled * (1 - pooled) / n, pooled, deff
 
 
@@ -311,11 +318,12 @@ def fit_small_areas(direct: pd.DataFrame, covariates: pd.DataFrame, *,
     y_share = direct["estimate"].to_numpy(float)
     D_given = direct["variance"].to_numpy(float)
     n = direct["n"].to_numpy(float)
-    D_used, note = _variances_used(variances, y_share, D_given, n)
+    D_used, deff, note = _variances_used(variances, y_share, D_given, n)
     y, D = y_share, D_used
     if transform is Transform.ARCSIN:
         _check_shares(y_share, "the arcsine transformation")
-        y, D = np.arcsin(np.sqrt(y_share)), _arcsin_variances(y_share, D_used, n)
+        y = np.arcsin(np.sqrt(y_share))
+        D = deff / (4 * n) if deff is not None else _arcsin_variances(y_share, D_given, n)
     fit = fit_reml(y, X, D)
     pred = predict(fit, y, X, D)
     zero = fit.sigma2_u == 0.0
@@ -338,12 +346,14 @@ def fit_small_areas(direct: pd.DataFrame, covariates: pd.DataFrame, *,
 
 
 def _variances_used(variances: Variances, y: np.ndarray, D: np.ndarray, n: np.ndarray
-                    ) -> tuple[np.ndarray, str]:
+                    ) -> tuple[np.ndarray, float | None, str]:
+    """(variances on the share scale, the mean design effect if smoothed, what was done)."""
     if variances is Variances.DIRECT:
-        return D, "direct: the sampling variances as given"
+        return D, None, "direct: the sampling variances as given"
     smoothed, pooled, deff = smoothed_variances(y, D, n)
-    return smoothed, (f"smoothed: deff * p(1 - p) / n with pooled share p = {pooled:.4f} and "
-                      f"mean design effect deff = {deff:.4f}")
+    return smoothed, deff, (f"smoothed: deff * p(1 - p) / n with pooled share p = {pooled:.4f} "
+                            f"and mean design effect deff = {deff:.4f} (on the arcsine scale "
+                            "deff / (4 n))")
 
 
 def _coefficients(names: list[str], fit: Reml) -> tuple[Coefficient, ...]:
@@ -518,13 +528,18 @@ def read_csv_file(path: str | Path, what: str) -> pd.DataFrame:
 
 
 def _numbers(frame: pd.DataFrame, column: str, what: str) -> pd.Series:
-    text = frame[column].astype(str).str.strip()
-    values = pd.to_numeric(text, errors="coerce")
+    if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
+            frame[column]):
+        text = frame[column]  # already numbers (a caller's frame): only NaN and inf to refuse
+        values = text.astype(float)
+    else:
+        text = frame[column].astype(str).str.strip()
+        values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() | ~np.isfinite(values.fillna(0))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise SmallAreaError(f"{what} line {i + 2} (area {frame['area'].iloc[i]}): {column} "
-                             f"{text.iloc[i]!r} is not a number")
+                             f"{str(text.iloc[i])!r} is not a number")
     return values.astype(float)
 
 
@@ -582,7 +597,8 @@ def check_covariates(covariates: pd.DataFrame, direct: pd.DataFrame) -> pd.DataF
     for column in covariates.columns:
         if column != "area":
             out[str(column)] = _numbers(covariates.assign(area=out["area"]), column, what)
-    absent = [a for a in direct["area"] if a not in set(out["area"])]
+    known = set(out["area"])
+    absent = [a for a in direct["area"] if a not in known]
     if absent:
         listing = ", ".join(absent[:10]) + (f" and {len(absent) - 10} more" if len(absent) > 10
                                             else "")

@@ -409,3 +409,43 @@ def test_files_not_found(tmp_path, capsys):
 def test_shares_outside_0_1_are_refused_for_arcsin(milk):
     with pytest.raises(SmallAreaError, match="shares between 0 and 1"):
         fit_small_areas(*milk, transform="arcsin")
+
+
+def test_a_frame_of_numbers_is_checked_too(milk):
+    direct, covariates = milk
+    broken = direct.copy()
+    broken.loc[4, "estimate"] = np.nan
+    with pytest.raises(SmallAreaError, match=r"line 6 \(area 5\): estimate 'nan' is not a number"):
+        fit_small_areas(broken, covariates)
+    broken = covariates.copy()
+    broken.loc[0, "major_area_2"] = np.inf
+    with pytest.raises(SmallAreaError, match="major_area_2 'inf' is not a number"):
+        fit_small_areas(direct, broken)
+
+
+def test_reml_stops_at_the_tight_tolerance(milk):
+    """Fisher scoring to 1e-10: one more step would not move sigma2_u."""
+    from analysis.small_areas import fit_reml
+    y, X, D = arrays(*milk)
+    fit = fit_reml(y, X, D)
+    again = fit_reml(y, X, D, tol=1e-14)
+    assert fit.sigma2_u == pytest.approx(again.sigma2_u, rel=1e-12)
+    with pytest.raises(SmallAreaError, match="did not converge in 2 iterations"):
+        fit_reml(y, X, D, maxit=2)
+
+
+def test_arcsine_with_smoothed_variances_uses_the_mean_design_effect(files):
+    _, direct, covariates = files
+    fit = fit_small_areas(direct, covariates, transform="arcsin", variances="smoothed")
+    p, n = direct["estimate"].to_numpy(), direct["n"].to_numpy()
+    deff = np.mean(direct["variance"] / (p * (1 - p) / n))
+    theta = np.arcsin(np.sqrt(p))
+    _, X, _ = arrays(direct, covariates)
+    D_t = deff / (4 * n)
+    A = reml_numeric(theta, X, D_t)
+    eblup_t, _, _, _ = eblup_mse(A, theta, X, D_t)
+    g1 = A * D_t / (A + D_t)
+    np.testing.assert_allclose([a.eblup for a in fit.areas],
+                               (1 - np.cos(2 * eblup_t) * np.exp(-2 * g1)) / 2, atol=1e-8)
+    np.testing.assert_allclose([a.g1 for a in fit.areas], g1, rtol=1e-6)
+    assert f"deff = {deff:.4f}" in fit.variance_note
