@@ -39,8 +39,10 @@ is brought back as ``E[sin^2(theta) | y]`` for ``theta ~ N(eblup, g1)``, which i
 ``(1 - cos(2 eblup) exp(-2 g1)) / 2`` (a bias-corrected back-transformation), its interval as the
 back-transformed interval ends (the transformation is monotone on [0, pi/2]), and its MSE by the
 delta method. The default is **no transformation**: the published method, whose MSE is analytic
-and whose benchmarking is exact on the reported scale; use the arcsine when shares are near 0%
-or 100% or bases are very small, where the variance of a share depends on the share itself.
+and whose benchmarking is exact on the reported scale, for any kind of estimate (shares, means,
+rates). For shares from small bases choose the arcsine with smoothed variances: in the
+design-based simulation (``bench/bench_small_areas.py``) its RMSE was equal or lower in every
+population tried and its coverage better where the untransformed fit did worst.
 
 **Benchmarking** (``benchmark=B``, with each area's population): ratio benchmarking multiplies
 every estimate by ``B / sum_i w_i eblup_i``, ``w_i`` the population shares, so that the

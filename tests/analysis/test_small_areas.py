@@ -449,3 +449,20 @@ def test_arcsine_with_smoothed_variances_uses_the_mean_design_effect(files):
                                (1 - np.cos(2 * eblup_t) * np.exp(-2 * g1)) / 2, atol=1e-8)
     np.testing.assert_allclose([a.g1 for a in fit.areas], g1, rtol=1e-6)
     assert f"deff = {deff:.4f}" in fit.variance_note
+
+
+def test_cli_out_of_sample_and_zero_share_rows(tmp_path, capsys):
+    """An area with no direct row is out of sample; a share of 0% needs smoothed variances."""
+    d = _write(tmp_path, "direct.csv", GOOD_DIRECT.replace("0.1,0.002,40", "0,0,40"))
+    c = _write(tmp_path, "covariates.csv", GOOD_COVARIATES + "f,5\n")
+    rc, _, err = run(capsys, d, "--covariates", c)
+    assert rc == 2 and "line 2 (area a): variance is 0" in err
+    rc, out, _ = run(capsys, d, "--covariates", c, "--variances", "smoothed")
+    assert rc == 0
+    doc = json.loads(out)
+    rows = {r["area"]: r for r in doc["areas"]}
+    assert rows["f"]["kind"] == "out_of_sample" and rows["f"]["direct"] is None
+    assert rows["a"]["cv_direct"] is None  # infinite for a share of 0%: null in JSON
+    assert rows["a"]["variance_used"] > 0
+    assert doc["model"]["variances"] == "smoothed"
+    assert doc["model"]["variances_used"].startswith("smoothed: deff * p(1 - p) / n")
