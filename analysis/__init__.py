@@ -13,11 +13,13 @@ from analysis.errors import (
     IndicatorError,
     InputError,
     MarginsError,
+    SmallAreaError,
     WeightingError,
 )
 from analysis.estimates import DisclosureRules, estimate_indicators, weighted_proportion
 from analysis.gap import perception_gap
 from analysis.margins import load_margins, validate_margins
+from analysis.small_areas import SmallAreaFit, fit_small_areas
 from analysis.summary import summarise_waves
 from analysis.weighting import WeightingResult, rake_weights
 
@@ -32,12 +34,15 @@ __all__ = [
     "IndicatorError",
     "InputError",
     "MarginsError",
+    "SmallAreaError",
+    "SmallAreaFit",
     "WeightingError",
     "WeightingResult",
     "compare_to_rest",
     "compare_waves",
     "describe",
     "estimate_indicators",
+    "fit_small_areas",
     "load_margins",
     "perception_gap",
     "rake_weights",

@@ -2,7 +2,8 @@
 
 Weights the responses (rim weighting to the margins), then prints every indicator in the
 catalogue for the whole sample and, with ``--by``, for each group, plus the perception gap, as
-JSON (default) or CSV. Other commands: ``compare-waves`` and ``compare-rest``. Errors of the
+JSON (default) or CSV. Other commands: ``compare-waves``, ``compare-rest`` and ``small-areas``
+(the Fay-Herriot model on a file of direct estimates; see :mod:`analysis.small_areas`). Errors of the
 engine are printed as one line (a list of columns for unknown answer codes) on stderr with exit
 code 2. It calls exactly the functions the dashboard and the reports call.
 
@@ -30,6 +31,13 @@ from analysis.gap import perception_gap
 from analysis.margins import load_margins
 from analysis.responses import read_responses
 from analysis.scorecard import load_scorecard, with_targets
+from analysis.small_areas import (
+    Transform,
+    Variances,
+    run_small_area_files,
+    small_area_records,
+    small_area_table,
+)
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
 
@@ -170,6 +178,30 @@ def run_compare_rest(args) -> int:
     return 0
 
 
+def run_small_areas(args) -> int:
+    fit = run_small_area_files(args.direct, args.covariates, transform=args.transform,
+                               variances=args.variances, benchmark=args.benchmark)
+    for warning in fit.diagnostics.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.format == "csv":
+        small_area_table(fit).to_csv(sys.stdout, index=False)
+    else:
+        json.dump(_clean(small_area_records(fit)), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    return 0
+
+
+def _number(text: str) -> float:
+    """A finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a number, not {text!r}")
+    return value
+
+
 def _emit(args, frame):
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
@@ -227,6 +259,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     common_output(p)
     p.set_defaults(func=run_compare_rest)
+
+    p = sub.add_parser("small-areas", help="model-based (Fay-Herriot EBLUP) estimates per area")
+    p.add_argument("direct", help="CSV: area,estimate,variance,n (and population, to benchmark)")
+    p.add_argument("--covariates", required=True,
+                   help="CSV: area and numeric columns (an intercept is added); areas here but "
+                   "not in the direct file get the synthetic estimate")
+    p.add_argument("--transform", choices=[t.value for t in Transform], default="none",
+                   help="arcsin: fit on the arcsine square-root scale (shares only); default none")
+    p.add_argument("--variances", choices=[v.value for v in Variances], default="direct",
+                   help="smoothed: a generalised variance function from the pooled share and "
+                   "the mean design effect instead of each area's own variance")
+    p.add_argument("--benchmark", type=_number,
+                   help="the authority's direct estimate: the population-weighted mean of the "
+                   "area estimates is made equal to it (ratio benchmarking)")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(func=run_small_areas)
     return parser
 
 

@@ -31,3 +31,7 @@ class ConvergenceError(WeightingError):
 
 class IndicatorError(AnalysisError):
     """An indicator is unknown or its questions are not in the data."""
+
+
+class SmallAreaError(AnalysisError):
+    """Small-area input is malformed (columns, numbers, areas) or the model cannot be fitted."""
