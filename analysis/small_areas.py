@@ -307,9 +307,12 @@ def _arcsin_variances(estimate: np.ndarray, variance: np.ndarray, n: np.ndarray)
 def fit_small_areas(direct: pd.DataFrame, covariates: pd.DataFrame, *,
                     transform: Transform | str = Transform.NONE,
                     variances: Variances | str = Variances.DIRECT,
-                    benchmark: float | None = None) -> SmallAreaFit:
+                    benchmark: float | None = None,
+                    populations: dict[str, float] | None = None) -> SmallAreaFit:
     """Fit the Fay-Herriot model to checked frames (see :func:`check_direct`,
-    :func:`check_covariates`); areas in the covariates only are predicted out of sample."""
+    :func:`check_covariates`); areas in the covariates only are predicted out of sample.
+    ``populations`` (every area's, in sample or not) weight the benchmark instead of the direct
+    file's ``population`` column, so that out-of-sample areas are benchmarked too."""
     transform, variances = Transform(transform), Variances(variances)
     direct = check_direct(direct, variances)
     covariates = check_covariates(covariates, direct)
@@ -336,7 +339,9 @@ def fit_small_areas(direct: pd.DataFrame, covariates: pd.DataFrame, *,
         areas += _out_of_sample(list(outside), X_out, fit, transform)
     ratio = None
     if benchmark is not None:
-        areas, ratio = _benchmarked(areas, direct, benchmark, bool(len(outside)))
+        weights = populations if populations is not None else _direct_populations(
+            direct, bool(len(outside)))
+        areas, ratio = _benchmarked(areas, weights, benchmark)
     return SmallAreaFit(
         method="REML", transform=transform, variances=variances, variance_note=note,
         sigma2_u=fit.sigma2_u, zero_variance=zero, iterations=fit.iterations,
@@ -420,18 +425,26 @@ def _out_of_sample(names: list[str], X: np.ndarray, fit: Reml, transform: Transf
         cv_model=_cv(est[i], mse[i]), residual=None) for i, a in enumerate(names)]
 
 
-def _benchmarked(areas: list[AreaEstimate], direct: pd.DataFrame, benchmark: float,
-                 outside: bool) -> tuple[list[AreaEstimate], float]:
-    """Ratio benchmarking: sum of w_i * estimate_i equals the benchmark, w the population shares."""
+def _direct_populations(direct: pd.DataFrame, outside: bool) -> dict[str, float]:
     if "population" not in direct.columns:
         raise SmallAreaError("--benchmark needs a population column in the direct file (the "
                              "16+ population of each area, to weight the areas)")
     if outside:
         raise SmallAreaError("--benchmark needs every area's direct row and population; some "
                              "areas are in the covariates only")
+    return dict(zip(direct["area"].astype(str), direct["population"].astype(float), strict=True))
+
+
+def _benchmarked(areas: list[AreaEstimate], populations: dict[str, float], benchmark: float
+                 ) -> tuple[list[AreaEstimate], float]:
+    """Ratio benchmarking: sum of w_i * estimate_i equals the benchmark, w the population shares."""
     if not math.isfinite(benchmark):
         raise SmallAreaError("the benchmark must be a number")
-    w = direct["population"].to_numpy(float)
+    missing = [a.area for a in areas if not populations.get(a.area, 0) > 0]
+    if missing:
+        raise SmallAreaError(f"the benchmark needs a positive population for every area; "
+                             f"missing for: {', '.join(missing[:5])}")
+    w = np.array([populations[a.area] for a in areas], dtype=float)
     w = w / w.sum()
     eblup = np.array([a.eblup for a in areas])
     total = float(w @ eblup)
