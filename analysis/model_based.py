@@ -28,7 +28,8 @@ from analysis.small_areas import CV_THRESHOLD, SmallAreaFit, fit_small_areas
 
 METHOD = ("Fay-Herriot area-level model (REML, EBLUP) on the arcsine scale with smoothed "
           "variances, benchmarked to the authority's direct estimate")
-FEWEST_AREAS = 5  # with fewer published direct figures no model is fitted
+FEWEST_AREAS = 4  # with fewer published direct figures no model is fitted
+SPARE_AREAS = 3  # areas beyond the coefficients: covariates are dropped, last first, to keep them
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def model_based(rows: dict[str, dict | None], authority: float | None,
                            "estimate": [float(r["estimate"]) for _, r in published],
                            "variance": [float(r["se"]) ** 2 for _, r in published],
                            "n": [int(r["n"]) for _, r in published]})
+    names = [c for c in covariates.columns if c != "area"]
+    names = names[:max(0, len(published) - 1 - SPARE_AREAS)]
+    covariates = covariates[["area", *names]]  # so that the fit has areas to spare
     try:
         fit = fit_small_areas(direct, covariates, transform="arcsin", variances="smoothed",
                               benchmark=authority, populations=populations)
@@ -104,8 +108,7 @@ def model_based(rows: dict[str, dict | None], authority: float | None,
             needed=needs_model(_number(row.get("estimate")) if row else None,
                                _number(row.get("se")) if row else None,
                                int(row.get("n") or 0) if row else 0, flag_below))
-    names = tuple(c for c in covariates.columns if c != "area")
-    return ModelBased(indicator, METHOD, names, fit, figures)
+    return ModelBased(indicator, METHOD, tuple(names), fit, figures)
 
 
 def _number(value) -> float | None:

@@ -71,6 +71,17 @@ SCHEMAS = {
         "ci_lower": SHARE, "ci_upper": SHARE,
         "base": {"type": "integer", "minimum": 0, "description": "Unweighted base."},
         "flag": FLAG,
+        "model_based": {"oneOf": [_obj({
+            "estimate": SHARE, "ci_lower": SHARE, "ci_upper": SHARE,
+            "rmse": {"type": "number", "minimum": 0,
+                     "description": "Root mean squared error of the model-based estimate."},
+            "method": {"type": "string"},
+            "covariates": {"type": "array", "items": {"type": "string"}},
+        }), {"type": "null"}], "description": (
+            "The model-based estimate (a Fay-Herriot small-area model, benchmarked to the "
+            "authority), for NI 21 by neighbourhood; null for other indicators and the "
+            "authority. Shown instead of the direct figure where that one's base is small or "
+            "its coefficient of variation is over 20%.")},
     }),
     "Gap": _obj({
         "crime": {"type": "string"}, "label": {"type": "string"},

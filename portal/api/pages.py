@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.formatting import percent_value
+from analysis.model_based import ModelBased
 from analysis.report import CRIME_LABELS, WaveAnalysis, indicator_figures
 from portal.api.http import ApiError
 from portal.core.clock import local
@@ -109,11 +110,15 @@ def waves(session: Session, today: date) -> list[dict]:
     return out
 
 
-def indicators(analysis: WaveAnalysis, slug: str | None) -> list[dict]:
+def indicators(analysis: WaveAnalysis, slug: str | None,
+               model: ModelBased | None = None) -> list[dict]:
     """Every indicator of the wave for one neighbourhood (None: the authority): the figures the
-    dashboard table and the PDF print (`analysis.report.indicator_figures`)."""
+    dashboard table and the PDF print (`analysis.report.indicator_figures`), each with its
+    model-based figure where one is fitted (NI 21 by neighbourhood), else null."""
     return [{"indicator": key, "label": f.label, "estimate": f.estimate, "ci_lower": f.ci_lower,
-             "ci_upper": f.ci_upper, "base": f.n, "flag": f.flag}
+             "ci_upper": f.ci_upper, "base": f.n, "flag": f.flag,
+             "model_based": (model.api(slug) if model is not None and slug is not None
+                             and key == model.indicator else None)}
             for key, f in indicator_figures(analysis, slug)]
 
 

@@ -22,6 +22,7 @@ from portal.areas.profile import current_profile
 from portal.core import errors
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
+from portal.reports.small_areas import ni21_model
 
 bp = Blueprint("api", __name__)
 PREFIX = "/api/v1"
@@ -120,7 +121,7 @@ def indicators(wave: str):
     analysis, area, fmt = _wave_and_area(wave)
 
     def build() -> bytes:
-        items = pages.indicators(analysis, area.slug)
+        items = pages.indicators(analysis, area.slug, ni21_model(db.session, analysis))
         data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "indicators": items}
         return _body(fmt, data, lambda: (pages.INDICATOR_HEADER,
                                          pages.indicator_rows(wave, area, items)))

@@ -77,3 +77,12 @@ def test_too_few_published_figures_fit_no_model(current):
     assert model_based(_rows(current), None, COVARIATES, POPULATIONS, "ni21", 100) is None
     collinear = COVARIATES.assign(twice=COVARIATES["deprivation"] * 2)
     assert model_based(_rows(current), 0.3, collinear, POPULATIONS, "ni21", 100) is None
+
+
+def test_covariates_are_dropped_to_leave_areas_to_spare(current):
+    """With few published figures the fit keeps three areas beyond its coefficients."""
+    rows = {a: r for a, r in _rows(current).items()
+            if a in ("midsomer-norton", "bathavon", "chew-valley", "keynsham", "larkhall")}
+    model = model_based(rows, 0.3, COVARIATES, POPULATIONS, "ni21", 100)
+    assert model is not None and model.covariates == ("deprivation",)
+    assert set(model.figures) == set(POPULATIONS)  # the others out of sample

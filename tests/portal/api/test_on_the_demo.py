@@ -74,3 +74,30 @@ def test_no_suppressed_figure_can_be_worked_out_on_the_demo(client, demo_data, d
                     assert not shown or report.headline.local.n - sum(shown) >= 30, (
                         wave, report.name, b.title)
     assert tried > 0
+
+
+def test_every_neighbourhood_of_a_closed_wave_has_a_model_based_ni21(client, demo_data):
+    """Issue 23's "done when": a model-based NI 21 with its interval for every neighbourhood of
+    each closed wave, benchmarked to the authority's direct figure, valid against the document."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    waves = [w["slug"] for w in client.get("/api/v1/waves").get_json()["data"] if w["links"]]
+    places = {p["slug"]: p["population"]
+              for p in client.get("/api/v1/neighbourhoods").get_json()["data"]}
+    assert waves and len(places) == 12
+    for wave in waves:
+        authority = {r["indicator"]: r for r in client.get(
+            f"/api/v1/waves/{wave}/indicators").get_json()["data"]["indicators"]}
+        assert authority["ni21"]["model_based"] is None  # the authority's own figure is direct
+        weighted = 0.0
+        for slug, population in places.items():
+            url = f"/api/v1/waves/{wave}/indicators?neighbourhood={slug}"
+            response = client.get(url)
+            _validate(spec, url, response)
+            rows = {r["indicator"]: r for r in response.get_json()["data"]["indicators"]}
+            model = rows["ni21"]["model_based"]
+            assert model is not None, (wave, slug)
+            assert model["ci_lower"] <= model["estimate"] <= model["ci_upper"]
+            assert "Fay-Herriot" in model["method"] and isinstance(model["covariates"], list)
+            assert all(r["model_based"] is None for key, r in rows.items() if key != "ni21")
+            weighted += population * model["estimate"]
+        assert abs(weighted / sum(places.values()) - authority["ni21"]["estimate"]) < 1e-9
