@@ -788,6 +788,8 @@ class NeighbourhoodReport:
     demo: bool = False  # the synthetic demo's: the report says so
     satisfaction: object | None = None  # the portal's resident satisfaction over the PACT period
     change_note: str = ""  # why no change is given, when the wave before is of another era
+    # NI 21 from the small-area model (analysis.model_based.ModelFigure), set by the portal
+    model_based: object | None = None
 
     @property
     def title(self) -> str:

@@ -13,7 +13,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from analysis.formatting import plural
-from analysis.report import REPORT_CATALOGUE, available_indicators
+from analysis.report import HEADLINE_ID, REPORT_CATALOGUE, available_indicators
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
 from portal.analyst.pages import build_dashboard, table_rows, to_csv, to_xlsx
 from portal.areas.queries import all_neighbourhoods
@@ -33,6 +33,7 @@ from portal.reports.jobs import (
     verified_bytes,
 )
 from portal.reports.queries import recent_runs, run_file
+from portal.reports.small_areas import ni21_model
 from portal.survey.queries import response_counts, waves_newest_first
 
 bp = staff_blueprint("analyst", __name__, roles=(Role.ANALYST, Role.ADMIN))
@@ -102,8 +103,9 @@ def dashboard():
     pdf_form.neighbourhood.choices = [(p.slug, p.name) for p in places]
     batch_form = BatchForm(formdata=None, wave=analysis.wave.slug)
     query = {"wave": analysis.wave.slug, "area": area or AUTHORITY, "indicator": indicator}
+    model = ni21_model(db.session, analysis) if indicator == HEADLINE_ID else None
     return render_template("analyst/dashboard.html", form=form, problem=None, view=view,
-                           analysis=analysis, query=query, pdf_form=pdf_form,
+                           analysis=analysis, query=query, pdf_form=pdf_form, model=model,
                            batch_form=batch_form, runs=_recent_runs(),
                            **fear_and_recorded_crime(db.session, analysis, area))
 

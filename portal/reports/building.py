@@ -85,12 +85,15 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         summary.fear_risk = fear_risk_section(session, analysis, None)
         summary.satisfaction = satisfaction_section(session, None, analysis.wave, now)
         summary.scorecard = build_rows(session, targets, analysis)
+    from portal.reports.small_areas import ni21_model
+    model = ni21_model(session, analysis)
     for place in places:
         reports.append(neighbourhood_report(analysis, place.slug, generated_at=now,
                                             pact=pact_section(session, place, analysis.wave, now),
                                             targets=targets))
         reports[-1].fear_risk = fear_risk_section(session, analysis, place.slug)
         reports[-1].satisfaction = satisfaction_section(session, place, analysis.wave, now)
+        reports[-1].model_based = model.figures.get(place.slug) if model else None
         reports[-1].concerns = concern_rows(session, analysis, place,
                                             as_of=pact_period(analysis.wave.opens_on,
                                                               analysis.wave.closes_on, now).end)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from analysis.charts import Chart
+from analysis.model_based import ModelBased, ModelFigure
 from analysis.report import (
     AuthorityReport,
     Figure,
@@ -62,6 +63,7 @@ class ResultsPage:
     achieved_here: int
     suppress_below: int
     flag_below: int
+    model_based: ModelFigure | None = None  # NI 21 from the small-area model, where it is needed
 
     @property
     def is_authority(self) -> bool:
@@ -93,7 +95,8 @@ def _concerns(report: NeighbourhoodReport) -> list[IndicatorRow]:
 
 
 def results_page(analysis, place: Neighbourhood | None, now: datetime,
-                 authority_name: str, targets: Scorecard = NO_TARGETS) -> ResultsPage:
+                 authority_name: str, targets: Scorecard = NO_TARGETS,
+                 model: ModelBased | None = None) -> ResultsPage:
     report = (neighbourhood_report(analysis, place.slug, generated_at=now, targets=targets)
               if place else authority_report(analysis, name=authority_name, generated_at=now,
                                              targets=targets))
@@ -102,4 +105,7 @@ def results_page(analysis, place: Neighbourhood | None, now: datetime,
         wave_name=report.wave_name, headlines=_headlines(report), concerns=_concerns(report),
         gap=report.gap, trend=report.trend, charts=report_charts(report),
         achieved_here=report.method.achieved_here, suppress_below=report.method.suppress_below,
-        flag_below=report.method.flag_below)
+        flag_below=report.method.flag_below,
+        model_based=(model.figures.get(place.slug) if model is not None and place is not None
+                     and model.figures.get(place.slug) and model.figures[place.slug].needed
+                     else None))

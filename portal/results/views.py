@@ -12,6 +12,7 @@ from portal.core.extensions import db
 from portal.models import Neighbourhood
 from portal.reports.cache import analysis_cache
 from portal.reports.data import ReportError
+from portal.reports.small_areas import ni21_model
 from portal.results.pages import published_waves, results_page
 from portal.scorecard.targets import current_targets
 
@@ -27,8 +28,10 @@ def _render(place: Neighbourhood | None):
     page, problem = None, None
     if wave is not None:
         try:
-            page = results_page(analysis_cache().get(db.session, wave.slug), place, utcnow(),
-                                current_profile().area_name, current_targets(db.session))
+            analysis = analysis_cache().get(db.session, wave.slug)
+            page = results_page(analysis, place, utcnow(), current_profile().area_name,
+                                current_targets(db.session),
+                                ni21_model(db.session, analysis) if place else None)
         except ReportError:
             problem = "The results of this survey are not ready to publish yet."
     return render_template("results/index.html", page=page, place=place, waves=waves,

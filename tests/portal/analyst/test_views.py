@@ -227,3 +227,11 @@ def test_the_dashboard_gap_table_names_both_of_its_bases(signed_in, survey, db_s
     rows = gap_rows(load_analysis(db_session, "2010-11"), "twerton")
     for g in rows:
         assert f'<td class="numeric">{g.n_worried:,}, {g.n_victim:,}</td>' in html
+
+
+def test_the_dashboard_gives_ni21_its_model_based_column(signed_in, demo_data):
+    analyst = signed_in("analyst")
+    page = analyst.get("/analyst/?wave=2010-11&indicator=ni21").get_data(as_text=True)
+    assert "Model-based (95% CI)" in page and "Fay-Herriot" in page
+    other = analyst.get("/analyst/?wave=2010-11&indicator=ni41").get_data(as_text=True)
+    assert "Model-based (95% CI)" not in other

@@ -64,3 +64,12 @@ def test_the_reports_say_what_they_mean(demo_pdfs):
     # Charter shares and resident satisfaction on one or two records are not percentages
     assert "too few for a share" in local
     assert not re.search(r"\d+\.\d% of 1 case", local)
+
+
+def test_a_low_base_neighbourhood_gets_its_model_based_figure(demo_pdfs):
+    """Twerton's own NI 21 rests on under 100 responses: page 1 gives the model-based estimate
+    beside it, and "About these figures" says how it is made."""
+    printed = text(demo_pdfs["twerton"])
+    assert re.search(r"Model-based, 2010-11\s+\d+\.\d%", printed), printed[:1500]
+    assert "a small-area model (see the last page)" in printed and "Fay-Herriot" in printed
+    assert "Model-based, 2010-11" not in text(demo_pdfs["authority"])

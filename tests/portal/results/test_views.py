@@ -73,3 +73,24 @@ def test_the_home_and_neighbourhood_pages_link_to_the_results(client, survey):
     assert 'href="/results"' in client.get("/").get_data(as_text=True)
     assert 'href="/neighbourhoods/twerton/results"' in client.get(
         "/neighbourhoods/twerton").get_data(as_text=True)
+
+
+def test_a_neighbourhood_on_few_responses_shows_its_model_based_figure(app, client, demo_data,
+                                                                       db_session):
+    """Where the direct NI 21 rests on few responses (or is not shown), the public page gives the
+    model-based estimate beside it; where it is sound, only the direct figure."""
+    from portal.reports.small_areas import ni21_model
+
+    with app.app_context():
+        model = ni21_model(db_session, load_analysis(db_session, "2010-11"))
+    assert model is not None
+    needed = [a for a, f in model.figures.items() if f.needed]
+    sound = [a for a, f in model.figures.items() if not f.needed]
+    assert needed
+    figure = model.figures[needed[0]]
+    html = client.get(f"/neighbourhoods/{needed[0]}/results?wave=2010-11").get_data(as_text=True)
+    assert f"Model-based estimate: <strong>{percent(figure.estimate)}</strong>" in html
+    for slug in sound:
+        html = client.get(f"/neighbourhoods/{slug}/results?wave=2010-11").get_data(as_text=True)
+        assert "Model-based estimate" not in html
+    assert "Model-based estimate" not in client.get("/results?wave=2010-11").get_data(as_text=True)
