@@ -52,7 +52,7 @@ def test_an_admin_edits_the_mapping_and_the_page_follows(app, full_demo, db_sess
     # a bad mapping is refused, naming the problem, and nothing is saved
     response = admin.post("/admin/concerns/", data={"content": "nonsense: {label: X}\n"})
     assert response.status_code == 400 and "unknown indicator &#39;nonsense&#39;" in response.text
-    assert db_session.scalars(select(EditedDefinition)).all() == []
+    assert db_session.get(EditedDefinition, "concerns-and-priorities") is None
     # say that the Twerton litter priority also covers teenagers hanging around
     changed = text.replace("topics: [young people, youths, teenagers]",
                            "topics: [young people, youths, teenagers, fly-tipping]")
