@@ -4,6 +4,7 @@ the latest published wave or the one chosen with ?wave=."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 
 from portal.areas.profile import current_profile
 from portal.areas.queries import neighbourhood_or_404
@@ -29,7 +30,7 @@ def _render(place: Neighbourhood | None):
             page = results_page(analysis_cache().get(db.session, wave.slug), place, utcnow(),
                                 current_profile().area_name)
         except ReportError:
-            problem = "The results of this survey are not ready to publish yet."
+            problem = gettext("The results of this survey are not ready to publish yet.")
     return render_template("results/index.html", page=page, place=place, waves=waves,
                            wave=wave, problem=problem, authority=current_profile().area_name)
 
