@@ -53,7 +53,8 @@ def privacy():
     weeks = current_app.config["FOLLOW_UP_WEEKS"]
     return render_template("public/privacy.html", keep=retention_periods(current_app.config),
                            suppress_below=minimum_group(),
-                           weeks=ngettext("%(number)s week", "%(number)s weeks", weeks, number=format(weeks, ",")))
+                           weeks=ngettext("%(number)s week", "%(number)s weeks", weeks,
+                                          number=format(weeks, ",")))
 
 
 @bp.route("/neighbourhoods/<slug>")

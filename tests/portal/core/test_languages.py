@@ -49,7 +49,8 @@ def test_every_resident_string_is_translated_in_welsh_with_its_placeholders():
     catalogue = _catalogue("cy")
     messages = [m for m in catalogue if m.id]
     assert len(messages) > 400
-    untranslated = [m.id for m in messages if not all(m.string if isinstance(m.string, tuple) else [m.string])]
+    untranslated = [m.id for m in messages
+                    if not all(m.string if isinstance(m.string, tuple) else [m.string])]
     assert untranslated == [], f"{len(untranslated)} of {len(messages)} not translated in cy"
     assert not [m.id for m in messages if m.fuzzy]
     for m in messages:
@@ -81,7 +82,8 @@ def test_words_marked_for_translation_away_from_their_source_still_read_as_the_s
 
     assert set(MARKED_ELSEWHERE["area classes"]) == {"urban", "rural"}
     assert MARKED_ELSEWHERE["pact_labels"] == (LABELS["first_response_within_24h"],)
-    assert MARKED_ELSEWHERE["pact_hints"] == (HINTS["first_response_within_24h"], HINTS["median_days_to_close"])
+    assert MARKED_ELSEWHERE["pact_hints"] == (HINTS["first_response_within_24h"],
+                                              HINTS["median_days_to_close"])
     assert statuses.IssueCategory.NOISE.label == "Noise"
 
 
@@ -161,4 +163,5 @@ def test_a_language_offered_without_a_catalogue_is_refused(database_url):
     from portal.core.config import ConfigError
 
     with pytest.raises(ConfigError, match="'pl'"):
-        create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k", "LANGUAGES": ("en", "pl")})
+        create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k",
+                    "LANGUAGES": ("en", "pl")})
