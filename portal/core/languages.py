@@ -168,3 +168,12 @@ def init_app(app: Flask) -> None:
         return {"language": language, "language_links": switch_links()}
 
     app.jinja_env.filters["tr"] = translate
+    app.jinja_env.filters["language_name"] = english_name
+
+
+def english_name(code: str) -> str:
+    """A language code's name in English, for staff pages ('Welsh'); the code itself if unknown."""
+    try:
+        return Locale.parse(code).get_display_name(ENGLISH) or code
+    except (ValueError, UnknownLocaleError):
+        return code

@@ -26,6 +26,7 @@ import surveys
 from portal.areas.queries import neighbourhood_by_slug
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
+from portal.core.languages import current_language
 from portal.core.limits import over_limit
 from portal.core.links import public_url
 from portal.models import Invitation, Wave, WaveState
@@ -297,7 +298,7 @@ def check(wave_slug: str):
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")
         try:
             submit_response(db.session, wave, answers, key, invitation_id=draft.invitation_id,
-                            draft=draft, questionnaire=questionnaire)
+                            draft=draft, questionnaire=questionnaire, language=current_language())
         except AlreadySubmitted:
             _remember(DRAFTS, wave, None)
             _remember(DONE, wave, answers.get("neighbourhood", ""))
