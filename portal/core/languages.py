@@ -143,6 +143,43 @@ def format_day(value) -> str | None:
     return babel_format_date(value, "d MMMM y", locale=language)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    code: str
+    total: int  # resident strings (msgids of translations/messages.pot)
+    missing: tuple[str, ...]  # shown in English in this language
+
+
+def coverage(config) -> list[Coverage]:
+    """How much of the resident interface each offered language translates, from the compiled
+    catalogues the app uses, so staff can see which strings fall back to English."""
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    from portal.core.config import TRANSLATIONS
+
+    with open(TRANSLATIONS / "messages.pot", "rb") as f:
+        wanted = [m.id for m in read_po(f) if m.id]
+    result = []
+    for code in config["LANGUAGES"]:
+        if code == ENGLISH:
+            continue
+        translated: dict = {}
+        for folder in config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
+            path = Path(folder) / code / "LC_MESSAGES" / "messages.mo"
+            if path.is_file():
+                with open(path, "rb") as f:
+                    translated |= {_key(m.id): m.string for m in read_mo(f) if m.id and m.string}
+        missing = tuple(str(msgid[0] if isinstance(msgid, list | tuple) else msgid)
+                        for msgid in wanted if _key(msgid) not in translated)
+        result.append(Coverage(code, len(wanted), missing))
+    return result
+
+
+def _key(msgid):
+    return tuple(msgid) if isinstance(msgid, list | tuple) else msgid
+
+
 def _check_catalogues(app: Flask) -> None:
     """Every offered language but English needs a compiled catalogue, or it would be English
     under another name."""

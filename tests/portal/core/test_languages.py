@@ -157,6 +157,13 @@ def test_a_right_to_left_language_with_missing_strings(tmp_path, database_url):
     assert "<h1 class=\"heading-l\">ہم آپ کی معلومات کیسے استعمال کرتے ہیں</h1>" in page
     assert "Local issues" in page  # not in the sample catalogue: English
     assert 'lang="cy" hreflang="cy">Cymraeg</a>' in page and 'hreflang="en-GB">English</a>' in page
+    # Staff see what each language lacks.
+    out = app.test_cli_runner().invoke(args=["languages"]).output
+    total = len([m for m in _catalogue("cy") if m.id])
+    assert f"cy (Cymraeg): {total} of {total} resident strings translated" in out
+    assert f"ur (اردو): 1 of {total} resident strings translated" in out
+    assert "  missing, shown in English: Local issues\n" in out
+    assert "missing, shown in English: How we use your information\n" not in out
 
 
 def test_a_language_offered_without_a_catalogue_is_refused(database_url):
