@@ -79,7 +79,9 @@ BREAKDOWNS = (
     ("sex", "Sex"),
     ("ethnicity", "Ethnicity"),
     ("disability", "Disability"),
+    ("language", "Language answered in"),  # shown only where residents answered in more than one
 )
+LANGUAGE = "language"
 AREA_CLASS = ("area_class", "Urban or rural")
 CATEGORY_LABELS = {
     "16_24": "16 to 24", "25_34": "25 to 34", "35_44": "35 to 44", "45_54": "45 to 54",
@@ -90,6 +92,7 @@ CATEGORY_LABELS = {
     "black_or_black_british": "Black or Black British", "other_ethnic_group": "Other ethnic group",
     "yes": "Disabled", "no": "Not disabled", "prefer_not_to_say": "Prefer not to say",
     "urban": "Urban", "rural": "Rural",
+    "en": "English", "cy": "Welsh",
 }
 CRIME_LABELS = {"burglary": "Burglary", "car_crime": "Car crime",
                 "violent_crime": "Violent crime", "any": "Any of these crimes"}
@@ -887,6 +890,11 @@ def _category_order(variable: str, labels: list[str]) -> list[str]:
     return sorted(labels, key=lambda c: (order.index(c) if c in order else len(order), c))
 
 
+def breakdown_by(analysis: WaveAnalysis, slug: str | None, variable: str) -> Breakdown | None:
+    """NI 21 by one breakdown variable (the dashboard's by-language table), None when not shown."""
+    return next((b for b in _breakdowns(analysis, slug) if b.variable == variable), None)
+
+
 def _breakdowns(analysis: WaveAnalysis, slug: str | None) -> list[Breakdown]:
     b = analysis.breakdowns
     out = []
@@ -902,7 +910,7 @@ def _breakdowns(analysis: WaveAnalysis, slug: str | None) -> list[Breakdown]:
                 if place != slug:
                     continue
             found[value] = r
-        if not found:
+        if not found or (variable == LANGUAGE and len(found) < 2):
             continue
         figures = [_figure(found[c], CATEGORY_LABELS.get(c, c))
                    for c in _category_order(variable, list(found))]

@@ -89,11 +89,12 @@ def _configure(app: Flask, config: Mapping | None) -> None:
 def _bind_extensions(app: Flask) -> None:
     """Each extension bound late (one factory, extensions in portal/core/extensions.py), in order."""
     from portal.auth import staff_sessions
-    from portal.core import errors, limits, logs, mail, request_checks, security
+    from portal.core import errors, languages, limits, logs, mail, request_checks, security
     from portal.core.extensions import csrf, db, login_manager
 
     logs.init_app(app)
     db.init_app(app)
+    languages.init_app(app)
     request_checks.init_app(app)  # before CSRF, which reads the form: caps and NUL checks come first
     csrf.init_app(app)
     limits.init_app(app)

@@ -2,7 +2,8 @@
 
 The web form and the paper/phone import share one set of rules so an online response and a keyed-in
 paper response can never disagree about what is valid. Page errors are GOV.UK-style sentences for a
-resident; whole-response problems name the field and the allowed codes for the staff member fixing a
+resident, in their language (Flask-Babel's gettext; English outside a request, so imports read
+English); whole-response problems name the field and the allowed codes for the staff member fixing a
 spreadsheet.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from flask_babel import gettext
 
 from surveys.definition_checks import METADATA_COLUMNS
 from surveys.postcodes import normalise_postcode
@@ -51,16 +54,31 @@ def missing_message(question: Question, field: str) -> str:
     """The GOV.UK-style error for a required question left blank."""
     if question.type == "grid":
         row = question.row(field)
-        message = question.error_message or "Select an answer"
+        message = question.error_message or gettext("Select an answer")
         return f"{row.text}: {_lower_first(message)}" if row else message
     if question.error_message:
         return question.error_message
-    return {
-        "single_choice": "Select an answer",
-        "multiple_choice": "Select at least one option",
-        "integer": "Enter a whole number",
-        "postcode": "Enter a postcode",
-    }.get(question.type, "Enter an answer")
+    if question.type == "single_choice":
+        return gettext("Select an answer")
+    if question.type == "multiple_choice":
+        return gettext("Select at least one option")
+    if question.type == "integer":
+        return gettext("Enter a whole number")
+    if question.type == "postcode":
+        return gettext("Enter a postcode")
+    return gettext("Enter an answer")
+
+
+def _integer_error(question: Question) -> str:
+    """`_integer_message` in the resident's language (the page's; English outside a request)."""
+    low, high = question.min, question.max
+    if low is not None and high is not None:
+        return gettext("Enter a whole number between %(low)s and %(high)s", low=low, high=high)
+    if low is not None:
+        return gettext("Enter a whole number of %(low)s or more", low=low)
+    if high is not None:
+        return gettext("Enter a whole number of %(high)s or fewer", high=high)
+    return gettext("Enter a whole number")
 
 
 def _integer_message(question: Question) -> str:
@@ -97,7 +115,7 @@ def clean_answer(question: Question, field: str, raw: Any, *, lenient: bool = Fa
     if kind in ("single_choice", "grid", "multiple_choice"):
         return _clean_choice(question, field, values, lenient)
     if len(values) != 1:
-        raise InvalidAnswer("Enter one answer", f"{field} takes one answer, not {len(values)}")
+        raise InvalidAnswer(gettext("Enter one answer"), f"{field} takes one answer, not {len(values)}")
     if kind == "integer":
         return _clean_integer(question, values[0])
     if kind == "postcode":
@@ -134,7 +152,8 @@ def _clean_choice(question: Question, field: str, values: list[str], lenient: bo
     options = [option for option in map(question.option, chosen) if option is not None]
     exclusive = [option for option in options if option.exclusive]
     if exclusive and len(chosen) > 1:
-        raise InvalidAnswer(f"Select either '{exclusive[0].label}' or other options, not both",
+        raise InvalidAnswer(gettext("Select either '%(option)s' or other options, not both",
+                                    option=exclusive[0].label),
                             f"{exclusive[0].code} cannot be combined with other answers")
     order = {code: position for position, code in enumerate(question.codes)}
     return tuple(sorted(chosen, key=order.__getitem__))
@@ -150,7 +169,7 @@ def _clean_integer(question: Question, text: str) -> int:
     if (number is None or not digits.lstrip("+-").isdigit()
             or (question.min is not None and number < question.min)
             or (question.max is not None and number > question.max)):
-        raise InvalidAnswer(_integer_message(question),
+        raise InvalidAnswer(_integer_error(question),
                             f"'{text}' is not {_lower_first(_integer_message(question)[6:])}")
     return number
 
@@ -159,7 +178,7 @@ def _clean_postcode(text: str) -> str:
     """A real UK postcode in its normal form."""
     postcode = normalise_postcode(text)
     if postcode is None:
-        raise InvalidAnswer("Postcode must be a real UK postcode, like BA1 1AA",
+        raise InvalidAnswer(gettext("Postcode must be a real UK postcode, like BA1 1AA"),
                             f"'{text}' is not a UK postcode, like BA1 1AA")
     return postcode
 
@@ -169,7 +188,7 @@ def _clean_text(question: Question, text: str) -> str:
     text = text.replace("\r\n", "\n")
     limit = question.max_length
     if limit is not None and len(text) > limit:
-        raise InvalidAnswer(f"Answer must be {limit} characters or fewer",
+        raise InvalidAnswer(gettext("Answer must be %(limit)s characters or fewer", limit=limit),
                             f"answer is {len(text)} characters; the limit is {limit}")
     return text
 

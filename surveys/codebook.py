@@ -20,6 +20,7 @@ METADATA_TEXT = {
     "wave": "Survey wave",
     "neighbourhood": "Neighbourhood",
     "mode": "How the response was collected",
+    "language": "Language the resident answered in (a code: en, cy); en for paper and phone unless given",
     "submitted_at": "Date and time the response was submitted (ISO 8601)",
 }
 MODE_LABELS = {"online": "Online", "paper": "Paper", "phone": "Phone"}

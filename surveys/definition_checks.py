@@ -12,7 +12,7 @@ import re
 from surveys.questionnaire import Condition, Question, Questionnaire, QuestionnaireError
 
 # Wide-format columns that are not questions (``neighbourhood`` is both: see wide_format.py).
-METADATA_COLUMNS = ("response_id", "wave", "neighbourhood", "mode", "submitted_at")
+METADATA_COLUMNS = ("response_id", "wave", "neighbourhood", "mode", "language", "submitted_at")
 RUNTIME_OPTION_SOURCES = ("neighbourhoods",)
 SPSS_NAME_LIMIT = 64
 # SPSS cannot use these as variable names, and every column becomes an SPSS variable.

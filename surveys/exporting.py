@@ -32,6 +32,7 @@ import pandas as pd
 
 from surveys.answers import InvalidAnswer, as_list, clean_answer
 from surveys.codebook import METADATA_TEXT, MODE_LABELS, codebook, column_text
+from surveys.definition_checks import METADATA_COLUMNS
 from surveys.loading import checksum, neighbourhood_options
 from surveys.questionnaire import Questionnaire
 from surveys.routing import is_answered
@@ -142,8 +143,8 @@ def response_rows(questionnaire: Questionnaire,
         response_id = _metadata_text(record.get("response_id"))
         who = f"response {response_id}" if response_id else f"response #{position}"
         row: dict[str, Any] = {column: _metadata_text(record.get(column))
-                               for column in ("response_id", "wave", NEIGHBOURHOOD, "mode",
-                                              "submitted_at")}
+                               for column in METADATA_COLUMNS}
+        row["language"] = row["language"] or "en"
         if row["mode"] and row["mode"] not in MODES:
             raise ExportError(f"{who}, column mode: {row['mode']!r} is not one of "
                               f"{', '.join(MODES)}")
@@ -201,7 +202,7 @@ def _note_cell_text(value: Any) -> str:
 
 
 def _cell_text(questionnaire: Questionnaire, column: str, value: Any) -> str:
-    if column in ("response_id", "wave", NEIGHBOURHOOD, "mode", "submitted_at"):
+    if column in METADATA_COLUMNS:
         return value
     return answer_to_cell(questionnaire.question(column), value)
 
@@ -324,8 +325,8 @@ def export_sav(questionnaire: Questionnaire,
 
 def _add_metadata_variables(spss: _SpssVariables, questionnaire: Questionnaire,
                             rows: list[dict[str, Any]], neighbourhoods: Any) -> None:
-    """response_id, wave, neighbourhood (numeric with labels when names are given), mode and
-    submitted_at, labelled as the codebook describes them."""
+    """response_id, wave, neighbourhood (numeric with labels when names are given), mode, language
+    and submitted_at, labelled as the codebook describes them."""
     spss.labels.update(METADATA_TEXT)
     spss.add("response_id", [row["response_id"] for row in rows])
     spss.add("wave", [row["wave"] for row in rows])
@@ -341,6 +342,7 @@ def _add_metadata_variables(spss: _SpssVariables, questionnaire: Questionnaire,
     mode_number = {mode: float(position) for position, mode in enumerate(MODES, start=1)}
     spss.add("mode", [mode_number.get(row["mode"], math.nan) for row in rows], None, "nominal",
              ((p, MODE_LABELS[mode]) for p, mode in enumerate(MODES, start=1)))
+    spss.add("language", [row["language"] for row in rows])
     spss.add("submitted_at", _utc_datetimes([row["submitted_at"] for row in rows]),
              "Date and time the response was submitted (UTC)")
 

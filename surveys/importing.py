@@ -36,7 +36,8 @@ MAX_IMPORT_ROWS = 5000
 MAX_REPORTED_PROBLEMS = 100
 IMPORT_MODES = ("paper", "phone")
 REQUIRED_METADATA = ("response_id", "neighbourhood")
-OPTIONAL_METADATA = ("wave", "mode", "submitted_at")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+OPTIONAL_METADATA = ("wave", "mode", "language", "submitted_at")
 RESPONSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$")
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Columns people add to spreadsheets that must never be imported, with the reason to give.
@@ -108,6 +109,8 @@ def import_columns(questionnaire: Questionnaire,
         ImportColumn("neighbourhood", True, "Neighbourhood the resident lives in", slugs),
         ImportColumn("mode", False, "paper or phone; blank for the mode chosen when uploading",
                      IMPORT_MODES),
+        ImportColumn("language", False, "Language the form or interview was in, as a code like en "
+                     "or cy; blank (or no column) for en", ()),
         ImportColumn("submitted_at", False, "Date of the interview or when the form was "
                      "returned, as YYYY-MM-DD (a time may follow, like 2009-03-14T10:30)", ()),
     ]
@@ -333,6 +336,14 @@ def _row_wave(row_wave: str, wave: str | None, problem: _Report) -> str:
     return row_wave or (wave or "")
 
 
+def _row_language(cell: str, problem: _Report) -> str:
+    """A language code (en, cy, pl, pt_BR); blank is English."""
+    code = cell.strip() or "en"
+    if not LANGUAGE_CODE.fullmatch(code):
+        problem("language", f"Language must be a language code like en or cy, not '{cell.strip()}'")
+    return code
+
+
 def _row_mode(cell: str, batch_mode: str, problem: _Report) -> str:
     """paper or phone; blank takes the upload's mode."""
     row_mode = cell.lower() or batch_mode
@@ -387,6 +398,7 @@ def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
     _check_response_id(response_id, number, context.first_row_of, problem)
     row_wave = _row_wave(cells.get("wave", ""), context.wave, problem)
     row_mode = _row_mode(cells.get("mode", ""), context.batch_mode, problem)
+    row_language = _row_language(cells.get("language", ""), problem)
     submitted_at = _row_submitted_at(cells.get("submitted_at", ""), context, problem)
     neighbourhood = context.neighbourhood_names.get(cells[NEIGHBOURHOOD].lower(),
                                                     cells[NEIGHBOURHOOD])
@@ -394,7 +406,7 @@ def _check_row(questionnaire: Questionnaire, number: int, cells: dict[str, str],
     raw[NEIGHBOURHOOD] = neighbourhood
     _check_answers(questionnaire, raw, problem)
     row = {"response_id": response_id, "wave": row_wave, NEIGHBOURHOOD: neighbourhood,
-           "mode": row_mode, "submitted_at": submitted_at}
+           "mode": row_mode, "language": row_language, "submitted_at": submitted_at}
     if not problems:
         row.update(_canonical_answers(questionnaire, raw))
     # Report in the order the columns appear, as a person reads along the spreadsheet row.

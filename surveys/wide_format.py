@@ -1,6 +1,6 @@
 """The contract's wide format: one row per response, one column per answer field.
 
-Columns: ``response_id, wave, neighbourhood, mode, submitted_at``, then every answer field in
+Columns: ``response_id, wave, neighbourhood, mode, language, submitted_at``, then every answer field in
 questionnaire order (grid rows each have their own column). Cells are text; blank = no answer.
 
 Choices made here, and kept the same in the CSV template, import and CSV/XLSX export:
@@ -78,14 +78,14 @@ def answer_to_cell(question: Question, value: Any) -> str:
 
 def wide_row_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any], *,
                           response_id: str, wave: str = "", mode: str = "online",
-                          submitted_at: str = "") -> dict[str, str]:
+                          submitted_at: str = "", language: str = "en") -> dict[str, str]:
     """A wide-format row from a response's answers (as the web form stores them) and its
     metadata. Postcodes and anything that is not a question are left out."""
     row = {"response_id": str(response_id), "wave": wave or "",
            NEIGHBOURHOOD: answer_to_cell(questionnaire.question(NEIGHBOURHOOD),
                                          answers.get(NEIGHBOURHOOD))
            if NEIGHBOURHOOD in questionnaire.field_ids else "",
-           "mode": mode, "submitted_at": submitted_at or ""}
+           "mode": mode, "language": language or "en", "submitted_at": submitted_at or ""}
     for question in _exported_questions(questionnaire):
         for field in question.fields:
             row[field] = answer_to_cell(question, answers.get(field))

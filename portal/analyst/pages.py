@@ -16,10 +16,13 @@ from openpyxl.styles import Font
 from analysis import charts
 from analysis.formatting import percent, percent_value
 from analysis.report import (
+    LANGUAGE,
     REPORT_CATALOGUE,
+    Breakdown,
     GapRow,
     TableRow,
     WaveAnalysis,
+    breakdown_by,
     gap_rows,
     indicator_by_neighbourhood,
     indicator_trend,
@@ -42,6 +45,8 @@ class Dashboard:
     n: int
     gap: list[GapRow]
     change_note: str = ""  # why no change is given, when the wave before is of another era
+    # NI 21 by the language residents answered in, where they answered in more than one
+    by_language: Breakdown | None = None
 
 
 def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) -> Dashboard:
@@ -68,7 +73,8 @@ def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) ->
     ]
     previous = analysis.previous.wave.slug if analysis.previous else None
     return Dashboard(analysis.wave.slug, area, name, indicator, ind.label, by_nb, items, drawn,
-                     previous, analysis.n, gap_rows(analysis, area), analysis.change_note)
+                     previous, analysis.n, gap_rows(analysis, area), analysis.change_note,
+                     breakdown_by(analysis, area, LANGUAGE))
 
 
 HEADER = ["wave", "area", "indicator", "label", "estimate_pct", "ci_lower_pct", "ci_upper_pct",

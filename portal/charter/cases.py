@@ -11,11 +11,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from analysis.formatting import day
 from portal.core import audit, limits
 from portal.core.clock import local_day, utcnow
+from portal.core.filters import local_day as language_day
 from portal.core.limits import Limit
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
@@ -100,15 +102,25 @@ def receive_case(session: Session, kind: CharterKind, name: str, email: str, bod
     mailed = limits.hit("charter_recipient", email.strip().lower(), recipient_limit) is None
     if mailed:
         days = clocks(case, local_day(case.received_at))
-        what = kind.label.lower()
-        queue_mail(session, email, f"We have received your {what} ({case.reference})", (
-            f"Thank you for writing to the community safety partnership. Your reference is "
-            f"{case.reference}; we received your {what} on {day(days.received_on)}. Please quote "
-            "the reference if you write again.\n\n"
-            f"Our Service Charter promises to acknowledge it by {day(days.acknowledge_by)} and to "
-            f"answer it in full by {day(days.answer_by)} (5 and 15 working days). If we need longer "
-            "we will write to tell you why and when you will hear from us.\n\n"
-            "If you did not write to us, you can ignore this message.\n"))
+        # Sent from the resident's own request: in the language of the page they wrote on.
+        dates = {"reference": case.reference, "received": language_day(days.received_on),
+                 "acknowledge_by": language_day(days.acknowledge_by),
+                 "answer_by": language_day(days.answer_by)}
+        if kind == CharterKind.COMPLAINT:
+            subject = gettext("We have received your complaint (%(reference)s)", **dates)
+            opening = gettext("Thank you for writing to the community safety partnership. Your reference is "
+                              "%(reference)s; we received your complaint on %(received)s. Please quote "
+                              "the reference if you write again.", **dates)
+        else:
+            subject = gettext("We have received your enquiry (%(reference)s)", **dates)
+            opening = gettext("Thank you for writing to the community safety partnership. Your reference is "
+                              "%(reference)s; we received your enquiry on %(received)s. Please quote "
+                              "the reference if you write again.", **dates)
+        queue_mail(session, email, subject, opening + "\n\n" + gettext(
+            "Our Service Charter promises to acknowledge it by %(acknowledge_by)s and to "
+            "answer it in full by %(answer_by)s (5 and 15 working days). If we need longer "
+            "we will write to tell you why and when you will hear from us.", **dates) + "\n\n"
+            + gettext("If you did not write to us, you can ignore this message.") + "\n")
     audit.record(session, "charter_case_received", "charter_case", case.reference, kind=str(kind),
                  acknowledgement_mailed=mailed)
     return case

@@ -5,6 +5,7 @@ their neighbourhoods' cases and admins for all)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal.areas.queries import all_neighbourhoods, neighbourhood_by_slug
@@ -27,7 +28,7 @@ bp = staff_blueprint("charter", __name__, roles=(Role.COORDINATOR, Role.ADMIN))
 
 def _write_form() -> WriteToUsForm:
     form = WriteToUsForm()
-    form.neighbourhood.choices = [("", "Not about one neighbourhood")] + [
+    form.neighbourhood.choices = [("", gettext("Not about one neighbourhood"))] + [
         (n.slug, n.name) for n in all_neighbourhoods(db.session)]
     return form
 

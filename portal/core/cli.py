@@ -21,6 +21,21 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(languages_command)
+
+
+@click.command("languages", help="How much of the resident pages each offered language translates, "
+                                 "and which strings show in English.")
+@with_appcontext
+def languages_command() -> None:
+    from portal.core.languages import coverage, describe
+
+    for language in coverage(current_app.config):
+        done = language.total - len(language.missing)
+        click.echo(f"{language.code} ({describe(language.code).name}): {done} of {language.total} "
+                   f"resident strings translated")
+        for msgid in language.missing:
+            click.echo(f"  missing, shown in English: {msgid}")
 
 
 @click.group("db", cls=AppGroup, help="Build and update the database schema (Alembic migrations).")

@@ -22,6 +22,15 @@ class ConfigError(click.ClickException):
 
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def N_(text: str) -> str:
+    """Mark a default wording for the catalogue; `portal.survey.consent` translates it."""
+    return text
+
+
+# The compiled gettext catalogues (translations/<language>/LC_MESSAGES/messages.mo; README).
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 MEGABYTE = 1024 * 1024
 
 # Per-address limits (requests per hour); read only when set, else each area's default applies.
@@ -111,19 +120,19 @@ RETENTION_SETTINGS = {
 # What residents are told before they take part in a survey (informed consent under the MRS Code of
 # Conduct; `portal.survey.consent`): setting -> default wording. Each is one plain sentence or two.
 SURVEY_TEXTS = {
-    "SURVEY_RUN_BY": "the Community Safety Partnership: the police, the council, the fire and rescue "
-                     "service, health services and other local partners working together on crime "
-                     "and anti-social behaviour in your area",
-    "SURVEY_PURPOSE": "to find out how safe you feel where you live, which crime and anti-social "
-                      "behaviour matter most to you, and whether you think the police and the council "
-                      "are dealing with them. The results set local priorities and measure the "
-                      "partnership's plan. This is research: nobody will try to sell you anything or "
-                      "contact you because of your answers",
-    "SURVEY_CONTACT": "We carry out this survey under the Market Research Society's Code of Conduct. "
-                      "If you have a question or a complaint about this survey, write to us: we "
-                      "acknowledge complaints within 5 working days and answer them fully within 15. "
-                      "If you are unhappy with how we use your information, you can also complain to "
-                      "the Information Commissioner's Office (ico.org.uk)",
+    "SURVEY_RUN_BY": N_("the Community Safety Partnership: the police, the council, the fire and rescue "
+                        "service, health services and other local partners working together on crime "
+                        "and anti-social behaviour in your area"),
+    "SURVEY_PURPOSE": N_("to find out how safe you feel where you live, which crime and anti-social "
+                         "behaviour matter most to you, and whether you think the police and the council "
+                         "are dealing with them. The results set local priorities and measure the "
+                         "partnership's plan. This is research: nobody will try to sell you anything or "
+                         "contact you because of your answers"),
+    "SURVEY_CONTACT": N_("We carry out this survey under the Market Research Society's Code of Conduct. "
+                         "If you have a question or a complaint about this survey, write to us: we "
+                         "acknowledge complaints within 5 working days and answer them fully within 15. "
+                         "If you are unhappy with how we use your information, you can also complain to "
+                         "the Information Commissioner's Office (ico.org.uk)"),
 }
 
 # Per-address limits (count, seconds); the environment sets the count (API_RATE_LIMIT per minute,
@@ -213,7 +222,22 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # The key of the panel's address hashes (who left the panel, `portal.survey.opt_out`).
         # Empty: SECRET_KEY. Set it once and keep it: changing it forgets who asked to leave.
         "PANEL_ADDRESS_KEY": env.get("PANEL_ADDRESS_KEY", ""),
-    } | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env) | _delivery(env)
+    } | _languages(env) | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env) \
+        | _delivery(env)
+
+
+def _languages(env: dict) -> dict:
+    """The languages residents may choose (`portal.core.languages`), English first, and where their
+    compiled catalogues are (Flask-Babel's setting; several folders separated by ';')."""
+    from portal.core.languages import parse_languages
+
+    try:
+        languages = parse_languages(env.get("LANGUAGES") or "en,cy")
+    except ValueError as error:
+        raise ConfigError(f"LANGUAGES: {error}.") from None
+    return {"LANGUAGES": languages,
+            "BABEL_TRANSLATION_DIRECTORIES": env.get("TRANSLATIONS_DIR") or str(TRANSLATIONS),
+            "BABEL_DEFAULT_LOCALE": "en"}
 
 
 def _seconds(env: dict, name: str, default: float) -> float:

@@ -9,31 +9,37 @@ from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.core.languages import N_, translate
+
 log = logging.getLogger("portal.core.errors")
 
 MESSAGES = {
-    400: ("Sorry, there is a problem with your request",
-          "The page could not understand what was sent. Go back and try again."),
-    403: ("You do not have permission to see this page",
-          "Your account does not give access to this page. Ask an administrator if you need it."),
-    404: ("Page not found",
-          "If you typed the web address, check it is correct. If you pasted it, check you copied "
-          "the entire address."),
-    405: ("Sorry, there is a problem with your request",
-          "This page cannot be used in that way. Go back and try again."),
-    413: ("What you sent is too large",
-          "The form or file is larger than the service accepts. Choose a smaller file, or send less "
-          "text, and try again. Nothing was saved."),
-    429: ("Too many requests",
-          "You have sent too many requests in a short time. Wait a few minutes and try again."),
-    500: ("Sorry, there is a problem with the service",
-          "Try again later. Nothing you entered has been saved twice."),
+    400: (N_("Sorry, there is a problem with your request"),
+          N_("The page could not understand what was sent. Go back and try again.")),
+    403: (N_("You do not have permission to see this page"),
+          N_("Your account does not give access to this page. Ask an administrator if you need it.")),
+    404: (N_("Page not found"),
+          N_("If you typed the web address, check it is correct. If you pasted it, check you copied "
+          "the entire address.")),
+    405: (N_("Sorry, there is a problem with your request"),
+          N_("This page cannot be used in that way. Go back and try again.")),
+    413: (N_("What you sent is too large"),
+          N_("The form or file is larger than the service accepts. Choose a smaller file, or send less "
+          "text, and try again. Nothing was saved.")),
+    429: (N_("Too many requests"),
+          N_("You have sent too many requests in a short time. Wait a few minutes and try again.")),
+    500: (N_("Sorry, there is a problem with the service"),
+          N_("Try again later. Nothing you entered has been saved twice.")),
 }
+FORM_EXPIRED = N_("This form has expired or was not sent from this site. Go back, refresh the page and try "
+                  "again. Nothing was saved.")
 
 
 def render_error(code: int, detail: str | None = None):
+    """The error page, in the resident's language (a `detail` given is already in it)."""
     title, text = MESSAGES.get(code, MESSAGES[500])
-    return render_template("error.html", code=code, title=title, text=detail or text), code
+    return render_template("error.html", code=code, title=translate(title),
+                           text=detail or translate(text)), code
 
 
 def answer_errors_as(app: Flask, prefix: str, responder: Callable[[int, str], Response]) -> None:
@@ -54,9 +60,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         log.warning("csrf rejected", extra={"path": request.path, "reason": error.description})
         return render_error(
-            400, "This form has expired or was not sent from this site. Go back, refresh the "
-                 "page and try again. Nothing was saved.",
-        )
+            400, translate(FORM_EXPIRED))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

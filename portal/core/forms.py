@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext
 from wtforms.validators import Length, ValidationError
 
 from portal.core.text import plain_text
@@ -26,6 +27,8 @@ def strip(value):
     return plain_text(value).strip() if isinstance(value, str) else value
 
 
-def too_long(what: str, limit: int) -> Length:
-    """A length cap whose message names the field and the limit."""
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+def too_long(what, limit: int) -> Length:
+    """A length cap whose message names the field and the limit (`what` may be a lazy string: the
+    message is then in the resident's language)."""
+    return Length(max=limit, message=lazy_gettext("%(what)s must be %(limit)s characters or fewer",
+                                                  what=what, limit=format(limit, ",")))

@@ -5,7 +5,8 @@ or role column has a CHECK constraint built from the values (`one_of`), so the d
 anything else.
 
 Values are unique across the sets, so the app-wide `label` template filter can label a raw string
-read back from anywhere.
+read back from anywhere. The labels residents read are marked `N_` for the Welsh (and any other)
+catalogue; resident pages translate them with the `tr` filter, and staff pages show them as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.types import TypeDecorator
+
+from portal.core.languages import N_
 
 
 class Labelled(StrEnum):
@@ -47,16 +50,16 @@ class Labelled(StrEnum):
 
 
 class IssueStatus(Labelled):
-    SUBMITTED = "submitted", "Received"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    UNDER_REVIEW = "under_review", "Under review"
-    PACT_PRIORITY = "pact_priority", "PACT priority"
-    IN_PROGRESS = "in_progress", "In progress"
-    RESOLVED_LOCALLY = "resolved_locally", "Resolved locally"
-    REFERRED_ELSEWHERE = "referred_elsewhere", "Referred elsewhere"
-    CLOSED_NO_FURTHER_ACTION = "closed_no_further_action", "Closed with no further action"
-    REJECTED_DUPLICATE = "rejected_duplicate", "Closed: already reported"
-    REJECTED_OUT_OF_SCOPE = "rejected_out_of_scope", "Closed: not something the partnership can act on"
+    SUBMITTED = "submitted", N_("Received")
+    ACKNOWLEDGED = "acknowledged", N_("Acknowledged")
+    UNDER_REVIEW = "under_review", N_("Under review")
+    PACT_PRIORITY = "pact_priority", N_("PACT priority")
+    IN_PROGRESS = "in_progress", N_("In progress")
+    RESOLVED_LOCALLY = "resolved_locally", N_("Resolved locally")
+    REFERRED_ELSEWHERE = "referred_elsewhere", N_("Referred elsewhere")
+    CLOSED_NO_FURTHER_ACTION = "closed_no_further_action", N_("Closed with no further action")
+    REJECTED_DUPLICATE = "rejected_duplicate", N_("Closed: already reported")
+    REJECTED_OUT_OF_SCOPE = "rejected_out_of_scope", N_("Closed: not something the partnership can act on")
 
     @property
     def tag(self) -> str:
@@ -76,16 +79,16 @@ class IssueCategory(Labelled):
     """What a resident's issue is about, as they choose it on the form. Stored as its string in
     `pact_issue.category` (no CHECK constraint: a category no longer offered still reads back)."""
 
-    ANTI_SOCIAL_BEHAVIOUR = "anti_social_behaviour", "Anti-social behaviour"
-    DRUG_USE_OR_DEALING = "drug_use_or_dealing", "Drug use or dealing"
-    DRUNK_OR_ROWDY_BEHAVIOUR = "drunk_or_rowdy_behaviour", "Drunk or rowdy behaviour"
-    SPEEDING_AND_PARKING = "speeding_and_parking", "Speeding and parking"
-    LITTER_AND_FLY_TIPPING = "litter_and_fly_tipping", "Litter and fly-tipping"
-    NOISE = "noise", "Noise"
-    VANDALISM_AND_GRAFFITI = "vandalism_and_graffiti", "Vandalism and graffiti"
-    STREET_DRINKING = "street_drinking", "Street drinking"
-    BURGLARY_AND_THEFT_CONCERNS = "burglary_and_theft_concerns", "Burglary and theft concerns"
-    OTHER = "other", "Something else"
+    ANTI_SOCIAL_BEHAVIOUR = "anti_social_behaviour", N_("Anti-social behaviour")
+    DRUG_USE_OR_DEALING = "drug_use_or_dealing", N_("Drug use or dealing")
+    DRUNK_OR_ROWDY_BEHAVIOUR = "drunk_or_rowdy_behaviour", N_("Drunk or rowdy behaviour")
+    SPEEDING_AND_PARKING = "speeding_and_parking", N_("Speeding and parking")
+    LITTER_AND_FLY_TIPPING = "litter_and_fly_tipping", N_("Litter and fly-tipping")
+    NOISE = "noise", N_("Noise")
+    VANDALISM_AND_GRAFFITI = "vandalism_and_graffiti", N_("Vandalism and graffiti")
+    STREET_DRINKING = "street_drinking", N_("Street drinking")
+    BURGLARY_AND_THEFT_CONCERNS = "burglary_and_theft_concerns", N_("Burglary and theft concerns")
+    OTHER = "other", N_("Something else")
 
 
 class MeetingStatus(Labelled):
@@ -104,9 +107,9 @@ class FollowUpAnswer(Labelled):
     """A resident's answer to "Was it resolved?", asked some weeks after an issue closed as
     resolved locally (`portal.pact.follow_up`)."""
 
-    RESOLVED = "resolved", "Resolved"
-    PARTLY = "partly", "Partly resolved"
-    NOT_RESOLVED = "not_resolved", "Not resolved"
+    RESOLVED = "resolved", N_("Resolved")
+    PARTLY = "partly", N_("Partly resolved")
+    NOT_RESOLVED = "not_resolved", N_("Not resolved")
 class IssueChannel(Labelled):
     """How an issue reached the partnership: online is the resident's own form; the others were
     recorded by a coordinator on the resident's behalf (assisted digital)."""
@@ -177,8 +180,8 @@ def one_of(column: str, enum: type[Labelled]) -> CheckConstraint:
 class CharterKind(Labelled):
     """What a resident writes to the partnership under the Service Charter."""
 
-    COMPLAINT = "complaint", "Complaint"
-    ENQUIRY = "enquiry", "Enquiry"
+    COMPLAINT = "complaint", N_("Complaint")
+    ENQUIRY = "enquiry", N_("Enquiry")
 
 
 class AgendaOutcome(Labelled):

@@ -77,6 +77,8 @@ class Response(Base):
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"))
     neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))
     mode: Mapped[ResponseMode] = mapped_column(StoredEnum(ResponseMode, 10), default=ResponseMode.ONLINE)
+    # The language the resident answered in (online: the page's; paper and phone: the file's, else en).
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answers: Mapped[dict] = mapped_column(JSON)
     # Unique per submission (a hash derived from the invitation token or the browser session), so a

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -67,52 +69,54 @@ class FindNeighbourhoodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    postcode = StringField("Postcode", filters=[strip], validators=[Optional(), too_long("Postcode", 10)])
-    neighbourhood = SelectField("Or choose your neighbourhood", choices=[], validate_choice=False)
+    postcode = StringField(_l("Postcode"), filters=[strip],
+                           validators=[Optional(), too_long(_l("Postcode"), 10)])
+    neighbourhood = SelectField(_l("Or choose your neighbourhood"), choices=[], validate_choice=False)
 
     def validate_postcode(self, field):
         if field.data and normalise_postcode(field.data) is None:
-            raise ValidationError("Enter a full UK postcode, like BA2 1AB")
+            raise ValidationError(gettext("Enter a full UK postcode, like BA2 1AB"))
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if ok and not self.postcode.data and not self.neighbourhood.data:
-            self.postcode.errors = ["Enter a postcode or choose a neighbourhood"]
+            self.postcode.errors = [gettext("Enter a postcode or choose a neighbourhood")]
             return False
         # The view sets the choices as (value, label) pairs; WTForms' stubs allow other shapes.
         if ok and self.neighbourhood.data and self.neighbourhood.data not in dict(self.neighbourhood.choices):  # type: ignore[arg-type]
-            self.neighbourhood.errors = ["Choose a neighbourhood from the list"]
+            self.neighbourhood.errors = [gettext("Choose a neighbourhood from the list")]
             return False
         return ok
 
 
 class RaiseIssueForm(FlaskForm):
-    category = RadioField("What is the issue about?", choices=[(c.value, c.label) for c in IssueCategory],
-                          validators=[DataRequired("Choose what the issue is about")])
+    category = RadioField(_l("What is the issue about?"),
+                          choices=[(c.value, _l(c.label)) for c in IssueCategory],
+                          validators=[DataRequired(_l("Choose what the issue is about"))])
     description = TextAreaField(
-        "Describe the issue", filters=[strip],
-        validators=[DataRequired("Describe the issue"), too_long("The description", DESCRIPTION_MAX)])
+        _l("Describe the issue"), filters=[strip],
+        validators=[DataRequired(_l("Describe the issue")), too_long(_l("The description"), DESCRIPTION_MAX)])
     location = StringField(
-        "Where does it happen?", filters=[strip],
-        validators=[DataRequired("Say where it happens, like a street, park or landmark"),
-                    too_long("The place", LOCATION_MAX)])
-    latitude = StringField("Latitude", filters=[strip],
-                           validators=[Optional(), too_long("Latitude", 20)])
-    longitude = StringField("Longitude", filters=[strip],
-                            validators=[Optional(), too_long("Longitude", 20)])
-    name = StringField("Your name (optional)", filters=[strip],
-                       validators=[too_long("Your name", NAME_MAX)])
+        _l("Where does it happen?"), filters=[strip],
+        validators=[DataRequired(_l("Say where it happens, like a street, park or landmark")),
+                    too_long(_l("The place"), LOCATION_MAX)])
+    latitude = StringField(_l("Latitude"), filters=[strip],
+                           validators=[Optional(), too_long(_l("Latitude"), 20)])
+    longitude = StringField(_l("Longitude"), filters=[strip],
+                            validators=[Optional(), too_long(_l("Longitude"), 20)])
+    name = StringField(_l("Your name (optional)"), filters=[strip],
+                       validators=[too_long(_l("Your name"), NAME_MAX)])
     email = StringField(
-        "Email address (optional)", filters=[strip],
-        validators=[Optional(), too_long("Email address", EMAIL_MAX),
-                    Email("Enter an email address in the correct format, like name@example.org")])
-    phone = StringField("Phone number (optional)", filters=[strip],
-                        validators=[too_long("Phone number", PHONE_MAX)])
-    consent = BooleanField("I agree to be contacted about this issue")
+        _l("Email address (optional)"), filters=[strip],
+        validators=[Optional(), too_long(_l("Email address"), EMAIL_MAX),
+                    Email(_l("Enter an email address in the correct format, like name@example.org"))])
+    phone = StringField(_l("Phone number (optional)"), filters=[strip],
+                        validators=[too_long(_l("Phone number"), PHONE_MAX)])
+    consent = BooleanField(_l("I agree to be contacted about this issue"))
     follow_up = BooleanField(
-        "You may e-mail me a few weeks after it is closed to ask whether it was resolved")
+        _l("You may e-mail me a few weeks after it is closed to ask whether it was resolved"))
     # Honeypot: hidden from people by CSS, so only robots fill it in.
-    website = StringField("Leave this field empty", filters=[strip])
+    website = StringField(_l("Leave this field empty"), filters=[strip])
 
     def _coordinate(self, field, low: float, high: float, what: str) -> float | None:
         if not field.data:
@@ -122,8 +126,12 @@ class RaiseIssueForm(FlaskForm):
         except ValueError:
             value = None
         if value is None or not low <= value <= high:
-            field.errors.append(f"Enter the {what} as a number between {low:g} and {high:g}, like "
-                                f"{'51.38' if what == 'latitude' else '-2.39'}")
+            message = (
+                gettext("Enter the latitude as a number between %(low)s and %(high)s, like %(example)s")
+                if what == "latitude" else
+                gettext("Enter the longitude as a number between %(low)s and %(high)s, like %(example)s"))
+            field.errors.append(message % {"low": f"{low:g}", "high": f"{high:g}",
+                                           "example": "51.38" if what == "latitude" else "-2.39"})
         return value
 
     def validate(self, extra_validators=None) -> bool:
@@ -132,16 +140,18 @@ class RaiseIssueForm(FlaskForm):
         longitude = self._coordinate(self.longitude, -9.0, 2.0, "longitude")
         if (latitude is None) != (longitude is None) and not (self.latitude.errors or self.longitude.errors):
             missing = self.longitude if latitude is not None else self.latitude
-            _add_error(missing, "Give both latitude and longitude, or neither")
+            _add_error(missing, gettext("Give both latitude and longitude, or neither"))
         if self.phone.data and not all(c.isdigit() or c in " +()-" for c in self.phone.data):
-            _add_error(self.phone, "Enter a phone number, like 01225 123456")
+            _add_error(self.phone, gettext("Enter a phone number, like 01225 123456"))
         if (self.email.data or self.phone.data) and not self.consent.data:
             _add_error(
-                self.consent, "Tick the box to agree to be contacted, or remove your contact details")
+                self.consent,
+                gettext("Tick the box to agree to be contacted, or remove your contact details"))
         if self.consent.data and not (self.email.data or self.phone.data):
-            _add_error(self.email, "Enter an email address or phone number so we can contact you")
+            _add_error(self.email, gettext("Enter an email address or phone number so we can contact you"))
         if self.follow_up.data and not self.email.data and not self.email.errors:
-            _add_error(self.email, "Enter an email address so we can ask you whether it was resolved")
+            _add_error(self.email,
+                       gettext("Enter an email address so we can ask you whether it was resolved"))
         return ok and not any(f.errors for f in self)
 
     @property
@@ -155,20 +165,22 @@ class FollowIssueForm(FlaskForm):
     class Meta:
         csrf = False
 
-    reference = StringField("Issue reference", filters=[strip],
-                            validators=[DataRequired("Enter the reference you were given, like PACT-7K3M-9Q"),
-                                        too_long("The reference", 20)])
+    reference = StringField(_l("Issue reference"), filters=[strip],
+                            validators=[DataRequired(
+                                _l("Enter the reference you were given, like PACT-7K3M-9Q")),
+                                        too_long(_l("The reference"), 20)])
 
 
 class FollowUpAnswerForm(FlaskForm):
     """The follow-up answer form: the answer (preselected from the link) and an optional comment."""
 
-    answer = RadioField("Was the issue resolved?", choices=[(a.value, a.label) for a in ANSWERS],
-                        validators=[DataRequired("Choose whether the issue was resolved")])
+    answer = RadioField(_l("Was the issue resolved?"), choices=[(a.value, _l(a.label)) for a in ANSWERS],
+                        validators=[DataRequired(_l("Choose whether the issue was resolved"))])
     comment = TextAreaField(
-        "Anything you want to tell the neighbourhood team? (optional)", filters=[strip],
+        _l("Anything you want to tell the neighbourhood team? (optional)"), filters=[strip],
         validators=[Length(max=COMMENT_MAX,
-                           message=f"The comment must be {COMMENT_MAX:,} characters or fewer")])
+                           message=_l("The comment must be %(limit)s characters or fewer",
+                                                limit=format(COMMENT_MAX, ",")))])
 
 
 class MappingForm(FlaskForm):

@@ -7,9 +7,11 @@ PUBLIC_BASE_URL (`portal.core.links.public_url`), so queueing one needs an app c
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.core.languages import translate
 from portal.core.links import public_url
 from portal.core.mail import queue_mail
 from portal.models import IssueCategory, IssueContact, IssueStatus, PactIssue
@@ -49,24 +51,29 @@ def notify_raised(session: Session, issue: PactIssue) -> int:
     """Queue the receipt for an issue just raised: its reference, the link to follow it and what
     happens next, so a resident who closes the page keeps the reference. Sent at once to whatever
     address was typed, so it repeats nothing typed (no name, no description), only the reference
-    and the choices from the form's lists; returns how many were queued."""
+    and the choices from the form's lists; returns how many were queued. Sent from the resident's
+    own request, so it is written in the language of the page they raised it on."""
     recipients = _recipients(session, issue, False)
+    name = issue.neighbourhood.name
     for contact in recipients:
-        queue_mail(session, contact.email, f"Your PACT issue reference is {issue.reference}", "\n".join([
-            "Hello,", "",
-            "Thank you for raising an issue with your PACT (Partners and Communities Together) "
-            "team. Keep this reference: use it to follow the issue.", "",
-            f"Reference: {issue.reference}",
-            f"Neighbourhood: {issue.neighbourhood.name}",
-            f"Type of issue: {IssueCategory.label_of(issue.category)}", "",
-            f"What happens next: the {issue.neighbourhood.name} neighbourhood team will acknowledge "
-            "it within 24 hours, and it may be discussed at the next PACT meeting. We will email "
-            "you when it is acknowledged and when it is closed.", "",
-            f"Follow your issue at {public_url('issues.issue', reference=issue.reference)}", "",
-            "Your PACT (Partners and Communities Together) team", "",
-            "You are getting this email because an issue was raised with this address and you asked "
-            "to be kept informed; if that was not you, you can ignore it. To report a crime call "
-            "101, or 999 in an emergency.",
+        queue_mail(session, contact.email, gettext("Your PACT issue reference is %(reference)s",
+                                                   reference=issue.reference), "\n".join([
+            gettext("Hello,"), "",
+            gettext("Thank you for raising an issue with your PACT (Partners and Communities Together) "
+                    "team. Keep this reference: use it to follow the issue."), "",
+            gettext("Reference: %(reference)s", reference=issue.reference),
+            gettext("Neighbourhood: %(name)s", name=name),
+            gettext("Type of issue: %(category)s",
+                    category=translate(IssueCategory.label_of(issue.category))), "",
+            gettext("What happens next: the %(name)s neighbourhood team will acknowledge it within 24 hours, "
+                    "and it may be discussed at the next PACT meeting. We will email you when it is "
+                    "acknowledged and when it is closed.", name=name), "",
+            gettext("Follow your issue at %(link)s",
+                    link=public_url("issues.issue", reference=issue.reference)), "",
+            gettext("Your PACT (Partners and Communities Together) team"), "",
+            gettext("You are getting this email because an issue was raised with this address and you asked "
+                    "to be kept informed; if that was not you, you can ignore it. To report a crime call "
+                    "101, or 999 in an emergency."),
         ]) + "\n")
     return len(recipients)
 

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import from_local, local
 from portal.core.filters import format_datetime
+from portal.core.languages import translate
 from portal.models import (
     IssueCategory,
     IssueEvent,
@@ -104,13 +106,14 @@ def _with_papers(meeting: Meeting | None) -> Meeting | None:
 
 
 def _activity_text(event: IssueEvent) -> str:
+    """What happened, in the resident's language (the public page's "Recent activity")."""
     if event.kind == "created":
-        return "Raised by a resident"
+        return gettext("Raised by a resident")
     if event.kind == "assigned":
-        return f"Assigned to {event.to_value}"
+        return gettext("Assigned to %(agency)s", agency=event.to_value)
     if event.kind == "status":
-        return f"Status: {IssueStatus.label_of(event.to_value)}"
-    return "Update from the neighbourhood team"
+        return gettext("Status: %(status)s", status=translate(IssueStatus.label_of(event.to_value)))
+    return gettext("Update from the neighbourhood team")
 
 
 def overdue(issue: PactIssue, now: datetime) -> bool:

@@ -183,12 +183,17 @@ def run_retention(transaction: Callable, config: dict, now: datetime,
 
 
 def retention_periods(config: dict) -> dict[str, str]:
-    """Each setting's period in words ('12 months', '30 days'), for the privacy page."""
-    from analysis.formatting import plural
+    """Each setting's period in words ('12 months', '30 days'), for the privacy page, in the
+    resident's language."""
+    from flask_babel import ngettext
 
     periods = {}
     for name, (default, unit) in RETENTION_SETTINGS.items():
-        periods[name] = plural(int(config.get(name, default)), unit[:-1])
+        count = int(config.get(name, default))
+        number = f"{count:,}"
+        periods[name] = (ngettext("%(number)s month", "%(number)s months", count, number=number)
+                         if unit == "months" else
+                         ngettext("%(number)s day", "%(number)s days", count, number=number))
     return periods
 
 

@@ -5,6 +5,7 @@ papers) are `portal.pact.views.resident`."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import ngettext
 
 from portal.areas.profile import logo as stored_logo
 from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
@@ -49,8 +50,11 @@ def logo():
 @bp.route("/privacy")
 def privacy():
     """How we use residents' information, with the retention schedule as configured."""
+    weeks = current_app.config["FOLLOW_UP_WEEKS"]
     return render_template("public/privacy.html", keep=retention_periods(current_app.config),
-                           suppress_below=minimum_group())
+                           suppress_below=minimum_group(),
+                           weeks=ngettext("%(number)s week", "%(number)s weeks", weeks,
+                                          number=format(weeks, ",")))
 
 
 @bp.route("/neighbourhoods/<slug>")

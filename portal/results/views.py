@@ -4,6 +4,7 @@ the latest published wave or the one chosen with ?wave=."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 
 from portal.areas.profile import current_profile
 from portal.areas.queries import neighbourhood_or_404
@@ -33,7 +34,7 @@ def _render(place: Neighbourhood | None):
                                 current_targets(db.session),
                                 ni21_model(db.session, analysis) if place else None)
         except ReportError:
-            problem = "The results of this survey are not ready to publish yet."
+            problem = gettext("The results of this survey are not ready to publish yet.")
     return render_template("results/index.html", page=page, place=place, waves=waves,
                            wave=wave, problem=problem, authority=current_profile().area_name)
 

@@ -24,6 +24,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -99,14 +100,17 @@ def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, fr
         session.flush()
     elif sub.confirmed_at is None:
         sub.frequency, sub.created_at = AlertFrequency(frequency), now
-    how = "each week" if frequency == AlertFrequency.WEEKLY else "as soon as something happens"
-    queue_mail(session, email, f"Confirm e-mail alerts for {place.name}", (
-        f"Someone (we hope you) asked for e-mail alerts about {place.name}: new PACT priorities, "
-        f"updates, what was done, meeting dates and survey results, {how}.\n\n"
-        f"To start them, open this link within {CONFIRM_DAYS} days:\n"
-        f"{site.confirm_url(sub, frequency)}\n\n"
+    # Asked for on a resident page, so written in the language of that page.
+    how = (gettext("each week") if frequency == AlertFrequency.WEEKLY
+           else gettext("as soon as something happens"))
+    queue_mail(session, email, gettext("Confirm e-mail alerts for %(name)s", name=place.name), gettext(
+        "Someone (we hope you) asked for e-mail alerts about %(name)s: new PACT priorities, "
+        "updates, what was done, meeting dates and survey results, %(how)s.\n\n"
+        "To start them, open this link within %(days)s days:\n"
+        "%(link)s\n\n"
         "If it was not you, ignore this e-mail: you will hear nothing more and your address is "
-        f"deleted after {CONFIRM_DAYS} days.\n"))
+        "deleted after %(days)s days.\n", name=place.name, how=how, days=CONFIRM_DAYS,
+        link=site.confirm_url(sub, frequency)))
     return sub
 
 
@@ -137,8 +141,8 @@ def confirmation(session: Session, site: Site, token: str) -> Confirmation:
     data = _confirm_data(site, token)
     sub = _subscription(session, site, data)
     if sub is None:
-        raise AlertError("These alerts were stopped or the link is too old. Ask for alerts again "
-                         "on the neighbourhood's page.")
+        raise AlertError(gettext("These alerts were stopped or the link is too old. Ask for alerts again "
+                                 "on the neighbourhood's page."))
     wanted = data[1] if len(data) == 3 else None
     return Confirmation(sub, AlertFrequency(wanted) if wanted in AlertFrequency.values() else None)
 
@@ -159,11 +163,11 @@ def _confirm_data(site: Site, token: str):
         data = URLSafeTimedSerializer(site.secret, salt="alert-confirm").loads(
             token, max_age=CONFIRM_DAYS * 86400)
     except SignatureExpired:
-        raise AlertError(f"This link has expired: links work for {CONFIRM_DAYS} days. Ask for "
-                         "alerts again on the neighbourhood's page.") from None
+        raise AlertError(gettext("This link has expired: links work for %(days)s days. Ask for "
+                                 "alerts again on the neighbourhood's page.", days=CONFIRM_DAYS)) from None
     except BadSignature:
-        raise AlertError("This link is not complete. Copy the whole link from the e-mail, or ask "
-                         "for alerts again on the neighbourhood's page.") from None
+        raise AlertError(gettext("This link is not complete. Copy the whole link from the e-mail, or ask "
+                                 "for alerts again on the neighbourhood's page.")) from None
     return data
 
 
@@ -172,7 +176,7 @@ def unsubscribe(session: Session, site: Site, token: str) -> Neighbourhood | Non
     try:
         data = URLSafeSerializer(site.secret, salt="alert-unsubscribe").loads(token)
     except BadSignature:
-        raise AlertError("This link is not complete. Copy the whole link from the e-mail.") from None
+        raise AlertError(gettext("This link is not complete. Copy the whole link from the e-mail.")) from None
     sub = _subscription(session, site, data)
     if sub is None:
         return None

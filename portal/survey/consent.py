@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import surveys
 from analysis import estimates
 from portal.core.config import SURVEY_TEXTS
+from portal.core.languages import translate
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,9 @@ def minimum_group() -> int:
 
 
 def consent_notice(config, questionnaire: surveys.Questionnaire) -> ConsentNotice:
-    texts = {name: config.get(name) or default for name, default in SURVEY_TEXTS.items()}
+    # The shipped wording is in the catalogues; a partnership's own (set in the environment) is not.
+    texts = {name: translate(default) if config.get(name) in (None, "", default) else config[name]
+             for name, default in SURVEY_TEXTS.items()}
     return ConsentNotice(
         run_by=texts["SURVEY_RUN_BY"], purpose=texts["SURVEY_PURPOSE"], contact=texts["SURVEY_CONTACT"],
         minimum_group=minimum_group(),

@@ -37,17 +37,18 @@ def wave_frame(session: Session, wave: Wave,
         except surveys.QuestionnaireError as error:
             raise DatasetError(f"Wave {wave.slug}'s questionnaire cannot be read: {error}") from None
     result = session.execute(
-        select(Response.uid, Response.mode, Response.submitted_at, Response.answers, Neighbourhood.slug)
+        select(Response.uid, Response.mode, Response.submitted_at, Response.answers, Neighbourhood.slug,
+               Response.language)
         .outerjoin(Neighbourhood, Neighbourhood.id == Response.neighbourhood_id)
         .where(Response.wave_id == wave.id)
         .order_by(Response.submitted_at, Response.id))
     rows = []
-    for uid, mode, submitted_at, answers, slug in result:
+    for uid, mode, submitted_at, answers, slug, language in result:
         answers = dict(answers or {})
         if slug:
             answers["neighbourhood"] = slug
         row = surveys.wide_row_from_answers(
-            questionnaire, answers, response_id=uid, wave=wave.slug, mode=mode,
+            questionnaire, answers, response_id=uid, wave=wave.slug, mode=mode, language=language,
             submitted_at=submitted_at.isoformat(timespec="seconds") if submitted_at else "")
         row["neighbourhood"] = row["neighbourhood"] or slug or ""
         rows.append(row)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -80,18 +81,19 @@ def read_token(token: str, keys: Keys, max_age_days: int = LINK_DAYS) -> tuple[i
     try:
         data = serializer.loads(token, max_age=max_age_days * 86400)
     except SignatureExpired:
-        raise OptOutLinkError(
-            f"This link has expired: links to leave the panel work for {LINK_DAYS // 365} years "
+        raise OptOutLinkError(gettext(
+            "This link has expired: links to leave the panel work for %(years)s years "
             "after the e-mail was sent. Nothing has changed. To leave the panel, use the link in "
-            "your latest invitation, or write to us and we will take you off.") from None
+            "your latest invitation, or write to us and we will take you off.",
+            years=LINK_DAYS // 365)) from None
     except BadSignature:
-        raise OptOutLinkError(
+        raise OptOutLinkError(gettext(
             "This link is not complete or has been changed, so we cannot tell whose it is. "
             "Nothing has changed. Copy the whole link from the e-mail, or write to us and we "
-            "will take you off the panel.") from None
+            "will take you off the panel.")) from None
     if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], int)
             and isinstance(data[1], str)):
-        raise OptOutLinkError("This link is not one of ours. Nothing has changed.")
+        raise OptOutLinkError(gettext("This link is not one of ours. Nothing has changed."))
     return data[0], data[1]
 
 

@@ -6,6 +6,7 @@ itself is never saved in a draft, a response or an export.
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 import surveys
@@ -30,11 +31,11 @@ def apply_postcode(session: Session, page: surveys.Page,
     if found is None:
         if chosen:
             return values, {}
-        return values, {field: "We could not find that postcode in our area. Check it, or select "
-                               "your neighbourhood from the list"}
+        return values, {field: gettext("We could not find that postcode in our area. Check it, or select "
+                                       "your neighbourhood from the list")}
     if not chosen:
         return {**values, NEIGHBOURHOOD: [found.slug]}, {}
     if chosen != found.slug:
-        return values, {field: f"That postcode is in {found.name}. Check your postcode, or select "
-                               f"{found.name} as your neighbourhood"}
+        return values, {field: gettext("That postcode is in %(name)s. Check your postcode, or select "
+                                       "%(name)s as your neighbourhood", name=found.name)}
     return values, {}

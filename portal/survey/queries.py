@@ -64,6 +64,13 @@ def response_counts(session: Session) -> dict[int, int]:
     return dict(session.execute(select(Response.wave_id, func.count()).group_by(Response.wave_id)).all())
 
 
+def responses_by_language(session: Session, wave: Wave) -> dict[str, int]:
+    """{language code (en, cy): responses} of one wave, most first."""
+    rows = session.execute(select(Response.language, func.count()).where(Response.wave_id == wave.id)
+                           .group_by(Response.language).order_by(func.count().desc(), Response.language))
+    return dict(rows.all())
+
+
 def responses_by_mode(session: Session, wave: Wave) -> dict[str, int]:
     """{mode (online, paper, phone): responses} of one wave."""
     return dict(session.execute(select(Response.mode, func.count())

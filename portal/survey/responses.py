@@ -66,14 +66,14 @@ def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any],
                     invitation_id: int | None = None,
                     draft: SurveyDraft | None = None, mode: str = ResponseMode.ONLINE,
                     questionnaire: surveys.Questionnaire | None = None,
-                    now: datetime | None = None) -> str:
+                    now: datetime | None = None, language: str = "en") -> str:
     """Validate and record one response, commit, and return its id (``Response.uid``).
 
     ``invitation_token`` (the raw token from a panel link) or ``invitation_id`` (from the draft)
     claims that invitation in the same transaction; ``draft`` (anything with an ``id``) is deleted
-    in it too, and must still exist. Raises ``ResponseRejected`` for invalid answers and
-    ``AlreadySubmitted`` if the key, the invitation or the draft was used before (the transaction
-    is rolled back, nothing is recorded).
+    in it too, and must still exist. ``language``: the one the resident answered in. Raises
+    ``ResponseRejected`` for invalid answers and ``AlreadySubmitted`` if the key, the invitation or
+    the draft was used before (the transaction is rolled back, nothing is recorded).
     """
     now = now or utcnow()
     questionnaire = questionnaire or wave_questionnaire(session, wave)
@@ -83,6 +83,7 @@ def submit_response(session: Session, wave: Wave, answers: Mapping[str, Any],
         raise ResponseRejected(problems)
     stored = _stored(questionnaire, answers)
     response = Response(uid=new_response_uid(), wave_id=wave.id, mode=mode, submitted_at=now,
+                        language=language,
                         neighbourhood_id=neighbourhood_id(session, stored.get("neighbourhood")),
                         answers=stored, submission_key=submission_key)
     try:
@@ -163,6 +164,7 @@ def import_responses(session: Session, wave: Wave, data: bytes, *, mode: str, fi
             submitted = submitted.replace(tzinfo=now.tzinfo)
         session.add(Response(uid=uid, wave_id=wave.id, neighbourhood_id=ids.get(row["neighbourhood"]),
                              mode=row["mode"] or mode, submitted_at=submitted,
+                             language=row.get("language") or "en",
                              answers={k: list(v) if isinstance(v, tuple) else v
                                       for k, v in answers.items()}))
     record = SurveyImport(wave_id=wave.id, mode=mode, filename=filename[:200],

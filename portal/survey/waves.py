@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import surveys
-from analysis.formatting import day
 from portal.core import audit
 from portal.core.refusals import Refusal
 from portal.models import Questionnaire, Wave, WaveState
@@ -136,10 +135,15 @@ def survey_minutes(session: Session, today: date) -> int | None:
 
 def state_message(wave: Wave, today: date) -> str | None:
     """A plain sentence for a wave residents cannot answer today, or None when it is open."""
+    from flask_babel import gettext
+
+    from portal.core.filters import local_day
+
     state = wave.state_on(today)
     if state == WaveState.UPCOMING:
-        return f"This survey opens on {day(wave.opens_on)}. Come back then to take part."
+        return gettext("This survey opens on %(day)s. Come back then to take part.",
+                       day=local_day(wave.opens_on))
     if state == WaveState.CLOSED:
-        return (f"This survey closed on {day(wave.closes_on)}. Thank you to everyone who "
-                "took part.")
+        return gettext("This survey closed on %(day)s. Thank you to everyone who took part.",
+                       day=local_day(wave.closes_on))
     return None

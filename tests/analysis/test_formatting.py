@@ -45,9 +45,23 @@ def test_days_and_dates():
     assert fmt.period(date(2010, 4, 1), date(2011, 3, 31)) == "1 April 2010 to 31 March 2011"
 
 
+# Filters with words in them, which resident pages give in the resident's language (portal.core.filters).
+IN_WORDS = {"day": [date(2011, 3, 3), None], "days": [1.25, 1.0, None], "ratio": [1.46, None],
+            "interval": [(0.221, 0.289), (None, 0.3)]}
+
+
 def test_registered_once_as_template_filters(app):
-    for name in fmt.FILTERS:
+    from portal.core import filters
+
+    for name in set(fmt.FILTERS) - set(IN_WORDS):
         assert app.jinja_env.filters[name] is fmt.FILTERS[name]
+    for name, samples in IN_WORDS.items():
+        assert app.jinja_env.filters[name].__module__ == filters.__name__
+        calls = [sample if isinstance(sample, tuple) else (sample,) for sample in samples]
+        for args in calls:  # English: word for word what the analysis prints
+            assert app.jinja_env.filters[name](*args) == fmt.FILTERS[name](*args)
+        with app.test_request_context("/privacy?lang=cy"):  # Welsh: in Welsh words
+            assert app.jinja_env.filters[name](*calls[0]) != fmt.FILTERS[name](*calls[0])
 
 
 def test_a_missing_share_can_be_named():

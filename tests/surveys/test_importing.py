@@ -134,7 +134,7 @@ def test_optional_metadata_columns_may_be_left_out(standard_v1, demo_neighbourho
 def test_row_with_wrong_number_of_cells(standard_v1, demo_neighbourhoods):
     text = make_csv(standard_v1, GOOD_ROWS[:1]) + "P9,,twerton\r\n"
     result = parse_import(standard_v1, text, demo_neighbourhoods, "paper")
-    assert result.problems == (ImportProblem(3, None, "Row has 3 cells but the header has 29"),)
+    assert result.problems == (ImportProblem(3, None, "Row has 3 cells but the header has 30"),)
 
 
 def test_empty_trailing_columns_are_ignored(standard_v1, demo_neighbourhoods):
@@ -144,7 +144,7 @@ def test_empty_trailing_columns_are_ignored(standard_v1, demo_neighbourhoods):
     assert result.ok and result.rows[0]["response_id"] == "P001"
     result = parse_import(standard_v1, f"{header},,\r\n{first},,oops\r\n",
                           demo_neighbourhoods, "paper")
-    assert result.problems == (ImportProblem(2, None, "Row has 31 cells but the header has 29"),)
+    assert result.problems == (ImportProblem(2, None, "Row has 32 cells but the header has 30"),)
 
 
 def test_blank_rows_are_skipped_but_row_numbers_stay_as_in_the_spreadsheet(

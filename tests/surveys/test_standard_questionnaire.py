@@ -60,7 +60,7 @@ def standard(request, standard_v1, standard_v2):
 
 
 def test_wide_columns_are_the_contract_columns_in_order(standard):
-    assert METADATA_COLUMNS == ("response_id", "wave", "neighbourhood", "mode", "submitted_at")
+    assert METADATA_COLUMNS == ("response_id", "wave", "neighbourhood", "mode", "language", "submitted_at")
     assert wide_columns(standard) == list(METADATA_COLUMNS) + list(CONTRACT_CODES)
 
 

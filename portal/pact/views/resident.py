@@ -5,6 +5,7 @@ paper. Raising and reference look-ups that miss are rate-limited per address."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from portal.areas.queries import all_neighbourhoods, neighbourhood_for_postcode, neighbourhood_or_404
 from portal.core import audit
@@ -31,7 +32,8 @@ def choose_neighbourhood():
     """Step 1 of raising an issue: find the neighbourhood by postcode or from the list (GET form)."""
     places = all_neighbourhoods(db.session)
     form = FindNeighbourhoodForm(request.args)
-    form.neighbourhood.choices = [("", "Choose a neighbourhood")] + [(n.slug, n.name) for n in places]
+    form.neighbourhood.choices = [("", gettext("Choose a neighbourhood")),
+                                  *((n.slug, n.name) for n in places)]
     status = 200
     if request.args:
         if form.validate():
@@ -40,9 +42,9 @@ def choose_neighbourhood():
                 found = neighbourhood_for_postcode(db.session, form.postcode.data)
                 slug = found.slug if found else None
                 if slug is None:
-                    form.postcode.errors = [
-                        f"We could not find a neighbourhood for {normalise_postcode(form.postcode.data)}. "
-                        "Check the postcode, or choose your neighbourhood from the list"]
+                    form.postcode.errors = [gettext(
+                        "We could not find a neighbourhood for %(postcode)s. Check the postcode, or choose "
+                        "your neighbourhood from the list", postcode=normalise_postcode(form.postcode.data))]
             if slug:
                 return redirect(url_for("issues.raise_issue_form", slug=slug))
         status = 400
@@ -95,7 +97,7 @@ def follow():
             # (even one no reference could have); only a wrong shape is a format error.
             reference = shaped_reference(form.reference.data or "")
             if reference is None:
-                form.reference.errors = ["Enter the reference in the format PACT-7K3M-9Q"]
+                form.reference.errors = [gettext("Enter the reference in the format PACT-7K3M-9Q")]
             else:
                 return redirect(url_for("issues.issue", reference=reference))
         status = 400
@@ -114,6 +116,7 @@ def issue(reference: str):
         if limited:
             return limited
         form = FollowIssueForm(formdata=None, reference=reference)
-        form.reference.errors = [f"There is no issue with the reference {reference}. Check it and try again"]
+        form.reference.errors = [gettext("There is no issue with the reference %(reference)s. Check it and "
+                                          "try again", reference=reference)]
         return render_template("pact/resident/follow.html", form=form), 404
     return render_template("pact/resident/issue.html", issue=found, events=public_events(found))

@@ -35,6 +35,7 @@ from portal.survey.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUplo
 from portal.survey.frames import export_weight_column, wave_frame
 from portal.survey.queries import (
     response_counts,
+    responses_by_language,
     responses_by_mode,
     wave_by_slug,
     wave_imports,
@@ -104,9 +105,11 @@ def new_wave():
 def wave(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     by_mode = responses_by_mode(db.session, wave)
+    by_language = responses_by_language(db.session, wave)
     imports = wave_imports(db.session, wave)
     panel = queries.panel_counts(db.session, wave) if wave.panel_mode else None
-    return render_template("survey/admin/wave.html", wave=wave, by_mode=by_mode, total=sum(by_mode.values()),
+    return render_template("survey/admin/wave.html", wave=wave, by_mode=by_mode, by_language=by_language,
+                           total=sum(by_mode.values()),
                            imports=imports, panel=panel, state=wave.state_on(today()),
                            survey_link=public_url("survey.start", wave_slug=wave.slug))
 

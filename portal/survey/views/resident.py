@@ -20,12 +20,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, ngettext
 
 import surveys
-from analysis.formatting import plural
 from portal.areas.queries import neighbourhood_by_slug
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
+from portal.core.languages import current_language
 from portal.core.limits import over_limit
 from portal.core.links import public_url
 from portal.models import Invitation, Wave, WaveState
@@ -80,7 +81,8 @@ def _draft_lifetime():
 
 def _kept_for() -> str:
     """How long unfinished answers are kept, in words ('30 days'), as the pages tell residents."""
-    return plural(_draft_lifetime().days, "day")
+    days = _draft_lifetime().days
+    return ngettext("%(number)s day", "%(number)s days", days, number=format(days, ","))
 
 
 def _draft(wave: Wave):
@@ -92,8 +94,9 @@ def _open_or_message(wave: Wave):
     message = state_message(wave, today())
     if message:
         return render_template("survey/unavailable.html", wave=wave, message=message,
-                               title="This survey is closed" if wave.state_on(today()) == WaveState.CLOSED
-                               else "This survey has not opened yet")
+                               title=gettext("This survey is closed")
+                               if wave.state_on(today()) == WaveState.CLOSED
+                               else gettext("This survey has not opened yet"))
     return None
 
 
@@ -111,9 +114,10 @@ def start(wave_slug: str):
     draft = _draft(wave)
     done = wave.slug in _tokens(DONE)
     if not wave.open_link_mode and draft is None:
-        return render_template("survey/unavailable.html", wave=wave, title="This survey is by invitation",
-                               message="This survey is for members of the Voicebox panel. Use the "
-                                       "link in your invitation email to take part.")
+        return render_template("survey/unavailable.html", wave=wave,
+                               title=gettext("This survey is by invitation"),
+                               message=gettext("This survey is for members of the Voicebox panel. Use the "
+                                               "link in your invitation email to take part."))
     return _start_page(wave, draft, done, invitation=None)
 
 
@@ -141,12 +145,12 @@ def _start_page(wave: Wave, draft, done: bool, invitation: str | None):
 def _invitation_problem(wave: Wave, found: Invitation | None):
     if found is not None:
         return render_template("survey/unavailable.html", wave=wave,
-                               title="You have already taken part",
-                               message="This invitation link has already been used to send answers. "
-                                       "Thank you for taking part."), 410
-    return render_template("survey/unavailable.html", wave=wave, title="This link does not work",
-                           message="The invitation link is not valid. If we sent you a reminder, use "
-                                   "the link in the newest email: it replaces the earlier one."), 404
+                               title=gettext("You have already taken part"),
+                               message=gettext("This invitation link has already been used to send answers. "
+                                               "Thank you for taking part.")), 410
+    return render_template("survey/unavailable.html", wave=wave, title=gettext("This link does not work"),
+                           message=gettext("The invitation link is not valid. If we sent you a reminder, use "
+                                           "the link in the newest email: it replaces the earlier one.")), 404
 
 
 @bp.post("/<wave_slug>/start")
@@ -200,8 +204,8 @@ def _page_url(wave: Wave, page_id: str | None) -> str:
 def _no_draft(wave: Wave):
     if wave.slug in _tokens(DONE):
         return redirect(url_for("survey.thank_you", wave_slug=wave.slug))
-    flash("Your answers could not be found: the survey may have timed out. Start again, or use "
-          "your private link if you saved your answers.")
+    flash(gettext("Your answers could not be found: the survey may have timed out. Start again, or use "
+                  "your private link if you saved your answers."))
     return redirect(url_for("survey.start", wave_slug=wave.slug))
 
 
@@ -294,7 +298,7 @@ def check(wave_slug: str):
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")
         try:
             submit_response(db.session, wave, answers, key, invitation_id=draft.invitation_id,
-                            draft=draft, questionnaire=questionnaire)
+                            draft=draft, questionnaire=questionnaire, language=current_language())
         except AlreadySubmitted:
             _remember(DRAFTS, wave, None)
             _remember(DONE, wave, answers.get("neighbourhood", ""))
@@ -331,7 +335,7 @@ def _summary_message(questionnaire: surveys.Questionnaire, problem) -> str:
     question = questionnaire.question(problem.field)
     if problem.kind == "missing_required":
         return surveys.answers.missing_message(question, problem.field)
-    return "Check your answer to this question"
+    return gettext("Check your answer to this question")
 
 
 @bp.get("/<wave_slug>/thank-you")
@@ -348,9 +352,10 @@ def thank_you(wave_slug: str):
 def resume(token: str):
     found = drafts.resume_draft(db.session, token, lifetime=_draft_lifetime())
     if found is None:
-        return render_template("survey/unavailable.html", wave=None, title="This link does not work",
-                               message="The link to your saved answers has expired or has been replaced "
-                                       f"by a newer one. Saved answers are kept for {_kept_for()}."), 404
+        return render_template("survey/unavailable.html", wave=None, title=gettext("This link does not work"),
+                               message=gettext("The link to your saved answers has expired or has been "
+                                               "replaced by a newer one. Saved answers are kept for "
+                                               "%(kept_for)s.", kept_for=_kept_for())), 404
     draft, session_token = found
     wave = db.session.get_one(Wave, draft.wave_id)
     db.session.commit()

@@ -27,6 +27,7 @@ def test_the_dashboard_shows_estimates_charts_and_comparisons(signed_in, survey)
     assert " style=" not in html  # the CSP forbids inline styles
     assert "Suppressed" in html  # Chew Valley has 12 responses
     assert "Holm" in html and "Download PDF" in html
+    assert 'id="ni21-by-language"' not in html  # every response in English: no table
 
 
 def test_unknown_choices_are_named(signed_in, survey):
@@ -235,3 +236,23 @@ def test_the_dashboard_gives_ni21_its_model_based_column(signed_in, demo_data):
     assert "Model-based (95% CI)" in page and "Fay-Herriot" in page
     other = analyst.get("/analyst/?wave=2010-11&indicator=ni41").get_data(as_text=True)
     assert "Model-based (95% CI)" not in other
+
+
+def test_the_dashboard_breaks_ni21_down_by_language_once_residents_answered_in_two(signed_in, survey,
+                                                                                  db_session):
+    """(The fixture's other tests show no such table: all its responses are in English.)"""
+    from portal.models import Response, Wave
+
+    client = signed_in("analyst")
+    wave_id = db_session.scalar(select(Wave.id).where(Wave.slug == "2010-11"))
+    ids = db_session.scalars(select(Response.id).where(Response.wave_id == wave_id)
+                             .order_by(Response.id)).all()
+    db_session.execute(update(Response).where(Response.id.in_(ids[::3])).values(language="cy"))
+    db_session.commit()
+    html = client.get("/analyst/?indicator=ni21").get_data(as_text=True)
+    table = html[html.index('id="ni21-by-language"'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r'<th scope="row">(\w+)</th>.*?<td class="numeric">([\d,]+)</td>\s*<td>', table, re.S)
+    assert [name for name, _ in rows] == ["English", "Welsh"]
+    english, welsh = (int(n.replace(",", "")) for _, n in rows)
+    assert 0.2 < welsh / (english + welsh) < 0.45  # every third response, of those answering NI 21

@@ -41,7 +41,7 @@ def _responses(session, wave: Wave, places, n: int, seed: int) -> pd.DataFrame:
     frame = frame.drop(small[12:]).reset_index(drop=True)  # Chew Valley: 12 responses
     withheld = frame.index[frame["neighbourhood"] == WITHHELD]
     frame = frame.drop(withheld[80:]).reset_index(drop=True)  # Keynsham: 80, fewer than Twerton
-    meta = {"response_id", "wave", "neighbourhood", "mode", "submitted_at"}
+    meta = {"response_id", "wave", "neighbourhood", "mode", "language", "submitted_at"}
     records = []
     for row in frame.to_dict("records"):
         answers = {c: v for c, v in row.items() if c not in meta and isinstance(v, str) and v}

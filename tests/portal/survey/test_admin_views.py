@@ -123,7 +123,9 @@ def test_exports_in_three_formats_with_labels_and_no_identities(signed_in, app, 
     analyst = signed_in("analyst")
     csv_bytes = analyst.get(f"/admin/waves/{wave.slug}/export.csv").data
     frame = pd.read_csv(io.BytesIO(csv_bytes), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert list(frame.columns[:5]) == ["response_id", "wave", "neighbourhood", "mode", "submitted_at"]
+    assert list(frame.columns[:6]) == ["response_id", "wave", "neighbourhood", "mode", "language",
+                                       "submitted_at"]
+    assert frame.loc[0, "language"] == "en"
     assert frame.loc[0, "neighbourhood"] == "twerton" and frame.loc[0, "asb_drugs"] == "fairly_big_problem"
     assert "postcode" not in frame.columns
     xlsx = analyst.get(f"/admin/waves/{wave.slug}/export.xlsx")

@@ -24,7 +24,7 @@ def _start(client, wave) -> str:
 def test_the_start_page_gives_what_informed_consent_needs(client, wave):
     page = _start(client, wave)
     assert SURVEY_TEXTS["SURVEY_RUN_BY"] in page and SURVEY_TEXTS["SURVEY_PURPOSE"] in page
-    assert f"groups\n      of at least {DEFAULT_DISCLOSURE.suppress_below} people" in page
+    assert f"groups of at least {DEFAULT_DISCLOSURE.suppress_below} people" in " ".join(page.split())
     assert "Taking part is voluntary" in page
     questionnaire = frozen_questionnaire(wave.questionnaire)
     required = [q.text for q in questionnaire.questions if q.required]
