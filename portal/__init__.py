@@ -21,6 +21,7 @@ BLUEPRINTS = (
     ("api", "portal.api.views:bp", ""),  # /api/v1/ and /open-data
     ("subscriptions", "portal.subscriptions.views:bp", ""),  # meeting calendars, feeds, e-mail alerts
     ("complaints", "portal.charter.views:public_bp", ""),  # /contact-us (Service Charter)
+    ("accessibility", "portal.accessibility.views:public_bp", ""),  # /accessibility (the statement)
     # Staff
     ("auth", "portal.auth.views:bp", "/staff"),
     ("staff", "portal.staff.views:bp", "/staff"),
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     ("crime", "portal.crime.views:bp", "/admin/crime"),
     ("setup", "portal.areas.views:bp", "/admin/setup"),  # the partnership's profile, agencies
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
+    ("statement", "portal.accessibility.views:bp", "/admin/accessibility"),  # edit the statement
     ("outbox", "portal.outbox.views:bp", "/admin/mail"),  # undelivered mail; the outbox in development
 )
 

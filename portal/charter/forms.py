@@ -41,9 +41,9 @@ def not_only_a_link(form, field) -> None:
 
 
 class WriteToUsForm(FlaskForm):
-    kind = RadioField("Is this a complaint or an enquiry?",
+    kind = RadioField("Is this a complaint, an enquiry or an accessibility request?",
                       choices=[(k.value, k.label) for k in CharterKind],
-                      validators=[DataRequired("Choose complaint or enquiry")])
+                      validators=[DataRequired("Choose complaint, enquiry or accessibility request")])
     body = TextAreaField("Your complaint or enquiry", filters=[strip],
                          validators=[DataRequired("Write your complaint or enquiry"),
                                      too_long("Your complaint or enquiry", BODY_MAX)])

@@ -210,7 +210,21 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # The key of the panel's address hashes (who left the panel, `portal.survey.opt_out`).
         # Empty: SECRET_KEY. Set it once and keep it: changing it forgets who asked to leave.
         "PANEL_ADDRESS_KEY": env.get("PANEL_ADDRESS_KEY", ""),
-    } | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env) | _delivery(env)
+    } | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env) | _delivery(env) \
+      | _accessibility(env)
+
+
+# The accessibility statement's compliance status until an admin saves the statement
+# (`portal.accessibility.statement`): one of these words.
+ACCESSIBILITY_STATUSES = ("fully", "partially", "not")
+
+
+def _accessibility(env: dict) -> dict:
+    status = (env.get("ACCESSIBILITY_STATUS") or "partially").strip().lower()
+    if status not in ACCESSIBILITY_STATUSES:
+        raise ConfigError(f"ACCESSIBILITY_STATUS must be one of {', '.join(ACCESSIBILITY_STATUSES)} "
+                          f"(compliant with WCAG 2.2 AA), not {status!r}.")
+    return {"ACCESSIBILITY_STATUS": status}
 
 
 def _seconds(env: dict, name: str, default: float) -> float:

@@ -1,5 +1,6 @@
 """Persistence models, one module per domain; import from here."""
 
+from portal.models.accessibility import AccessibilityStatement
 from portal.models.alerts import AlertSubscription
 from portal.models.area import (
     AREA_CLASSES,
@@ -34,6 +35,7 @@ from portal.models.statuses import (
     AlertFrequency,
     CharterKind,
     CharterStatus,
+    ComplianceStatus,
     FollowUpAnswer,
     IssueCategory,
     IssueChannel,
@@ -61,6 +63,7 @@ from portal.models.survey import (
 __all__ = [
     "AREA_CLASSES",
     "ROLES",
+    "AccessibilityStatement",
     "Agency",
     "AgendaOutcome",
     "AlertFrequency",
@@ -70,6 +73,7 @@ __all__ = [
     "CharterCase",
     "CharterKind",
     "CharterStatus",
+    "ComplianceStatus",
     "CrimeCount",
     "CrimeImport",
     "EditedDefinition",

@@ -179,6 +179,8 @@ class CharterKind(Labelled):
 
     COMPLAINT = "complaint", "Complaint"
     ENQUIRY = "enquiry", "Enquiry"
+    # Asked for from the accessibility statement: another format, or a problem using the site.
+    ACCESSIBILITY = "accessibility", "Accessibility request"
 
 
 class AgendaOutcome(Labelled):
@@ -242,3 +244,12 @@ class WaveState(Labelled):
     UPCOMING = "upcoming", "Not open yet"
     IN_FIELD = "in_field", "Open"
     CLOSED = "closed", "Closed"
+
+
+class ComplianceStatus(Labelled):
+    """The accessibility statement's compliance status with WCAG 2.2 AA, in the words of the
+    model statement (`portal.accessibility`). Not in `LABELLED`."""
+
+    FULLY = "fully", "fully compliant"
+    PARTIALLY = "partially", "partially compliant"
+    NOT = "not", "not compliant"

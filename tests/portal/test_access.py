@@ -103,6 +103,7 @@ def test_other_roles_are_forbidden(app, signed_in, url_values, rule, endpoint, b
 # requests each as an analyst and as a coordinator.
 ADMIN_ONLY = {
     "/admin/concerns/", "/admin/concerns/restore",
+    "/admin/accessibility/",
     "/admin/crime/", "/admin/crime/files", "/admin/crime/lookup",
     "/admin/mail/", "/admin/mail/<int:message_id>/retry", "/admin/mail/outbox",
     "/admin/mail/outbox/<int:message_id>",
