@@ -52,6 +52,7 @@ COMMANDS = (
     "portal.pact.cli:follow_ups_group",  # follow-ups send
     "portal.subscriptions.cli:alerts_group",  # alerts send
     "portal.outbox.cli:mail_group",  # mail send, list, show, retry
+    "portal.casereviews.cli:case_reviews_group",  # case-reviews eligibility
 )
 
 

@@ -211,7 +211,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # Empty: SECRET_KEY. Set it once and keep it: changing it forgets who asked to leave.
         "PANEL_ADDRESS_KEY": env.get("PANEL_ADDRESS_KEY", ""),
     } | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env) | _delivery(env) \
-      | _accessibility(env)
+      | _accessibility(env) | _case_reviews(env)
 
 
 # The accessibility statement's compliance status until an admin saves the statement
@@ -296,3 +296,23 @@ def _follow_up(env: dict) -> dict:
 def _retention(env: dict) -> dict:
     """The retention schedule (`portal.privacy.retention`): each period a whole number, at least 1."""
     return {name: _positive_int(env, name, default) for name, (default, _unit) in RETENTION_SETTINGS.items()}
+
+
+# The ASB Case Review (`portal.casereviews`): the local threshold (at most the Act's 3 incidents, over
+# at least its 6 months; each report within this many months of its incident) and the clocks, in
+# working days from the day the application was received.
+CASE_REVIEW_SETTINGS = {"CASE_REVIEW_THRESHOLD": 3, "CASE_REVIEW_LOOKBACK_MONTHS": 6,
+                        "CASE_REVIEW_REPORT_WITHIN_MONTHS": 1, "CASE_REVIEW_DECISION_DAYS": 10,
+                        "CASE_REVIEW_MEETING_DAYS": 20, "CASE_REVIEW_OUTCOME_DAYS": 10,
+                        "CASE_REVIEW_APPEAL_DAYS": 10}
+
+
+def _case_reviews(env: dict) -> dict:
+    settings = {name: _positive_int(env, name, default) for name, default in CASE_REVIEW_SETTINGS.items()}
+    if settings["CASE_REVIEW_THRESHOLD"] > 3:
+        raise ConfigError(f"CASE_REVIEW_THRESHOLD={settings['CASE_REVIEW_THRESHOLD']}: the Act allows a "
+                          "threshold of at most 3 incidents; set 1, 2 or 3.")
+    if settings["CASE_REVIEW_LOOKBACK_MONTHS"] < 6:
+        raise ConfigError(f"CASE_REVIEW_LOOKBACK_MONTHS={settings['CASE_REVIEW_LOOKBACK_MONTHS']}: the "
+                          "Act counts reports over at least the 6 months before the application.")
+    return settings
