@@ -22,11 +22,13 @@ BLUEPRINTS = (
     ("subscriptions", "portal.subscriptions.views:bp", ""),  # meeting calendars, feeds, e-mail alerts
     ("complaints", "portal.charter.views:public_bp", ""),  # /contact-us (Service Charter)
     ("accessibility", "portal.accessibility.views:public_bp", ""),  # /accessibility (the statement)
+    ("asb_case_review", "portal.casereviews.views:public_bp", ""),  # /asb-case-review: apply, figures
     # Staff
     ("auth", "portal.auth.views:bp", "/staff"),
     ("staff", "portal.staff.views:bp", "/staff"),
     ("pact", "portal.pact.views:bp", "/pact"),
     ("charter", "portal.charter.views:bp", "/charter"),  # the complaints and enquiries queue
+    ("case_reviews", "portal.casereviews.views:bp", "/case-reviews"),  # ASB case reviews
     ("analyst", "portal.analyst.views:bp", "/analyst"),
     ("scorecard", "portal.scorecard.views:bp", "/analyst/scorecard"),
     ("admin", "portal.survey.views.admin:bp", "/admin"),  # waves, panel, imports, exports

@@ -106,6 +106,7 @@ RETENTION_SETTINGS = {
     "RETENTION_AUDIT_MONTHS": (24, "months"),
     "RETENTION_MAIL_DAYS": (90, "days"),
     "RETENTION_CHARTER_MONTHS": (12, "months"),
+    "RETENTION_CASE_REVIEW_MONTHS": (24, "months"),
 }
 
 # What residents are told before they take part in a survey (informed consent under the MRS Code of

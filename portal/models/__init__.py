@@ -12,6 +12,12 @@ from portal.models.area import (
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
 from portal.models.base import Base, UTCDateTime
+from portal.models.casereview import (
+    CaseReview,
+    CaseReviewAgency,
+    CaseReviewRecommendation,
+    CaseReviewReport,
+)
 from portal.models.charter import CharterCase
 from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
 from portal.models.definitions import EditedDefinition
@@ -33,6 +39,8 @@ from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import (
     AgendaOutcome,
     AlertFrequency,
+    CaseReviewChannel,
+    CaseReviewStatus,
     CharterKind,
     CharterStatus,
     ComplianceStatus,
@@ -45,6 +53,7 @@ from portal.models.statuses import (
     PanelExit,
     PriorityStatus,
     ReportRunStatus,
+    ReportSource,
     ResponseMode,
     Role,
     WaveState,
@@ -70,6 +79,12 @@ __all__ = [
     "AlertSubscription",
     "AuditEvent",
     "Base",
+    "CaseReview",
+    "CaseReviewAgency",
+    "CaseReviewChannel",
+    "CaseReviewRecommendation",
+    "CaseReviewReport",
+    "CaseReviewStatus",
     "CharterCase",
     "CharterKind",
     "CharterStatus",
@@ -108,6 +123,7 @@ __all__ = [
     "ReportFileContent",
     "ReportRun",
     "ReportRunStatus",
+    "ReportSource",
     "Response",
     "ResponseMode",
     "Role",

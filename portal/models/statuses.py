@@ -253,3 +253,30 @@ class ComplianceStatus(Labelled):
     FULLY = "fully", "fully compliant"
     PARTIALLY = "partially", "partially compliant"
     NOT = "not", "not compliant"
+
+
+class CaseReviewStatus(Labelled):
+    """Where an ASB Case Review application stands (`portal.casereviews.cases`). Not in `LABELLED`."""
+
+    RECEIVED = "received", "Received: threshold to decide"
+    NOT_MET = "not_met", "Threshold not met"
+    MET = "met", "Threshold met: review to hold"
+    REVIEWED = "reviewed", "Review held: outcome to send"
+    CLOSED = "closed", "Outcome sent"
+
+
+class CaseReviewChannel(Labelled):
+    """How an application arrived. Not in `LABELLED`."""
+
+    ONLINE = "online", "Online form"
+    PHONE = "phone", "Telephone"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+
+
+class ReportSource(Labelled):
+    """Where a report counted towards the threshold came from. Not in `LABELLED`."""
+
+    PACT = "pact", "PACT issue (linked, confirmed by staff)"
+    STAFF = "staff", "Added by staff"
+    IMPORT = "import", "Imported from an agency's file"
