@@ -304,7 +304,6 @@ def _retention(env: dict) -> dict:
 # working days from the day the application was received.
 CASE_REVIEW_SETTINGS = {"CASE_REVIEW_THRESHOLD": 3, "CASE_REVIEW_LOOKBACK_MONTHS": 6,
                         "CASE_REVIEW_REPORT_WITHIN_MONTHS": 1, "CASE_REVIEW_DECISION_DAYS": 10,
-                        "CASE_REVIEW_MEETING_DAYS": 20, "CASE_REVIEW_OUTCOME_DAYS": 10,
                         "CASE_REVIEW_APPEAL_DAYS": 10}
 
 
