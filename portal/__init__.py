@@ -21,11 +21,14 @@ BLUEPRINTS = (
     ("api", "portal.api.views:bp", ""),  # /api/v1/ and /open-data
     ("subscriptions", "portal.subscriptions.views:bp", ""),  # meeting calendars, feeds, e-mail alerts
     ("complaints", "portal.charter.views:public_bp", ""),  # /contact-us (Service Charter)
+    ("accessibility", "portal.accessibility.views:public_bp", ""),  # /accessibility (the statement)
+    ("asb_case_review", "portal.casereviews.views:public_bp", ""),  # /asb-case-review: apply, figures
     # Staff
     ("auth", "portal.auth.views:bp", "/staff"),
     ("staff", "portal.staff.views:bp", "/staff"),
     ("pact", "portal.pact.views:bp", "/pact"),
     ("charter", "portal.charter.views:bp", "/charter"),  # the complaints and enquiries queue
+    ("case_reviews", "portal.casereviews.views:bp", "/case-reviews"),  # ASB case reviews
     ("analyst", "portal.analyst.views:bp", "/analyst"),
     ("scorecard", "portal.scorecard.views:bp", "/analyst/scorecard"),
     ("admin", "portal.survey.views.admin:bp", "/admin"),  # waves, panel, imports, exports
@@ -33,6 +36,7 @@ BLUEPRINTS = (
     ("crime", "portal.crime.views:bp", "/admin/crime"),
     ("setup", "portal.areas.views:bp", "/admin/setup"),  # the partnership's profile, agencies
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
+    ("statement", "portal.accessibility.views:bp", "/admin/accessibility"),  # edit the statement
     ("outbox", "portal.outbox.views:bp", "/admin/mail"),  # undelivered mail; the outbox in development
 )
 
@@ -50,6 +54,7 @@ COMMANDS = (
     "portal.pact.cli:follow_ups_group",  # follow-ups send
     "portal.subscriptions.cli:alerts_group",  # alerts send
     "portal.outbox.cli:mail_group",  # mail send, list, show, retry
+    "portal.casereviews.cli:case_reviews_group",  # case-reviews eligibility
 )
 
 

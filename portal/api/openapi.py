@@ -40,6 +40,9 @@ URL = {"type": "string", "format": "uri"}
 AREA = _obj({"slug": _nullable("string"), "name": {"type": "string"}})
 
 SCHEMAS = {
+    "CaseReviewYear": _obj({key: {"type": "integer", "minimum": 0} for key in (
+        "year", "applications", "threshold_not_met", "reviews_carried_out",
+        "reviews_with_recommendations")}),
     "Meta": _obj({
         "publisher": {"type": "string", "description": "The partnership that publishes the data."},
         "licence": _obj({"name": {"type": "string"}, "url": URL}),
@@ -200,6 +203,10 @@ def document() -> dict:
             "A neighbourhood's PACT: next meeting, priorities, You said we did, Pledge figures "
             "for the last 12 months (as the public page)", _ref("Pact"), ["slug", "format"],
             {"404": NOT_FOUND}),
+        "/api/v1/case-reviews": _operation(
+            "ASB Case Reviews (Community Trigger) per year: applications, threshold not met, reviews "
+            "carried out, reviews resulting in recommendations (each in the year received)",
+            _list("CaseReviewYear"), ["format"]),
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {
             "200": {"description": "OK", "content": {"application/json": {
                 "schema": {"type": "object"}}}},

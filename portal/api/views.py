@@ -151,6 +151,18 @@ def pact(slug: str):
                    f"pact-{slug}.csv")
 
 
+@bp.route(f"{PREFIX}/case-reviews")
+def case_reviews():
+    """The ASB Case Review figures per year, as the public page /asb-case-review prints them."""
+    from portal.casereviews.figures import FIELDS, yearly_figures
+    from portal.casereviews.queries import every_case
+
+    fmt = check_query(("format",))
+    years = [y.as_dict() for y in yearly_figures(every_case(db.session))]
+    return _answer(fmt, years, lambda: (list(FIELDS), [[y[f] for f in FIELDS] for y in years]),
+                   "asb-case-reviews.csv")
+
+
 @bp.route(f"{PREFIX}/openapi.json")
 def openapi():
     check_query(())
@@ -180,6 +192,7 @@ def endpoints() -> list[tuple[str, str]]:
         ("/api/v1/neighbourhoods/{slug}/pact", url_for("api.pact", slug=example_place)),
         ("/api/v1/waves/{wave}/indicators?format=csv",
          url_for("api.indicators", wave=example_wave, format="csv")),
+        ("/api/v1/case-reviews", url_for("api.case_reviews")),
         ("/api/v1/openapi.json", url_for("api.openapi")),
     ]
 

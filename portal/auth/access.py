@@ -20,7 +20,8 @@ from portal.models import Neighbourhood, Role, StaffUser
 
 # Blueprints anyone may use without signing in (residents never have accounts).
 PUBLIC_BLUEPRINTS = {"public", "issues", "survey", "auth", "static", "api", "results", "subscriptions",
-                     "complaints", None}
+                     "complaints", "accessibility",
+                     "asb_case_review", None}
 
 
 class StaffBlueprint(Blueprint):

@@ -111,6 +111,11 @@ def receive_case(session: Session, kind: CharterKind, name: str, email: str, bod
             opening = gettext("Thank you for writing to the community safety partnership. Your reference is "
                               "%(reference)s; we received your complaint on %(received)s. Please quote "
                               "the reference if you write again.", **dates)
+        elif kind == CharterKind.ACCESSIBILITY:
+            subject = gettext("We have received your accessibility request (%(reference)s)", **dates)
+            opening = gettext("Thank you for writing to the community safety partnership. Your reference is "
+                              "%(reference)s; we received your accessibility request on %(received)s. "
+                              "Please quote the reference if you write again.", **dates)
         else:
             subject = gettext("We have received your enquiry (%(reference)s)", **dates)
             opening = gettext("Thank you for writing to the community safety partnership. Your reference is "

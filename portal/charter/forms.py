@@ -44,9 +44,9 @@ def not_only_a_link(form, field) -> None:
 
 
 class WriteToUsForm(FlaskForm):
-    kind = RadioField(_l("Is this a complaint or an enquiry?"),
+    kind = RadioField(_l("Is this a complaint, an enquiry or an accessibility request?"),
                       choices=[(k.value, _l(k.label)) for k in CharterKind],
-                      validators=[DataRequired(_l("Choose complaint or enquiry"))])
+                      validators=[DataRequired(_l("Choose complaint, enquiry or accessibility request"))])
     body = TextAreaField(_l("Your complaint or enquiry"), filters=[strip],
                          validators=[DataRequired(_l("Write your complaint or enquiry")),
                                      too_long(_l("Your complaint or enquiry"), BODY_MAX)])

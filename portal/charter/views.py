@@ -36,6 +36,8 @@ def _write_form() -> WriteToUsForm:
 @public_bp.route("/contact-us", methods=["GET", "POST"])
 def write_to_us():
     form = _write_form()
+    if request.method == "GET" and request.args.get("about") == CharterKind.ACCESSIBILITY:
+        form.kind.data = CharterKind.ACCESSIBILITY.value  # from the accessibility statement's links
     status = 200
     if request.method == "POST":
         if form.website.data:  # the honeypot: a robot filled in a field people never see

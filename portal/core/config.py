@@ -115,6 +115,7 @@ RETENTION_SETTINGS = {
     "RETENTION_AUDIT_MONTHS": (24, "months"),
     "RETENTION_MAIL_DAYS": (90, "days"),
     "RETENTION_CHARTER_MONTHS": (12, "months"),
+    "RETENTION_CASE_REVIEW_MONTHS": (24, "months"),
 }
 
 # What residents are told before they take part in a survey (informed consent under the MRS Code of
@@ -223,7 +224,7 @@ def settings_from_env(instance_path: Path, env: dict | None = None) -> dict:
         # Empty: SECRET_KEY. Set it once and keep it: changing it forgets who asked to leave.
         "PANEL_ADDRESS_KEY": env.get("PANEL_ADDRESS_KEY", ""),
     } | _languages(env) | _retention(env) | _meeting_papers(env) | _follow_up(env) | _survey_texts(env) \
-        | _delivery(env)
+        | _delivery(env) | _accessibility(env) | _case_reviews(env)
 
 
 def _languages(env: dict) -> dict:
@@ -238,6 +239,20 @@ def _languages(env: dict) -> dict:
     return {"LANGUAGES": languages,
             "BABEL_TRANSLATION_DIRECTORIES": env.get("TRANSLATIONS_DIR") or str(TRANSLATIONS),
             "BABEL_DEFAULT_LOCALE": "en"}
+
+
+
+# The accessibility statement's compliance status until an admin saves the statement
+# (`portal.accessibility.statement`): one of these words.
+ACCESSIBILITY_STATUSES = ("fully", "partially", "not")
+
+
+def _accessibility(env: dict) -> dict:
+    status = (env.get("ACCESSIBILITY_STATUS") or "partially").strip().lower()
+    if status not in ACCESSIBILITY_STATUSES:
+        raise ConfigError(f"ACCESSIBILITY_STATUS must be one of {', '.join(ACCESSIBILITY_STATUSES)} "
+                          f"(compliant with WCAG 2.2 AA), not {status!r}.")
+    return {"ACCESSIBILITY_STATUS": status}
 
 
 def _seconds(env: dict, name: str, default: float) -> float:
@@ -309,3 +324,22 @@ def _follow_up(env: dict) -> dict:
 def _retention(env: dict) -> dict:
     """The retention schedule (`portal.privacy.retention`): each period a whole number, at least 1."""
     return {name: _positive_int(env, name, default) for name, (default, _unit) in RETENTION_SETTINGS.items()}
+
+
+# The ASB Case Review (`portal.casereviews`): the local threshold (at most the Act's 3 incidents, over
+# at least its 6 months; each report within this many months of its incident) and the clocks, in
+# working days from the day the application was received.
+CASE_REVIEW_SETTINGS = {"CASE_REVIEW_THRESHOLD": 3, "CASE_REVIEW_LOOKBACK_MONTHS": 6,
+                        "CASE_REVIEW_REPORT_WITHIN_MONTHS": 1, "CASE_REVIEW_DECISION_DAYS": 10,
+                        "CASE_REVIEW_APPEAL_DAYS": 10}
+
+
+def _case_reviews(env: dict) -> dict:
+    settings = {name: _positive_int(env, name, default) for name, default in CASE_REVIEW_SETTINGS.items()}
+    if settings["CASE_REVIEW_THRESHOLD"] > 3:
+        raise ConfigError(f"CASE_REVIEW_THRESHOLD={settings['CASE_REVIEW_THRESHOLD']}: the Act allows a "
+                          "threshold of at most 3 incidents; set 1, 2 or 3.")
+    if settings["CASE_REVIEW_LOOKBACK_MONTHS"] < 6:
+        raise ConfigError(f"CASE_REVIEW_LOOKBACK_MONTHS={settings['CASE_REVIEW_LOOKBACK_MONTHS']}: the "
+                          "Act counts reports over at least the 6 months before the application.")
+    return settings

@@ -99,7 +99,9 @@ def init_app(app: Flask) -> None:
     in_templates: tuple[type[statuses.Labelled], ...] = (*statuses.LABELLED, statuses.WaveState,
                                                           statuses.MailStatus, statuses.CharterKind,
                                                           statuses.CharterStatus,
-                                                          statuses.FileImportStatus)
+                                                          statuses.FileImportStatus,
+                                                          statuses.ComplianceStatus,
+                                                          statuses.CaseReviewStatus)
     app.jinja_env.globals.update({enum.__name__: enum for enum in in_templates})
     app.jinja_env.globals.update({"pact_hints": PACT_HINTS, "pact_labels": PACT_LABELS,
                                   "charter_hints": SERVICE_CHARTER_HINTS})

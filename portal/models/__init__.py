@@ -1,5 +1,6 @@
 """Persistence models, one module per domain; import from here."""
 
+from portal.models.accessibility import AccessibilityStatement
 from portal.models.alerts import AlertSubscription
 from portal.models.area import (
     AREA_CLASSES,
@@ -12,6 +13,12 @@ from portal.models.area import (
 )
 from portal.models.audit import AuditEvent, OutboundMail, SignInAttempt
 from portal.models.base import Base, UTCDateTime
+from portal.models.casereview import (
+    CaseReview,
+    CaseReviewAgency,
+    CaseReviewRecommendation,
+    CaseReviewReport,
+)
 from portal.models.charter import CharterCase
 from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
 from portal.models.definitions import EditedDefinition
@@ -33,8 +40,11 @@ from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import (
     AgendaOutcome,
     AlertFrequency,
+    CaseReviewChannel,
+    CaseReviewStatus,
     CharterKind,
     CharterStatus,
+    ComplianceStatus,
     FileImportStatus,
     FollowUpAnswer,
     IssueCategory,
@@ -45,6 +55,7 @@ from portal.models.statuses import (
     PanelExit,
     PriorityStatus,
     ReportRunStatus,
+    ReportSource,
     ResponseMode,
     Role,
     WaveState,
@@ -63,15 +74,23 @@ from portal.models.survey import (
 __all__ = [
     "AREA_CLASSES",
     "ROLES",
+    "AccessibilityStatement",
     "Agency",
     "AgendaOutcome",
     "AlertFrequency",
     "AlertSubscription",
     "AuditEvent",
     "Base",
+    "CaseReview",
+    "CaseReviewAgency",
+    "CaseReviewChannel",
+    "CaseReviewRecommendation",
+    "CaseReviewReport",
+    "CaseReviewStatus",
     "CharterCase",
     "CharterKind",
     "CharterStatus",
+    "ComplianceStatus",
     "CrimeCount",
     "CrimeImport",
     "EditedDefinition",
@@ -108,6 +127,7 @@ __all__ = [
     "ReportFileContent",
     "ReportRun",
     "ReportRunStatus",
+    "ReportSource",
     "Response",
     "ResponseMode",
     "Role",

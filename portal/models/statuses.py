@@ -182,6 +182,8 @@ class CharterKind(Labelled):
 
     COMPLAINT = "complaint", N_("Complaint")
     ENQUIRY = "enquiry", N_("Enquiry")
+    # Asked for from the accessibility statement: another format, or a problem using the site.
+    ACCESSIBILITY = "accessibility", N_("Accessibility request")
 
 
 class AgendaOutcome(Labelled):
@@ -254,3 +256,39 @@ class WaveState(Labelled):
     UPCOMING = "upcoming", "Not open yet"
     IN_FIELD = "in_field", "Open"
     CLOSED = "closed", "Closed"
+
+
+class ComplianceStatus(Labelled):
+    """The accessibility statement's compliance status with WCAG 2.2 AA, in the words of the
+    model statement (`portal.accessibility`). Not in `LABELLED`."""
+
+    FULLY = "fully", "fully compliant"
+    PARTIALLY = "partially", "partially compliant"
+    NOT = "not", "not compliant"
+
+
+class CaseReviewStatus(Labelled):
+    """Where an ASB Case Review application stands (`portal.casereviews.cases`). Not in `LABELLED`."""
+
+    RECEIVED = "received", "Received: threshold to decide"
+    NOT_MET = "not_met", "Threshold not met"
+    MET = "met", "Threshold met: review to hold"
+    REVIEWED = "reviewed", "Review held: outcome to send"
+    CLOSED = "closed", "Outcome sent"
+
+
+class CaseReviewChannel(Labelled):
+    """How an application arrived. Not in `LABELLED`."""
+
+    ONLINE = "online", "Online form"
+    PHONE = "phone", "Telephone"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+
+
+class ReportSource(Labelled):
+    """Where a report counted towards the threshold came from. Not in `LABELLED`."""
+
+    PACT = "pact", "PACT issue (linked, confirmed by staff)"
+    STAFF = "staff", "Added by staff"
+    IMPORT = "import", "Imported from an agency's file"

@@ -22,12 +22,15 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import String, cast, delete, func, null, select, update
 from sqlalchemy.orm import Session
 
+from portal.casereviews.cases import anonymise as anonymise_case_reviews
+from portal.casereviews.cases import closed_before
 from portal.charter.cases import anonymise_cases
 from portal.core import audit
 from portal.core.config import RETENTION_SETTINGS
 from portal.core.mail import WAITING
 from portal.models import (
     AuditEvent,
+    CaseReview,
     CharterCase,
     CharterStatus,
     IssueContact,
@@ -154,6 +157,15 @@ def charter_cases(session: Session, before: datetime, dry_run: bool) -> int:
     return anonymise_cases(list(session.scalars(select(CharterCase).where(where))))
 
 
+def case_reviews(session: Session, before: datetime, dry_run: bool) -> int:
+    """Anonymise the ASB case reviews whose last step (the decision "not met", the outcome, an
+    appeal's decision) was before `before`; open cases, and those with an appeal waiting, are never
+    touched. The counts stay, so a past year's published figures do not change."""
+    held = session.scalars(select(CaseReview).where(CaseReview.name != "[removed]"))
+    due = [c for c in held if (last := closed_before(c)) is not None and last < before]
+    return len(due) if dry_run else anonymise_case_reviews(due)
+
+
 KINDS = (
     Kind("issue_contacts", "PACT issue contact details", "RETENTION_ISSUE_CONTACT_MONTHS", issue_contacts),
     Kind("panel_contacts", "panel members' e-mail addresses (left the panel, or past their last wave)",
@@ -165,6 +177,8 @@ KINDS = (
     Kind("mail_bodies", "outbound mail bodies", "RETENTION_MAIL_DAYS", mail_bodies),
     Kind("charter_cases", "complaints and enquiries answered (name, address and text)",
          "RETENTION_CHARTER_MONTHS", charter_cases),
+    Kind("case_reviews", "ASB case reviews closed (names, addresses, phone numbers and text)",
+         "RETENTION_CASE_REVIEW_MONTHS", case_reviews),
 )
 
 

@@ -30,6 +30,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import String, cast, delete, func, null, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from portal.casereviews.cases import anonymise as anonymise_case_reviews
+from portal.casereviews.queries import cases_naming
 from portal.charter.cases import anonymise_cases
 from portal.core.clock import utcnow
 from portal.core.database import rowcount
@@ -84,6 +86,7 @@ class PersonRecords:
     sign_in_attempts: list[dict] = field(default_factory=list)
     audit: list[dict] = field(default_factory=list)
     charter_cases: list[dict] = field(default_factory=list)
+    case_reviews: list[dict] = field(default_factory=list)
     typed_as_text: list[dict] = field(default_factory=list)  # `free_text.typed_as_text`
     left_panel: dict | None = None  # {"left_on", "how"} when the address left the panel
 
@@ -91,12 +94,13 @@ class PersonRecords:
     def found(self) -> int:
         return sum(len(rows) for rows in (self.issues, self.panel, self.mail, self.alerts,
                                           self.sign_in_attempts, self.audit, self.charter_cases,
-                                          self.typed_as_text)) + bool(self.left_panel)
+                                          self.case_reviews, self.typed_as_text)) + bool(self.left_panel)
 
     def as_json(self) -> dict:
         return {"email": self.email, "issues": self.issues, "panel_membership": self.panel,
                 "left_panel": self.left_panel,
                 "complaints_and_enquiries": self.charter_cases,
+                "asb_case_reviews": self.case_reviews,
                 "mail_sent": self.mail, "alert_subscriptions": self.alerts,
                 "sign_in_attempts": self.sign_in_attempts, "audit_entries": self.audit,
                 "typed_as_text": self.typed_as_text,
@@ -167,6 +171,28 @@ def _charter_cases(session: Session, email: str) -> list[dict]:
              "extension_reason": c.extension_reason or None} for c in cases]
 
 
+def _case_reviews(session: Session, email: str) -> list[dict]:
+    return [{"reference": c.reference, "status": c.status.value, "channel": c.channel.value,
+             "neighbourhood": c.neighbourhood.name if c.neighbourhood else None,
+             "name": c.name, "email": c.email, "phone": c.phone,
+             "representative_name": c.representative_name or None,
+             "representative_email": c.representative_email or None, "consent_given": c.consent_given,
+             "description": c.description, "received_at": _iso(c.received_at),
+             "decided_at": _iso(c.decided_at), "qualifying_incidents": c.qualifying_incidents,
+             "decision_reason": c.decision_reason or None, "override_reason": c.override_reason or None,
+             "reports": [{"incident_ref": r.incident_ref, "agency": r.agency,
+                          "incident_date": _iso(r.incident_date), "reported_on": _iso(r.reported_on),
+                          "confirmed": r.confirmed} for r in c.reports],
+             "meeting_on": _iso(c.meeting_on), "agencies": [
+                 {"agency": a.agency, "attended": a.attended} for a in c.agencies],
+             "findings": c.findings or None, "recommendations": [
+                 {"action": r.action, "owner": r.owner, "due_on": _iso(r.due_on)} for r in c.recommendations],
+             "outcome_sent_at": _iso(c.outcome_sent_at), "appeal_lodged_at": _iso(c.appeal_lodged_at),
+             "appeal_grounds": c.appeal_grounds or None, "appeal_decided_at": _iso(c.appeal_decided_at),
+             "appeal_upheld": c.appeal_upheld, "appeal_decision": c.appeal_decision or None}
+            for c in cases_naming(session, email)]
+
+
 def _alerts(session: Session, email: str) -> list[dict]:
     subscriptions = session.scalars(select(AlertSubscription)
                                     .where(func.lower(AlertSubscription.email) == email)
@@ -219,7 +245,9 @@ def _left_panel(session: Session, email: str, address_key: str | None) -> dict |
 # Free-text places already shown in full with the person's own issues and cases.
 _SHOWN_WITH_ISSUE = {"pact_issue.description", "pact_issue.location", "pact_issue.public_summary",
                      "pact_issue.followup_comment"}
-_SHOWN_WITH_CASE = {"charter_case.body", "charter_case.response", "charter_case.extension_reason"}
+_SHOWN_WITH_CASE = {"charter_case.body", "charter_case.response", "charter_case.extension_reason",
+                    *(f"case_review.{c}" for c in ("description", "decision_reason", "override_reason",
+                                                    "findings", "appeal_grounds", "appeal_decision"))}
 
 
 def _typed_elsewhere(session: Session, email: str, issues: list[dict], cases: list[dict]) -> list[dict]:
@@ -239,11 +267,14 @@ def find_person(session: Session, raw_email: str, address_key: str | None = None
     audit_rows = [{"at": _iso(e.at), "action": e.action, "target": f"{e.target_type} {e.target_id}".strip(),
                    "actor_email": e.actor_email, "ip_address": e.ip_address, "detail": e.detail}
                   for e in naming_audit_events(session, email)]
-    issues, cases = _issues(session, email), _charter_cases(session, email)
+    issues = _issues(session, email)
+    reviews = _case_reviews(session, email)
+    cases = _charter_cases(session, email)
     return PersonRecords(email=email, issues=issues, panel=_panel(session, email),
                          mail=_mail(session, email), alerts=_alerts(session, email),
                          sign_in_attempts=_attempts(session, email), audit=audit_rows,
-                         charter_cases=cases, typed_as_text=_typed_elsewhere(session, email, issues, cases),
+                         charter_cases=cases, case_reviews=reviews,
+                         typed_as_text=_typed_elsewhere(session, email, issues, cases + reviews),
                          left_panel=_left_panel(session, email, address_key))
 
 
@@ -282,6 +313,7 @@ def erase_person(session: Session, raw_email: str, address_key: str | None = Non
         _merge(redacted, free_text.redact_name(own_texts, name))
     cases = anonymise_cases(list(session.scalars(select(CharterCase)
                                                  .where(func.lower(CharterCase.email) == email))))
+    reviews = anonymise_case_reviews(cases_naming(session, email))
     waiting = session.execute(delete(OutboundMail).where(func.lower(OutboundMail.recipient) == email,
                                                          OutboundMail.status.in_(WAITING)))
     mail = session.execute(update(OutboundMail).where(func.lower(OutboundMail.recipient) == email)
@@ -301,7 +333,8 @@ def erase_person(session: Session, raw_email: str, address_key: str | None = Non
         event.detail = _scrubbed_detail(event.detail, email)
         if event.actor_email.lower() == email:
             event.actor_email = ""
-    counts = {"issue_contacts": rowcount(contacts), "charter_cases": cases, "panel_memberships": panel,
+    counts = {"issue_contacts": rowcount(contacts), "charter_cases": cases, "case_reviews": reviews,
+              "panel_memberships": panel,
               "mail": rowcount(mail) + rowcount(waiting), "alert_subscriptions": rowcount(alerts),
               "sign_in_attempts": rowcount(attempts), "audit_entries": len(events)}
     return counts | {f"redacted:{name}": len(ids) for name, ids in sorted(redacted.items())}
@@ -309,6 +342,7 @@ def erase_person(session: Session, raw_email: str, address_key: str | None = Non
 
 KIND_LABELS = {"issue_contacts": "issue contact details deleted",
                "charter_cases": "complaints and enquiries anonymised",
+               "case_reviews": "ASB case reviews anonymised",
                "panel_memberships": "panel memberships ended", "mail": "e-mails emptied or deleted",
                "alert_subscriptions": "alert subscriptions deleted",
                "sign_in_attempts": "sign-in attempts deleted",

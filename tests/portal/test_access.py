@@ -20,7 +20,7 @@ from portal.models import ROLES, AuditEvent
 UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
             "import_id", "message_id", "run_id"}
 
-STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact", "/charter")
+STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact", "/charter", "/case-reviews")
 
 
 def _rules():
@@ -103,6 +103,7 @@ def test_other_roles_are_forbidden(app, signed_in, url_values, rule, endpoint, b
 # requests each as an analyst and as a coordinator.
 ADMIN_ONLY = {
     "/admin/concerns/", "/admin/concerns/restore",
+    "/admin/accessibility/", "/case-reviews/<case_ref>/override",
     "/admin/crime/", "/admin/crime/files",
     "/admin/mail/", "/admin/mail/<int:message_id>/retry", "/admin/mail/outbox",
     "/admin/mail/outbox/<int:message_id>",

@@ -18,7 +18,7 @@ def test_every_example_answers_on_the_demo(client, demo_data):
     spec = client.get("/api/v1/openapi.json").get_json()
     page = client.get("/open-data").get_data(as_text=True)
     examples = [e.replace("&amp;", "&") for e in re.findall(r'<td><a href="([^"]+)">', page)]
-    assert len(examples) == 8
+    assert len(examples) == 9  # with /api/v1/case-reviews
     for example in examples:
         response = client.get(example)
         assert response.status_code == 200, (example, response.get_data(as_text=True)[:300])

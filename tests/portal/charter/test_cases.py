@@ -52,7 +52,7 @@ def test_bad_input_is_shown_back_with_the_error_summary(client, db_session, neig
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "There is a problem" in page
-    assert "Choose complaint or enquiry" in page
+    assert "Choose complaint, enquiry or accessibility request" in page
     assert "Enter an email address in the correct format" in page
     assert "Nobody answered my call about the &lt;b&gt;lights&lt;/b&gt;." in page  # shown back, escaped
     assert 'value="Ann Resident"' in page

@@ -120,4 +120,5 @@ def aged_records(db_session, neighbourhoods):
 
 # Past their period in `aged_records`, per kind.
 EXPECTED = {"issue_contacts": 1, "panel_contacts": 1, "survey_drafts": 1, "sign_in_records": 2,
-            "audit_entries": 1, "mail_bodies": 1, "charter_cases": 1}
+            "audit_entries": 1, "mail_bodies": 1, "charter_cases": 1,
+            "case_reviews": 0}
