@@ -24,6 +24,7 @@ import pandas as pd
 
 from analysis.catalogue import CATALOGUE, CRIMES, target_status
 from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
+from analysis.designs import LONELY_PSU, sample_design
 from analysis.errors import AnalysisError
 from analysis.estimates import DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
@@ -109,7 +110,8 @@ def run_indicators(args) -> int:
     read = indicators + ([] if args.format == "csv" else list(GAP_INDICATORS))
     responses = _read(args, args.responses, args.wave, read)
     weighting = _weigh(args, responses)
-    table = estimate_indicators(responses, weighting, by=args.by, indicators=indicators,
+    design = _design(args, responses, weighting)
+    table = estimate_indicators(responses, design, by=args.by, indicators=indicators,
                                 disclosure=_disclosure(args))
     if args.format == "csv":
         out = table.copy()
@@ -117,7 +119,7 @@ def run_indicators(args) -> int:
         out["group"] = out["group"].map(lambda g: next(iter(g.values())) if g else "")
         out.to_csv(sys.stdout, index=False)
         return 0
-    gap = perception_gap(responses, weighting, by=args.by, disclosure=_disclosure(args))
+    gap = perception_gap(responses, design, by=args.by, disclosure=_disclosure(args))
     wave = args.wave or (str(responses["wave"].dropna().iloc[0])
                          if "wave" in responses.columns and responses["wave"].notna().any()
                          else None)
@@ -134,6 +136,7 @@ def run_indicators(args) -> int:
                                     **st})
     doc = {
         "weighting": _clean(weighting.diagnostics()),
+        **_design_doc(design),
         "disclosure": {"suppress_below": args.suppress_below, "flag_below": args.flag_below,
                        "suppressed_values_hidden": not args.no_suppress},
         "indicators": _records(table),
@@ -143,6 +146,30 @@ def run_indicators(args) -> int:
     json.dump(doc, sys.stdout, indent=1)
     sys.stdout.write("\n")
     return 0
+
+
+def _design(args, responses, weighting):
+    """The raked design with ``--strata``/``--cluster``/``--fpc``; the weighting itself if none."""
+    if args.strata is None and args.cluster is None and args.fpc is None:
+        return weighting
+    return sample_design(weighting, responses, args.strata, args.cluster, args.fpc,
+                         args.lonely_psu)
+
+
+def _design_doc(design) -> dict:
+    sample = getattr(design, "sample", None)
+    return {} if sample is None else {"design": _clean(sample.describe())}
+
+
+def _add_design(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strata", metavar="COL", help="column of the design's strata")
+    p.add_argument("--cluster", metavar="COL", help="column of the clusters (PSUs), numbered "
+                   "within their stratum (default: every response is its own PSU)")
+    p.add_argument("--fpc", metavar="COL", help="finite-population correction per stratum: PSUs "
+                   "in the population, or (all values at most 1) the sampling fraction")
+    p.add_argument("--lonely-psu", choices=LONELY_PSU, default="fail",
+                   help="a stratum with one PSU: fail (R's default), certainty or remove (it "
+                   "adds nothing), adjust (compared with the overall mean), average")
 
 
 def run_compare_waves(args) -> int:
@@ -204,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("responses")
     p.add_argument("--indicators", help="comma-separated indicator ids (default: all)")
     _add_common(p)
+    _add_design(p)
     common_output(p)
     p.set_defaults(func=run_indicators)
 

@@ -4,7 +4,8 @@ Reference: R ``survey``. For an indicator with base ``valid`` and positive answe
 estimate and SE are ``svymean(~y, subset(design, valid))`` on the raked design (subgroups:
 ``svyby(~y, ~group, subset(design, valid), svymean)``: domains of the whole weighted sample), and
 the 95% interval is ``svyciprop(~y, ..., method = "logit")``: expit(logit(p) +/- t * SE/(p(1-p)))
-with t on ``degf`` of the subset design, i.e. respondents in the (domain's) base minus 1. Also
+with t on ``degf`` of the subset design, i.e. respondents in the (domain's) base minus 1 (for a
+stratified or clustered design, see :mod:`analysis.designs`: PSUs minus strata in the base). Also
 reported: the unweighted base n, the effective base (sum w)^2/sum w^2 and the design effect due to
 weighting n.sum w^2/(sum w)^2 over the base. Disclosure rules (methodology: suppress below 30,
 flag below 100) are applied to every row and shown in its ``flag`` and ``note``.
@@ -214,7 +215,7 @@ def _edge_intervals(p, effective_n, t, edge, level, lo, hi):
 
 
 def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level):
-    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level, lin.effective_n)
+    lo, hi = _ci_logit(lin.p, lin.se, lin.df, level, lin.effective_n)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = lin.n * lin.sum_w2 / lin.weighted_base**2
     out = []
@@ -237,7 +238,7 @@ def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level):
             "effective_n": num(lin.effective_n[k]),
             "design_effect": num(deff[k]),
             "weighted_base": num(lin.weighted_base[k]),
-            "df": max(n - 1, 0),
+            "df": int(lin.df[k]),
             "flag": flag,
             "note": note,
             "higher_is_better": ind.higher_is_better,
@@ -311,7 +312,7 @@ def weighted_proportion(y, valid, weighting, domain=None, level: float = 0.95) -
     valid = np.asarray(valid, bool)
     dom = np.zeros(design.n, np.int64) if domain is None else np.where(domain, 0, -1)
     lin = linearise(design, domain_sums(design, y & valid, valid, dom, 1))
-    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level, lin.effective_n)
+    lo, hi = _ci_logit(lin.p, lin.se, lin.df, level, lin.effective_n)
     return {"estimate": float(lin.p[0]), "se": float(lin.se[0]), "ci_lower": float(lo[0]),
             "ci_upper": float(hi[0]), "n": int(lin.n[0]),
             "effective_n": float(lin.effective_n[0])}
