@@ -26,7 +26,7 @@ from analysis.catalogue import CATALOGUE, CRIMES, target_status
 from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
 from analysis.designs import LONELY_PSU, sample_design
 from analysis.errors import AnalysisError
-from analysis.estimates import DisclosureRules, estimate_indicators
+from analysis.estimates import CI_METHODS, DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
 from analysis.responses import read_responses
@@ -112,7 +112,7 @@ def run_indicators(args) -> int:
     weighting = _weigh(args, responses)
     design = _design(args, responses, weighting)
     table = estimate_indicators(responses, design, by=args.by, indicators=indicators,
-                                disclosure=_disclosure(args))
+                                disclosure=_disclosure(args), ci=args.ci)
     if args.format == "csv":
         out = table.copy()
         out.insert(1, "group_variable", out["group"].map(lambda g: next(iter(g)) if g else ""))
@@ -232,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indicators", help="comma-separated indicator ids (default: all)")
     _add_common(p)
     _add_design(p)
+    p.add_argument("--ci", choices=CI_METHODS, default="logit",
+                   help="interval for a proportion: logit (default, R svyciprop's), "
+                   "korn-graubard (svyciprop method \"beta\") or wilson (score interval on the "
+                   "effective base); at 0%% or 100%% every method gives Korn-Graubard's")
     common_output(p)
     p.set_defaults(func=run_indicators)
 

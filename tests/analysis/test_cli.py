@@ -251,3 +251,13 @@ def test_lonely_psu_rule_is_a_choice(design_files, capsys):
         main(["indicators", str(design_files / "responses.csv"), "--margins",
               str(design_files / "margins.csv"), "--lonely-psu", "drop"])
     assert "invalid choice: 'drop'" in capsys.readouterr().err
+
+
+def test_ci_method_option(design_files, capsys):
+    base = ["indicators", str(design_files / "responses.csv"), "--margins",
+            str(design_files / "margins.csv"), "--indicators", "ni21", "--format", "csv"]
+    assert main([*base, "--ci", "wilson"]) == 0
+    assert ",wilson," in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main([*base, "--ci", "exact"])
+    assert "invalid choice: 'exact'" in capsys.readouterr().err
