@@ -29,6 +29,7 @@ from analysis.errors import AnalysisError
 from analysis.estimates import CI_METHODS, DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
+from analysis.replicates import REPLICATE_METHODS, make_replicates, with_replicate_se
 from analysis.responses import read_responses
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
@@ -113,6 +114,8 @@ def run_indicators(args) -> int:
     design = _design(args, responses, weighting)
     table = estimate_indicators(responses, design, by=args.by, indicators=indicators,
                                 disclosure=_disclosure(args), ci=args.ci)
+    if args.replicates or args.write_replicates:
+        table = _replicated(args, responses, table)
     if args.format == "csv":
         out = table.copy()
         out.insert(1, "group_variable", out["group"].map(lambda g: next(iter(g)) if g else ""))
@@ -154,6 +157,22 @@ def _design(args, responses, weighting):
         return weighting
     return sample_design(weighting, responses, args.strata, args.cluster, args.fpc,
                          args.lonely_psu)
+
+
+def _replicated(args, responses, table):
+    """Replicate SEs in the table (``--replicates``); the weights written if asked."""
+    if args.ci != "logit":
+        raise AnalysisError("replicate standard errors come with logit intervals: drop --ci")
+    base = "base_weight" if "base_weight" in responses.columns else None
+    reps = make_replicates(responses, load_margins(args.margins), _weight_variables(args),
+                           method=args.replicates or "jk1", strata=args.strata,
+                           cluster=args.cluster, fpc=args.fpc, replicates=args.n_replicates,
+                           seed=args.seed, base_weights=base, epsilon=args.epsilon,
+                           maxit=args.maxit)
+    if args.write_replicates:
+        ids = responses["response_id"] if "response_id" in responses.columns else responses.index
+        reps.frame(ids).to_csv(args.write_replicates, index=False, float_format="%.17g")
+    return with_replicate_se(table, responses, reps, by=args.by)
 
 
 def _design_doc(design) -> dict:
@@ -236,6 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="interval for a proportion: logit (default, R svyciprop's), "
                    "korn-graubard (svyciprop method \"beta\") or wilson (score interval on the "
                    "effective base); at 0%% or 100%% every method gives Korn-Graubard's")
+    p.add_argument("--replicates", choices=REPLICATE_METHODS,
+                   help="standard errors from replicate weights made from the design (JK1: "
+                   "delete one cluster; bootstrap: within strata), raked in each replicate")
+    p.add_argument("--n-replicates", type=int, default=50, help="bootstrap replicates (R: 50)")
+    p.add_argument("--seed", type=int, help="bootstrap seed, so the weights can be made again")
+    p.add_argument("--write-replicates", metavar="CSV",
+                   help="write response_id, weight, repw_1..R, replicate_type and "
+                   "replicate_scale to this file, for R's svrepdesign")
     common_output(p)
     p.set_defaults(func=run_indicators)
 

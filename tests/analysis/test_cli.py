@@ -261,3 +261,25 @@ def test_ci_method_option(design_files, capsys):
     with pytest.raises(SystemExit):
         main([*base, "--ci", "exact"])
     assert "invalid choice: 'exact'" in capsys.readouterr().err
+
+
+def test_replicates_are_written_and_used(design_files, tmp_path, capsys):
+    import pandas as pd
+    out = tmp_path / "repw.csv"
+    rc = main(["indicators", str(design_files / "responses.csv"), "--margins",
+               str(design_files / "margins.csv"), "--indicators", "ni21", "--cluster", "cluster",
+               "--replicates", "jk1", "--write-replicates", str(out), "--by", "neighbourhood"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    whole = doc["indicators"][0]
+    assert whole["df"] == 18 and whole["ci_method"] == "logit (JK1 replicates)"
+    written = pd.read_csv(out)
+    assert [f"repw_{r}" for r in range(1, 20)] == [c for c in written if c.startswith("repw_")]
+    assert written["replicate_type"].iloc[0] == "JK1" and len(written) == 2500
+
+
+def test_jk1_with_strata_exits_2(design_files, capsys):
+    rc = main(["indicators", str(design_files / "responses.csv"), "--margins",
+               str(design_files / "margins.csv"), "--indicators", "ni21", "--cluster", "cluster",
+               "--strata", "stratum", "--replicates", "jk1"])
+    assert rc == 2 and "for unstratified designs" in capsys.readouterr().err
