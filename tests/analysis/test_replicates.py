@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.catalogue import CATALOGUE
+from analysis.cli import main
 from analysis.codes import CodedFrame
 from analysis.errors import DesignError
 from analysis.estimates import indicator_vectors
@@ -76,3 +81,32 @@ def test_bad_replicate_options_are_refused(kwargs, message):
     d, m, _r, _g, _w, control = reference_case("design")
     with pytest.raises(DesignError, match=message):
         make_replicates(d, m, **kwargs, **control)
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (CI installs "
+                    "r-base-core and r-cran-survey)")
+def test_r_reproduces_the_commands_se_from_its_export(tmp_path, capsys):
+    """The command's JSON SE of NI 21 and R's svrepdesign on the file it wrote agree."""
+    d, m, _r, _g, _w, _control = reference_case("design")
+    d.to_csv(tmp_path / "responses.csv", index=False)
+    m.to_csv(tmp_path / "margins.csv", index=False)
+    rc = main(["indicators", str(tmp_path / "responses.csv"), "--margins",
+               str(tmp_path / "margins.csv"), "--indicators", "ni21", "--cluster", "cluster",
+               "--replicates", "jk1", "--write-replicates", str(tmp_path / "repw.csv")])
+    assert rc == 0
+    se = json.loads(capsys.readouterr().out)["indicators"][0]["se"]
+    script = f"""
+suppressMessages(library(survey))
+d <- read.csv("{tmp_path / 'responses.csv'}", colClasses = "character", na.strings = "")
+w <- read.csv("{tmp_path / 'repw.csv'}", colClasses = c(response_id = "character"))
+x <- merge(d, w, by = "response_id")
+des <- svrepdesign(data = x, weights = ~weight, repweights = "repw_[0-9]+",
+                   type = x$replicate_type[1], scale = x$replicate_scale[1], rscales = 1,
+                   combined.weights = TRUE, mse = FALSE)
+q <- x$police_council_dealing
+des$variables$vv <- !is.na(q) & q != "dont_know"
+des$variables$yy <- as.numeric(des$variables$vv & q %in% c("strongly_agree", "tend_to_agree"))
+cat(sprintf("%.17g", SE(svymean(~yy, subset(des, vv)))[[1]]))
+"""
+    out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
+    assert float(out.stdout) == pytest.approx(se, rel=1e-10)
