@@ -1,7 +1,13 @@
 """Make the R-reference fixtures (run once; then run make_reference.R on them).
 
-    .venv/bin/python tests/analysis/reference/make_fixtures.py
+    .venv/bin/python tests/analysis/reference/make_fixtures.py           # or: ... design
     Rscript tests/analysis/reference/make_reference.R tests/analysis/reference/<name>
+
+and for ``design`` also (about 12 minutes of R in all)::
+
+    Rscript tests/analysis/reference/make_intervals.R tests/analysis/reference/design
+    .venv/bin/python tests/analysis/reference/make_replicates.py
+    Rscript tests/analysis/reference/make_replicates.R tests/analysis/reference/design
 
 Fixture ``biased``: 12,000 generated responses (older people over-represented, blanks, don't
 knows, routing) with every weighting variable given, Whiteway cut to 60 respondents (a
