@@ -25,10 +25,12 @@ import pandas as pd
 
 from analysis.catalogue import CATALOGUE, CRIMES, target_status
 from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
+from analysis.designs import LONELY_PSU, sample_design
 from analysis.errors import AnalysisError
-from analysis.estimates import DisclosureRules, estimate_indicators
+from analysis.estimates import CI_METHODS, DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
+from analysis.replicates import REPLICATE_METHODS, make_replicates, with_replicate_se
 from analysis.responses import read_responses
 from analysis.scorecard import load_scorecard, with_targets
 from analysis.small_areas import (
@@ -118,15 +120,18 @@ def run_indicators(args) -> int:
     read = indicators + ([] if args.format == "csv" else list(GAP_INDICATORS))
     responses = _read(args, args.responses, args.wave, read)
     weighting = _weigh(args, responses)
-    table = estimate_indicators(responses, weighting, by=args.by, indicators=indicators,
-                                disclosure=_disclosure(args))
+    design = _design(args, responses, weighting)
+    table = estimate_indicators(responses, design, by=args.by, indicators=indicators,
+                                disclosure=_disclosure(args), ci=args.ci)
+    if args.replicates or args.write_replicates:
+        table = _replicated(args, responses, table)
     if args.format == "csv":
         out = table.copy()
         out.insert(1, "group_variable", out["group"].map(lambda g: next(iter(g)) if g else ""))
         out["group"] = out["group"].map(lambda g: next(iter(g.values())) if g else "")
         out.to_csv(sys.stdout, index=False)
         return 0
-    gap = perception_gap(responses, weighting, by=args.by, disclosure=_disclosure(args))
+    gap = perception_gap(responses, design, by=args.by, disclosure=_disclosure(args))
     wave = args.wave or (str(responses["wave"].dropna().iloc[0])
                          if "wave" in responses.columns and responses["wave"].notna().any()
                          else None)
@@ -144,6 +149,7 @@ def run_indicators(args) -> int:
                                     **st})
     doc = {
         "weighting": _clean(weighting.diagnostics()),
+        **_design_doc(design),
         "disclosure": {"suppress_below": args.suppress_below, "flag_below": args.flag_below,
                        "suppressed_values_hidden": not args.no_suppress},
         "indicators": _records(table),
@@ -153,6 +159,46 @@ def run_indicators(args) -> int:
     json.dump(doc, sys.stdout, indent=1)
     sys.stdout.write("\n")
     return 0
+
+
+def _design(args, responses, weighting):
+    """The raked design with ``--strata``/``--cluster``/``--fpc``; the weighting itself if none."""
+    if args.strata is None and args.cluster is None and args.fpc is None:
+        return weighting
+    return sample_design(weighting, responses, args.strata, args.cluster, args.fpc,
+                         args.lonely_psu)
+
+
+def _replicated(args, responses, table):
+    """Replicate SEs in the table (``--replicates``); the weights written if asked."""
+    if args.ci != "logit":
+        raise AnalysisError("replicate standard errors come with logit intervals: drop --ci")
+    base = "base_weight" if "base_weight" in responses.columns else None
+    reps = make_replicates(responses, load_margins(args.margins), _weight_variables(args),
+                           method=args.replicates or "jk1", strata=args.strata,
+                           cluster=args.cluster, fpc=args.fpc, replicates=args.n_replicates,
+                           seed=args.seed, base_weights=base, epsilon=args.epsilon,
+                           maxit=args.maxit)
+    if args.write_replicates:
+        ids = responses["response_id"] if "response_id" in responses.columns else responses.index
+        reps.frame(ids).to_csv(args.write_replicates, index=False, float_format="%.17g")
+    return with_replicate_se(table, responses, reps, by=args.by)
+
+
+def _design_doc(design) -> dict:
+    sample = getattr(design, "sample", None)
+    return {} if sample is None else {"design": _clean(sample.describe())}
+
+
+def _add_design(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strata", metavar="COL", help="column of the design's strata")
+    p.add_argument("--cluster", metavar="COL", help="column of the clusters (PSUs), numbered "
+                   "within their stratum (default: every response is its own PSU)")
+    p.add_argument("--fpc", metavar="COL", help="finite-population correction per stratum: PSUs "
+                   "in the population, or (all values at most 1) the sampling fraction")
+    p.add_argument("--lonely-psu", choices=LONELY_PSU, default="fail",
+                   help="a stratum with one PSU: fail (R's default), certainty or remove (it "
+                   "adds nothing), adjust (compared with the overall mean), average")
 
 
 def run_compare_waves(args) -> int:
@@ -240,6 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--targets", help="the partnership's targets (YAML, the scorecard's layout): "
                    "judge each survey indicator that has one against its path")
     _add_common(p)
+    _add_design(p)
+    p.add_argument("--ci", choices=CI_METHODS, default="logit",
+                   help="interval for a proportion: logit (default, R svyciprop's), "
+                   "korn-graubard (svyciprop method \"beta\") or wilson (score interval on the "
+                   "effective base); at 0%% or 100%% every method gives Korn-Graubard's")
+    p.add_argument("--replicates", choices=REPLICATE_METHODS,
+                   help="standard errors from replicate weights made from the design (JK1: "
+                   "delete one cluster; bootstrap: within strata), raked in each replicate")
+    p.add_argument("--n-replicates", type=int, default=50, help="bootstrap replicates (R: 50)")
+    p.add_argument("--seed", type=int, help="bootstrap seed, so the weights can be made again")
+    p.add_argument("--write-replicates", metavar="CSV",
+                   help="write response_id, weight, repw_1..R, replicate_type and "
+                   "replicate_scale to this file, for R's svrepdesign")
     common_output(p)
     p.set_defaults(func=run_indicators)
 

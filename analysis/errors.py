@@ -17,6 +17,10 @@ class AreaClassError(InputError):
     """A breakdown by area class was asked for, but the data do not say each response's class."""
 
 
+class DesignError(InputError):
+    """Strata, clusters or fpc are missing, inconsistent, or leave a stratum without a variance."""
+
+
 class MarginsError(AnalysisError):
     """Population margins are malformed, inconsistent, or do not match the responses."""
 

@@ -4,7 +4,10 @@ Reference: R ``survey``. For an indicator with base ``valid`` and positive answe
 estimate and SE are ``svymean(~y, subset(design, valid))`` on the raked design (subgroups:
 ``svyby(~y, ~group, subset(design, valid), svymean)``: domains of the whole weighted sample), and
 the 95% interval is ``svyciprop(~y, ..., method = "logit")``: expit(logit(p) +/- t * SE/(p(1-p)))
-with t on ``degf`` of the subset design, i.e. respondents in the (domain's) base minus 1. Also
+(the default; ``ci="korn-graubard"`` is ``svyciprop(method = "beta")`` and ``ci="wilson"`` Wilson's
+score interval on the effective base p(1-p)/var, both matched to R in the tests) with t on ``degf`` of
+the subset design, i.e. respondents in the (domain's) base minus 1 (for a
+stratified or clustered design, see :mod:`analysis.designs`: PSUs minus strata in the base). Also
 reported: the unweighted base n, the effective base (sum w)^2/sum w^2 and the design effect due to
 weighting n.sum w^2/(sum w)^2 over the base. Disclosure rules (methodology: suppress below 30,
 flag below 100) are applied to every row and shown in its ``flag`` and ``note``.
@@ -213,8 +216,56 @@ def _edge_intervals(p, effective_n, t, edge, level, lo, hi):
     return lo, hi
 
 
-def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level):
-    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level, lin.effective_n)
+CI_METHODS = ("logit", "korn-graubard", "wilson")
+
+
+def _ci_korn_graubard(p, se, dfree, level, design_n):
+    """svyciprop(method = "beta"): Clopper-Pearson on n* = p(1-p)/var, scaled by
+    (qt(alpha/2, n - 1) / qt(alpha/2, df))^2 with n the rows of the design (R's ``nrow``)."""
+    alpha = 1 - level
+    ok = np.isfinite(p) & (dfree > 0) & (p > 0) & (p < 1) & (se > 0)
+    df = np.where(ok, dfree, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = p * (1 - p) / se**2 * (stats.t.ppf(alpha / 2, max(design_n - 1, 1))
+                                      / stats.t.ppf(alpha / 2, df)) ** 2
+        lo = np.where(ok, stats.beta.ppf(alpha / 2, size * p, size * (1 - p) + 1), np.nan)
+        hi = np.where(ok, stats.beta.ppf(1 - alpha / 2, size * p + 1, size * (1 - p)), np.nan)
+    return lo, hi
+
+
+def _ci_wilson(p, se, dfree, level):
+    """Wilson's score interval on the effective base n* = p(1-p)/var, t quantile on df."""
+    ok = np.isfinite(p) & (dfree > 0) & (p > 0) & (p < 1) & (se > 0)
+    t = stats.t.ppf(0.5 + level / 2, np.where(ok, dfree, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = p * (1 - p) / se**2
+        centre = (p + t * t / (2 * n)) / (1 + t * t / n)
+        half = t / (1 + t * t / n) * np.sqrt(p * (1 - p) / n + t * t / (4 * n * n))
+    return np.where(ok, centre - half, np.nan), np.where(ok, centre + half, np.nan)
+
+
+def proportion_ci(lin: Linearised, level: float = 0.95, method: str = "logit"):
+    """Interval bounds for every domain of ``lin`` by ``method`` (see CI_METHODS).
+
+    At 0% or 100% (no variance) every method gives the logit method's edge interval: Korn and
+    Graubard's on the Kish effective base (see :func:`_ci_logit`), where R's would be undefined.
+    """
+    if method not in CI_METHODS:
+        raise InputError(f"unknown interval method {method!r}; choose one of "
+                         + ", ".join(CI_METHODS))
+    lo, hi = _ci_logit(lin.p, lin.se, lin.df, level, lin.effective_n)
+    if method == "logit":
+        return lo, hi
+    if method == "korn-graubard":
+        klo, khi = _ci_korn_graubard(lin.p, lin.se, lin.df, level, lin.design_n)
+    else:
+        klo, khi = _ci_wilson(lin.p, lin.se, lin.df, level)
+    inner = np.isfinite(klo)
+    return np.where(inner, klo, lo), np.where(inner, khi, hi)
+
+
+def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level, ci="logit"):
+    lo, hi = proportion_ci(lin, level, ci)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = lin.n * lin.sum_w2 / lin.weighted_base**2
     out = []
@@ -237,7 +288,8 @@ def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level):
             "effective_n": num(lin.effective_n[k]),
             "design_effect": num(deff[k]),
             "weighted_base": num(lin.weighted_base[k]),
-            "df": max(n - 1, 0),
+            "df": int(lin.df[k]),
+            "ci_method": ci,
             "flag": flag,
             "note": note,
             "higher_is_better": ind.higher_is_better,
@@ -256,6 +308,7 @@ def estimate_indicators(
     include_total: bool = True,
     area_class: dict | None = None,
     level: float = 0.95,
+    ci: str = "logit",
 ) -> pd.DataFrame:
     """Every indicator (default: the whole catalogue) for the whole sample and by group.
 
@@ -264,7 +317,9 @@ def estimate_indicators(
     (an ``area_class`` column, else the ``area_class`` map of neighbourhood -> class; neither:
     AreaClassError), or a list of them. Returns one row per indicator x
     group: indicator, group (None or {by: value}), estimate, se, ci_lower, ci_upper, n,
-    effective_n, design_effect, weighted_base, df, flag, note (proportions in 0..1).
+    effective_n, design_effect, weighted_base, df, ci_method, flag, note (proportions in 0..1).
+    ``ci``: the interval method, ``logit`` (R's svyciprop default and the portal's),
+    ``korn-graubard`` (svyciprop method "beta") or ``wilson``.
     """
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
     design = as_design(weighting)
@@ -275,13 +330,15 @@ def estimate_indicators(
     ids = list(cat) if indicators is None else list(indicators)
     bys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     breakdowns = [(b, *_domains(coded, b, area_class)) for b in bys]
+    if ci not in CI_METHODS:
+        raise InputError(f"unknown interval method {ci!r}; choose one of " + ", ".join(CI_METHODS))
     rows = []
     for ind_id in ids:
         ind = get_indicator(ind_id, cat)
         y, valid = indicator_vectors(coded, ind, cat)
         if not breakdowns:
             lin = linearise(design, domain_sums(design, y, valid, np.zeros(len(coded), np.int64), 1))
-            rows += _rows(ind, lin, [None], None, disclosure, level)
+            rows += _rows(ind, lin, [None], None, disclosure, level, ci)
         for k, (b, dom, labels) in enumerate(breakdowns):
             # one pass gives every group plus (last domain) the whole sample
             G = len(labels)
@@ -290,7 +347,7 @@ def estimate_indicators(
             keep = list(range(G)) + ([G + 1] if include_total and k == 0 else [])
             lin = linearise(design, _take(sums, keep))
             groups = labels + ([None] if include_total and k == 0 else [])
-            rows += _rows(ind, lin, groups, b, disclosure, level)
+            rows += _rows(ind, lin, groups, b, disclosure, level, ci)
     frame = pd.DataFrame(rows)
     if len(frame):
         total_first = frame["group"].isna().map({True: 0, False: 1})
@@ -304,17 +361,19 @@ def _take(sums: DomainSums, keep) -> DomainSums:
     return DomainSums(*(a[keep] for a in sums._arrays()))
 
 
-def weighted_proportion(y, valid, weighting, domain=None, level: float = 0.95) -> dict:
+def weighted_proportion(y, valid, weighting, domain=None, level: float = 0.95,
+                        ci: str = "logit") -> dict:
     """One weighted proportion: ``y``/``valid`` boolean arrays, optional boolean ``domain``."""
     design = as_design(weighting)
     y = np.asarray(y, bool)
     valid = np.asarray(valid, bool)
     dom = np.zeros(design.n, np.int64) if domain is None else np.where(domain, 0, -1)
     lin = linearise(design, domain_sums(design, y & valid, valid, dom, 1))
-    lo, hi = _ci_logit(lin.p, lin.se, lin.n - 1, level, lin.effective_n)
+    lo, hi = proportion_ci(lin, level, ci)
     return {"estimate": float(lin.p[0]), "se": float(lin.se[0]), "ci_lower": float(lo[0]),
             "ci_upper": float(hi[0]), "n": int(lin.n[0]),
             "effective_n": float(lin.effective_n[0])}
 
 
-__all__ = ["HEADLINE", "DisclosureRules", "estimate_indicators", "weighted_proportion"]
+__all__ = ["CI_METHODS", "HEADLINE", "DisclosureRules", "estimate_indicators", "proportion_ci",
+           "weighted_proportion"]

@@ -139,7 +139,7 @@ def perception_gap(
         lw, lv = _linearise_pair(design, worried, victim, dom, len(labels), by_group)
         cross = _cross_sums(design, worried, victim, lw, lv, dom, len(labels), by_group)
         for k, group in enumerate(groups):
-            cov = covariance(design, lw, k, lv, k, float(cross[k]))
+            cov = covariance(design, lw, k, lv, k, cross[k])
             row_group = None if group is None else {by: group}
             rows.append(_gap_row(crime, row_group, lw, lv, k, cov, z, disclosure))
     return pd.DataFrame(rows)

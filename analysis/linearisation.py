@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.designs import DesignUnits, cell_groups, design_covariance, design_variance
 from analysis.weighting import RakedDesign
 
 
@@ -90,6 +91,8 @@ class Linearised:
     B: np.ndarray  # (D, C) sum over cell of b_i z0_i
     Sz: np.ndarray  # (D,) sum of residualised z
     design_n: int
+    df: np.ndarray  # (D,) degrees of freedom, R's degf of the domain's subset
+    units: DesignUnits | None = None  # per PSU / stratum totals of a stratified or clustered design
 
     @property
     def se(self) -> np.ndarray:
@@ -132,25 +135,56 @@ def linearise(design: RakedDesign, sums: DomainSums) -> Linearised:
                     mean = np.where(N > 0, (u @ m) / N, 0.0)
                 h += F * (mean @ m.T)
     n = design.n
+    sum_w2 = sums.q0 @ (f * f)
+    if design.sample is not None:
+        return _designed(design, sums, p, pz, invW, h, B, W, sum_w2)
     Sz = Z0 - h @ design.base_sum
     Sz2 = Q - 2 * (h * B).sum(axis=1) + (h * h) @ design.base_sq_sum
     var = (Sz2 - Sz * Sz / n) * n / (n - 1) if n > 1 else np.full(D, np.nan)
     var = np.maximum(var, 0.0)
-    sum_w2 = sums.q0 @ (f * f)
-    return Linearised(p, var, sums.c0.sum(axis=1), W, sum_w2, h, B, Sz, n)
+    n_base = sums.c0.sum(axis=1)
+    return Linearised(p, var, n_base, W, sum_w2, h, B, Sz, n, np.maximum(n_base - 1, 0))
+
+
+def _designed(design: RakedDesign, sums: DomainSums, p, pz, invW, h, B, W, sum_w2) -> Linearised:
+    """The variance of a stratified or clustered design, from the same residualisation."""
+    assert design.sample is not None
+    f = design.factor
+    Zc = f * (sums.s1 - pz * sums.s0) * invW - h * design.base_sum
+    Qc = ((sums.q1 * (1 - 2 * pz) + pz * pz * sums.q0) * (f * f) * invW**2
+          - 2 * h * B + h * h * design.base_sq_sum)
+    var, df, units = design_variance(design.sample, Zc, Qc, sums.c0)
+    return Linearised(p, np.maximum(var, 0.0), sums.c0.sum(axis=1), W, sum_w2, h, B,
+                      Zc.sum(axis=1), design.n, np.maximum(df, 0), units)
 
 
 def covariance(design: RakedDesign, a: Linearised, i: int, b: Linearised, j: int,
-               cross: float) -> float:
+               cross) -> float:
     """Linearised covariance of domain i of ``a`` and domain j of ``b``.
 
     ``cross`` is sum_i z0a_i z0b_i over rows in both bases (0 for disjoint domains); see
-    :func:`cross_sum`.
+    :func:`cross_sum` (for a stratified design without clusters: one sum per stratum).
     """
+    if design.sample is not None:
+        return _designed_covariance(design, a, i, b, j, cross)
     n = design.n
     s = (cross - a.h[i] @ b.B[j] - b.h[j] @ a.B[i] + (a.h[i] * b.h[j]) @ design.base_sq_sum
          - a.Sz[i] * b.Sz[j] / n)
     return float(s * n / (n - 1))
+
+
+def _designed_covariance(design: RakedDesign, a: Linearised, i: int, b: Linearised, j: int,
+                         cross) -> float:
+    assert design.sample is not None and a.units is not None and b.units is not None
+    within = None
+    if not design.sample.clustered:
+        groups = cell_groups(design)
+        assert groups is not None
+        # per stratum sum of z_a z_b = cross - h_a B_b - h_b B_a + h_a h_b sum b^2
+        per_cell = (-a.h[i] * b.B[j] - b.h[j] * a.B[i] + a.h[i] * b.h[j] * design.base_sq_sum)
+        within = np.broadcast_to(np.asarray(cross, float), (groups.shape[1],)) \
+            + groups.T @ per_cell
+    return design_covariance(design.sample, a.units, i, b.units, j, within)
 
 
 def cross_sum(design: RakedDesign, ya, va, pa, Wa, yb, vb, pb, Wb, domain: np.ndarray,
@@ -168,5 +202,13 @@ def cross_sum(design: RakedDesign, ya, va, pa, Wa, yb, vb, pb, Wb, domain: np.nd
     rb = yb - np.nan_to_num(pb)[d]
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where((Wa > 0) & (Wb > 0), 1.0 / (Wa * Wb), 0.0)
-    total = np.bincount(d, weights=np.where(sel, w * w * ra * rb, 0.0), minlength=n_domains)
+    terms = np.where(sel, w * w * ra * rb, 0.0)
+    sample = design.sample
+    if sample is not None and not sample.clustered:
+        # per (domain, stratum): a stratified design's variance is within strata
+        S = len(sample.strata)
+        stratum = sample.cell_stratum[design.cell]
+        total = np.bincount(d * S + stratum, weights=terms, minlength=n_domains * S)
+        return total[: n_domains * S].reshape(n_domains, S) * scale[:, None]
+    total = np.bincount(d, weights=terms, minlength=n_domains)
     return total[:n_domains] * scale

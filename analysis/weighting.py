@@ -29,6 +29,7 @@ weighting n.sum(w^2)/sum(w)^2 and effective sample size sum(w)^2/sum(w^2).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,9 @@ from analysis.margins import (
     check_totals,
     validate_margins,
 )
+
+if TYPE_CHECKING:
+    from analysis.designs import SampleDesign
 
 MISSING_RULE = "mean_adjustment"
 
@@ -72,6 +76,7 @@ class RakedDesign:
     factor: np.ndarray  # final weight factor per cell
     steps: list[MarginStep] = field(default_factory=list)
     backfit_sweeps: int = 10  # R svyrecvar's fixed 10 sweeps over the raking margins
+    sample: SampleDesign | None = None  # strata, clusters, fpc (None: R's ids = ~1)
 
     @property
     def weights(self) -> np.ndarray:

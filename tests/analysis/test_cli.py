@@ -221,3 +221,85 @@ def test_a_threshold_below_zero_or_not_a_number_is_refused(files, capsys, thresh
               "--suppress-below", threshold])
     assert exit_.value.code == 2
     assert "--suppress-below: must be a whole number, 0 or more" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def design_files(tmp_path_factory):
+    import numpy as np
+    root = tmp_path_factory.mktemp("design")
+    d = generate_responses(2500, seed=4, wave="2009-10")
+    rng = np.random.default_rng(3)
+    d["stratum"] = np.where(d["neighbourhood"].isin(["twerton", "southdown", "widcombe"]),
+                            "bath", "rest")
+    d["cluster"] = [f"oa{c}" for c in rng.integers(1, 20, len(d))]
+    d["fpc"] = np.where(d["stratum"] == "bath", 80, 200)
+    d.to_csv(root / "responses.csv", index=False)
+    population_margins(ethnicity=False).to_csv(root / "margins.csv", index=False)
+    return root
+
+
+def test_a_stratified_clustered_design_changes_se_and_df(design_files, capsys):
+    base = ["indicators", str(design_files / "responses.csv"), "--margins",
+            str(design_files / "margins.csv"), "--indicators", "ni21"]
+    assert main(base) == 0
+    simple = json.loads(capsys.readouterr().out)
+    assert main([*base, "--strata", "stratum", "--cluster", "cluster", "--fpc", "fpc"]) == 0
+    designed = json.loads(capsys.readouterr().out)
+    a, b = simple["indicators"][0], designed["indicators"][0]
+    assert a["estimate"] == b["estimate"] and a["se"] != b["se"]
+    assert a["df"] == a["n"] - 1 and b["df"] == 38 - 2
+    assert designed["design"]["n_strata"] == 2 and designed["design"]["n_psu"] == 38
+    assert "design" not in simple
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--strata", "district"], "strata column 'district' is not a column of the responses"),
+    (["--cluster", "block"], "cluster column 'block' is not a column of the responses"),
+    (["--strata", "stratum", "--fpc", "fpc"], "more than 100% sampling in stratum"),
+    (["--strata", "mode", "--fpc", "fpc"], "varies within stratum"),
+    (["--strata", "response_id"], "has only one respondent (PSU)"),
+])
+def test_bad_design_options_exit_2(design_files, capsys, extra, message):
+    rc = main(["indicators", str(design_files / "responses.csv"), "--margins",
+               str(design_files / "margins.csv"), "--indicators", "ni21", *extra])
+    err = capsys.readouterr().err
+    assert rc == 2 and message in err and "Traceback" not in err
+
+
+def test_lonely_psu_rule_is_a_choice(design_files, capsys):
+    with pytest.raises(SystemExit):
+        main(["indicators", str(design_files / "responses.csv"), "--margins",
+              str(design_files / "margins.csv"), "--lonely-psu", "drop"])
+    assert "invalid choice: 'drop'" in capsys.readouterr().err
+
+
+def test_ci_method_option(design_files, capsys):
+    base = ["indicators", str(design_files / "responses.csv"), "--margins",
+            str(design_files / "margins.csv"), "--indicators", "ni21", "--format", "csv"]
+    assert main([*base, "--ci", "wilson"]) == 0
+    assert ",wilson," in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main([*base, "--ci", "exact"])
+    assert "invalid choice: 'exact'" in capsys.readouterr().err
+
+
+def test_replicates_are_written_and_used(design_files, tmp_path, capsys):
+    import pandas as pd
+    out = tmp_path / "repw.csv"
+    rc = main(["indicators", str(design_files / "responses.csv"), "--margins",
+               str(design_files / "margins.csv"), "--indicators", "ni21", "--cluster", "cluster",
+               "--replicates", "jk1", "--write-replicates", str(out), "--by", "neighbourhood"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    whole = doc["indicators"][0]
+    assert whole["df"] == 18 and whole["ci_method"] == "logit (JK1 replicates)"
+    written = pd.read_csv(out)
+    assert [f"repw_{r}" for r in range(1, 20)] == [c for c in written if c.startswith("repw_")]
+    assert written["replicate_type"].iloc[0] == "JK1" and len(written) == 2500
+
+
+def test_jk1_with_strata_exits_2(design_files, capsys):
+    rc = main(["indicators", str(design_files / "responses.csv"), "--margins",
+               str(design_files / "margins.csv"), "--indicators", "ni21", "--cluster", "cluster",
+               "--strata", "stratum", "--replicates", "jk1"])
+    assert rc == 2 and "for unstratified designs" in capsys.readouterr().err

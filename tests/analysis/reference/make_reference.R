@@ -6,6 +6,10 @@
 # Raking: rake() to every margin in the file, in file order, with the control in
 # <prefix>_control.csv (epsilon,maxit; "1,10" = R's defaults, rake() called without control);
 # a base_weight column, if present, gives the starting weights.
+# With <prefix>_design.csv (design,strata,cluster,fpc,lonely_psu; blank = none) every design listed
+# is built as svydesign(ids = ~cluster, strata = ~strata, fpc = ~fpc, weights = ~base_weight,
+# nest = TRUE) under options(survey.lonely.psu = lonely_psu), then raked as above; the reference
+# and gap files then have a first column "design" and df is degf() of each (domain) subset.
 suppressMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
 prefix <- args[1]
@@ -14,11 +18,20 @@ d <- read.csv(gzfile(paste0(prefix, "_responses.csv.gz")), colClasses = "charact
 m <- read.csv(paste0(prefix, "_margins.csv"), colClasses = c("character", "character", "numeric"))
 vars <- unique(m$variable)
 for (v in vars) d[[v]] <- factor(d[[v]], levels = m$category[m$variable == v])
-if ("base_weight" %in% names(d)) {
-  d$base_weight <- as.numeric(d$base_weight)
-  des0 <- svydesign(ids = ~1, weights = ~base_weight, data = d)
-} else {
-  des0 <- svydesign(ids = ~1, data = d)
+if ("base_weight" %in% names(d)) d$base_weight <- as.numeric(d$base_weight)
+design_file <- paste0(prefix, "_design.csv")
+designs <- if (file.exists(design_file)) read.csv(design_file, colClasses = "character") else
+  data.frame(design = "", strata = "", cluster = "", fpc = "", lonely_psu = "fail")
+by_design <- nrow(designs) > 1 || designs$design[1] != ""
+one_formula <- function(v) if (v == "") NULL else as.formula(paste0("~", v))
+make_design <- function(spec) {
+  options(survey.lonely.psu = spec$lonely_psu)
+  if (spec$fpc != "") d[[spec$fpc]] <- as.numeric(d[[spec$fpc]])
+  ids <- if (spec$cluster == "") ~1 else one_formula(spec$cluster)
+  if (!by_design && !("base_weight" %in% names(d))) return(svydesign(ids = ~1, data = d))
+  if (!by_design) return(svydesign(ids = ~1, weights = ~base_weight, data = d))
+  svydesign(ids = ids, strata = one_formula(spec$strata), fpc = one_formula(spec$fpc),
+            weights = ~base_weight, data = d, nest = TRUE)
 }
 pops <- lapply(vars, function(v) {
   mm <- m[m$variable == v, ]
@@ -28,11 +41,11 @@ pops <- lapply(vars, function(v) {
 })
 ctl <- read.csv(paste0(prefix, "_control.csv"))
 margins <- lapply(vars, function(v) as.formula(paste0("~", v)))
-if (ctl$epsilon == 1 && ctl$maxit == 10) {
-  des <- rake(des0, margins, pops)  # R's defaults
-} else {
-  des <- rake(des0, margins, pops, control = list(epsilon = ctl$epsilon, maxit = ctl$maxit))
+raked <- function(des0) {
+  if (ctl$epsilon == 1 && ctl$maxit == 10) return(rake(des0, margins, pops))  # R's defaults
+  rake(des0, margins, pops, control = list(epsilon = ctl$epsilon, maxit = ctl$maxit))
 }
+des <- raked(make_design(designs[1, ]))
 w <- weights(des)
 write.csv(data.frame(weight = sprintf("%.17g", w)), paste0(prefix, "_weights.csv"), row.names = FALSE)
 
@@ -74,6 +87,10 @@ for (kind in c("worry", "victim")) {
 }
 
 rows <- list()
+gap <- list()
+for (di in seq_len(nrow(designs))) {
+spec <- designs[di, ]
+des <- raked(make_design(spec))
 for (name in names(ind)) {
   des$variables$yy <- as.numeric(ind[[name]]$y & ind[[name]]$valid)
   des$variables$vv <- ind[[name]]$valid
@@ -83,12 +100,15 @@ for (name in names(ind)) {
   rows[[length(rows) + 1]] <- data.frame(
     indicator = name, by = "", group = "", estimate = as.vector(coef(est)), se = as.vector(SE(est)),
     ci_lower = attr(ci, "ci")[1], ci_upper = attr(ci, "ci")[2], n = sum(ind[[name]]$valid),
-    df = degf(sub), ci_method = "logit")
+    df = degf(sub), ci_method = "logit", design = spec$design)
   for (byv in c("neighbourhood", "age_band")) {
     f <- as.formula(paste0("~", byv))
     b <- svyby(~yy, f, sub, svymean)
     bc <- svyby(~yy, f, sub, svyciprop, method = "logit", vartype = "ci")
     nb <- table(d[[byv]][ind[[name]]$valid])
+    group_df <- as.vector(nb[as.character(b[[byv]])]) - 1
+    if (by_design) group_df <- sapply(as.character(b[[byv]]), function(lev)
+      degf(sub[!is.na(d[[byv]]) & as.character(d[[byv]]) == lev, ]))
     lo <- as.vector(bc$ci_l)
     hi <- as.vector(bc$ci_u)
     est <- as.vector(b$yy)
@@ -108,14 +128,10 @@ for (name in names(ind)) {
     rows[[length(rows) + 1]] <- data.frame(
       indicator = name, by = byv, group = as.character(b[[byv]]), estimate = est,
       se = as.vector(SE(b)), ci_lower = lo, ci_upper = hi,
-      n = as.vector(nb[as.character(b[[byv]])]), df = as.vector(nb[as.character(b[[byv]])]) - 1,
-      ci_method = method)
+      n = as.vector(nb[as.character(b[[byv]])]), df = group_df, ci_method = method,
+      design = spec$design)
   }
 }
-out <- do.call(rbind, rows)
-write.csv(format(out, digits = 17), paste0(prefix, "_reference.csv"), row.names = FALSE)
-
-gap <- list()
 for (cr in c(crimes, "any")) {
   wo <- ind[[paste0("worry_", cr)]]
   vi <- ind[[paste0("victim_", cr)]]
@@ -127,12 +143,22 @@ for (cr in c(crimes, "any")) {
   lr <- svycontrast(tot, quote(log(w1 / w0) - log(v1 / v0)))
   df_ <- svycontrast(tot, quote(w1 / w0 - v1 / v0))
   z <- qnorm(0.975)
-  gap[[cr]] <- data.frame(crime = cr, worried = coef(tot)[["w1"]] / coef(tot)[["w0"]],
-                          victim = coef(tot)[["v1"]] / coef(tot)[["v0"]],
+  gap[[length(gap) + 1]] <- data.frame(design = spec$design, crime = cr,
+                          worried = coef(tot)[["w1"]] / coef(tot)[["w0"]], victim = coef(tot)[["v1"]] / coef(tot)[["v0"]],
                           difference = coef(df_), difference_se = SE(df_),
                           ratio = exp(coef(lr)), log_ratio_se = SE(lr),
                           ratio_ci_lower = exp(coef(lr) - z * SE(lr)),
                           ratio_ci_upper = exp(coef(lr) + z * SE(lr)))
 }
-write.csv(format(do.call(rbind, gap), digits = 17), paste0(prefix, "_gap.csv"), row.names = FALSE)
+}
+out <- do.call(rbind, rows)
+gaps <- do.call(rbind, gap)
+if (!by_design) {
+  out$design <- NULL
+  gaps$design <- NULL
+} else {
+  out <- out[, c("design", setdiff(names(out), "design"))]
+}
+write.csv(format(out, digits = 17), paste0(prefix, "_reference.csv"), row.names = FALSE)
+write.csv(format(gaps, digits = 17), paste0(prefix, "_gap.csv"), row.names = FALSE)
 cat("done", prefix, "\n")
