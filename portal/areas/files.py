@@ -12,7 +12,7 @@ rows: it is read row by row and only the partnership's postcodes are kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -230,14 +230,7 @@ def read_population(stream: TextIO, filename: str) -> tuple[dict[str, LsoaPopula
     female = [at[f"F{age}"] for age in range(OLDEST + 1)]
     male = [at[f"M{age}"] for age in range(OLDEST + 1)]
     problems, out = _Problems(filename), dict[str, LsoaPopulation]()
-    for row in _rows(reader):
-        code = _cell(row, i_lsoa).upper()
-        if not LSOA_CODE.fullmatch(code):
-            problems.add(reader.line_num, f"{code[:20]!r} is not an LSOA code (like E01014370)")
-            continue
-        if code in out:
-            problems.add(reader.line_num, f"{code} is listed twice")
-            continue
+    for code, row in _lsoa_rows(reader, i_lsoa, problems, out):
         try:
             out[code] = LsoaPopulation(code, tuple(_count(row, i) for i in female),
                                        tuple(_count(row, i) for i in male))
@@ -247,6 +240,20 @@ def read_population(stream: TextIO, filename: str) -> tuple[dict[str, LsoaPopula
     if not out:
         raise AreaFileError([f"{filename} lists no LSOA."])
     return out, lsoa_names[0]
+
+
+def _lsoa_rows(reader: CheckedReader, position: int, problems: _Problems,
+               seen: Container[str]) -> Iterator[tuple[str, list[str]]]:
+    """(LSOA code, row) of each row keyed by an LSOA (one row each): a code that is not an LSOA's,
+    or one already in ``seen``, is a problem of its line and the row is skipped."""
+    for row in _rows(reader):
+        code = _cell(row, position).upper()
+        if not LSOA_CODE.fullmatch(code):
+            problems.add(reader.line_num, f"{code[:20]!r} is not an LSOA code (like E01014370)")
+        elif code in seen:
+            problems.add(reader.line_num, f"{code} is listed twice")
+        else:
+            yield code, row
 
 
 def _count(row: list[str], position: int) -> int:
@@ -329,14 +336,7 @@ def read_ethnicity(stream: TextIO, filename: str) -> dict[str, dict[str, int]]:
                              f"LSOA from Nomis has them; the columns here are: {shown}."])
     at = {role: names.index(title.lower()) for role, title in wanted.items()}
     problems, out = _Problems(filename), dict[str, dict[str, int]]()
-    for row in _rows(reader):
-        code = _cell(row, at["lsoa"]).upper()
-        if not LSOA_CODE.fullmatch(code):
-            problems.add(reader.line_num, f"{code[:20]!r} is not an LSOA code (like E01014370)")
-            continue
-        if code in out:
-            problems.add(reader.line_num, f"{code} is listed twice")
-            continue
+    for code, row in _lsoa_rows(reader, at["lsoa"], problems, out):
         try:
             counts = {role: _count(row, at[role]) for role in wanted if role != "lsoa"}
         except ValueError as error:
