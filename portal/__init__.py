@@ -47,6 +47,7 @@ COMMANDS = (
     "portal.crime.cli:crime_group",
     "portal.scorecard.cli:scorecard_group",
     "portal.survey.cli:waves_group",  # waves create, import, list
+    "portal.questionnaires.cli:questionnaires_group",  # load, list, export, import
     "portal.pact.cli:follow_ups_group",  # follow-ups send
     "portal.subscriptions.cli:alerts_group",  # alerts send
     "portal.outbox.cli:mail_group",  # mail send, list, show, retry

@@ -89,6 +89,12 @@ def load_shipped(session: Session, directory: Path | None = None) -> list[Questi
     return added
 
 
+def stored_versions(session: Session) -> list[Questionnaire]:
+    """Every published version, the shipped definitions loaded first if they are not yet."""
+    load_shipped(session)
+    return queries.versions(session)
+
+
 def add_version(session: Session, document: dict, *, based_on: Questionnaire | None, note: str,
                 actor=None) -> Questionnaire:
     """Publish ``document`` as the next version of its questionnaire (its ``version`` is set to
