@@ -587,11 +587,13 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
             frame.loc[frame[variable].astype(str).isin(["", "nan"]), combined] = ""
             bys += [variable, combined]
     bys.append("area_class")
-    breakdowns = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by=bys,
-                                     indicators=[HEADLINE_ID] if HEADLINE_ID in ids else [],
-                                     disclosure=disclosure,
-                                     area_class=area_class)
-    current, breakdowns = _secondary_ni21(current, breakdowns, area_class, disclosure)
+    if HEADLINE_ID in ids:
+        breakdowns = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by=bys,
+                                         indicators=[HEADLINE_ID], disclosure=disclosure,
+                                         area_class=area_class)
+        current, breakdowns = _secondary_ni21(current, breakdowns, area_class, disclosure)
+    else:  # NI 21 withheld: no breakdowns of it either
+        breakdowns = current.estimates.iloc[0:0]
     crimes = [c for c in GAP_CRIMES if not {f"worry_{c}", f"victim_{c}"} & set(withheld)]
     gap = _gap_as_published(perception_gap(responses, weighting, REPORT_CATALOGUE,
                                            by="neighbourhood", crimes=crimes,
