@@ -29,6 +29,7 @@ BLUEPRINTS = (
     ("analyst", "portal.analyst.views:bp", "/analyst"),
     ("scorecard", "portal.scorecard.views:bp", "/analyst/scorecard"),
     ("admin", "portal.survey.views.admin:bp", "/admin"),  # waves, panel, imports, exports
+    ("questionnaires", "portal.questionnaires.views:bp", "/admin/questionnaires"),  # versions, files
     ("privacy", "portal.privacy.views:bp", "/admin"),  # subject access and erasure
     ("crime", "portal.crime.views:bp", "/admin/crime"),
     ("setup", "portal.areas.views:bp", "/admin/setup"),  # the partnership's profile, agencies
