@@ -57,7 +57,8 @@ def url_values(db_session, neighbourhoods, make_user):
     draft = start_draft(db_session, wave.questionnaire)
     db_session.commit()
     values = {"version_id": str(wave.questionnaire_id), "draft_id": str(draft.id),
-              "question_id": "seek_views", "wave_slug": wave.slug, "wave": wave.slug, "page_id": "your-area", "token": "not-a-token",
+              "question_id": "seek_views", "wave_slug": wave.slug, "wave": wave.slug,
+              "page_id": "your-area", "token": "not-a-token",
               "filename": "report.pdf", "report_id": "1", "job_id": "1", "import_id": "1", "user_id": "1",
               "message_id": "1",
               "questionnaire": "crime-and-community-safety", "rest": "no-such-endpoint"}
