@@ -268,3 +268,29 @@ def target_status(indicator: Indicator, estimate: float, wave: str,
         "target_wave": indicator.target_wave,
         "shortfall": max(0.0, sign * (indicator.target - estimate)),
     }
+
+
+def standard_questions(catalogue: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The answer columns the catalogue reads (questions, grid rows and routing questions), in
+    catalogue order: the standard modules, whose wording and codes must not change unnoticed."""
+    cat = CATALOGUE if catalogue is None else catalogue
+    seen: dict[str, None] = {}
+    for indicator in cat.values():
+        for question in (*indicator.questions, *((indicator.routing[0],) if indicator.routing
+                                                 else ())):
+            seen.setdefault(question, None)
+    return tuple(seen)
+
+
+def incomparable_indicators(changed: set[str] | frozenset[str],
+                            catalogue: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The indicators the catalogue refuses to compute when the answer columns in ``changed`` no
+    longer mean what the catalogue defined (a standard question reworded or recoded, and nobody
+    has judged the change comparable): every indicator reading one, and any built on those."""
+    cat = CATALOGUE if catalogue is None else catalogue
+    refused: list[str] = []
+    for ind_id, indicator in cat.items():
+        reads = set(indicator.questions) | ({indicator.routing[0]} if indicator.routing else set())
+        if reads & set(changed) or set(indicator.components) & set(refused):
+            refused.append(ind_id)
+    return tuple(refused)

@@ -26,7 +26,15 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.catalogue import ASB_STRANDS, BIG_PROBLEM, CATALOGUE, NO_OPINION, Indicator, TargetStatus
+from analysis.catalogue import (
+    ASB_STRANDS,
+    BIG_PROBLEM,
+    CATALOGUE,
+    NO_OPINION,
+    Indicator,
+    TargetStatus,
+    incomparable_indicators,
+)
 from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.disclosure import Relation, suppress_complements
@@ -34,7 +42,7 @@ from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
 from analysis.fear_risk import FearRiskSection
 from analysis.formatting import WITHHELD, percent, plural, points, small_base
-from analysis.gap import perception_gap
+from analysis.gap import GAP_CRIMES, perception_gap
 from analysis.scorecard import NO_TARGETS, Scorecard, with_targets
 from analysis.weighting import WeightingResult, rake_weights
 
@@ -113,6 +121,9 @@ class WaveInput:
     closes_on: date
     responses: pd.DataFrame
     questionnaire: str = ""
+    # Standard questions this wave's questionnaire reworded or recoded, not judged comparable: the
+    # catalogue refuses every indicator reading them (`catalogue.incomparable_indicators`).
+    not_comparable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -475,6 +486,7 @@ class WaveAnalysis:
     modes: dict[str, int]
     fieldwork: tuple[date | None, date | None]
     counts: dict[str, int]
+    withheld: tuple[str, ...] = ()  # indicators refused: their questions changed (not_comparable)
 
     @property
     def previous(self) -> WaveEstimates | None:
@@ -562,7 +574,8 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
         raise InputError(f"wave {wave.slug} has no responses to report on")
     place_map = {p.slug: p for p in places}
     area_class = {p.slug: p.area_class for p in places}
-    ids = _indicator_ids(responses)
+    withheld = incomparable_indicators(wave.not_comparable, REPORT_CATALOGUE)
+    ids = [i for i in _indicator_ids(responses) if i not in withheld]
     current, weighting = _estimate_wave(wave, margins, disclosure, ids)
     history = [_estimate_wave(w, margins, disclosure, ids)[0] for w in waves[:-1]
                if len(w.responses)]
@@ -578,12 +591,17 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
             frame.loc[frame[variable].astype(str).isin(["", "nan"]), combined] = ""
             bys += [variable, combined]
     bys.append("area_class")
-    breakdowns = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by=bys,
-                                     indicators=[HEADLINE_ID], disclosure=disclosure,
-                                     area_class=area_class)
-    current, breakdowns = _secondary_ni21(current, breakdowns, area_class, disclosure)
+    if HEADLINE_ID in ids:
+        breakdowns = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by=bys,
+                                         indicators=[HEADLINE_ID], disclosure=disclosure,
+                                         area_class=area_class)
+        current, breakdowns = _secondary_ni21(current, breakdowns, area_class, disclosure)
+    else:  # NI 21 withheld: no breakdowns of it either
+        breakdowns = current.estimates.iloc[0:0]
+    crimes = [c for c in GAP_CRIMES if not {f"worry_{c}", f"victim_{c}"} & set(withheld)]
     gap = _gap_as_published(perception_gap(responses, weighting, REPORT_CATALOGUE,
-                                           by="neighbourhood", disclosure=disclosure),
+                                           by="neighbourhood", crimes=crimes,
+                                           disclosure=disclosure),
                             current, disclosure)
     versus_rest = {ind: compare_to_rest(responses, weighting, ind, catalogue=REPORT_CATALOGUE)
                    for ind in ids}
@@ -598,7 +616,8 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
         if "mode" in responses.columns else {}
     counts = {str(k): int(v) for k, v in responses["neighbourhood"].value_counts().items()}
     return WaveAnalysis(wave, place_map, current, history, breakdowns, gap, versus_rest, change,
-                        disclosure, data_fingerprint(responses, margins), modes, fieldwork, counts)
+                        disclosure, data_fingerprint(responses, margins), modes, fieldwork, counts,
+                        withheld)
 
 
 # --------------------------------------------------------------------------- secondary suppression

@@ -4,7 +4,6 @@ which the Voicebox panel (`demo.panel`) is invited to."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, timedelta
 
 import pandas as pd
@@ -14,7 +13,8 @@ from sqlalchemy.orm import Session
 from demo.responses import generate_waves
 from demo.summary import DemoSummary
 from portal.models import Neighbourhood, Questionnaire, Response, Wave
-from surveys.loading import checksum, load_questionnaire
+from portal.questionnaires.queries import version_of
+from portal.questionnaires.versions import load_shipped
 
 STANDARD_QUESTIONNAIRE = "crime-and-community-safety"
 
@@ -27,21 +27,15 @@ PAST_WAVES = [
 
 
 def seed_questionnaires(session: Session, summary: DemoSummary) -> dict[int, Questionnaire]:
-    """The standard questionnaire's versions 1 and 2, added if not there; returns them by version."""
+    """The standard questionnaire's versions 1 and 2, loaded from the shipped definitions as the
+    first published versions if not there; returns them by version."""
+    for _ in load_shipped(session):
+        summary.count("questionnaire version")
     found = {}
     for version in (1, 2):
-        definition = load_questionnaire(STANDARD_QUESTIONNAIRE, version)
-        row = session.scalar(select(Questionnaire).where(
-            Questionnaire.slug == definition.id, Questionnaire.version == definition.version))
-        if row is None:
-            content = dataclasses.asdict(dataclasses.replace(definition, source=None))
-            row = Questionnaire(slug=definition.id, version=definition.version,
-                                title=definition.title, checksum=checksum(definition),
-                                definition=content)
-            session.add(row)
-            summary.count("questionnaire version")
+        row = version_of(session, STANDARD_QUESTIONNAIRE, version)
+        assert row is not None, "the shipped definitions hold versions 1 and 2"
         found[version] = row
-    session.flush()
     return found
 
 

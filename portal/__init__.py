@@ -32,6 +32,7 @@ BLUEPRINTS = (
     ("analyst", "portal.analyst.views:bp", "/analyst"),
     ("scorecard", "portal.scorecard.views:bp", "/analyst/scorecard"),
     ("admin", "portal.survey.views.admin:bp", "/admin"),  # waves, panel, imports, exports
+    ("questionnaires", "portal.questionnaires.views:bp", "/admin/questionnaires"),  # versions, files
     ("privacy", "portal.privacy.views:bp", "/admin"),  # subject access and erasure
     ("crime", "portal.crime.views:bp", "/admin/crime"),
     ("setup", "portal.areas.views:bp", "/admin/setup"),  # the partnership's profile, agencies
@@ -51,6 +52,7 @@ COMMANDS = (
     "portal.crime.cli:crime_group",
     "portal.scorecard.cli:scorecard_group",
     "portal.survey.cli:waves_group",  # waves create, import, list
+    "portal.questionnaires.cli:questionnaires_group",  # load, list, export, import
     "portal.pact.cli:follow_ups_group",  # follow-ups send
     "portal.subscriptions.cli:alerts_group",  # alerts send
     "portal.outbox.cli:mail_group",  # mail send, list, show, retry

@@ -27,34 +27,56 @@ def snake_case(label: str) -> str:
 
 
 def check_questionnaire(questionnaire: Questionnaire, source: str) -> None:
-    """Raise ``QuestionnaireError`` naming ``source``, the question and the problem."""
+    """Raise ``QuestionnaireError`` naming ``source``, the question and the (first) problem."""
+    problems = questionnaire_problems(questionnaire)
+    if problems:
+        raise QuestionnaireError(f"{source}: {problems[0]}")
 
-    def fail(where: str, problem: str) -> QuestionnaireError:
-        return QuestionnaireError(f"{source}: {where}: {problem}")
 
+def _fail(where: str, problem: str) -> QuestionnaireError:
+    return QuestionnaireError(f"{where}: {problem}")
+
+
+def questionnaire_problems(questionnaire: Questionnaire) -> list[str]:
+    """Every problem, each as 'page X: ...' or 'question Y: ...', in the order of the questionnaire:
+    one per page id, per question's ids, per question's options and limits, and per routing rule."""
+    problems: list[str] = []
     page_ids: set[str] = set()
     for page in questionnaire.pages:
         if page.id in page_ids:
-            raise fail(f"page {page.id}", "page id is used twice")
+            problems.append(f"page {page.id}: page id is used twice")
         page_ids.add(page.id)
 
     seen: dict[str, str] = {}  # id -> what it is, for messages
     for question in questionnaire.questions:
-        names = [(question.id, "question")] + [(row.id, f"row of {question.id}")
-                                               for row in question.rows]
-        for name, what in names:
-            if name in seen:
-                raise fail(f"question {question.id}", f"id {name} is already used by {seen[name]}")
-            if name in METADATA_COLUMNS and name != "neighbourhood":
-                raise fail(f"question {question.id}",
-                           f"id {name} is reserved for a column of the wide format")
-            if name in SPSS_RESERVED:
-                raise fail(f"question {question.id}",
-                           f"id {name} is a reserved word in SPSS; choose another")
-            seen[name] = what if what != "question" else f"question {name}"
-        _check_question(question, fail)
+        try:
+            _check_names(question, seen, _fail)
+        except QuestionnaireError as error:
+            problems.append(str(error))
+        try:
+            _check_question(question, _fail)
+        except QuestionnaireError as error:
+            problems.append(str(error))
 
-    _check_routing(questionnaire, fail)
+    problems.extend(_routing_problems(questionnaire, _fail))
+    return problems
+
+
+def _check_names(question: Question, seen: dict[str, str], fail) -> None:
+    """The question's id and its grid rows' ids: unused so far, not a wide-format column or an
+    SPSS word."""
+    names = [(question.id, "question")] + [(row.id, f"row of {question.id}")
+                                           for row in question.rows]
+    for name, what in names:
+        if name in seen:
+            raise fail(f"question {question.id}", f"id {name} is already used by {seen[name]}")
+        if name in METADATA_COLUMNS and name != "neighbourhood":
+            raise fail(f"question {question.id}",
+                       f"id {name} is reserved for a column of the wide format")
+        if name in SPSS_RESERVED:
+            raise fail(f"question {question.id}",
+                       f"id {name} is a reserved word in SPSS; choose another")
+        seen[name] = what if what != "question" else f"question {name}"
 
 
 def _check_question(question: Question, fail) -> None:
@@ -116,23 +138,32 @@ def _check_options(question: Question, where: str, fail) -> None:
                        "characters, too long for an SPSS variable name; shorten the id")
 
 
-def _check_routing(questionnaire: Questionnaire, fail) -> None:
+def _routing_problems(questionnaire: Questionnaire, fail) -> list[str]:
+    problems: list[str] = []
     answered_before_page: set[str] = set()
     question_by_field: dict[str, Question] = {}
     all_fields = set(questionnaire.field_ids)
+
+    def check(condition: Condition, earlier: set[str], where: str, earlier_what: str) -> None:
+        try:
+            _check_condition(condition, earlier, question_by_field, fail, where, earlier_what,
+                             all_fields)
+        except QuestionnaireError as error:
+            problems.append(str(error))
+
     for page in questionnaire.pages:
         if page.show_if:
-            _check_condition(page.show_if, answered_before_page, question_by_field,
-                             fail, f"page {page.id}", "on an earlier page", all_fields)
+            check(page.show_if, answered_before_page, f"page {page.id}", "on an earlier page")
         answered_so_far = set(answered_before_page)
         for question in page.questions:
             if question.show_if:
-                _check_condition(question.show_if, answered_so_far, question_by_field, fail,
-                                 f"question {question.id}", "an earlier question", all_fields)
+                check(question.show_if, answered_so_far, f"question {question.id}",
+                      "an earlier question")
             for field in question.fields:
                 answered_so_far.add(field)
-                question_by_field[field] = question
+                question_by_field.setdefault(field, question)
         answered_before_page = answered_so_far
+    return problems
 
 
 def _check_condition(condition: Condition, earlier: set[str],

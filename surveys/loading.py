@@ -123,6 +123,20 @@ def _name(item: Any, index: int) -> str:
 
 
 def _read_document(raw: bytes, source: str) -> dict[str, Any]:
+    document = _read_raw(raw, source)
+    errors = sorted(_schema_validator().iter_errors(document),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        first = errors[0]
+        where, dotted = _where(document, first.absolute_path)
+        problem = f"{dotted}: {first.message}" if dotted else first.message
+        more = f" (and {len(errors) - 1} more schema problems)" if len(errors) > 1 else ""
+        raise _fail(source, where, problem + more)
+    return document
+
+
+def _read_raw(raw: bytes, source: str) -> dict[str, Any]:
+    """The YAML mapping in ``raw``, its shape not yet checked."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -137,14 +151,6 @@ def _read_document(raw: bytes, source: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise _fail(source, "questionnaire", "the file must hold a mapping with id, version, title "
                     "and pages")
-    errors = sorted(_schema_validator().iter_errors(document),
-                    key=lambda e: [str(p) for p in e.absolute_path])
-    if errors:
-        first = errors[0]
-        where, dotted = _where(document, first.absolute_path)
-        problem = f"{dotted}: {first.message}" if dotted else first.message
-        more = f" (and {len(errors) - 1} more schema problems)" if len(errors) > 1 else ""
-        raise _fail(source, where, problem + more)
     return document
 
 

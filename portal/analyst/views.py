@@ -68,8 +68,13 @@ def _choose(form: ChoiceForm, places: list[Neighbourhood]):
     if area != AUTHORITY and area not in slugs:
         raise ChoiceError(f"Unknown neighbourhood {area!r}. Choose from: {AUTHORITY}, "
                           + ", ".join(sorted(slugs)))
-    indicator = form.indicator.data or "ni21"
     known = available_indicators(analysis)
+    indicator = form.indicator.data or ("ni21" if "ni21" in known or not known else known[0])
+    if indicator in analysis.withheld:
+        raise ChoiceError(f"{REPORT_CATALOGUE[indicator].label} is withheld for this wave: its "
+                          "questionnaire version changed the question's wording or codes, so the "
+                          "figure would not compare with earlier waves or national measures. An "
+                          "analyst can mark the change comparable on the questionnaire's page.")
     if indicator not in known:
         raise ChoiceError(f"Unknown indicator {indicator!r}. Choose from: {', '.join(known)}")
     return analysis, (None if area == AUTHORITY else area), indicator

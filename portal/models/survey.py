@@ -18,6 +18,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,8 +29,17 @@ from portal.models.base import Base, UTCDateTime
 from portal.models.statuses import PanelExit, ResponseMode, StoredEnum, WaveState, one_of
 
 
+class PublishedVersionChanged(Exception):
+    """Something tried to change or delete a published questionnaire version."""
+
+
 class Questionnaire(Base):
-    """A frozen copy of one version of a questionnaire definition file."""
+    """One published version of a questionnaire, immutable once written: waves freeze it.
+
+    ``definition`` is its document, in the shape of the YAML files in ``surveys/definitions``
+    (``surveys.documents``). ``standard_changes`` lists the indicator catalogue's questions whose
+    wording or codes differ from ``based_on`` (the version it was edited from or imported over).
+    """
 
     __tablename__ = "questionnaire"
     __table_args__ = (UniqueConstraint("slug", "version"),)
@@ -38,8 +49,71 @@ class Questionnaire(Base):
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     checksum: Mapped[str] = mapped_column(String(80))
-    definition: Mapped[dict] = mapped_column(JSON, deferred=True)  # the file is read, not this copy
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire.id"))
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"))
+    # Where it came from, in words: "shipped with the portal", "imported from x.yaml", an editor's note.
+    change_note: Mapped[str] = mapped_column(Text, default="")
+    standard_changes: Mapped[list] = mapped_column(JSON, default=list)
+
+    based_on: Mapped[Questionnaire | None] = relationship(remote_side=[id])
+
+    @property
+    def label(self) -> str:
+        return f"{self.title}, version {self.version}"
+
+
+@event.listens_for(Questionnaire, "before_update")
+def _refuse_update(mapper, _connection, target: Questionnaire) -> None:
+    # Called for every instance marked dirty, even with no net change (a merge): refuse a change.
+    state = inspect(target)
+    if not any(state.attrs[column.key].history.has_changes() for column in mapper.column_attrs):
+        return
+    raise PublishedVersionChanged(
+        f"{target.slug} version {target.version} is published and cannot change; "
+        "make a draft of it and publish a new version")
+
+
+@event.listens_for(Questionnaire, "before_delete")
+def _refuse_delete(_mapper, _connection, target: Questionnaire) -> None:
+    raise PublishedVersionChanged(
+        f"{target.slug} version {target.version} is published and cannot be deleted")
+
+
+class QuestionnaireDraft(Base):
+    """A new version being edited: a copy of a published version's document, changed in place
+    until it is published (then deleted). Never read by a wave."""
+
+    __tablename__ = "questionnaire_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    based_on_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"))
+    document: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    based_on: Mapped[Questionnaire] = relationship()
+
+
+class ComparableChange(Base):
+    """An analyst's judgement that a changed standard question still compares with earlier waves
+    and national measures, so the catalogue computes its indicators for waves on that version."""
+
+    __tablename__ = "comparable_change"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"))
+    question_id: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    marked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Wave(Base):

@@ -62,6 +62,7 @@ from portal.pact.metrics import (
 )
 from portal.pact.public_summary import you_said
 from portal.pact.standards import Breaches, service_breaches
+from portal.questionnaires.versions import not_comparable
 from portal.reports.readiness import (
     UnweightedCounts,
     WeightingGap,
@@ -124,7 +125,8 @@ def _wave_input(session: Session, wave: Wave, margins=None) -> WaveInput:
     if margins is not None:
         _check_answer_codes(wave, frame, margins)
     return WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
-                     wave.questionnaire.slug if wave.questionnaire else "")
+                     wave.questionnaire.slug if wave.questionnaire else "",
+                     not_comparable(session, wave.questionnaire))
 
 
 def _check_answer_codes(wave: Wave, frame, margins) -> None:
@@ -167,7 +169,8 @@ def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
     earlier = [w for w in waves_with_responses(session) if w.opens_on < wave.opens_on]
     inputs = [*(_wave_input(session, w, margins) for w in earlier),
               WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
-                        wave.questionnaire.slug if wave.questionnaire else "")]
+                        wave.questionnaire.slug if wave.questionnaire else "",
+                        not_comparable(session, wave.questionnaire))]
     try:
         return analyse_waves(inputs, margins, places(session))
     except AnalysisError as error:

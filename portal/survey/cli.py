@@ -13,6 +13,7 @@ import surveys
 from analysis.formatting import plural
 from portal.core.clock import today
 from portal.core.extensions import db
+from portal.questionnaires.versions import stored_versions
 from portal.survey.queries import response_counts, wave_by_slug, waves_newest_first
 from portal.survey.responses import ImportRefused, import_responses
 from portal.survey.waves import WaveError, open_wave
@@ -46,7 +47,7 @@ def create_command(slug: str, name: str, questionnaire: str, opens: date, closes
                    panel: bool, open_link: bool) -> None:
     identifier, _, version = questionnaire.partition(":")
     try:
-        number = int(version) if version else surveys.load_questionnaire(identifier).version
+        number = int(version) if version else _newest_version(identifier)
         with db.transaction() as session:
             wave = open_wave(session, slug=slug, name=name, questionnaire_slug=identifier,
                              questionnaire_version=number, opens_on=opens, closes_on=closes,
@@ -58,6 +59,16 @@ def create_command(slug: str, name: str, questionnaire: str, opens: date, closes
         raise click.ClickException(str(error)) from None
     click.echo(f"Set up wave {wave.slug} ({wave.name}): {identifier} version {number}, "
                f"{opens.isoformat()} to {closes.isoformat()}.")
+
+
+def _newest_version(slug: str) -> int:
+    with db.transaction() as session:
+        newest = max((row.version for row in stored_versions(session) if row.slug == slug),
+                     default=None)
+    if newest is None:
+        raise click.ClickException(f"There is no questionnaire {slug!r}: see flask --app portal "
+                                   "questionnaires list")
+    return newest
 
 
 @waves_group.command("import", help="Import paper or phone forms keyed into the wave's CSV "

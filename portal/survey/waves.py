@@ -1,10 +1,9 @@
 """Waves: opening one on a frozen questionnaire version, whether it is open today, and the questionnaire
-it runs (loaded from its definition file and checked against the checksum frozen when it opened).
+it runs (the published version's stored definition, which never changes).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date
 from threading import Lock
@@ -16,8 +15,9 @@ import surveys
 from portal.core import audit
 from portal.core.refusals import Refusal
 from portal.models import Questionnaire, Wave, WaveState
+from portal.questionnaires.queries import version_of, versions
+from portal.questionnaires.versions import load_shipped, version_questionnaire
 from portal.survey.queries import neighbourhood_pairs
-from surveys.loading import DEFINITIONS_DIR
 
 WAVE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -27,21 +27,15 @@ class WaveError(Refusal):
 
 
 def freeze_questionnaire(session: Session, slug: str, version: int) -> Questionnaire:
-    """The Questionnaire row for a definition version, created (frozen) on first use.
-
-    Raises ``QuestionnaireError`` if the file was edited after it was first frozen.
-    """
-    row = session.scalar(select(Questionnaire).where(Questionnaire.slug == slug,
-                                                     Questionnaire.version == version))
-    if row is not None:
-        surveys.load_questionnaire(slug, version, expected_checksum=row.checksum)
-        return row
-    definition = surveys.load_questionnaire(slug, version)
-    row = Questionnaire(slug=definition.id, version=definition.version, title=definition.title,
-                        checksum=surveys.checksum(definition),
-                        definition=dataclasses.asdict(dataclasses.replace(definition, source=None)))
-    session.add(row)
-    session.flush()
+    """The published version a wave will run (the shipped definitions are loaded as versions on
+    first use). ``WaveError`` naming the versions there are when there is no such version."""
+    load_shipped(session)
+    row = version_of(session, slug, version)
+    if row is None:
+        known = ", ".join(f"{q.slug}:{q.version}" for q in versions(session)) or "none"
+        raise WaveError(f"There is no version {version} of questionnaire {slug!r} (versions: "
+                        f"{known})")
+    version_questionnaire(row)  # a stored definition that no longer loads is refused here
     return row
 
 
@@ -60,7 +54,7 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
         raise WaveError("Choose at least one way for residents to answer: panel, open link or both")
     try:
         questionnaire = freeze_questionnaire(session, questionnaire_slug, questionnaire_version)
-    except surveys.QuestionnaireError as error:  # a definition file that changed or will not load
+    except surveys.QuestionnaireError as error:  # a stored definition that will not load
         raise WaveError(str(error)) from error
     wave = Wave(slug=slug, name=name.strip(), questionnaire=questionnaire, opens_on=opens_on,
                 closes_on=closes_on, panel_mode=panel_mode, open_link_mode=open_link_mode)
@@ -73,33 +67,14 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
     return wave
 
 
-# Loaded, checksum-verified definitions by (slug, version, checksum), with the file's (mtime, size).
-_verified: dict[tuple[str, int, str], tuple[tuple[int, int] | None, surveys.Questionnaire]] = {}
 _bound: dict[tuple[int, tuple[tuple[str, str], ...]],
              tuple[surveys.Questionnaire, surveys.Questionnaire]] = {}
 _lock = Lock()
 
 
 def frozen_questionnaire(row: Questionnaire) -> surveys.Questionnaire:
-    """The definition a wave froze. Raises ``QuestionnaireError`` if its file changed since.
-
-    The file is re-checked whenever its modification time or size changes, so an edit made while
-    the portal runs is caught on the next request without re-hashing the definition every time.
-    """
-    key = (row.slug, row.version, row.checksum)
-    path = DEFINITIONS_DIR / f"{row.slug}.v{row.version}.yaml"
-    try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-    except FileNotFoundError:
-        stamp = None
-    cached = _verified.get(key)
-    if cached is not None and stamp is not None and cached[0] == stamp:
-        return cached[1]
-    loaded = surveys.load_questionnaire(row.slug, row.version, expected_checksum=row.checksum)
-    with _lock:
-        _verified[key] = (stamp, loaded)
-    return loaded
+    """The definition a wave froze: its published version's stored document."""
+    return version_questionnaire(row)
 
 
 def wave_questionnaire(session: Session, wave: Wave) -> surveys.Questionnaire:

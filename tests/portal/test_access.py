@@ -18,7 +18,8 @@ from portal.models import ROLES, AuditEvent
 
 # URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
 UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
-            "import_id", "message_id", "run_id"}
+            "import_id", "message_id", "run_id", "version_id",
+            "draft_id", "page_id", "question_id"}
 
 STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact", "/charter", "/case-reviews")
 
@@ -107,7 +108,11 @@ ADMIN_ONLY = {
     "/admin/crime/", "/admin/crime/files",
     "/admin/mail/", "/admin/mail/<int:message_id>/retry", "/admin/mail/outbox",
     "/admin/mail/outbox/<int:message_id>",
-    "/admin/people", "/admin/people/access.json", "/admin/people/erase",
+    "/admin/people", "/admin/people/access.json", "/admin/questionnaires/import",
+    "/admin/questionnaires/<int:version_id>/draft", "/admin/questionnaires/drafts/<int:draft_id>",
+    "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/questions/new",
+    "/admin/questionnaires/drafts/<int:draft_id>/questions/<question_id>/delete",
+    "/admin/questionnaires/drafts/<int:draft_id>/publish", "/admin/people/erase",
     "/admin/setup/", "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
     "/admin/setup/areas", "/admin/setup/areas/neighbourhoods", "/admin/setup/areas/postcodes",
     "/admin/setup/areas/population", "/admin/setup/areas/<slug>/class",

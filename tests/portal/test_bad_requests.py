@@ -16,6 +16,7 @@ import pytest
 
 from portal import create_app
 from portal.auth.access import PUBLIC_BLUEPRINTS
+from portal.questionnaires.editing import start_draft
 from portal.survey.waves import open_wave
 from tests.conftest import sign_in
 
@@ -53,8 +54,11 @@ def url_values(db_session, neighbourhoods, make_user):
                      questionnaire_slug="crime-and-community-safety", questionnaire_version=1,
                      opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=30),
                      panel_mode=True, open_link_mode=True)
+    draft = start_draft(db_session, wave.questionnaire)
     db_session.commit()
-    values = {"wave_slug": wave.slug, "wave": wave.slug, "page_id": "your-area", "token": "not-a-token",
+    values = {"version_id": str(wave.questionnaire_id), "draft_id": str(draft.id),
+              "question_id": "seek_views", "wave_slug": wave.slug, "wave": wave.slug,
+              "page_id": "your-area", "token": "not-a-token",
               "filename": "report.pdf", "report_id": "1", "job_id": "1", "import_id": "1", "user_id": "1",
               "message_id": "1", "run_id": "1",
               "questionnaire": "crime-and-community-safety", "rest": "no-such-endpoint"}

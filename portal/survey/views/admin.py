@@ -28,6 +28,7 @@ from portal.core.links import public_url
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
 from portal.models import Role, Wave, WaveState
+from portal.questionnaires.versions import stored_versions, version_questionnaire
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out, queries
 from portal.survey import panel as panel_rules
@@ -80,9 +81,9 @@ def waves():
 @requires(Role.ADMIN)
 def new_wave():
     form = OpenWaveForm()
-    versions = surveys.list_questionnaires()
-    form.questionnaire.choices = [(f"{info.id}:{info.version}", f"{info.title}, version {info.version}")
-                                  for info in versions]
+    versions = stored_versions(db.session)
+    db.session.commit()  # the shipped versions stay loaded even if the wave below is refused
+    form.questionnaire.choices = [(f"{row.slug}:{row.version}", row.label) for row in versions]
     if form.validate_on_submit():
         slug, version = form.questionnaire.data.rsplit(":", 1)
         opens_on, closes_on = form.opens_on.data, form.closes_on.data
@@ -97,8 +98,8 @@ def new_wave():
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
     status = 400 if form.is_submitted() else 200  # here after a POST: invalid, or refused
     return render_template("survey/admin/wave_new.html", form=form, descriptions={
-        f"{info.id}:{info.version}": surveys.load_questionnaire(info.id, info.version).description
-        for info in versions}), status
+        f"{row.slug}:{row.version}": version_questionnaire(row).description
+        for row in versions}), status
 
 
 @bp.get("/waves/<wave_slug>")

@@ -81,3 +81,35 @@ def test_kept_pdfs_move_from_the_reports_folder_into_the_database_and_back(empty
         assert conn.execute(text("SELECT path FROM report_file")).scalar() == "run-1/2010-11-twerton.pdf"
     engine.dispose()
     assert (tmp_path / "run-1" / "2010-11-twerton.pdf").read_bytes() == pdf
+
+
+def test_stored_questionnaires_become_documents_and_back(empty_database_url):
+    """d7a3e5c1b842 rewrites each stored definition (the loaded questionnaire's fields) as its
+    document, which builds the same questionnaire (same checksum); downgrading writes the fields."""
+    import dataclasses
+    import json
+
+    from surveys.documents import questionnaire_from_document
+    from surveys.loading import checksum, load_questionnaire
+
+    loaded = load_questionnaire("crime-and-community-safety", 2)
+    fields = dataclasses.asdict(dataclasses.replace(loaded, source=None))
+    migrate.upgrade(empty_database_url, "b3f1c8e2a9d4")
+    engine = create_engine(empty_database_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO questionnaire (id, slug, version, title, checksum, definition, "
+                          "created_at) VALUES (1, 'crime-and-community-safety', 2, 'Q', :c, :d, :now)"),
+                     {"c": checksum(loaded), "d": json.dumps(fields), "now": datetime.now(UTC)})
+    migrate.upgrade(empty_database_url)
+
+    def stored():
+        with engine.connect() as conn:
+            value = conn.execute(text("SELECT definition FROM questionnaire")).scalar_one()
+        return json.loads(value) if isinstance(value, str) else value
+
+    document = stored()
+    assert "source" not in document
+    assert checksum(questionnaire_from_document(document, "x")) == checksum(loaded)
+    migrate.downgrade(empty_database_url, "b3f1c8e2a9d4")
+    assert stored() == json.loads(json.dumps(fields))
+    engine.dispose()

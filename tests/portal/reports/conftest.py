@@ -6,7 +6,6 @@ text a resident wrote with HTML in it."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
@@ -15,6 +14,7 @@ from sqlalchemy import insert
 
 from demo.responses import generate_responses, population_margins
 from portal.models import PactIssue, PopulationEstimate, Priority, Questionnaire, Response, Wave
+from surveys.documents import document_of
 from surveys.loading import checksum, load_questionnaire
 
 SLUGS = ["twerton", "keynsham", "chew-valley"]
@@ -28,8 +28,7 @@ def _questionnaire(session) -> Questionnaire:
     definition = load_questionnaire("crime-and-community-safety", 1)
     row = Questionnaire(slug=definition.id, version=definition.version, title=definition.title,
                         checksum=checksum(definition),
-                        definition=dataclasses.asdict(dataclasses.replace(definition,
-                                                                          source=None)))
+                        definition=document_of(definition))
     session.add(row)
     session.flush()
     return row

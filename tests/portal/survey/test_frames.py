@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import surveys
 from portal.models import PanelMember, Questionnaire, Response
@@ -37,11 +37,14 @@ def test_wave_frame_is_the_wide_format(db_session, wave, neighbourhoods):
     assert surveys.validate_response(questionnaire, frame.iloc[0].to_dict()) == []
 
 
-def test_an_edited_frozen_definition_refuses_to_run(db_session, wave):
+def test_an_altered_stored_definition_refuses_to_run(db_session, wave):
     row = db_session.get(Questionnaire, wave.questionnaire_id)
     frozen_questionnaire(row)
-    row.checksum = "sha256:" + "0" * 64  # as if the file had been edited after the wave opened
-    with pytest.raises(surveys.QuestionnaireError, match="edited since it was frozen"):
+    # A hand edit in the database, past the models' refusal to change a published version.
+    db_session.execute(text("UPDATE questionnaire SET checksum = :checksum WHERE id = :id"),
+                       {"checksum": "sha256:" + "0" * 64, "id": row.id})
+    db_session.expire(row)
+    with pytest.raises(surveys.QuestionnaireError, match="no longer matches the checksum"):
         frozen_questionnaire(row)
 
 

@@ -1,0 +1,1 @@
+"""Questionnaires as staff-owned data: published versions, drafts of new ones, the editor, files."""
