@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the portal needs beyond Python: Pango for WeasyPrint's PDFs, fonts, poppler-utils
 # (pdftoppm, to look at PDFs as pictures), for the browser tests Chromium (--with-browser) and, for
-# the job-queue tests, Redis (--with-redis).
+# the job-queue tests, Redis (--with-redis) and, for the tests that check the engine against R live,
+# R with its survey package (--with-r).
 # Installs only what is missing; does nothing where apt-get is unavailable or we are not root.
 set -euo pipefail
 
@@ -10,7 +11,8 @@ for option in "$@"; do
   case "$option" in
     --with-browser) packages+=(chromium) ;;
     --with-redis) packages+=(redis-server) ;;
-    *) echo "unknown option $option (use --with-browser, --with-redis)" >&2; exit 2 ;;
+    --with-r) packages+=(r-base-core r-cran-survey) ;;
+    *) echo "unknown option $option (use --with-browser, --with-redis, --with-r)" >&2; exit 2 ;;
   esac
 done
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import uuid
 from functools import cache
 
@@ -201,6 +202,22 @@ def queue_app(app, redis_url):
     app.config["REDIS_URL"] = redis_url
     app.config["JOB_HEARTBEAT_SECONDS"] = 1
     return app
+
+
+@pytest.fixture(scope="session")
+def rscript() -> str:
+    """R with the survey package, for tests that check against it live; skipped with a reason
+    where missing, except under CI=true, where .ci/run has installed it."""
+    path = shutil.which("Rscript")
+    problem = "R is not installed (apt-get install r-base-core r-cran-survey)" if not path else None
+    if path and subprocess.run([path, "-e", "library(survey)"], capture_output=True).returncode:
+        problem = "R's survey package is not installed (apt-get install r-cran-survey)"
+    if problem:
+        if IN_CI:
+            pytest.fail(f"CI=true but {problem}: .ci/run installs it")
+        pytest.skip(problem)
+    assert path is not None
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import numpy as np
@@ -83,9 +82,7 @@ def test_bad_replicate_options_are_refused(kwargs, message):
         make_replicates(d, m, **kwargs, **control)
 
 
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (CI installs "
-                    "r-base-core and r-cran-survey)")
-def test_r_reproduces_the_commands_se_from_its_export(tmp_path, capsys):
+def test_r_reproduces_the_commands_se_from_its_export(rscript, tmp_path, capsys):
     """The command's JSON SE of NI 21 and R's svrepdesign on the file it wrote agree."""
     d, m, _r, _g, _w, _control = reference_case("design")
     d.to_csv(tmp_path / "responses.csv", index=False)
