@@ -30,8 +30,9 @@ ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/
 # Statements per page on the demo. A change that adds a query per row multiplies these. /pact/: one
 # for the issues residents reopened ("Was it resolved?": not resolved); /neighbourhoods/twerton: one
 # for the coming meeting's papers and one for the issues' status history (the metrics read each period
-# as it stood at its end); every page: one for the partnership's profile (its name in the header).
-QUERY_PINS = {"/pact/": 11, "/pact/meetings": 11, "/analyst/": 22, "/neighbourhoods/twerton": 13}
+# as it stood at its end); every page: one for the partnership's profile (its name in the header);
+# /analyst/: three for the model-based NI 21's covariates (populations, classes, the year's crime).
+QUERY_PINS = {"/pact/": 11, "/pact/meetings": 11, "/analyst/": 25, "/neighbourhoods/twerton": 13}
 
 
 def _client(app, email: str | None):
