@@ -290,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ci", choices=CI_METHODS, default="logit",
                    help="interval for a proportion: logit (default, R svyciprop's), "
                    "korn-graubard (svyciprop method \"beta\") or wilson (score interval on the "
-                   "effective base); at 0%% or 100%% every method gives Korn-Graubard's")
+                   "effective base) or auto (the portal's: Korn-Graubard where the base is under "
+                   "100 or the estimate is 0%% or 100%%, logit elsewhere); at 0%% or 100%% every "
+                   "method gives Korn-Graubard's")
     p.add_argument("--replicates", choices=REPLICATE_METHODS,
                    help="standard errors from replicate weights made from the design (JK1: "
                    "delete one cluster; bootstrap: within strata), raked in each replicate")

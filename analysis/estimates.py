@@ -216,7 +216,10 @@ def _edge_intervals(p, effective_n, t, edge, level, lo, hi):
     return lo, hi
 
 
-CI_METHODS = ("logit", "korn-graubard", "wilson")
+CI_METHODS = ("logit", "korn-graubard", "wilson", "auto")
+# ``auto`` (the portal's): Korn-Graubard where the base is under this many responses (the low-base
+# flag) or the estimate is 0% or 100%, where the logit interval is too narrow; logit elsewhere.
+AUTO_SMALL_BASE = 100
 
 
 def _ci_korn_graubard(p, se, dfree, level, design_n):
@@ -244,11 +247,20 @@ def _ci_wilson(p, se, dfree, level):
     return np.where(ok, centre - half, np.nan), np.where(ok, centre + half, np.nan)
 
 
-def proportion_ci(lin: Linearised, level: float = 0.95, method: str = "logit"):
+def auto_methods(lin: Linearised, small_base: int = AUTO_SMALL_BASE) -> np.ndarray:
+    """The method ``auto`` uses for each domain: ``korn-graubard`` where the base is under
+    ``small_base`` or the estimate is 0% or 100% (no variance), ``logit`` elsewhere."""
+    edge = ~(np.isfinite(lin.p) & (lin.p > 0) & (lin.p < 1))
+    return np.where((lin.n < small_base) | edge, "korn-graubard", "logit")
+
+
+def proportion_ci(lin: Linearised, level: float = 0.95, method: str = "logit",
+                  small_base: int = AUTO_SMALL_BASE):
     """Interval bounds for every domain of ``lin`` by ``method`` (see CI_METHODS).
 
     At 0% or 100% (no variance) every method gives the logit method's edge interval: Korn and
     Graubard's on the Kish effective base (see :func:`_ci_logit`), where R's would be undefined.
+    ``auto`` takes Korn-Graubard's bounds where :func:`auto_methods` says so, logit's elsewhere.
     """
     if method not in CI_METHODS:
         raise InputError(f"unknown interval method {method!r}; choose one of "
@@ -256,16 +268,19 @@ def proportion_ci(lin: Linearised, level: float = 0.95, method: str = "logit"):
     lo, hi = _ci_logit(lin.p, lin.se, lin.df, level, lin.effective_n)
     if method == "logit":
         return lo, hi
-    if method == "korn-graubard":
-        klo, khi = _ci_korn_graubard(lin.p, lin.se, lin.df, level, lin.design_n)
-    else:
+    if method == "wilson":
         klo, khi = _ci_wilson(lin.p, lin.se, lin.df, level)
+    else:
+        klo, khi = _ci_korn_graubard(lin.p, lin.se, lin.df, level, lin.design_n)
     inner = np.isfinite(klo)
+    if method == "auto":
+        inner &= auto_methods(lin, small_base) == "korn-graubard"
     return np.where(inner, klo, lo), np.where(inner, khi, hi)
 
 
 def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level, ci="logit"):
-    lo, hi = proportion_ci(lin, level, ci)
+    lo, hi = proportion_ci(lin, level, ci, disclosure.flag_below)
+    methods = auto_methods(lin, disclosure.flag_below) if ci == "auto" else np.full(len(groups), ci)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = lin.n * lin.sum_w2 / lin.weighted_base**2
     out = []
@@ -289,7 +304,7 @@ def _rows(ind: Indicator, lin: Linearised, groups, by, disclosure, level, ci="lo
             "design_effect": num(deff[k]),
             "weighted_base": num(lin.weighted_base[k]),
             "df": int(lin.df[k]),
-            "ci_method": ci,
+            "ci_method": str(methods[k]),
             "flag": flag,
             "note": note,
             "higher_is_better": ind.higher_is_better,
@@ -318,8 +333,9 @@ def estimate_indicators(
     AreaClassError), or a list of them. Returns one row per indicator x
     group: indicator, group (None or {by: value}), estimate, se, ci_lower, ci_upper, n,
     effective_n, design_effect, weighted_base, df, ci_method, flag, note (proportions in 0..1).
-    ``ci``: the interval method, ``logit`` (R's svyciprop default and the portal's),
-    ``korn-graubard`` (svyciprop method "beta") or ``wilson``.
+    ``ci``: the interval method, ``logit`` (R's svyciprop default), ``korn-graubard`` (svyciprop
+    method "beta"), ``wilson``, or ``auto`` (the portal's: Korn-Graubard below the low-base flag
+    or at 0% or 100%, logit elsewhere; each row's ``ci_method`` says which).
     """
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
     design = as_design(weighting)

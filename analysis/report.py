@@ -50,6 +50,9 @@ HEADLINE_ID = "ni21"
 # Raking as R rake() (epsilon: 1 person) but allowed to run to convergence: a neighbourhood with
 # very few responses can need more than R's default 10 iterations.
 RAKE_OPTIONS: dict[str, Any] = {"epsilon": 1.0, "maxit": 100}
+# The portal's intervals: Korn-Graubard where the base is small or the estimate is 0% or 100%,
+# logit elsewhere (analysis.estimates.auto_methods; the method note says so).
+PORTAL_CI = "auto"
 # A wave's change is measured from the wave before it only if that ended at most this long before
 # it began (an annual survey that skipped a year still compares; one resumed after years does not).
 MAX_WAVE_GAP = timedelta(days=2 * 365)
@@ -542,7 +545,7 @@ def _estimate_wave(wave: WaveInput, margins: pd.DataFrame, disclosure: Disclosur
                    indicators) -> tuple[WaveEstimates, WeightingResult]:
     weighting = weigh_wave(wave.responses, margins)
     est = estimate_indicators(wave.responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
-                              indicators=indicators, disclosure=disclosure)
+                              indicators=indicators, disclosure=disclosure, ci=PORTAL_CI)
     est = suppress_complements(est, lambda keys: _relations(keys, {}),
                                disclosure.suppress_below, disclosure.suppress)
     return WaveEstimates(wave, len(wave.responses), est, weighting.diagnostics()), weighting
@@ -594,7 +597,7 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
     if HEADLINE_ID in ids:
         breakdowns = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by=bys,
                                          indicators=[HEADLINE_ID], disclosure=disclosure,
-                                         area_class=area_class)
+                                         area_class=area_class, ci=PORTAL_CI)
         current, breakdowns = _secondary_ni21(current, breakdowns, area_class, disclosure)
     else:  # NI 21 withheld: no breakdowns of it either
         breakdowns = current.estimates.iloc[0:0]

@@ -57,3 +57,41 @@ def test_an_unknown_method_is_refused(designs):
     d, by_name = designs
     with pytest.raises(InputError, match="unknown interval method 'exact'"):
         estimate_indicators(d, by_name["simple"], indicators=["ni21"], ci="exact")
+
+
+def test_auto_is_korn_graubard_on_small_bases_and_logit_elsewhere(designs):
+    """The portal's ``auto``: each row takes R's beta interval below the low-base flag and the
+    logit interval at or above it, and says which it used. (The fixture's bases are all over
+    100, so the flag is put at their median.)"""
+    d, by_name = designs
+    r = by_name["simple"]
+    bases = estimate_indicators(d, r, by="neighbourhood", indicators=["ni21"])["n"]
+    rules = DisclosureRules(suppress=False, flag_below=int(bases.median()))
+    kwargs = dict(by="neighbourhood", indicators=["ni21", "ni4"], disclosure=rules)
+    auto = estimate_indicators(d, r, ci="auto", **kwargs)
+    logit = estimate_indicators(d, r, ci="logit", **kwargs)
+    kg = estimate_indicators(d, r, ci="korn-graubard", **kwargs)
+    small = auto["n"] < rules.flag_below
+    assert small.any() and (~small).any()  # the fixture has both kinds of base
+    assert (auto.loc[small, "ci_method"] == "korn-graubard").all()
+    assert (auto.loc[~small, "ci_method"] == "logit").all()
+    for col in ("ci_lower", "ci_upper"):
+        np.testing.assert_array_equal(auto.loc[small, col], kg.loc[small, col])
+        np.testing.assert_array_equal(auto.loc[~small, col], logit.loc[~small, col])
+    np.testing.assert_array_equal(auto["se"], logit["se"])
+
+
+def test_auto_follows_the_low_base_threshold_it_is_given(designs):
+    d, by_name = designs
+    everything_small = DisclosureRules(suppress=False, flag_below=10**9)
+    table = estimate_indicators(d, by_name["simple"], indicators=["ni21"], ci="auto",
+                                disclosure=everything_small)
+    assert (table["ci_method"] == "korn-graubard").all()
+
+
+def test_auto_uses_korn_graubard_at_0_and_100_percent_whatever_the_base():
+    from types import SimpleNamespace
+
+    from analysis.estimates import auto_methods
+    lin = SimpleNamespace(p=np.array([0.0, 0.4, 1.0, 0.4]), n=np.array([500, 500, 500, 99]))
+    assert list(auto_methods(lin)) == ["korn-graubard", "logit", "korn-graubard", "korn-graubard"]
