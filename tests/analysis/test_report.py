@@ -11,6 +11,7 @@ from analysis import InputError, estimate_indicators, rake_weights
 from analysis.comparisons import compare_to_rest
 from analysis.gap import perception_gap
 from analysis.report import (
+    PORTAL_CI,
     RAKE_OPTIONS,
     REPORT_CATALOGUE,
     Place,
@@ -60,7 +61,7 @@ def _row(frame, indicator, slug):
 def test_headline_numbers_are_the_engines(analysis, waves, margins, plan):
     frame = waves[-1].responses
     weighting = rake_weights(frame, margins, **RAKE_OPTIONS)
-    est = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by="neighbourhood")
+    est = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by="neighbourhood", ci=PORTAL_CI)
     report = neighbourhood_report(analysis, "twerton", generated_at=NOW, targets=plan)
     local, total = _row(est, "ni21", "twerton"), _row(est, "ni21", None)
     h = report.headline
@@ -109,7 +110,8 @@ def test_breakdowns_are_domains_of_the_whole_sample(analysis, waves, margins):
     report = authority_report(analysis, name="Authority", generated_at=NOW)
     titles = [b.title for b in report.breakdowns]
     assert titles == ["Age", "Sex", "Ethnicity", "Disability", "Urban or rural"]
-    est = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by="sex", indicators=["ni21"])
+    est = estimate_indicators(frame, weighting, REPORT_CATALOGUE, by="sex", indicators=["ni21"],
+                              ci=PORTAL_CI)
     female = est[est.group.map(lambda g: isinstance(g, dict) and g["sex"] == "female")].iloc[0]
     sex = report.breakdowns[1]
     assert [f.label for f in sex.rows][:2] == ["Female", "Male"]
