@@ -9,10 +9,15 @@ still exports: the weights are None and the note says why.
 
 :meth:`ExportWeights.note_rows` gives the rows of the XLSX "weighting" sheet and of the CSV
 weighting note (numbers as numbers, so a spreadsheet can check them).
+
+:func:`export_replicates` adds bootstrap replicate weights, each replicate raked like the full
+sample, so that someone holding only the export reproduces standard errors that allow for the
+raking, without declaring the margins (R ``svrepdesign``; see ``REPLICATE_USE``).
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +27,7 @@ from analysis.codes import column_codes
 from analysis.errors import AnalysisError
 from analysis.formatting import number
 from analysis.margins import NOT_GIVEN, validate_margins
+from analysis.replicates import make_replicates
 from analysis.report import RAKE_OPTIONS, weigh_wave
 from analysis.weighting import WeightingResult
 
@@ -32,6 +38,15 @@ METHOD = ("Rim weighting (raking) to population margins, as R survey::rake() wit
 USE = ("SPSS: WEIGHT BY weight. R: survey::svydesign(ids = ~1, weights = ~weight, data = d). "
        "Estimates match the dashboard; standard errors do too only with the raking margins "
        "declared (R: rake() with the margins above)")
+# Bootstrap replicates in an export: enough that the SE is within about 7% of its limit
+# (1/sqrt(2R)); a file of 1,500 responses stays near 3 MB. JK1 would need one per response.
+EXPORT_REPLICATES = 100
+REPLICATE_USE = (
+    "R: d <- merge(answers, read.csv(this file), by = 'response_id'); des <- "
+    "survey::svrepdesign(data = d, weights = ~weight, repweights = 'repw_[0-9]+', "
+    "type = 'bootstrap', scale = d$replicate_scale[1], rscales = 1, combined.weights = TRUE, "
+    "mse = FALSE). Stata: svyset [pweight = weight], jkrweight(repw_*, "
+    "multiplier(<replicate_scale>)) vce(jackknife), which applies the same variance formula")
 NOT_GIVEN_LABEL = "(not given)"
 MARGIN_HEADER = ["variable", "category", "population", "population_share", "respondents",
                  "weighted", "weighted_share"]
@@ -143,3 +158,17 @@ def _safe_margin_table(responses, margins, weights) -> pd.DataFrame:
         return margin_table(responses, margins, weights)
     except AnalysisError:  # margins unusable: the reason already says so
         return pd.DataFrame(columns=MARGIN_HEADER)
+
+
+def export_replicates(responses: pd.DataFrame, margins: pd.DataFrame, wave: str,
+                      replicates: int = EXPORT_REPLICATES) -> pd.DataFrame:
+    """``response_id, weight, repw_1..R, replicate_type, replicate_scale`` for one wave.
+
+    Bootstrap replicates (R ``bootweights``, every replicate raked with the dashboard's options);
+    ``weight`` is the dashboard's weight. The draws are seeded from the wave's slug, so the same
+    wave exports the same replicates every time. Raises AnalysisError when the wave cannot be
+    weighted (the message says why).
+    """
+    reps = make_replicates(responses, margins, method="bootstrap", replicates=replicates,
+                           seed=zlib.crc32(wave.encode()), **RAKE_OPTIONS)
+    return reps.frame(responses["response_id"].astype(str).to_numpy())

@@ -8,8 +8,9 @@ question field (grid rows each their own column), each cell converted by `survey
 panel members, invitations and contact details are never joined in. The dashboard, the reports,
 the weights and the exports all load through here, so they see the same rows in the same order.
 
-`population_margins` gives the weighting population as ``variable,category,population``, and
-`export_weight_column` the dashboard's rim weight of every response for the exports.
+`population_margins` gives the weighting population as ``variable,category,population``,
+`export_weight_column` the dashboard's rim weight of every response for the exports, and
+`export_replicate_weights` that weight with bootstrap replicates for R's or Stata's own SEs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import surveys
-from analysis.wave_weights import export_weights
+from analysis.wave_weights import export_replicates, export_weights
 from portal.models import Neighbourhood, PopulationEstimate, Response, Wave
 from portal.survey.queries import DatasetError
 from portal.survey.waves import frozen_questionnaire
@@ -97,3 +98,14 @@ def export_weight_column(session: Session, wave: Wave,
     values = {} if weights.weights is None else dict(
         zip(frame["response_id"].astype(str), weights.weights.tolist(), strict=True))
     return surveys.WeightColumn(values, weights.label(), weights.note_rows())
+
+
+def export_replicate_weights(session: Session, wave: Wave) -> bytes:
+    """The CSV of `analysis.wave_weights.export_replicates` for ``wave`` (full precision, so R
+    reproduces the engine's replicate SEs exactly). Raises DatasetError (no population loaded)
+    or AnalysisError (the wave cannot be weighted), each with a sentence saying why."""
+    frame = wave_frame(session, wave)
+    if frame.empty:
+        raise DatasetError(f"Wave {wave.name} has no responses yet.")
+    replicates = export_replicates(frame, population_margins(session), wave.slug)
+    return replicates.to_csv(index=False, float_format="%.17g").encode("utf-8")

@@ -18,7 +18,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 import surveys
+from analysis.errors import AnalysisError
 from analysis.formatting import plural
+from analysis.wave_weights import EXPORT_REPLICATES
 from portal.areas.queries import neighbourhood_names
 from portal.auth.access import requires, staff_blueprint
 from portal.core import audit, jobs
@@ -33,8 +35,9 @@ from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out, queries
 from portal.survey import panel as panel_rules
 from portal.survey.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
-from portal.survey.frames import export_weight_column, wave_frame
+from portal.survey.frames import export_replicate_weights, export_weight_column, wave_frame
 from portal.survey.queries import (
+    DatasetError,
     response_counts,
     responses_by_language,
     responses_by_mode,
@@ -112,7 +115,8 @@ def wave(wave_slug: str):
     return render_template("survey/admin/wave.html", wave=wave, by_mode=by_mode, by_language=by_language,
                            total=sum(by_mode.values()),
                            imports=imports, panel=panel, state=wave.state_on(today()),
-                           survey_link=public_url("survey.start", wave_slug=wave.slug))
+                           survey_link=public_url("survey.start", wave_slug=wave.slug),
+                           replicates=EXPORT_REPLICATES)
 
 
 @bp.get("/waves/<wave_slug>/template.csv")
@@ -172,6 +176,20 @@ def export_weighting(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     data = surveys.weighting_note_csv(export_weight_column(db.session, wave))
     return _download(data, "text/csv; charset=utf-8", f"voicebox-{wave.slug}-weighting.csv")
+
+
+@bp.get("/waves/<wave_slug>/replicates.csv")
+def export_replicates(wave_slug: str):
+    """The dashboard's weight with bootstrap replicate weights (``repw_1..R``), by response id."""
+    wave = _wave_or_404(wave_slug)
+    try:
+        data = export_replicate_weights(db.session, wave)
+    except (AnalysisError, DatasetError) as error:
+        flash(f"No replicate weights for {wave.name}: {error}")
+        return redirect(url_for(".wave", wave_slug=wave.slug))
+    audit.record(db.session, "survey_export", "wave", wave.slug, format="replicates")
+    db.session.commit()
+    return _download(data, "text/csv; charset=utf-8", f"voicebox-{wave.slug}-replicates.csv")
 
 
 def _export(wave_slug: str, kind: str):

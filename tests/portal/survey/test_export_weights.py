@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -137,3 +138,86 @@ def test_without_population_the_note_says_so(signed_in, survey, db_session):
 def test_the_wave_page_links_the_weighting_note(signed_in, survey):
     page = signed_in("analyst").get(f"/admin/waves/{WAVE}").get_data(as_text=True)
     assert f"/admin/waves/{WAVE}/weighting.csv" in page and "WEIGHT BY weight." in page
+    assert f"/admin/waves/{WAVE}/replicates.csv" in page and "svrepdesign" in page
+
+
+def read_replicates(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), dtype={"response_id": str})
+
+
+def replicate_ni21_se(answers: pd.DataFrame, reps: pd.DataFrame) -> float:
+    """The bootstrap SE by its formula, from the two files alone."""
+    joined = answers.drop(columns="weight").merge(reps, on="response_id", validate="one_to_one")
+    answer = joined["police_council_dealing"]
+    valid = ((answer != "") & (answer != "dont_know")).to_numpy(float)
+    positive = answer.isin(AGREE).to_numpy(float) * valid
+    w = joined.filter(regex=r"^repw_\d+$").to_numpy(float)
+    theta = (w * positive[:, None]).sum(axis=0) / (w * valid[:, None]).sum(axis=0)
+    return float(np.sqrt(joined["replicate_scale"].iloc[0] * ((theta - theta.mean()) ** 2).sum()))
+
+
+def test_replicate_weights_carry_the_dashboard_weight(signed_in, survey, db_session):
+    analyst = signed_in("analyst")
+    answers = read_csv_export(analyst.get(f"/admin/waves/{WAVE}/export.csv").data)
+    response = analyst.get(f"/admin/waves/{WAVE}/replicates.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    reps = read_replicates(response.data)
+    repw = [f"repw_{r}" for r in range(1, 101)]
+    assert list(reps.columns) == ["response_id", "weight", *repw, "replicate_type",
+                                  "replicate_scale"]
+    assert set(reps["replicate_type"]) == {"bootstrap"} and reps["replicate_scale"].nunique() == 1
+    expected = dict(zip(answers["response_id"], answers["weight"], strict=True))
+    assert dict(zip(reps["response_id"], reps["weight"], strict=True)) == pytest.approx(
+        expected, rel=1e-15)
+    # every replicate is raked to the same population as the full sample
+    population = load_analysis(db_session, WAVE).current.diagnostics["population"]
+    np.testing.assert_allclose(reps[repw].sum(axis=0), population, rtol=1e-3)
+    assert reps[repw].std(axis=1).gt(0).all()  # the replicates differ from each other
+    # the same wave gives the same replicates every time (seeded from its slug)
+    assert analyst.get(f"/admin/waves/{WAVE}/replicates.csv").data == response.data
+
+
+def test_replicate_se_is_close_to_the_dashboards(signed_in, survey, db_session):
+    analyst = signed_in("analyst")
+    answers = read_csv_export(analyst.get(f"/admin/waves/{WAVE}/export.csv").data)
+    reps = read_replicates(analyst.get(f"/admin/waves/{WAVE}/replicates.csv").data)
+    dashboard = load_analysis(db_session, WAVE).current.row("ni21", None)["se"]
+    assert replicate_ni21_se(answers, reps) == pytest.approx(dashboard, rel=0.25)
+
+
+def test_r_reproduces_the_replicate_se_from_the_two_files(signed_in, survey, rscript, tmp_path):
+    """Someone with only the exports gets the same SE in R's svrepdesign as the formula."""
+    analyst = signed_in("analyst")
+    (tmp_path / "answers.csv").write_bytes(analyst.get(f"/admin/waves/{WAVE}/export.csv").data)
+    (tmp_path / "repw.csv").write_bytes(analyst.get(f"/admin/waves/{WAVE}/replicates.csv").data)
+    script = f"""
+suppressMessages(library(survey))
+a <- read.csv("{tmp_path / 'answers.csv'}", colClasses = "character", na.strings = "",
+              fileEncoding = "UTF-8-BOM")
+a$weight <- NULL
+w <- read.csv("{tmp_path / 'repw.csv'}", colClasses = c(response_id = "character"))
+d <- merge(a, w, by = "response_id")
+des <- svrepdesign(data = d, weights = ~weight, repweights = "repw_[0-9]+", type = "bootstrap",
+                   scale = d$replicate_scale[1], rscales = 1, combined.weights = TRUE, mse = FALSE)
+q <- d$police_council_dealing
+des$variables$vv <- !is.na(q) & q != "dont_know"
+des$variables$yy <- as.numeric(des$variables$vv & q %in% c("strongly_agree", "tend_to_agree"))
+m <- svymean(~yy, subset(des, vv))
+cat(sprintf("%.17g %.17g", coef(m)[[1]], SE(m)[[1]]))
+"""
+    out = subprocess.run([rscript, "-e", script], capture_output=True, text=True, check=True)
+    estimate, se = map(float, out.stdout.split())
+    answers = read_csv_export((tmp_path / "answers.csv").read_bytes())
+    reps = read_replicates((tmp_path / "repw.csv").read_bytes())
+    assert estimate == pytest.approx(weighted_ni21(answers), rel=1e-12)
+    assert se == pytest.approx(replicate_ni21_se(answers, reps), rel=1e-10)
+
+
+def test_a_wave_without_weights_gets_no_replicates_and_a_reason(signed_in, survey, db_session):
+    db_session.execute(delete(PopulationEstimate))
+    db_session.commit()
+    analyst = signed_in("analyst")
+    response = analyst.get(f"/admin/waves/{WAVE}/replicates.csv", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/admin/waves/{WAVE}"
+    assert "No replicate weights for" in page and "No population figures are loaded" in page
