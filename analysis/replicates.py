@@ -173,7 +173,8 @@ def with_replicate_se(table: pd.DataFrame, responses, reps: Replicates, by=None,
                       catalogue=None, area_class=None, level: float = 0.95) -> pd.DataFrame:
     """``table`` (estimate_indicators) with replicate SEs and logit intervals on R - 1 df.
 
-    Suppressed cells stay suppressed; estimates are the full-sample weights' (unchanged).
+    Suppressed cells stay suppressed; estimates are the full-sample weights' (unchanged). Each
+    indicator's replicate estimates are computed once per breakdown, for all its groups together.
     """
     from analysis.catalogue import CATALOGUE, get_indicator
     from analysis.estimates import _ci_logit, _domains, indicator_vectors
@@ -182,25 +183,31 @@ def with_replicate_se(table: pd.DataFrame, responses, reps: Replicates, by=None,
     cat = CATALOGUE if catalogue is None else catalogue
     bys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     domains = {b: _domains(coded, b, area_class) for b in bys}
-    whole = np.zeros(len(coded), np.int64)
-    out = table.copy()
-    df = reps.count - 1
-    for i, row in out.iterrows():
-        if row["estimate"] is None or not np.isfinite(row["estimate"]):
-            continue
-        y, valid = indicator_vectors(coded, get_indicator(row["indicator"], cat), cat)
-        if row["group"] is None:
-            _est, se = replicate_proportions(reps, y, valid, whole, 1)
-            k = 0
-        else:
-            (b, label), = row["group"].items()
+    domains[None] = (np.zeros(len(coded), np.int64), [None])
+    vectors: dict = {}
+    ses: dict = {}
+
+    def replicate_se(indicator: str, b, label) -> float:
+        if (indicator, b) not in ses:
+            if indicator not in vectors:
+                vectors[indicator] = indicator_vectors(coded, get_indicator(indicator, cat), cat)
             dom, labels = domains[b]
-            _est, se = replicate_proportions(reps, y, valid, dom, len(labels))
-            k = labels.index(label)
-        lo, hi = _ci_logit(np.array([row["estimate"]]), se[k:k + 1], np.array([df]), level,
-                           np.array([row["effective_n"]]))
-        out.at[i, "se"] = float(se[k])
-        out.at[i, "ci_lower"], out.at[i, "ci_upper"] = float(lo[0]), float(hi[0])
-        out.at[i, "df"] = df
-        out.at[i, "ci_method"] = f"logit ({R_TYPE[reps.method]} replicates)"
+            ses[indicator, b] = replicate_proportions(reps, *vectors[indicator], dom, len(labels))[1]
+        return float(ses[indicator, b][domains[b][1].index(label)])
+
+    out = table.copy()
+    estimate = pd.to_numeric(out["estimate"], errors="coerce").to_numpy(float)
+    shown = np.flatnonzero(np.isfinite(estimate))
+    if not len(shown):
+        return out
+    se = np.array([replicate_se(out["indicator"].iat[i],
+                                *next(iter((out["group"].iat[i] or {None: None}).items())))
+                   for i in shown])
+    df = np.full(len(shown), reps.count - 1)
+    effective = pd.to_numeric(out["effective_n"].iloc[shown], errors="coerce").to_numpy(float)
+    lo, hi = _ci_logit(estimate[shown], se, df, level, effective)
+    index = out.index[shown]
+    for column, values in (("se", se), ("ci_lower", lo), ("ci_upper", hi), ("df", df)):
+        out.loc[index, column] = values
+    out.loc[index, "ci_method"] = f"logit ({R_TYPE[reps.method]} replicates)"
     return out

@@ -107,3 +107,35 @@ cat(sprintf("%.17g", SE(svymean(~yy, subset(des, vv)))[[1]]))
 """
     out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
     assert float(out.stdout) == pytest.approx(se, rel=1e-10)
+
+
+def test_replicate_ses_fill_shown_rows_and_leave_suppressed_ones_empty():
+    """Every shown row gets its own group's replicate SE (computed per breakdown at once); a
+    suppressed row keeps no SE or interval."""
+    from analysis.estimates import estimate_indicators
+    from analysis.replicates import with_replicate_se
+    from analysis.weighting import rake_weights
+
+    d, m, _r, _g, _w, control = reference_case("design")
+    small = d.groupby("neighbourhood", group_keys=False).head(40)  # a few groups under 30
+    small = small[~((small["neighbourhood"] == small["neighbourhood"].iloc[0])
+                    & (small.groupby("neighbourhood").cumcount() >= 20))].reset_index(drop=True)
+    reps = make_replicates(small, m, method="bootstrap", replicates=20, seed=2, **control)
+    table = estimate_indicators(small, rake_weights(small, m, **control), by="neighbourhood",
+                                indicators=["ni21", "ni4"])
+    out = with_replicate_se(table, small, reps, by="neighbourhood")
+    hidden = table["estimate"].isna()
+    assert hidden.any() and (~hidden).any()
+    assert out.loc[hidden, ["se", "ci_lower", "ci_upper"]].isna().all().all()
+    coded = CodedFrame(small)
+    labels = sorted(small["neighbourhood"].unique())
+    for _, row in out[~hidden].iterrows():
+        y, valid = indicator_vectors(coded, CATALOGUE[row["indicator"]], CATALOGUE)
+        if row["group"] is None:
+            dom, k = np.zeros(len(small), np.int64), 0
+        else:
+            dom = small["neighbourhood"].map(labels.index).to_numpy()
+            k = labels.index(row["group"]["neighbourhood"])
+        assert row["se"] == pytest.approx(
+            replicate_proportions(reps, y, valid, dom, len(labels))[1][k], rel=1e-12)
+        assert row["df"] == 19 and row["ci_lower"] < row["estimate"] < row["ci_upper"]
