@@ -10,7 +10,7 @@ from sqlalchemy import delete
 
 from analysis import estimate_indicators, rake_weights
 from analysis.gap import perception_gap
-from analysis.report import RAKE_OPTIONS, REPORT_CATALOGUE
+from analysis.report import PORTAL_CI, RAKE_OPTIONS, REPORT_CATALOGUE
 from portal.core.extensions import db
 from portal.models import PopulationEstimate, Response
 from portal.reports.building import prepare_reports
@@ -35,7 +35,7 @@ def _engine(app, wave_slug="2010-11"):
         frame = wave_frame(session, find_wave(session, wave_slug))
         margins = population_margins(session)
     weights = rake_weights(frame, margins, **RAKE_OPTIONS)
-    est = estimate_indicators(frame, weights, REPORT_CATALOGUE, by="neighbourhood")
+    est = estimate_indicators(frame, weights, REPORT_CATALOGUE, by="neighbourhood", ci=PORTAL_CI)
     gap = perception_gap(frame, weights, REPORT_CATALOGUE, by="neighbourhood")
     return est, gap
 
