@@ -192,7 +192,8 @@ def with_replicate_se(table: pd.DataFrame, responses, reps: Replicates, by=None,
             if indicator not in vectors:
                 vectors[indicator] = indicator_vectors(coded, get_indicator(indicator, cat), cat)
             dom, labels = domains[b]
-            ses[indicator, b] = replicate_proportions(reps, *vectors[indicator], dom, len(labels))[1]
+            y, valid = vectors[indicator]
+            ses[indicator, b] = replicate_proportions(reps, y, valid, dom, len(labels))[1]
         return float(ses[indicator, b][domains[b][1].index(label)])
 
     out = table.copy()
@@ -200,8 +201,8 @@ def with_replicate_se(table: pd.DataFrame, responses, reps: Replicates, by=None,
     shown = np.flatnonzero(np.isfinite(estimate))
     if not len(shown):
         return out
-    se = np.array([replicate_se(out["indicator"].iat[i],
-                                *next(iter((out["group"].iat[i] or {None: None}).items())))
+    indicators, groups = out["indicator"].tolist(), out["group"].tolist()
+    se = np.array([replicate_se(indicators[i], *next(iter((groups[i] or {None: None}).items())))
                    for i in shown])
     df = np.full(len(shown), reps.count - 1)
     effective = pd.to_numeric(out["effective_n"].iloc[shown], errors="coerce").to_numpy(float)

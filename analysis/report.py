@@ -37,6 +37,7 @@ from analysis.catalogue import (
 )
 from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
+from analysis.designs import sample_design
 from analysis.disclosure import Relation, suppress_complements
 from analysis.errors import InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
@@ -44,7 +45,7 @@ from analysis.fear_risk import FearRiskSection
 from analysis.formatting import WITHHELD, percent, plural, points, small_base
 from analysis.gap import GAP_CRIMES, perception_gap
 from analysis.scorecard import NO_TARGETS, Scorecard, with_targets
-from analysis.weighting import WeightingResult, rake_weights
+from analysis.weighting import RakedDesign, WeightingResult, rake_weights
 
 HEADLINE_ID = "ni21"
 # Raking as R rake() (epsilon: 1 person) but allowed to run to convergence: a neighbourhood with
@@ -53,6 +54,12 @@ RAKE_OPTIONS: dict[str, Any] = {"epsilon": 1.0, "maxit": 100}
 # The portal's intervals: Korn-Graubard where the base is small or the estimate is 0% or 100%,
 # logit elsewhere (analysis.estimates.auto_methods; the method note says so).
 PORTAL_CI = "auto"
+# How a wave's sample was drawn, which its standard errors follow (`wave_design`).
+DESIGNS = {
+    "simple": "one sample of the whole area (standard errors as for a simple random sample, raked)",
+    "stratified": ("a separate sample in each neighbourhood (standard errors stratified by "
+                   "neighbourhood, with its 16+ population as the finite population correction)"),
+}
 # A wave's change is measured from the wave before it only if that ended at most this long before
 # it began (an annual survey that skipped a year still compares; one resumed after years does not).
 MAX_WAVE_GAP = timedelta(days=2 * 365)
@@ -127,6 +134,7 @@ class WaveInput:
     # Standard questions this wave's questionnaire reworded or recoded, not judged comparable: the
     # catalogue refuses every indicator reading them (`catalogue.incomparable_indicators`).
     not_comparable: frozenset[str] = frozenset()
+    design: str = "simple"  # a key of DESIGNS
 
 
 @dataclass(frozen=True)
@@ -448,6 +456,7 @@ class MethodNote:
     suppress_below: int
     flag_below: int
     fingerprint: str
+    design: str = "simple"  # a key of DESIGNS
 
 
 # --------------------------------------------------------------------------- the analysis
@@ -520,9 +529,13 @@ def comparable(before: WaveInput, after: WaveInput) -> bool:
     return after.opens_on - before.closes_on <= MAX_WAVE_GAP
 
 
-def data_fingerprint(responses: pd.DataFrame, margins: pd.DataFrame) -> str:
-    """sha256 of the responses and margins as CSV (rows in response order): names the data used."""
+def data_fingerprint(responses: pd.DataFrame, margins: pd.DataFrame,
+                     design: str = "simple") -> str:
+    """sha256 of the responses and margins as CSV (rows in response order) and, unless simple,
+    the wave's design: names the data and the method used."""
     digest = hashlib.sha256()
+    if design != "simple":
+        digest.update(f"design={design}\n".encode())
     digest.update(responses.to_csv(index=False).encode())
     digest.update(margins.to_csv(index=False).encode())
     return digest.hexdigest()
@@ -541,14 +554,38 @@ def weigh_wave(responses: pd.DataFrame, margins: pd.DataFrame) -> WeightingResul
     return rake_weights(responses, margins, **RAKE_OPTIONS)
 
 
+def wave_design(wave: WaveInput, weighting: WeightingResult,
+                margins: pd.DataFrame) -> WeightingResult | RakedDesign:
+    """The design a wave's standard errors follow: its raked weights, and for a stratified wave
+    the neighbourhoods as strata with their 16+ populations (the margins' neighbourhood totals)
+    as finite population corrections (R: ``svydesign(ids = ~1, strata = ~neighbourhood, fpc =
+    ~population)`` then ``rake``). A neighbourhood with one response is centred on the sample
+    mean (R's ``survey.lonely.psu = "adjust"``); responses without a neighbourhood form one
+    stratum of their own, without a correction. The weights, so the estimates, do not change."""
+    if wave.design == "simple":
+        return weighting
+    if wave.design != "stratified":
+        raise InputError(f"unknown design {wave.design!r}; choose one of " + ", ".join(DESIGNS))
+    totals = margins[margins["variable"] == "neighbourhood"].set_index("category")["population"]
+    strata = wave.responses["neighbourhood"].astype(str)
+    unknown = ~strata.isin(totals.index)
+    frame = pd.DataFrame({
+        "stratum": strata.where(~unknown, "(no neighbourhood)"),
+        # no correction: a population so large that the sampling fraction is nought
+        "fpc": strata.map(totals).astype(float).where(~unknown, 1e12),
+    })
+    return sample_design(weighting, frame, strata="stratum", fpc="fpc", lonely_psu="adjust")
+
+
 def _estimate_wave(wave: WaveInput, margins: pd.DataFrame, disclosure: DisclosureRules,
-                   indicators) -> tuple[WaveEstimates, WeightingResult]:
+                   indicators) -> tuple[WaveEstimates, WeightingResult | RakedDesign]:
     weighting = weigh_wave(wave.responses, margins)
-    est = estimate_indicators(wave.responses, weighting, REPORT_CATALOGUE, by="neighbourhood",
+    design = wave_design(wave, weighting, margins)
+    est = estimate_indicators(wave.responses, design, REPORT_CATALOGUE, by="neighbourhood",
                               indicators=indicators, disclosure=disclosure, ci=PORTAL_CI)
     est = suppress_complements(est, lambda keys: _relations(keys, {}),
                                disclosure.suppress_below, disclosure.suppress)
-    return WaveEstimates(wave, len(wave.responses), est, weighting.diagnostics()), weighting
+    return WaveEstimates(wave, len(wave.responses), est, weighting.diagnostics()), design
 
 
 def _indicator_ids(responses: pd.DataFrame) -> list[str]:
@@ -619,8 +656,8 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
         if "mode" in responses.columns else {}
     counts = {str(k): int(v) for k, v in responses["neighbourhood"].value_counts().items()}
     return WaveAnalysis(wave, place_map, current, history, breakdowns, gap, versus_rest, change,
-                        disclosure, data_fingerprint(responses, margins), modes, fieldwork, counts,
-                        withheld)
+                        disclosure, data_fingerprint(responses, margins, wave.design), modes,
+                        fieldwork, counts, withheld)
 
 
 # --------------------------------------------------------------------------- secondary suppression
@@ -953,6 +990,7 @@ def _method(analysis: WaveAnalysis, slug: str | None) -> MethodNote:
         weight_max=float(d["weight_max"]), weighting_notes=list(d["notes"]),
         suppress_below=analysis.disclosure.suppress_below,
         flag_below=analysis.disclosure.flag_below, fingerprint=analysis.fingerprint,
+        design=analysis.wave.design,
     )
 
 

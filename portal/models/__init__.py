@@ -58,6 +58,7 @@ from portal.models.statuses import (
     ReportSource,
     ResponseMode,
     Role,
+    WaveDesign,
     WaveState,
 )
 from portal.models.survey import (
@@ -144,6 +145,7 @@ __all__ = [
     "SurveyImport",
     "UTCDateTime",
     "Wave",
+    "WaveDesign",
     "WaveState",
     "coordinator_neighbourhood",
     "priority_issue",

@@ -249,6 +249,14 @@ class ResponseMode(Labelled):
     PHONE = "phone", "Telephone"
 
 
+class WaveDesign(Labelled):
+    """How a wave's sample was drawn, which its standard errors follow (`analysis.report.DESIGNS`).
+    Not in `LABELLED`."""
+
+    SIMPLE = "simple", "One sample of the whole area"
+    STRATIFIED = "stratified", "A separate sample in each neighbourhood"
+
+
 class WaveState(Labelled):
     """Where a survey wave's fieldwork stands on a day (`Wave.state_on`); worked out, never stored.
     The values are the open-data API's words for it. Not in `LABELLED`."""

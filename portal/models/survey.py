@@ -26,7 +26,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.clock import utcnow
 from portal.models.area import Neighbourhood
 from portal.models.base import Base, UTCDateTime
-from portal.models.statuses import PanelExit, ResponseMode, StoredEnum, WaveState, one_of
+from portal.models.statuses import (
+    PanelExit,
+    ResponseMode,
+    StoredEnum,
+    WaveDesign,
+    WaveState,
+    one_of,
+)
 
 
 class PublishedVersionChanged(Exception):
@@ -128,6 +135,10 @@ class Wave(Base):
     closes_on: Mapped[date] = mapped_column(Date)
     panel_mode: Mapped[bool] = mapped_column(default=False)
     open_link_mode: Mapped[bool] = mapped_column(default=True)
+    # Stratified: each neighbourhood sampled on its own, so the SEs are stratified by neighbourhood
+    # with its 16+ population as the finite population correction.
+    design: Mapped[WaveDesign] = mapped_column(StoredEnum(WaveDesign, 20), default=WaveDesign.SIMPLE,
+                                               server_default=WaveDesign.SIMPLE.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questionnaire: Mapped[Questionnaire] = relationship()

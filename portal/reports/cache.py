@@ -17,7 +17,8 @@ from portal.reports.data import choose_wave, load_analysis
 
 
 def data_version(session: Session) -> tuple:
-    """A cheap key that changes when responses, waves, neighbourhoods or populations change.
+    """A cheap key that changes when responses, waves (their design too), neighbourhoods or
+    populations change.
 
     Responses are only ever added (never edited), so count and highest id per wave name them.
     """
@@ -30,7 +31,7 @@ def data_version(session: Session) -> tuple:
     places_key = tuple(session.execute(
         select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.area_class)
         .order_by(Neighbourhood.slug)).all())
-    wave_key = tuple(session.execute(select(Wave.id, Wave.slug, Wave.opens_on)
+    wave_key = tuple(session.execute(select(Wave.id, Wave.slug, Wave.opens_on, Wave.design)
                                      .order_by(Wave.id)).all())
     return waves, population, places_key, wave_key
 

@@ -126,7 +126,7 @@ def _wave_input(session: Session, wave: Wave, margins=None) -> WaveInput:
         _check_answer_codes(wave, frame, margins)
     return WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
                      wave.questionnaire.slug if wave.questionnaire else "",
-                     not_comparable(session, wave.questionnaire))
+                     not_comparable(session, wave.questionnaire), wave.design.value)
 
 
 def _check_answer_codes(wave: Wave, frame, margins) -> None:
@@ -170,7 +170,7 @@ def load_analysis(session: Session, wave_slug: str | None) -> WaveAnalysis:
     inputs = [*(_wave_input(session, w, margins) for w in earlier),
               WaveInput(wave.slug, wave.name, wave.opens_on, wave.closes_on, frame,
                         wave.questionnaire.slug if wave.questionnaire else "",
-                        not_comparable(session, wave.questionnaire))]
+                        not_comparable(session, wave.questionnaire), wave.design.value)]
     try:
         return analyse_waves(inputs, margins, places(session))
     except AnalysisError as error:

@@ -13,6 +13,7 @@ import surveys
 from analysis.formatting import plural
 from portal.core.clock import today
 from portal.core.extensions import db
+from portal.models import WaveDesign
 from portal.questionnaires.versions import stored_versions
 from portal.survey.queries import response_counts, wave_by_slug, waves_newest_first
 from portal.survey.responses import ImportRefused, import_responses
@@ -43,15 +44,19 @@ def _day(_context, parameter, value: str) -> date:
 @click.option("--panel/--no-panel", default=False, help="Invite a panel (default: no).")
 @click.option("--open-link/--no-open-link", default=True, help="Anyone with the link may answer "
                                                                "(default: yes).")
+@click.option("--design", type=click.Choice([d.value for d in WaveDesign]), default="simple",
+              help="simple: one sample of the whole area (default); stratified: a separate "
+                   "sample in each neighbourhood (the margins of error allow for it).")
 def create_command(slug: str, name: str, questionnaire: str, opens: date, closes: date,
-                   panel: bool, open_link: bool) -> None:
+                   panel: bool, open_link: bool, design: str) -> None:
     identifier, _, version = questionnaire.partition(":")
     try:
         number = int(version) if version else _newest_version(identifier)
         with db.transaction() as session:
             wave = open_wave(session, slug=slug, name=name, questionnaire_slug=identifier,
                              questionnaire_version=number, opens_on=opens, closes_on=closes,
-                             panel_mode=panel, open_link_mode=open_link)
+                             panel_mode=panel, open_link_mode=open_link,
+                             design=WaveDesign(design))
     except ValueError:
         raise click.BadParameter(f"{version!r} is not a version number",
                                  param_hint="--questionnaire") from None

@@ -6,6 +6,9 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.core.forms import plausible_date, strip
+from portal.models import WaveDesign
+
+DESIGN_CHOICES = [(d.value, d.label) for d in WaveDesign]
 
 
 class OpenWaveForm(FlaskForm):
@@ -22,6 +25,17 @@ class OpenWaveForm(FlaskForm):
                                                    plausible_date])
     panel_mode = BooleanField("Panel: invite panel members with single-use links")
     open_link_mode = BooleanField("Open link: anyone with the link can answer", default=True)
+    design = RadioField("How is the sample drawn?",
+                        choices=DESIGN_CHOICES,
+                        default=WaveDesign.SIMPLE.value,
+                        validators=[DataRequired("Select how the sample is drawn")])
+
+
+class DesignForm(FlaskForm):
+    """A wave's sample design, changed after set-up (the figures stay; their margins move)."""
+
+    design = RadioField("How was the sample drawn?", choices=DESIGN_CHOICES,
+                        validators=[InputRequired("Select how the sample was drawn")])
 
 
 class ImportForm(FlaskForm):

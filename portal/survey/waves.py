@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 import surveys
 from portal.core import audit
 from portal.core.refusals import Refusal
-from portal.models import Questionnaire, Wave, WaveState
+from portal.models import Questionnaire, Wave, WaveDesign, WaveState
 from portal.questionnaires.queries import version_of, versions
 from portal.questionnaires.versions import load_shipped, version_questionnaire
 from portal.survey.queries import neighbourhood_pairs
@@ -41,7 +41,7 @@ def freeze_questionnaire(session: Session, slug: str, version: int) -> Questionn
 
 def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str,
               questionnaire_version: int, opens_on: date, closes_on: date, panel_mode: bool,
-              open_link_mode: bool) -> Wave:
+              open_link_mode: bool, design: WaveDesign = WaveDesign.SIMPLE) -> Wave:
     """Create a wave (the caller commits). Raises ``WaveError`` with a message for the form."""
     slug = slug.strip().lower()
     if not WAVE_SLUG.match(slug):
@@ -57,14 +57,26 @@ def open_wave(session: Session, *, slug: str, name: str, questionnaire_slug: str
     except surveys.QuestionnaireError as error:  # a stored definition that will not load
         raise WaveError(str(error)) from error
     wave = Wave(slug=slug, name=name.strip(), questionnaire=questionnaire, opens_on=opens_on,
-                closes_on=closes_on, panel_mode=panel_mode, open_link_mode=open_link_mode)
+                closes_on=closes_on, panel_mode=panel_mode, open_link_mode=open_link_mode,
+                design=design)
     session.add(wave)
     session.flush()
     audit.record(session, "wave_opened", "wave", wave.slug,
                  questionnaire=f"{questionnaire_slug} v{questionnaire_version}",
                  opens_on=opens_on.isoformat(), closes_on=closes_on.isoformat(),
-                 panel_mode=panel_mode, open_link_mode=open_link_mode)
+                 panel_mode=panel_mode, open_link_mode=open_link_mode, design=design.value)
     return wave
+
+
+def set_design(session: Session, wave: Wave, design: WaveDesign) -> bool:
+    """Change how ``wave``'s sample is said to be drawn (the caller commits); False if unchanged.
+    The weights and figures stay; standard errors and intervals follow the new design."""
+    if wave.design == design:
+        return False
+    audit.record(session, "wave_design_changed", "wave", wave.slug,
+                 before=wave.design.value, after=design.value)
+    wave.design = design
+    return True
 
 
 _bound: dict[tuple[int, tuple[tuple[str, str], ...]],

@@ -3,12 +3,16 @@ kept and marked, and the dashboard tables agree with the reports."""
 
 from __future__ import annotations
 
+import dataclasses
+import subprocess
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pytest
 
 from analysis import InputError, estimate_indicators, rake_weights
 from analysis.comparisons import compare_to_rest
+from analysis.designs import sample_design
 from analysis.gap import perception_gap
 from analysis.report import (
     PORTAL_CI,
@@ -248,3 +252,61 @@ def test_a_group_withheld_beside_a_small_one_is_not_called_small():
     sentence = Breakdown("ethnicity", "Ethnicity", groups).hidden_sentence(30)
     assert sentence == ("group 0 had fewer than 30 responses, so it is not shown. group 2 is "
                         "withheld so that it cannot be worked out from the total.")
+
+
+def test_a_stratified_wave_keeps_its_estimates_and_takes_the_designs_standard_errors(waves,
+                                                                                    margins):
+    simple = analyse_waves(waves, margins, PLACES)
+    stratified = analyse_waves([dataclasses.replace(w, design="stratified") for w in waves],
+                               margins, PLACES)
+    a, b = simple.current.estimates, stratified.current.estimates
+    np.testing.assert_allclose(b["estimate"].astype(float), a["estimate"].astype(float), rtol=1e-12)
+    assert not np.allclose(b["se"].astype(float), a["se"].astype(float), rtol=1e-6, equal_nan=True)
+    assert simple.fingerprint != stratified.fingerprint  # a cached analysis is not reused
+    # the same numbers as the engine given the strata and fpc columns by hand
+    wave = waves[-1]
+    totals = margins[margins.variable == "neighbourhood"].set_index("category")["population"]
+    frame = wave.responses.assign(fpc=wave.responses["neighbourhood"].map(totals))
+    design = sample_design(rake_weights(wave.responses, margins, **RAKE_OPTIONS), frame,
+                           strata="neighbourhood", fpc="fpc", lonely_psu="adjust")
+    by_hand = estimate_indicators(wave.responses, design, REPORT_CATALOGUE, by="neighbourhood",
+                                  ci=PORTAL_CI)
+    ni21 = _row(b, "ni21", None)
+    assert ni21.se == pytest.approx(_row(by_hand, "ni21", None).se, rel=1e-12)
+    assert ni21.df == ni21.n - margins[margins.variable == "neighbourhood"].shape[0]  # R's degf
+
+
+def test_r_gives_a_stratified_waves_standard_error(waves, margins, rscript, tmp_path,
+                                                   monkeypatch):
+    """R: svydesign(strata = ~neighbourhood, fpc = ~population), then rake() as the portal does
+    (on the responses that gave every weighting variable: R has no rule for those who did not)."""
+    given = waves[0].responses
+    given = given[(given.age_band != "prefer_not_to_say") & (given.sex != "prefer_not_to_say")]
+    wave = dataclasses.replace(waves[0], design="stratified", responses=given.reset_index(drop=True))
+    # raked to convergence on both sides, so that 1e-8 compares the design, not R's stopping rule
+    monkeypatch.setitem(RAKE_OPTIONS, "epsilon", 1e-10)
+    totals = margins[margins.variable == "neighbourhood"].set_index("category")["population"]
+    wave.responses.assign(population=wave.responses["neighbourhood"].map(totals)).to_csv(
+        tmp_path / "d.csv", index=False)
+    margins.to_csv(tmp_path / "m.csv", index=False)
+    ours = analyse_waves([wave], margins, PLACES).current.estimates
+    script = f"""
+suppressMessages(library(survey))
+d <- read.csv("{tmp_path / 'd.csv'}", colClasses = "character", na.strings = "")
+d$population <- as.numeric(d$population)
+m <- read.csv("{tmp_path / 'm.csv'}", colClasses = c(population = "numeric"))
+pop <- lapply(c("age_band", "sex", "neighbourhood"), function(v) {{
+  x <- m[m$variable == v, c("category", "population")]; names(x) <- c(v, "Freq"); x }})
+des <- svydesign(ids = ~1, strata = ~neighbourhood, fpc = ~population, data = d)
+des <- rake(des, list(~age_band, ~sex, ~neighbourhood), pop, control = list(maxit = 100, epsilon = 1e-10))
+q <- d$police_council_dealing
+des$variables$vv <- !is.na(q) & q != "dont_know"
+des$variables$yy <- as.numeric(des$variables$vv & q %in% c("strongly_agree", "tend_to_agree"))
+m <- svymean(~yy, subset(des, vv))
+cat(sprintf("%.17g %.17g", coef(m)[[1]], SE(m)[[1]]))
+"""
+    out = subprocess.run([rscript, "-e", script], capture_output=True, text=True, check=True)
+    estimate, se = map(float, out.stdout.split())
+    row = _row(ours, "ni21", None)
+    assert row.estimate == pytest.approx(estimate, rel=1e-10)
+    assert row.se == pytest.approx(se, rel=1e-8)

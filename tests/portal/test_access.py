@@ -120,6 +120,7 @@ ADMIN_ONLY = {
     "/admin/setup/partnership", "/admin/setup/partnership/logo", "/admin/setup/partnership/logo/remove",
     "/admin/setup/agencies/<slug>/retire", "/admin/setup/agencies/<slug>/restore",
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",
+    "/admin/waves/<wave_slug>/design",
     "/admin/waves/<wave_slug>/panel/invitations", "/admin/waves/<wave_slug>/panel/non-responders",
     "/admin/waves/<wave_slug>/panel/reminders", "/analyst/scorecard/actuals",
     "/analyst/scorecard/targets", "/analyst/scorecard/targets.yaml", "/analyst/scorecard/targets/clear",

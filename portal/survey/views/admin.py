@@ -29,12 +29,12 @@ from portal.core.extensions import db
 from portal.core.links import public_url
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
-from portal.models import Role, Wave, WaveState
+from portal.models import Role, Wave, WaveDesign, WaveState
 from portal.questionnaires.versions import stored_versions, version_questionnaire
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out, queries
 from portal.survey import panel as panel_rules
-from portal.survey.forms import ConfirmForm, ImportForm, OpenWaveForm, PanelUploadForm
+from portal.survey.forms import ConfirmForm, DesignForm, ImportForm, OpenWaveForm, PanelUploadForm
 from portal.survey.frames import export_replicate_weights, export_weight_column, wave_frame
 from portal.survey.queries import (
     DatasetError,
@@ -46,7 +46,7 @@ from portal.survey.queries import (
     waves_newest_first,
 )
 from portal.survey.responses import import_responses
-from portal.survey.waves import open_wave, wave_questionnaire
+from portal.survey.waves import open_wave, set_design, wave_questionnaire
 
 bp = staff_blueprint("admin", __name__, roles=(Role.ADMIN, Role.ANALYST))
 
@@ -95,7 +95,8 @@ def new_wave():
             wave = open_wave(db.session, slug=form.slug.data or "", name=form.name.data or "",
                              questionnaire_slug=slug, questionnaire_version=int(version),
                              opens_on=opens_on, closes_on=closes_on,
-                             panel_mode=form.panel_mode.data, open_link_mode=form.open_link_mode.data)
+                             panel_mode=form.panel_mode.data, open_link_mode=form.open_link_mode.data,
+                             design=WaveDesign(form.design.data))
         if attempt:
             flash(f"Wave {wave.name} has been set up.")
             return redirect(url_for("admin.wave", wave_slug=wave.slug))
@@ -116,7 +117,22 @@ def wave(wave_slug: str):
                            total=sum(by_mode.values()),
                            imports=imports, panel=panel, state=wave.state_on(today()),
                            survey_link=public_url("survey.start", wave_slug=wave.slug),
-                           replicates=EXPORT_REPLICATES)
+                           replicates=EXPORT_REPLICATES,
+                           design_form=DesignForm(design=wave.design.value))
+
+
+@bp.post("/waves/<wave_slug>/design")
+@requires(Role.ADMIN)
+def change_design(wave_slug: str):
+    wave = _wave_or_404(wave_slug)
+    form = DesignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if set_design(db.session, wave, WaveDesign(form.design.data)):
+        db.session.commit()
+        flash(f"{wave.name}: the sample is now “{wave.design.label.lower()}”. Its figures stay the "
+              "same; their margins of error follow the new design.")
+    return redirect(url_for(".wave", wave_slug=wave.slug))
 
 
 @bp.get("/waves/<wave_slug>/template.csv")

@@ -209,3 +209,39 @@ def test_links_in_mail_come_from_public_base_url_never_the_host_header(signed_in
         assert re.search(r"https://voicebox\.example\.org/csp/survey/2012-13/invitation/\S+", body)
     page = admin.get(f"/admin/waves/{wave.slug}", headers=forged).get_data(as_text=True)
     assert "https://voicebox.example.org/csp/survey/2012-13/" in page and "phish" not in page
+
+
+def test_a_wave_set_up_as_stratified_keeps_its_figures_and_changes_its_margins(signed_in, survey,
+                                                                               db_session):
+    """The sample design: chosen at set-up or on the wave page (admins only, audited); the
+    dashboard's estimates stay and the standard errors follow the design."""
+    from portal.models import WaveDesign
+    from portal.reports.data import load_analysis
+
+    wave_slug = "2010-11"
+    before = load_analysis(db_session, wave_slug).current.row("ni21", None)
+    analyst, admin = signed_in("analyst"), signed_in("admin")
+    assert analyst.post(f"/admin/waves/{wave_slug}/design",
+                        data={"design": "stratified"}).status_code == 403
+    page = admin.get(f"/admin/waves/{wave_slug}").get_data(as_text=True)
+    assert "Save the sample design" in page and "One sample of the whole area" in page
+    assert admin.post(f"/admin/waves/{wave_slug}/design", data={"design": "cluster"}).status_code == 400
+    assert location(admin.post(f"/admin/waves/{wave_slug}/design",
+                               data={"design": "stratified"})).endswith(f"/admin/waves/{wave_slug}")
+    db_session.expire_all()
+    wave = db_session.scalars(select(Wave).where(Wave.slug == wave_slug)).one()
+    assert wave.design == WaveDesign.STRATIFIED
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "wave_design_changed"))
+    assert event is not None
+    after = load_analysis(db_session, wave_slug).current.row("ni21", None)
+    assert after["estimate"] == before["estimate"] and after["se"] != before["se"]
+    page = admin.get(f"/admin/waves/{wave_slug}").get_data(as_text=True)
+    assert "A separate sample in each neighbourhood" in page
+
+    form = {"slug": "2012-13", "name": "Voicebox 2012/13",
+            "questionnaire": "crime-and-community-safety:2", "opens_on": date.today().isoformat(),
+            "closes_on": (date.today() + timedelta(days=60)).isoformat(), "open_link_mode": "y",
+            "design": "stratified"}
+    assert location(admin.post("/admin/waves/new", data=form)).endswith("/admin/waves/2012-13")
+    assert db_session.scalars(select(Wave).where(Wave.slug == "2012-13")).one().design == \
+        WaveDesign.STRATIFIED
