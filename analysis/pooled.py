@@ -64,6 +64,19 @@ class PooledDesign:
     design: RakedDesign
     shares: dict[str, float]
 
+    def diagnostics(self) -> dict:
+        """The weighting's diagnostics, named by the weighting variables (not their crossing)."""
+        diag = self.weighting.diagnostics()
+        plain = {CROSS.format(variable=v): v for v in _plain(diag["variables"])}
+        diag["variables"] = [plain[v] for v in diag["variables"]]
+        diag["missing"] = {plain[k]: n for k, n in diag["missing"].items()}
+        return diag
+
+
+def _plain(crossed: list[str]) -> list[str]:
+    suffix = CROSS.format(variable="")
+    return [v.removesuffix(suffix) for v in crossed]
+
 
 def _check_waves(waves: Sequence[PooledWave]) -> None:
     if len(waves) < 2:

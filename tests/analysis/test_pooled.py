@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.cli import main
 from analysis.errors import IndicatorError, InputError, MarginsError
 from analysis.estimates import estimate_indicators
 from analysis.margins import load_margins
@@ -121,3 +125,72 @@ def test_refuses_a_wave_margins_without_a_variable(fixture):
     no_sex = own[WAVES[1]].query("variable != 'sex'")
     with pytest.raises(MarginsError, match="margins of wave '2010-11' have no sex"):
         stack_waves([PooledWave(WAVES[0], a), PooledWave(WAVES[1], b, no_sex)], period)
+
+
+@pytest.fixture(scope="module")
+def wave_files(fixture, tmp_path_factory):
+    (a, b), *_ = fixture
+    root = tmp_path_factory.mktemp("pooled")
+    a.to_csv(root / "a.csv", index=False)
+    b.assign(wave=WAVES[1]).to_csv(root / "b.csv", index=False)
+    return root
+
+
+def _run(wave_files, *extra):
+    return main(["pooled", str(wave_files / "a.csv"), str(wave_files / "b.csv"), "--margins",
+                 str(REFERENCE / "pooled_margins.csv"), "--epsilon", "1e-9", "--maxit", "100",
+                 *extra])
+
+
+def test_cli_pools_by_neighbourhood_as_r(wave_files, fixture, capsys):
+    per_wave = f"{REFERENCE / 'design_margins.csv'},{REFERENCE / 'pooled_margins_2010-11.csv'}"
+    rc = _run(wave_files, "--margins-per-wave", per_wave, "--by", "neighbourhood",
+              "--indicators", "ni21")
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [w["wave"] for w in doc["waves"]] == list(WAVES)
+    assert doc["design"]["strata"] == "wave" and doc["design"]["n_strata"] == 2
+    assert doc["weighting"]["variables"] == ["age_band", "sex", "neighbourhood"]
+    ref = fixture[3].query("margins == 'own' and indicator == 'ni21' and group == 'twerton'")
+    row = next(r for r in doc["indicators"] if r["group"] == {"neighbourhood": "twerton"})
+    assert row["se"] == pytest.approx(float(ref["se"].iloc[0]), rel=1e-8)
+    assert row["waves"] == list(WAVES)
+
+
+def test_cli_csv_has_every_indicator_and_the_waves(wave_files, capsys):
+    assert _run(wave_files, "--format", "csv") == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert {"ni21", "ni17", "ni4", "safe_after_dark"} <= set(table["indicator"])
+    assert set(table["waves"]) == {"2009-10 + 2010-11"}
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--margins-per-wave", "m.csv"], "gives 1 margins files for 2 wave files"),
+    (["--margins-per-wave", "nope1.csv,nope2.csv"], "margins file not found: nope1.csv"),
+    (["--indicators", "ni99"], "ni99"),
+])
+def test_cli_bad_input_exits_2_naming_the_problem(wave_files, capsys, extra, message):
+    assert _run(wave_files, *extra) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == "" and "Traceback" not in captured.err
+
+
+def test_cli_names_the_file_of_a_bad_wave(wave_files, capsys):
+    bad = wave_files / "labels.csv"
+    pd.read_csv(wave_files / "b.csv").assign(
+        police_council_dealing="Tend to agree").to_csv(bad, index=False)
+    rc = main(["pooled", str(wave_files / "a.csv"), str(bad), "--margins",
+               str(REFERENCE / "pooled_margins.csv")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:" in err and "police_council_dealing" in err
+
+
+def test_cli_names_the_file_of_a_wave_lacking_a_question(wave_files, capsys):
+    lacking = wave_files / "lacking.csv"
+    pd.read_csv(wave_files / "b.csv").drop(columns=["police_council_dealing"]).to_csv(
+        lacking, index=False)
+    rc = main(["pooled", str(wave_files / "a.csv"), str(lacking), "--margins",
+               str(REFERENCE / "pooled_margins.csv")])
+    assert rc == 2
+    assert f"wave '2010-11' ({lacking}) has no police_council_dealing" in capsys.readouterr().err
