@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -12,9 +13,10 @@ import pytest
 
 from analysis.cli import main
 from analysis.errors import IndicatorError, InputError, MarginsError
-from analysis.estimates import estimate_indicators
+from analysis.estimates import DisclosureRules, estimate_indicators
 from analysis.margins import load_margins
 from analysis.pooled import PooledWave, pooled_indicators, stack_waves, wave_totals
+from analysis.report import RAKE_OPTIONS, WaveInput, last_two_years
 from analysis.responses import read_responses
 from analysis.weighting import rake_weights
 from tests.analysis.conftest import REFERENCE, TIGHT
@@ -194,3 +196,27 @@ def test_cli_names_the_file_of_a_wave_lacking_a_question(wave_files, capsys):
                str(REFERENCE / "pooled_margins.csv")])
     assert rc == 2
     assert f"wave '2010-11' ({lacking}) has no police_council_dealing" in capsys.readouterr().err
+
+
+def _inputs(fixture, questionnaire="q", second_opens=date(2010, 4, 1)):
+    (a, b), *_ = fixture
+    return [WaveInput("2009-10", "Wave 2009/10", date(2009, 4, 1), date(2010, 3, 31), a, "q"),
+            WaveInput("2010-11", "Wave 2010/11", second_opens,
+                      second_opens.replace(year=second_opens.year + 1), b, questionnaire)]
+
+
+def test_the_reports_last_two_years_is_the_stacked_ni21(fixture):
+    period = fixture[2]
+    pooled = last_two_years(_inputs(fixture), period, DisclosureRules())
+    assert pooled is not None and pooled.label == "Wave 2009/10 and Wave 2010/11 together"
+    (a, b), *_ = fixture
+    table, _ = pooled_indicators([PooledWave("2009-10", a), PooledWave("2010-11", b)], period,
+                                 indicators=["ni21"], **RAKE_OPTIONS)
+    assert pooled.row(None)["estimate"] == pytest.approx(table.iloc[0]["estimate"], rel=1e-12)
+    assert pooled.figure("twerton").n == pooled.row("twerton")["n"]
+
+
+@pytest.mark.parametrize("kwargs", [{"questionnaire": "other"},
+                                    {"second_opens": date(2014, 4, 1)}])
+def test_no_last_two_years_across_questionnaires_or_eras(fixture, kwargs):
+    assert last_two_years(_inputs(fixture, **kwargs), fixture[2], DisclosureRules()) is None
