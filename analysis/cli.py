@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,10 +27,11 @@ import pandas as pd
 from analysis.catalogue import CATALOGUE, CRIMES, target_status
 from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
 from analysis.designs import LONELY_PSU, sample_design
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, InputError
 from analysis.estimates import CI_METHODS, DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
+from analysis.pooled import PooledWave, pooled_indicators, wave_totals
 from analysis.replicates import REPLICATE_METHODS, make_replicates, with_replicate_se
 from analysis.responses import read_responses
 from analysis.scorecard import load_scorecard, with_targets
@@ -155,6 +157,68 @@ def run_indicators(args) -> int:
         "indicators": _records(table),
         "perception_gap": _records(gap),
         "targets": _clean(targets),
+    }
+    json.dump(doc, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+def run_pooled(args) -> int:
+    """Every indicator pooled over the wave files: stacked, raked per wave, stratified by wave.
+
+    Every error names the file it is about (a wave's name is followed by its file).
+    """
+    per_wave = args.margins_per_wave.split(",") if args.margins_per_wave else None
+    if per_wave is not None and len(per_wave) != len(args.waves):
+        raise InputError(f"--margins-per-wave gives {len(per_wave)} margins files for "
+                         f"{len(args.waves)} wave files: give one per wave, in the same order")
+    period = load_margins(args.margins)
+    indicators = args.indicators.split(",") if args.indicators else None
+    waves: list[PooledWave] = []
+    files: dict[str, str] = {}
+    for i, path in enumerate(args.waves):
+        try:
+            frame = _read(args, path, None, indicators or list(CATALOGUE))
+        except AnalysisError as exc:
+            raise InputError(f"{path}: {_problem(exc)}") from None
+        try:
+            own = load_margins(per_wave[i]) if per_wave else None
+        except AnalysisError as exc:
+            raise InputError(f"{per_wave[i] if per_wave else ''}: {exc}") from None
+        names = sorted({str(w) for w in frame["wave"].dropna()}) if "wave" in frame else []
+        name = names[0] if names else Path(path).stem
+        if name in files:
+            raise InputError(f"{path} and {files[name]} both hold wave {name!r}: give each "
+                             "wave once")
+        files[name] = path
+        waves.append(PooledWave(name, frame, own))
+    try:
+        table, pooled = pooled_indicators(
+            waves, period, by=args.by, indicators=indicators, variables=_weight_variables(args),
+            disclosure=_disclosure(args), epsilon=args.epsilon, maxit=args.maxit)
+    except AnalysisError as exc:
+        message = str(exc)
+        for name, path in files.items():
+            message = message.replace(f"wave {name!r}", f"wave {name!r} ({path})")
+        raise AnalysisError(message) from None
+    if args.format == "csv":
+        out = table.copy()
+        out.insert(1, "group_variable", out["group"].map(lambda g: next(iter(g)) if g else ""))
+        out["group"] = out["group"].map(lambda g: next(iter(g.values())) if g else "")
+        out["waves"] = out["waves"].map(" + ".join)
+        out.to_csv(sys.stdout, index=False)
+        return 0
+    totals = wave_totals(pooled)
+    doc = {
+        "waves": [{"wave": w.name, "file": files[w.name], "n": len(w.responses),
+                   "weighted_total": totals[w.name], "share": pooled.shares[w.name],
+                   "margins": per_wave[i] if per_wave else args.margins}
+                  for i, w in enumerate(waves)],
+        "weighting": _clean(pooled.diagnostics()),
+        "design": pooled.design.sample.describe() if pooled.design.sample else None,
+        "disclosure": {"suppress_below": args.suppress_below, "flag_below": args.flag_below,
+                       "suppressed_values_hidden": not args.no_suppress},
+        "indicators": _records(table),
     }
     json.dump(doc, sys.stdout, indent=1)
     sys.stdout.write("\n")
@@ -312,6 +376,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     common_output(p)
     p.set_defaults(func=run_compare_waves)
+
+    p = sub.add_parser("pooled", help="indicators pooled over two or more waves (e.g. the last "
+                       "two years): stacked, each wave raked to its margins and counting by its "
+                       "share of the period, the waves as strata")
+    p.add_argument("waves", nargs="+", metavar="WAVE.csv", help="one file per wave")
+    p.add_argument("--margins", required=True, help="the period's population margins CSV")
+    p.add_argument("--margins-per-wave", metavar="M1.csv,M2.csv",
+                   help="each wave's own margins, in the order of the wave files (default: "
+                   "every wave raked to --margins)")
+    p.add_argument("--indicators", help="comma-separated indicator ids (default: every one "
+                   "the waves ask)")
+    p.add_argument("--weight-by", help="comma-separated weighting variables (default: all "
+                   "variables in the margins file)")
+    p.add_argument("--epsilon", type=float, default=1.0, help="raking convergence, as R rake()")
+    p.add_argument("--maxit", type=int, default=10, help="raking iteration limit (R: 10)")
+    p.add_argument("--lenient", action="store_true",
+                   help="treat values that are not answer codes as no answer")
+    common_output(p)
+    p.set_defaults(func=run_pooled)
 
     p = sub.add_parser("compare-rest", help="each neighbourhood against the rest of the area")
     p.add_argument("responses")

@@ -39,11 +39,12 @@ from analysis.catalogue import target_status as _target_status
 from analysis.comparisons import compare_to_rest, compare_waves
 from analysis.designs import sample_design
 from analysis.disclosure import Relation, suppress_complements
-from analysis.errors import InputError
+from analysis.errors import AnalysisError, InputError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
 from analysis.fear_risk import FearRiskSection
 from analysis.formatting import WITHHELD, percent, plural, points, small_base
 from analysis.gap import GAP_CRIMES, perception_gap
+from analysis.pooled import PooledWave, pooled_indicators
 from analysis.scorecard import NO_TARGETS, Scorecard, with_targets
 from analysis.weighting import RakedDesign, WeightingResult, rake_weights
 
@@ -499,6 +500,7 @@ class WaveAnalysis:
     fieldwork: tuple[date | None, date | None]
     counts: dict[str, int]
     withheld: tuple[str, ...] = ()  # indicators refused: their questions changed (not_comparable)
+    last_two_years: LastTwoYears | None = None  # NI 21 pooled with the wave before (`pooled`)
 
     @property
     def previous(self) -> WaveEstimates | None:
@@ -657,7 +659,52 @@ def analyse_waves(waves: list[WaveInput], margins: pd.DataFrame, places: list[Pl
     counts = {str(k): int(v) for k, v in responses["neighbourhood"].value_counts().items()}
     return WaveAnalysis(wave, place_map, current, history, breakdowns, gap, versus_rest, change,
                         disclosure, data_fingerprint(responses, margins, wave.design), modes,
-                        fieldwork, counts, withheld)
+                        fieldwork, counts, withheld, last_two_years(waves, margins, disclosure))
+
+
+@dataclass(frozen=True)
+class LastTwoYears:
+    """NI 21 of this wave and the one before pooled (stacked, raked per wave, waves as strata),
+    by neighbourhood and for the authority, under the direct figures' disclosure rules."""
+
+    waves: tuple[str, str]  # slugs, oldest first
+    names: tuple[str, str]
+    estimates: WaveEstimates
+
+    @property
+    def label(self) -> str:
+        return f"{self.names[0]} and {self.names[1]} together"
+
+    def row(self, slug: str | None) -> dict | None:
+        return self.estimates.row(HEADLINE_ID, slug)
+
+    def figure(self, slug: str | None) -> Figure:
+        """The pooled NI 21 of neighbourhood ``slug`` (None: the authority) as printed."""
+        return _figure(self.row(slug), self.label)
+
+
+def last_two_years(waves: list[WaveInput], margins: pd.DataFrame,
+                    disclosure: DisclosureRules) -> LastTwoYears | None:
+    """The pooled NI 21 when the wave before this one asked the same questionnaire, close enough
+    to be one period (`comparable`), and neither withholds NI 21; None otherwise."""
+    wave = waves[-1]
+    before = next((w for w in reversed(waves[:-1]) if w.questionnaire == wave.questionnaire
+                   and len(w.responses)), None)
+    if before is None or not comparable(before, wave):
+        return None
+    pair = [PooledWave(w.slug, w.responses, questionnaire=w.questionnaire or None,
+                       not_comparable=w.not_comparable) for w in (before, wave)]
+    try:
+        est, _ = pooled_indicators(pair, margins, by="neighbourhood", indicators=[HEADLINE_ID],
+                                   catalogue=REPORT_CATALOGUE, disclosure=disclosure,
+                                   ci=PORTAL_CI, **RAKE_OPTIONS)
+    except AnalysisError:  # withheld, questions differ, or the stack cannot be raked
+        return None
+    est = suppress_complements(est, lambda keys: _relations(keys, {}),
+                               disclosure.suppress_below, disclosure.suppress)
+    n = len(before.responses) + len(wave.responses)
+    return LastTwoYears((before.slug, wave.slug), (before.name, wave.name),
+                        WaveEstimates(wave, n, est, {}))
 
 
 # --------------------------------------------------------------------------- secondary suppression

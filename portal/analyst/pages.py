@@ -19,6 +19,7 @@ from analysis.report import (
     LANGUAGE,
     REPORT_CATALOGUE,
     Breakdown,
+    Figure,
     GapRow,
     TableRow,
     WaveAnalysis,
@@ -75,6 +76,31 @@ def build_dashboard(analysis: WaveAnalysis, area: str | None, indicator: str) ->
     return Dashboard(analysis.wave.slug, area, name, indicator, ind.label, by_nb, items, drawn,
                      previous, analysis.n, gap_rows(analysis, area), analysis.change_note,
                      breakdown_by(analysis, area, LANGUAGE))
+
+
+@dataclass(frozen=True)
+class PooledRow:
+    key: str  # neighbourhood slug, "" for the authority
+    name: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class PooledTable:
+    """NI 21 over the last two waves together, the authority first (`WaveAnalysis.last_two_years`)."""
+
+    label: str
+    rows: list[PooledRow]
+
+
+def last_two_years_table(analysis: WaveAnalysis) -> PooledTable | None:
+    pooled = analysis.last_two_years
+    if pooled is None:
+        return None
+    rows = [PooledRow("", "Authority", pooled.figure(None))]
+    rows += [PooledRow(slug, place.name, pooled.figure(slug))
+             for slug, place in analysis.places.items() if pooled.row(slug) is not None]
+    return PooledTable(pooled.label, rows)
 
 
 HEADER = ["wave", "area", "indicator", "label", "estimate_pct", "ci_lower_pct", "ci_upper_pct",

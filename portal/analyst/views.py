@@ -15,7 +15,13 @@ from flask_login import current_user
 from analysis.formatting import plural
 from analysis.report import HEADLINE_ID, REPORT_CATALOGUE, available_indicators
 from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
-from portal.analyst.pages import build_dashboard, table_rows, to_csv, to_xlsx
+from portal.analyst.pages import (
+    build_dashboard,
+    last_two_years_table,
+    table_rows,
+    to_csv,
+    to_xlsx,
+)
 from portal.areas.queries import all_neighbourhoods
 from portal.auth.access import staff_blueprint
 from portal.core import clock
@@ -112,6 +118,8 @@ def dashboard():
     return render_template("analyst/dashboard.html", form=form, problem=None, view=view,
                            analysis=analysis, query=query, pdf_form=pdf_form, model=model,
                            batch_form=batch_form, runs=_recent_runs(),
+                           last_two_years=(last_two_years_table(analysis)
+                                           if analysis.wave.closes_on < clock.today() else None),
                            **fear_and_recorded_crime(db.session, analysis, area))
 
 

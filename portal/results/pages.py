@@ -64,6 +64,9 @@ class ResultsPage:
     suppress_below: int
     flag_below: int
     model_based: ModelFigure | None = None  # NI 21 from the small-area model, where it is needed
+    # NI 21 of this wave and the one before together (`WaveAnalysis.last_two_years`)
+    last_two_years: Figure | None = None
+    last_two_years_waves: tuple[str, str] | None = None  # the two waves' names, oldest first
 
     @property
     def is_authority(self) -> bool:
@@ -100,6 +103,7 @@ def results_page(analysis, place: Neighbourhood | None, now: datetime,
     report = (neighbourhood_report(analysis, place.slug, generated_at=now, targets=targets)
               if place else authority_report(analysis, name=authority_name, generated_at=now,
                                              targets=targets))
+    pooled = analysis.last_two_years
     return ResultsPage(
         area_slug=place.slug if place else None, area_name=report.name, wave=report.wave,
         wave_name=report.wave_name, headlines=_headlines(report), concerns=_concerns(report),
@@ -108,4 +112,6 @@ def results_page(analysis, place: Neighbourhood | None, now: datetime,
         flag_below=report.method.flag_below,
         model_based=(model.figures.get(place.slug) if model is not None and place is not None
                      and model.figures.get(place.slug) and model.figures[place.slug].needed
-                     else None))
+                     else None),
+        last_two_years=(pooled.figure(place.slug if place else None) if pooled else None),
+        last_two_years_waves=pooled.names if pooled else None)
