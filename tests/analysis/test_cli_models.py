@@ -47,3 +47,12 @@ def test_bad_input_exits_2_naming_it(capsys, command, message):
     assert main([command[0], RESPONSES, *BASE, *command[1:]]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_perfect_separation_exits_2(tmp_path, capsys):
+    d = pd.read_csv(RESPONSES, dtype=str, keep_default_na=False)
+    d.loc[d["sex"] == "male", "police_council_dealing"] = "strongly_agree"
+    path = tmp_path / "separated.csv"
+    d.to_csv(path, index=False)
+    assert main(["drivers", str(path), *BASE, "--predictors", "sex,age_band"]) == 2
+    assert "perfect separation: every response with sex = 'male'" in capsys.readouterr().err
