@@ -6,17 +6,22 @@ calibrated design keeps those rows with zero weight), is first residualised on t
 margins: ten sweeps over the margins of the last raking iteration, each replacing x by
 x - psw * ave(x / psw, margin) with psw the weights just after that post-stratification. Then
 the covariance is the with-replacement one over PSUs within strata, with the fpc and lonely-PSU
-rule of :mod:`analysis.designs`. :mod:`analysis.linearisation` does the same for proportions on
-cell totals; models need whole matrices (one column per cell or coefficient), so this works on
-rows: n x p, cheap for a survey's size.
+rule of :mod:`analysis.designs`. :mod:`analysis.linearisation` does the same for one proportion
+at a time; models need whole matrices (one column per cell or coefficient) of row values.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 from analysis.errors import DesignError
 from analysis.weighting import RakedDesign, WeightingResult
+
+
+def _onehot(index: np.ndarray, size: int) -> sparse.csr_matrix:
+    n = len(index)
+    return sparse.csr_matrix((np.ones(n), (np.arange(n), index)), shape=(n, size))
 
 
 def raked_design(weighting: WeightingResult | RakedDesign) -> RakedDesign:
@@ -29,26 +34,31 @@ def raked_design(weighting: WeightingResult | RakedDesign) -> RakedDesign:
 
 
 def residualise(design: RakedDesign, x: np.ndarray) -> np.ndarray:
-    """x less its projection on the raking margins, R's ten backfitting sweeps."""
+    """x less its projection on the raking margins, R's ten backfitting sweeps.
+
+    Every row of a raking cell c has psw = b_i F_c, so each sweep changes x_i by b_i h_c: the
+    sweeps run on per-cell totals of x / b (as :mod:`analysis.linearisation`), then one pass
+    over the rows applies h.
+    """
     x = np.array(x, dtype=float)
     if not design.steps:
         return x
     base = np.ones(design.n) if design.base is None else design.base
-    sweeps = []
+    to_cell = _onehot(design.cell, design.n_cells).T.tocsr()
+    A = to_cell @ (x / base[:, None])  # (C, p) sum over the cell of x / b
+    count = design.cell_count[:, None]
+    h = np.zeros_like(A)
+    steps = []
     for step in design.steps:
-        group = step.group[design.cell]
-        count = np.bincount(group, minlength=step.n_groups).astype(float)
-        sweeps.append((group, base * step.factor[design.cell], count))
-    p = x.shape[1]
+        groups = _onehot(step.group, step.n_groups)  # (C, G)
+        steps.append((groups, step.factor[:, None], groups.T @ design.cell_count))
     for _ in range(design.backfit_sweeps):
-        for group, psw, count in sweeps:
-            u = x / psw[:, None]
-            sums = np.zeros((len(count), p))
-            np.add.at(sums, group, u)
+        for groups, F, N in steps:
+            sums = groups.T @ ((A - count * h) / F)
             with np.errstate(divide="ignore", invalid="ignore"):
-                mean = np.where(count[:, None] > 0, sums / count[:, None], 0.0)
-            x -= psw[:, None] * mean[group]
-    return x
+                mean = np.where(N[:, None] > 0, sums / N[:, None], 0.0)
+            h += F * (groups @ mean)
+    return x - base[:, None] * h[design.cell]
 
 
 def design_vcov(design: RakedDesign, x: np.ndarray) -> np.ndarray:
@@ -66,13 +76,11 @@ def design_vcov(design: RakedDesign, x: np.ndarray) -> np.ndarray:
     if sample.clustered:
         assert sample.cell_psu is not None and sample.psu_stratum is not None
         K = len(sample.psu_stratum)
-        units = np.zeros((K, z.shape[1]))
-        np.add.at(units, sample.cell_psu[design.cell], z)
+        units = _onehot(sample.cell_psu[design.cell], K).T @ z
         unit_stratum = sample.psu_stratum
     else:
         units, unit_stratum = z, sample.cell_stratum[design.cell]
-    totals = np.zeros((S, z.shape[1]))
-    np.add.at(totals, unit_stratum, units)
+    totals = _onehot(unit_stratum, S).T @ units
     mean = totals / sample.n_psu[:, None]
     mean[sample.lonely & (sample.lonely_psu == "adjust")] = 0.0
     dev = (units - mean[unit_stratum]) * np.sqrt(scale)[unit_stratum][:, None]
