@@ -259,7 +259,8 @@ def _read_answers(args, columns: list[str], indicators: list[str]) -> pd.DataFra
 def run_crosstab(args) -> int:
     responses = _read_answers(args, [args.row, args.col], [])
     weighting = _weigh(args, responses)
-    table = two_way_table(responses, _design(args, responses, weighting), args.row, args.col)
+    design = _design(args, responses, weighting)
+    table = two_way_table(responses, design, args.row, args.col)
     if args.format == "csv":
         out = table.cells()
         for key, value in table.tests().items():
@@ -271,7 +272,7 @@ def run_crosstab(args) -> int:
         out.to_csv(sys.stdout, index=False, float_format="%.17g")
         return 0
     doc = {"weighting": _clean(weighting.diagnostics()),
-           **_design_doc(_design(args, responses, weighting)),
+           **_design_doc(design),
            "test": _clean(table.tests()), "cells": _records(table.cells())}
     json.dump(doc, sys.stdout, indent=1)
     sys.stdout.write("\n")
