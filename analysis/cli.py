@@ -3,7 +3,9 @@
 Weights the responses (rim weighting to the margins), then prints every indicator in the
 catalogue for the whole sample and, with ``--by``, for each group, plus the perception gap, as
 JSON (default) or CSV. Other commands: ``compare-waves``, ``compare-rest`` and ``small-areas``
-(the Fay-Herriot model on a file of direct estimates; see :mod:`analysis.small_areas`). Errors of the
+(the Fay-Herriot model on a file of direct estimates; see :mod:`analysis.small_areas`),
+``crosstab`` (Rao-Scott tests, :mod:`analysis.tables`) and ``drivers`` (weighted logistic
+regression, :mod:`analysis.regression`). Errors of the
 engine are printed as one line (a list of columns for unknown answer codes) on stderr with exit
 code 2. It calls exactly the functions the dashboard and the reports call.
 
@@ -24,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.catalogue import CATALOGUE, CRIMES, target_status
+from analysis.catalogue import CATALOGUE, CRIMES, QUESTION_CODES, target_status
 from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
 from analysis.designs import LONELY_PSU, sample_design
 from analysis.errors import AnalysisError, InputError
@@ -32,6 +34,7 @@ from analysis.estimates import CI_METHODS, DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
 from analysis.pooled import PooledWave, pooled_indicators, wave_totals
+from analysis.regression import key_drivers
 from analysis.replicates import REPLICATE_METHODS, make_replicates, with_replicate_se
 from analysis.responses import read_responses
 from analysis.scorecard import load_scorecard, with_targets
@@ -42,6 +45,7 @@ from analysis.small_areas import (
     small_area_records,
     small_area_table,
 )
+from analysis.tables import two_way_table
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
 
@@ -301,6 +305,86 @@ def run_small_areas(args) -> int:
     return 0
 
 
+# --- two-way tables and key drivers (analysis.tables, analysis.regression) ---
+
+def _read_answers(args, columns: list[str], indicators: list[str]) -> pd.DataFrame:
+    """As _read, with the answer columns the command tabulates also checked against their
+    scale when the catalogue knows one."""
+    responses = _read(args, args.responses, args.wave, indicators)
+    known = {c: QUESTION_CODES[c] for c in columns
+             if c in QUESTION_CODES and c in responses.columns}
+    responses, dropped = check_codes(responses, known, lenient=args.lenient)
+    for column, count in dropped.items():
+        print(f"warning: --lenient: {column}: {count:,} values that are not answer codes "
+              "were treated as no answer", file=sys.stderr)
+    return responses
+
+
+def run_crosstab(args) -> int:
+    responses = _read_answers(args, [args.row, args.col], [])
+    weighting = _weigh(args, responses)
+    design = _design(args, responses, weighting)
+    table = two_way_table(responses, design, args.row, args.col)
+    if args.format == "csv":
+        out = table.cells()
+        for key, value in table.tests().items():
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    out[f"{key}_{k}"] = v
+            elif key not in out.columns:
+                out[key] = value
+        out.to_csv(sys.stdout, index=False, float_format="%.17g")
+        return 0
+    doc = {"weighting": _clean(weighting.diagnostics()),
+           **_design_doc(design),
+           "test": _clean(table.tests()), "cells": _records(table.cells())}
+    json.dump(doc, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+def run_drivers(args) -> int:
+    predictors = [p.strip() for p in args.predictors.split(",") if p.strip()]
+    responses = _read_answers(args, predictors, [args.outcome])
+    weighting = _weigh(args, responses)
+    design = _design(args, responses, weighting)
+    fit = key_drivers(responses, design, predictors, outcome=args.outcome)
+    table = fit.table()
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False, float_format="%.17g")
+        return 0
+    doc = {"weighting": _clean(weighting.diagnostics()), **_design_doc(design),
+           "outcome": fit.outcome, "n": fit.n, "df": fit.df, "reference": fit.reference,
+           "iterations": fit.iterations, "coefficients": _records(table)}
+    json.dump(doc, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _add_model_commands(sub) -> None:
+    p = sub.add_parser("crosstab", help="two-way table of two answers with the Rao-Scott tests "
+                       "(R svychisq)")
+    p.add_argument("responses")
+    p.add_argument("--row", required=True, help="answer column of the rows")
+    p.add_argument("--col", required=True, help="answer column of the columns")
+    _add_common(p)
+    _add_design(p)
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(func=run_crosstab)
+
+    p = sub.add_parser("drivers", help="key drivers: weighted logistic regression of an "
+                       "indicator on answers (R svyglm, quasibinomial)")
+    p.add_argument("responses")
+    p.add_argument("--predictors", required=True, help="comma-separated answer columns, each "
+                   "a factor whose reference level is its first code")
+    p.add_argument("--outcome", default="ni21", help="a single-question indicator (default "
+                   "ni21)")
+    _add_common(p)
+    _add_design(p)
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(func=run_drivers)
+
+
 def _number(text: str) -> float:
     """A finite number."""
     try:
@@ -419,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "area estimates is made equal to it (ratio benchmarking)")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(func=run_small_areas)
+    _add_model_commands(sub)
     return parser
 
 
