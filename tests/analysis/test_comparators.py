@@ -1,6 +1,7 @@
 """Fair comparators: the comparability rule, the difference's interval, and the CSV's checks."""
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,33 @@ def test_a_bad_row_is_named_by_its_line(line, message):
 def test_a_wrong_header_is_refused():
     with pytest.raises(ComparatorError, match="Line 1: the header must be"):
         read_comparators("measure,estimate\nni21,50\n")
+
+
+def test_the_ni21_standard_wording_is_our_first_questionnaire_s_and_not_the_second_s():
+    """Guards the library against drift: v1 asks NI 21's words, v2 ("other local public
+    services") does not, so a v2 wave is refused against NI 21."""
+    import yaml
+
+    def wording(version):
+        root = Path(__file__).resolve().parents[2]
+        text = (root / "surveys" / "definitions" /
+                f"crime-and-community-safety.{version}.yaml").read_text(encoding="utf-8")
+        found = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if node.get("id") == "police_council_dealing":
+                    found.append(node["text"])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+        walk(yaml.safe_load(text))
+        return found[0]
+
+    spec = STANDARD_QUESTIONS["ni21"]
+    v1 = local_spec(CATALOGUE["ni21"], wording("v1"), min_age=18)
+    v2 = local_spec(CATALOGUE["ni21"], wording("v2"), min_age=18)
+    assert comparability(v1, spec, "2025-03", "2025-03").status is Comparability.COMPARABLE
+    assert comparability(v2, spec, "2025-03", "2025-03").reasons[0].startswith("wording differs")
