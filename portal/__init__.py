@@ -51,6 +51,7 @@ COMMANDS = (
     "portal.reports.cli:reports_group",
     "portal.crime.cli:crime_group",
     "portal.scorecard.cli:scorecard_group",
+    "portal.comparators.cli:comparators_group",  # import, show, reset
     "portal.survey.cli:waves_group",  # waves create, import, list
     "portal.questionnaires.cli:questionnaires_group",  # load, list, export, import
     "portal.pact.cli:follow_ups_group",  # follow-ups send

@@ -1,0 +1,1 @@
+"""Fair comparators: the published figures our survey is set against (see analysis.comparators)."""
