@@ -1,0 +1,66 @@
+# Calibration and trimming references from R survey on the design fixture (run once, output committed).
+#   Rscript tests/analysis/reference/make_calibration.R tests/analysis/reference/design
+# Design: svydesign(ids = ~cluster, strata = ~stratum, fpc = ~fpc_clusters, nest = TRUE) with the
+# base weights scaled to the population total (base_weight * N / sum(base_weight), so that bounds on
+# g = w / base read as bounds around 1). Calibrated by calibrate() to the margins as dummy totals
+# (~ age_band + sex + neighbourhood, file order): linear (closed form), linear with bounds, logit
+# with bounds; then trimWeights() of the linear design, strict = FALSE and TRUE.
+# Writes <prefix>_calibration_weights.csv (one column per method) and
+# <prefix>_calibration.csv: method, indicator, group, estimate, se, df, ci_lower, ci_upper
+# (NI 21, NI 4, NI 41 for the whole sample and by neighbourhood; svyciprop(method = "xlogit")).
+suppressMessages(library(survey))
+prefix <- commandArgs(trailingOnly = TRUE)[1]
+d <- read.csv(gzfile(paste0(prefix, "_responses.csv.gz")), colClasses = "character",
+              na.strings = c("", "NA"))
+m <- read.csv(paste0(prefix, "_margins.csv"), colClasses = c("character", "character", "numeric"))
+vars <- unique(m$variable)
+for (v in vars) d[[v]] <- factor(d[[v]], levels = m$category[m$variable == v])
+N <- sum(m$population[m$variable == vars[1]])
+d$base_weight <- as.numeric(d$base_weight)
+d$scaled_weight <- d$base_weight * N / sum(d$base_weight)
+d$fpc_clusters <- as.numeric(d$fpc_clusters)
+des0 <- svydesign(ids = ~cluster, strata = ~stratum, fpc = ~fpc_clusters,
+                  weights = ~scaled_weight, data = d, nest = TRUE)
+formula <- as.formula(paste("~", paste(vars, collapse = " + ")))
+pop <- N
+for (v in vars) pop <- c(pop, m$population[m$variable == v][-1])
+linear <- calibrate(des0, formula, pop, calfun = "linear")
+designs <- list(
+  linear = linear,
+  linear_bounded = calibrate(des0, formula, pop, calfun = "linear", bounds = c(0.35, 2.2)),
+  logit = calibrate(des0, formula, pop, calfun = "logit", bounds = c(0.3, 2.4)),
+  trim = trimWeights(linear, lower = 8, upper = 45, strict = FALSE),
+  trim_strict = trimWeights(linear, lower = 8, upper = 45, strict = TRUE))
+single <- function(q, pos, excl) {
+  valid <- !is.na(d[[q]]) & !(d[[q]] %in% excl)
+  list(y = valid & d[[q]] %in% pos, valid = valid)
+}
+big <- c("very_big_problem", "fairly_big_problem")
+ind <- list(
+  ni21 = single("police_council_dealing", c("strongly_agree", "tend_to_agree"), "dont_know"),
+  ni4 = single("influence_decisions", c("definitely_agree", "tend_to_agree"), "dont_know"),
+  ni41 = single("asb_drunk_rowdy", big, "no_opinion"))
+one <- function(g, name, method, group) {
+  est <- svymean(~yy, g)
+  ci <- attr(svyciprop(~yy, g, method = "xlogit"), "ci")
+  data.frame(method = method, indicator = name, group = group, estimate = coef(est)[[1]],
+             se = SE(est)[[1]], df = degf(g), ci_lower = ci[[1]], ci_upper = ci[[2]])
+}
+rows <- list()
+for (method in names(designs)) {
+  des <- designs[[method]]
+  for (name in names(ind)) {
+    des$variables$yy <- as.numeric(ind[[name]]$y)
+    des$variables$vv <- ind[[name]]$valid
+    sub <- subset(des, vv)
+    rows[[length(rows) + 1]] <- one(sub, name, method, "")
+    for (lev in levels(d$neighbourhood)) {
+      rows[[length(rows) + 1]] <- one(sub[d$neighbourhood == lev, ], name, method, lev)
+    }
+  }
+}
+w <- as.data.frame(lapply(designs, function(x) sprintf("%.17g", weights(x))))
+write.csv(w, paste0(prefix, "_calibration_weights.csv"), row.names = FALSE)
+write.csv(format(do.call(rbind, rows), digits = 17), paste0(prefix, "_calibration.csv"),
+          row.names = FALSE)
+cat("done", prefix, "\n")
