@@ -13,10 +13,12 @@ from analysis.designs import sample_design
 from analysis.errors import ConvergenceError, WeightingError
 from analysis.estimates import DisclosureRules, estimate_indicators
 from analysis.trimming import trim_to_bounds, trim_weights
+from analysis.weighting import rake_weights
 from tests.analysis.conftest import REFERENCE, reference_case
 
 BOUNDS = {"linear": None, "linear_bounded": (0.35, 2.2), "logit": (0.3, 2.4)}
 TRIM = {"trim": False, "trim_strict": True}
+RAKING = {"raking": None, "raking_trim": True}
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,9 @@ def case():
 
 def _weighting(case, method):
     d, m, base = case
+    if method in RAKING:
+        raked = rake_weights(d, m, base_weights=base, epsilon=1e-9, maxit=100)
+        return raked if RAKING[method] is None else trim_weights(raked, 8, 45, strict=True)
     if method in TRIM:
         linear = calibrate_weights(d, m, method="linear", base_weights=base)
         return trim_weights(linear, 8, 45, strict=TRIM[method])
@@ -40,7 +45,7 @@ def r_weights():
     return pd.read_csv(REFERENCE / "design_calibration_weights.csv")
 
 
-METHODS = [*BOUNDS, *TRIM]
+METHODS = [*BOUNDS, *TRIM, *RAKING]
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -4,7 +4,8 @@
 # base weights scaled to the population total (base_weight * N / sum(base_weight), so that bounds on
 # g = w / base read as bounds around 1). Calibrated by calibrate() to the margins as dummy totals
 # (~ age_band + sex + neighbourhood, file order): linear (closed form), linear with bounds, logit
-# with bounds; then trimWeights() of the linear design, strict = FALSE and TRUE.
+# with bounds; then trimWeights() of the linear design, strict = FALSE and TRUE; and, for
+# comparison, rake() (epsilon 1e-9, maxit 100) and trimWeights(strict = TRUE) of the raked design.
 # Writes <prefix>_calibration_weights.csv (one column per method) and
 # <prefix>_calibration.csv: method, indicator, group, estimate, se, df, ci_lower, ci_upper
 # (NI 21, NI 4, NI 41 for the whole sample and by neighbourhood; svyciprop(method = "xlogit")).
@@ -25,7 +26,17 @@ formula <- as.formula(paste("~", paste(vars, collapse = " + ")))
 pop <- N
 for (v in vars) pop <- c(pop, m$population[m$variable == v][-1])
 linear <- calibrate(des0, formula, pop, calfun = "linear")
+margins <- lapply(vars, function(v) as.formula(paste0("~", v)))
+pops <- lapply(vars, function(v) {
+  mm <- m[m$variable == v, ]
+  out <- data.frame(factor(mm$category, levels = mm$category), mm$population)
+  names(out) <- c(v, "Freq")
+  out
+})
+raked <- rake(des0, margins, pops, control = list(epsilon = 1e-9, maxit = 100))
 designs <- list(
+  raking = raked,
+  raking_trim = trimWeights(raked, lower = 8, upper = 45, strict = TRUE),
   linear = linear,
   linear_bounded = calibrate(des0, formula, pop, calfun = "linear", bounds = c(0.35, 2.2)),
   logit = calibrate(des0, formula, pop, calfun = "logit", bounds = c(0.3, 2.4)),
