@@ -16,7 +16,8 @@ cross-table, as for raking:
   method and bounds (R warns and stops with "Calibration failed").
 
 Bounds are on g = w / base weight, as in R: with base weights far from the population scale,
-pick bounds around N / sum(base) or scale the base weights first.
+pick bounds around N / sum(base), or pass ``scale_base=True`` (the CLI does) to scale the base
+weights to the population total first, so that g is near 1.
 
 Standard errors: the calibrated design carries R's ``greg_calibration`` residualisation
 (:class:`analysis.weighting.Calibration`), used by :func:`analysis.linearisation.linearise`.
@@ -154,11 +155,14 @@ def calibrate_weights(
     base_weights: str | np.ndarray | pd.Series | None = None,
     epsilon: float = 1e-7,
     maxit: int = 50,
+    scale_base: bool = False,
 ) -> WeightingResult:
     """Calibrate ``base_weights`` (default 1) to ``margins`` as R ``calibrate(calfun=method)``.
 
     ``bounds`` (L, U) on g = w / base; required for ``logit``. ``epsilon`` and ``maxit`` are
-    R's (1e-7, 50). The result's design carries the calibration regression for the SEs.
+    R's (1e-7, 50). ``scale_base`` first scales the base weights to the population total
+    (base x N / sum(base), as the CLI does), so that bounds read as bounds around 1. The
+    result's design carries the calibration regression for the SEs.
     """
     method = CalFun(method)
     if method is CalFun.RAKING:
@@ -177,6 +181,9 @@ def calibrate_weights(
                 "calibration needs every weighting variable from everyone (use raking, which "
                 "gives them the mean adjustment, or drop the variable)")
     population = check_totals(margins, chosen)
+    if scale_base:
+        base = (np.ones(len(coded)) if base is None else base) * population / (
+            len(coded) if base is None else base.sum())
     cells = _build_cells(len(coded), encoded)
     bsum, bsq = _cell_sums(cells, base)
     X, totals = _model_matrix(cells.groups, encoded.categories, encoded.populations, population)
