@@ -93,8 +93,10 @@ def _check_bounds(method: CalFun, bounds: tuple[float, float] | None) -> None:
 
 
 def _grake(X, ww, population, method: CalFun, bounds: tuple[float, float], epsilon: float,
-           maxit: int) -> np.ndarray:
-    """R ``grake``: Newton iterations on the cells (``ww`` = base weight total per cell)."""
+           maxit: int) -> tuple[np.ndarray, int]:
+    """R ``grake``: Newton iterations on the cells (``ww`` = base weight total per cell).
+
+    Returns the g-weights and the iterations taken."""
     fm1 = _fm1_logit if method is CalFun.LOGIT else _fm1_linear
     lo, hi = bounds
     sample_total = X.T @ ww
@@ -130,7 +132,7 @@ def _grake(X, ww, population, method: CalFun, bounds: tuple[float, float], epsil
                 f"{maxit} iterations (largest relative miss of a total {achieved:.3g}); the "
                 "bounds are probably too tight for these margins: widen them")
     g = g + 1
-    return g * scale if scale is not None else g
+    return (g * scale if scale is not None else g), iteration
 
 
 def _model_matrix(groups: list[np.ndarray], categories: list[list[str]], populations,
@@ -190,11 +192,12 @@ def calibrate_weights(
     M = (X * bsum[:, None]).T @ X
     if bounds is None:  # R regcalibrate: closed form
         g = 1 + X @ np.linalg.solve(M, totals - X.T @ bsum)
+        iterations = 0
     else:
-        g = _grake(X, bsum, totals, method, bounds, epsilon, maxit)
+        g, iterations = _grake(X, bsum, totals, method, bounds, epsilon, maxit)
     design = RakedDesign(len(cells.cell), cells.cell, cells.n_cells, cells.count, base, bsum, bsq,
                          g, [], calibration=Calibration(X, g, g, M))
     note = f"{method.value} calibration ({_bounds_text(bounds)}) to the margins as dummy totals"
     return WeightingResult(
-        weights=design.weights, variables=chosen, iterations=0, converged=True, epsilon=epsilon,
+        weights=design.weights, variables=chosen, iterations=iterations, converged=True, epsilon=epsilon,
         maxit=maxit, population=population, missing=encoded.missing, notes=[note], design=design)

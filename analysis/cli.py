@@ -5,7 +5,9 @@ catalogue for the whole sample and, with ``--by``, for each group, plus the perc
 JSON (default) or CSV. Other commands: ``compare-waves``, ``compare-rest`` and ``small-areas``
 (the Fay-Herriot model on a file of direct estimates; see :mod:`analysis.small_areas`). Errors of the
 engine are printed as one line (a list of columns for unknown answer codes) on stderr with exit
-code 2. It calls exactly the functions the dashboard and the reports call.
+code 2. It calls exactly the functions the dashboard and the reports call; ``indicators`` can
+also calibrate (``--calibrate linear|logit``, ``--bounds``) and trim (``--trim L,U``,
+``--strict-trim``) instead of raking (see :mod:`analysis.calibration`, :mod:`analysis.trimming`).
 
 Before anything is weighted, every column the command reads is checked against its codes (the
 catalogue's answer scales; the margins' categories for the weighting variables): a file holding

@@ -120,3 +120,21 @@ def test_trim_one_round_and_strict():
         trim_to_bounds(w, 9, 10, strict=False)
     with pytest.raises(WeightingError, match="cannot keep the total 17 of 5 weights"):
         trim_to_bounds(w, 0, 3, strict=True)
+
+
+def test_iterations_are_reported(case):
+    d, m, base = case
+    assert calibrate_weights(d, m, base_weights=base).iterations == 0  # closed form
+    logit = calibrate_weights(d, m, method="logit", bounds=(0.3, 2.4), base_weights=base)
+    assert 1 < logit.iterations <= 50 and logit.design is not None
+    assert logit.design.calibration is not None
+
+
+def test_scale_base_leaves_unbounded_greg_alone(case):
+    d, m, base = case
+    raw = d["base_weight"].to_numpy(float)
+    plain = calibrate_weights(d, m, base_weights=raw).weights
+    scaled = calibrate_weights(d, m, base_weights=raw, scale_base=True).weights
+    np.testing.assert_allclose(plain, scaled, rtol=1e-12)
+    np.testing.assert_allclose(plain, calibrate_weights(d, m, base_weights=base).weights,
+                               rtol=1e-12)
