@@ -8,7 +8,8 @@
 # comparison, rake() (epsilon 1e-9, maxit 100) and trimWeights(strict = TRUE) of the raked design.
 # Writes <prefix>_calibration_weights.csv (one column per method) and
 # <prefix>_calibration.csv: method, indicator, group, estimate, se, df, ci_lower, ci_upper
-# (NI 21, NI 4, NI 41 for the whole sample and by neighbourhood; svyciprop(method = "xlogit")).
+# (NI 21, NI 4, NI 41 for the whole sample and by neighbourhood, every other catalogue indicator
+# for the whole sample; intervals svyciprop(method = "xlogit")).
 suppressMessages(library(survey))
 prefix <- commandArgs(trailingOnly = TRUE)[1]
 d <- read.csv(gzfile(paste0(prefix, "_responses.csv.gz")), colClasses = "character",
@@ -51,6 +52,42 @@ ind <- list(
   ni21 = single("police_council_dealing", c("strongly_agree", "tend_to_agree"), "dont_know"),
   ni4 = single("influence_decisions", c("definitely_agree", "tend_to_agree"), "dont_know"),
   ni41 = single("asb_drunk_rowdy", big, "no_opinion"))
+# the rest of the catalogue (whole sample only), defined as in make_reference.R
+ans <- function(q) !is.na(d[[q]])
+is_in <- function(q, codes) !is.na(d[[q]]) & d[[q]] %in% codes
+car_asked <- is_in("car_use", "yes")
+routed <- function(q, pos) {
+  valid <- ans(q) & car_asked
+  list(y = valid & d[[q]] %in% pos, valid = valid)
+}
+more <- list(
+  ni23 = single("respect", big, "no_opinion"),
+  ni42 = single("asb_drugs", big, "no_opinion"),
+  safe_after_dark = single("safe_after_dark", c("very_safe", "fairly_safe"), "dont_know"))
+strands <- c("asb_noisy_neighbours", "asb_teenagers", "asb_litter", "asb_vandalism", "asb_drugs",
+             "asb_drunk_rowdy", "asb_abandoned_cars")
+score_of <- c(very_big_problem = 3, fairly_big_problem = 2, not_a_very_big_problem = 1,
+              not_a_problem_at_all = 0, no_opinion = 0)
+sc <- sapply(strands, function(q) unname(score_of[as.character(d[[q]])]))
+more$ni17 <- list(valid = rowSums(is.na(sc)) == 0, y = rowSums(is.na(sc)) == 0 & rowSums(sc) >= 11)
+crimes <- c("burglary", "car_crime", "violent_crime")
+for (cr in crimes) {
+  worry <- paste0("worry_", cr)
+  victim <- paste0("victim_", cr)
+  if (cr == "car_crime") {
+    more[[worry]] <- routed(worry, c("very_worried", "fairly_worried"))
+    more[[victim]] <- routed(victim, "yes")
+  } else {
+    more[[worry]] <- single(worry, c("very_worried", "fairly_worried"), character(0))
+    more[[victim]] <- single(victim, "yes", character(0))
+  }
+}
+for (kind in c("worry", "victim")) {
+  comp <- more[paste0(kind, "_", crimes)]
+  valid <- comp[[1]]$valid & comp[[3]]$valid & (comp[[2]]$valid | !car_asked)
+  more[[paste0(kind, "_any")]] <- list(y = valid & (comp[[1]]$y | comp[[2]]$y | comp[[3]]$y),
+                                       valid = valid)
+}
 one <- function(g, name, method, group) {
   est <- svymean(~yy, g)
   ci <- attr(svyciprop(~yy, g, method = "xlogit"), "ci")
@@ -68,6 +105,11 @@ for (method in names(designs)) {
     for (lev in levels(d$neighbourhood)) {
       rows[[length(rows) + 1]] <- one(sub[d$neighbourhood == lev, ], name, method, lev)
     }
+  }
+  for (name in names(more)) {
+    des$variables$yy <- as.numeric(more[[name]]$y)
+    des$variables$vv <- more[[name]]$valid
+    rows[[length(rows) + 1]] <- one(subset(des, vv), name, method, "")
   }
 }
 w <- as.data.frame(lapply(designs, function(x) sprintf("%.17g", weights(x))))
