@@ -11,7 +11,8 @@ residualisation of the calibration or raking before it (R's ``postStrata``: the 
 regression with its g-weights, or the raking steps' weights). So the influence values use the
 trimmed weights and are then residualised exactly as before trimming; R does not re-derive the
 calibration. Trimmed weights are no longer a base weight times a cell factor, so the trimmed
-design's cells are single responses (the cost is one column per response in the sums).
+design's cells are the groups of responses with the same old cell, base weight and trimmed weight
+(single responses when the base weights all differ: the sums then cost one column per response).
 """
 
 from __future__ import annotations
@@ -55,17 +56,24 @@ def trim_to_bounds(w: np.ndarray, lower: float, upper: float, strict: bool) -> t
 
 
 def _row_design(design: RakedDesign, weights: np.ndarray) -> RakedDesign:
-    """The design with given weights on single-response cells, keeping its residualisation."""
+    """The design with given weights, keeping its residualisation.
+
+    Its cells are the groups of responses sharing the old cell, base weight and trimmed weight
+    (single responses at worst; few per cell when the base weights take few values).
+    """
     n = design.n
-    cell = design.cell
     base = np.ones(n) if design.base is None else design.base
-    steps = [MarginStep(s.variable, s.categories, s.group[cell], s.n_groups,
-                        s.factor[cell] * base) for s in design.steps]
+    keys, cell = np.unique(np.column_stack([design.cell, base, weights]), axis=0,
+                           return_inverse=True)
+    cell = cell.reshape(-1)
+    parent, b, w = keys[:, 0].astype(np.int64), keys[:, 1], keys[:, 2]
+    steps = [MarginStep(s.variable, s.categories, s.group[parent], s.n_groups,
+                        s.factor[parent] * b) for s in design.steps]
     cal = design.calibration
     if cal is not None:
-        cal = Calibration(cal.x[cell], cal.g[cell], cal.hscale[cell] * base, cal.M)
-    ones = np.ones(n)
-    return RakedDesign(n, np.arange(n), n, ones, None, ones, ones, weights, steps,
+        cal = Calibration(cal.x[parent], cal.g[parent], cal.hscale[parent] * b, cal.M)
+    count = np.bincount(cell, minlength=len(keys)).astype(float)
+    return RakedDesign(n, cell, len(keys), count, None, count, count, w, steps,
                        design.backfit_sweeps, calibration=cal)
 
 
