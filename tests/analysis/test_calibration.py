@@ -12,6 +12,7 @@ from analysis.calibration import calibrate_weights
 from analysis.designs import sample_design
 from analysis.errors import ConvergenceError, WeightingError
 from analysis.estimates import DisclosureRules, estimate_indicators
+from analysis.gap import perception_gap
 from analysis.trimming import trim_to_bounds, trim_weights
 from analysis.weighting import rake_weights
 from tests.analysis.conftest import REFERENCE, reference_case
@@ -83,6 +84,19 @@ def test_every_catalogue_indicator_matches_r(case, method):
     assert (merged["df"] == merged["df_r"]).all()
     for col in ("estimate", "se", "ci_lower", "ci_upper"):
         np.testing.assert_allclose(merged[col], merged[f"{col}_r"], rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_perception_gap_matches_svycontrast(case, method):
+    d = case[0]
+    gap = pd.read_csv(REFERENCE / "design_calibration_gap.csv")
+    want = gap[gap["method"] == method].set_index("crime")
+    design = sample_design(_weighting(case, method), d, "stratum", "cluster", "fpc_clusters")
+    ours = perception_gap(d, design).set_index("crime")
+    assert len(want) == 4
+    for col in ("difference", "difference_se", "ratio", "log_ratio_se"):
+        np.testing.assert_allclose(ours.loc[want.index, col].astype(float), want[col],
+                                   rtol=0, atol=1e-8)
 
 
 def test_bounds_hold_and_totals_are_met(case):

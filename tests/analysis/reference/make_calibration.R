@@ -9,7 +9,8 @@
 # Writes <prefix>_calibration_weights.csv (one column per method) and
 # <prefix>_calibration.csv: method, indicator, group, estimate, se, df, ci_lower, ci_upper
 # (NI 21, NI 4, NI 41 for the whole sample and by neighbourhood, every other catalogue indicator
-# for the whole sample; intervals svyciprop(method = "xlogit")).
+# for the whole sample; intervals svyciprop(method = "xlogit")), and
+# <prefix>_calibration_gap.csv: the perception gap per method (svycontrast, as make_reference.R).
 suppressMessages(library(survey))
 prefix <- commandArgs(trailingOnly = TRUE)[1]
 d <- read.csv(gzfile(paste0(prefix, "_responses.csv.gz")), colClasses = "character",
@@ -95,6 +96,7 @@ one <- function(g, name, method, group) {
              se = SE(est)[[1]], df = degf(g), ci_lower = ci[[1]], ci_upper = ci[[2]])
 }
 rows <- list()
+gaps <- list()
 for (method in names(designs)) {
   des <- designs[[method]]
   for (name in names(ind)) {
@@ -111,9 +113,25 @@ for (method in names(designs)) {
     des$variables$vv <- more[[name]]$valid
     rows[[length(rows) + 1]] <- one(subset(des, vv), name, method, "")
   }
+  for (cr in c(crimes, "any")) {  # the perception gap, as make_reference.R
+    wo <- more[[paste0("worry_", cr)]]
+    vi <- more[[paste0("victim_", cr)]]
+    des$variables$w1 <- as.numeric(wo$y & wo$valid)
+    des$variables$w0 <- as.numeric(wo$valid)
+    des$variables$v1 <- as.numeric(vi$y & vi$valid)
+    des$variables$v0 <- as.numeric(vi$valid)
+    tot <- svytotal(~w1 + w0 + v1 + v0, des)
+    lr <- svycontrast(tot, quote(log(w1 / w0) - log(v1 / v0)))
+    df_ <- svycontrast(tot, quote(w1 / w0 - v1 / v0))
+    gaps[[length(gaps) + 1]] <- data.frame(method = method, crime = cr,
+      difference = coef(df_), difference_se = SE(df_), ratio = exp(coef(lr)),
+      log_ratio_se = SE(lr))
+  }
 }
 w <- as.data.frame(lapply(designs, function(x) sprintf("%.17g", weights(x))))
 write.csv(w, paste0(prefix, "_calibration_weights.csv"), row.names = FALSE)
 write.csv(format(do.call(rbind, rows), digits = 17), paste0(prefix, "_calibration.csv"),
+          row.names = FALSE)
+write.csv(format(do.call(rbind, gaps), digits = 17), paste0(prefix, "_calibration_gap.csv"),
           row.names = FALSE)
 cat("done", prefix, "\n")
