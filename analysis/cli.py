@@ -7,7 +7,9 @@ JSON (default) or CSV. Other commands: ``compare-waves``, ``compare-rest`` and `
 ``crosstab`` (Rao-Scott tests, :mod:`analysis.tables`) and ``drivers`` (weighted logistic
 regression, :mod:`analysis.regression`). Errors of the
 engine are printed as one line (a list of columns for unknown answer codes) on stderr with exit
-code 2. It calls exactly the functions the dashboard and the reports call.
+code 2. It calls exactly the functions the dashboard and the reports call; ``indicators`` can
+also calibrate (``--calibrate linear|logit``, ``--bounds``) and trim (``--trim L,U``,
+``--strict-trim``) instead of raking (see :mod:`analysis.calibration`, :mod:`analysis.trimming`).
 
 Before anything is weighted, every column the command reads is checked against its codes (the
 catalogue's answer scales; the margins' categories for the weighting variables): a file holding
@@ -26,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.calibration import CalFun, calibrate_weights
 from analysis.catalogue import CATALOGUE, CRIMES, QUESTION_CODES, target_status
 from analysis.comparisons import ADJUSTMENTS, compare_to_rest, compare_waves
 from analysis.designs import LONELY_PSU, sample_design
@@ -46,6 +49,7 @@ from analysis.small_areas import (
     small_area_table,
 )
 from analysis.tables import two_way_table
+from analysis.trimming import trim_weights
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
 
@@ -77,7 +81,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--wave", help="weight this wave only (when the file holds several)")
     p.add_argument("--weight-by", help="comma-separated weighting variables (default: all "
                    "variables in the margins file)")
-    p.add_argument("--trim", type=float, help="cap weights at this multiple of the mean weight")
+    p.add_argument("--trim", type=_trim_arg, help="one number X: cap weights at X times the "
+                   "mean weight and re-rake (default: no trimming); L,U (indicators): trim the "
+                   "final weights to [L, U] as R trimWeights, the excess shared over the rest")
     p.add_argument("--epsilon", type=float, default=1.0,
                    help="raking convergence, as R rake(): largest change of a cell total between "
                    "iterations (below 1: relative to the sample size); default 1 as R")
@@ -109,12 +115,50 @@ def _read(args, path, wave, indicators) -> pd.DataFrame:
     return responses
 
 
+def _trim_arg(text: str) -> float | tuple[float, float]:
+    """``--trim``: one number (a cap as a multiple of the mean) or ``L,U`` (weight bounds)."""
+    parts = [_number(t) for t in text.split(",")]
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    raise argparse.ArgumentTypeError(f"must be one number or two as L,U, not {text!r}")
+
+
+def _bounds_arg(text: str) -> tuple[float, float]:
+    """``--bounds L,U``: two numbers."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"must be two numbers as L,U, not {text!r}")
+    return _number(parts[0]), _number(parts[1])
+
+
 def _weigh(args, responses):
     margins = load_margins(args.margins)
     variables = _weight_variables(args)
     base = "base_weight" if "base_weight" in responses.columns else None
-    return rake_weights(responses, margins, variables, base_weights=base, epsilon=args.epsilon,
-                        maxit=args.maxit, trim=args.trim)
+    calfun = CalFun(getattr(args, "calibrate", CalFun.RAKING))
+    bounds = getattr(args, "bounds", None)
+    bounded = isinstance(args.trim, tuple)
+    if getattr(args, "strict_trim", False) and not bounded:
+        raise AnalysisError("--strict-trim needs --trim L,U")
+    if bounded and args.command != "indicators":
+        raise AnalysisError("--trim L,U is for the indicators command; give one number here")
+    if calfun is CalFun.RAKING:
+        if bounds is not None:
+            raise AnalysisError("--bounds is for --calibrate linear or logit")
+        weighting = rake_weights(responses, margins, variables, base_weights=base,
+                                 epsilon=args.epsilon, maxit=args.maxit,
+                                 trim=None if bounded else args.trim)
+    else:
+        if args.trim is not None and not bounded:
+            raise AnalysisError("--trim X re-rakes: with --calibrate linear or logit give --trim L,U")
+        weighting = calibrate_weights(responses, margins, variables, method=calfun, bounds=bounds,
+                                      base_weights=base, scale_base=True)
+    if bounded:
+        lower, upper = args.trim
+        weighting = trim_weights(weighting, lower, upper, strict=args.strict_trim)
+    return weighting
 
 
 def _disclosure(args) -> DisclosureRules:
@@ -130,6 +174,8 @@ def run_indicators(args) -> int:
     table = estimate_indicators(responses, design, by=args.by, indicators=indicators,
                                 disclosure=_disclosure(args), ci=args.ci)
     if args.replicates or args.write_replicates:
+        if args.calibrate != CalFun.RAKING or isinstance(args.trim, tuple):
+            raise AnalysisError("replicate weights are re-raked: drop --calibrate and --trim L,U")
         table = _replicated(args, responses, table)
     if args.format == "csv":
         out = table.copy()
@@ -449,6 +495,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-replicates", metavar="CSV",
                    help="write response_id, weight, repw_1..R, replicate_type and "
                    "replicate_scale to this file, for R's svrepdesign")
+    p.add_argument("--calibrate", choices=[c.value for c in CalFun], default=CalFun.RAKING.value,
+                   help="how the base weights meet the margins: raking (default, R rake), linear "
+                   "(GREG, R calibrate calfun \"linear\") or logit (bounded; needs --bounds)")
+    p.add_argument("--bounds", type=_bounds_arg, metavar="L,U",
+                   help="bounds on calibrated / base weight for --calibrate linear or logit, "
+                   "the base weights (base_weight or 1) first scaled to the population total "
+                   "(default: none; logit needs them, with L < 1 < U)")
+    p.add_argument("--strict-trim", action="store_true",
+                   help="with --trim L,U: repeat until every weight is within the bounds "
+                   "(R strict = TRUE; default: one round)")
     common_output(p)
     p.set_defaults(func=run_indicators)
 

@@ -37,7 +37,7 @@ from scipy import sparse
 from analysis.codes import CodedFrame
 from analysis.errors import DesignError
 from analysis.formatting import plural
-from analysis.weighting import MarginStep, RakedDesign, WeightingResult
+from analysis.weighting import Calibration, MarginStep, RakedDesign, WeightingResult
 
 LONELY_PSU = ("fail", "certainty", "remove", "adjust", "average")
 
@@ -231,8 +231,11 @@ def _split_cells(raked: RakedDesign, unit: np.ndarray, n_units: int):
         bsq = np.bincount(cell, weights=b * b, minlength=C)
     steps = [MarginStep(s.variable, s.categories, s.group[parent], s.n_groups, s.factor[parent])
              for s in raked.steps]
+    cal = raked.calibration
+    if cal is not None:
+        cal = Calibration(cal.x[parent], cal.g[parent], cal.hscale[parent], cal.M)
     split = RakedDesign(raked.n, cell, C, count, raked.base, bsum, bsq, raked.factor[parent],
-                        steps, raked.backfit_sweeps)
+                        steps, raked.backfit_sweeps, calibration=cal)
     return split, parent, cell_unit
 
 

@@ -15,6 +15,10 @@ per-cell totals: sum of 1, y, b, b y, b^2, b^2 y over each (domain, cell). The r
 algebraically identical to R's row-level computation (agreement to ~1e-12), and computing a
 table of indicators by neighbourhood for a million responses costs one bincount per indicator.
 
+After ``calibrate()`` (linear or logit, :mod:`analysis.calibration`) the residualisation is R's
+``greg_calibration`` one instead of the sweeps: z - d g x'beta, the residual of the regression of
+z / g on the calibration's dummies weighted by the base weights (see ``Calibration``).
+
 Outside R's reach: respondents who did not give a weighting variable form one more group of that
 margin in the sweeps (as if their total were a margin); trimmed weights enter as base weights of
 the last re-raking. Both are approximations, documented as such.
@@ -125,7 +129,12 @@ def linearise(design: RakedDesign, sums: DomainSums) -> Linearised:
     Z0 = ((sums.s1 - pz * sums.s0) @ f) * invW[:, 0]
     D, C = A.shape
     h = np.zeros((D, C))
-    if design.steps:
+    if design.calibration is not None:
+        cal = design.calibration
+        Zcell = f * (sums.s1 - pz * sums.s0) * invW  # sum over cell of z0
+        beta = np.linalg.solve(cal.M, ((Zcell / cal.g) @ cal.x).T).T  # (D, K)
+        h = cal.hscale * (beta @ cal.x.T)
+    elif design.steps:
         mats = [(_group_matrix(s.group, s.n_groups), s.factor) for s in design.steps]
         counts = [design.cell_count @ m for m, _ in mats]
         for _ in range(design.backfit_sweeps):

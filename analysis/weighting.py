@@ -63,6 +63,21 @@ class MarginStep:
 
 
 @dataclass
+class Calibration:
+    """A calibration's regression, for R's residuals after ``calibrate()`` (``greg_calibration``).
+
+    Influence values z become z - d g x'beta with beta = M^-1 sum_i x_i z_i / g_i, M = sum d x x'
+    (R: ``qr.resid(qr(X sqrt(d)), z / (g sqrt(d))) g sqrt(d)``); per cell: the row of X, g, and
+    ``hscale`` with d_i g_i = base_i x hscale_c (g itself unless the cells are single rows).
+    """
+
+    x: np.ndarray  # (C, K) model matrix of each cell
+    g: np.ndarray  # (C,) calibration g-weight (calibrated / base weight)
+    hscale: np.ndarray  # (C,) d g / base of the cell's rows
+    M: np.ndarray  # (K, K) sum over rows of d x x'
+
+
+@dataclass
 class RakedDesign:
     """What the linearisation needs: rows -> cells of the cross-table, and the raking steps."""
 
@@ -77,6 +92,7 @@ class RakedDesign:
     steps: list[MarginStep] = field(default_factory=list)
     backfit_sweeps: int = 10  # R svyrecvar's fixed 10 sweeps over the raking margins
     sample: SampleDesign | None = None  # strata, clusters, fpc (None: R's ids = ~1)
+    calibration: Calibration | None = None  # linear/logit calibration instead of raking steps
 
     @property
     def weights(self) -> np.ndarray:

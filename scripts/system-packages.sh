@@ -2,7 +2,7 @@
 # Debian packages the portal needs beyond Python: Pango for WeasyPrint's PDFs, fonts, poppler-utils
 # (pdftoppm, to look at PDFs as pictures), for the browser tests Chromium (--with-browser) and, for
 # the job-queue tests, Redis (--with-redis) and, for the tests that check the engine against R live,
-# R with its survey package (--with-r).
+# R with its survey and MASS packages (--with-r; calibrate() needs MASS).
 # Installs only what is missing; does nothing where apt-get is unavailable or we are not root.
 set -euo pipefail
 
@@ -11,7 +11,7 @@ for option in "$@"; do
   case "$option" in
     --with-browser) packages+=(chromium) ;;
     --with-redis) packages+=(redis-server) ;;
-    --with-r) packages+=(r-base-core r-cran-survey) ;;
+    --with-r) packages+=(r-base-core r-cran-survey r-cran-mass) ;;
     *) echo "unknown option $option (use --with-browser, --with-redis, --with-r)" >&2; exit 2 ;;
   esac
 done
