@@ -155,3 +155,17 @@ def test_without_population_figures_the_page_says_so(signed_in, in_field, db_ses
     db_session.commit()
     page = check_page(signed_in("analyst").get(f"/admin/waves/{in_field.slug}/fieldwork").data).text
     assert "No population figures are loaded" in page
+
+
+# user, wave, questionnaire, responses, names, panel counts, population, option names, profile
+MONITOR_QUERIES = 9
+
+
+def test_the_monitor_queries_are_pinned(signed_in, panel, in_field, count_queries):
+    """The page reads the wave's responses, the population and the panel's counts in a fixed
+    number of statements, whatever the size of the wave or the panel."""
+    admin = signed_in("admin")
+    with count_queries() as statements:
+        assert admin.get(f"/admin/waves/{in_field.slug}/fieldwork").status_code == 200
+    assert len(statements) == MONITOR_QUERIES, "\n".join(statements)
+
