@@ -166,6 +166,12 @@ def _neighbours_hint(categories: list[str], i: int) -> str:
     return " (e.g. with " + " or ".join(near) + ")"
 
 
+def _is_blank(label: str) -> bool:
+    """A label `column_codes` reads as no answer ("" or NaN): not given, never an unknown category
+    (a resident who left age band blank is weighted by the missing rule, not refused)."""
+    return label.strip() == "" or label.lower() == "nan"
+
+
 def _encode_margin(
     coded: CodedFrame, var: str, margin: pd.DataFrame
 ) -> tuple[np.ndarray, list[str]]:
@@ -179,7 +185,7 @@ def _encode_margin(
     for j, lab in enumerate(labels):
         if lab in index:
             lut[j + 1] = index[lab]
-        elif lab not in NOT_GIVEN:
+        elif lab not in NOT_GIVEN and not _is_blank(lab):
             unknown.append(lab)
     if unknown:
         raise MarginsError(

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.core.forms import plausible_date, strip
@@ -51,3 +51,11 @@ class PanelUploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button-only form (sending invitations or reminders): CSRF protection and nothing else."""
+
+
+class FieldworkRemindersForm(FlaskForm):
+    """The fieldwork monitor's targeted reminders: which neighbourhoods (choices set by the view)."""
+
+    neighbourhoods = SelectMultipleField(
+        "Neighbourhoods to remind", validate_choice=False,  # the rule names an unknown one
+        validators=[DataRequired("Choose at least one neighbourhood to remind")])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -240,15 +240,17 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
 
 def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
                    now: datetime | None = None, limit: int | None = None,
-                   leave_link: LeaveLink | None = None) -> int:
+                   leave_link: LeaveLink | None = None,
+                   neighbourhood_ids: Collection[int] | None = None) -> int:
     """Remind non-responders not yet reminded at ``now`` (one reminder round) with a fresh
     single-use link, at most ``limit`` of them; returns how many were queued. Calling it again
     with the same ``now`` carries the round on without reminding anyone twice. Members who left
-    the panel are never reminded."""
+    the panel are never reminded. ``neighbourhood_ids`` limits the round to members living there
+    (the fieldwork monitor's targeted reminders); None reminds every neighbourhood."""
     now = now or utcnow()
     leave_link = leave_link or opt_out.leave_link
     # non_responders joins each member's invitation, so none is None.
-    members = [(m, m.invitation) for m in non_responders(session, wave)
+    members = [(m, m.invitation) for m in non_responders(session, wave, neighbourhood_ids)
                if m.invitation is not None and m.invitation.reminded_at != now][:limit]
     for member, invitation in members:
         token = new_token()

@@ -3,6 +3,7 @@ responses), and the waves that have responses."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,20 +107,45 @@ def uninvited_count(session: Session, wave: Wave) -> int:
                           .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), invitable())) or 0
 
 
-def non_responders(session: Session, wave: Wave) -> list[PanelMember]:
+def _waiting(wave: Wave, neighbourhood_ids: Collection[int] | None):
+    """Invited, not answered, still on the panel; in those neighbourhoods if any are given."""
+    where = [PanelMember.wave_id == wave.id, Invitation.used_at.is_(None), invitable()]
+    if neighbourhood_ids is not None:
+        where.append(PanelMember.neighbourhood_id.in_(list(neighbourhood_ids)))
+    return where
+
+
+def non_responders(session: Session, wave: Wave,
+                   neighbourhood_ids: Collection[int] | None = None) -> list[PanelMember]:
     """Invited members still on the panel whose invitation has not been used, by panel id (the
-    people a reminder goes to)."""
+    people a reminder goes to), optionally only those in ``neighbourhood_ids``."""
     return list(session.scalars(
         select(PanelMember).join(Invitation, Invitation.panel_member_id == PanelMember.id)
         .options(selectinload(PanelMember.invitation), selectinload(PanelMember.neighbourhood))
-        .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None), invitable())
+        .where(*_waiting(wave, neighbourhood_ids))
         .order_by(PanelMember.external_id)))
 
 
-def non_responder_count(session: Session, wave: Wave) -> int:
+def non_responder_count(session: Session, wave: Wave,
+                        neighbourhood_ids: Collection[int] | None = None) -> int:
     return session.scalar(select(func.count()).select_from(PanelMember).join(Invitation)
-                          .where(PanelMember.wave_id == wave.id, Invitation.used_at.is_(None),
-                                 invitable())) or 0
+                          .where(*_waiting(wave, neighbourhood_ids))) or 0
+
+
+def non_responders_by_neighbourhood(session: Session, wave: Wave) -> dict[str, int]:
+    """{neighbourhood slug: members a reminder would go to}; a neighbourhood with none is missing."""
+    return dict(session.execute(
+        select(Neighbourhood.slug, func.count()).select_from(PanelMember).join(Invitation)
+        .join(Neighbourhood, Neighbourhood.id == PanelMember.neighbourhood_id)
+        .where(*_waiting(wave, None)).group_by(Neighbourhood.slug)).all())
+
+
+def neighbourhood_ids_by_slug(session: Session, slugs: Collection[str]) -> dict[str, int]:
+    """{slug: id} of the neighbourhoods among ``slugs`` that exist."""
+    if not slugs:
+        return {}
+    return dict(session.execute(select(Neighbourhood.slug, Neighbourhood.id)
+                                .where(Neighbourhood.slug.in_(list(slugs)))).all())
 
 
 def panel_counts(session: Session, wave: Wave) -> dict[str, int]:

@@ -101,6 +101,17 @@ def test_totals_that_disagree(complete_responses, margins):
         rake_weights(complete_responses, m)
 
 
+@pytest.mark.parametrize("blank", ["", "  ", np.nan])
+def test_blank_weighting_answer_is_not_given(responses, margins, blank):
+    """A blank age band ("" as the wide format writes it, or NaN) follows the missing rule, exactly
+    as prefer_not_to_say does, instead of refusing the whole wave as an unknown category."""
+    said = responses.assign(age_band=responses["age_band"].replace("prefer_not_to_say", blank))
+    blank_result = rake_weights(said, margins, **TIGHT)
+    refused_result = rake_weights(responses, margins, **TIGHT)
+    assert blank_result.missing == refused_result.missing
+    np.testing.assert_allclose(blank_result.weights, refused_result.weights, rtol=1e-12)
+
+
 def test_category_missing_from_margins(complete_responses, margins):
     m = margins[~((margins.variable == "neighbourhood") & (margins.category == "twerton"))]
     with pytest.raises(MarginsError, match="'twerton' in the responses has no population margin"):

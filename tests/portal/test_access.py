@@ -122,7 +122,8 @@ ADMIN_ONLY = {
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",
     "/admin/waves/<wave_slug>/design",
     "/admin/waves/<wave_slug>/panel/invitations", "/admin/waves/<wave_slug>/panel/non-responders",
-    "/admin/waves/<wave_slug>/panel/reminders", "/analyst/scorecard/actuals",
+    "/admin/waves/<wave_slug>/panel/reminders", "/admin/waves/<wave_slug>/fieldwork/reminders",
+    "/analyst/scorecard/actuals",
     "/analyst/scorecard/targets", "/analyst/scorecard/targets.yaml", "/analyst/scorecard/targets/clear",
 }
 

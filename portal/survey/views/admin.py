@@ -31,10 +31,18 @@ from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
 from portal.models import Role, Wave, WaveDesign, WaveState
 from portal.questionnaires.versions import stored_versions, version_questionnaire
+from portal.survey import fieldwork as monitor
 from portal.survey import jobs as panel_jobs
 from portal.survey import opt_out, queries
 from portal.survey import panel as panel_rules
-from portal.survey.forms import ConfirmForm, DesignForm, ImportForm, OpenWaveForm, PanelUploadForm
+from portal.survey.forms import (
+    ConfirmForm,
+    DesignForm,
+    FieldworkRemindersForm,
+    ImportForm,
+    OpenWaveForm,
+    PanelUploadForm,
+)
 from portal.survey.frames import export_replicate_weights, export_weight_column, wave_frame
 from portal.survey.queries import (
     DatasetError,
@@ -337,6 +345,44 @@ def send_reminders(wave_slug: str):
     jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat())
     flash(f"Sending {plural(count, 'reminder')}. Each has a new link; the earlier links no longer work.")
     return redirect(url_for("admin.non_responders", wave_slug=wave.slug))
+
+
+@bp.get("/waves/<wave_slug>/fieldwork")
+def fieldwork(wave_slug: str):
+    """The fieldwork monitor: responses against the population, and the projection to the close."""
+    wave = _wave_or_404(wave_slug)
+    page = monitor.fieldwork_page(db.session, wave, today())
+    return render_template("survey/admin/fieldwork.html", page=page, wave=wave,
+                           form=_reminders_form(page))
+
+
+def _reminders_form(page: monitor.FieldworkPage) -> FieldworkRemindersForm:
+    """The reminders form, the neighbourhoods furthest below their share ticked unless posted."""
+    form = FieldworkRemindersForm()
+    form.neighbourhoods.choices = sorted(page.names.items(), key=lambda pair: pair[1])
+    if not form.is_submitted():
+        form.neighbourhoods.data = [slug for slug in page.below_share if page.to_remind.get(slug)]
+    return form
+
+
+@bp.post("/waves/<wave_slug>/fieldwork/reminders")
+@requires(Role.ADMIN)
+def fieldwork_reminders(wave_slug: str):
+    """Remind only the non-responders in the neighbourhoods chosen on the monitor."""
+    wave = _wave_or_404(wave_slug)
+    page = monitor.fieldwork_page(db.session, wave, today())
+    form = _reminders_form(page)
+    if form.validate_on_submit():
+        with refusals_to(form.form_errors) as attempt:
+            sent = monitor.targeted_reminders(db.session, wave, list(form.neighbourhoods.data or []),
+                                              today())
+        if attempt:
+            db.session.commit()
+            jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat(),
+                         sent.neighbourhood_ids)
+            flash(monitor.round_message(sent))
+            return redirect(url_for("admin.fieldwork", wave_slug=wave.slug))
+    return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form), 400
 
 
 def _address_key() -> str:

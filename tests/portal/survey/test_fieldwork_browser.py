@@ -1,0 +1,46 @@
+"""The fieldwork monitor in headless Chromium: the page and its error state pass axe-core's WCAG
+rules, and targeted reminders are sent with JavaScript turned off."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.portal.accessibility.test_browser import axe_problems
+from tests.portal.survey.test_fieldwork import in_field, panel  # noqa: F401  (a wave in the field, a panel)
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(context, live_server: str, email: str):
+    page = context.new_page()
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+@pytest.mark.usefixtures("in_field", "panel")
+def test_the_monitor_passes_axe_and_reminds_without_javascript(browser, live_server, make_user):
+    from axe_playwright_python.sync_playwright import Axe
+
+    admin = make_user("admin")
+    monitor = f"{live_server}/admin/waves/2010-11/fieldwork"  # the in_field wave
+    axe = Axe()
+    page = _sign_in(browser.new_context(bypass_csp=True), live_server, admin.email)  # axe is injected
+    page.goto(monitor)
+    problems = axe_problems(axe, page)
+    for box in page.locator("input[type=checkbox]:checked").all():
+        box.uncheck()
+    page.get_by_role("button", name="Send reminders to these neighbourhoods").click()
+    expect(page.locator(".error-summary")).to_contain_text("Choose at least one neighbourhood")
+    problems += axe_problems(axe, page)
+    assert not problems, "\n".join(problems)
+
+    plain = _sign_in(browser.new_context(java_script_enabled=False), live_server, admin.email)
+    plain.goto(monitor)
+    expect(plain.locator("input[value=chew-valley]")).to_be_checked()
+    plain.get_by_role("button", name="Send reminders to these neighbourhoods").click()
+    expect(plain.get_by_text("Sending 1 reminder to panel members in")).to_be_visible()
