@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.catalogue import CATALOGUE, get_indicator, target_status
 from analysis.codes import CodedFrame
@@ -48,6 +47,8 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
 
 
 def _test(diff, se, level):
+    from scipy import stats
+
     z = stats.norm.ppf(0.5 + level / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = diff / se

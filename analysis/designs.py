@@ -30,14 +30,17 @@ stratified one over (domain, cell, stratum), never a pass per respondent per dom
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from analysis.codes import CodedFrame
 from analysis.errors import DesignError
 from analysis.formatting import plural
 from analysis.weighting import Calibration, MarginStep, RakedDesign, WeightingResult
+
+if TYPE_CHECKING:  # scipy.sparse is imported where used: the simple design never needs it
+    from scipy import sparse
 
 LONELY_PSU = ("fail", "certainty", "remove", "adjust", "average")
 
@@ -240,6 +243,8 @@ def _split_cells(raked: RakedDesign, unit: np.ndarray, n_units: int):
 
 
 def _onehot(index: np.ndarray, size: int) -> sparse.csr_matrix:
+    from scipy import sparse
+
     n = len(index)
     return sparse.csr_matrix((np.ones(n), (np.arange(n), index)), shape=(n, size))
 

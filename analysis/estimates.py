@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.catalogue import CATALOGUE, HEADLINE, Indicator, get_indicator
 from analysis.codes import CodedFrame
@@ -189,7 +188,7 @@ def _ci_logit(p, se, dfree, level=0.95, effective_n=None):
     hi = np.full(p.shape, np.nan)
     ok = np.isfinite(p) & (dfree > 0)
     inner = ok & (p > 0) & (p < 1)
-    t = stats.t.ppf(0.5 + level / 2, np.where(ok, dfree, 1))
+    t = t_quantile(0.5 + level / 2, np.where(ok, dfree, 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         beta = np.log(p / (1 - p))
         half = t * se / (p * (1 - p))
@@ -205,10 +204,14 @@ def _ci_logit(p, se, dfree, level=0.95, effective_n=None):
 
 def _edge_intervals(p, effective_n, t, edge, level, lo, hi):
     """Korn-Graubard bounds at p = 0 or 1 (see _ci_logit)."""
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = normal_quantile(0.5 + level / 2)
     alpha = 1 - level
     size = effective_n * (z / t) ** 2
     usable = edge & np.isfinite(size) & (size > 0)
+    if not usable.any():
+        return lo, hi
+    from scipy import stats
+
     zero = usable & (p == 0)
     one = usable & (p == 1)
     hi[zero] = stats.beta.ppf(1 - alpha / 2, 1, size[zero])
@@ -222,9 +225,26 @@ CI_METHODS = ("logit", "korn-graubard", "wilson", "auto")
 AUTO_SMALL_BASE = 100
 
 
+def t_quantile(q, df):
+    """``scipy.stats.t.ppf(q, df)`` for q in (0, 1) and df > 0, bit for bit: the special function it
+    calls, without importing scipy.stats (seconds of start-up the simple design does not need)."""
+    from scipy.special import stdtrit
+
+    return stdtrit(df, q)
+
+
+def normal_quantile(q):
+    """``scipy.stats.norm.ppf(q)`` for q in (0, 1), bit for bit (see :func:`t_quantile`)."""
+    from scipy.special import ndtri
+
+    return ndtri(q)
+
+
 def _ci_korn_graubard(p, se, dfree, level, design_n):
     """svyciprop(method = "beta"): Clopper-Pearson on n* = p(1-p)/var, scaled by
     (qt(alpha/2, n - 1) / qt(alpha/2, df))^2 with n the rows of the design (R's ``nrow``)."""
+    from scipy import stats
+
     alpha = 1 - level
     ok = np.isfinite(p) & (dfree > 0) & (p > 0) & (p < 1) & (se > 0)
     df = np.where(ok, dfree, 1)
@@ -239,7 +259,7 @@ def _ci_korn_graubard(p, se, dfree, level, design_n):
 def _ci_wilson(p, se, dfree, level):
     """Wilson's score interval on the effective base n* = p(1-p)/var, t quantile on df."""
     ok = np.isfinite(p) & (dfree > 0) & (p > 0) & (p < 1) & (se > 0)
-    t = stats.t.ppf(0.5 + level / 2, np.where(ok, dfree, 1))
+    t = t_quantile(0.5 + level / 2, np.where(ok, dfree, 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         n = p * (1 - p) / se**2
         centre = (p + t * t / (2 * n)) / (1 + t * t / n)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.catalogue import CATALOGUE, Indicator, get_indicator
 from analysis.codes import CodedFrame
@@ -23,6 +22,7 @@ from analysis.estimates import (
     _domains,
     as_design,
     indicator_vectors,
+    normal_quantile,
 )
 from analysis.linearisation import (
     DomainSums,
@@ -131,7 +131,7 @@ def perception_gap(
     dom, labels = _domains(coded, by, area_class)
     by_group = by is not None
     groups = [None, *labels] if by_group else [None]
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(normal_quantile(0.5 + level / 2))
     rows = []
     for crime in crimes:
         wi, vi = get_indicator(f"worry_{crime}", cat), get_indicator(f"victim_{crime}", cat)

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from analysis.codes import CodedFrame
 from analysis.errors import DesignError, WeightingError
@@ -158,6 +157,8 @@ def make_replicates(responses, margins: pd.DataFrame, variables=None, *, method:
 def replicate_proportions(reps: Replicates, y: np.ndarray, valid: np.ndarray,
                           domain: np.ndarray, n_domains: int) -> tuple[np.ndarray, np.ndarray]:
     """(D,) estimates and replicate SEs of a proportion in each domain (-1: none)."""
+    from scipy import sparse  # here, not at import: the simple design never needs it
+
     sel = valid & (domain >= 0)
     rows = np.flatnonzero(sel)
     onehot = sparse.csr_matrix((np.ones(len(rows)), (domain[rows], rows)),

@@ -62,7 +62,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.errors import SmallAreaError
 
@@ -70,7 +69,7 @@ TOLERANCE = 1e-10
 MAX_ITERATIONS = 100
 FEW_AREAS = 10
 CV_THRESHOLD = 0.20
-Z95 = float(stats.norm.ppf(0.975))
+Z95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975), written out: scipy.stats is imported where used
 DIRECT_COLUMNS = ("area", "estimate", "variance", "n")
 ZERO_VARIANCE_RULE = ("when sigma2_u is estimated at 0 every area gets its synthetic (regression) "
                       "estimate, labelled 'synthetic'")
@@ -364,6 +363,8 @@ def _variances_used(variances: Variances, y: np.ndarray, D: np.ndarray, n: np.nd
 
 
 def _coefficients(names: list[str], fit: Reml) -> tuple[Coefficient, ...]:
+    from scipy import stats
+
     se = np.sqrt(np.diag(fit.beta_cov))
     z = fit.beta / se
     p = 2 * stats.norm.sf(np.abs(z))
@@ -473,6 +474,8 @@ def _diagnostics(areas: list[AreaEstimate], fit: Reml, p: int, zero: bool,
     resid = np.array([a.residual for a in sampled], dtype=float)
     w, sp = (None, None)
     if m >= 3:
+        from scipy import stats
+
         res = stats.shapiro(resid)
         w, sp = float(res.statistic), float(res.pvalue)
     a, b, bp = _bias_regression(direct, model)
@@ -500,6 +503,8 @@ def _bias_regression(direct: np.ndarray, model: np.ndarray
         return float(coef[0]), float(coef[1]), None
     d = coef - np.array([0.0, 1.0])
     f = float(d @ (Z.T @ Z) @ d) / (2 * s2)
+    from scipy import stats
+
     return float(coef[0]), float(coef[1]), float(stats.f.sf(f, 2, m - 2))
 
 

@@ -12,13 +12,27 @@ For each size, on the same generated responses (categorical columns, already in 
   neighbourhood with bincount; no raking, no variances);
 * weightipy: ``weight_dataframe`` raking the same three margins (the peer).
 Prints seconds per step and the peak memory of the process.
+
+    .venv/bin/python bench/bench_analysis.py --files 1000000   # file to figures, whole processes
+
+``--files``: each size is written to a CSV (in a temporary folder), then timed from file to figures
+as a whole child process, NI 21 by neighbourhood: ours is ``python -m analysis indicators FILE
+--margins M --by neighbourhood --indicators ni21``; the peers are ``bench/peers/``: svy (polars),
+weightipy (pandas) and R ``survey`` (read.csv, rake, svyby). Wall seconds and the child's peak
+memory (``/usr/bin/time``), and each peer's time over ours. A peer that is not installed is skipped
+and said so.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +49,65 @@ from analysis.weighting import rake_weights
 from demo.responses import generate_responses, population_margins
 
 VARIABLES = ["age_band", "sex", "neighbourhood"]
+PEERS = Path(__file__).resolve().parent / "peers"
+
+
+def _child(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one child process (its output is discarded).
+
+    The peak comes from ``/usr/bin/time``: a child forked straight from this process would
+    report this process's own peak (Linux keeps it across exec).
+    """
+    t = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "peak %M", *argv], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[0]} {argv[1]} failed: {proc.stderr.strip()[-400:]}")
+    peak = next(line for line in reversed(proc.stderr.splitlines()) if line.startswith("peak "))
+    return wall, int(peak.split()[1]) / 1024
+
+
+def _peers() -> dict[str, list[str] | str]:
+    """Peer name -> command before FILE MARGINS, or why it is skipped."""
+    py = sys.executable
+    out: dict[str, list[str] | str] = {}
+    out["svy"] = ([py, str(PEERS / "svy_ni21.py")] if importlib.util.find_spec("svy")
+                  else "not installed (pip install svy)")
+    out["weightipy"] = ([py, str(PEERS / "weightipy_ni21.py")]
+                        if importlib.util.find_spec("weightipy")
+                        else "not installed (pip install weightipy)")
+    rscript = shutil.which("Rscript")
+    usable = rscript and subprocess.run([rscript, "-e", "library(survey)"],
+                                        capture_output=True).returncode == 0
+    out["R survey"] = ([str(rscript), str(PEERS / "survey_ni21.R")] if usable
+                       else "R with the survey package not found")
+    return out
+
+
+def files(sizes: list[int], repeat: int) -> None:
+    """File to figures, whole processes: ours and each peer on the same CSV."""
+    peers = _peers()
+    for name, why in peers.items():
+        if isinstance(why, str):
+            print(f"skipped {name}: {why}")
+    ours = [sys.executable, "-m", "analysis", "indicators"]
+    with tempfile.TemporaryDirectory() as tmp:
+        margins = Path(tmp) / "margins.csv"
+        population_margins(ethnicity=False).to_csv(margins, index=False)
+        for n in sizes:
+            path = Path(tmp) / f"responses_{n}.csv"
+            generate_responses(n, seed=1, wave="2008-09").to_csv(path, index=False)
+            print(f"\n{n:,} rows, {path.stat().st_size / 1e6:.0f} MB CSV; load {os.getloadavg()[0]:.2f}")
+            print(f"{'':12} {'wall s':>8} {'peak MB':>8} {'peer/ours':>10}")
+            for _ in range(repeat):
+                t_ours, mb = _child([*ours, str(path), "--margins", str(margins), "--by",
+                                     "neighbourhood", "--indicators", "ni21"])
+                print(f"{'ours':12} {t_ours:8.2f} {mb:8.0f}", flush=True)
+                for name, cmd in peers.items():
+                    if isinstance(cmd, list):
+                        t, mb = _child([*cmd, str(path), str(margins)])
+                        print(f"{name:12} {t:8.2f} {mb:8.0f} {t / t_ours:9.1f}x", flush=True)
 
 
 def _clock(fn):
@@ -86,7 +159,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--no-weightipy", action="store_true")
+    parser.add_argument("--files", type=int, nargs="+", metavar="N",
+                        help="file to figures in whole processes against svy, weightipy and R")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each with --files")
     args = parser.parse_args(argv)
+    if args.files:
+        files(args.files, args.repeat)
+        return
     margins = population_margins(ethnicity=False)
     print(f"{'n':>10} {'engine s':>9} {'rake s':>8} {'floor s':>8} {'weightipy s':>12} "
           f"{'rows/group':>10} {'peak MB':>8}")
