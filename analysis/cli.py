@@ -53,7 +53,8 @@ from analysis.trimming import trim_weights
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
 
-# What the perception gap reads (the JSON output of ``indicators`` always includes it).
+# What the perception gap reads (the JSON output of ``indicators`` includes it unless
+# ``--indicators`` leaves out every worry_ and victim_ indicator).
 GAP_INDICATORS = tuple(f"{kind}_{crime}" for kind in ("worry", "victim") for crime in CRIMES)
 LENIENT_HINT = ("Recode these columns to the codes, or rerun with --lenient to treat unknown "
                 "values as no answer.")
@@ -167,7 +168,10 @@ def _disclosure(args) -> DisclosureRules:
 
 def run_indicators(args) -> int:
     indicators = args.indicators.split(",") if args.indicators else list(CATALOGUE)
-    read = indicators + ([] if args.format == "csv" else list(GAP_INDICATORS))
+    # the JSON's perception gap, unless --indicators chose none of the worry and victim ones
+    with_gap = args.format != "csv" and (not args.indicators
+                                         or bool(set(indicators) & set(GAP_INDICATORS)))
+    read = indicators + (list(GAP_INDICATORS) if with_gap else [])
     responses = _read(args, args.responses, args.wave, read)
     weighting = _weigh(args, responses)
     design = _design(args, responses, weighting)
@@ -183,7 +187,8 @@ def run_indicators(args) -> int:
         out["group"] = out["group"].map(lambda g: next(iter(g.values())) if g else "")
         out.to_csv(sys.stdout, index=False)
         return 0
-    gap = perception_gap(responses, design, by=args.by, disclosure=_disclosure(args))
+    gap = (perception_gap(responses, design, by=args.by, disclosure=_disclosure(args))
+           if with_gap else None)
     wave = args.wave or (str(responses["wave"].dropna().iloc[0])
                          if "wave" in responses.columns and responses["wave"].notna().any()
                          else None)
@@ -205,7 +210,7 @@ def run_indicators(args) -> int:
         "disclosure": {"suppress_below": args.suppress_below, "flag_below": args.flag_below,
                        "suppressed_values_hidden": not args.no_suppress},
         "indicators": _records(table),
-        "perception_gap": _records(gap),
+        "perception_gap": None if gap is None else _records(gap),
         "targets": _clean(targets),
     }
     json.dump(doc, sys.stdout, indent=1)
@@ -476,7 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("indicators", help="weight and print every indicator and the gap")
     p.add_argument("responses")
-    p.add_argument("--indicators", help="comma-separated indicator ids (default: all)")
+    p.add_argument("--indicators", help="comma-separated indicator ids (default: all); the "
+                   "JSON's perception gap comes with the default or when a worry_ or victim_ "
+                   "indicator is chosen, else it is null")
     p.add_argument("--targets", help="the partnership's targets (YAML, the scorecard's layout): "
                    "judge each survey indicator that has one against its path")
     _add_common(p)

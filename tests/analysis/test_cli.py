@@ -304,3 +304,14 @@ def test_jk1_with_strata_exits_2(design_files, capsys):
                str(design_files / "margins.csv"), "--indicators", "ni21", "--cluster", "cluster",
                "--strata", "stratum", "--replicates", "jk1"])
     assert rc == 2 and "for unstratified designs" in capsys.readouterr().err
+
+
+def test_the_gap_comes_only_with_the_indicators_it_reads(files, capsys):
+    """``--indicators ni21`` neither reads the worry and victim columns nor prints a gap."""
+    base = ["indicators", str(files / "responses.csv"), "--margins", str(files / "margins.csv")]
+    assert main([*base, "--indicators", "ni21"]) == 0
+    assert json.loads(capsys.readouterr().out)["perception_gap"] is None
+    assert main([*base, "--indicators", "ni21,worry_burglary"]) == 0
+    gap = json.loads(capsys.readouterr().out)["perception_gap"]
+    assert {r["crime"] for r in gap if r["group"] is None} == {"burglary", "car_crime",
+                                                                "violent_crime", "any"}
