@@ -107,6 +107,25 @@ class QuestionnaireDraft(Base):
     based_on: Mapped[Questionnaire] = relationship()
 
 
+class QuestionnaireTranslation(Base):
+    """One string of a published version in another language, beside the version rather than in
+    its frozen definition: a translation never changes questions, codes or the checksum, so it can
+    be added to (or corrected in) a version waves already run. ``key`` is the string's stable key
+    (``surveys.translations``)."""
+
+    __tablename__ = "questionnaire_translation"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "language", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"))
+    language: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ComparableChange(Base):
     """An analyst's judgement that a changed standard question still compares with earlier waves
     and national measures, so the catalogue computes its indicators for waves on that version."""

@@ -1,5 +1,6 @@
-"""`flask --app portal questionnaires list | export | import | load`: questionnaire versions as files,
-with the same rules (and audit records) as the admin pages."""
+"""`flask --app portal questionnaires list | export | import | load | strings | translate`:
+questionnaire versions and their translations as files, with the same rules (and audit records) as
+the admin pages."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core.extensions import db
 from portal.questionnaires import queries
-from portal.questionnaires.versions import VersionRefused, import_file, load_shipped
+from portal.questionnaires.translations import TranslationFileRefused, store_file
+from portal.questionnaires.versions import (
+    VersionRefused,
+    import_file,
+    load_shipped,
+    version_questionnaire,
+)
 from surveys.documents import document_yaml
+from surveys.translations import header_language, strings, strings_csv
 
 REFUSED_EXIT = 2
 
@@ -86,3 +95,58 @@ def import_command(path: Path) -> None:
                    err=True)
     click.echo(f"Added {slug} version {number} as questionnaire version {new_id}.", err=True)
     click.echo(new_id)
+
+
+def _version_or_exit(version_id: int):
+    with db.transaction() as session:
+        load_shipped(session)
+    row = queries.version_by_id(db.session, version_id)
+    if row is None:
+        known = ", ".join(str(r.id) for r in queries.versions(db.session)) or "none"
+        click.echo(f"There is no questionnaire version {version_id} (ids: {known}).", err=True)
+        sys.exit(REFUSED_EXIT)
+    return row
+
+
+@questionnaires_group.command("strings", help="Write version ID's strings as a translators' CSV "
+                                              "(key, en, LANGUAGE; blank where not translated).")
+@click.argument("version_id", type=int)
+@click.option("--language", required=True, help="The translation's column, e.g. cy.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+def strings_command(version_id: int, language: str, output: Path | None) -> None:
+    row = _version_or_exit(version_id)
+    offered = tuple(current_app.config["LANGUAGES"])
+    if language not in offered or language == "en":
+        others = ", ".join(code for code in offered if code != "en") or "none"
+        click.echo(f"{language!r} is not a language the site offers residents (offered: {others}).",
+                   err=True)
+        sys.exit(REFUSED_EXIT)
+    text = strings_csv(version_questionnaire(row), language,
+                       queries.translations(db.session, row.id, language))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_bytes(text.encode("utf-8"))
+        click.echo(f"Wrote the strings of {row.slug} version {row.version} to {output}.", err=True)
+
+
+@questionnaires_group.command("translate", help="Store a translators' CSV (key, en, LANGUAGE) as "
+                                                "version ID's strings in that language.")
+@click.argument("version_id", type=int)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def translate_command(version_id: int, path: Path) -> None:
+    row = _version_or_exit(version_id)
+    raw = path.read_bytes()
+    language = header_language(raw)
+    try:
+        with db.transaction() as session:
+            stored = store_file(session, row, language, raw, path.name,
+                                tuple(current_app.config["LANGUAGES"]))
+            total = len(strings(version_questionnaire(row)))
+    except TranslationFileRefused as error:
+        click.echo(str(error), err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(REFUSED_EXIT)
+    click.echo(f"Stored {stored} of {total} strings of {row.slug} version {row.version} in "
+               f"{language}.")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal.core import audit
 from portal.core.refusals import Refusal
 from portal.models import Questionnaire, QuestionnaireDraft
+from portal.questionnaires.translations import carry_forward
 from portal.questionnaires.versions import add_version
 from surveys.definition_checks import snake_case
 
@@ -73,10 +74,12 @@ def delete_question(session: Session, draft: QuestionnaireDraft, question_id: st
 
 def publish_draft(session: Session, draft: QuestionnaireDraft, note: str,
                   actor=None) -> Questionnaire:
-    """The draft as the next version (``VersionRefused`` naming each problem); the draft goes."""
+    """The draft as the next version (``VersionRefused`` naming each problem); the draft goes.
+    The translations of the version it was based on carry over where the English is identical."""
     if not note.strip():
         raise DraftError("Say what this version changes, for the version history")
     row = add_version(session, draft.document, based_on=draft.based_on, note=note, actor=actor)
+    carry_forward(session, draft.based_on, row, actor=actor)
     session.delete(draft)
     return row
 

@@ -15,6 +15,11 @@ class DefinitionUploadForm(FlaskForm):
                      validators=[FileRequired("Choose the questionnaire file to import")])
 
 
+class TranslationUploadForm(FlaskForm):
+    file = FileField("Translators' file (CSV)",
+                     validators=[FileRequired("Choose the translators' CSV file to upload")])
+
+
 class ComparableForm(FlaskForm):
     question = SelectField("Changed question",
                            validators=[DataRequired("Choose the question that still compares")])

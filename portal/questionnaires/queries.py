@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from portal.models import ComparableChange, Questionnaire, QuestionnaireDraft, StaffUser, Wave
+from portal.models import (
+    ComparableChange,
+    Questionnaire,
+    QuestionnaireDraft,
+    QuestionnaireTranslation,
+    StaffUser,
+    Wave,
+)
 
 
 def versions(session: Session) -> list[Questionnaire]:
@@ -67,3 +74,23 @@ def comparable_changes(session: Session, version_id: int) -> list[ComparableChan
     return list(session.scalars(select(ComparableChange)
                                 .where(ComparableChange.questionnaire_id == version_id)
                                 .order_by(ComparableChange.question_id)))
+
+
+def translations(session: Session, version_id: int, language: str) -> dict[str, str]:
+    """A version's stored strings in ``language``, by key."""
+    return dict(session.execute(select(QuestionnaireTranslation.key, QuestionnaireTranslation.text)
+                                .where(QuestionnaireTranslation.questionnaire_id == version_id,
+                                       QuestionnaireTranslation.language == language)).all())
+
+
+def translation_rows(session: Session, version_id: int,
+                     language: str) -> list[QuestionnaireTranslation]:
+    return list(session.scalars(select(QuestionnaireTranslation).where(
+        QuestionnaireTranslation.questionnaire_id == version_id,
+        QuestionnaireTranslation.language == language)))
+
+
+def translated_languages(session: Session, version_id: int) -> list[str]:
+    return list(session.scalars(select(QuestionnaireTranslation.language).distinct().where(
+        QuestionnaireTranslation.questionnaire_id == version_id)
+        .order_by(QuestionnaireTranslation.language)))

@@ -6,7 +6,7 @@ and admins)."""
 from __future__ import annotations
 
 from flask import Response as HttpResponse
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 import surveys
@@ -30,18 +30,22 @@ from portal.questionnaires.forms import (
     DefinitionUploadForm,
     PublishForm,
     QuestionForm,
+    TranslationUploadForm,
 )
 from portal.questionnaires.pages import version_page
+from portal.questionnaires.translations import TranslationFileRefused, coverage, store_file
 from portal.questionnaires.versions import (
     VersionRefused,
     import_file,
     mark_comparable,
     stored_versions,
+    version_questionnaire,
 )
 from portal.survey.pages import form_values, merge_page_answers, page_errors, page_questions
 from portal.survey.postcodes import apply_postcode
 from portal.survey.queries import neighbourhood_pairs
 from surveys.documents import document_problems, document_yaml, questionnaire_from_document
+from surveys.translations import header_language, strings_csv
 
 bp = staff_blueprint("questionnaires", __name__, roles=(Role.ADMIN, Role.ANALYST))
 
@@ -96,7 +100,53 @@ def upload():
 def version(version_id: int):
     row = _version_or_404(version_id)
     return render_template("questionnaires/version.html", page=version_page(db.session, row),
-                           form=_comparable_form(row))
+                           form=_comparable_form(row), coverage=_coverage(row))
+
+
+def _coverage(row: Questionnaire):
+    return coverage(db.session, row, tuple(current_app.config["LANGUAGES"]))
+
+
+@bp.get("/<int:version_id>/strings.<language>.csv")
+def strings_download(version_id: int, language: str):
+    row = _version_or_404(version_id)
+    if language == "en" or language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    text = strings_csv(version_questionnaire(row), language,
+                       queries.translations(db.session, row.id, language))
+    response = HttpResponse(text.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (f'attachment; filename="{row.slug}.v{row.version}'
+                                               f'.{language}.csv"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:version_id>/translations", methods=["GET", "POST"])
+@allow_upload(MAX_DEFINITION_BYTES + 64 * 1024)
+@requires(Role.ADMIN)
+def translations(version_id: int):
+    row = _version_or_404(version_id)
+    form = TranslationUploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(MAX_DEFINITION_BYTES + 1)
+        filename = (upload.filename or "strings.csv").rsplit("/", 1)[-1]
+        if len(data) > MAX_DEFINITION_BYTES:
+            form.file.errors.append("The file is larger than 512 KB")
+        else:
+            language = header_language(data)
+            with refusals_to(form.form_errors) as attempt:
+                stored = store_file(db.session, row, language, data, filename,
+                                    tuple(current_app.config["LANGUAGES"]), actor=current_user)
+            if attempt:
+                flash(f"{stored} strings of {row.label} are stored in {language}.")
+                return redirect(url_for("questionnaires.version", version_id=row.id))
+            if isinstance(attempt.refusal, TranslationFileRefused):
+                problems = attempt.refusal.problems
+    status = 400 if request.method == "POST" else 200
+    return render_template("questionnaires/translations.html", row=row, form=form,
+                           problems=problems, coverage=_coverage(row)), status
 
 
 def _comparable_form(row: Questionnaire) -> ComparableForm:

@@ -19,7 +19,7 @@ from portal.models import ROLES, AuditEvent
 # URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
 UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
             "import_id", "message_id", "run_id", "version_id",
-            "draft_id", "page_id", "question_id"}
+            "draft_id", "page_id", "question_id", "language"}
 
 STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact", "/charter", "/case-reviews")
 
@@ -109,7 +109,8 @@ ADMIN_ONLY = {
     "/admin/mail/", "/admin/mail/<int:message_id>/retry", "/admin/mail/outbox",
     "/admin/mail/outbox/<int:message_id>",
     "/admin/people", "/admin/people/access.json", "/admin/questionnaires/import",
-    "/admin/questionnaires/<int:version_id>/draft", "/admin/questionnaires/drafts/<int:draft_id>",
+    "/admin/questionnaires/<int:version_id>/draft",
+    "/admin/questionnaires/<int:version_id>/translations", "/admin/questionnaires/drafts/<int:draft_id>",
     "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/questions/new",
     "/admin/questionnaires/drafts/<int:draft_id>/questions/<question_id>/delete",
     "/admin/questionnaires/drafts/<int:draft_id>/publish", "/admin/people/erase",

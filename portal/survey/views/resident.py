@@ -30,6 +30,7 @@ from portal.core.languages import current_language
 from portal.core.limits import over_limit
 from portal.core.links import public_url
 from portal.models import Invitation, Wave, WaveState
+from portal.questionnaires.translations import in_language
 from portal.survey import drafts, opt_out
 from portal.survey.consent import consent_notice
 from portal.survey.pages import form_values, merge_page_answers, page_errors, page_questions
@@ -134,9 +135,16 @@ def invitation(wave_slug: str, token: str):
     return _start_page(wave, draft, False, invitation=token)
 
 
+def _shown(wave: Wave) -> surveys.Questionnaire:
+    """The wave's questionnaire in the resident's language: each string with a stored
+    translation in it, the rest English; ids and codes as the wave froze them."""
+    return in_language(db.session, wave.questionnaire, wave_questionnaire(db.session, wave),
+                       current_language())
+
+
 def _start_page(wave: Wave, draft, done: bool, invitation: str | None):
     """The start page: what the survey is, and what a resident agrees to by taking part."""
-    questionnaire = wave_questionnaire(db.session, wave)
+    questionnaire = _shown(wave)
     return render_template("survey/start.html", wave=wave, draft=draft, done=done, invitation=invitation,
                            questionnaire=questionnaire, kept_for=_kept_for(),
                            consent=consent_notice(current_app.config, questionnaire))
@@ -218,7 +226,7 @@ def question_page(wave_slug: str, page_id: str):
     draft = _draft(wave)
     if draft is None:
         return _no_draft(wave)
-    questionnaire = wave_questionnaire(db.session, wave)
+    questionnaire = _shown(wave)
     try:
         page = questionnaire.page(page_id)
     except KeyError:
@@ -285,7 +293,7 @@ def check(wave_slug: str):
     draft = _draft(wave)
     if draft is None:
         return _no_draft(wave)
-    questionnaire = wave_questionnaire(db.session, wave)
+    questionnaire = _shown(wave)
     answers = drafts.stored_answers(draft)
     problems: list = []
     if request.method == "POST":
