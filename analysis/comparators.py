@@ -22,7 +22,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -283,6 +285,71 @@ def local_spec(indicator: Indicator, wording: str, *, min_age: int = 16,
         set(indicator.excluded) & {"dont_know", "no_opinion"})
     return QuestionSpec(indicator.id, "this survey", wording, QUESTION_CODES[question],
                         indicator.positive, min_age, dont_know_in, mode)
+
+
+# Which of our indicators answers which standard question. The CSEW measures have no indicator
+# of ours (the questionnaires do not ask them), so their rows are never matched.
+MEASURE_INDICATOR: dict[str, str] = {
+    "ni21": "ni21",
+    "lga_safe_after_dark": "safe_after_dark",
+    "lga_safe_during_day": "safe_during_day",
+}
+
+
+def wave_period(fieldwork: tuple[date | None, date | None], year_ending: str) -> str:
+    """The year ending a wave counts as, judged against one comparator's year ending.
+
+    The rule: a wave whose whole fieldwork lies inside the 12 months ending at the end of the
+    comparator's month counts as that year ending; otherwise it counts as the year ending at
+    the month its fieldwork ended (so the period check refuses it), or "unknown" without dates.
+    """
+    start, end = fieldwork
+    if start is None or end is None:
+        return "unknown (no fieldwork dates)"
+    year, month = int(year_ending[:4]), int(year_ending[5:])
+    first = date(year - 1, month, 1) if month == 12 else date(year - 1, month + 1, 1)
+    after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    if first <= start and end < after:
+        return year_ending
+    return f"{end.year:04d}-{end.month:02d}"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One published figure beside ours: what each side asked and the verdict."""
+
+    comparator: Comparator
+    indicator: str
+    wording: str  # the wording our wave asked
+    local_period: str
+    comparison: Comparison
+
+
+def comparisons_for(comparators: list[Comparator], estimates: Mapping[str, tuple[float, float]],
+                    wordings: Mapping[str, str], fieldwork: tuple[date | None, date | None],
+                    catalogue: Mapping[str, Indicator], *, min_age: int = 16,
+                    mode: str = "self-completion (online/paper)") -> list[ComparisonRow]:
+    """Every comparator row that one of the wave's computed indicators answers, judged.
+
+    ``estimates`` maps an indicator id to the authority's (estimate, se); ``wordings`` maps a
+    question id to the text the wave's questionnaire version asked. Rows whose indicator the
+    wave did not compute, or whose question it did not ask, are left out: nothing to compare.
+    """
+    out = []
+    for comp in comparators:
+        indicator_id = MEASURE_INDICATOR.get(comp.measure)
+        if indicator_id is None or indicator_id not in estimates or indicator_id not in catalogue:
+            continue
+        indicator = catalogue[indicator_id]
+        wording = wordings.get(indicator.questions[0])
+        if wording is None:
+            continue
+        spec = local_spec(indicator, wording, min_age=min_age, mode=mode)
+        period = wave_period(fieldwork, comp.year_ending)
+        estimate, se = estimates[indicator_id]
+        out.append(ComparisonRow(comp, indicator_id, wording, period,
+                                 compare(estimate, se, spec, period, comp)))
+    return out
 
 
 def _norm(text: str) -> str:

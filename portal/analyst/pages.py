@@ -14,6 +14,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from analysis import charts
+from analysis.comparators import (
+    MEASURE_INDICATOR,
+    STANDARD_QUESTIONS,
+    Comparability,
+    Comparator,
+    comparisons_for,
+)
 from analysis.formatting import percent, percent_value
 from analysis.report import (
     LANGUAGE,
@@ -166,3 +173,56 @@ def to_xlsx(rows: list[list]) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class NationalRow:
+    """One line of "Against national figures", every value as the page prints it."""
+
+    label: str
+    wording: str  # the words our wave asked
+    local: str
+    comparator: str
+    source: str
+    geography: str
+    year_ending: str
+    comparator_interval: str
+    difference: str
+    difference_interval: str
+    verdict: str  # "comparable", "indicative (different mode)" or "not compared"
+    reasons: tuple[str, ...]
+    checked: bool
+
+
+VERDICT_WORDS = {Comparability.COMPARABLE: "comparable",
+                 Comparability.INDICATIVE: "indicative (different mode)",
+                 Comparability.REFUSED: "not compared"}
+
+
+def _points(x: float | None) -> str:
+    return "" if x is None else f"{x * 100:+.1f} points"
+
+
+def national_rows(analysis: WaveAnalysis, comparators: list[Comparator],
+                  wordings: dict[str, str]) -> list[NationalRow]:
+    """Authority figures beside the published ones they answer (`comparisons_for` judges)."""
+    estimates = {}
+    for ind in MEASURE_INDICATOR.values():
+        row = analysis.current.row(ind, None)
+        if row is not None and row.get("estimate") is not None and row.get("se") is not None:
+            estimates[ind] = (float(row["estimate"]), float(row["se"]))
+    out = []
+    for r in comparisons_for(comparators, estimates, wordings, analysis.fieldwork,
+                             REPORT_CATALOGUE):
+        c, comp = r.comparator, r.comparison
+        out.append(NationalRow(
+            REPORT_CATALOGUE[r.indicator].label, r.wording, percent(comp.local),
+            percent(comp.comparator), STANDARD_QUESTIONS[c.measure].source, c.geography,
+            c.year_ending,
+            "" if c.lower is None or c.upper is None
+            else f"{percent(c.lower)} to {percent(c.upper)}",
+            _points(comp.difference),
+            "" if comp.lower is None or comp.upper is None
+            else f"{comp.lower * 100:+.1f} to {comp.upper * 100:+.1f}",
+            VERDICT_WORDS[comp.verdict.status], comp.verdict.reasons, c.checked))
+    return out

@@ -18,12 +18,15 @@ from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, Neighbourhood
 from portal.analyst.pages import (
     build_dashboard,
     last_two_years_table,
+    national_rows,
     table_rows,
     to_csv,
     to_xlsx,
 )
 from portal.areas.queries import all_neighbourhoods
 from portal.auth.access import staff_blueprint
+from portal.comparators.table import current_comparators
+from portal.comparators.wordings import wave_wordings
 from portal.core import clock
 from portal.core.clock import utcnow
 from portal.core.extensions import db
@@ -120,6 +123,9 @@ def dashboard():
                            batch_form=batch_form, runs=_recent_runs(),
                            last_two_years=(last_two_years_table(analysis)
                                            if analysis.wave.closes_on < clock.today() else None),
+                           national=(national_rows(analysis, current_comparators(db.session),
+                                                   wave_wordings(db.session, analysis.wave.slug))
+                                     if area is None else None),
                            **fear_and_recorded_crime(db.session, analysis, area))
 
 

@@ -171,3 +171,61 @@ def test_the_ni21_standard_wording_is_our_first_questionnaire_s_and_not_the_seco
     v2 = local_spec(CATALOGUE["ni21"], wording("v2"), min_age=18)
     assert comparability(v1, spec, "2025-03", "2025-03").status is Comparability.COMPARABLE
     assert comparability(v2, spec, "2025-03", "2025-03").reasons[0].startswith("wording differs")
+
+
+def _v(version):
+    """The wording version ``version`` of the questionnaire asks for police_council_dealing."""
+    import yaml
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "surveys" / "definitions" /
+            f"crime-and-community-safety.{version}.yaml").read_text(encoding="utf-8")
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("id") == "police_council_dealing":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(yaml.safe_load(text))
+    return found[0]
+
+
+def test_a_wave_inside_the_year_ending_counts_as_it_and_one_outside_does_not():
+    from datetime import date
+
+    from analysis.comparators import wave_period
+    assert wave_period((date(2024, 4, 1), date(2025, 3, 31)), "2025-03") == "2025-03"
+    assert wave_period((date(2024, 3, 31), date(2024, 6, 1)), "2025-03") == "2024-06"
+    assert wave_period((date(2025, 1, 5), date(2025, 4, 1)), "2025-03") == "2025-04"
+    assert wave_period((date(2025, 1, 1), date(2025, 12, 31)), "2025-12") == "2025-12"
+    assert wave_period((None, None), "2025-03").startswith("unknown")
+
+
+def test_comparisons_for_judges_the_matched_rows_and_leaves_out_the_unmatched():
+    from datetime import date
+
+    from analysis.comparators import comparisons_for
+    rows = [figure(), figure("csew_police_job")]
+    fieldwork = (date(2024, 10, 1), date(2024, 11, 30))
+    v1 = comparisons_for(rows, {"ni21": (0.55, 0.02)}, {"police_council_dealing": _v("v1")},
+                         fieldwork, CATALOGUE, min_age=18)
+    assert [r.indicator for r in v1] == ["ni21"]
+    got = v1[0].comparison
+    assert got.verdict.status is Comparability.COMPARABLE
+    assert got.difference == pytest.approx(0.06)
+    half = 1.959963984540054 * (0.02 ** 2 + (0.04 / (2 * 1.959963984540054)) ** 2) ** 0.5
+    assert got.lower == pytest.approx(0.06 - half)
+    v2 = comparisons_for(rows, {"ni21": (0.55, 0.02)}, {"police_council_dealing": _v("v2")},
+                         fieldwork, CATALOGUE, min_age=18)[0].comparison
+    assert v2.verdict.status is Comparability.REFUSED and v2.difference is None
+    assert "other local public services" in v2.verdict.reasons[0]
+    late = comparisons_for(rows, {"ni21": (0.55, 0.02)}, {"police_council_dealing": _v("v1")},
+                           (date(2025, 3, 1), date(2025, 5, 2)), CATALOGUE, min_age=18)
+    assert late[0].comparison.verdict.reasons == (
+        "period differs: ours is the year ending 2025-05, theirs the year ending 2025-03",)
+    assert comparisons_for(rows, {}, {"police_council_dealing": _v("v1")}, fieldwork,
+                           CATALOGUE) == []

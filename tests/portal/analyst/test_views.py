@@ -256,3 +256,51 @@ def test_the_dashboard_breaks_ni21_down_by_language_once_residents_answered_in_t
     assert [name for name, _ in rows] == ["English", "Welsh"]
     english, welsh = (int(n.replace(",", "")) for _, n in rows)
     assert 0.2 < welsh / (english + welsh) < 0.45  # every third response, of those answering NI 21
+
+
+NI21_ROW = ("measure,geography,year_ending,estimate,lower,upper,checked,citation\n"
+            "ni21,England and Wales,2011-03,45,43,47,no,test figure\n"
+            "ni21,England and Wales,2012-03,45,43,47,no,test figure\n")
+
+
+def test_the_dashboard_sets_ni21_against_the_uploaded_figure_with_every_reason(
+        signed_in, survey, db_session):
+    """Wave 2010-11 asks v1's NI 21 words, so wording is no reason; our 16+ base with "don't
+    know" out is against the Place Survey's 18+, so the row is not compared, and the 2012-03
+    row is refused on its period too."""
+    from portal.comparators.table import save_table
+    save_table(db_session, NI21_ROW, None)
+    db_session.commit()
+    html = signed_in("analyst").get("/analyst/?wave=2010-11").get_data(as_text=True)
+    assert 'id="national"' in html
+    table = html[html.index('id="national-figures"'):]
+    table = table[:table.index("</table>")]
+    assert "police and local council are dealing" in table  # our wording, as asked
+    assert "not compared" in table and "base differs: ours is 16+, theirs 18+" in table
+    assert "wording differs" not in table
+    assert table.count("period differs") == 1
+    assert "year ending 2011-03" in table and "year ending 2012-03" in table
+    assert "the 12 months ending" in html
+
+
+def test_a_neighbourhood_view_leaves_national_figures_out(signed_in, survey):
+    html = signed_in("analyst").get("/analyst/?area=twerton").get_data(as_text=True)
+    assert 'id="national"' not in html
+
+
+def test_a_comparable_row_shows_the_difference_and_its_interval(signed_in, survey, db_session,
+                                                                 monkeypatch):
+    """A standard NI 21 asked of 16+ (as ours is) makes wave 2010-11's row comparable."""
+    import dataclasses
+
+    from analysis import comparators
+    from portal.comparators.table import save_table
+    monkeypatch.setitem(comparators.STANDARD_QUESTIONS, "ni21",
+                        dataclasses.replace(comparators.STANDARD_QUESTIONS["ni21"], min_age=16))
+    save_table(db_session, NI21_ROW, None)
+    db_session.commit()
+    html = signed_in("analyst").get("/analyst/?wave=2010-11").get_data(as_text=True)
+    table = html[html.index('id="national-figures"'):]
+    first = table[:table.index("</tr>", table.index("<tbody>"))]
+    assert "<strong>comparable</strong>" in first
+    assert re.search(r"[+-]\d+\.\d points \([+-]\d+\.\d to [+-]\d+\.\d\)", first)
