@@ -1,7 +1,7 @@
 """wave design: simple (one sample of the area) or stratified by neighbourhood
 
 Revision ID: f2b8d4a6c1e3
-Revises: d7a3e5c1b842
+Revises: a4c9e2f7b361
 Create Date: 2026-12-07 11:50:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'f2b8d4a6c1e3'
-down_revision: str | None = 'd7a3e5c1b842'
+down_revision: str | None = 'a4c9e2f7b361'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
