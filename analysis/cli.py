@@ -37,7 +37,6 @@ from analysis.estimates import CI_METHODS, DisclosureRules, estimate_indicators
 from analysis.gap import perception_gap
 from analysis.margins import load_margins
 from analysis.pooled import PooledWave, pooled_indicators, wave_totals
-from analysis.regression import key_drivers
 from analysis.replicates import REPLICATE_METHODS, make_replicates, with_replicate_se
 from analysis.responses import read_responses
 from analysis.scorecard import load_scorecard, with_targets
@@ -48,7 +47,6 @@ from analysis.small_areas import (
     small_area_records,
     small_area_table,
 )
-from analysis.tables import two_way_table
 from analysis.trimming import trim_weights
 from analysis.validation import UnknownCodesError, catalogue_codes, check_codes, margin_codes
 from analysis.weighting import rake_weights
@@ -375,6 +373,8 @@ def run_crosstab(args) -> int:
     responses = _read_answers(args, [args.row, args.col], [])
     weighting = _weigh(args, responses)
     design = _design(args, responses, weighting)
+    from analysis.tables import two_way_table  # scipy, only for this command
+
     table = two_way_table(responses, design, args.row, args.col)
     if args.format == "csv":
         out = table.cells()
@@ -399,6 +399,8 @@ def run_drivers(args) -> int:
     responses = _read_answers(args, predictors, [args.outcome])
     weighting = _weigh(args, responses)
     design = _design(args, responses, weighting)
+    from analysis.regression import key_drivers  # scipy, only for this command
+
     fit = key_drivers(responses, design, predictors, outcome=args.outcome)
     table = fit.table()
     if args.format == "csv":
