@@ -71,12 +71,12 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         from portal.models import Neighbourhood
         places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
     reports: list[NeighbourhoodReport] = []
-    from portal.crime.fear import fear_risk_section
-    from portal.pact.concerns import concern_rows
-    from portal.reports.data import pact_period
     from portal.analyst.pages import national_rows
     from portal.comparators.table import current_comparators
     from portal.comparators.wordings import wave_wordings
+    from portal.crime.fear import fear_risk_section
+    from portal.pact.concerns import concern_rows
+    from portal.reports.data import pact_period
     from portal.scorecard.actuals import build_rows
     from portal.scorecard.targets import current_targets
     targets = current_targets(session)
