@@ -930,6 +930,9 @@ class AuthorityReport(NeighbourhoodReport):
     ranking: list[RankRow] = field(default_factory=list)
     adjustment: str = "holm"
     scorecard: list = field(default_factory=list)  # analysis.scorecard.ScorecardRow, when loaded
+    # Authority figures beside published ones, as the dashboard prints them (the portal's rows;
+    # the rule is analysis.comparators); empty when no comparator answers a computed question.
+    national: list = field(default_factory=list)
 
 
 def _headline(analysis: WaveAnalysis, slug: str | None, name: str, targets: Scorecard) -> Headline:

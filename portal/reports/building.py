@@ -71,6 +71,9 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         from portal.models import Neighbourhood
         places = list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
     reports: list[NeighbourhoodReport] = []
+    from portal.analyst.pages import national_rows
+    from portal.comparators.table import current_comparators
+    from portal.comparators.wordings import wave_wordings
     from portal.crime.fear import fear_risk_section
     from portal.pact.concerns import concern_rows
     from portal.reports.data import pact_period
@@ -85,6 +88,8 @@ def prepare_reports(session: Session, wave: str | None, slugs: list[str] | None,
         summary.fear_risk = fear_risk_section(session, analysis, None)
         summary.satisfaction = satisfaction_section(session, None, analysis.wave, now)
         summary.scorecard = build_rows(session, targets, analysis)
+        summary.national = national_rows(analysis, current_comparators(session),
+                                         wave_wordings(session, analysis.wave.slug))
     from portal.reports.small_areas import ni21_model
     model = ni21_model(session, analysis)
     for place in places:

@@ -137,6 +137,23 @@ def test_the_authority_summary_ranks_every_neighbourhood(app, survey):
     assert "Holm" in printed
 
 
+def test_the_authority_summary_sets_ni21_against_a_published_figure(app, survey, db_session):
+    """The dashboard's "Against national figures" rows, printed with every reason: wave 2010-11's
+    16+ base against the Place Survey's 18+ is not compared; nothing is shown without a table row
+    that answers a computed question."""
+    from portal.comparators.table import save_table
+    assert not _prepare(app, [], authority=True).reports[0].national  # shipped CSEW rows only
+    save_table(db_session, "measure,geography,year_ending,estimate,lower,upper,checked,citation\n"
+               "ni21,England and Wales,2011-03,45,43,47,no,test figure\n", None)
+    db_session.commit()
+    report = _prepare(app, [], authority=True).reports[0]
+    assert [r.verdict for r in report.national] == ["not compared"]
+    printed = " ".join(text(render_pdf(report)).split())
+    assert "Against national figures" in printed and "not compared" in printed
+    assert "base differs: ours is 16+, theirs 18+" in printed
+    assert "year ending 2011-03" in printed and "45.0%" in printed
+
+
 @pytest.mark.parametrize("wave, message", [
     ("1999-00", "Choose from: 2009-10, 2010-11, 2026-27"),
     ("2026-27", "has no responses yet"),
