@@ -96,13 +96,26 @@ def _weight_variables(args) -> list[str] | None:
     return args.weight_by.split(",") if args.weight_by else None
 
 
-def _read(args, path, wave, indicators) -> pd.DataFrame:
+def _unused_answers(args, indicators: list[str]) -> set[str]:
+    """The catalogue's answer columns that none of ``indicators``, the weighting, the breakdown
+    or the design reads: ``indicators --indicators ni21`` on a wide file reads a few columns."""
+    def reads(ind) -> set[str]:
+        return set(ind.questions) | ({ind.routing[0]} if ind.routing else set())
+
+    answers = set().union(*(reads(ind) for ind in CATALOGUE.values()))
+    needed = set().union(*(reads(CATALOGUE[i]) for i in indicators if i in CATALOGUE))
+    needed |= set(load_margins(args.margins)["variable"]) | {args.by, args.strata, args.cluster,
+                                                              args.fpc}
+    return answers - needed
+
+
+def _read(args, path, wave, indicators, skip: set[str] | None = None) -> pd.DataFrame:
     """Read one wave and check every column the command reads against its expected codes.
 
     Unknown values stop the run (UnknownCodesError), or with ``--lenient`` become no answer and
     are counted on stderr, so a count can never silently include labels or typos.
     """
-    responses = read_responses(path, wave)
+    responses = read_responses(path, wave, skip or set())
     expected = {**catalogue_codes(indicators),
                 **margin_codes(load_margins(args.margins), _weight_variables(args))}
     responses, dropped = check_codes(responses, expected, lenient=args.lenient)
@@ -170,7 +183,7 @@ def run_indicators(args) -> int:
     with_gap = args.format != "csv" and (not args.indicators
                                          or bool(set(indicators) & set(GAP_INDICATORS)))
     read = indicators + (list(GAP_INDICATORS) if with_gap else [])
-    responses = _read(args, args.responses, args.wave, read)
+    responses = _read(args, args.responses, args.wave, read, skip=_unused_answers(args, read))
     weighting = _weigh(args, responses)
     design = _design(args, responses, weighting)
     table = estimate_indicators(responses, design, by=args.by, indicators=indicators,

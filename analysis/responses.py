@@ -32,8 +32,10 @@ _PANDAS_ONLY = (".zip", ".xz", ".bz2", ".zst", ".tar", ".tar.gz", ".tgz", ".tar.
 _BOOLEANS = ("true", "false")
 
 
-def read_responses(path: str | Path, wave: str | None = None) -> pd.DataFrame:
-    """Read a wide-format CSV (optionally gzipped); keep one ``wave`` if given."""
+def read_responses(path: str | Path, wave: str | None = None,
+                   skip: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+    """Read a wide-format CSV (optionally gzipped); keep one ``wave`` if given. Columns named in
+    ``skip`` are not read at all (a command that needs a few answers of a wide file)."""
     try:
         header = pd.read_csv(path, nrows=0)
     except FileNotFoundError as exc:
@@ -41,9 +43,10 @@ def read_responses(path: str | Path, wave: str | None = None) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"responses file {path} is not a readable CSV: {exc}") from exc
     columns = [str(c) for c in header.columns]
-    frame = _read_with_arrow(path, columns)
+    wanted = [c for c in columns if c not in skip] if skip else None
+    frame = _read_with_arrow(path, columns, wanted)
     if frame is None:
-        frame = _read_with_pandas(path, columns)
+        frame = _read_with_pandas(path, columns, wanted)
     return select_wave(frame, wave)
 
 
@@ -52,16 +55,20 @@ def _dtypes(columns: list[str]) -> dict[str, type | str]:
             for col in columns}
 
 
-def _read_with_pandas(path: str | Path, columns: list[str]) -> pd.DataFrame:
+def _read_with_pandas(path: str | Path, columns: list[str],
+                      wanted: list[str] | None = None) -> pd.DataFrame:
     """The reference reader (pandas' C parser): its results and errors are the contract."""
     try:
-        return pd.read_csv(path, dtype=_dtypes(columns), keep_default_na=False, na_values=[""])
+        return pd.read_csv(path, dtype=_dtypes(columns), keep_default_na=False, na_values=[""],
+                           usecols=wanted)
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(f"responses file {path} could not be read: {exc}") from exc
 
 
-def _read_with_arrow(path: str | Path, columns: list[str]) -> pd.DataFrame | None:
-    """The frame pandas would read, by pyarrow; None where pyarrow cannot promise that."""
+def _read_with_arrow(path: str | Path, columns: list[str],
+                     wanted: list[str] | None = None) -> pd.DataFrame | None:
+    """The frame pandas would read, by pyarrow; None where pyarrow cannot promise that.
+    ``wanted``: the columns to keep (all by default); the others are parsed but not converted."""
     name = str(path).lower()
     if not isinstance(path, str | Path) or name.endswith(_PANDAS_ONLY) \
             or len(set(columns)) != len(columns):
@@ -73,14 +80,16 @@ def _read_with_arrow(path: str | Path, columns: list[str]) -> pd.DataFrame | Non
     types = {col: pa.float64() if col in NUMERIC_COLUMNS else pa.string() if col in TEXT_COLUMNS
              else pa.dictionary(pa.int32(), pa.string()) for col in columns}
     convert = pa_csv.ConvertOptions(column_types=types, null_values=[""],
-                                    strings_can_be_null=True, quoted_strings_can_be_null=True)
+                                    strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                    include_columns=wanted)
     parse = pa_csv.ParseOptions(newlines_in_values=True)
     try:
         table = pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
     except (pa.ArrowException, OSError, ValueError):
         return None
-    if table.column_names != columns:
+    if table.column_names != (columns if wanted is None else wanted):
         return None  # a header pandas reads otherwise (blank lines, BOM, names it makes up)
+    columns = table.column_names
     table = table.unify_dictionaries()
     data: dict[str, pd.Series | pd.Categorical] = {}
     for col in columns:

@@ -135,3 +135,35 @@ def test_importing_the_cli_does_not_import_scipy_stats_or_sparse():
             "if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("name", ["ok.csv", "ok.csv.zip"])  # pyarrow, then the pandas fallback
+def test_skipped_columns_are_not_read_and_the_rest_are_as_before(tmp_path, name):
+    path = tmp_path / name
+    frame = pd.DataFrame({"neighbourhood": ["twerton", "keynsham", "twerton"],
+                          "police_council_dealing": ["tend_to_agree", "", "dont_know"],
+                          "worry_burglary": ["very_worried", "not_very_worried", ""],
+                          "weight_me": [1.5, 2.0, 0.5]})
+    frame.to_csv(path, index=False)
+    whole = read_responses(path)
+    part = read_responses(path, skip={"worry_burglary"})
+    assert list(part.columns) == ["neighbourhood", "police_council_dealing", "weight_me"]
+    pd.testing.assert_frame_equal(part, whole.drop(columns="worry_burglary"))
+
+
+def test_indicators_on_one_indicator_reads_only_what_it_needs(tmp_path, capsys):
+    """The same NI 21 whether the other answers are read or not (they are not)."""
+    import json
+
+    from analysis.cli import main
+    from demo.responses import generate_responses, population_margins
+    generate_responses(600, seed=2, wave="2009-10").to_csv(tmp_path / "r.csv", index=False)
+    population_margins(ethnicity=False).to_csv(tmp_path / "m.csv", index=False)
+    args = ["indicators", str(tmp_path / "r.csv"), "--margins", str(tmp_path / "m.csv"),
+            "--by", "neighbourhood"]
+    assert main([*args, "--indicators", "ni21"]) == 0
+    one = json.loads(capsys.readouterr().out)["indicators"]
+    assert main(args) == 0
+    every = [r for r in json.loads(capsys.readouterr().out)["indicators"]
+             if r["indicator"] == "ni21"]
+    assert one == every
