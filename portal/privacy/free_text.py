@@ -166,6 +166,8 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "questionnaire.change_note": "staff's note on a questionnaire version, not residents' words",
     "questionnaire.standard_changes": _CODE,
     "questionnaire_draft.slug": _STAFF,
+    "questionnaire_translation.language": _CODE, "questionnaire_translation.key": _CODE,
+    "questionnaire_translation.text": "a translation of a questionnaire's wording, uploaded by staff",
     "questionnaire_draft.document": "a questionnaire being written by staff",
     "comparable_change.question_id": _CODE,
     "comparable_change.reason": "an analyst's reason a changed question still compares",
