@@ -104,8 +104,11 @@ def _unused_answers(args, indicators: list[str]) -> set[str]:
 
     answers = set().union(*(reads(ind) for ind in CATALOGUE.values()))
     needed = set().union(*(reads(CATALOGUE[i]) for i in indicators if i in CATALOGUE))
-    needed |= set(load_margins(args.margins)["variable"]) | {args.by, args.strata, args.cluster,
-                                                              args.fpc}
+    try:
+        weighting = set(load_margins(args.margins)["variable"])
+    except AnalysisError:  # reported in its turn, after the responses file's own problems
+        return set()
+    needed |= weighting | {args.by, args.strata, args.cluster, args.fpc}
     return answers - needed
 
 
