@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from surveys.definition_checks import questionnaire_problems
-from surveys.loading import _build, _read_raw, _schema_validator, _where
+from surveys.loading import _build, _condition, _read_raw, _schema_validator, _where
 from surveys.questionnaire import Condition, Question, Questionnaire, QuestionnaireError
 
 
@@ -66,6 +66,15 @@ def questionnaire_from_document(document: dict[str, Any], source: str) -> Questi
     if problems:
         raise DefinitionRefused(source, problems)
     return dataclasses.replace(_build(document, source), source=source)
+
+
+def condition_words(raw: dict[str, Any]) -> str:
+    """A ``show_if`` mapping in words (``car_use is no or bus_use is yes``), as it stands even
+    when it does not load."""
+    try:
+        return _condition(raw, "draft", "show_if").describe()
+    except (QuestionnaireError, KeyError, TypeError, AttributeError):
+        return str(raw)
 
 
 def document_yaml(document: dict[str, Any]) -> str:

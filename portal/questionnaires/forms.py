@@ -2,8 +2,23 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from portal.core.forms import strip
 
@@ -46,8 +61,58 @@ class QuestionForm(FlaskForm):
     required = BooleanField("Residents must answer it")
     options = TextAreaField("Options (choice and grid questions)", filters=[strip])
     rows = TextAreaField("Rows (grid questions)", filters=[strip])
-    show_if_question = SelectField("Show it only when an earlier answer is...", choices=[])
-    show_if_codes = StringField("...one of these codes (separated by commas)", filters=[strip])
+    min = IntegerField("Smallest number allowed (number questions, optional)",
+                       validators=[Optional(), NumberRange(-1_000_000, 1_000_000)])
+    max = IntegerField("Largest number allowed (number questions, optional)",
+                       validators=[Optional(), NumberRange(-1_000_000, 1_000_000)])
+    show_if_match = RadioField("With more than one condition, show the question when",
+                               choices=[("any", "ANY of these conditions holds"),
+                                        ("all", "ALL of these conditions hold")],
+                               default="any", validators=[Optional()])
+    show_if_question = SelectField("Condition 1: an earlier question", choices=[], default="",
+                                  validate_choice=False)
+    show_if_codes = StringField("Condition 1: its codes that show the question", filters=[strip],
+                                validators=[Length(max=500)])
+    show_if_question_2 = SelectField("Condition 2: an earlier question (optional)", choices=[], default="",
+                                  validate_choice=False)
+    show_if_codes_2 = StringField("Condition 2: its codes", filters=[strip],
+                                  validators=[Length(max=500)])
+    show_if_question_3 = SelectField("Condition 3: an earlier question (optional)", choices=[], default="",
+                                  validate_choice=False)
+    show_if_codes_3 = StringField("Condition 3: its codes", filters=[strip],
+                                  validators=[Length(max=500)])
+
+    def route_on(self, fields: list[tuple[str, str, str]]) -> None:
+        """Offer ``fields`` ((field, type, label) from ``earlier_choice_fields``) to each
+        condition."""
+        choices = [("", "Always show it"), *[(field, label) for field, _, label in fields]]
+        allowed = AnyOf([value for value, _ in choices],
+                        message="Choose a choice question asked before this one, with its own "
+                        "options: routing only looks back")
+        for select in (self.show_if_question, self.show_if_question_2, self.show_if_question_3):
+            select.choices = choices
+            select.validators = [allowed]
+
+
+PAGE_ID = Regexp(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+                 message="Use lower-case words joined by hyphens, like your-area")
+
+
+class PageForm(FlaskForm):
+    id = StringField("Page id", filters=[strip],
+                     validators=[DataRequired("Enter a page id, like getting-about"),
+                                 Length(max=60), PAGE_ID])
+    title = StringField("Page title", filters=[strip],
+                        validators=[DataRequired("Enter the page title"), Length(max=200)])
+
+
+class DeletePageForm(FlaskForm):
+    confirm = BooleanField("Yes, delete the page and its questions")
+
+
+class MoveForm(FlaskForm):
+    direction = RadioField("Move", choices=[("up", "Up"), ("down", "Down")],
+                           validators=[InputRequired("Choose up or down")])
 
 
 class PublishForm(FlaskForm):

@@ -1,5 +1,6 @@
 """What a questionnaire version's page shows, as plain values: its questions, who published it,
-what changed from the version it was based on, and the standard questions it changed."""
+what changed from the version it was based on, and the standard questions it changed; and what
+a draft's "Check your questionnaire" page lists."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from portal.models import ComparableChange, Questionnaire
 from portal.questionnaires import queries
 from portal.questionnaires.versions import version_questionnaire
 from surveys.changes import Change, differences
+from surveys.documents import condition_words
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,60 @@ def version_page(session: Session, row: Questionnaire) -> VersionPage:
     return VersionPage(row, questionnaire, names.get(row.published_by_id or 0, ""),
                        queries.wave_counts(session).get(row.id, 0), changes, standard,
                        queries.history(session, row.slug))
+
+
+QUESTION_TYPE_NAMES = {"single_choice": "single choice", "multiple_choice": "multiple choice",
+                       "grid": "grid", "integer": "number", "postcode": "postcode",
+                       "text": "short free text", "long_text": "long free text"}
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    id: str
+    type: str
+    text: str
+    required: bool
+    hint: str
+    choices: str  # 'code: label; ...' (grid rows too), or what supplies them
+    routing: str  # 'Shown when car_use is no', or ''
+    first: bool
+    last: bool
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    id: str
+    title: str
+    routing: str
+    questions: list[QuestionSummary]
+    first: bool
+    last: bool
+
+
+def _choices(question: dict) -> str:
+    parts = [f"{o['code']}: {o['label']}" for o in question.get("options", ())]
+    if question.get("options_from"):
+        parts.append(f"options from {question['options_from']}")
+    rows = "; ".join(f"{r['id']}: {r['text']}" for r in question.get("rows", ()))
+    limits = [f"{word} {question[key]}" for key, word in (("min", "at least"), ("max", "at most"))
+              if question.get(key) is not None]
+    return "; ".join([*parts, *([f"rows {rows}"] if rows else []), *limits])
+
+
+def draft_summary(document: dict) -> list[PageSummary]:
+    """Every page of a draft, its questions, their types, whether required and their routing in
+    words: what "Check your questionnaire" lists."""
+    pages = document["pages"]
+    summary = []
+    for p_index, page in enumerate(pages):
+        questions = page["questions"]
+        summary.append(PageSummary(
+            page["id"], page["title"],
+            f"Shown when {condition_words(page['show_if'])}" if page.get("show_if") else "",
+            [QuestionSummary(q["id"], QUESTION_TYPE_NAMES.get(q["type"], q["type"]), q["text"],
+                             bool(q.get("required")), q.get("hint", ""), _choices(q),
+                             f"Shown when {condition_words(q['show_if'])}" if q.get("show_if")
+                             else "", index == 0, index == len(questions) - 1)
+             for index, q in enumerate(questions)],
+            p_index == 0, p_index == len(pages) - 1))
+    return summary
