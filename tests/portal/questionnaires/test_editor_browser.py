@@ -1,0 +1,83 @@
+"""The editor in headless Chromium with axe-core's WCAG 2.2 A/AA rules on every page opened: an
+admin makes a draft, checks the questionnaire, changes a question (a mistake first), moves and
+copies one, opens the page forms, previews the draft as a resident sees it and ends on the
+preview's check-answers page. No page runs script: every action is a link or a POST form."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.models import Questionnaire
+from portal.questionnaires.versions import load_shipped
+from tests.conftest import PASSWORD
+from tests.portal.accessibility.test_browser import axe_problems
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, neighbourhoods):
+    from axe_playwright_python.sync_playwright import Axe
+
+    load_shipped(db_session)
+    db_session.commit()
+    v1 = db_session.query(Questionnaire).filter_by(version=1).one()
+    admin = make_user("admin")
+    axe = Axe()
+    problems: list[str] = []
+    context = browser.new_context(bypass_csp=True)  # axe is injected; the pages run no script
+    page = context.new_page()
+
+    def check() -> None:
+        assert page.locator("h1").count() == 1, page.url
+        problems.extend(axe_problems(axe, page))
+
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server}/admin/questionnaires/{v1.id}")
+    page.get_by_role("button", name="Make a draft of a new version from this one").click()
+    assert page.locator("h1").inner_text() == "Check your questionnaire"
+    check()
+
+    page.get_by_role("link", name="Change seek_views", exact=True).click()
+    page.get_by_label("Condition 1: an earlier question").select_option("police_council_dealing")
+    page.get_by_role("button", name="Save the question").click()
+    assert "Condition 1: enter the codes" in page.locator(".error-summary").inner_text()
+    check()
+    page.get_by_label("Condition 1: its codes that show the question").fill("dont_know")
+    page.get_by_role("button", name="Save the question").click()
+    assert "Shown when police_council_dealing is dont_know" in page.locator(
+        "#question-seek_views").inner_text()
+
+    page.get_by_role("button", name="Move up worry_burglary", exact=True).click()
+    page.get_by_role("button", name="Move up worry_car_crime", exact=True).click()
+    assert "cannot go above car_use" in page.locator(".error-summary").inner_text()
+    check()
+    page.get_by_role("button", name="Copy respect", exact=True).click()
+    assert page.locator("#question-respect_copy").count() == 1
+    check()
+
+    page.get_by_role("link", name="Add a page").click()
+    check()
+    page.get_by_role("link", name="Back to check your questionnaire").click()
+    page.get_by_role("link", name="Delete page your-area", exact=True).click()
+    page.get_by_role("button", name="Delete the page").click()
+    assert "Say yes to deleting page your-area" in page.locator(".error-summary").inner_text()
+    check()
+    page.get_by_role("link", name="Back to check your questionnaire").click()
+    page.get_by_role("link", name="Add a question to Anti-social behaviour").click()
+    check()
+
+    page.goto(f"{live_server}/admin/questionnaires/drafts/1")
+    page.get_by_role("link", name="Preview it as a resident sees it").click()
+    check()
+    page.get_by_label("Tend to agree").first.check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Anti-social behaviour"
+    check()
+    page.goto(f"{live_server}/admin/questionnaires/drafts/1/preview-answers")
+    assert page.locator("h1").inner_text() == "Check your answers before sending them"
+    check()
+    context.close()
+    assert not problems, "\n".join(problems)
