@@ -427,6 +427,14 @@ def _leaves(condition: dict | None) -> tuple[str, list[dict]]:
     return "any", [condition]
 
 
+def form_shows_routing(condition: dict | None) -> bool:
+    """Whether the question form's conditions can show ``condition`` as it is: one leaf, or
+    ANY/ALL of at most ``CONDITION_SLOTS`` leaves."""
+    match, leaves = _leaves(condition)
+    inner = condition.get(match, [condition]) if condition else []
+    return len(leaves) == len(inner) and len(leaves) <= CONDITION_SLOTS
+
+
 def question_form_data(question: dict) -> dict:
     """The question form's fields filled from a question mapping (to edit it in place)."""
     data: dict[str, Any] = {

@@ -26,6 +26,7 @@ from portal.questionnaires.editing import (
     delete_question,
     earlier_choice_fields,
     find_question,
+    form_shows_routing,
     move_page,
     move_question,
     publish_draft,
@@ -37,7 +38,7 @@ from portal.questionnaires.editing import (
 from portal.questionnaires.forms import DeletePageForm, MoveForm, PageForm, PublishForm, QuestionForm
 from portal.questionnaires.pages import draft_summary
 from portal.questionnaires.views import bp, draft_or_404, version_or_404
-from surveys.documents import document_problems
+from surveys.documents import condition_words, document_problems
 
 
 @bp.post("/<int:version_id>/draft")
@@ -87,10 +88,13 @@ def _question_form(draft: QuestionnaireDraft, page_id: str, before: str | None,
 
 
 def _render_question(draft: QuestionnaireDraft, form: QuestionForm, page_id: str,
-                     editing: str | None):
+                     editing: dict | None):
     conditions = [condition_fields(form, slot) for slot in range(1, CONDITION_SLOTS + 1)]
+    nested = (condition_words(editing["show_if"]) if editing and editing.get("show_if")
+              and not form_shows_routing(editing["show_if"]) else "")
     return render_template("questionnaires/question.html", draft=draft, page_id=page_id,
-                           form=form, editing=editing, conditions=conditions), \
+                           form=form, editing=editing["id"] if editing else None,
+                           conditions=conditions, nested=nested), \
         400 if form.is_submitted() else 200
 
 
@@ -130,7 +134,7 @@ def edit_question(draft_id: int, question_id: str):
         if attempt:
             return _after(draft, f"Question {form.id.data} changed.", f"#question-{form.id.data}")
         _with_problems(form, attempt)
-    return _render_question(draft, form, page_id, question_id)
+    return _render_question(draft, form, page_id, question)
 
 
 def _found(draft: QuestionnaireDraft, question_id: str) -> tuple[str, dict]:

@@ -5,12 +5,13 @@ audited and a refusal changes nothing."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
 
 from portal.models import AuditEvent, Questionnaire, QuestionnaireDraft, Response
-from portal.questionnaires.editing import find_question
+from portal.questionnaires.editing import find_question, form_shows_routing
 from portal.questionnaires.versions import load_shipped
 
 BASE = "/admin/questionnaires/drafts"
@@ -244,3 +245,21 @@ def test_the_preview_ends_on_a_check_answers_page_storing_nothing(editing, signe
     assert "Strongly agree" in analyst.get(f"{BASE}/{draft_id}/preview-answers").get_data(
         as_text=True)
     assert db_session.query(Response).count() == 0
+
+
+def test_routing_the_form_cannot_show_is_named_before_it_is_replaced(editing, db_session):
+    admin, draft_id = editing
+    draft = db_session.get(QuestionnaireDraft, draft_id)
+    document = copy.deepcopy(draft.document)
+    _, question = find_question(document, "worry_violent_crime")
+    question["show_if"] = {"any": [{"all": [{"question": "car_use", "equals": "no"},
+                                            {"question": "worry_burglary",
+                                             "equals": "very_worried"}]},
+                                   {"question": "car_use", "equals": "yes"}]}
+    assert not form_shows_routing(question["show_if"])
+    assert form_shows_routing({"question": "car_use", "equals": "yes"}) and form_shows_routing(None)
+    draft.document = document
+    db_session.commit()
+    page = admin.get(f"{BASE}/{draft_id}/questions/worry_violent_crime/edit").get_data(as_text=True)
+    assert ("Its routing now is car_use is no and worry_burglary is very_worried or car_use is yes"
+            in page)
