@@ -10,7 +10,7 @@ routing is changed to the new id."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -100,7 +100,7 @@ def _questions(document: dict) -> Iterator[dict]:
         yield from page["questions"]
 
 
-def _routing_on(document: dict, fields: set[str], skip: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+def _routing_on(document: dict, fields: set[str], skip: Collection[str] = ()) -> list[str]:
     """Ids of the questions (and pages) whose routing reads any of ``fields``."""
     found = [f"page {p['id']}" for p in document["pages"] if routed_on(p.get("show_if")) & fields]
     found += [q["id"] for q in _questions(document)
