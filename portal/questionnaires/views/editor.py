@@ -107,6 +107,7 @@ def _with_problems(form: QuestionForm, attempt) -> None:
 @requires(Role.ADMIN)
 def new_question(draft_id: int, page_id: str):
     draft = draft_or_404(draft_id)
+    _page_or_404(draft, page_id)
     form, kinds = _question_form(draft, page_id, None)
     if form.validate_on_submit():
         with refusals_to(form.form_errors) as attempt:

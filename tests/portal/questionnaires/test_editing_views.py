@@ -145,6 +145,8 @@ def test_a_question_is_copied_under_a_new_id(editing, db_session):
     _, grid = find_question(document, "asb_copy")
     assert grid["rows"][0]["id"] == "asb_noisy_neighbours_copy"
     assert admin.post(f"{BASE}/{draft_id}/questions/nothing/copy").status_code == 404
+    assert admin.get(f"{BASE}/{draft_id}/questions/nothing/edit").status_code == 404
+    assert admin.get(f"{BASE}/{draft_id}/pages/nowhere/questions/new").status_code == 404
 
 
 def test_pages_are_added_renamed_and_deleted(editing, db_session):
