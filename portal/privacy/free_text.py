@@ -136,7 +136,7 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "covariate.label": "a published file's column heading, loaded by an admin",
     "covariate.source": "where a published area statistic comes from, as an admin typed it",
     "covariate.filename": "the name of a published file an admin uploaded",
-    "covariate.level": _CODE, "covariate_lsoa_value.lsoa_code": _PUBLISHED,
+    "covariate_lsoa_value.lsoa_code": _PUBLISHED,
     "crime_count.month": _PUBLISHED, "crime_count.force": _PUBLISHED,
     "crime_count.lsoa_code": _PUBLISHED, "crime_count.crime_type": _PUBLISHED,
     "crime_import.month": _PUBLISHED, "crime_import.force": _PUBLISHED,
