@@ -78,15 +78,15 @@ def import_covariates(session: Session, table: CovariateTable, source: str, sour
                              "Indices of Deprivation 2025, File 7'."])
     if len(source) > SOURCE_MAX:
         raise AreaFileError([f"The source must be {SOURCE_MAX} characters or fewer."])
+    names = {n.id: n.name for n in session.scalars(select(Neighbourhood))}
     if table.level is CovariateLevel.LSOA:
         lsoas, adults = _lookup(session)
         outcome, by_place = _from_lsoas(table, lsoas, adults)
-        wanted = set(lsoas.values())
     else:
         lsoas = {}
         outcome, by_place = _from_neighbourhoods(session, table)
-        wanted = set()  # every neighbourhood the file names has its value
-    names = {n.id: n.name for n in session.scalars(select(Neighbourhood))}
+    # The neighbourhoods that should each have a value: the lookup's (all, before there is one).
+    wanted = set(session.scalars(select(LsoaNeighbourhood.neighbourhood_id))) or set(names)
     for name, label in table.labels.items():
         _remove(session, name)
         covariate = Covariate(name=name, label=label[:200], source=source, source_date=source_date,

@@ -19,7 +19,8 @@ def test_the_covariates_page_passes_axe(browser, live_server, make_user, tmp_pat
     from tests.portal.areas.test_files import BEST_FIT
 
     admin = make_user("admin")
-    files = {"lookup": BEST_FIT, "mye": mye(PEOPLE), "iod": iod(2025, ROWS), "bad": "lsoa,score\nE01014370,x\n"}
+    files = {"lookup": BEST_FIT, "mye": mye(PEOPLE), "iod": iod(2025, ROWS),
+             "bad": "lsoa,score\nE01014370,x\n"}
     for name, text in files.items():
         (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
     axe, problems = Axe(), []
@@ -32,7 +33,8 @@ def test_the_covariates_page_passes_axe(browser, live_server, make_user, tmp_pat
     page.goto(live_server + "/admin/setup/areas")
     page.get_by_label("LSOA lookup (CSV)").set_input_files(str(tmp_path / "lookup.csv"))
     page.get_by_role("button", name="Check and load the neighbourhoods").click()
-    page.get_by_label("Mid-year population estimates by LSOA (CSV)").set_input_files(str(tmp_path / "mye.csv"))
+    page.get_by_label("Mid-year population estimates by LSOA (CSV)").set_input_files(
+        str(tmp_path / "mye.csv"))
     page.get_by_role("button", name="Check and load the populations").click()
     page.get_by_role("link", name="load area covariates").click()
     problems += axe_problems(axe, page)

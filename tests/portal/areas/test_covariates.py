@@ -102,6 +102,9 @@ def test_a_load_of_the_same_name_replaces_it_whole_and_remove_removes_it(runner,
     out = _load(runner, paths["table"], "table")
     assert "Loaded footfall, street_lights for 2 neighbourhoods." in out
     assert covariate_values(db_session)["street_lights"] == {ABBEY: 10.0, VALE: 12.0}
+    paths["table"].write_text("neighbourhood,Footfall\r\nabbey-and-st-marys,5\r\n")
+    out = _load(runner, paths["table"], "table")
+    assert "Loaded footfall for 1 neighbourhood. No value for: Vale Villages;" in out
     assert _areas(runner, "remove-covariate", "imd_score") == "Removed the covariate imd_score.\n"
     assert sorted(covariate_labels(db_session)) == ["footfall", "street_lights"]
     assert db_session.scalar(select(func.count()).select_from(CovariateLsoaValue)) == 0
@@ -109,7 +112,7 @@ def test_a_load_of_the_same_name_replaces_it_whole_and_remove_removes_it(runner,
     assert "There is no covariate 'imd_score' (loaded: footfall, street_lights)." in out
     actions = list(db_session.scalars(select(AuditEvent.action).where(
         AuditEvent.action.like("areas_covariate_%")).order_by(AuditEvent.id)))
-    assert actions == ["areas_covariate_loaded"] * 4 + ["areas_covariate_removed"]
+    assert actions == ["areas_covariate_loaded"] * 5 + ["areas_covariate_removed"]
 
 
 def test_new_populations_or_lookup_aggregate_again(runner, db_session, paths, set_up, tmp_path):

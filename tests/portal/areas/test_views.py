@@ -203,8 +203,8 @@ def test_an_admin_loads_lists_and_removes_an_area_covariate(signed_in, db_sessio
                       "E01014370,high\nE01014370,2\n")
     assert page.status_code == 400 and page.text.count("<title>Error: ") == 1
     assert "Nothing was loaded: fix the problems below" in page.text
-    assert "bad&lt;1&gt;.csv, line 2: Index of Multiple Deprivation (IMD) Score: &#39;high&#39; is not a number." \
-        in page.text
+    assert ("bad&lt;1&gt;.csv, line 2: Index of Multiple Deprivation (IMD) Score: &#39;high&#39; "
+            "is not a number.") in page.text
     assert "line 3: E01014370 is listed twice (also on line 2)." in page.text
     assert db_session.scalar(select(func.count()).select_from(Covariate)) == 0
     page = _covariate(admin, "f7.csv", iod(2025, ROWS), source_date="2025-13-01")
