@@ -1,11 +1,12 @@
 """The demo's places: twelve neighbourhoods of a Bath-and-North-East-Somerset-like authority (from
 `demo.responses.NEIGHBOURHOOD_LIST`) with their postcode sectors; their LSOAs, urban or rural
-class and populations by age band, sex and ethnicity loaded from the demo's ONS-layout files
-(`demo/ons/`) through the imports any partnership uses; and the partner agencies that own PACT
-work."""
+class, populations by age band, sex and ethnicity and a (synthetic) IMD score loaded from the
+demo's ONS- and IoD-layout files (`demo/ons/`) through the imports any partnership uses; and the
+partner agencies that own PACT work."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from demo.responses import NEIGHBOURHOOD_LIST
 from demo.summary import DemoSummary
+from portal.areas.covariate_files import read_deprivation
+from portal.areas.covariates import import_covariates
 from portal.areas.files import (
     read_ethnicity,
     read_neighbourhood_lookup,
@@ -24,6 +27,8 @@ from portal.areas.importing import import_neighbourhoods, import_population, que
 from portal.areas.profile import save_profile
 from portal.models import (
     Agency,
+    Covariate,
+    CovariateFile,
     LsoaNeighbourhood,
     Neighbourhood,
     Partnership,
@@ -99,10 +104,11 @@ def _open(role: str) -> Any:
 
 
 def seed_area_files(session: Session, summary: DemoSummary) -> None:
-    """The LSOA lookup with its rural-urban classes, and the populations by age, sex and
-    ethnicity, from `demo/ons/`, unless loaded already. The neighbourhoods exist by then, so the
-    lookup's names find them (whatever their slugs) and nothing is renamed. The demo keeps postcode
-    sectors rather than a postcode file: any postcode of a sector finds its neighbourhood."""
+    """The LSOA lookup with its rural-urban classes, the populations by age, sex and ethnicity,
+    and the synthetic IMD score, from `demo/ons/`, unless loaded already. The neighbourhoods
+    exist by then, so the lookup's names find them (whatever their slugs) and nothing is renamed.
+    The demo keeps postcode sectors rather than a postcode file: any postcode of a sector finds
+    its neighbourhood."""
     from demo.ons_files import FILES
 
     if not session.scalar(select(func.count()).select_from(LsoaNeighbourhood)):
@@ -122,6 +128,16 @@ def seed_area_files(session: Session, summary: DemoSummary) -> None:
             ethnicity, f"Synthetic demo Census 2021 ethnic group in the TS021 layout "
                        f"({FILES['ethnicity']}), scaled to residents aged 16+")
         summary.count("weighting population file")
+    # An install whose populations were loaded before LSOAs kept their residents has no weights.
+    weighted = session.scalar(select(func.count()).select_from(LsoaNeighbourhood)
+                              .where(LsoaNeighbourhood.adults.is_not(None)))
+    if weighted and not session.scalar(select(func.count()).select_from(Covariate)):
+        with _open("deprivation") as scores:
+            table = read_deprivation(scores, FILES["deprivation"], CovariateFile.IOD)
+        import_covariates(session, table, "Synthetic demo scores in the layout of the English "
+                          "Indices of Deprivation 2025, File 7", date(2025, 10, 30),
+                          FILES["deprivation"])
+        summary.count("area covariate")
 
 
 def seed_partnership(session: Session, summary: DemoSummary) -> None:

@@ -1,10 +1,13 @@
 """`flask --app portal areas import-neighbourhoods | import-postcodes | import-population`: a
-partnership sets up its areas from the files ONS publishes (see `portal.areas.files`); and
+partnership sets up its areas from the files ONS publishes (see `portal.areas.files`);
+`areas import-covariate | covariates | remove-covariate`: the area covariates of the small-area
+model (`portal.areas.covariates`); and
 `flask --app portal agencies add | rename | retire | restore | list`."""
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,6 +23,8 @@ from portal.areas.agencies import (
     restore_agency,
     retire_agency,
 )
+from portal.areas.covariate_files import read_covariate_table, read_deprivation
+from portal.areas.covariates import import_covariates, remove_covariate
 from portal.areas.files import (
     AreaFileError,
     read_ethnicity,
@@ -37,9 +42,10 @@ from portal.areas.importing import (
     questionnaire_age_bands,
 )
 from portal.areas.profile import LABELS, ProfileError, profile, save_profile
-from portal.areas.queries import agency_by_slug, every_agency
+from portal.areas.queries import agency_by_slug, every_agency, loaded_covariates
 from portal.core.extensions import db
-from portal.models import Agency
+from portal.core.refusals import Refusal
+from portal.models import Agency, CovariateFile
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -126,6 +132,60 @@ def population_command(path: Path, questionnaire: str, source: str | None,
     except (AreaFileError, surveys.QuestionnaireError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(outcome.describe())
+
+
+class CovariateRefused(click.ClickException):
+    """A covariate file (or removal) refused: exit 2, naming every problem; nothing is stored."""
+
+    exit_code = 2
+
+
+@areas_group.command("import-covariate", help=(
+    "Load an area covariate for the small-area model: --kind iod (English Indices of Deprivation, "
+    "File 7, IoD2019 or IoD2025), wimd (Welsh Index of Multiple Deprivation 2019) or table (an "
+    "lsoa, lsoa_code or neighbourhood column and columns of numbers, each a covariate). LSOA "
+    "values are averaged over each neighbourhood weighted by residents aged 16+. Loading a name "
+    "again replaces it."))
+@click.argument("path", type=FILE)
+@click.option("--kind", type=click.Choice(CovariateFile.values()), required=True)
+@click.option("--source", required=True, help="Where the figures come from, as shown beside them.")
+@click.option("--date", "source_date", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="The figures' date (YYYY-MM-DD), e.g. their publication.")
+@click.option("--column", default=None, help="The column to load (its heading or snake_case "
+              "name); iod: default the IMD score, wimd: default the WIMD score, table: all.")
+def import_covariate_command(path: Path, kind: str, source: str, source_date: datetime,
+                             column: str | None) -> None:
+    try:
+        with _open(path) as stream:
+            table = (read_covariate_table(stream, path.name, column) if kind == CovariateFile.TABLE
+                     else read_deprivation(stream, path.name, CovariateFile(kind), column))
+        with db.transaction() as session:
+            outcome = import_covariates(session, table, source, source_date.date(),
+                                        path.name[:120])
+    except AreaFileError as error:
+        raise CovariateRefused(str(error)) from None
+    click.echo(outcome.describe())
+
+
+@areas_group.command("covariates", help="List the area covariates loaded for the small-area model.")
+def covariates_command() -> None:
+    covariates = loaded_covariates(db.session)
+    if not covariates:
+        click.echo("No area covariates are loaded (flask --app portal areas import-covariate).")
+    for c in covariates:
+        click.echo(f"{c.name}\t{c.label}\t{c.level.label}\t{c.source}\t{c.source_date.isoformat()}"
+                   f"\t{c.areas_matched} matched, {c.areas_missing} missing, {c.areas_ignored} ignored")
+
+
+@areas_group.command("remove-covariate", help="Remove a loaded area covariate by its name.")
+@click.argument("name")
+def remove_covariate_command(name: str) -> None:
+    try:
+        with db.transaction() as session:
+            remove_covariate(session, name)
+    except Refusal as error:
+        raise CovariateRefused(str(error)) from None
+    click.echo(f"Removed the covariate {name}.")
 
 
 @click.group("agencies", cls=AppGroup, help="The partner agencies issues and priorities are "

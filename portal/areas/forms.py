@@ -2,11 +2,13 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from portal.areas.agencies import NAME_MAX
-from portal.core.forms import strip
+from portal.areas.covariates import SOURCE_MAX
+from portal.core.forms import plausible_date, strip
+from portal.models import CovariateFile
 
 
 class AgencyForm(FlaskForm):
@@ -55,3 +57,18 @@ class PopulationFileForm(FlaskForm):
 class AreaClassForm(FlaskForm):
     area_class = SelectField("Urban or rural", choices=[
         ("ons", "As the ONS files say"), ("urban", "Urban"), ("rural", "Rural")])
+
+
+class CovariateFileForm(FlaskForm):
+    """An area covariate's file; `portal.areas.covariate_files` reads it."""
+
+    covariate = FileField("Covariate file (CSV)", validators=[FileRequired("Choose the covariate file")])
+    kind = SelectField("What the file is", choices=[(k.value, k.label) for k in CovariateFile],
+                       validators=[DataRequired("Choose what the file is")])
+    source = StringField("Source", filters=[strip], validators=[
+        DataRequired("Enter where the figures come from"),
+        Length(max=SOURCE_MAX, message=f"The source must be {SOURCE_MAX} characters or fewer")])
+    source_date = DateField("Date of the figures", validators=[
+        DataRequired("Enter the figures' date, like 2025-10-30"), plausible_date])
+    column = StringField("Column (optional)", filters=[strip], validators=[
+        Optional(), Length(max=200, message="The column must be 200 characters or fewer")])

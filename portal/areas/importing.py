@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 import surveys
 from analysis.formatting import plural
+from portal.areas.covariates import reaggregate_covariates
 from portal.areas.files import (
     AreaFileError,
     LsoaPopulation,
@@ -127,11 +128,13 @@ def import_neighbourhoods(session: Session, lookup: dict[str, str],
                                 else "urban")
             if place.area_class == "rural":
                 outcome.rural.append(name)
+    adults = dict(session.execute(select(LsoaNeighbourhood.lsoa_code, LsoaNeighbourhood.adults)).all())
     session.execute(delete(LsoaNeighbourhood))
     session.execute(insert(LsoaNeighbourhood), [
         {"lsoa_code": code, "neighbourhood_id": places[name].id,
-         "rural": None if rural is None else rural.get(code)}
+         "rural": None if rural is None else rural.get(code), "adults": adults.get(code)}
         for code, name in sorted(lookup.items())])
+    reaggregate_covariates(session)
     audit.record(session, "areas_neighbourhoods_imported", "areas", "lsoa-lookup",
                  lsoas=len(lookup), neighbourhoods=len(places))
     return outcome
@@ -261,6 +264,7 @@ def import_population(session: Session, populations: dict[str, LsoaPopulation],
                                            category=group, population=people,
                                            source=ethnic_source[:200]))
     _class_by_residents(session, populations, lsoas, places)
+    _store_lsoa_adults(session, populations)
     wanted = {places[nb].slug for nb in lsoas.values()}
     outcome = PopulationOutcome(
         neighbourhoods=len(margins),
@@ -293,6 +297,16 @@ def _rescaled_ethnicity(session: Session, by_slug: dict[str, Neighbourhood],
     mixes = ethnicity_margins(as_lsoas, {slug: slug for slug in as_lsoas}, adults, groups)
     source = rows[0][3] or "ethnicity margins"
     return mixes, (source if source.endswith("(rescaled)") else f"{source} (rescaled)")
+
+
+def _store_lsoa_adults(session: Session, populations: dict[str, LsoaPopulation]) -> None:
+    """Each LSOA's residents aged 16+ (None when the file lacks it): an LSOA covariate's weight
+    over its neighbourhood; the covariates are averaged again with them."""
+    for row in session.scalars(select(LsoaNeighbourhood)):
+        people = populations.get(row.lsoa_code)
+        row.adults = sum(people.female[16:]) + sum(people.male[16:]) if people else None
+    session.flush()
+    reaggregate_covariates(session)
 
 
 def _class_by_residents(session: Session, populations: dict[str, LsoaPopulation],

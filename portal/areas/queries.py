@@ -6,12 +6,14 @@ building the query, so "the neighbourhood list" is the same list, in the same or
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from werkzeug.exceptions import NotFound
 
 import surveys
 from portal.models import (
     Agency,
+    Covariate,
+    CovariateValue,
     LsoaNeighbourhood,
     Neighbourhood,
     PopulationEstimate,
@@ -28,6 +30,29 @@ def population_sources(session: Session) -> list[tuple[str, str, int]]:
                            .group_by(PopulationEstimate.variable, PopulationEstimate.source)
                            .order_by(PopulationEstimate.variable, PopulationEstimate.source))
     return [(variable, source or "not recorded", int(people)) for variable, source, people in rows]
+
+
+def loaded_covariates(session: Session) -> list[Covariate]:
+    """The area covariates loaded for the small-area model, by name, with who loaded each."""
+    return list(session.scalars(select(Covariate).options(selectinload(Covariate.loaded_by))
+                                .order_by(Covariate.name)))
+
+
+def covariate_labels(session: Session) -> dict[str, str]:
+    """{covariate name: label} of the loaded covariates, by name: the model's column names in words."""
+    return dict(session.execute(select(Covariate.name, Covariate.label).order_by(Covariate.name)).all())
+
+
+def covariate_values(session: Session) -> dict[str, dict[str, float]]:
+    """{covariate name: {neighbourhood slug: value}} of the loaded covariates."""
+    out: dict[str, dict[str, float]] = {}
+    rows = session.execute(select(Covariate.name, Neighbourhood.slug, CovariateValue.value)
+                           .join(CovariateValue, CovariateValue.covariate_id == Covariate.id)
+                           .join(Neighbourhood, Neighbourhood.id == CovariateValue.neighbourhood_id)
+                           .order_by(Covariate.name, Neighbourhood.slug))
+    for name, slug, value in rows:
+        out.setdefault(name, {})[slug] = float(value)
+    return out
 
 
 def all_neighbourhoods(session: Session) -> list[Neighbourhood]:

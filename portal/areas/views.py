@@ -1,6 +1,7 @@
 """Set-up pages for admins: the partnership's profile and logo (`portal.areas.profile`, as
 `flask --app portal partnership set` does) and the partner agencies (added, renamed, retired,
-as `flask --app portal agencies ...` does, through the same rules: `portal.areas.agencies`)."""
+as `flask --app portal agencies ...` does, through the same rules: `portal.areas.agencies`), the
+ONS files of the areas and the area covariates of the small-area model."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from portal.areas.agencies import (
     retire_agency,
 )
 from portal.areas.checklist import setup_steps
+from portal.areas.covariate_files import read_covariate_table, read_deprivation
+from portal.areas.covariates import import_covariates, remove_covariate
 from portal.areas.files import (
     AreaFileError,
     read_ethnicity,
@@ -31,6 +34,7 @@ from portal.areas.forms import (
     AgencyForm,
     AreaClassForm,
     ButtonForm,
+    CovariateFileForm,
     LogoForm,
     NeighbourhoodFilesForm,
     PopulationFileForm,
@@ -51,6 +55,7 @@ from portal.areas.queries import (
     agency_by_slug,
     all_neighbourhoods,
     every_agency,
+    loaded_covariates,
     neighbourhood_or_404,
     population_sources,
 )
@@ -61,7 +66,7 @@ from portal.core.extensions import db
 from portal.core.mail import SIGN_OFF
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
-from portal.models import Agency, PostcodeImport, Role
+from portal.models import Agency, CovariateFile, PostcodeImport, Role
 
 bp = staff_blueprint("setup", __name__, roles=(Role.ADMIN,))
 
@@ -193,6 +198,48 @@ def upload_population():
                                  f"ONS mid-year population estimates by LSOA ({name}, {column})",
                                  ethnicity, ethnicity_source(census_name))
     return _import(form, run, "population")
+
+
+def _covariates_page(form: CovariateFileForm, problems=(), status: int = 200):
+    return render_template("areas/covariates.html", form=form, problems=problems,
+                           covariates=loaded_covariates(db.session),
+                           button=ButtonForm(formdata=None)), status
+
+
+@bp.get("/areas/covariates")
+def covariates():
+    return _covariates_page(CovariateFileForm(formdata=None))
+
+
+@bp.post("/areas/covariates")
+@allow_upload(AREA_FILE_BYTES, fields=("covariate",))
+def upload_covariate():
+    form = CovariateFileForm()
+    if not form.validate_on_submit():
+        return _covariates_page(form, status=400)
+    upload, when = form.covariate.data, form.source_date.data
+    assert when is not None  # DataRequired
+    name, kind = _filename(upload, "covariate.csv"), CovariateFile(form.kind.data)
+    try:
+        table = (read_covariate_table(_text(upload), name, form.column.data or None)
+                 if kind is CovariateFile.TABLE
+                 else read_deprivation(_text(upload), name, kind, form.column.data or None))
+        outcome = import_covariates(db.session, table, form.source.data or "", when,
+                                    name, current_user)
+    except AreaFileError as error:
+        db.session.rollback()
+        form.form_errors.append("Nothing was loaded: fix the problems below and upload the whole "
+                                "file again.")
+        return _covariates_page(form, error.problems, 400)
+    db.session.commit()
+    flash(outcome.describe())
+    return redirect(url_for(".covariates"))
+
+
+@bp.post("/areas/covariates/<covariate>/remove")
+def remove_covariate_view(covariate: str):
+    return _on_button(lambda: remove_covariate(db.session, covariate, current_user),
+                      lambda: f"Removed the covariate {covariate}.", ".covariates")
 
 
 @bp.post("/areas/<slug>/class")

@@ -20,7 +20,14 @@ from portal.models.casereview import (
     CaseReviewReport,
 )
 from portal.models.charter import CharterCase
-from portal.models.crime import CrimeCount, CrimeImport, LsoaNeighbourhood
+from portal.models.crime import (
+    Covariate,
+    CovariateLsoaValue,
+    CovariateValue,
+    CrimeCount,
+    CrimeImport,
+    LsoaNeighbourhood,
+)
 from portal.models.definitions import EditedDefinition
 from portal.models.pact import (
     IssueContact,
@@ -45,6 +52,8 @@ from portal.models.statuses import (
     CharterKind,
     CharterStatus,
     ComplianceStatus,
+    CovariateFile,
+    CovariateLevel,
     FileImportStatus,
     FollowUpAnswer,
     IssueCategory,
@@ -97,6 +106,11 @@ __all__ = [
     "CharterStatus",
     "ComparableChange",
     "ComplianceStatus",
+    "Covariate",
+    "CovariateFile",
+    "CovariateLevel",
+    "CovariateLsoaValue",
+    "CovariateValue",
     "CrimeCount",
     "CrimeImport",
     "EditedDefinition",

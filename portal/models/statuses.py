@@ -225,6 +225,23 @@ class FileImportStatus(Labelled):
     FAILED = "failed", "Not loaded"
 
 
+class CovariateLevel(Labelled):
+    """The areas a loaded covariate's file gives values for (`portal.areas.covariates`). Not in
+    `LABELLED`."""
+
+    LSOA = "lsoa", "LSOA"
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+
+
+class CovariateFile(Labelled):
+    """The layouts an area covariate is read from (`portal.areas.covariate_files`); never stored.
+    Not in `LABELLED`."""
+
+    IOD = "iod", "English Indices of Deprivation (File 7)"
+    WIMD = "wimd", "Welsh Index of Multiple Deprivation"
+    TABLE = "table", "Another table of LSOAs or neighbourhoods"
+
+
 class ReportRunStatus(Labelled):
     """A batch of report PDFs (`portal.reports`). Not in `LABELLED`."""
 

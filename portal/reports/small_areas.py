@@ -1,6 +1,7 @@
 """The model-based NI 21 of each neighbourhood (`analysis.model_based`) with the covariates the
-portal holds: whether the neighbourhood is rural, and its recorded crime per 1,000 residents aged
-16+ over the wave's year (when crime for that year is loaded). A covariate the same in every
+portal holds: whether the neighbourhood is rural, its recorded crime per 1,000 residents aged
+16+ over the wave's year (when crime for that year is loaded), and each area covariate the
+partnership loaded (`portal.areas.covariates`, e.g. the IMD score). A covariate the same in every
 neighbourhood tells the model nothing and is left out. The fit is a few milliseconds, so it is
 made when asked for, once per request and wave."""
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from analysis.model_based import ModelBased, model_based
 from analysis.report import HEADLINE_ID, WaveAnalysis
+from portal.areas.queries import covariate_values
 from portal.crime.fear import wave_year
 from portal.crime.rates import monthly_counts, residents
 from portal.models import Neighbourhood
@@ -22,7 +24,10 @@ from portal.survey.queries import DatasetError
 def neighbourhood_covariates(session: Session, analysis: WaveAnalysis
                              ) -> tuple[pd.DataFrame, dict[str, float]]:
     """(``area`` plus numeric covariate columns, {area: residents 16+}) for every neighbourhood
-    with a weighting population."""
+    with a weighting population. The columns are ``rural`` (1 or 0), ``recorded_crime_per_1000``
+    and each loaded area covariate by its name (`portal.areas.queries.covariate_labels` gives
+    their labels); a loaded covariate that some of these neighbourhoods have no value for is left
+    out (the model needs every area's), as is any column the same in every neighbourhood."""
     try:
         people = residents(session).set_index("neighbourhood")["population"].astype(float)
     except DatasetError:
@@ -37,6 +42,9 @@ def neighbourhood_covariates(session: Session, analysis: WaveAnalysis
         crimes = counts.groupby("neighbourhood")["count"].sum()
         frame["recorded_crime_per_1000"] = [1000 * float(crimes.get(a, 0)) / people[a]
                                             for a in frame["area"]]
+    for name, values in covariate_values(session).items():
+        if all(a in values for a in frame["area"]):
+            frame[name] = [values[a] for a in frame["area"]]
     varying = [c for c in frame.columns if c == "area" or frame[c].nunique() > 1]
     return frame[varying], {str(a): float(v) for a, v in people.items()}
 

@@ -39,3 +39,13 @@ def test_the_demo_sets_up_its_areas_from_its_files(db_session):
     again = DemoSummary()
     seed_neighbourhoods(db_session, again)
     assert not any(again.added.values())
+
+
+def test_the_demo_loads_its_synthetic_deprivation_score(db_session):
+    from portal.areas.queries import covariate_labels, covariate_values
+
+    seed_neighbourhoods(db_session, DemoSummary())
+    assert covariate_labels(db_session) == {"imd_score": "Index of Multiple Deprivation (IMD) Score"}
+    scores = covariate_values(db_session)["imd_score"]
+    assert set(scores) == {nb.slug for nb in NEIGHBOURHOOD_LIST}
+    assert scores["twerton"] > scores["combe-down"]  # the demo's most and least deprived

@@ -19,7 +19,7 @@ from portal.models import ROLES, AuditEvent
 # URL variables that do not identify a neighbourhood's record (the route is not neighbourhood-scoped).
 UNSCOPED = {"filename", "wave", "wave_slug", "report_id", "job_id", "questionnaire", "user_id",
             "import_id", "message_id", "run_id", "version_id",
-            "draft_id", "page_id", "question_id", "language"}
+            "draft_id", "page_id", "question_id", "language", "covariate"}
 
 STAFF_PREFIXES = ("/staff", "/analyst", "/admin", "/pact", "/charter", "/case-reviews")
 
@@ -124,7 +124,8 @@ ADMIN_ONLY = {
     "/admin/setup/", "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
     "/admin/setup/areas", "/admin/setup/areas/neighbourhoods", "/admin/setup/areas/postcodes",
     "/admin/setup/areas/population", "/admin/setup/areas/<slug>/class",
-    "/admin/setup/areas/postcodes/<int:run_id>",
+    "/admin/setup/areas/postcodes/<int:run_id>", "/admin/setup/areas/covariates",
+    "/admin/setup/areas/covariates/<covariate>/remove",
     "/admin/setup/partnership", "/admin/setup/partnership/logo", "/admin/setup/partnership/logo/remove",
     "/admin/setup/agencies/<slug>/retire", "/admin/setup/agencies/<slug>/restore",
     "/admin/waves/new", "/admin/waves/<wave_slug>/import", "/admin/waves/<wave_slug>/panel",

@@ -60,7 +60,7 @@ def url_values(db_session, neighbourhoods, make_user):
               "question_id": "seek_views", "wave_slug": wave.slug, "wave": wave.slug,
               "page_id": "your-area", "token": "not-a-token",
               "filename": "report.pdf", "report_id": "1", "job_id": "1", "import_id": "1", "user_id": "1",
-              "message_id": "1", "run_id": "1", "language": "cy",
+              "message_id": "1", "run_id": "1", "language": "cy", "covariate": "imd_score",
               "questionnaire": "crime-and-community-safety", "rest": "no-such-endpoint"}
     return values | twerton_records(db_session, neighbourhoods)
 

@@ -176,3 +176,58 @@ def test_a_queue_that_does_not_answer_fails_the_import_with_a_sentence(app, sign
     assert "the job queue is not answering" in page.text
     assert db_session.scalars(select(PostcodeImport)).one().status == FileImportStatus.FAILED
     assert list(Path(app.config["UPLOADS_DIR"]).iterdir()) == []
+
+
+def _covariate(client, name: str, text: str, kind: str = "iod", **fields):
+    data = {"covariate": (BytesIO(text.encode("utf-8-sig")), name), "kind": kind,
+            "source": "MHCLG <IoD2025> File 7", "source_date": "2025-10-30", **fields}
+    return client.post("/admin/setup/areas/covariates", data=data, content_type="multipart/form-data",
+                       follow_redirects=True)
+
+
+def test_an_admin_loads_lists_and_removes_an_area_covariate(signed_in, db_session):
+    from portal.areas.queries import covariate_values
+    from portal.models import AuditEvent, Covariate
+    from tests.portal.areas.test_covariate_files import ROWS, iod
+    from tests.portal.areas.test_covariates import PEOPLE, mye
+
+    admin = signed_in("admin")
+    assert 'href="/admin/setup/areas/covariates"' in admin.get("/admin/setup/areas").text
+    page = admin.get("/admin/setup/areas/covariates")
+    assert page.status_code == 200 and "No area covariate is loaded yet." in page.text
+    _upload(admin, "/admin/setup/areas/neighbourhoods", lookup=("lookup.csv", BEST_FIT))
+    page = _covariate(admin, "f7.csv", iod(2025, ROWS))
+    assert page.status_code == 400 and "import the population first" in page.text
+    _upload(admin, "/admin/setup/areas/population", population=("mye.csv", mye(PEOPLE)))
+    page = _covariate(admin, "bad<1>.csv", "LSOA code (2021),Index of Multiple Deprivation (IMD) Score\n"
+                      "E01014370,high\nE01014370,2\n")
+    assert page.status_code == 400 and page.text.count("<title>Error: ") == 1
+    assert "Nothing was loaded: fix the problems below" in page.text
+    assert ("bad&lt;1&gt;.csv, line 2: Index of Multiple Deprivation (IMD) Score: &#39;high&#39; "
+            "is not a number.") in page.text
+    assert "line 3: E01014370 is listed twice (also on line 2)." in page.text
+    assert db_session.scalar(select(func.count()).select_from(Covariate)) == 0
+    page = _covariate(admin, "f7.csv", iod(2025, ROWS), source_date="2025-13-01")
+    assert page.status_code == 400 and "Enter the figures&#39; date, like 2025-10-30" in page.text
+    page = _covariate(admin, "f7.csv", iod(2025, ROWS))
+    assert page.status_code == 200 and "Loaded imd_score for 3 LSOAs" in page.text
+    assert "MHCLG &lt;IoD2025&gt; File 7 (f7.csv)" in page.text and "<IoD2025>" not in page.text
+    assert covariate_values(db_session)["imd_score"] == {"abbey-and-st-marys": pytest.approx(25.0),
+                                                         "vale-villages": pytest.approx(5.0)}
+    page = _covariate(admin, "t.csv", "neighbourhood,Footfall\nAbbey & St. Mary's,3\nAtlantis,4\n",
+                      kind="table")
+    assert page.status_code == 400 and "There is no neighbourhood &#39;Atlantis&#39;." in page.text
+    page = admin.post("/admin/setup/areas/covariates/imd_score/remove", follow_redirects=True)
+    assert "Removed the covariate imd_score." in page.text and "No area covariate is loaded" in page.text
+    page = admin.post("/admin/setup/areas/covariates/imd_score/remove", follow_redirects=True)
+    assert "There is no covariate &#39;imd_score&#39;" in page.text
+    who = db_session.scalars(select(AuditEvent.actor_email).where(
+        AuditEvent.action.like("areas_covariate_%"))).all()
+    assert len(who) == 2 and all(who)
+
+
+@pytest.mark.parametrize("role", ["analyst", "coordinator"])
+def test_only_admins_load_covariates(signed_in, role):
+    other = signed_in(role)
+    assert other.get("/admin/setup/areas/covariates").status_code == 403
+    assert _covariate(other, "f7.csv", "x").status_code == 403
