@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.model_based import ModelBased, model_based
-from analysis.report import HEADLINE_ID, REPORT_CATALOGUE, WaveAnalysis, available_indicators
+from analysis.report import HEADLINE_ID, WaveAnalysis, available_indicators
 from portal.core import audit
 from portal.core.clock import utcnow
 from portal.core.refusals import Refusal
@@ -223,7 +223,3 @@ def save_model_choice(session: Session, wave: Wave, analysis: WaveAnalysis, indi
     if has_app_context():
         g.get("small_areas", {}).pop(("choices", analysis.wave.slug), None)
     return choice
-
-
-def indicator_label(indicator: str) -> str:
-    return REPORT_CATALOGUE[indicator].label
