@@ -58,6 +58,14 @@ class Chart:
     alt: str
     title: str = ""
 
+    def inline(self, element_id: str) -> str:
+        """The SVG for writing into a web page as it stands: an image named by its own
+        ``<title>`` (the alternative text), for screen readers."""
+        title = f'<title id="{escape(element_id)}-title">{escape(self.alt, quote=False)}</title>'
+        return self.svg.replace("<svg ", f'<svg role="img" aria-labelledby="{escape(element_id)}'
+                                f'-title" id="{escape(element_id)}" ', 1).replace(
+            ">\n", ">\n" + title + "\n", 1)
+
     @property
     def data_uri(self) -> str:
         """For ``<img src>`` in web pages (the CSP allows ``data:`` images, not inline styles)."""
@@ -464,7 +472,8 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
     return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)
 
 
-__all__ = ["Chart", "fear_risk_chart", "gap_chart", "interval_chart", "trend_chart"]
+__all__ = ["Chart", "DirectModelPoint", "direct_model_chart", "fear_risk_chart", "gap_chart",
+           "interval_chart", "trend_chart"]
 
 
 def fear_risk_chart(rows: Sequence, *, title: str) -> Chart:
@@ -506,3 +515,75 @@ def fear_risk_chart(rows: Sequence, *, title: str) -> Chart:
                 else "")
              for r in rows]
     return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)
+
+
+@dataclass(frozen=True)
+class DirectModelPoint:
+    """One area of `direct_model_chart`: its direct estimate and model-based estimate (shares
+    0..1) with their 95% intervals; ``direct`` None when it has no published direct figure;
+    ``published_model`` when its pages show the model-based figure."""
+
+    label: str
+    direct: float | None
+    direct_lower: float | None
+    direct_upper: float | None
+    model: float
+    model_lower: float
+    model_upper: float
+    published_model: bool = False
+
+
+def direct_model_chart(points: Sequence[DirectModelPoint], *, title: str) -> Chart:
+    """Direct (x) against model-based (y) estimates, one point per area with its direct interval
+    as a horizontal bar and its model interval as a vertical one, and the line y = x: points
+    below it are areas the model pulls down. Areas with no direct figure cannot be placed and are
+    named in the alternative text only. Points whose model figure is published are orange
+    diamonds."""
+    shown = [p for p in points if p.direct is not None]
+    plot = _Plot(4.4, left=0.75, top=0.35, bottom=0.5, right=0.3)
+    values = [v for p in shown for v in (p.direct_upper, p.model_upper, p.direct, p.model)]
+    lo, hi = _limits(values, 0.05)
+    lo = max(0.0, min([v for p in shown for v in (p.direct_lower, p.model_lower)
+                       if v is not None] or [0.0]) - 0.05)
+    lo = math.floor(lo * 20) / 20
+    plot.xlim = plot.ylim = (lo, hi)
+    plot.x_axis("Direct estimate (95% confidence interval)",
+                _ticks(lo, hi, plot.right - plot.left, 3 * FONT_SIZE))
+    for value in _ticks(lo, hi, plot.bottom - plot.top, 2 * FONT_SIZE):
+        py = plot.y(value)
+        plot.line(plot.left, py, plot.right, py, LIGHT, 0.5, back=True)
+        plot.line(plot.left - 3.5, py, plot.left, py, DARK, 0.8)
+        plot.text(plot.left - 7, py, _percent_label(value), anchor="end")
+    plot.line(plot.left, plot.top, plot.left, plot.bottom, GREY, 0.8)
+    plot.text(plot.left - 38, (plot.top + plot.bottom) / 2, "Model-based estimate (95% interval)",
+              anchor="middle", rotate=True)
+    plot.line(plot.x(lo), plot.y(lo), plot.x(hi), plot.y(hi), DARK, 1.0, "--")
+    for p in shown:
+        assert p.direct is not None
+        colour = ORANGE if p.published_model else BLUE
+        px, py = plot.x(p.direct), plot.y(p.model)
+        if p.direct_lower is not None and p.direct_upper is not None:
+            plot.line(plot.x(p.direct_lower), py, plot.x(p.direct_upper), py, colour, 0.8)
+        plot.line(px, plot.y(p.model_lower), px, plot.y(p.model_upper), colour, 0.8)
+        plot.marker(px, py, colour, 4.5, diamond=p.published_model)
+    plot.legend([("line", DARK, "--", "Direct = model-based"),
+                 ("line-marker", BLUE, None, "Direct figure published"),
+                 ("line-marker", ORANGE, None, "Model-based figure published")], 7.5)
+    parts = [f"{p.label}: direct {_estimate_text(_Interval(p.direct, p.direct_lower, p.direct_upper))}"
+             f", model-based {_estimate_text(_Interval(p.model, p.model_lower, p.model_upper))}"
+             + (" (model-based figure published)" if p.published_model else "")
+             for p in shown]
+    alt = f"{title}. " + "; ".join(parts) + "."
+    if len(shown) < len(points):
+        alt += (" Not drawn, having no published direct figure: "
+                + "; ".join(f"{p.label}, model-based "
+                            f"{_estimate_text(_Interval(p.model, p.model_lower, p.model_upper))}"
+                            for p in points if p.direct is None) + ".")
+    return Chart(plot.svg(), alt, title)
+
+
+@dataclass(frozen=True)
+class _Interval:
+    estimate: float | None
+    ci_lower: float | None
+    ci_upper: float | None

@@ -1,9 +1,12 @@
-"""Analyst dashboard forms: the choice of wave, area and indicator (GET), and the report buttons."""
+"""Analyst forms: the dashboard's choice of wave, area and indicator (GET), the report buttons, and
+the model page's indicator and covariates."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
+
+from portal.core.forms import MultiCheckboxField
 
 AUTHORITY = "authority"
 
@@ -26,3 +29,16 @@ class NeighbourhoodPdfForm(FlaskForm):
 
 class BatchForm(FlaskForm):
     wave = HiddenField()
+
+
+class ModelIndicatorForm(FlaskForm):
+    """Which indicator the model page shows; read from the query string, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    indicator = SelectField("Indicator", choices=[], validate_choice=False)
+
+
+class ModelChoiceForm(FlaskForm):
+    covariates = MultiCheckboxField("Covariates", choices=[], validate_choice=False)

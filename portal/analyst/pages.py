@@ -22,6 +22,7 @@ from analysis.comparators import (
     comparisons_for,
 )
 from analysis.formatting import percent, percent_value
+from analysis.model_based import ModelFigure
 from analysis.report import (
     LANGUAGE,
     REPORT_CATALOGUE,
@@ -36,6 +37,8 @@ from analysis.report import (
     indicator_trend,
     indicators_for,
 )
+from analysis.small_areas import AreaEstimate
+from portal.reports.small_areas import IndicatorFit, covariate_label
 from surveys.exporting import neutralise_formula, sheet_text
 
 
@@ -226,3 +229,60 @@ def national_rows(analysis: WaveAnalysis, comparators: list[Comparator],
             else f"{comp.lower * 100:+.1f} to {comp.upper * 100:+.1f}",
             VERDICT_WORDS[comp.verdict.status], comp.verdict.reasons, c.checked))
     return out
+
+
+@dataclass(frozen=True)
+class CovariateOption:
+    name: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class ModelArea:
+    """One neighbourhood on the model page: its direct figure (as the dashboard prints it), its
+    model-based figure and the fit's numbers for it (None where it has none)."""
+
+    name: str
+    direct: Figure
+    model: ModelFigure | None
+    fit: AreaEstimate | None
+
+
+@dataclass
+class ModelPage:
+    wave: str
+    indicator: str
+    indicator_label: str
+    indicators: list[tuple[str, str]]
+    options: list[CovariateOption]
+    fit: IndicatorFit
+    published: bool  # its model-based figures are published (NI 21, or a choice is saved)
+    areas: list[ModelArea]
+    chart: charts.Chart | None
+
+
+def build_model_page(fit: IndicatorFit, analysis: WaveAnalysis, indicators: list[str],
+                     published: bool) -> ModelPage:
+    """The model page of one indicator: the covariates to tick (the saved choice, else all),
+    the fit's diagnostics by neighbourhood and the direct-against-model chart."""
+    model, indicator = fit.model, fit.indicator
+    chosen = set(fit.asked)
+    options = [CovariateOption(c, covariate_label(c), c in chosen) for c in fit.available]
+    by_area = {a.area: a for a in model.fit.areas} if model else {}
+    areas = [ModelArea(r.name, r.figure, model.figures.get(r.key) if model else None,
+                       by_area.get(r.key))
+             for r in indicator_by_neighbourhood(analysis, indicator) if r.key]
+    label = REPORT_CATALOGUE[indicator].label
+    chart = None
+    if model is not None:
+        chart = charts.direct_model_chart(
+            [charts.DirectModelPoint(a.name, a.direct.estimate, a.direct.ci_lower,
+                                     a.direct.ci_upper, a.model.estimate, a.model.ci_lower,
+                                     a.model.ci_upper, a.model.needed and published)
+             for a in areas if a.model is not None],
+            title=f"{label}: direct against model-based estimates by neighbourhood, "
+                  f"{analysis.wave.slug}")
+    return ModelPage(analysis.wave.slug, indicator, label,
+                     [(i, REPORT_CATALOGUE[i].label) for i in indicators], options, fit,
+                     published, areas, chart)

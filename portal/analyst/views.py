@@ -14,9 +14,17 @@ from flask_login import current_user
 
 from analysis.formatting import plural
 from analysis.report import HEADLINE_ID, REPORT_CATALOGUE, available_indicators
-from portal.analyst.forms import AUTHORITY, BatchForm, ChoiceForm, NeighbourhoodPdfForm
+from portal.analyst.forms import (
+    AUTHORITY,
+    BatchForm,
+    ChoiceForm,
+    ModelChoiceForm,
+    ModelIndicatorForm,
+    NeighbourhoodPdfForm,
+)
 from portal.analyst.pages import (
     build_dashboard,
+    build_model_page,
     last_two_years_table,
     national_rows,
     table_rows,
@@ -31,7 +39,7 @@ from portal.core import clock
 from portal.core.clock import utcnow
 from portal.core.extensions import db
 from portal.core.http import download
-from portal.core.refusals import Refusal
+from portal.core.refusals import Refusal, refusals_to
 from portal.crime.fear import fear_and_recorded_crime
 from portal.models import Neighbourhood, ReportRun, Role, WaveState
 from portal.reports.cache import analysis_cache
@@ -41,9 +49,16 @@ from portal.reports.jobs import (
     start_batch,
     verified_bytes,
 )
-from portal.reports.queries import recent_runs, run_file
-from portal.reports.small_areas import ni21_model
-from portal.survey.queries import response_counts, waves_newest_first
+from portal.reports.queries import model_choice, recent_runs, run_file
+from portal.reports.small_areas import (
+    fit_indicator,
+    indicator_model,
+    modelled_indicators,
+    published_indicators,
+    save_model_choice,
+    saved_choices,
+)
+from portal.survey.queries import response_counts, wave_by_slug, waves_newest_first
 
 bp = staff_blueprint("analyst", __name__, roles=(Role.ANALYST, Role.ADMIN))
 
@@ -117,9 +132,11 @@ def dashboard():
     pdf_form.neighbourhood.choices = [(p.slug, p.name) for p in places]
     batch_form = BatchForm(formdata=None, wave=analysis.wave.slug)
     query = {"wave": analysis.wave.slug, "area": area or AUTHORITY, "indicator": indicator}
-    model = ni21_model(db.session, analysis) if indicator == HEADLINE_ID else None
+    model = (indicator_model(db.session, analysis, indicator)
+             if indicator in published_indicators(db.session, analysis) else None)
     return render_template("analyst/dashboard.html", form=form, problem=None, view=view,
                            analysis=analysis, query=query, pdf_form=pdf_form, model=model,
+                           model_page=indicator in modelled_indicators(analysis),
                            batch_form=batch_form, runs=_recent_runs(),
                            last_two_years=(last_two_years_table(analysis)
                                            if analysis.wave.closes_on < clock.today() else None),
@@ -225,3 +242,48 @@ def report_file(report_id: int, filename: str):
         return redirect(url_for(".report_run", report_id=report_id))
     return download(data, file.filename, etag=file.checksum)
 
+
+
+@bp.route("/waves/<wave_slug>/model", methods=["GET", "POST"])
+def model_page(wave_slug: str):
+    """The small-area model of one indicator (?indicator=): its diagnostics, the plot of direct
+    against model estimates, and the covariates to tick (POST saves them with the wave)."""
+    wave = wave_by_slug(db.session, wave_slug)
+    if wave is None:
+        abort(404)
+    try:
+        analysis = analysis_cache().get(db.session, wave.slug)
+    except ReportError as error:  # WaveNotReady too: no responses, or too few, to model
+        return render_template("analyst/model.html", wave=wave, page=None, problem=str(error),
+                               form=None, choose=None), 409
+    known = modelled_indicators(analysis)
+    choose = ModelIndicatorForm(request.args)
+    choose.indicator.choices = [(i, REPORT_CATALOGUE[i].label) for i in known]
+    indicator = choose.indicator.data or (HEADLINE_ID if HEADLINE_ID in known or not known
+                                          else known[0])
+    if indicator not in known:
+        return render_template("analyst/model.html", wave=wave, page=None, form=None,
+                               choose=choose, problem=f"No model is fitted to {indicator!r}. "
+                               f"Choose from: {', '.join(known) or 'none'}"), 404
+    choose.indicator.data = indicator
+    form = ModelChoiceForm()
+    errors: list[str] = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        with refusals_to(errors) as attempt:
+            save_model_choice(db.session, wave, analysis, indicator, form.covariates.data or [],
+                              current_user)
+        if attempt:
+            flash(f"Saved the covariates of {REPORT_CATALOGUE[indicator].label} for {wave.name}.")
+            return redirect(url_for(".model_page", wave_slug=wave.slug, indicator=indicator))
+    fit = fit_indicator(db.session, analysis, indicator,
+                        saved_choices(db.session, analysis).get(indicator))
+    page = build_model_page(fit, analysis, known,
+                            indicator in published_indicators(db.session, analysis))
+    form.covariates.choices = [(o.name, o.label) for o in page.options]
+    form.covariates.data = [o.name for o in page.options if o.checked]
+    return render_template("analyst/model.html", wave=wave, page=page, form=form, choose=choose,
+                           problem=errors[0] if errors else None,
+                           saved=model_choice(db.session, wave.id, indicator)), (
+        400 if errors else 200)

@@ -82,9 +82,11 @@ SCHEMAS = {
             "covariates": {"type": "array", "items": {"type": "string"}},
         }), {"type": "null"}], "description": (
             "The model-based estimate (a Fay-Herriot small-area model, benchmarked to the "
-            "authority), for NI 21 by neighbourhood; null for other indicators and the "
-            "authority. Shown instead of the direct figure where that one's base is small or "
-            "its coefficient of variation is over 20%.")},
+            "authority) by neighbourhood: for NI 21, and for any other indicator once an "
+            "analyst has chosen its model's covariates for the wave (`covariates` lists those "
+            "used); null where no model is fitted, and for the authority. Shown instead of the "
+            "direct figure where that one's base is small or its coefficient of variation is "
+            "over 20%.")},
     }),
     "Gap": _obj({
         "crime": {"type": "string"}, "label": {"type": "string"},

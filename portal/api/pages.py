@@ -9,6 +9,7 @@ Shares are fractions 0..1, unrounded (the CSV rounds them as the pages print, th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -111,14 +112,16 @@ def waves(session: Session, today: date) -> list[dict]:
 
 
 def indicators(analysis: WaveAnalysis, slug: str | None,
-               model: ModelBased | None = None) -> list[dict]:
+               models: Mapping[str, ModelBased] | None = None) -> list[dict]:
     """Every indicator of the wave for one neighbourhood (None: the authority): the figures the
     dashboard table and the PDF print (`analysis.report.indicator_figures`), each with its
-    model-based figure where one is fitted (NI 21 by neighbourhood), else null."""
+    model-based figure where a published model is fitted (``models``, by indicator: NI 21, and
+    any indicator whose covariates an analyst saved for the wave), else null."""
+    models = models or {}
     return [{"indicator": key, "label": f.label, "estimate": f.estimate, "ci_lower": f.ci_lower,
              "ci_upper": f.ci_upper, "base": f.n, "flag": f.flag,
-             "model_based": (model.api(slug) if model is not None and slug is not None
-                             and key == model.indicator else None)}
+             "model_based": (models[key].api(slug) if key in models and slug is not None
+                             else None)}
             for key, f in indicator_figures(analysis, slug)]
 
 

@@ -22,7 +22,7 @@ from portal.areas.profile import current_profile
 from portal.core import errors
 from portal.core.clock import today, utcnow
 from portal.core.extensions import db
-from portal.reports.small_areas import ni21_model
+from portal.reports.small_areas import published_models, saved_choices
 
 bp = Blueprint("api", __name__)
 PREFIX = "/api/v1"
@@ -120,13 +120,17 @@ def _wave_and_area(wave: str):
 def indicators(wave: str):
     analysis, area, fmt = _wave_and_area(wave)
 
+    # The saved covariate choices are part of the answer (they change its model-based figures).
+    choices = sorted(saved_choices(db.session, analysis).items())
+
     def build() -> bytes:
-        items = pages.indicators(analysis, area.slug, ni21_model(db.session, analysis))
+        models = published_models(db.session, analysis) if area.slug else {}
+        items = pages.indicators(analysis, area.slug, models)
         data = {"wave": wave, "area": {"slug": area.slug, "name": area.name}, "indicators": items}
         return _body(fmt, data, lambda: (pages.INDICATOR_HEADER,
                                          pages.indicator_rows(wave, area, items)))
 
-    return _send(fmt, memo().get(request.url, analysis, build),
+    return _send(fmt, memo().get(f"{request.url} {choices}", analysis, build),
                  f"indicators-{wave}-{area.slug or 'authority'}.csv")
 
 

@@ -9,16 +9,14 @@ from wtforms import (
     DateField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.casereviews.cases import AGENCY_MAX, EMAIL_MAX, NAME_MAX, PHONE_MAX, TEXT_MAX
 from portal.charter.forms import not_only_a_link, plain_name
-from portal.core.forms import plausible_date, strip, too_long
+from portal.core.forms import MultiCheckboxField, plausible_date, strip, too_long
 from portal.models import CaseReviewChannel
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
@@ -109,11 +107,6 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason (the applicant is told it)", filters=[strip],
                            validators=[DataRequired("Give the reason for the override"),
                                        too_long("The reason", TEXT_MAX)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class MeetingForm(FlaskForm):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext
+from wtforms import SelectMultipleField
 from wtforms.validators import Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.text import plain_text
 
@@ -32,3 +34,10 @@ def too_long(what, limit: int) -> Length:
     message is then in the resident's language)."""
     return Length(max=limit, message=lazy_gettext("%(what)s must be %(limit)s characters or fewer",
                                                   what=what, limit=format(limit, ",")))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A choice of several as checkboxes (templates: ``macros/forms.html::checkboxes``)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

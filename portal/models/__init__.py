@@ -43,6 +43,7 @@ from portal.models.pact import (
 from portal.models.partnership import Partnership
 from portal.models.reports import ReportFile, ReportFileContent, ReportRun
 from portal.models.scorecard import ScorecardActual
+from portal.models.small_areas import ModelChoice
 from portal.models.staff import ROLES, StaffUser, coordinator_neighbourhood
 from portal.models.statuses import (
     AgendaOutcome,
@@ -128,6 +129,7 @@ __all__ = [
     "MeetingPaper",
     "MeetingPaperContent",
     "MeetingStatus",
+    "ModelChoice",
     "Neighbourhood",
     "OutboundMail",
     "PactIssue",

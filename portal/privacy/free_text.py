@@ -141,6 +141,7 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "crime_count.lsoa_code": _PUBLISHED, "crime_count.crime_type": _PUBLISHED,
     "crime_import.month": _PUBLISHED, "crime_import.force": _PUBLISHED,
     "crime_import.filename": "the name of a police.uk file staff uploaded",
+    "model_choice.indicator": _CODE, "model_choice.covariates": _CODE,
     "edited_definition.name": "a questionnaire's name, edited by staff",
     "edited_definition.content": "a questionnaire's definition (YAML), edited by staff",
     "invitation.token_hash": _HASH,

@@ -139,3 +139,21 @@ def test_a_gap_in_a_chart_gives_the_figure_s_own_reason():
     svg = charts.interval_chart([shown, withheld], title="NI 21").svg
     assert "suppressed: withheld so that a suppressed figure cannot be worked out" in svg
     assert "fewer than 30 responses" not in svg
+
+
+def test_the_direct_against_model_chart_draws_both_intervals_and_names_every_area():
+    from analysis.charts import DirectModelPoint, direct_model_chart
+
+    chart = direct_model_chart([
+        DirectModelPoint("Tom & Jerry's", 0.40, 0.30, 0.50, 0.42, 0.35, 0.50),
+        DirectModelPoint("Keynsham", 0.60, 0.40, 0.80, 0.55, 0.45, 0.62, published_model=True),
+        DirectModelPoint("Whiteway", None, None, None, 0.50, 0.40, 0.60, published_model=True),
+    ], title="NI 21: direct against model-based")
+    assert chart.svg.count("<polygon") == 1 and chart.svg.count("<circle") == 1 + 2  # + legend
+    assert 'stroke-dasharray="3.7 1.6"' in chart.svg  # the y = x line
+    assert "Keynsham: direct 60.0% (95% CI 40.0% to 80.0%), model-based 55.0%" in chart.alt
+    assert "Not drawn, having no published direct figure: Whiteway" in chart.alt
+    inline = chart.inline("plot")
+    assert inline.startswith('<svg role="img" aria-labelledby="plot-title" id="plot" ')
+    assert '<title id="plot-title">NI 21: direct against model-based. Tom &amp; Jerry' in inline
+    assert "Tom & Jerry" not in inline

@@ -32,9 +32,10 @@ ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/
 # for the coming meeting's papers and one for the issues' status history (the metrics read each period
 # as it stood at its end); every page: one for the partnership's profile (its name in the header);
 # /analyst/: three for the model-based NI 21's covariates (populations, classes, the year's crime).
-# /analyst/ is 27: 25, plus "Against national figures" reading the comparator table (an edited
-# definition) and the wave by slug for its frozen questionnaire's wording.
-QUERY_PINS = {"/pact/": 11, "/pact/meetings": 11, "/analyst/": 27, "/neighbourhoods/twerton": 13}
+# /analyst/ is 28: 25, plus "Against national figures" reading the comparator table (an edited
+# definition) and the wave by slug for its frozen questionnaire's wording, plus the wave's saved
+# small-area model choices (which covariates each indicator's model uses, and which are published).
+QUERY_PINS = {"/pact/": 11, "/pact/meetings": 11, "/analyst/": 28, "/neighbourhoods/twerton": 13}
 
 
 def _client(app, email: str | None):
