@@ -262,7 +262,8 @@ def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
     """Add the uploaded file's members (all or nothing): None once added, else the problems found
     (the reason is on the form)."""
     data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
-    rows, problems = panel_rules.parse_panel_csv(data, neighbourhood_names(db.session))
+    rows, problems = panel_rules.parse_panel_csv(
+        data, neighbourhood_names(db.session), panel_rules.age_bands(wave_questionnaire(db.session, wave)))
     if problems:
         form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
         return problems
@@ -352,37 +353,56 @@ def fieldwork(wave_slug: str):
     """The fieldwork monitor: responses against the population, and the projection to the close."""
     wave = _wave_or_404(wave_slug)
     page = monitor.fieldwork_page(db.session, wave, today())
-    return render_template("survey/admin/fieldwork.html", page=page, wave=wave,
-                           form=_reminders_form(page))
+    form = _reminders_form(page)
+    return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form,
+                           will_send=_will_send(page, form))
 
 
 def _reminders_form(page: monitor.FieldworkPage) -> FieldworkRemindersForm:
-    """The reminders form, the neighbourhoods furthest below their share ticked unless posted."""
+    """The reminders form, the neighbourhoods (and age bands) furthest below their share ticked
+    unless posted."""
     form = FieldworkRemindersForm()
-    form.neighbourhoods.choices = sorted(page.names.items(), key=lambda pair: pair[1])
+    form.neighbourhoods.choices = page.places
+    form.age_bands.choices = list(page.bands.items()) if page.panel_has_bands else []
     if not form.is_submitted():
-        form.neighbourhoods.data = [slug for slug in page.below_share if page.to_remind.get(slug)]
+        form.neighbourhoods.data = [slug for slug, _ in page.places
+                                    if slug in page.below_share and page.to_remind.get(slug)]
+        form.age_bands.data = [band for band in page.below_share_bands
+                               if page.panel_has_bands and page.to_remind_by_band.get(band)]
     return form
+
+
+def _will_send(page: monitor.FieldworkPage, form: FieldworkRemindersForm) -> int:
+    """The reminders the ticked choice would send, as the page shows it before sending."""
+    return page.reminders_for(list(form.neighbourhoods.data or []), list(form.age_bands.data or []))
 
 
 @bp.post("/waves/<wave_slug>/fieldwork/reminders")
 @requires(Role.ADMIN)
 def fieldwork_reminders(wave_slug: str):
-    """Remind only the non-responders in the neighbourhoods chosen on the monitor."""
+    """Remind only the non-responders in the neighbourhoods (and age bands) chosen on the monitor;
+    the "Count the reminders" button shows how many that would be and sends nothing."""
     wave = _wave_or_404(wave_slug)
     page = monitor.fieldwork_page(db.session, wave, today())
     form = _reminders_form(page)
     if form.validate_on_submit():
+        slugs, bands = list(form.neighbourhoods.data or []), list(form.age_bands.data or [])
         with refusals_to(form.form_errors) as attempt:
-            sent = monitor.targeted_reminders(db.session, wave, list(form.neighbourhoods.data or []),
-                                              today())
+            if form.count.data:
+                will_send = monitor.reminders_preview(db.session, wave, page, slugs, bands, today())
+            else:
+                sent = monitor.targeted_reminders(db.session, wave, slugs, today(), bands)
+        if attempt and form.count.data:
+            return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form,
+                                   will_send=will_send, counted=True)
         if attempt:
             db.session.commit()
             jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat(),
-                         sent.neighbourhood_ids)
-            flash(monitor.round_message(sent))
+                         sent.neighbourhood_ids, sent.age_bands)
+            flash(monitor.round_message(sent, page.bands))
             return redirect(url_for("admin.fieldwork", wave_slug=wave.slug))
-    return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form), 400
+    return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form,
+                           will_send=_will_send(page, form)), 400
 
 
 def _address_key() -> str:

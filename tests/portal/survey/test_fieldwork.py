@@ -86,7 +86,7 @@ def test_targeted_reminders_reach_only_the_chosen_neighbourhoods(app, signed_in,
     assert sorted(m.recipient for m in sent) == ["m2@example.org", "m3@example.org", "m4@example.org"]
     assert all("replaces the one we sent" in m.body for m in sent)
     event = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "panel_reminders_sent")).one()
-    assert event.detail == {"count": 3, "neighbourhoods": 2}  # counts only: no addresses, no ids
+    assert event.detail == {"count": 3, "neighbourhoods": 2, "age_bands": "all"}  # no addresses, no ids
     page = admin.get(f"/admin/waves/{in_field.slug}/fieldwork").get_data(as_text=True)
     assert "Sending 3 reminders to panel members in 2 neighbourhoods" in page
 
