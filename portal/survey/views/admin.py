@@ -253,9 +253,10 @@ def panel(wave_slug: str):
         problems = refused
     counts = queries.panel_counts(db.session, wave)
     members = queries.member_page(db.session, wave, request.args.get("page", 1, type=int))
+    bands = panel_rules.age_bands(wave_questionnaire(db.session, wave))
     return render_template("survey/admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
-                           members=members, confirm=ConfirmForm(),
-                           state=wave.state_on(today())), 400 if form.form_errors else 200
+                           members=members, confirm=ConfirmForm(), state=wave.state_on(today()),
+                           age_bands=bands), 400 if form.form_errors else 200
 
 
 def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
