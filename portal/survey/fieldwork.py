@@ -205,8 +205,9 @@ def round_message(sent: ReminderRound, labels: dict[str, str]) -> str:
             "earlier links no longer work.")
 
 
-def reminders_preview(session: Session, wave: Wave, page: FieldworkPage, slugs: list[str],
-                      bands: list[str], today: date) -> int:
-    """How many reminders the choice would send, checked as sending checks it (nothing recorded)."""
-    _checked_choice(session, wave, slugs, bands, today)
+def reminders_preview(session: Session, page: FieldworkPage, slugs: list[str], bands: list[str],
+                      today: date) -> int:
+    """How many reminders the choice would send from ``page``'s wave, checked as sending checks it
+    (nothing recorded; RemindersRefused as sending would refuse, but for nobody to remind)."""
+    _checked_choice(session, page.wave, slugs, bands, today)
     return page.reminders_for(slugs, bands)

@@ -386,16 +386,12 @@ def fieldwork_reminders(wave_slug: str):
     wave = _wave_or_404(wave_slug)
     page = monitor.fieldwork_page(db.session, wave, today())
     form = _reminders_form(page)
+    if form.validate_on_submit() and form.count.data:
+        return _count_reminders(page, form)
     if form.validate_on_submit():
-        slugs, bands = list(form.neighbourhoods.data or []), list(form.age_bands.data or [])
         with refusals_to(form.form_errors) as attempt:
-            if form.count.data:
-                will_send = monitor.reminders_preview(db.session, wave, page, slugs, bands, today())
-            else:
-                sent = monitor.targeted_reminders(db.session, wave, slugs, today(), bands)
-        if attempt and form.count.data:
-            return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form,
-                                   will_send=will_send, counted=True)
+            sent = monitor.targeted_reminders(db.session, wave, list(form.neighbourhoods.data or []),
+                                              today(), list(form.age_bands.data or []))
         if attempt:
             db.session.commit()
             jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat(),
@@ -404,6 +400,17 @@ def fieldwork_reminders(wave_slug: str):
             return redirect(url_for("admin.fieldwork", wave_slug=wave.slug))
     return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form,
                            will_send=_will_send(page, form)), 400
+
+
+def _count_reminders(page: monitor.FieldworkPage, form: FieldworkRemindersForm):
+    """The monitor again with the count of the posted choice, checked as sending checks it."""
+    with refusals_to(form.form_errors) as attempt:
+        will_send = monitor.reminders_preview(db.session, page, list(form.neighbourhoods.data or []),
+                                              list(form.age_bands.data or []), today())
+    if not attempt:
+        will_send = _will_send(page, form)
+    return render_template("survey/admin/fieldwork.html", page=page, wave=page.wave, form=form,
+                           will_send=will_send, counted=bool(attempt)), 200 if attempt else 400
 
 
 def _address_key() -> str:
