@@ -1,9 +1,10 @@
 """The demo's Voicebox panel for the open wave: about 2,000 synthetic members at
-example.org addresses, spread over the neighbourhoods by population and recruited over several
-years; everyone invited when the wave opened and the non-responders reminded two weeks later, each
-message in the outbox as sent (its survey link removed, its "stop inviting me" link kept); some
-members answered (their invitations used, and as many online responses added to the wave, in the
-same neighbourhoods, with no link between them); and a few left the panel.
+example.org addresses, spread over the neighbourhoods by population, recruited over several
+years, most with an age band (drawn by the area's population; a tenth not known); everyone invited
+when the wave opened and the non-responders reminded two weeks later, each message in the outbox
+as sent (its survey link removed, its "stop inviting me" link kept); some members answered (their
+invitations used, and as many online responses added to the wave, in the same neighbourhoods, with
+no link between them); and a few left the panel.
 
 Written with bulk inserts (a few statements per table), so `flask --app portal demo` stays quick.
 """
@@ -40,6 +41,7 @@ ANSWER_AFTER_REMINDER = 0.12  # share of the reminded who then answer
 LEAVE = 0.02  # share who use the "stop inviting me" link
 REMINDER_AFTER = timedelta(days=14)
 LEAVE_SLOT = "\x00leave\x00"
+NO_AGE_BAND = 0.1  # share of members whose panel record gives no age band
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,25 @@ def _sizes(session: Session, places: dict, total: int) -> dict[str, int]:
     return sizes
 
 
+def _age_bands(session: Session) -> dict[str, int]:
+    """{age band: population} over the area, the weights members' bands are drawn with."""
+    return dict(session.execute(
+        select(PopulationEstimate.category, func.sum(PopulationEstimate.population))
+        .where(PopulationEstimate.variable == "age_band").group_by(PopulationEstimate.category)
+        .order_by(PopulationEstimate.category)).all())
+
+
 def _add_members(session: Session, wave: Wave, places: dict, now: datetime, rng) -> list[Member]:
     rows: list[dict[str, object]] = []
+    bands = _age_bands(session)
+    band_rng = random.Random(f"age-bands-{wave.slug}")  # its own stream: the other draws stay as they were
     for slug, size in sorted(_sizes(session, places, PANEL_SIZE).items()):
         for _ in range(size):
             n = len(rows) + 1
             year = rng.choices(range(now.year - 6, now.year), weights=(1, 2, 2, 3, 3, 4))[0]
-            rows.append({"wave_id": wave.id, "external_id": f"VB{n:05d}",
+            band = (band_rng.choices(list(bands), weights=list(bands.values()))[0]
+                    if bands and band_rng.random() >= NO_AGE_BAND else None)
+            rows.append({"wave_id": wave.id, "external_id": f"VB{n:05d}", "age_band": band,
                          "email": f"panel.member{n:05d}@example.org", "neighbourhood_id": places[slug].id,
                          "recruited_on": datetime(year, rng.randint(1, 12), rng.randint(1, 28)).date(),
                          "created_at": datetime.combine(wave.opens_on, time(9), tzinfo=UTC)})

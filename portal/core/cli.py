@@ -16,6 +16,13 @@ from portal.core.extensions import db
 from portal.models import ROLES, Neighbourhood, Role, StaffUser
 
 
+class InputRefused(click.ClickException):
+    """A command's input that cannot be used (a file refused, naming the line): exit 2, as click's
+    own usage errors, with the one-line message."""
+
+    exit_code = 2
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)

@@ -226,6 +226,10 @@ class PanelMember(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the member joined the Voicebox panel (recruitment year), if the panel file says.
     recruited_on: Mapped[date | None] = mapped_column(Date)
+    # The member's age band (a code of the wave questionnaire's age band question, as the weighting
+    # uses), if the panel file says: the band only, never a date of birth. None: not known. It goes
+    # with the address (leaving, erasure, retention): its one use is choosing whom to remind.
+    age_band: Mapped[str | None] = mapped_column(String(40))
     # When the member left the panel ("stop inviting me", or erasure); the address goes with it.
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -163,6 +163,7 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "pact_meeting_paper.filename": "the name of a meeting paper staff uploaded",
     "pact_meeting_paper.checksum": _HASH,
     "panel_member.external_id": "the panel supplier's identifier, not words",
+    "panel_member.age_band": "an age band code from the questionnaire, checked on import; not words",
     "panel_opt_out.address_hash": "a keyed hash of an address that left the panel, kept on purpose",
     "population_estimate.variable": _PUBLISHED, "population_estimate.category": _PUBLISHED,
     "population_estimate.source": _PUBLISHED,

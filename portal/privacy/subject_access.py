@@ -137,7 +137,8 @@ def _membership(member: PanelMember, wave_slug: str) -> dict:
     invitation = member.invitation
     used = invitation.used_at if invitation else None
     return {"wave": wave_slug, "panel_id": member.external_id, "email": member.email,
-            "neighbourhood": member.neighbourhood.name, "added_at": _iso(member.created_at),
+            "neighbourhood": member.neighbourhood.name, "age_band": member.age_band,
+            "added_at": _iso(member.created_at),
             "invited_at": _iso(invitation.sent_at) if invitation else None,
             "reminded_at": _iso(invitation.reminded_at) if invitation else None,
             "invitation_used_on": _iso(used.date()) if used else None,

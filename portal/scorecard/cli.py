@@ -1,5 +1,6 @@
 """`flask --app portal scorecard targets FILE.yaml` (the partnership's targets) and
-`flask --app portal scorecard import FILE.csv` (actuals: columns indicator,year,actual)."""
+`flask --app portal scorecard import FILE.csv` (actuals: columns indicator,year,actual). A file
+that cannot be used exits 2 with the reason (`InputRefused`), as the other commands' files do."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask.cli import AppGroup
 from analysis.errors import InputError
 from analysis.formatting import plural
 from portal.core import audit
+from portal.core.cli import InputRefused
 from portal.core.extensions import db
 from portal.scorecard.actuals import ScorecardError, read_actuals_csv, record_actuals
 from portal.scorecard.targets import clear_targets, current_targets, save_targets, targets_text
@@ -29,7 +31,7 @@ def import_actuals(path: Path) -> None:
     try:
         values = read_actuals_csv(path.read_bytes(), path.name, card)
     except ScorecardError as error:
-        raise click.ClickException(str(error)) from None
+        raise InputRefused(str(error)) from None
     with db.transaction() as session:
         count = record_actuals(session, values, None)
         audit.record(session, "scorecard_import", "scorecard", path.name, rows=count)
@@ -57,11 +59,11 @@ def set_targets(path: Path | None, show: bool, clear: bool) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise click.ClickException(f"{path.name} is not UTF-8 text") from None
+        raise InputRefused(f"{path.name} is not UTF-8 text") from None
     try:
         with db.transaction() as session:
             card = save_targets(session, text, None)
     except InputError as error:
-        raise click.ClickException(str(error)) from None
+        raise InputRefused(str(error)) from None
     click.echo(f"Set the targets from {path.name}: {plural(len(card.indicators), 'indicator')} "
                f"over {plural(len(card.years), 'year')}.")

@@ -2,7 +2,15 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.core.forms import plausible_date, strip
@@ -54,8 +62,11 @@ class ConfirmForm(FlaskForm):
 
 
 class FieldworkRemindersForm(FlaskForm):
-    """The fieldwork monitor's targeted reminders: which neighbourhoods (choices set by the view)."""
+    """The fieldwork monitor's targeted reminders: which neighbourhoods and, when the panel has
+    them, which age bands (choices set by the view; none ticked: every band). ``count`` only counts."""
 
     neighbourhoods = SelectMultipleField(
         "Neighbourhoods to remind", validate_choice=False,  # the rule names an unknown one
         validators=[DataRequired("Choose at least one neighbourhood to remind")])
+    age_bands = SelectMultipleField("Age bands to remind", validate_choice=False)
+    count = SubmitField("Count the reminders")

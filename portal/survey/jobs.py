@@ -41,14 +41,16 @@ def send_invitations_job(wave_id: int, link_template: str) -> int:
 
 
 def send_reminders_job(wave_id: int, link_template: str, round_at: str,
-                       neighbourhood_ids: list[int] | None = None) -> int:
+                       neighbourhood_ids: list[int] | None = None,
+                       age_bands: list[str] | None = None) -> int:
     """The `panel_reminders` job: remind every non-responder (or only those in
-    ``neighbourhood_ids``) once in the round started at ``round_at`` (ISO 8601, UTC); returns
-    how many."""
+    ``neighbourhood_ids`` and, if any are given, of ``age_bands``) once in the round started at
+    ``round_at`` (ISO 8601, UTC); returns how many."""
     link_for = link_builder(link_template)
     now = datetime.fromisoformat(round_at)
     return _in_chunks(lambda session, wave: panel.send_reminders(
-        session, wave, link_for, now=now, limit=CHUNK, neighbourhood_ids=neighbourhood_ids), wave_id)
+        session, wave, link_for, now=now, limit=CHUNK, neighbourhood_ids=neighbourhood_ids,
+        age_bands=age_bands), wave_id)
 
 
 def _in_chunks(step, wave_id: int) -> int:

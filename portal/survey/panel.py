@@ -11,14 +11,16 @@ import csv
 import io
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import surveys
 from analysis.formatting import day, plural
+from analysis.margins import NOT_GIVEN
 from portal.core.clock import utcnow
 from portal.core.csv_files import csv_problem
 from portal.core.mail import queue_mail
@@ -33,6 +35,7 @@ MAX_PANEL_BYTES = 2 * 1024 * 1024
 MAX_PANEL_ROWS = 20000
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
 PANEL_COLUMNS = ("id", "email", "neighbourhood")
+AGE_BAND = "age_band"  # the optional column, and the questionnaire question whose bands it holds
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class PanelRow:
     email: str
     neighbourhood_slug: str
     row: int = 0  # the spreadsheet row (header = 1)
+    age_band: str | None = None  # a band code; None: not in the file, or left blank
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,21 @@ class PanelProblem:
     message: str
 
 
-def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str]) -> tuple[list[PanelRow], list[PanelProblem]]:
-    """Read ``id,email,neighbourhood`` rows (neighbourhood as slug or name). All or nothing: either
-    rows and no problems, or problems with spreadsheet row numbers (header = 1)."""
+def age_bands(questionnaire: surveys.Questionnaire) -> dict[str, str]:
+    """{code: label} of the questionnaire's age bands, as the weighting rakes to them ('Prefer not
+    to say' is not a band); empty when the questionnaire asks no age band."""
+    try:
+        labels = surveys.option_labels(questionnaire, AGE_BAND)
+    except KeyError:
+        return {}
+    return {code: label for code, label in labels.items() if code not in NOT_GIVEN}
+
+
+def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str],
+                    bands: dict[str, str] | None = None) -> tuple[list[PanelRow], list[PanelProblem]]:
+    """Read ``id,email,neighbourhood`` rows (neighbourhood as slug or name), with an optional
+    ``age_band`` column (a code or label of ``bands``, `age_bands`; blank: not known). All or
+    nothing: either rows and no problems, or problems with spreadsheet row numbers (header = 1)."""
     records, problem = _panel_records(data)
     if problem is not None:
         return [], [problem]
@@ -60,7 +76,7 @@ def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str]) -> tuple[list[P
     missing = [name for name in PANEL_COLUMNS if name not in header]
     if missing:
         return [], [PanelProblem(1, name, f"Column '{name}' is missing; the header must be "
-                                 "id,email,neighbourhood") for name in missing]
+                                 "id,email,neighbourhood (and age_band if you have it)") for name in missing]
     body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
     if len(body) > MAX_PANEL_ROWS:
         return [], [PanelProblem(None, None, f"The file has {len(body):,} rows; the limit is "
@@ -74,9 +90,25 @@ def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str]) -> tuple[list[P
     for number, record in body:
         cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
         row, found = _panel_row(number, cells, neighbourhoods, by_name, seen)
-        rows.append(row)
-        problems.extend(found)
+        band, wrong = _age_band(number, cells.get(AGE_BAND, ""), bands or {})
+        rows.append(replace(row, age_band=band))
+        problems.extend(found + wrong)
     return ([], problems) if problems else (rows, [])
+
+
+def _age_band(number: int, value: str, bands: dict[str, str]) -> tuple[str | None, list[PanelProblem]]:
+    """The band code of a cell (code or label, any case; blank: None), or the problem with it."""
+    if not value:
+        return None, []
+    by_word = {word.lower(): code for code, label in bands.items() for word in (code, label)}
+    code = by_word.get(value.lower())
+    if code is not None:
+        return code, []
+    if not bands:
+        return None, [PanelProblem(number, AGE_BAND, f"'{value}' cannot be kept: this wave's "
+                                   "questionnaire asks no age band, so leave the column blank")]
+    return None, [PanelProblem(number, AGE_BAND, f"'{value}' is not one of the questionnaire's age "
+                               f"bands: use one of {', '.join(bands.values())} (or leave it blank)")]
 
 
 def _panel_records(data: bytes) -> tuple[list[list[str]], PanelProblem | None]:
@@ -185,7 +217,8 @@ def add_panel_members(session: Session, wave: Wave, rows: list[PanelRow], addres
         raise PanelUploadRefused(problems)
     ids = {slug: id_ for slug, id_ in session.execute(select(Neighbourhood.slug, Neighbourhood.id))}
     session.add_all(PanelMember(wave_id=wave.id, external_id=row.external_id, email=row.email,
-                                neighbourhood_id=ids[row.neighbourhood_slug]) for row in rows)
+                                neighbourhood_id=ids[row.neighbourhood_slug], age_band=row.age_band)
+                    for row in rows)
     session.flush()
     return PanelAdded(added=len(rows), left_panel=len(left))
 
@@ -241,16 +274,18 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
 def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
                    now: datetime | None = None, limit: int | None = None,
                    leave_link: LeaveLink | None = None,
-                   neighbourhood_ids: Collection[int] | None = None) -> int:
+                   neighbourhood_ids: Collection[int] | None = None,
+                   age_bands: Collection[str] | None = None) -> int:
     """Remind non-responders not yet reminded at ``now`` (one reminder round) with a fresh
     single-use link, at most ``limit`` of them; returns how many were queued. Calling it again
     with the same ``now`` carries the round on without reminding anyone twice. Members who left
     the panel are never reminded. ``neighbourhood_ids`` limits the round to members living there
-    (the fieldwork monitor's targeted reminders); None reminds every neighbourhood."""
+    (the fieldwork monitor's targeted reminders); None reminds every neighbourhood. ``age_bands``
+    (if any) limits it to members of those bands, leaving out those whose band is not known."""
     now = now or utcnow()
     leave_link = leave_link or opt_out.leave_link
     # non_responders joins each member's invitation, so none is None.
-    members = [(m, m.invitation) for m in non_responders(session, wave, neighbourhood_ids)
+    members = [(m, m.invitation) for m in non_responders(session, wave, neighbourhood_ids, age_bands)
                if m.invitation is not None and m.invitation.reminded_at != now][:limit]
     for member, invitation in members:
         token = new_token()

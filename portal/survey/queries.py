@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.core.clock import today
@@ -107,37 +107,47 @@ def uninvited_count(session: Session, wave: Wave) -> int:
                           .where(PanelMember.wave_id == wave.id, Invitation.id.is_(None), invitable())) or 0
 
 
-def _waiting(wave: Wave, neighbourhood_ids: Collection[int] | None):
-    """Invited, not answered, still on the panel; in those neighbourhoods if any are given."""
+def _waiting(wave: Wave, neighbourhood_ids: Collection[int] | None,
+             age_bands: Collection[str] | None = None):
+    """Invited, not answered, still on the panel; in those neighbourhoods and of those age bands
+    if any are given (a member with no band is of none of them)."""
     where = [PanelMember.wave_id == wave.id, Invitation.used_at.is_(None), invitable()]
     if neighbourhood_ids is not None:
         where.append(PanelMember.neighbourhood_id.in_(list(neighbourhood_ids)))
+    if age_bands:
+        where.append(PanelMember.age_band.in_(list(age_bands)))
     return where
 
 
-def non_responders(session: Session, wave: Wave,
-                   neighbourhood_ids: Collection[int] | None = None) -> list[PanelMember]:
+def non_responders(session: Session, wave: Wave, neighbourhood_ids: Collection[int] | None = None,
+                   age_bands: Collection[str] | None = None) -> list[PanelMember]:
     """Invited members still on the panel whose invitation has not been used, by panel id (the
-    people a reminder goes to), optionally only those in ``neighbourhood_ids``."""
+    people a reminder goes to), optionally only those in ``neighbourhood_ids`` and of
+    ``age_bands`` (None or empty: every band, and members with none)."""
     return list(session.scalars(
         select(PanelMember).join(Invitation, Invitation.panel_member_id == PanelMember.id)
         .options(selectinload(PanelMember.invitation), selectinload(PanelMember.neighbourhood))
-        .where(*_waiting(wave, neighbourhood_ids))
+        .where(*_waiting(wave, neighbourhood_ids, age_bands))
         .order_by(PanelMember.external_id)))
 
 
-def non_responder_count(session: Session, wave: Wave,
-                        neighbourhood_ids: Collection[int] | None = None) -> int:
+def non_responder_count(session: Session, wave: Wave, neighbourhood_ids: Collection[int] | None = None,
+                        age_bands: Collection[str] | None = None) -> int:
     return session.scalar(select(func.count()).select_from(PanelMember).join(Invitation)
-                          .where(*_waiting(wave, neighbourhood_ids))) or 0
+                          .where(*_waiting(wave, neighbourhood_ids, age_bands))) or 0
 
 
-def non_responders_by_neighbourhood(session: Session, wave: Wave) -> dict[str, int]:
-    """{neighbourhood slug: members a reminder would go to}; a neighbourhood with none is missing."""
-    return dict(session.execute(
-        select(Neighbourhood.slug, func.count()).select_from(PanelMember).join(Invitation)
+def non_responders_by_place_and_band(session: Session, wave: Wave) -> dict[tuple[str, str | None], int]:
+    """{(neighbourhood slug, age band or None): members a reminder would go to} over every
+    (neighbourhood, band) pair the wave's panel has, 0 where nobody is waiting: one query gives
+    the fieldwork monitor its counts per neighbourhood, per band and for any choice of both."""
+    waiting = Invitation.id.is_not(None) & Invitation.used_at.is_(None) & invitable()
+    rows = session.execute(
+        select(Neighbourhood.slug, PanelMember.age_band, func.count(case((waiting, 1))))
+        .select_from(PanelMember).outerjoin(Invitation)
         .join(Neighbourhood, Neighbourhood.id == PanelMember.neighbourhood_id)
-        .where(*_waiting(wave, None)).group_by(Neighbourhood.slug)).all())
+        .where(PanelMember.wave_id == wave.id).group_by(Neighbourhood.slug, PanelMember.age_band))
+    return {(slug, band): count for slug, band, count in rows}
 
 
 def neighbourhood_ids_by_slug(session: Session, slugs: Collection[str]) -> dict[str, int]:

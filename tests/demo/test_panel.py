@@ -32,6 +32,8 @@ def test_the_open_wave_has_a_panel_at_work(app, seeded, db_session):
     per_place = Counter(m.neighbourhood_id for m in members)
     assert len(per_place) == _count(db_session, Neighbourhood) and min(per_place.values()) >= 50
     assert len({m.recruited_on.year for m in members}) >= 4  # recruited in different years
+    bands = Counter(m.age_band for m in members if not m.opted_out_at)
+    assert len(bands) == 8 and 0.05 * len(members) <= bands[None] <= 0.15 * len(members)  # 7 bands, not known
     left = [m for m in members if m.opted_out_at]
     assert 0.005 * len(members) <= len(left) <= 0.03 * len(members)
     assert all(m.email == "" for m in left) and _count(db_session, PanelOptOut) == len(left)

@@ -253,16 +253,18 @@ def panel(wave_slug: str):
         problems = refused
     counts = queries.panel_counts(db.session, wave)
     members = queries.member_page(db.session, wave, request.args.get("page", 1, type=int))
+    bands = panel_rules.age_bands(wave_questionnaire(db.session, wave))
     return render_template("survey/admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
-                           members=members, confirm=ConfirmForm(),
-                           state=wave.state_on(today())), 400 if form.form_errors else 200
+                           members=members, confirm=ConfirmForm(), state=wave.state_on(today()),
+                           age_bands=bands), 400 if form.form_errors else 200
 
 
 def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
     """Add the uploaded file's members (all or nothing): None once added, else the problems found
     (the reason is on the form)."""
     data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
-    rows, problems = panel_rules.parse_panel_csv(data, neighbourhood_names(db.session))
+    rows, problems = panel_rules.parse_panel_csv(
+        data, neighbourhood_names(db.session), panel_rules.age_bands(wave_questionnaire(db.session, wave)))
     if problems:
         form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
         return problems
@@ -352,37 +354,63 @@ def fieldwork(wave_slug: str):
     """The fieldwork monitor: responses against the population, and the projection to the close."""
     wave = _wave_or_404(wave_slug)
     page = monitor.fieldwork_page(db.session, wave, today())
-    return render_template("survey/admin/fieldwork.html", page=page, wave=wave,
-                           form=_reminders_form(page))
+    form = _reminders_form(page)
+    return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form,
+                           will_send=_will_send(page, form))
 
 
 def _reminders_form(page: monitor.FieldworkPage) -> FieldworkRemindersForm:
-    """The reminders form, the neighbourhoods furthest below their share ticked unless posted."""
+    """The reminders form, the neighbourhoods (and age bands) furthest below their share ticked
+    unless posted."""
     form = FieldworkRemindersForm()
-    form.neighbourhoods.choices = sorted(page.names.items(), key=lambda pair: pair[1])
+    form.neighbourhoods.choices = page.places
+    form.age_bands.choices = list(page.bands.items()) if page.panel_has_bands else []
     if not form.is_submitted():
-        form.neighbourhoods.data = [slug for slug in page.below_share if page.to_remind.get(slug)]
+        form.neighbourhoods.data = [slug for slug, _ in page.places
+                                    if slug in page.below_share and page.to_remind.get(slug)]
+        form.age_bands.data = [band for band in page.below_share_bands
+                               if page.panel_has_bands and page.to_remind_by_band.get(band)]
     return form
+
+
+def _will_send(page: monitor.FieldworkPage, form: FieldworkRemindersForm) -> int:
+    """The reminders the ticked choice would send, as the page shows it before sending."""
+    return page.reminders_for(list(form.neighbourhoods.data or []), list(form.age_bands.data or []))
 
 
 @bp.post("/waves/<wave_slug>/fieldwork/reminders")
 @requires(Role.ADMIN)
 def fieldwork_reminders(wave_slug: str):
-    """Remind only the non-responders in the neighbourhoods chosen on the monitor."""
+    """Remind only the non-responders in the neighbourhoods (and age bands) chosen on the monitor;
+    the "Count the reminders" button shows how many that would be and sends nothing."""
     wave = _wave_or_404(wave_slug)
     page = monitor.fieldwork_page(db.session, wave, today())
     form = _reminders_form(page)
+    if form.validate_on_submit() and form.count.data:
+        return _count_reminders(page, form)
     if form.validate_on_submit():
         with refusals_to(form.form_errors) as attempt:
             sent = monitor.targeted_reminders(db.session, wave, list(form.neighbourhoods.data or []),
-                                              today())
+                                              today(), list(form.age_bands.data or []))
         if attempt:
             db.session.commit()
             jobs.enqueue("panel_reminders", wave.id, _invitation_link(wave), utcnow().isoformat(),
-                         sent.neighbourhood_ids)
-            flash(monitor.round_message(sent))
+                         sent.neighbourhood_ids, sent.age_bands)
+            flash(monitor.round_message(sent, page.bands))
             return redirect(url_for("admin.fieldwork", wave_slug=wave.slug))
-    return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form), 400
+    return render_template("survey/admin/fieldwork.html", page=page, wave=wave, form=form,
+                           will_send=_will_send(page, form)), 400
+
+
+def _count_reminders(page: monitor.FieldworkPage, form: FieldworkRemindersForm):
+    """The monitor again with the count of the posted choice, checked as sending checks it."""
+    with refusals_to(form.form_errors) as attempt:
+        will_send = monitor.reminders_preview(db.session, page, list(form.neighbourhoods.data or []),
+                                              list(form.age_bands.data or []), today())
+    if not attempt:
+        will_send = _will_send(page, form)
+    return render_template("survey/admin/fieldwork.html", page=page, wave=page.wave, form=form,
+                           will_send=will_send, counted=bool(attempt)), 200 if attempt else 400
 
 
 def _address_key() -> str:

@@ -100,7 +100,7 @@ def test_cli_import_refuses_unknown_indicators_and_years(runner, db_session, tmp
     path = tmp_path / "actuals.csv"
     path.write_text("indicator,year,actual\nni32,2010/11,29\nni99,2010/11,1\nni40,2012/13,5\n")
     result = runner.invoke(args=["scorecard", "import", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Nothing was imported. actuals.csv, line 3: Unknown indicator 'ni99'. Choose from: ni19" \
         in result.output
     assert "actuals.csv, line 4: Unknown year '2012/13'. Choose from: 2008/09, 2009/10, 2010/11" \
@@ -112,6 +112,7 @@ def test_cli_import_needs_the_columns(runner, tmp_path):
     path = tmp_path / "actuals.csv"
     path.write_text("indicator,value\nni32,29\n")
     result = runner.invoke(args=["scorecard", "import", str(path)])
+    assert result.exit_code == 2 and "Error: " in result.output
     assert "actuals.csv, line 1: missing column year, actual" in result.output
 
 
@@ -126,7 +127,7 @@ def test_cli_import_refuses_unreadable_and_out_of_range_files(runner, db_session
     path = tmp_path / "actuals.csv"
     path.write_text(text)
     result = runner.invoke(args=["scorecard", "import", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert db_session.scalars(select(ScorecardActual)).all() == []
 
@@ -183,7 +184,10 @@ def test_the_targets_command_sets_shows_and_clears(runner, db_session, tmp_path)
     assert runner.invoke(args=["scorecard", "targets", "--show"]).output.strip() == EXAMPLE.strip()
     path.write_text("indicators: [{id: ni99, direction: higher, source: survey}]")
     refused = runner.invoke(args=["scorecard", "targets", str(path)])
-    assert refused.exit_code == 1 and "the survey engine has no indicator 'ni99'" in refused.output
+    assert refused.exit_code == 2 and "the survey engine has no indicator 'ni99'" in refused.output
+    path.write_bytes(b"\xff\xfe")
+    unreadable = runner.invoke(args=["scorecard", "targets", str(path)])
+    assert unreadable.exit_code == 2 and "Error: targets.yaml is not UTF-8 text" in unreadable.output
     assert runner.invoke(args=["scorecard", "targets", "--show"]).output.strip() == EXAMPLE.strip()
     assert runner.invoke(args=["scorecard", "targets"]).exit_code == 2
     assert runner.invoke(args=["scorecard", "targets", "--clear"]).exit_code == 0

@@ -245,3 +245,28 @@ def test_a_wave_set_up_as_stratified_keeps_its_figures_and_changes_its_margins(s
     assert location(admin.post("/admin/waves/new", data=form)).endswith("/admin/waves/2012-13")
     assert db_session.scalars(select(Wave).where(Wave.slug == "2012-13")).one().design == \
         WaveDesign.STRATIFIED
+
+
+def _upload(admin, wave, data: bytes):
+    return admin.post(f"/admin/waves/{wave.slug}/panel", data={"file": (io.BytesIO(data), "panel.csv")},
+                      content_type="multipart/form-data")
+
+
+def test_panel_upload_keeps_age_bands_and_refuses_a_bad_one_keeping_nothing(signed_in, make_wave, db_session):
+    wave = make_wave("2012-13", panel=True, open_link=False)
+    admin = signed_in("admin")
+    help_text = admin.get(f"/admin/waves/{wave.slug}/panel").get_data(as_text=True)
+    assert "<code>age_band</code>" in help_text and "<code>16_24</code> or 16-24" in help_text
+    bad = (b"id,email,neighbourhood,age_band\r\nM1,one@example.org,Twerton,16_24\r\n"
+           b"M2,two@example.org,Keynsham,<b>old</b>\r\n")
+    page = _upload(admin, wave, bad)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Nothing was added" in text
+    assert "&#39;&lt;b&gt;old&lt;/b&gt;&#39; is not one of the questionnaire&#39;s age bands" in text
+    assert "<b>old</b>" not in text
+    assert db_session.scalar(select(func.count()).select_from(PanelMember)) == 0
+    good = (b"id,email,neighbourhood,age_band\r\nM1,one@example.org,Twerton,16_24\r\n"
+            b"M2,two@example.org,Keynsham,75+\r\nM3,three@example.org,Keynsham,\r\n")
+    location(_upload(admin, wave, good))
+    bands = dict(db_session.execute(select(PanelMember.external_id, PanelMember.age_band)).all())
+    assert bands == {"M1": "16_24", "M2": "75_plus", "M3": None}

@@ -1,5 +1,6 @@
 """The fieldwork monitor over HTTP: who may see it, what it shows, and targeted reminders (only the
-chosen neighbourhoods' non-responders still on the panel; audited with counts; closed waves refuse)."""
+chosen neighbourhoods' and age bands' non-responders still on the panel; counted before sending;
+audited with counts and bands; closed waves refuse)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def test_targeted_reminders_reach_only_the_chosen_neighbourhoods(app, signed_in,
     assert sorted(m.recipient for m in sent) == ["m2@example.org", "m3@example.org", "m4@example.org"]
     assert all("replaces the one we sent" in m.body for m in sent)
     event = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "panel_reminders_sent")).one()
-    assert event.detail == {"count": 3, "neighbourhoods": 2}  # counts only: no addresses, no ids
+    assert event.detail == {"count": 3, "neighbourhoods": 2, "age_bands": "all"}  # no addresses, no ids
     page = admin.get(f"/admin/waves/{in_field.slug}/fieldwork").get_data(as_text=True)
     assert "Sending 3 reminders to panel members in 2 neighbourhoods" in page
 
@@ -170,3 +171,99 @@ def test_the_monitor_queries_are_pinned(signed_in, panel, in_field, count_querie
         assert admin.get(f"/admin/waves/{in_field.slug}/fieldwork").status_code == 200
     assert len(statements) == MONITOR_QUERIES, "\n".join(statements)
 
+
+
+# M0 Twerton 16-24, M1 Twerton 16-24 (answered), M2 Keynsham 16-24, M3 Keynsham not known,
+# M4 Chew Valley 75+, M5 Chew Valley 16-24 (left the panel)
+BANDS = {"M0": "16_24", "M1": "16_24", "M2": "16_24", "M3": None, "M4": "75_plus", "M5": "16_24"}
+
+
+@pytest.fixture
+def banded_panel(panel, db_session):
+    for member in db_session.scalars(select(PanelMember)):
+        member.age_band = BANDS[member.external_id]
+    db_session.commit()
+    return panel
+
+
+def _boxes(page, name: str) -> list[tuple[str, bool]]:
+    return [(i.attrs["value"], "checked" in i.attrs) for i in page.find_all("input", type="checkbox")
+            if i.attrs["name"] == name]
+
+
+def test_without_age_bands_on_the_panel_only_neighbourhoods_are_offered(signed_in, panel, in_field):
+    page = check_page(signed_in("admin").get(f"/admin/waves/{in_field.slug}/fieldwork").data)
+    assert _boxes(page, "neighbourhoods") and not _boxes(page, "age_bands")
+    # ticked: Chew Valley (M4) and any other neighbourhood below its share with someone waiting
+    assert "As ticked, this will send" in page.text
+
+
+def test_age_bands_are_offered_furthest_below_their_share_first(signed_in, banded_panel, in_field):
+    page = check_page(signed_in("admin").get(f"/admin/waves/{in_field.slug}/fieldwork").data)
+    table = page.find_all("table", id="fieldwork-age_band")[0].find_all("tbody")[0]
+    order = [th.text.strip() for th in table.find_all("th")]
+    boxes = _boxes(page, "age_bands")
+    labels = {"16_24": "16-24", "25_34": "25-34", "35_44": "35-44", "45_54": "45-54", "55_64": "55-64",
+              "65_74": "65-74", "75_plus": "75+"}
+    assert [labels[value] for value, _ in boxes] == [o for o in order if o in labels.values()]
+    neighbourhoods = [th.text.strip() for th in page.find_all("table", id="fieldwork-neighbourhood")[0]
+                      .find_all("tbody")[0].find_all("th")]
+    names = [page.find("label", attrs={"for": i.attrs["id"]}).text.split(" (")[0]
+             for i in page.find_all("input", attrs={"name": "neighbourhoods"})]
+    assert names == neighbourhoods[:len(names)]
+    assert "16-24 (2 members to remind)" in page.text and "75+ (1 member to remind)" in page.text
+    assert "so are the 1 member whose age band the panel file did not give" in page.text
+
+
+@pytest.mark.parametrize(("choice", "recipients", "bands", "words"), [
+    ({"neighbourhoods": ["twerton", "keynsham", "chew-valley"], "age_bands": ["16_24"]},
+     ["m0@example.org", "m2@example.org"], ["16_24"], "aged 16-24 in 3 neighbourhoods"),
+    ({"neighbourhoods": ["keynsham", "chew-valley"], "age_bands": ["16_24", "75_plus"]},
+     ["m2@example.org", "m4@example.org"], ["16_24", "75_plus"], "aged 16-24 or 75+ in 2 neighbourhoods"),
+    ({"neighbourhoods": ["keynsham"], "age_bands": ["16_24"]}, ["m2@example.org"], ["16_24"],
+     "aged 16-24 in 1 neighbourhood"),
+    ({"neighbourhoods": ["keynsham"]}, ["m2@example.org", "m3@example.org"], "all",  # band not known too
+     "Sending 2 reminders to panel members in 1 neighbourhood"),
+])
+def test_reminders_by_age_band_and_neighbourhood_reach_exactly_those(app, signed_in, banded_panel, in_field,
+                                                                      db_session, choice, recipients, bands,
+                                                                      words):
+    admin = signed_in("admin")
+    path = f"/admin/waves/{in_field.slug}/fieldwork/reminders"
+    counted = admin.post(path, data={**choice, "count": "y"})
+    assert counted.status_code == 200
+    assert f"this will send {len(recipients)} reminder" in " ".join(check_page(counted.data).text.split())
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "panel_reminders_sent")) is None
+    before = db_session.scalar(select(OutboundMail.id).order_by(OutboundMail.id.desc())) or 0
+    location(admin.post(path, data=choice))
+    wait_for_jobs(app)
+    sent = db_session.scalars(select(OutboundMail).where(OutboundMail.id > before)).all()
+    assert sorted(m.recipient for m in sent) == recipients
+    event = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "panel_reminders_sent")).one()
+    assert event.detail == {"count": len(recipients), "neighbourhoods": len(choice["neighbourhoods"]),
+                            "age_bands": bands}
+    assert words in admin.get(f"/admin/waves/{in_field.slug}/fieldwork").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"neighbourhoods": ["twerton"], "age_bands": ["99_plus"]},
+     "Not an age band of this wave&#39;s questionnaire: 99_plus"),
+    ({"neighbourhoods": ["twerton"], "age_bands": ["75_plus"]},
+     "Everyone invited in those neighbourhoods and age bands has answered or left the panel"),
+    ({"neighbourhoods": ["twerton"], "age_bands": ["99_plus"], "count": "y"},
+     "Not an age band of this wave&#39;s questionnaire: 99_plus"),
+])
+def test_a_bad_band_choice_sends_nothing(app, signed_in, banded_panel, in_field, db_session, data, message):
+    response = signed_in("admin").post(f"/admin/waves/{in_field.slug}/fieldwork/reminders", data=data)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    check_page(response.data)
+    wait_for_jobs(app)
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "panel_reminders_sent")) is None
+
+
+def test_the_monitor_queries_stay_pinned_with_age_bands(signed_in, banded_panel, in_field, count_queries):
+    admin = signed_in("admin")
+    admin.get(f"/admin/waves/{in_field.slug}/fieldwork")
+    with count_queries() as statements:
+        assert admin.get(f"/admin/waves/{in_field.slug}/fieldwork").status_code == 200
+    assert len(statements) == MONITOR_QUERIES, "\n".join(statements)

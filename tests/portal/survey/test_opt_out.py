@@ -265,3 +265,31 @@ def test_leaving_cancels_panel_mail_waiting_for_a_retry(app, invited, db_session
     assert app.test_client().post(path).status_code == 200
     db_session.expire_all()
     assert "Reminder" not in db_session.scalars(select(OutboundMail.subject)).all()
+
+
+def test_the_age_band_goes_with_the_address_and_subject_access_shows_it(app, invited, db_session):
+    """Leaving, erasure and retention each blank the band: its one use is choosing whom to remind."""
+    from portal.privacy.subject_access import find_person
+
+    members = {m.external_id: m for m in db_session.scalars(select(PanelMember))}
+    for member in members.values():
+        member.age_band = "16_24"
+    db_session.commit()
+    held = find_person(db_session, "one@example.org")
+    assert [m["age_band"] for m in held.panel] == ["16_24"]
+    assert app.test_client().post(_leave_path(db_session, "one@example.org")).status_code == 200
+    erase_person(db_session, "two@example.org", app.config["SECRET_KEY"])
+    db_session.commit()
+    db_session.expire_all()
+    assert {m.external_id: (m.email, m.age_band) for m in db_session.scalars(select(PanelMember))} == {
+        "M1": ("", None), "M2": ("", None)}
+
+
+def test_retention_blanks_the_age_band_with_the_address(invited, db_session):
+    for member in db_session.scalars(select(PanelMember)):
+        member.age_band = "75_plus"
+    db_session.commit()
+    assert panel_contacts(db_session, datetime(2999, 1, 1, tzinfo=UTC), dry_run=False) == 2
+    db_session.commit()
+    db_session.expire_all()
+    assert [(m.email, m.age_band) for m in db_session.scalars(select(PanelMember))] == [("", None)] * 2

@@ -32,3 +32,42 @@ def test_each_problem_is_named_and_nothing_is_kept(data, row, message):
     rows, problems = parse_panel_csv(data, PLACES)
     assert rows == []
     assert any(p.row == row and message in p.message for p in problems), problems
+
+
+BANDS = {"16_24": "16-24", "25_34": "25-34", "75_plus": "75+"}
+
+
+def test_the_age_band_column_is_optional_and_takes_codes_or_labels():
+    without, problems = parse_panel_csv(b"id,email,neighbourhood\r\nM1,a@example.org,Twerton\r\n",
+                                        PLACES, BANDS)
+    assert not problems and without[0].age_band is None
+    data = (b"id,email,neighbourhood,age_band\r\nM1,a@example.org,Twerton,16_24\r\n"
+            b"M2,b@example.org,Twerton,75+\r\nM3,c@example.org,Twerton,\r\n"
+            b"M4,d@example.org,Twerton, 25-34 \r\nM5,e@example.org,Twerton,75_PLUS\r\n"
+            b"M6,f@example.org,Twerton\r\n")  # M6's row is short: no band
+    rows, problems = parse_panel_csv(data, PLACES, BANDS)
+    assert not problems
+    assert [r.age_band for r in rows] == ["16_24", "75_plus", None, "25_34", "75_plus", None]
+
+
+@pytest.mark.parametrize(("band", "bands", "message"), [
+    (b"prefer_not_to_say", BANDS, "'prefer_not_to_say' is not one of the questionnaire's age bands: use "
+                                  "one of 16-24, 25-34, 75+ (or leave it blank)"),
+    (b"1980-05-01", BANDS, "'1980-05-01' is not one of the questionnaire's age bands"),
+    (b"16_24", {}, "this wave's questionnaire asks no age band"),
+])
+def test_a_band_not_in_the_questionnaire_is_refused_with_its_row(band, bands, message):
+    data = b"id,email,neighbourhood,age_band\r\nM1,a@example.org,Twerton,\r\nM2,b@example.org,Twerton," + band
+    rows, problems = parse_panel_csv(data, PLACES, bands)
+    assert rows == []
+    assert [(p.row, p.column) for p in problems] == [(3, "age_band")]
+    assert message in problems[0].message
+
+
+def test_the_bands_are_the_questionnaires_less_prefer_not_to_say():
+    import surveys
+    from portal.survey.panel import age_bands
+
+    bands = age_bands(surveys.load_questionnaire("crime-and-community-safety"))
+    assert list(bands) == ["16_24", "25_34", "35_44", "45_54", "55_64", "65_74", "75_plus"]
+    assert bands["75_plus"] == "75+"
