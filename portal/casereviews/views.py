@@ -19,6 +19,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal.api.http import csv_body
@@ -43,7 +44,7 @@ REPORTS_FILE_BYTES = 1024 * 1024
 
 
 def _choices(form) -> None:
-    form.neighbourhood.choices = [("", "Choose a neighbourhood")] + [
+    form.neighbourhood.choices = [("", gettext("Choose a neighbourhood"))] + [
         (n.slug, n.name) for n in all_neighbourhoods(db.session)]
 
 
