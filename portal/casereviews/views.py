@@ -33,6 +33,7 @@ from portal.casereviews.files import ReportFileError, read_reports
 from portal.core import audit
 from portal.core.clock import today
 from portal.core.extensions import db
+from portal.core.languages import N_
 from portal.core.limits import over_limit
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
@@ -81,7 +82,8 @@ def apply():
             audit.record(db.session, "case_review_spam", "case_review")
             db.session.commit()
             return render_template("casereviews/sent.html", case=None)
-        limited = over_limit("case_review_apply", "CHARTER_WRITE_LIMIT", "applied for a case review",
+        limited = over_limit("case_review_apply", "CHARTER_WRITE_LIMIT",
+                             N_("You have applied for a case review too many times from this connection."),
                              audited=True)
         if limited:
             return limited
