@@ -123,7 +123,7 @@ def seed_area_files(session: Session, summary: DemoSummary) -> None:
             populations, _column = read_population(people, FILES["population"])
             ethnicity = read_ethnicity(groups, FILES["ethnicity"])
         import_population(
-            session, populations, questionnaire_age_bands(),
+            session, populations, questionnaire_age_bands(session),
             f"Synthetic demo estimates in the ONS mid-year layout ({FILES['population']})",
             ethnicity, f"Synthetic demo Census 2021 ethnic group in the TS021 layout "
                        f"({FILES['ethnicity']}), scaled to residents aged 16+")

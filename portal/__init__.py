@@ -39,6 +39,7 @@ BLUEPRINTS = (
     ("concern_mapping", "portal.pact.views:concerns_bp", "/admin/concerns"),
     ("statement", "portal.accessibility.views:bp", "/admin/accessibility"),  # edit the statement
     ("outbox", "portal.outbox.views:bp", "/admin/mail"),  # undelivered mail; the outbox in development
+    ("languages", "portal.languages.views:bp", "/admin/languages"),  # what each language lacks
 )
 
 # Each feature's `flask --app portal ...` command group (core's own: db, users, demo, worker).

@@ -1,7 +1,7 @@
 """panel members' age band (optional in the panel file), for reminders targeted by age band
 
 Revision ID: c7e3a9d5b2f1
-Revises: f2b8d4a6c1e3
+Revises: b3e6d9f1a724
 Create Date: 2026-12-07 15:20:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c7e3a9d5b2f1'
-down_revision: str | None = 'f2b8d4a6c1e3'
+down_revision: str | None = 'b3e6d9f1a724'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.core import audit
 from portal.core.forms import EARLIEST, LATEST
+from portal.core.languages import N_
 from portal.core.refusals import Refusal
 from portal.models import AccessibilityStatement, ComplianceStatus, StaffUser
 
@@ -26,14 +27,16 @@ WHAT_MAX = 300
 WHY_MAX = 1000
 ITEMS_MAX = 50
 
+# Marked for the catalogue: the statement page shows each item's words through `|tr`, so the defaults
+# read in Welsh on a Welsh page (an admin's own wording has no translation and shows as written).
 DEFAULT_ITEMS = (
-    {"what": "Some PDF reports and letters are not yet fully tagged for screen readers (reading "
-             "order and table headers may not be announced as they should).",
-     "why": "This fails WCAG 2.2 success criterion 1.3.1 (info and relationships). The same figures "
-            "are on the web pages and in the open data; ask us for any PDF in another format."},
-    {"what": "Charts on the results pages are images of the figures.",
-     "why": "Each chart's data is in a table beside it, and in the open data, so nothing is only in "
-            "the chart (WCAG 2.2 success criterion 1.1.1, non-text content)."},
+    {"what": N_("Some PDF reports and letters are not yet fully tagged for screen readers (reading "
+                "order and table headers may not be announced as they should)."),
+     "why": N_("This fails WCAG 2.2 success criterion 1.3.1 (info and relationships). The same figures "
+               "are on the web pages and in the open data; ask us for any PDF in another format.")},
+    {"what": N_("Charts on the results pages are images of the figures."),
+     "why": N_("Each chart's data is in a table beside it, and in the open data, so nothing is only in "
+               "the chart (WCAG 2.2 success criterion 1.1.1, non-text content).")},
 )
 
 

@@ -117,7 +117,8 @@ def postcodes_command(path: Path) -> None:
 def population_command(path: Path, questionnaire: str, source: str | None,
                        ethnicity_path: Path | None) -> None:
     try:
-        bands = questionnaire_age_bands(questionnaire)
+        with db.transaction() as session:
+            bands = questionnaire_age_bands(session, questionnaire)
         with _open(path) as stream:
             populations, column = read_population(stream, path.name)
         ethnicity = None

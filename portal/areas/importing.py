@@ -28,16 +28,20 @@ from portal.areas.files import (
 )
 from portal.core import audit
 from portal.models import LsoaNeighbourhood, Neighbourhood, PopulationEstimate, Postcode
+from portal.questionnaires.queries import latest_version
+from portal.questionnaires.versions import version_questionnaire
 
 # The weighting variables a mid-year estimates file gives; others (households, ethnicity) stay.
 POPULATION_VARIABLES = ("age_band", "sex")
 
 
-def questionnaire_age_bands(questionnaire: str = "crime-and-community-safety") -> list[str]:
-    """The age bands (codes) of the newest version of `questionnaire`: what populations are
-    summed to, so that weighting finds each band it asks about."""
-    return [code for code in surveys.option_labels(surveys.load_questionnaire(questionnaire),
-                                                   "age_band") if code != "prefer_not_to_say"]
+def questionnaire_age_bands(session: Session, questionnaire: str = "crime-and-community-safety") -> list[str]:
+    """The age bands (codes) of the latest published version of `questionnaire` (the shipped
+    definition file's newest version on an install with none published yet): what populations
+    are summed to, so that weighting finds each band it asks about."""
+    row = latest_version(session, questionnaire)
+    definition = version_questionnaire(row) if row is not None else surveys.load_questionnaire(questionnaire)
+    return [code for code in surveys.option_labels(definition, "age_band") if code != "prefer_not_to_say"]
 
 
 def slug_for(name: str) -> str:

@@ -194,7 +194,7 @@ def upload_population():
         if census and census.filename:
             census_name = _filename(census, "ethnicity.csv")
             ethnicity = read_ethnicity(_text(census), census_name)
-        return import_population(db.session, populations, questionnaire_age_bands(),
+        return import_population(db.session, populations, questionnaire_age_bands(db.session),
                                  f"ONS mid-year population estimates by LSOA ({name}, {column})",
                                  ethnicity, ethnicity_source(census_name))
     return _import(form, run, "population")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -19,53 +21,54 @@ from portal.charter.forms import not_only_a_link, plain_name
 from portal.core.forms import MultiCheckboxField, plausible_date, strip, too_long
 from portal.models import CaseReviewChannel
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.org")
 
 
 def _neighbourhood_field() -> SelectField:
-    return SelectField("Which neighbourhood is the behaviour in?", choices=[], validate_choice=False,
-                       validators=[DataRequired("Choose the neighbourhood where it happens")])
+    return SelectField(_l("Which neighbourhood is the behaviour in?"), choices=[], validate_choice=False,
+                       validators=[DataRequired(_l("Choose the neighbourhood where it happens"))])
 
 
 class _Application(FlaskForm):
     neighbourhood = _neighbourhood_field()
-    description = TextAreaField("What is happening, and who have you reported it to?", filters=[strip],
-                                validators=[DataRequired("Describe the anti-social behaviour and who "
-                                                         "you have reported it to"),
-                                            too_long("The description", TEXT_MAX)])
-    name = StringField("Full name of the person experiencing the behaviour",
+    description = TextAreaField(_l("What is happening, and who have you reported it to?"), filters=[strip],
+                                validators=[DataRequired(_l("Describe the anti-social behaviour and who "
+                                                            "you have reported it to")),
+                                            too_long(_l("The description"), TEXT_MAX)])
+    name = StringField(_l("Full name of the person experiencing the behaviour"),
                        filters=[plain_name, strip],
-                       validators=[not_only_a_link, DataRequired("Enter the name of the person "
-                                                                 "experiencing the behaviour"),
-                                   too_long("The name", NAME_MAX)])
-    phone = StringField("Their phone number (optional)", filters=[strip],
-                        validators=[too_long("The phone number", PHONE_MAX)])
-    on_behalf = BooleanField("I am applying on someone else's behalf")
-    representative_name = StringField("Your name", filters=[plain_name, strip],
-                                      validators=[too_long("Your name", NAME_MAX)])
-    consent = BooleanField("They have agreed to me applying for them")
+                       validators=[not_only_a_link, DataRequired(_l("Enter the name of the person "
+                                                                    "experiencing the behaviour")),
+                                   too_long(_l("The name"), NAME_MAX)])
+    phone = StringField(_l("Their phone number (optional)"), filters=[strip],
+                        validators=[too_long(_l("The phone number"), PHONE_MAX)])
+    on_behalf = BooleanField(_l("I am applying on someone else's behalf"))
+    representative_name = StringField(_l("Your name"), filters=[plain_name, strip],
+                                      validators=[too_long(_l("Your name"), NAME_MAX)])
+    consent = BooleanField(_l("They have agreed to me applying for them"))
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if self.neighbourhood.data and self.neighbourhood.data not in dict(self.neighbourhood.choices):  # type: ignore[arg-type]
-            self.neighbourhood.errors = ["Choose a neighbourhood from the list"]
+            self.neighbourhood.errors = [gettext("Choose a neighbourhood from the list")]
             ok = False
         if self.on_behalf.data:
             if not self.representative_name.data:
-                self.representative_name.errors = ["Enter your own name, as you are applying for them"]
+                self.representative_name.errors = [
+                    gettext("Enter your own name, as you are applying for them")]
                 ok = False
             if not self.consent.data:
-                self.consent.errors = ["Confirm they have agreed: we cannot accept an application on "
-                                       "someone's behalf without their consent"]
+                self.consent.errors = [gettext("Confirm they have agreed: we cannot accept an application on "
+                                               "someone's behalf without their consent")]
                 ok = False
         return ok
 
 
 class ApplyForm(_Application):
-    email = StringField("Email address for our reply", filters=[strip],
-                        validators=[DataRequired("Enter an email address so we can reply"),
-                                    too_long("Email address", EMAIL_MAX), Email(EMAIL_FORMAT)])
-    website = StringField("Leave this field empty", filters=[strip])  # the honeypot
+    email = StringField(_l("Email address for our reply"), filters=[strip],
+                        validators=[DataRequired(_l("Enter an email address so we can reply")),
+                                    too_long(_l("Email address"), EMAIL_MAX), Email(EMAIL_FORMAT)])
+    website = StringField(_l("Leave this field empty"), filters=[strip])  # the honeypot
 
 
 class StaffApplicationForm(_Application):

@@ -19,6 +19,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal.api.http import csv_body
@@ -32,6 +33,7 @@ from portal.casereviews.files import ReportFileError, read_reports
 from portal.core import audit
 from portal.core.clock import today
 from portal.core.extensions import db
+from portal.core.languages import N_
 from portal.core.limits import over_limit
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
@@ -43,7 +45,7 @@ REPORTS_FILE_BYTES = 1024 * 1024
 
 
 def _choices(form) -> None:
-    form.neighbourhood.choices = [("", "Choose a neighbourhood")] + [
+    form.neighbourhood.choices = [("", gettext("Choose a neighbourhood"))] + [
         (n.slug, n.name) for n in all_neighbourhoods(db.session)]
 
 
@@ -80,7 +82,8 @@ def apply():
             audit.record(db.session, "case_review_spam", "case_review")
             db.session.commit()
             return render_template("casereviews/sent.html", case=None)
-        limited = over_limit("case_review_apply", "CHARTER_WRITE_LIMIT", "applied for a case review",
+        limited = over_limit("case_review_apply", "CHARTER_WRITE_LIMIT",
+                             N_("You have applied for a case review too many times from this connection."),
                              audited=True)
         if limited:
             return limited

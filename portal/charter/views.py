@@ -17,6 +17,7 @@ from portal.charter.forms import AnswerForm, ExtendForm, WriteToUsForm
 from portal.core import audit
 from portal.core.clock import local_day, utcnow
 from portal.core.extensions import db
+from portal.core.languages import N_
 from portal.core.limits import Limit, over_limit
 from portal.core.refusals import refusals_to
 from portal.models import CharterCase, CharterKind, Role
@@ -44,7 +45,8 @@ def write_to_us():
             audit.record(db.session, "charter_case_spam", "charter_case")
             db.session.commit()
             return render_template("charter/sent.html", case=None)
-        limited = over_limit("charter_write", "CHARTER_WRITE_LIMIT", "sent a complaint or enquiry",
+        limited = over_limit("charter_write", "CHARTER_WRITE_LIMIT",
+                             N_("You have sent a complaint or enquiry too many times from this connection."),
                              audited=True)
         if limited:
             return limited

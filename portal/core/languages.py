@@ -24,7 +24,7 @@ SESSION_KEY = "language"
 # The blueprints residents use; only their pages are translated (`portal/__init__.py::BLUEPRINTS`).
 # A request that matched no route (a 404) is a resident's too: it gets the resident's language.
 RESIDENT_BLUEPRINTS = frozenset({"public", "issues", "survey", "results", "subscriptions", "complaints",
-                                 None})
+                                 "accessibility", "asb_case_review", None})
 
 
 def N_(text: str) -> str:

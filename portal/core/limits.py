@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import Flask, current_app, request
+from flask_babel import gettext, ngettext
 from flask_limiter import Limiter
 from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
@@ -40,6 +41,7 @@ from portal.core import audit
 from portal.core.clock import epoch_seconds
 from portal.core.errors import render_error
 from portal.core.extensions import db
+from portal.core.languages import N_, translate
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,8 @@ def clear(bucket: str, key: str, limit: Limit) -> None:
     _counted(lambda counter: counter.clear(limit.item, *ids))
 
 
-NOTHING_SAVED = ("Nothing you entered was saved. To report a crime call 101, or 999 in an "
-                 "emergency.")
+NOTHING_SAVED = N_("Nothing you entered was saved. To report a crime call 101, or 999 in an "
+                   "emergency.")
 
 
 def over_limit(bucket: str, setting: str, what: str, *, after: str = NOTHING_SAVED,
@@ -141,9 +143,11 @@ def over_limit(bucket: str, setting: str, what: str, *, after: str = NOTHING_SAV
     """Count this request from the caller's address against the limit in app config `setting`.
 
     None while allowed; one too many gets the one limit page (429 with Retry-After), saying what was
-    done too often ("raised an issue") and, in `after`, what became of the person's input. With
-    `audited`, each counted request is audited (at most the limit's count of rows per address and
-    window: refusals are not written), as the resident forms' limits always were."""
+    done too often (`what`, a sentence marked with `N_`: "You have raised an issue too many times from
+    this connection.") and, in `after` (marked too), what became of the person's input, in the
+    resident's language. With `audited`, each counted request is audited (at most the limit's count
+    of rows per address and window: refusals are not written), as the resident forms' limits always
+    were."""
     refusal = hit(bucket, _client_address(), Limit(*current_app.config[setting]))
     if refusal is None:
         if audited:
@@ -151,11 +155,21 @@ def over_limit(bucket: str, setting: str, what: str, *, after: str = NOTHING_SAV
             db.session.commit()
         return None
     log.warning("rate limit", extra={"bucket": bucket})
-    body, status = render_error(429, (
-        f"You have {what} too many times from this connection: the limit is "
-        f"{refusal.limit.describe()}. Wait {plural(refusal.minutes, 'minute')} and try again. {after}"
-    ).strip())
+    words = [translate(what), _limit_words(refusal), translate(after) if after else ""]
+    body, status = render_error(429, " ".join(w for w in words if w))
     return body, status, refusal.headers
+
+
+def _limit_words(refusal: OverLimit) -> str:
+    """'The limit is 10 in 1 hour. Wait 5 minutes and try again.' in the request's language."""
+    limit = refusal.limit
+    if limit.seconds % 3600 == 0:
+        period = ngettext("%(num)s hour", "%(num)s hours", limit.seconds // 3600)
+    else:
+        period = ngettext("%(num)s minute", "%(num)s minutes", max(1, limit.seconds // 60))
+    return " ".join((gettext("The limit is %(count)s in %(period)s.", count=limit.count, period=period),
+                     ngettext("Wait %(num)s minute and try again.", "Wait %(num)s minutes and try again.",
+                              refusal.minutes)))
 
 
 def _client_address() -> str:

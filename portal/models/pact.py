@@ -95,6 +95,9 @@ class IssueContact(Base):
     consent_to_contact: Mapped[bool] = mapped_column(default=False)
     # A separate, optional consent: e-mail me some weeks after it is closed to ask whether it was resolved.
     consent_to_follow_up: Mapped[bool] = mapped_column(default=False)
+    # The language of the page they gave their address on ("cy"), so the e-mails staff actions send
+    # later are in it; None when not known (recorded by staff, or before it was kept): English.
+    language: Mapped[str | None] = mapped_column(String(12))
 
     issue: Mapped[PactIssue] = relationship(back_populates="contact")
 

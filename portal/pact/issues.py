@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.core import audit
 from portal.core.clock import utcnow
+from portal.core.languages import current_language
 from portal.core.refusals import Refusal
 from portal.models import (
     Agency,
@@ -86,7 +87,9 @@ def raise_issue(session: Session, neighbourhood: Neighbourhood, category: str, d
         issue.contact = IssueContact(name=contact.name.strip(), email=contact.email.strip(),
                                      phone=contact.phone.strip(), consent_to_contact=True,
                                      consent_to_follow_up=bool(contact.consent_to_follow_up
-                                                               and contact.email.strip()))
+                                                               and contact.email.strip()),
+                                     language=current_language() if channel == IssueChannel.ONLINE
+                                     else None)
     session.add(issue)
     session.flush()
     audit.record(session, "pact_issue_raised", "pact_issue", issue.reference, actor=recorded_by,

@@ -185,6 +185,7 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "report_run.data_fingerprint": _HASH,
     "response.uid": _CODE, "response.submission_key": _HASH,
     "response.language": "a language code (en, cy): the page's, or checked as one on import",
+    "issue_contact.language": "a language code (en, cy): the page's the address was given on",
     "scorecard_actual.indicator": _CODE,
     "staff_user.email": "a staff account, managed on the staff pages, not a resident's record",
     "staff_user.name": "a staff account, managed on the staff pages, not a resident's record",

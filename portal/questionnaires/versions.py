@@ -132,7 +132,12 @@ def _count(problems: list[str]) -> str:
 
 def import_file(session: Session, raw: bytes, filename: str, actor=None) -> Questionnaire:
     """A definition file added as a new version of the questionnaire its ``id`` names (based on
-    that questionnaire's latest version, if any): every problem refused at once."""
+    that questionnaire's latest version, if any): every problem refused at once. The translations
+    of the version it is based on carry over where a string's English is identical, as when a
+    draft is published (`portal.questionnaires.translations.carry_forward`)."""
+    # translations imports this module (version_questionnaire), so it is imported here.
+    from portal.questionnaires.translations import carry_forward
+
     try:
         document = read_document(raw, filename)
     except surveys.QuestionnaireError as error:
@@ -142,8 +147,11 @@ def import_file(session: Session, raw: bytes, filename: str, actor=None) -> Ques
     if problems:
         raise VersionRefused(f"{filename} was not imported: it has {_count(problems)}.", problems)
     based_on = queries.latest_version(session, document["id"])
-    return add_version(session, document, based_on=based_on, note=f"imported from {filename}",
-                       actor=actor)
+    row = add_version(session, document, based_on=based_on, note=f"imported from {filename}",
+                      actor=actor)
+    if based_on is not None:
+        carry_forward(session, based_on, row, actor=actor)
+    return row
 
 
 def not_comparable(session: Session, row: Questionnaire | None) -> frozenset[str]:

@@ -6,7 +6,7 @@ No personal data and no free text: only estimates, intervals and bases."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -24,17 +24,19 @@ from analysis.report import (
     neighbourhood_report,
 )
 from analysis.scorecard import NO_TARGETS, Scorecard
+from portal.core.languages import N_, translate
 from portal.models import Neighbourhood, Wave
 from portal.reports.render import report_charts
+from portal.results import wording
 from portal.survey.queries import waves_with_responses
 
 # The headline figures, in the words a resident reads them (the question behind each figure).
 HEADLINES = (
-    ("ni21", "agree the police and council are dealing with the anti-social behaviour and crime "
-             "issues that matter in their area (NI 21)"),
-    ("safe_after_dark", "feel safe outside in their area after dark"),
-    ("safe_during_day", "feel safe outside in their area during the day"),
-    ("worry_any", "are very or fairly worried about burglary, car crime or violent crime"),
+    ("ni21", N_("agree the police and council are dealing with the anti-social behaviour and crime "
+                "issues that matter in their area (NI 21)")),
+    ("safe_after_dark", N_("feel safe outside in their area after dark")),
+    ("safe_during_day", N_("feel safe outside in their area during the day")),
+    ("worry_any", N_("are very or fairly worried about burglary, car crime or violent crime")),
 )
 ASB_SECTION = "Anti-social"
 ASB_SUMMARY = {"ni17"}  # the index, not a concern; the strands are the concerns
@@ -78,14 +80,20 @@ def published_waves(session: Session, today: date) -> list[Wave]:
     return [w for w in waves_with_responses(session) if w.closes_on < today]
 
 
+def _headline(indicator: str, words: str, local: Figure, authority: Figure | None) -> Headline:
+    """A headline in the request's language (`portal.results.wording`)."""
+    return Headline(indicator, translate(words), wording.figure(local),
+                    wording.figure(authority) if authority else None)
+
+
 def _headlines(report: NeighbourhoodReport) -> list[Headline]:
     rows = {r.id: r for s in report.sections for r in s.rows}
-    out = [Headline("ni21", HEADLINES[0][1], report.headline.local,
-                    None if isinstance(report, AuthorityReport) else report.headline.authority)]
+    out = [_headline("ni21", HEADLINES[0][1], report.headline.local,
+                     None if isinstance(report, AuthorityReport) else report.headline.authority)]
     for indicator, words in HEADLINES[1:]:
         if indicator in rows:
             row = rows[indicator]
-            out.append(Headline(indicator, words, row.local, row.authority))
+            out.append(_headline(indicator, words, row.local, row.authority))
     return out
 
 
@@ -94,7 +102,8 @@ def _concerns(report: NeighbourhoodReport) -> list[IndicatorRow]:
     a suppressed figure cannot be ranked without revealing where it falls)."""
     rows = [r for s in report.sections if s.title.startswith(ASB_SECTION) for r in s.rows
             if r.id not in ASB_SUMMARY and not r.local.suppressed]
-    return sorted(rows, key=lambda r: -(r.local.estimate or 0.0))[:TOP_CONCERNS]  # none is suppressed
+    ranked = sorted(rows, key=lambda r: -(r.local.estimate or 0.0))[:TOP_CONCERNS]  # none is suppressed
+    return [wording.indicator_row(r) for r in ranked]
 
 
 def results_page(analysis, place: Neighbourhood | None, now: datetime,
@@ -107,11 +116,14 @@ def results_page(analysis, place: Neighbourhood | None, now: datetime,
     return ResultsPage(
         area_slug=place.slug if place else None, area_name=report.name, wave=report.wave,
         wave_name=report.wave_name, headlines=_headlines(report), concerns=_concerns(report),
-        gap=report.gap, trend=report.trend, charts=report_charts(report),
+        gap=[wording.gap_row(g) for g in report.gap],
+        trend=[replace(t, local=wording.figure(t.local), authority=wording.figure(t.authority))
+               for t in report.trend],
+        charts=report_charts(report),
         achieved_here=report.method.achieved_here, suppress_below=report.method.suppress_below,
         flag_below=report.method.flag_below,
         model_based=(model.figures.get(place.slug) if model is not None and place is not None
                      and model.figures.get(place.slug) and model.figures[place.slug].needed
                      else None),
-        last_two_years=(pooled.figure(place.slug if place else None) if pooled else None),
+        last_two_years=(wording.figure(pooled.figure(place.slug if place else None)) if pooled else None),
         last_two_years_waves=pooled.names if pooled else None)

@@ -16,6 +16,7 @@ from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
+from portal.core.languages import N_
 from portal.core.links import public_url
 from portal.models import AlertFrequency
 from portal.results.pages import published_waves
@@ -77,7 +78,9 @@ def alerts(slug: str):
     place = neighbourhood_or_404(db.session, slug)
     form = AlertForm()
     if request.method == "POST":
-        limited = limits.over_limit("alert_subscribe", "ALERT_SUBSCRIBE_LIMIT", "asked for alerts", after="")
+        limited = limits.over_limit("alert_subscribe", "ALERT_SUBSCRIBE_LIMIT",
+                                    N_("You have asked for alerts too many times from this connection."),
+                                    after="")
         if limited:
             return limited
         if form.validate():

@@ -108,6 +108,7 @@ ADMIN_ONLY = {
     "/admin/crime/", "/admin/crime/files",
     "/admin/mail/", "/admin/mail/<int:message_id>/retry", "/admin/mail/outbox",
     "/admin/mail/outbox/<int:message_id>",
+    "/admin/languages/", "/admin/languages/questionnaires/<int:version_id>",
     "/admin/people", "/admin/people/access.json", "/admin/questionnaires/import",
     "/admin/questionnaires/<int:version_id>/draft",
     "/admin/questionnaires/<int:version_id>/translations", "/admin/questionnaires/drafts/<int:draft_id>",

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from portal.areas.queries import all_neighbourhoods, neighbourhood_for_postcode, neighbourhood_or_404
 from portal.core import audit
 from portal.core.extensions import db
+from portal.core.languages import N_
 from portal.core.limits import over_limit
 from portal.pact.forms import FindNeighbourhoodForm, FollowIssueForm, RaiseIssueForm
 from portal.pact.issues import ContactDetails, public_events, raise_issue
@@ -61,7 +62,9 @@ def raise_issue_form(slug: str):
             audit.record(db.session, "pact_issue_spam", "neighbourhood", place.slug)
             db.session.commit()
             return render_template("pact/resident/raised.html", issue=None, place=place)
-        limited = over_limit("raise_issue", "PACT_RAISE_LIMIT", "raised an issue", audited=True)
+        limited = over_limit("raise_issue", "PACT_RAISE_LIMIT",
+                             N_("You have raised an issue too many times from this connection."),
+                             audited=True)
         if limited:
             return limited
         if form.validate():
@@ -112,7 +115,8 @@ def issue(reference: str):
     found = find_issue(db.session, reference)
     if not found:
         limited = over_limit("issue_lookup_miss", "PACT_LOOKUP_LIMIT",
-                             "looked up an issue reference that does not exist", audited=True)
+                             N_("You have looked up an issue reference that does not exist too many times "
+                                "from this connection."), audited=True)
         if limited:
             return limited
         form = FollowIssueForm(formdata=None, reference=reference)

@@ -26,7 +26,7 @@ import surveys
 from portal.areas.queries import neighbourhood_by_slug
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
-from portal.core.languages import current_language
+from portal.core.languages import N_, current_language
 from portal.core.limits import over_limit
 from portal.core.links import public_url
 from portal.models import Invitation, Wave, WaveState
@@ -53,7 +53,7 @@ DONE = "survey_done"  # {wave slug: neighbourhood slug}
 HONEYPOT = "website"
 
 
-SAVED_SO_FAR = "If you were part way through, your answers so far are saved."
+SAVED_SO_FAR = N_("If you were part way through, your answers so far are saved.")
 
 
 def _wave_or_404(wave_slug: str) -> Wave:
@@ -184,7 +184,8 @@ def begin(wave_slug: str):
     existing = _draft(wave)
     if existing is not None and existing.invitation_id == invitation_id:
         return redirect(_page_url(wave, existing.current_page or None))
-    limited = over_limit("SURVEY_START_LIMIT", "SURVEY_START_LIMIT", "started the survey",
+    limited = over_limit("SURVEY_START_LIMIT", "SURVEY_START_LIMIT",
+                         N_("You have started the survey too many times from this connection."),
                          after=SAVED_SO_FAR)
     if limited:
         return limited
@@ -300,7 +301,9 @@ def check(wave_slug: str):
         if request.form.get(HONEYPOT):
             log.info("survey honeypot filled", extra={"wave": wave.slug})
             return render_template("survey/thank_you.html", wave=wave, neighbourhood=None)
-        limited = over_limit("SURVEY_SUBMIT_LIMIT", "SURVEY_SUBMIT_LIMIT", "sent answers", after=SAVED_SO_FAR)
+        limited = over_limit("SURVEY_SUBMIT_LIMIT", "SURVEY_SUBMIT_LIMIT",
+                             N_("You have sent answers too many times from this connection."),
+                             after=SAVED_SO_FAR)
         if limited:
             return limited
         key = submission_key("draft", f"{draft.id}:{draft.created_at.isoformat()}")

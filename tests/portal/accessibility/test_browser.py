@@ -32,3 +32,27 @@ def test_the_statement_and_its_request_form_pass_axe(browser, live_server, neigh
     problems += axe_problems(axe, page)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_welsh_statement_and_case_review_pages_pass_axe(browser, live_server, neighbourhoods):
+    """In Welsh: lang="cy", the pages' own words in Welsh, and axe-core's rules, the form's error
+    summary included."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    problems: list[str] = []
+    review = "adolygiad achos ymddygiad gwrthgymdeithasol"
+    for path, heading in (("/accessibility?lang=cy", "Datganiad hygyrchedd ar gyfer PACT Voicebox"),
+                          ("/asb-case-review", f"{review.capitalize()} (Sbardun Cymunedol)"),
+                          ("/asb-case-review/apply", f"Gwneud cais am {review}")):
+        page.goto(live_server + path)
+        assert page.locator("html").get_attribute("lang") == "cy", path
+        assert page.locator("h1").inner_text() == heading
+        problems += axe_problems(axe, page)
+    page.get_by_role("button", name="Anfon y cais").click()
+    assert "Mae problem wedi codi" in page.locator(".error-summary").inner_text()
+    problems += axe_problems(axe, page)
+    context.close()
+    assert not problems, "\n".join(problems)

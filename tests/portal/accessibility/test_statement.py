@@ -79,6 +79,21 @@ def test_before_it_is_saved_the_statement_has_every_element(client, signed_in, n
     assert "This statement has not yet been reviewed by " + KENNET["name"] in text
 
 
+def test_the_statement_in_welsh(client, signed_in, neighbourhoods):
+    """A Welsh page: the statement's own words, the default items and the status in Welsh; a
+    partnership's own wording (its name) as written."""
+    signed_in("admin").post("/admin/setup/partnership", data=KENNET)
+    html = client.get("/accessibility?lang=cy").text
+    page, text = check_page(html), _read(html)
+    assert '<html lang="cy">' in html and page.h1 == "Datganiad hygyrchedd ar gyfer PACT Voicebox"
+    assert f"a redir gan {KENNET['name']}" in text
+    assert "Mae’r wefan hon yn cydymffurfio’n rhannol â safon AA" in text
+    assert "Delweddau o’r ffigurau yw’r siartiau ar y tudalennau canlyniadau." in text
+    assert "chwyddo hyd at 400% heb" in text
+    assert DEFAULT_ITEMS[0]["what"] not in text and "This website" not in text
+    assert "/contact-us?about=accessibility" in {a.attrs["href"] for a in page.find_all("a")}
+
+
 def test_the_footer_of_every_page_links_the_statement(client, neighbourhoods):
     for path in ("/", "/contact-us", "/privacy", "/accessibility", "/neighbourhoods/twerton",
                  "/staff/sign-in"):

@@ -170,3 +170,27 @@ def test_ethnicity_margins_come_from_the_census_scaled_to_the_adults(runner, db_
     assert "No LSOA of Abbey & St. Mary's, Vale Villages is in the Census ethnicity file" in result.output
     db_session.expire_all()
     assert margins() == first  # nothing changed
+
+
+def test_population_age_bands_are_the_latest_published_versions(db_session):
+    """Read from the database (a version published since, with other bands, wins); the shipped
+    definition file's only on an install with no version published yet."""
+    import surveys
+    from portal.areas.importing import questionnaire_age_bands
+    from portal.models import Questionnaire
+    from portal.questionnaires.versions import add_version, load_shipped, version_questionnaire
+    from surveys.documents import document_of
+
+    shipped = [c for c in surveys.option_labels(surveys.load_questionnaire("crime-and-community-safety"),
+                                                "age_band") if c != "prefer_not_to_say"]
+    assert db_session.scalar(select(func.count()).select_from(Questionnaire)) == 0
+    assert questionnaire_age_bands(db_session) == shipped
+    load_shipped(db_session)
+    latest = db_session.query(Questionnaire).order_by(Questionnaire.version.desc()).first()
+    document = document_of(version_questionnaire(latest))
+    for page in document["pages"]:
+        for question in page["questions"]:
+            if question["id"] == "age_band":  # the oldest band left out
+                question["options"] = [o for o in question["options"] if o["code"] != "75_plus"]
+    add_version(db_session, document, based_on=latest, note="fewer age bands")
+    assert questionnaire_age_bands(db_session) == [c for c in shipped if c != "75_plus"]

@@ -48,7 +48,8 @@ def _reports(case: CaseReview, rows: list[tuple[str, date, date, str]]) -> bytes
 def test_public_page_and_form(client, neighbourhoods):
     page = check_page(client.get("/asb-case-review").text, csrf=False)
     assert page.h1 == "Anti-social behaviour case review (Community Trigger)"
-    assert "3 separate incidents in the 6 months before you apply, each within 1 month" in page.text
+    assert "3 separate incidents in the 6 months before you apply. Each must have been reported within " \
+           "1 month of it happening" in page.text
     assert "No applications have been received yet." in page.text
     form = check_page(client.get("/asb-case-review/apply").text, csrf=False)
     assert {o.attrs["value"] for o in form.find_all("option")} >= {"twerton", "keynsham"}
@@ -57,6 +58,28 @@ def test_public_page_and_form(client, neighbourhoods):
     text = check_page(refused.text, csrf=False).text
     assert "Enter the name of the person experiencing the behaviour" in text
     assert "Enter your own name" in text and "without their consent" in text
+
+
+def test_the_public_pages_and_the_form_in_welsh(client, db_session, neighbourhoods):
+    """What a resident reads is in Welsh on a Welsh page: the page, the form, its errors and the
+    confirmation (the staff's pages stay English)."""
+    html = client.get("/asb-case-review?lang=cy").text
+    page = check_page(html, csrf=False)
+    assert '<html lang="cy">' in html
+    assert page.h1 == "Adolygiad achos ymddygiad gwrthgymdeithasol (Sbardun Cymunedol)"
+    assert "Nid oes unrhyw geisiadau wedi dod i law eto." in page.text
+    form = check_page(client.get("/asb-case-review/apply").text, csrf=False)
+    assert form.h1 == "Gwneud cais am adolygiad achos ymddygiad gwrthgymdeithasol"
+    assert "Enw llawn y person sy’n dioddef yr ymddygiad" in form.text and "Yn ôl" in form.text
+    refused = client.post("/asb-case-review/apply", data={**APPLY, "on_behalf": "y", "name": ""})
+    text = check_page(refused.text, csrf=False).text
+    assert refused.status_code == 400 and "Rhowch enw’r person sy’n dioddef yr ymddygiad" in text
+    assert "Rhowch eich enw eich hun" in text and "heb eu caniatâd" in text
+    sent = client.post("/asb-case-review/apply", data=APPLY, follow_redirects=True)
+    text = check_page(sent.text, csrf=False).text
+    assert "Cais wedi’i anfon" in text and "Eich cyfeirnod yw" in text and _case(db_session).reference in text
+    years = check_page(client.get("/asb-case-review").text, csrf=False)
+    assert "Ceisiadau a ddaeth i law" in years.text and "Blwyddyn" in years.text
 
 
 def test_an_application_from_the_form_to_the_outcome(client, signed_in, db_session, neighbourhoods):

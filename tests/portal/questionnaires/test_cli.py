@@ -30,6 +30,29 @@ def test_export_then_import_adds_the_next_version(runner, db_session, tmp_path):
     assert (row.version, row.title, row.based_on_id) == (3, document["title"], v2.id)
 
 
+def test_an_import_carries_the_translations_where_the_english_is_unchanged(runner, db_session, tmp_path):
+    from portal.models import QuestionnaireTranslation
+    from portal.questionnaires.translations import store_file
+
+    runner.invoke(args=["questionnaires", "list"])
+    v2 = db_session.query(Questionnaire).filter_by(version=2).one()
+    store_file(db_session, v2, "cy", b"key,en,cy\r\ntitle,x,Arolwg\r\nq.asb.text,x,Faint?\r\n",
+               "cy.csv", ("en", "cy"))
+    db_session.commit()
+    path = tmp_path / "next.yaml"
+    runner.invoke(args=["questionnaires", "export", str(v2.id), "--output", str(path)])
+    document = yaml.safe_load(path.read_text())
+    document["title"] = "Crime and community safety survey 2012"  # reworded: starts untranslated
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    imported = runner.invoke(args=["questionnaires", "import", str(path)])
+    assert imported.exit_code == 0, imported.output
+    new_id = int(imported.stdout.strip().splitlines()[-1])
+    db_session.expire_all()
+    carried = {t.key: t.text for t in db_session.query(QuestionnaireTranslation)
+               .filter_by(questionnaire_id=new_id)}
+    assert carried == {"q.asb.text": "Faint?"}
+
+
 def test_a_broken_file_is_refused_with_each_problem_and_exit_2(runner, db_session, tmp_path):
     runner.invoke(args=["questionnaires", "list"])
     document = yaml.safe_load((DEFINITIONS_DIR / f"{STANDARD}.v1.yaml").read_text())

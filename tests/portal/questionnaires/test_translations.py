@@ -184,3 +184,23 @@ def test_the_shipped_welsh_file_translates_every_resident_string_of_version_2(ru
     # every string but the description (an analysts' note on the wording, never shown to residents)
     total = len(_rows(shipped.read_text(encoding="utf-8"))) - 1
     assert f"Stored {total - 1} of {total} strings" in result.output
+
+
+def test_the_shipped_welsh_file_translates_every_resident_string_of_version_1(runner, db_session):
+    """Version 1's file: version 2's Welsh where the English is the same, and its own NI 21 wording."""
+    from pathlib import Path
+    _v2(db_session)
+    row = db_session.query(Questionnaire).filter_by(slug=STANDARD, version=1).one()
+    folder = Path(__file__).parents[3] / "translations" / "questionnaires"
+    shipped = folder / f"{STANDARD}.v1.cy.csv"
+    result = runner.invoke(args=["questionnaires", "translate", str(row.id), str(shipped)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(shipped.read_text(encoding="utf-8"))
+    total = len(rows) - 1
+    assert f"Stored {total - 1} of {total} strings" in result.output  # all but the analysts' description
+    v2_rows = _rows((folder / f"{STANDARD}.v2.cy.csv").read_text(encoding="utf-8"))
+    v2 = {key: (en, cy) for key, en, cy in v2_rows}
+    for key, en, cy in rows[1:]:
+        if key in v2 and v2[key][0] == en:
+            assert cy == v2[key][1], key
+    assert "heddlu a'r cyngor lleol" in dict((r[0], r[2]) for r in rows)["q.police_council_dealing.text"]

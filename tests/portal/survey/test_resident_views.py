@@ -131,6 +131,15 @@ def test_honeypot_and_rate_limit(client, app, wave, db_session):
     refused = app.test_client().post(f"/survey/{wave.slug}/start")
     assert refused.status_code == 429 and "Retry-After" in refused.headers
     assert "too many times" in refused.get_data(as_text=True)
+    text = refused.get_data(as_text=True)
+    assert "You have started the survey too many times from this connection. The limit is 2 in 1 hour. " \
+           "Wait 60 minutes and try again. If you were part way through" in text
+    welsh = app.test_client().post(f"/survey/{wave.slug}/start?lang=cy")
+    text = welsh.get_data(as_text=True)
+    assert welsh.status_code == 429 and '<html lang="cy">' in text
+    assert "Rydych wedi dechrau’r arolwg gormod o weithiau o’r cysylltiad hwn. Y terfyn yw 2 mewn 1 awr. " \
+           "Arhoswch 60 munud a rhowch gynnig arall arni. Os oeddech hanner ffordd drwodd" in text
+    assert "too many" not in text and "Wait" not in text
 
 
 def test_check_page_lists_missing_required_answers(client, wave, db_session):

@@ -1,6 +1,11 @@
 """The survey in Welsh in headless Chromium: the start page, every question page and the thank-you
-page pass axe-core's WCAG 2.x A/AA rules, say lang="cy", and show no English interface string (the
-questions themselves come from the questionnaire and stay English for now)."""
+page pass axe-core's WCAG 2.x A/AA rules, say lang="cy", and show no English interface string.
+
+The questions themselves are the questionnaire's data, translated per published version
+(`portal.questionnaires.translations`; the shipped Welsh files are in `translations/questionnaires/`
+and `tests/portal/questionnaires/test_translations.py` shows a resident reading them). This wave's
+version is given no translation here, so its questions are in English and the check is of the
+interface strings (the catalogue's) alone."""
 
 from __future__ import annotations
 
