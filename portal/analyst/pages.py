@@ -38,7 +38,7 @@ from analysis.report import (
     indicators_for,
 )
 from analysis.small_areas import AreaEstimate
-from portal.reports.small_areas import IndicatorFit, covariate_label
+from portal.reports.small_areas import IndicatorFit
 from surveys.exporting import neutralise_formula, sheet_text
 
 
@@ -268,7 +268,7 @@ def build_model_page(fit: IndicatorFit, analysis: WaveAnalysis, indicators: list
     the fit's diagnostics by neighbourhood and the direct-against-model chart."""
     model, indicator = fit.model, fit.indicator
     chosen = set(fit.asked)
-    options = [CovariateOption(c, covariate_label(c), c in chosen) for c in fit.available]
+    options = [CovariateOption(c, fit.label(c), c in chosen) for c in fit.available]
     by_area = {a.area: a for a in model.fit.areas} if model else {}
     areas = [ModelArea(r.name, r.figure, model.figures.get(r.key) if model else None,
                        by_area.get(r.key))

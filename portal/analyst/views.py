@@ -51,6 +51,8 @@ from portal.reports.jobs import (
 )
 from portal.reports.queries import model_choice, recent_runs, run_file
 from portal.reports.small_areas import (
+    covariate_label,
+    covariate_names,
     fit_indicator,
     indicator_model,
     modelled_indicators,
@@ -136,6 +138,8 @@ def dashboard():
              if indicator in published_indicators(db.session, analysis) else None)
     return render_template("analyst/dashboard.html", form=form, problem=None, view=view,
                            analysis=analysis, query=query, pdf_form=pdf_form, model=model,
+                           covariate_label=covariate_label,
+                           covariate_names=covariate_names(db.session) if model else {},
                            model_page=indicator in modelled_indicators(analysis),
                            batch_form=batch_form, runs=_recent_runs(),
                            last_two_years=(last_two_years_table(analysis)

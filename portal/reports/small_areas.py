@@ -20,8 +20,8 @@ indicator and covariates (cached on ``g``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from analysis.model_based import ModelBased, model_based
 from analysis.report import HEADLINE_ID, WaveAnalysis, available_indicators
-from portal.areas.queries import covariate_values
+from portal.areas.queries import covariate_labels, covariate_values
 from portal.core import audit
 from portal.core.clock import utcnow
 from portal.core.refusals import Refusal
@@ -88,6 +88,10 @@ class IndicatorFit:
     asked: tuple[str, ...]
     missing: tuple[str, ...]
     model: ModelBased | None
+    labels: Mapping[str, str] = field(default_factory=dict)  # {covariate: label} (`covariate_names`)
+
+    def label(self, name: str) -> str:
+        return covariate_label(name, self.labels)
 
     @property
     def left_out(self) -> tuple[str, ...]:
@@ -101,17 +105,29 @@ class IndicatorFit:
         out = []
         if self.missing:
             out.append(f"Saved covariates this wave no longer has, so left out: "
-                       f"{', '.join(covariate_label(c) for c in self.missing)}.")
+                       f"{', '.join(self.label(c) for c in self.missing)}.")
         if self.model is not None and self.left_out:
             out.append(f"Left out so that the fit keeps areas to spare (too few published "
                        f"neighbourhood figures for them all): "
-                       f"{', '.join(covariate_label(c) for c in self.left_out)}.")
+                       f"{', '.join(self.label(c) for c in self.left_out)}.")
         return out
 
 
-def covariate_label(name: str) -> str:
-    """A covariate column's name as words ("recorded_crime_per_1000" -> "Recorded crime per 1000")."""
-    return name.replace("_", " ").strip().capitalize()
+# The labels of the covariates the portal works out itself; loaded ones carry the admins' own.
+BUILT_IN_LABELS = {"rural": "Rural (ONS rural-urban classification)",
+                   "recorded_crime_per_1000": "Recorded crimes per 1,000 residents (the wave's year)"}
+
+
+def covariate_names(session: Session) -> dict[str, str]:
+    """{covariate column: its label}: the built-in ones and each loaded covariate's label as the
+    admin gave it (one query per request)."""
+    return _cached(("covariate_labels",), lambda: {**BUILT_IN_LABELS, **covariate_labels(session)})
+
+
+def covariate_label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """A covariate column in words: its label where known, else its name prettified
+    ("street_lights" -> "Street lights")."""
+    return (labels or {}).get(name) or name.replace("_", " ").strip().capitalize()
 
 
 def modelled_indicators(analysis: WaveAnalysis) -> list[str]:
@@ -172,7 +188,7 @@ def fit_indicator(session: Session, analysis: WaveAnalysis, indicator: str,
 
     model = _cached(("model", analysis.wave.slug, analysis.fingerprint, indicator, asked), fit)
     return IndicatorFit(indicator, available, None if chosen is None else tuple(chosen), asked,
-                        missing, model)
+                        missing, model, covariate_names(session))
 
 
 def indicator_model(session: Session, analysis: WaveAnalysis, indicator_id: str

@@ -32,11 +32,12 @@ ADMIN_PAGES = ["/admin/", "/admin/waves/new", "/admin/crime/", "/admin/concerns/
 # for the coming meeting's papers and one for the issues' status history (the metrics read each period
 # as it stood at its end); every page: one for the partnership's profile (its name in the header);
 # /analyst/: three for the model-based NI 21's covariates (populations, classes, the year's crime).
-# /analyst/ is 28: 25, plus "Against national figures" reading the comparator table (an edited
+# /analyst/ is 30: 25, plus "Against national figures" reading the comparator table (an edited
 # definition) and the wave by slug for its frozen questionnaire's wording, plus the wave's saved
 # small-area model choices (which covariates each indicator's model uses, and which are published),
 # plus the area covariates an admin loaded (one read of every covariate's neighbourhood values).
-QUERY_PINS = {"/pact/": 11, "/pact/meetings": 11, "/analyst/": 29, "/neighbourhoods/twerton": 13}
+# plus the covariates' labels (the admins' own, for the model line under the table).
+QUERY_PINS = {"/pact/": 11, "/pact/meetings": 11, "/analyst/": 30, "/neighbourhoods/twerton": 13}
 
 
 def _client(app, email: str | None):

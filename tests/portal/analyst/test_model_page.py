@@ -53,6 +53,9 @@ def test_the_page_shows_the_fit_and_the_plot_to_analysts_only(client, signed_in,
     assert "Not drawn, having no published direct figure: Bath City Centre" in svg  # its <title>
     assert "No choice saved for this wave" in html and "keeps areas to spare" in html
     assert 'type="checkbox"' in html and 'value="rural"' in html and " style=" not in html
+    # the covariates in words: the admin's label of a loaded one (the IoD file's heading)
+    assert "Index of Multiple Deprivation (IMD) Score" in html and "Imd score" not in html
+    assert "Recorded crimes per 1,000 residents" in html
 
     assert f'href="{PAGE}?indicator=ni21"' in analyst.get(
         "/analyst/?wave=2010-11&indicator=ni21").get_data(as_text=True)
@@ -102,4 +105,4 @@ def test_a_saved_choice_changes_the_fit_and_is_published(signed_in, larger_demo,
     assert "Covariates saved by" in html and "Published" in html
     assert re.search(r'value="rural" checked|checked[^>]*value="rural"', html)
     board = analyst.get("/analyst/?wave=2010-11&indicator=ni41").get_data(as_text=True)
-    assert "Model-based (95% CI)" in board and "with rural." in board
+    assert "Model-based (95% CI)" in board and "with Rural (ONS rural-urban classification)." in board
