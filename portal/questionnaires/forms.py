@@ -61,6 +61,10 @@ class QuestionForm(FlaskForm):
     required = BooleanField("Residents must answer it")
     options = TextAreaField("Options (choice and grid questions)", filters=[strip])
     rows = TextAreaField("Rows (grid questions)", filters=[strip])
+    exclusive = StringField("Options that clear the others (multiple choice, optional)",
+                            filters=[strip], validators=[Length(max=500)])
+    error_message = StringField("Error message (optional)", filters=[strip],
+                                validators=[Length(max=300)])
     min = IntegerField("Smallest number allowed (number questions, optional)",
                        validators=[Optional(), NumberRange(-1_000_000, 1_000_000)])
     max = IntegerField("Largest number allowed (number questions, optional)",
@@ -113,6 +117,11 @@ class DeletePageForm(FlaskForm):
 class MoveForm(FlaskForm):
     direction = RadioField("Move", choices=[("up", "Up"), ("down", "Down")],
                            validators=[InputRequired("Choose up or down")])
+
+
+class QuestionPageForm(FlaskForm):
+    page = SelectField("Move it to the end of page", choices=[],
+                       validators=[InputRequired("Choose the page to move the question to")])
 
 
 class PublishForm(FlaskForm):

@@ -117,6 +117,7 @@ ADMIN_ONLY = {
     "/admin/questionnaires/drafts/<int:draft_id>/questions/<question_id>/edit",
     "/admin/questionnaires/drafts/<int:draft_id>/questions/<question_id>/copy",
     "/admin/questionnaires/drafts/<int:draft_id>/questions/<question_id>/move",
+    "/admin/questionnaires/drafts/<int:draft_id>/questions/<question_id>/page",
     "/admin/questionnaires/drafts/<int:draft_id>/pages/new",
     "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/edit",
     "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/delete",
