@@ -361,6 +361,25 @@ def move_page(session: Session, draft: QuestionnaireDraft, page_id: str, directi
           direction=direction)
 
 
+def set_page_routing(session: Session, draft: QuestionnaireDraft, page_id: str,
+                     condition: dict | None, actor=None) -> None:
+    """Show the page only when ``condition`` holds (always when None); refused with each new
+    problem, like a code its question does not have."""
+    document = copy.deepcopy(draft.document)
+    page = _page(document, page_id)
+    page.pop("show_if", None)
+    if condition:
+        page["show_if"] = condition
+    _save(session, draft, draft.document, document, actor, page_routing=page_id)
+
+
+def earlier_page_choice_fields(document: dict, page_id: str) -> list[tuple[str, str, str]]:
+    """The answers a page may route on: the choice questions of the pages before it."""
+    ids = [page["id"] for page in document["pages"]]
+    index = ids.index(page_id)
+    return earlier_choice_fields(document, ids[index - 1]) if index else []
+
+
 def publish_draft(session: Session, draft: QuestionnaireDraft, note: str,
                   actor=None) -> Questionnaire:
     """The draft as the next version (``VersionRefused`` naming each problem); the draft goes.
@@ -407,7 +426,7 @@ def _leaf(field: str, kind: str, codes: list[str]) -> dict:
         {"question": field, "in": codes}
 
 
-def condition_from_form(form, kinds: dict[str, str]) -> dict | None:
+def condition_from_form(form, kinds: dict[str, str], what: str = "question") -> dict | None:
     """The ``show_if`` mapping the form's conditions make: one leaf, or ANY/ALL of several."""
     leaves = []
     for slot in range(1, CONDITION_SLOTS + 1):
@@ -420,7 +439,7 @@ def condition_from_form(form, kinds: dict[str, str]) -> dict | None:
             continue
         if not codes:
             raise DraftError(f"Condition {slot}: enter the codes of {field.data} that show the "
-                             "question, separated by commas")
+                             f"{what}, separated by commas")
         leaves.append(_leaf(field.data, kinds.get(field.data, "single_choice"), codes))
     if not leaves:
         return None
@@ -509,7 +528,13 @@ def question_form_data(question: dict) -> dict:
                                if o.get("exclusive")),
         "error_message": question.get("error_message", ""),
     }
-    match, leaves = _leaves(question.get("show_if"))
+    return {**data, **routing_form_data(question.get("show_if"))}
+
+
+def routing_form_data(condition: dict | None) -> dict:
+    """The routing fields filled from a ``show_if`` mapping (a question's or a page's)."""
+    data: dict[str, Any] = {}
+    match, leaves = _leaves(condition)
     data["show_if_match"] = match
     for slot, leaf in enumerate(leaves[:CONDITION_SLOTS], start=1):
         suffix = "" if slot == 1 else f"_{slot}"

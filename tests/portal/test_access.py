@@ -122,6 +122,7 @@ ADMIN_ONLY = {
     "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/edit",
     "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/delete",
     "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/move",
+    "/admin/questionnaires/drafts/<int:draft_id>/pages/<page_id>/routing",
     "/admin/questionnaires/drafts/<int:draft_id>/publish", "/admin/people/erase",
     "/admin/setup/", "/admin/setup/agencies", "/admin/setup/agencies/<slug>/rename",
     "/admin/setup/areas", "/admin/setup/areas/neighbourhoods", "/admin/setup/areas/postcodes",

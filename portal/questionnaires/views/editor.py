@@ -21,10 +21,12 @@ from portal.questionnaires.editing import (
     add_question,
     change_question,
     condition_fields,
+    condition_from_form,
     copy_question,
     delete_page,
     delete_question,
     earlier_choice_fields,
+    earlier_page_choice_fields,
     find_question,
     form_shows_routing,
     move_page,
@@ -34,12 +36,15 @@ from portal.questionnaires.editing import (
     question_form_data,
     question_from_form,
     rename_page,
+    routing_form_data,
+    set_page_routing,
     start_draft,
 )
 from portal.questionnaires.forms import (
     DeletePageForm,
     MoveForm,
     PageForm,
+    PageRoutingForm,
     PublishForm,
     QuestionForm,
     QuestionPageForm,
@@ -106,7 +111,7 @@ def _render_question(draft: QuestionnaireDraft, form: QuestionForm, page_id: str
         400 if form.is_submitted() else 200
 
 
-def _with_problems(form: QuestionForm, attempt) -> None:
+def _with_problems(form: QuestionForm | PageRoutingForm, attempt) -> None:
     if isinstance(attempt.refusal, QuestionRefused):
         form.form_errors.extend(attempt.refusal.problems[1:])
 
@@ -245,6 +250,31 @@ def edit_page(draft_id: int, page_id: str):
             return _after(draft, f"Page {form.id.data} changed.", f"#page-{form.id.data}")
     return render_template("questionnaires/page_form.html", draft=draft, form=form,
                            editing=page_id), 400 if form.is_submitted() else 200
+
+
+@bp.route("/drafts/<int:draft_id>/pages/<page_id>/routing", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def page_routing(draft_id: int, page_id: str):
+    """When to show a page: conditions on the choice answers of the pages before it."""
+    draft = draft_or_404(draft_id)
+    page = _page_or_404(draft, page_id)
+    form = PageRoutingForm(data=routing_form_data(page.get("show_if")))
+    fields = earlier_page_choice_fields(draft.document, page_id)
+    form.route_on(fields)
+    if form.validate_on_submit():
+        with refusals_to(form.form_errors) as attempt:
+            set_page_routing(db.session, draft, page_id,
+                             condition_from_form(form, {f: kind for f, kind, _ in fields}, "page"),
+                             actor=current_user)
+        if attempt:
+            return _after(draft, f"The routing of page {page_id} is saved.", f"#page-{page_id}")
+        _with_problems(form, attempt)
+    conditions = [condition_fields(form, slot) for slot in range(1, CONDITION_SLOTS + 1)]
+    nested = (condition_words(page["show_if"]) if page.get("show_if")
+              and not form_shows_routing(page["show_if"]) else "")
+    return render_template("questionnaires/page_routing.html", draft=draft, page=page, form=form,
+                           conditions=conditions, nested=nested, offered=bool(fields)), \
+        400 if form.is_submitted() else 200
 
 
 @bp.route("/drafts/<int:draft_id>/pages/<page_id>/delete", methods=["GET", "POST"])

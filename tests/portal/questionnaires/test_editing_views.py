@@ -347,3 +347,54 @@ def test_a_question_moves_to_another_page_unless_routing_would_look_forward(edit
     assert nowhere.status_code == 400
     assert _order(_document(db_session, draft_id), "worry-about-crime")[0] == "car_use"
     assert _changes(db_session) == 1
+
+
+def test_page_routing_is_saved_shown_and_skips_the_page_in_preview(editing, signed_in,
+                                                                   db_session):
+    admin, draft_id = editing
+    form = admin.get(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing")
+    text = form.get_data(as_text=True)
+    assert form.status_code == 200 and 'value="seek_views"' in text
+    assert 'value="respect"' not in text  # a question on the page itself is not offered
+    saved = admin.post(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing",
+                       data={"show_if_question": "seek_views", "show_if_codes": "strongly_agree",
+                             "show_if_match": "any"})
+    assert saved.status_code == 302
+    page = _document(db_session, draft_id)["pages"][1]
+    assert page["show_if"] == {"question": "seek_views", "equals": "strongly_agree"}
+    check = admin.get(f"{BASE}/{draft_id}").get_data(as_text=True)
+    assert "Shown when seek_views is strongly_agree" in check
+    assert 'value="strongly_agree"' in admin.get(
+        f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing").get_data(as_text=True)
+    analyst = signed_in("analyst")
+    skipped = analyst.post(f"{BASE}/{draft_id}/preview/your-area",
+                           data={"police_council_dealing": "tend_to_agree",
+                                 "seek_views": "dont_know"})
+    assert skipped.headers["Location"].endswith(f"{BASE}/{draft_id}/preview/influencing-decisions")
+    shown = analyst.post(f"{BASE}/{draft_id}/preview/your-area",
+                         data={"police_council_dealing": "tend_to_agree",
+                               "seek_views": "strongly_agree"})
+    assert shown.headers["Location"].endswith(f"{BASE}/{draft_id}/preview/anti-social-behaviour")
+    cleared = admin.post(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing",
+                         data={"show_if_question": "", "show_if_codes": "",
+                               "show_if_match": "any"})  # as a browser sends emptied fields
+    assert cleared.status_code == 302
+    assert "show_if" not in _document(db_session, draft_id)["pages"][1]
+
+
+@pytest.mark.parametrize(("data", "sentence"), [
+    ({"show_if_question": "seek_views", "show_if_codes": "maybe"},
+     "show_if uses code maybe, which is not an option of seek_views"),
+    ({"show_if_question": "seek_views"}, "enter the codes of seek_views that show the page"),
+    ({"show_if_question": "respect", "show_if_codes": "not_a_problem_at_all"},
+     "routing only looks back"),
+])
+def test_page_routing_refusals_keep_what_was_typed(editing, db_session, data, sentence):
+    admin, draft_id = editing
+    refused = admin.post(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing",
+                         data={"show_if_match": "any", **data})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and sentence in text
+    assert f'value="{data.get("show_if_codes", "")}"' in text or "show_if_codes" not in data
+    assert "show_if" not in _document(db_session, draft_id)["pages"][1]
+    assert _changes(db_session) == 0
