@@ -24,7 +24,7 @@ from surveys.definition_checks import snake_case
 from surveys.documents import document_problems
 
 CONDITION_SLOTS = 3  # conditions the routing field offers (ANY or ALL of them)
-EDITED_KEYS = ("hint", "required", "options", "rows", "min", "max", "show_if")
+EDITED_KEYS = ("hint", "required", "options", "rows", "min", "max", "show_if", "error_message")
 
 
 class DraftError(Refusal):
@@ -149,8 +149,8 @@ def add_question(session: Session, draft: QuestionnaireDraft, page_id: str, ques
 def change_question(session: Session, draft: QuestionnaireDraft, question_id: str,
                     changed: dict, actor=None) -> None:
     """Put ``changed`` (from the question form) in the question's place. What the form does not
-    edit (an error message, options supplied at run time, exclusive options) is kept; a new id is
-    followed by the routing of every question that routed on the old one."""
+    edit (options supplied at run time, a page's routing) is kept; a new id is followed by the
+    routing of every question that routed on the old one."""
     document = copy.deepcopy(draft.document)
     page, index = _locate(document, question_id)
     old = page["questions"][index]
@@ -161,10 +161,6 @@ def change_question(session: Session, draft: QuestionnaireDraft, question_id: st
     question.update(changed)
     if "options_from" in question and "options" in question:
         del question["options_from"]
-    exclusive = {o["code"] for o in old.get("options", ()) if o.get("exclusive")}
-    for option in question.get("options", ()):
-        if option["code"] in exclusive:
-            option["exclusive"] = True
     page["questions"][index] = question
     if new_id != question_id and old["type"] != "grid":
         _rename_routing(document, question_id, new_id)
@@ -246,6 +242,50 @@ def move_question(session: Session, draft: QuestionnaireDraft, question_id: str,
     _save(session, draft, draft.document, document, actor, moved=question_id, direction=direction)
 
 
+def move_question_to_page(session: Session, draft: QuestionnaireDraft, question_id: str,
+                          page_id: str, actor=None) -> None:
+    """Move the question to the end of another page; refused when routing would then look
+    forward (its own routing on an answer asked after it, or a question or page routed on it
+    coming before it)."""
+    document = copy.deepcopy(draft.document)
+    page, index = _locate(document, question_id)
+    if page["id"] == page_id:
+        raise DraftError(f"{question_id} is already on page {page_id}: choose another page, or "
+                         "move it up or down its page")
+    target = _page(document, page_id)
+    question = page["questions"].pop(index)
+    target["questions"].append(question)
+    problem = _looking_forward(document, question)
+    if problem:
+        raise DraftError(f"{question_id} cannot go to page {page_id}: {problem}, and routing "
+                         "only looks back")
+    _save(session, draft, draft.document, document, actor, moved=question_id,
+          from_page=page["id"], to_page=page_id)
+
+
+def _looking_forward(document: dict, moved: dict) -> str | None:
+    """The first routing, in order, that reads an answer to or by ``moved`` not yet asked where
+    it is read, in words; None when all of it looks back."""
+    asked_by = {f: q["id"] for q in _questions(document) for f in _fields(q)}
+    fields = _fields(moved)
+    answered: set[str] = set()
+    for page in document["pages"]:
+        late = (routed_on(page.get("show_if")) & fields) - answered
+        if late:
+            return f"page {page['id']} is shown only after {moved['id']} is answered"
+        for question in page["questions"]:
+            reads = routed_on(question.get("show_if")) - answered
+            if question is moved:
+                later = sorted({asked_by[f] for f in reads if f in asked_by})
+                if later:
+                    return (f"it is shown only after {', '.join(later)} is answered, which "
+                            "would then come after it")
+            elif reads & fields:
+                return f"{question['id']} is shown only after {moved['id']} is answered"
+            answered |= _fields(question)
+    return None
+
+
 # -------------------------------------------------------------------------------------- pages
 
 
@@ -321,6 +361,25 @@ def move_page(session: Session, draft: QuestionnaireDraft, page_id: str, directi
           direction=direction)
 
 
+def set_page_routing(session: Session, draft: QuestionnaireDraft, page_id: str,
+                     condition: dict | None, actor=None) -> None:
+    """Show the page only when ``condition`` holds (always when None); refused with each new
+    problem, like a code its question does not have."""
+    document = copy.deepcopy(draft.document)
+    page = _page(document, page_id)
+    page.pop("show_if", None)
+    if condition:
+        page["show_if"] = condition
+    _save(session, draft, draft.document, document, actor, page_routing=page_id)
+
+
+def earlier_page_choice_fields(document: dict, page_id: str) -> list[tuple[str, str, str]]:
+    """The answers a page may route on: the choice questions of the pages before it."""
+    ids = [page["id"] for page in document["pages"]]
+    index = ids.index(page_id)
+    return earlier_choice_fields(document, ids[index - 1]) if index else []
+
+
 def publish_draft(session: Session, draft: QuestionnaireDraft, note: str,
                   actor=None) -> Questionnaire:
     """The draft as the next version (``VersionRefused`` naming each problem); the draft goes.
@@ -367,7 +426,7 @@ def _leaf(field: str, kind: str, codes: list[str]) -> dict:
         {"question": field, "in": codes}
 
 
-def condition_from_form(form, kinds: dict[str, str]) -> dict | None:
+def condition_from_form(form, kinds: dict[str, str], what: str = "question") -> dict | None:
     """The ``show_if`` mapping the form's conditions make: one leaf, or ANY/ALL of several."""
     leaves = []
     for slot in range(1, CONDITION_SLOTS + 1):
@@ -380,7 +439,7 @@ def condition_from_form(form, kinds: dict[str, str]) -> dict | None:
             continue
         if not codes:
             raise DraftError(f"Condition {slot}: enter the codes of {field.data} that show the "
-                             "question, separated by commas")
+                             f"{what}, separated by commas")
         leaves.append(_leaf(field.data, kinds.get(field.data, "single_choice"), codes))
     if not leaves:
         return None
@@ -408,6 +467,9 @@ def question_from_form(form, kinds: dict[str, str]) -> dict:
         question["rows"] = [{"id": (line.partition("=")[0].strip()),
                              "text": line.partition("=")[2].strip()}
                             for line in form.rows.data.splitlines() if line.strip()]
+    _mark_exclusive(question, form.exclusive.data or "")
+    if form.error_message.data:
+        question["error_message"] = form.error_message.data
     for limit in ("min", "max"):
         value = getattr(form, limit).data
         if value is not None:
@@ -416,6 +478,25 @@ def question_from_form(form, kinds: dict[str, str]) -> dict:
     if condition:
         question["show_if"] = condition
     return question
+
+
+def _mark_exclusive(question: dict, codes_text: str) -> None:
+    """Mark the options named in ``codes_text`` ("none, dont_know") as exclusive: ticking one
+    clears the others. Refused for a code the question does not have, or on a question that is
+    not multiple choice."""
+    codes = [code.strip() for code in codes_text.split(",") if code.strip()]
+    if not codes:
+        return
+    if question["type"] != "multiple_choice":
+        raise DraftError("Only a multiple choice question can have options that clear the "
+                         "others: empty that field, or make it multiple choice")
+    options = {option["code"]: option for option in question.get("options", ())}
+    unknown = [code for code in codes if code not in options]
+    if unknown:
+        raise DraftError(f"{', '.join(unknown)} is not an option code of {question['id']} "
+                         f"({', '.join(options)}): use the codes in the options field")
+    for code in codes:
+        options[code]["exclusive"] = True
 
 
 def _leaves(condition: dict | None) -> tuple[str, list[dict]]:
@@ -443,8 +524,17 @@ def question_form_data(question: dict) -> dict:
         "options": "\n".join(f"{o['code']} = {o['label']}" for o in question.get("options", ())),
         "rows": "\n".join(f"{r['id']} = {r['text']}" for r in question.get("rows", ())),
         "min": question.get("min"), "max": question.get("max"),
+        "exclusive": ", ".join(o["code"] for o in question.get("options", ())
+                               if o.get("exclusive")),
+        "error_message": question.get("error_message", ""),
     }
-    match, leaves = _leaves(question.get("show_if"))
+    return {**data, **routing_form_data(question.get("show_if"))}
+
+
+def routing_form_data(condition: dict | None) -> dict:
+    """The routing fields filled from a ``show_if`` mapping (a question's or a page's)."""
+    data: dict[str, Any] = {}
+    match, leaves = _leaves(condition)
     data["show_if_match"] = match
     for slot, leaf in enumerate(leaves[:CONDITION_SLOTS], start=1):
         suffix = "" if slot == 1 else f"_{slot}"

@@ -50,21 +50,9 @@ QUESTION_TYPES = [("single_choice", "Single choice"), ("multiple_choice", "Multi
                   ("long_text", "Long free text")]
 
 
-class QuestionForm(FlaskForm):
-    id = StringField("Question id", filters=[strip],
-                     validators=[DataRequired("Enter an id, like bus_use"), Length(max=40)])
-    type = RadioField("Type of question", choices=QUESTION_TYPES,
-                      validators=[InputRequired("Choose the type of question")])
-    text = TextAreaField("Question", filters=[strip],
-                         validators=[DataRequired("Enter the question"), Length(max=1000)])
-    hint = StringField("Help text (optional)", filters=[strip], validators=[Length(max=500)])
-    required = BooleanField("Residents must answer it")
-    options = TextAreaField("Options (choice and grid questions)", filters=[strip])
-    rows = TextAreaField("Rows (grid questions)", filters=[strip])
-    min = IntegerField("Smallest number allowed (number questions, optional)",
-                       validators=[Optional(), NumberRange(-1_000_000, 1_000_000)])
-    max = IntegerField("Largest number allowed (number questions, optional)",
-                       validators=[Optional(), NumberRange(-1_000_000, 1_000_000)])
+class RoutingForm(FlaskForm):
+    """The routing fields: up to three conditions on earlier answers, ANY or ALL of them."""
+
     show_if_match = RadioField("With more than one condition, show the question when",
                                choices=[("any", "ANY of these conditions holds"),
                                         ("all", "ALL of these conditions hold")],
@@ -94,6 +82,27 @@ class QuestionForm(FlaskForm):
             select.validators = [allowed]
 
 
+class QuestionForm(RoutingForm):
+    id = StringField("Question id", filters=[strip],
+                     validators=[DataRequired("Enter an id, like bus_use"), Length(max=40)])
+    type = RadioField("Type of question", choices=QUESTION_TYPES,
+                      validators=[InputRequired("Choose the type of question")])
+    text = TextAreaField("Question", filters=[strip],
+                         validators=[DataRequired("Enter the question"), Length(max=1000)])
+    hint = StringField("Help text (optional)", filters=[strip], validators=[Length(max=500)])
+    required = BooleanField("Residents must answer it")
+    options = TextAreaField("Options (choice and grid questions)", filters=[strip])
+    rows = TextAreaField("Rows (grid questions)", filters=[strip])
+    exclusive = StringField("Options that clear the others (multiple choice, optional)",
+                            filters=[strip], validators=[Length(max=500)])
+    error_message = StringField("Error message (optional)", filters=[strip],
+                                validators=[Length(max=300)])
+    min = IntegerField("Smallest number allowed (number questions, optional)",
+                       validators=[Optional(), NumberRange(-1_000_000, 1_000_000)])
+    max = IntegerField("Largest number allowed (number questions, optional)",
+                       validators=[Optional(), NumberRange(-1_000_000, 1_000_000)])
+
+
 PAGE_ID = Regexp(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
                  message="Use lower-case words joined by hyphens, like your-area")
 
@@ -113,6 +122,15 @@ class DeletePageForm(FlaskForm):
 class MoveForm(FlaskForm):
     direction = RadioField("Move", choices=[("up", "Up"), ("down", "Down")],
                            validators=[InputRequired("Choose up or down")])
+
+
+class QuestionPageForm(FlaskForm):
+    page = SelectField("Move it to the end of page", choices=[],
+                       validators=[InputRequired("Choose the page to move the question to")])
+
+
+class PageRoutingForm(RoutingForm):
+    """A page's routing: the same conditions as a question's, on answers of earlier pages."""
 
 
 class PublishForm(FlaskForm):

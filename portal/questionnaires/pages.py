@@ -65,6 +65,7 @@ class QuestionSummary:
     text: str
     required: bool
     hint: str
+    error_message: str
     choices: str  # 'code: label; ...' (grid rows too), or what supplies them
     routing: str  # 'Shown when car_use is no', or ''
     first: bool
@@ -82,7 +83,8 @@ class PageSummary:
 
 
 def _choices(question: dict) -> str:
-    parts = [f"{o['code']}: {o['label']}" for o in question.get("options", ())]
+    parts = [f"{o['code']}: {o['label']}" + (" (clears the others)" if o.get("exclusive") else "")
+             for o in question.get("options", ())]
     if question.get("options_from"):
         parts.append(f"options from {question['options_from']}")
     rows = "; ".join(f"{r['id']}: {r['text']}" for r in question.get("rows", ()))
@@ -102,7 +104,8 @@ def draft_summary(document: dict) -> list[PageSummary]:
             page["id"], page["title"],
             f"Shown when {condition_words(page['show_if'])}" if page.get("show_if") else "",
             [QuestionSummary(q["id"], QUESTION_TYPE_NAMES.get(q["type"], q["type"]), q["text"],
-                             bool(q.get("required")), q.get("hint", ""), _choices(q),
+                             bool(q.get("required")), q.get("hint", ""),
+                             q.get("error_message", ""), _choices(q),
                              f"Shown when {condition_words(q['show_if'])}" if q.get("show_if")
                              else "", index == 0, index == len(questions) - 1)
              for index, q in enumerate(questions)],

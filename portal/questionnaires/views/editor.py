@@ -21,21 +21,34 @@ from portal.questionnaires.editing import (
     add_question,
     change_question,
     condition_fields,
+    condition_from_form,
     copy_question,
     delete_page,
     delete_question,
     earlier_choice_fields,
+    earlier_page_choice_fields,
     find_question,
     form_shows_routing,
     move_page,
     move_question,
+    move_question_to_page,
     publish_draft,
     question_form_data,
     question_from_form,
     rename_page,
+    routing_form_data,
+    set_page_routing,
     start_draft,
 )
-from portal.questionnaires.forms import DeletePageForm, MoveForm, PageForm, PublishForm, QuestionForm
+from portal.questionnaires.forms import (
+    DeletePageForm,
+    MoveForm,
+    PageForm,
+    PageRoutingForm,
+    PublishForm,
+    QuestionForm,
+    QuestionPageForm,
+)
 from portal.questionnaires.pages import draft_summary
 from portal.questionnaires.views import bp, draft_or_404, version_or_404
 from surveys.documents import condition_words, document_problems
@@ -98,7 +111,7 @@ def _render_question(draft: QuestionnaireDraft, form: QuestionForm, page_id: str
         400 if form.is_submitted() else 200
 
 
-def _with_problems(form: QuestionForm, attempt) -> None:
+def _with_problems(form: QuestionForm | PageRoutingForm, attempt) -> None:
     if isinstance(attempt.refusal, QuestionRefused):
         form.form_errors.extend(attempt.refusal.problems[1:])
 
@@ -171,18 +184,27 @@ def copy(draft_id: int, question_id: str):
 def move(draft_id: int, question_id: str):
     draft = draft_or_404(draft_id)
     _found(draft, question_id)
-    form = MoveForm()
-    errors: list[str] = []
+    return _moved(draft, "question", question_id, move_question)
+
+
+@bp.route("/drafts/<int:draft_id>/questions/<question_id>/page", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def question_page(draft_id: int, question_id: str):
+    """Move a question to the end of another page, unless routing would then look forward."""
+    draft = draft_or_404(draft_id)
+    page_id, question = _found(draft, question_id)
+    form = QuestionPageForm()
+    form.page.choices = [(p["id"], f"{p['title']} ({p['id']})") for p in draft.document["pages"]
+                         if p["id"] != page_id]
     if form.validate_on_submit():
-        with refusals_to(errors) as attempt:
-            move_question(db.session, draft, question_id, form.direction.data or "",
-                          actor=current_user)
+        with refusals_to(form.form_errors) as attempt:
+            move_question_to_page(db.session, draft, question_id, form.page.data or "",
+                                  actor=current_user)
         if attempt:
-            return _after(draft, f"Question {question_id} moved {form.direction.data}.",
+            return _after(draft, f"Question {question_id} moved to page {form.page.data}.",
                           f"#question-{question_id}")
-    else:
-        errors.append("Choose to move the question up or down")
-    return _refused_on_draft(draft, errors)
+    return render_template("questionnaires/question_page.html", draft=draft, page_id=page_id,
+                           question=question, form=form), 400 if form.is_submitted() else 200
 
 
 @bp.post("/drafts/<int:draft_id>/questions/<question_id>/delete")
@@ -230,6 +252,31 @@ def edit_page(draft_id: int, page_id: str):
                            editing=page_id), 400 if form.is_submitted() else 200
 
 
+@bp.route("/drafts/<int:draft_id>/pages/<page_id>/routing", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def page_routing(draft_id: int, page_id: str):
+    """When to show a page: conditions on the choice answers of the pages before it."""
+    draft = draft_or_404(draft_id)
+    page = _page_or_404(draft, page_id)
+    form = PageRoutingForm(data=routing_form_data(page.get("show_if")))
+    fields = earlier_page_choice_fields(draft.document, page_id)
+    form.route_on(fields)
+    if form.validate_on_submit():
+        with refusals_to(form.form_errors) as attempt:
+            set_page_routing(db.session, draft, page_id,
+                             condition_from_form(form, {f: kind for f, kind, _ in fields}, "page"),
+                             actor=current_user)
+        if attempt:
+            return _after(draft, f"The routing of page {page_id} is saved.", f"#page-{page_id}")
+        _with_problems(form, attempt)
+    conditions = [condition_fields(form, slot) for slot in range(1, CONDITION_SLOTS + 1)]
+    nested = (condition_words(page["show_if"]) if page.get("show_if")
+              and not form_shows_routing(page["show_if"]) else "")
+    return render_template("questionnaires/page_routing.html", draft=draft, page=page, form=form,
+                           conditions=conditions, nested=nested, offered=bool(fields)), \
+        400 if form.is_submitted() else 200
+
+
 @bp.route("/drafts/<int:draft_id>/pages/<page_id>/delete", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def remove_page(draft_id: int, page_id: str):
@@ -254,16 +301,22 @@ def remove_page(draft_id: int, page_id: str):
 def move_a_page(draft_id: int, page_id: str):
     draft = draft_or_404(draft_id)
     _page_or_404(draft, page_id)
+    return _moved(draft, "page", page_id, move_page)
+
+
+def _moved(draft: QuestionnaireDraft, kind: str, name: str, mover):
+    """Move a question or page up or down (``mover`` is ``move_question`` or ``move_page``),
+    back to the check page, or the refusal on it."""
     form = MoveForm()
     errors: list[str] = []
     if form.validate_on_submit():
         with refusals_to(errors) as attempt:
-            move_page(db.session, draft, page_id, form.direction.data or "", actor=current_user)
+            mover(db.session, draft, name, form.direction.data or "", actor=current_user)
         if attempt:
-            return _after(draft, f"Page {page_id} moved {form.direction.data}.",
-                          f"#page-{page_id}")
+            return _after(draft, f"{kind.capitalize()} {name} moved {form.direction.data}.",
+                          f"#{kind}-{name}")
     else:
-        errors.append("Choose to move the page up or down")
+        errors.append(f"Choose to move the {kind} up or down")
     return _refused_on_draft(draft, errors)
 
 

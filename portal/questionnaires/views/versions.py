@@ -36,8 +36,10 @@ from surveys.translations import header_language, strings_csv
 
 def _uploaded(form: DefinitionUploadForm | TranslationUploadForm,
               default_name: str) -> tuple[bytes, str] | None:
-    """The uploaded file's bytes and name, or None (with the error on the field) when it is over
-    the limit."""
+    """The submitted file's bytes and name; None when the form was not submitted or is invalid,
+    or (with the error on the field) when the file is over the limit."""
+    if not form.validate_on_submit():
+        return None
     upload = form.file.data
     data = upload.read(MAX_DEFINITION_BYTES + 1)
     if len(data) > MAX_DEFINITION_BYTES:
@@ -61,22 +63,21 @@ def index():
 def upload():
     form = DefinitionUploadForm()
     problems: list[str] = []
-    if form.validate_on_submit():
-        uploaded = _uploaded(form, "questionnaire.yaml")
-        if uploaded:
-            data, filename = uploaded
-            with refusals_to(form.form_errors) as attempt:
-                row = import_file(db.session, data, filename, actor=current_user)
-            if attempt:
-                flash(f"{row.label} has been added.")
-                if row.standard_changes:
-                    flash("It changes standard questions (" + ", ".join(row.standard_changes)
-                          + "): their figures will no longer compare with earlier waves or "
-                          "national measures, and their indicators are withheld until an analyst "
-                          "marks the change comparable.")
-                return redirect(url_for("questionnaires.version", version_id=row.id))
-            if isinstance(attempt.refusal, VersionRefused):
-                problems = attempt.refusal.problems
+    uploaded = _uploaded(form, "questionnaire.yaml")
+    if uploaded:
+        data, filename = uploaded
+        with refusals_to(form.form_errors) as attempt:
+            row = import_file(db.session, data, filename, actor=current_user)
+        if attempt:
+            flash(f"{row.label} has been added.")
+            if row.standard_changes:
+                flash("It changes standard questions (" + ", ".join(row.standard_changes)
+                      + "): their figures will no longer compare with earlier waves or "
+                      "national measures, and their indicators are withheld until an analyst "
+                      "marks the change comparable.")
+            return redirect(url_for("questionnaires.version", version_id=row.id))
+        if isinstance(attempt.refusal, VersionRefused):
+            problems = attempt.refusal.problems
     return render_template("questionnaires/index.html", versions=queries.versions(db.session),
                            waves=queries.wave_counts(db.session), form=form,
                            problems=problems), 400
@@ -114,19 +115,18 @@ def translations(version_id: int):
     row = version_or_404(version_id)
     form = TranslationUploadForm()
     problems: list[str] = []
-    if form.validate_on_submit():
-        uploaded = _uploaded(form, "strings.csv")
-        if uploaded:
-            data, filename = uploaded
-            language = header_language(data)
-            with refusals_to(form.form_errors) as attempt:
-                stored = store_file(db.session, row, language, data, filename,
-                                    tuple(current_app.config["LANGUAGES"]), actor=current_user)
-            if attempt:
-                flash(f"{stored} strings of {row.label} are stored in {language}.")
-                return redirect(url_for("questionnaires.version", version_id=row.id))
-            if isinstance(attempt.refusal, TranslationFileRefused):
-                problems = attempt.refusal.problems
+    uploaded = _uploaded(form, "strings.csv")
+    if uploaded:
+        data, filename = uploaded
+        language = header_language(data)
+        with refusals_to(form.form_errors) as attempt:
+            stored = store_file(db.session, row, language, data, filename,
+                                tuple(current_app.config["LANGUAGES"]), actor=current_user)
+        if attempt:
+            flash(f"{stored} strings of {row.label} are stored in {language}.")
+            return redirect(url_for("questionnaires.version", version_id=row.id))
+        if isinstance(attempt.refusal, TranslationFileRefused):
+            problems = attempt.refusal.problems
     status = 400 if request.method == "POST" else 200
     return render_template("questionnaires/translations.html", row=row, form=form,
                            problems=problems, coverage=_coverage(row)), status

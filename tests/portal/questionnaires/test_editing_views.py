@@ -62,8 +62,10 @@ def test_a_question_is_changed_in_place(editing, db_session):
     assert question["hint"] == "Think of the last year" and question["required"] is True
     assert [o["code"] for o in question["options"]] == ["strongly_agree", "tend_to_agree",
                                                         "dont_know"]
-    assert "error_message" in question  # what the form does not edit is kept
-    assert _changes(db_session) == 1
+    assert question["error_message"].startswith("Select how much you agree")  # on the form
+    admin.post(f"{BASE}/{draft_id}/questions/seek_views/edit", data=_form(error_message=""))
+    assert "error_message" not in find_question(_document(db_session, draft_id), "seek_views")[1]
+    assert _changes(db_session) == 2
 
 
 def test_a_changed_question_with_problems_is_refused_keeping_what_was_typed(editing, db_session):
@@ -265,3 +267,134 @@ def test_routing_the_form_cannot_show_is_named_before_it_is_replaced(editing, db
     page = admin.get(f"{BASE}/{draft_id}/questions/worry_violent_crime/edit").get_data(as_text=True)
     assert ("Its routing now is car_use is no and worry_burglary is very_worried or car_use is yes"
             in page)
+
+
+def _bus_use(**changed) -> dict:
+    bus = {"id": "bus_use", "type": "multiple_choice", "text": "When do you take the bus?",
+           "options": "Weekdays\nWeekends\nNone of these", "exclusive": "none_of_these",
+           "error_message": "Select when you take the bus, or None of these",
+           "required": "y", "show_if_match": "any"}
+    return {**bus, **changed}
+
+
+def test_exclusive_options_and_error_messages_are_saved_shown_and_previewed(editing, signed_in,
+                                                                             db_session):
+    admin, draft_id = editing
+    added = admin.post(f"{BASE}/{draft_id}/pages/your-area/questions/new", data=_bus_use())
+    assert added.status_code == 302
+    _, question = find_question(_document(db_session, draft_id), "bus_use")
+    assert [o.get("exclusive", False) for o in question["options"]] == [False, False, True]
+    assert question["error_message"] == "Select when you take the bus, or None of these"
+    check = admin.get(f"{BASE}/{draft_id}").get_data(as_text=True)
+    assert "none_of_these: None of these (clears the others)" in check
+    assert "Error message: Select when you take the bus, or None of these" in check
+    form = admin.get(f"{BASE}/{draft_id}/questions/bus_use/edit").get_data(as_text=True)
+    assert 'value="none_of_these"' in form
+    analyst = signed_in("analyst")
+    answers = {"police_council_dealing": "tend_to_agree", "seek_views": "dont_know"}
+    both = analyst.post(f"{BASE}/{draft_id}/preview/your-area",
+                        data={**answers, "bus_use": ["weekdays", "none_of_these"]})
+    assert both.status_code == 400
+    assert "or other options, not both" in both.get_data(as_text=True)
+    blank = analyst.post(f"{BASE}/{draft_id}/preview/your-area", data=answers)
+    assert blank.status_code == 400
+    assert "Select when you take the bus, or None of these" in blank.get_data(as_text=True)
+    assert analyst.post(f"{BASE}/{draft_id}/preview/your-area",
+                        data={**answers, "bus_use": ["none_of_these"]}).status_code == 302
+
+
+@pytest.mark.parametrize(("changed", "sentence"), [
+    ({"exclusive": "nothing"}, "nothing is not an option code of bus_use"),
+    ({"type": "single_choice"}, "Only a multiple choice question can have options that clear"),
+])
+def test_exclusive_codes_must_be_options_of_a_multiple_choice(editing, db_session, changed,
+                                                             sentence):
+    admin, draft_id = editing
+    refused = admin.post(f"{BASE}/{draft_id}/pages/your-area/questions/new",
+                         data=_bus_use(**changed))
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and sentence in text
+    assert "When do you take the bus?" in text  # what was typed is kept
+    assert "bus_use" not in {q["id"] for p in _document(db_session, draft_id)["pages"]
+                             for q in p["questions"]}
+    assert _changes(db_session) == 0
+
+
+def test_a_question_moves_to_another_page_unless_routing_would_look_forward(editing,
+                                                                            db_session):
+    admin, draft_id = editing
+    form = admin.get(f"{BASE}/{draft_id}/questions/worry_burglary/page").get_data(as_text=True)
+    assert "Move worry_burglary to another page" in form and 'value="equality"' in form
+    assert 'value="worry-about-crime"' not in form  # its own page is not offered
+    moved = admin.post(f"{BASE}/{draft_id}/questions/worry_burglary/page",
+                       data={"page": "your-area"})
+    assert moved.status_code == 302
+    document = _document(db_session, draft_id)
+    assert _order(document, "your-area")[-1] == "worry_burglary"
+    assert "worry_burglary" not in _order(document, "worry-about-crime")
+    assert "Move to another page" in admin.get(f"{BASE}/{draft_id}").get_data(as_text=True)
+    routed_later = admin.post(f"{BASE}/{draft_id}/questions/car_use/page",
+                              data={"page": "equality"})
+    assert routed_later.status_code == 400
+    assert ("car_use cannot go to page equality: worry_car_crime is shown only after car_use is "
+            "answered, and routing only looks back" in routed_later.get_data(as_text=True))
+    routes_back = admin.post(f"{BASE}/{draft_id}/questions/worry_car_crime/page",
+                             data={"page": "your-area"})
+    assert routes_back.status_code == 400
+    assert ("worry_car_crime cannot go to page your-area: it is shown only after car_use is "
+            "answered" in routes_back.get_data(as_text=True))
+    nowhere = admin.post(f"{BASE}/{draft_id}/questions/car_use/page", data={"page": "nowhere"})
+    assert nowhere.status_code == 400
+    assert _order(_document(db_session, draft_id), "worry-about-crime")[0] == "car_use"
+    assert _changes(db_session) == 1
+
+
+def test_page_routing_is_saved_shown_and_skips_the_page_in_preview(editing, signed_in,
+                                                                   db_session):
+    admin, draft_id = editing
+    form = admin.get(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing")
+    text = form.get_data(as_text=True)
+    assert form.status_code == 200 and 'value="seek_views"' in text
+    assert 'value="respect"' not in text  # a question on the page itself is not offered
+    saved = admin.post(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing",
+                       data={"show_if_question": "seek_views", "show_if_codes": "strongly_agree",
+                             "show_if_match": "any"})
+    assert saved.status_code == 302
+    page = _document(db_session, draft_id)["pages"][1]
+    assert page["show_if"] == {"question": "seek_views", "equals": "strongly_agree"}
+    check = admin.get(f"{BASE}/{draft_id}").get_data(as_text=True)
+    assert "Shown when seek_views is strongly_agree" in check
+    assert 'value="strongly_agree"' in admin.get(
+        f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing").get_data(as_text=True)
+    analyst = signed_in("analyst")
+    skipped = analyst.post(f"{BASE}/{draft_id}/preview/your-area",
+                           data={"police_council_dealing": "tend_to_agree",
+                                 "seek_views": "dont_know"})
+    assert skipped.headers["Location"].endswith(f"{BASE}/{draft_id}/preview/influencing-decisions")
+    shown = analyst.post(f"{BASE}/{draft_id}/preview/your-area",
+                         data={"police_council_dealing": "tend_to_agree",
+                               "seek_views": "strongly_agree"})
+    assert shown.headers["Location"].endswith(f"{BASE}/{draft_id}/preview/anti-social-behaviour")
+    cleared = admin.post(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing",
+                         data={"show_if_question": "", "show_if_codes": "",
+                               "show_if_match": "any"})  # as a browser sends emptied fields
+    assert cleared.status_code == 302
+    assert "show_if" not in _document(db_session, draft_id)["pages"][1]
+
+
+@pytest.mark.parametrize(("data", "sentence"), [
+    ({"show_if_question": "seek_views", "show_if_codes": "maybe"},
+     "show_if uses code maybe, which is not an option of seek_views"),
+    ({"show_if_question": "seek_views"}, "enter the codes of seek_views that show the page"),
+    ({"show_if_question": "respect", "show_if_codes": "not_a_problem_at_all"},
+     "routing only looks back"),
+])
+def test_page_routing_refusals_keep_what_was_typed(editing, db_session, data, sentence):
+    admin, draft_id = editing
+    refused = admin.post(f"{BASE}/{draft_id}/pages/anti-social-behaviour/routing",
+                         data={"show_if_match": "any", **data})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and sentence in text
+    assert f'value="{data.get("show_if_codes", "")}"' in text or "show_if_codes" not in data
+    assert "show_if" not in _document(db_session, draft_id)["pages"][1]
+    assert _changes(db_session) == 0
