@@ -10,14 +10,17 @@ falls back to the English msgid for that string only (gettext's own rule).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, force_locale, get_locale, gettext
 
 ENGLISH = "en"
 SESSION_KEY = "language"
@@ -106,9 +109,10 @@ def select_language() -> str:
 
 
 def current_language() -> str:
-    """The code of the language this request is answered in ('en' outside a request)."""
+    """The code of the language this request is answered in: outside a request, the one forced with
+    `writing_in` (an e-mail a job writes in a resident's language), else 'en'."""
     if not has_request_context():
-        return ENGLISH
+        return _writing.get() or ENGLISH
     locale = get_locale()
     return str(locale) if locale is not None else ENGLISH
 
@@ -128,6 +132,31 @@ def switch_links() -> list[tuple[Language, str]]:
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
     return [(describe(code), f"{request.path}?{urlencode([*args, ('lang', code)])}")
             for code in offered() if code != here]
+
+
+_writing: ContextVar[str | None] = ContextVar("writing_in", default=None)
+
+
+@contextmanager
+def writing_in(code: str | None) -> Iterator[None]:
+    """Write what follows (an e-mail to a resident) in the language `code` (None: English), in a
+    request or a job: Flask-Babel's `force_locale`, which the month names in dates follow too."""
+    token = _writing.set(code or ENGLISH)
+    try:
+        with force_locale(code or ENGLISH):
+            yield
+    finally:
+        _writing.reset(token)
+
+
+def with_language(url: str, code: str | None) -> str:
+    """`url` opening in the language `code` (its ?lang=, which the pages then remember); unchanged
+    for None. For the links in e-mails written in a resident's language."""
+    if not code:
+        return url
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", code)])))
 
 
 def translate(text: str) -> str:

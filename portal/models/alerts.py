@@ -31,5 +31,8 @@ class AlertSubscription(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The end of the period the last digest covered: activity after it goes in the next one.
     digested_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of the page the alerts were asked for on ("cy"), so the digests the command line
+    # sends later are written in it; None: English (subscriptions made before it was kept).
+    language: Mapped[str | None] = mapped_column(String(12))
 
     neighbourhood: Mapped[Neighbourhood] = relationship()

@@ -230,6 +230,9 @@ class PanelMember(Base):
     # uses), if the panel file says: the band only, never a date of birth. None: not known. It goes
     # with the address (leaving, erasure, retention): its one use is choosing whom to remind.
     age_band: Mapped[str | None] = mapped_column(String(40))
+    # The language the member's invitations and reminders are written in (a LANGUAGES code, "cy"),
+    # if the panel file says; None: the default (English). It goes with the address, like age_band.
+    language: Mapped[str | None] = mapped_column(String(12))
     # When the member left the panel ("stop inviting me", or erasure); the address goes with it.
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -79,8 +79,8 @@ def panel_contacts(session: Session, before: datetime, dry_run: bool) -> int:
     """Blank the e-mail address of every panel row whose member left the panel (at once: leaving
     removes it already, so this only catches rows marked some other way), and of every row whose
     address's last invited wave closed before `before` (an address invited to a later wave keeps
-    it on every row until that wave has aged). The age band goes with the address: its one use is
-    choosing whom to remind."""
+    it on every row until that wave has aged). The age band and language go with the address: their
+    one use is choosing whom to remind, and in which language."""
     last_wave = (select(PanelMember.email, func.max(Wave.closes_on).label("last"))
                  .join(Wave, PanelMember.wave_id == Wave.id)
                  .where(PanelMember.email != "").group_by(PanelMember.email).subquery())
@@ -89,7 +89,7 @@ def panel_contacts(session: Session, before: datetime, dry_run: bool) -> int:
     where = (PanelMember.email != "") & (PanelMember.email.in_(emails) | left)
     count = session.scalar(select(func.count()).select_from(PanelMember).where(where)) or 0
     if count and not dry_run:
-        session.execute(update(PanelMember).where(where).values(email="", age_band=None)
+        session.execute(update(PanelMember).where(where).values(email="", age_band=None, language=None)
                         .execution_options(synchronize_session=False))
     return count
 

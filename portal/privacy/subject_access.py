@@ -138,6 +138,7 @@ def _membership(member: PanelMember, wave_slug: str) -> dict:
     used = invitation.used_at if invitation else None
     return {"wave": wave_slug, "panel_id": member.external_id, "email": member.email,
             "neighbourhood": member.neighbourhood.name, "age_band": member.age_band,
+            "language": member.language,
             "added_at": _iso(member.created_at),
             "invited_at": _iso(invitation.sent_at) if invitation else None,
             "reminded_at": _iso(invitation.reminded_at) if invitation else None,
@@ -199,7 +200,8 @@ def _alerts(session: Session, email: str) -> list[dict]:
                                     .where(func.lower(AlertSubscription.email) == email)
                                     .options(selectinload(AlertSubscription.neighbourhood)))
     return [{"neighbourhood": s.neighbourhood.name, "frequency": s.frequency,
-             "created_at": _iso(s.created_at), "confirmed_at": _iso(s.confirmed_at)} for s in subscriptions]
+             "language": s.language, "created_at": _iso(s.created_at), "confirmed_at": _iso(s.confirmed_at)}
+            for s in subscriptions]
 
 
 def _attempts(session: Session, email: str) -> list[dict]:

@@ -14,7 +14,9 @@ unsubscribe (RFC 8058). Plain functions in the caller's transaction, called by t
   or at every run for "immediately"), and nothing when nothing happened. It is idempotent: each
   subscription's window is claimed with a compare-and-set on `digested_until` in the same
   transaction that queues the message, so a run interrupted and rerun (or two runs at once) queues
-  each digest once; the outbox then sends each queued message once.
+  each digest once; the outbox then sends each queued message once. Each digest is written in the
+  language of the page the alerts were asked for on (`AlertSubscription.language`); staff's words in
+  it go as written.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from analysis.formatting import day
 from portal.core.clock import local
 from portal.core.database import rowcount
-from portal.core.filters import format_datetime
+from portal.core.filters import format_datetime, local_day
+from portal.core.languages import current_language, writing_in
 from portal.core.links import public_url
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
@@ -88,18 +90,19 @@ def normalise_email(address: str) -> str:
 
 def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, frequency: str,
               now: datetime) -> AlertSubscription:
-    """Record (or refresh) an unconfirmed subscription and queue its confirmation e-mail. An
-    address already confirmed keeps its settings until the new link is followed."""
+    """Record (or refresh) an unconfirmed subscription and queue its confirmation e-mail, both in the
+    page's language (the digests are written in it). An address already confirmed keeps its
+    settings until the new link is followed."""
     email = normalise_email(email)
     sub = session.scalar(select(AlertSubscription).where(
         AlertSubscription.email == email, AlertSubscription.neighbourhood_id == place.id))
     if sub is None:
         sub = AlertSubscription(email=email, neighbourhood_id=place.id, frequency=frequency,
-                                created_at=now)
+                                created_at=now, language=current_language())
         session.add(sub)
         session.flush()
     elif sub.confirmed_at is None:
-        sub.frequency, sub.created_at = AlertFrequency(frequency), now
+        sub.frequency, sub.created_at, sub.language = AlertFrequency(frequency), now, current_language()
     # Asked for on a resident page, so written in the language of that page.
     how = (gettext("each week") if frequency == AlertFrequency.WEEKLY
            else gettext("as soon as something happens"))
@@ -203,8 +206,10 @@ def _due(sub: AlertSubscription, now: datetime) -> bool:
 def _meeting_entries(session: Session, place: Neighbourhood, links: Links) -> list[Entry]:
     meetings = session.scalars(select(Meeting).where(Meeting.neighbourhood_id == place.id))
     return [Entry(f"meeting-{m.id}", m.created_at,
-                  f"PACT meeting {'cancelled' if m.status == MeetingStatus.CANCELLED else 'arranged'}: "
-                  f"{format_datetime(m.starts_at)}", m.venue, links.page) for m in meetings]
+                  gettext("PACT meeting cancelled: %(when)s", when=format_datetime(m.starts_at))
+                  if m.status == MeetingStatus.CANCELLED
+                  else gettext("PACT meeting arranged: %(when)s", when=format_datetime(m.starts_at)),
+                  m.venue, links.page) for m in meetings]
 
 
 def new_activity(session: Session, site: Site, place: Neighbourhood, since: datetime,
@@ -218,16 +223,19 @@ def new_activity(session: Session, site: Site, place: Neighbourhood, since: date
 
 def digest_body(session: Session, site: Site, sub: AlertSubscription, entries: list[Entry],
                 now: datetime) -> str:
+    """The digest's text in the current locale (`send_digests` writes it in the subscriber's)."""
     place = sub.neighbourhood
     assert sub.digested_until is not None  # confirming a subscription sets it
-    lines = [f"What's new in {place.name} since {day(local(sub.digested_until))}:", ""]
+    lines = [gettext("What's new in %(name)s since %(day)s:", name=place.name,
+                     day=local_day(local(sub.digested_until))), ""]
     for e in entries:
-        lines += [f"- {day(local(e.at))}: {e.title}", f"  {e.text}", f"  {e.link}", ""]
+        lines += [f"- {local_day(local(e.at))}: {e.title}", f"  {e.text}", f"  {e.link}", ""]
     meeting = next_meeting(session, place.id, now)
-    lines.append(f"Next PACT meeting: {format_datetime(meeting.starts_at)}, {meeting.venue}."
-                 if meeting else "The next PACT meeting has not been arranged yet.")
-    lines += ["", f"More: {site.links(place).page}",
-              f"Stop these e-mails (one click): {site.unsubscribe_url(sub)}", ""]
+    lines.append(gettext("Next PACT meeting: %(when)s, %(venue)s.", when=format_datetime(meeting.starts_at),
+                         venue=meeting.venue)
+                 if meeting else gettext("The next PACT meeting has not been arranged yet."))
+    lines += ["", gettext("More: %(link)s", link=site.links(place).page),
+              gettext("Stop these e-mails (one click): %(link)s", link=site.unsubscribe_url(sub)), ""]
     return "\n".join(lines)
 
 
@@ -250,13 +258,15 @@ def send_digests(session: Session, site: Site, now: datetime) -> int:
         if not _due(sub, now):
             continue
         assert sub.digested_until is not None  # confirming a subscription sets it
-        entries = new_activity(session, site, sub.neighbourhood, sub.digested_until, now)
-        body = digest_body(session, site, sub, entries, now) if entries else None
+        with writing_in(sub.language):
+            entries = new_activity(session, site, sub.neighbourhood, sub.digested_until, now)
+            body = digest_body(session, site, sub, entries, now) if entries else None
+            subject = gettext("%(name)s: PACT and survey news", name=sub.neighbourhood.name)
         if not _claim(session, sub, now):
             session.rollback()
             continue
         if body:
-            queue_mail(session, sub.email, f"{sub.neighbourhood.name}: PACT and survey news",
+            queue_mail(session, sub.email, subject,
                        body, headers={"List-Unsubscribe": f"<{site.unsubscribe_url(sub)}>",
                                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
             queued += 1

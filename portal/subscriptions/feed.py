@@ -7,6 +7,10 @@ Entry ids are tag URIs built from record ids, so they never change; the feed's `
 newest entry's, so an unchanged feed is byte-for-byte the same (and its ETag too). Stored text
 goes in through `xml_text`: a control character saved before the forms removed them (Word's soft
 line break) would otherwise make lxml refuse the whole feed.
+
+The entries' fixed words go through gettext, so an alert digest written in a subscriber's language
+(`portal.subscriptions.alerts.send_digests`) has them in it; the feed itself is one document for
+every reader (cached, one ETag), built in English by its view. Staff's words go as written.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from feedgen.feed import FeedGenerator
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.clock import from_local
+from portal.core.languages import translate
 from portal.core.text import xml_text
 from portal.models import IssueCategory, IssueStatus, Neighbourhood, PactIssue, Priority, PriorityStatus
 from portal.pact.public_summary import you_said
@@ -53,13 +59,15 @@ def _priority_entries(session: Session, place: Neighbourhood, links: Links) -> l
                                                         Priority.status != PriorityStatus.DROPPED)
                                  .options(selectinload(Priority.updates)))
     for p in priorities:
-        entries.append(Entry(f"priority-{p.id}", p.created_at, f"New priority: {p.title}",
-                             p.description or "Agreed at the PACT meeting.", links.page))
-        entries += [Entry(f"priority-update-{u.id}", u.at, f"Update on {p.title}", u.body,
-                          links.page) for u in p.updates if u.public]
+        entries.append(Entry(f"priority-{p.id}", p.created_at,
+                             gettext("New priority: %(title)s", title=p.title),
+                             p.description or gettext("Agreed at the PACT meeting."), links.page))
+        entries += [Entry(f"priority-update-{u.id}", u.at, gettext("Update on %(title)s", title=p.title),
+                          u.body, links.page) for u in p.updates if u.public]
         if p.status == PriorityStatus.COMPLETED and p.closed_at:
             entries.append(Entry(f"priority-{p.id}-completed", p.closed_at,
-                                 f"You said, we did: {p.title}", p.outcome, links.page))
+                                 gettext("You said, we did: %(title)s", title=p.title), p.outcome,
+                                 links.page))
     return entries
 
 
@@ -71,7 +79,8 @@ def _issue_entries(session: Session, place: Neighbourhood, links: Links) -> list
     for i in issues:
         assert i.closed_at is not None  # the query keeps only closed issues
         entries.append(Entry(f"issue-{i.id}-resolved", i.closed_at,
-                             f"You said, we did: {you_said(i, IssueCategory.label_of(i.category))}",
+                             gettext("You said, we did: %(title)s",
+                                     title=you_said(i, translate(IssueCategory.label_of(i.category)))),
                              i.outcome, links.issue(i.reference)))
     return entries
 
@@ -80,8 +89,8 @@ def _results_entries(waves, links: Links) -> list[Entry]:
     """A published wave's results appear the morning after its fieldwork closes."""
     return [Entry(f"survey-results-{w.slug}",
                   from_local(w.closes_on + timedelta(days=1), time(0)),
-                  f"Survey results: {w.name}",
-                  "What residents told the Voicebox survey, with the whole area beside it.",
+                  gettext("Survey results: %(wave)s", wave=w.name),
+                  gettext("What residents told the Voicebox survey, with the whole area beside it."),
                   links.results(w.slug)) for w in waves]
 
 

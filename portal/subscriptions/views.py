@@ -16,7 +16,7 @@ from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
-from portal.core.languages import N_
+from portal.core.languages import ENGLISH, N_, writing_in
 from portal.core.links import public_url
 from portal.models import AlertFrequency
 from portal.results.pages import published_waves
@@ -63,8 +63,9 @@ def feed(slug: str):
         issue=lambda reference: public_url("issues.issue", reference=reference),
         results=lambda wave: public_url("results.neighbourhood", slug=place.slug, wave=wave))
     waves = published_waves(db.session, today())
-    body = atom_feed(place, activity(db.session, place, waves, links), _host(), links,
-                     current_profile().name)
+    with writing_in(ENGLISH):  # one document for every reader: its entries' words in English
+        body = atom_feed(place, activity(db.session, place, waves, links), _host(), links,
+                         current_profile().name)
     return cached_answer(body, "application/atom+xml")
 
 

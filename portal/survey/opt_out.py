@@ -122,7 +122,7 @@ def record_exit(session: Session, hashed: str, now: datetime,
 
 def end_memberships(session: Session, email: str, now: datetime, member_id: int | None = None) -> int:
     """Mark every member row with this address (and row `member_id`) as left at `now`, removing
-    the address and the age band with it; rows marked before keep their date. Returns how many
+    the address and the age band and language with it; rows marked before keep their date. Returns how many
     rows changed."""
     conditions = []
     if normalised(email):
@@ -132,7 +132,7 @@ def end_memberships(session: Session, email: str, now: datetime, member_id: int 
     if not conditions:
         return 0
     changed = session.execute(update(PanelMember).where(or_(*conditions), PanelMember.opted_out_at.is_(None))
-                              .values(opted_out_at=now, email="", age_band=None)
+                              .values(opted_out_at=now, email="", age_band=None, language=None)
                               .execution_options(synchronize_session=False))
     return rowcount(changed)
 

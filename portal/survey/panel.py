@@ -15,14 +15,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import surveys
-from analysis.formatting import day, plural
+from analysis.formatting import plural
 from analysis.margins import NOT_GIVEN
 from portal.core.clock import utcnow
 from portal.core.csv_files import csv_problem
+from portal.core.filters import local_day
+from portal.core.languages import describe, english_name, with_language, writing_in
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
 from portal.models import Invitation, Neighbourhood, PanelMember, Wave
@@ -36,6 +39,7 @@ MAX_PANEL_ROWS = 20000
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
 PANEL_COLUMNS = ("id", "email", "neighbourhood")
 AGE_BAND = "age_band"  # the optional column, and the questionnaire question whose bands it holds
+LANGUAGE = "language"  # the optional column: the code of the language the member is written to in
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class PanelRow:
     neighbourhood_slug: str
     row: int = 0  # the spreadsheet row (header = 1)
     age_band: str | None = None  # a band code; None: not in the file, or left blank
+    language: str | None = None  # a code of LANGUAGES; None: not in the file, or blank (the default)
 
 
 @dataclass(frozen=True)
@@ -64,10 +69,11 @@ def age_bands(questionnaire: surveys.Questionnaire) -> dict[str, str]:
     return {code: label for code, label in labels.items() if code not in NOT_GIVEN}
 
 
-def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str],
-                    bands: dict[str, str] | None = None) -> tuple[list[PanelRow], list[PanelProblem]]:
+def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str], bands: dict[str, str] | None = None,
+                    languages: Collection[str] = ("en",)) -> tuple[list[PanelRow], list[PanelProblem]]:
     """Read ``id,email,neighbourhood`` rows (neighbourhood as slug or name), with an optional
-    ``age_band`` column (a code or label of ``bands``, `age_bands`; blank: not known). All or
+    ``age_band`` column (a code or label of ``bands``, `age_bands`; blank: not known) and an optional
+    ``language`` column (one of ``languages``, the app's LANGUAGES; blank: the default). All or
     nothing: either rows and no problems, or problems with spreadsheet row numbers (header = 1)."""
     records, problem = _panel_records(data)
     if problem is not None:
@@ -76,7 +82,8 @@ def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str],
     missing = [name for name in PANEL_COLUMNS if name not in header]
     if missing:
         return [], [PanelProblem(1, name, f"Column '{name}' is missing; the header must be "
-                                 "id,email,neighbourhood (and age_band if you have it)") for name in missing]
+                                 "id,email,neighbourhood (and age_band and language if you have them)")
+                        for name in missing]
     body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
     if len(body) > MAX_PANEL_ROWS:
         return [], [PanelProblem(None, None, f"The file has {len(body):,} rows; the limit is "
@@ -91,8 +98,9 @@ def parse_panel_csv(data: bytes, neighbourhoods: dict[str, str],
         cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
         row, found = _panel_row(number, cells, neighbourhoods, by_name, seen)
         band, wrong = _age_band(number, cells.get(AGE_BAND, ""), bands or {})
-        rows.append(replace(row, age_band=band))
-        problems.extend(found + wrong)
+        language, unknown = _language(number, cells.get(LANGUAGE, ""), languages)
+        rows.append(replace(row, age_band=band, language=language))
+        problems.extend(found + wrong + unknown)
     return ([], problems) if problems else (rows, [])
 
 
@@ -109,6 +117,21 @@ def _age_band(number: int, value: str, bands: dict[str, str]) -> tuple[str | Non
                                    "questionnaire asks no age band, so leave the column blank")]
     return None, [PanelProblem(number, AGE_BAND, f"'{value}' is not one of the questionnaire's age "
                                f"bands: use one of {', '.join(bands.values())} (or leave it blank)")]
+
+
+def _language(number: int, value: str, languages: Collection[str]) -> tuple[str | None, list[PanelProblem]]:
+    """The language code of a cell (a code of ``languages``, or its name in English or in itself,
+    any case; blank: None), or the problem with it."""
+    if not value:
+        return None, []
+    by_word = {word.lower(): code for code in languages
+               for word in (code, english_name(code), describe(code).name)}
+    code = by_word.get(value.lower())
+    if code is not None:
+        return code, []
+    offered = ", ".join(f"{code} ({english_name(code)})" for code in languages)
+    return None, [PanelProblem(number, LANGUAGE, f"'{value}' is not one of the site's languages: use "
+                               f"one of {offered} (or leave it blank for the default)")]
 
 
 def _panel_records(data: bytes) -> tuple[list[list[str]], PanelProblem | None]:
@@ -217,7 +240,8 @@ def add_panel_members(session: Session, wave: Wave, rows: list[PanelRow], addres
         raise PanelUploadRefused(problems)
     ids = {slug: id_ for slug, id_ in session.execute(select(Neighbourhood.slug, Neighbourhood.id))}
     session.add_all(PanelMember(wave_id=wave.id, external_id=row.external_id, email=row.email,
-                                neighbourhood_id=ids[row.neighbourhood_slug], age_band=row.age_band)
+                                neighbourhood_id=ids[row.neighbourhood_slug], age_band=row.age_band,
+                                language=row.language)
                     for row in rows)
     session.flush()
     return PanelAdded(added=len(rows), left_panel=len(left))
@@ -228,21 +252,39 @@ LeaveLink = Callable[[PanelMember], str]  # member -> absolute "stop inviting me
 
 
 def invitation_message(wave: Wave, link: str, leave: str, reminder: bool) -> tuple[str, str]:
-    subject = (f"Reminder: {wave.name} survey" if reminder else f"Your invitation: {wave.name} survey")
-    opening = ("We have not yet had your answers to" if reminder else "You are invited to answer")
-    minutes = frozen_questionnaire(wave.questionnaire).estimated_minutes
-    body = (
-        f"{opening} the {wave.name} community safety survey.\n\n"
-        f"Use this link to take part. It is for you only and works once:\n{link}\n\n"
-        f"The survey closes on {day(wave.closes_on)}. It takes about {plural(minutes, 'minute')}.\n\n"
-        "Your answers are kept separately from your name and email address, and are only ever "
-        "reported as statistics.\n"
-    )
+    """(subject, body) of an invitation or reminder in the current locale (`_queue_invitation`
+    writes each in the member's language). The wave's name is staff's and goes as written."""
+    name = wave.name
     if reminder:
-        body += "\nThis link replaces the one we sent before.\n"
-    body += ("\nTaking part is voluntary. To stop all invitations from the Voicebox panel, open this "
-             f"link and press the button on the page:\n{leave}\n")
-    return subject, body
+        subject = gettext("Reminder: %(wave)s survey", wave=name)
+        opening = gettext("We have not yet had your answers to the %(wave)s community safety survey.",
+                          wave=name)
+    else:
+        subject = gettext("Your invitation: %(wave)s survey", wave=name)
+        opening = gettext("You are invited to answer the %(wave)s community safety survey.", wave=name)
+    minutes = frozen_questionnaire(wave.questionnaire).estimated_minutes
+    lines = [
+        opening, "",
+        gettext("Use this link to take part. It is for you only and works once:"), link, "",
+        gettext("The survey closes on %(day)s. It takes about %(minutes)s.", day=local_day(wave.closes_on),
+                minutes=ngettext("%(num)s minute", "%(num)s minutes", minutes)), "",
+        gettext("Your answers are kept separately from your name and email address, and are only ever "
+                "reported as statistics."),
+    ]
+    if reminder:
+        lines += ["", gettext("This link replaces the one we sent before.")]
+    lines += ["", gettext("Taking part is voluntary. To stop all invitations from the Voicebox panel, open "
+                          "this link and press the button on the page:"), leave]
+    return subject, "\n".join(lines) + "\n"
+
+
+def _queue_invitation(session: Session, wave: Wave, member: PanelMember, link: str, leave: str,
+                      reminder: bool) -> None:
+    """Queue one invitation or reminder in the member's language, its links opening the pages in it."""
+    with writing_in(member.language):
+        leave = with_language(leave, member.language)
+        subject, body = invitation_message(wave, with_language(link, member.language), leave, reminder)
+    queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
 
 
 def unsubscribe_headers(leave: str) -> dict[str, str]:
@@ -255,7 +297,8 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
                      leave_link: LeaveLink | None = None) -> int:
     """Invite panel members who have no invitation yet (at most ``limit``, by id); returns how
     many were queued. Members already invited or who left the panel are skipped, so calling it
-    again is safe. Each message carries the member's "stop inviting me" link."""
+    again is safe. Each message carries the member's "stop inviting me" link, and is written in the
+    member's language (`PanelMember.language`; None: English)."""
     now = now or utcnow()
     leave_link = leave_link or opt_out.leave_link
     members = session.scalars(select(PanelMember).outerjoin(Invitation)
@@ -264,9 +307,7 @@ def send_invitations(session: Session, wave: Wave, link_for: InvitationLink,
     for member in members:
         token = new_token()
         session.add(Invitation(panel_member_id=member.id, token_hash=token_hash(token), sent_at=now))
-        leave = leave_link(member)
-        subject, body = invitation_message(wave, link_for(token), leave, reminder=False)
-        queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
+        _queue_invitation(session, wave, member, link_for(token), leave_link(member), reminder=False)
     session.flush()
     return len(members)
 
@@ -291,9 +332,7 @@ def send_reminders(session: Session, wave: Wave, link_for: InvitationLink,
         token = new_token()
         invitation.token_hash = token_hash(token)
         invitation.reminded_at = now
-        leave = leave_link(member)
-        subject, body = invitation_message(wave, link_for(token), leave, reminder=True)
-        queue_mail(session, member.email, subject, body, headers=unsubscribe_headers(leave))
+        _queue_invitation(session, wave, member, link_for(token), leave_link(member), reminder=True)
     session.flush()
     return len(members)
 

@@ -256,7 +256,8 @@ def panel(wave_slug: str):
     bands = panel_rules.age_bands(wave_questionnaire(db.session, wave))
     return render_template("survey/admin/panel.html", wave=wave, form=form, problems=problems, counts=counts,
                            members=members, confirm=ConfirmForm(), state=wave.state_on(today()),
-                           age_bands=bands), 400 if form.form_errors else 200
+                           age_bands=bands, languages=current_app.config["LANGUAGES"]), \
+        400 if form.form_errors else 200
 
 
 def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
@@ -264,7 +265,8 @@ def _upload_panel(form: PanelUploadForm, wave: Wave) -> list | None:
     (the reason is on the form)."""
     data = form.file.data.read(panel_rules.MAX_PANEL_BYTES + 1)
     rows, problems = panel_rules.parse_panel_csv(
-        data, neighbourhood_names(db.session), panel_rules.age_bands(wave_questionnaire(db.session, wave)))
+        data, neighbourhood_names(db.session), panel_rules.age_bands(wave_questionnaire(db.session, wave)),
+        current_app.config["LANGUAGES"])
     if problems:
         form.form_errors.append("Nothing was added: fix the problems below and upload the whole file again.")
         return problems

@@ -177,3 +177,42 @@ def test_links_sent_before_address_checks_still_unsubscribe(app, client, db_sess
         [sub.id, "fay@example.org"])
     assert client.post(f"/alerts/unsubscribe/{old}").status_code == 200
     assert db_session.scalars(select(AlertSubscription)).all() == []
+
+
+def test_a_digest_is_written_in_the_language_the_alerts_were_asked_for_in(app, client, db_session,
+                                                                          neighbourhoods):
+    """The page's language is kept at subscription; the digest the job sends later is in it (its
+    subject, its fixed words and the month names), staff's words as written; English stays English."""
+    from portal.models import OutboundMail
+
+    sent = client.post("/neighbourhoods/twerton/alerts?lang=cy",
+                       data={"email": "cy@example.org", "frequency": "immediate"})
+    assert sent.status_code == 302
+    # (The tests share one app context, so a second request here would keep the first one's locale.)
+    subscribe(db_session, _site(app), neighbourhoods["twerton"], "en@example.org", "immediate", utcnow())
+    subs = {s.email: s for s in db_session.scalars(select(AlertSubscription))}
+    assert {email: s.language for email, s in subs.items()} == {"cy@example.org": "cy",
+                                                                 "en@example.org": "en"}
+    confirmation = db_session.scalar(select(OutboundMail).where(OutboundMail.recipient == "cy@example.org"))
+    assert confirmation.subject == "Cadarnhau rhybuddion e-bost ar gyfer Twerton"
+    for sub in subs.values():
+        sub.confirmed_at = sub.digested_until = utcnow() - timedelta(days=1)
+    db_session.commit()
+    _public_update(db_session, neighbourhoods, "Wardens visit the verges on Fridays")
+    assert send_digests(db_session, _site(app), utcnow()) == 2
+    digests = {m.recipient: m for m in db_session.scalars(select(OutboundMail).where(
+        OutboundMail.subject.contains("PACT")))}
+    welsh, english = digests["cy@example.org"], digests["en@example.org"]
+    assert welsh.subject == "Twerton: newyddion PACT ac arolygon"
+    assert "Beth sy’n newydd yn Twerton ers" in welsh.body
+    assert "Diweddariad ar Parking on verges" in welsh.body  # the priority's title as staff wrote it
+    assert "Wardens visit the verges on Fridays" in welsh.body
+    assert "Nid yw’r cyfarfod PACT nesaf wedi’i drefnu eto." in welsh.body
+    assert "Stopio’r negeseuon e-bost hyn (un clic):" in welsh.body
+    assert "What's new" not in welsh.body and "Update on" not in welsh.body
+    welsh_months = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
+                    "Medi", "Hydref", "Tachwedd", "Rhagfyr")
+    assert any(month in welsh.body for month in welsh_months)
+    assert english.subject == "Twerton: PACT and survey news"
+    assert "What's new in Twerton since" in english.body and "Update on Parking on verges" in english.body
+    assert "Stop these e-mails (one click):" in english.body and "Beth sy" not in english.body

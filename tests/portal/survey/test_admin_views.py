@@ -270,3 +270,58 @@ def test_panel_upload_keeps_age_bands_and_refuses_a_bad_one_keeping_nothing(sign
     location(_upload(admin, wave, good))
     bands = dict(db_session.execute(select(PanelMember.external_id, PanelMember.age_band)).all())
     assert bands == {"M1": "16_24", "M2": "75_plus", "M3": None}
+
+
+def test_panel_members_are_invited_and_reminded_in_their_language(signed_in, app, make_wave, db_session):
+    """A Welsh member's invitation and reminder are Welsh (subject and body, month names), their
+    links open the pages in Welsh; a member with no language stays English. The wave's name goes
+    as written."""
+    wave = make_wave("2012-13", panel=True, open_link=False)
+    admin = signed_in("admin")
+    help_text = admin.get(f"/admin/waves/{wave.slug}/panel").get_data(as_text=True)
+    assert "<code>language</code>" in help_text and "<code>cy</code> for Welsh" in help_text
+    bad = (b"id,email,neighbourhood,language\r\nM1,one@example.org,Twerton,cy\r\n"
+           b"M2,two@example.org,Keynsham,<i>xx</i>\r\n")
+    page = _upload(admin, wave, bad)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Nothing was added" in text
+    assert "<td>3</td><td>language</td><td>&#39;&lt;i&gt;xx&lt;/i&gt;&#39; is not one of the site&#39;s " \
+           "languages" in text and "<i>xx</i>" not in text
+    assert db_session.scalar(select(func.count()).select_from(PanelMember)) == 0
+    good = (b"id,email,neighbourhood,language\r\nM1,one@example.org,Twerton,cy\r\n"
+            b"M2,two@example.org,Keynsham,\r\n")
+    location(_upload(admin, wave, good))
+    languages = dict(db_session.execute(select(PanelMember.email, PanelMember.language)).all())
+    assert languages == {"one@example.org": "cy", "two@example.org": None}
+
+    location(admin.post(f"/admin/waves/{wave.slug}/panel/invitations"))
+    wait_for_jobs(app)
+    invitations = {m.recipient: m for m in db_session.scalars(select(OutboundMail))}
+    welsh, english = invitations["one@example.org"], invitations["two@example.org"]
+    assert welsh.subject == "Eich gwahoddiad: arolwg Voicebox 2012-13"
+    assert "Fe’ch gwahoddir i ateb arolwg diogelwch cymunedol Voicebox 2012-13." in welsh.body
+    assert "Mae’r arolwg yn cau ar" in welsh.body and "You are invited" not in welsh.body
+    base_url = app.config["PUBLIC_BASE_URL"]
+    base = re.escape(base_url)
+    link = re.search(base + r"(/survey/\S+/invitation/\S+)", welsh.body).group(1)
+    assert link.endswith("?lang=cy")
+    leave = re.search(base + r"(/survey/leave-the-panel/\S+)", welsh.body).group(1)
+    assert leave.endswith("?lang=cy") and welsh.headers["List-Unsubscribe"] == f"<{base_url}{leave}>"
+    assert english.subject == "Your invitation: Voicebox 2012-13 survey"
+    assert "You are invited to answer the Voicebox 2012-13 community safety survey." in english.body
+    assert "lang=" not in english.body
+    page = app.test_client().get(link).get_data(as_text=True)
+    assert "Dechrau nawr" in page and "Start now" not in page  # the Welsh pages, from the link alone
+
+    location(admin.post(f"/admin/waves/{wave.slug}/panel/reminders"))
+    wait_for_jobs(app)
+    reminders = {m.recipient: m for m in db_session.scalars(
+        select(OutboundMail).where(OutboundMail.id.not_in([welsh.id, english.id])))}
+    welsh_reminder = reminders["one@example.org"]
+    assert welsh_reminder.subject == "Nodyn atgoffa: arolwg Voicebox 2012-13"
+    assert ("Nid ydym wedi cael eich atebion i arolwg diogelwch cymunedol Voicebox 2012-13 eto."
+            in welsh_reminder.body)
+    assert "Mae’r ddolen hon yn cymryd lle’r un a anfonwyd gennym o’r blaen." in welsh_reminder.body
+    assert re.search(base + r"/survey/\S+/invitation/\S+\?lang=cy", welsh_reminder.body)
+    assert reminders["two@example.org"].subject == "Reminder: Voicebox 2012-13 survey"
+    assert "replaces the one we sent" in reminders["two@example.org"].body

@@ -71,3 +71,30 @@ def test_the_bands_are_the_questionnaires_less_prefer_not_to_say():
     bands = age_bands(surveys.load_questionnaire("crime-and-community-safety"))
     assert list(bands) == ["16_24", "25_34", "35_44", "45_54", "55_64", "65_74", "75_plus"]
     assert bands["75_plus"] == "75+"
+
+
+LANGUAGES = ("en", "cy")
+
+
+def test_the_language_column_is_optional_and_takes_codes_or_names():
+    without, problems = parse_panel_csv(b"id,email,neighbourhood\r\nM1,a@example.org,Twerton\r\n",
+                                        PLACES, BANDS, LANGUAGES)
+    assert not problems and without[0].language is None
+    data = (b"id,email,neighbourhood,language\r\nM1,a@example.org,Twerton,cy\r\n"
+            b"M2,b@example.org,Twerton,\r\nM3,c@example.org,Twerton,Welsh\r\n"
+            b"M4,d@example.org,Twerton,CYMRAEG\r\nM5,e@example.org,Twerton,en\r\n"
+            b"M6,f@example.org,Twerton\r\n")  # M6's row is short: the default
+    rows, problems = parse_panel_csv(data, PLACES, BANDS, LANGUAGES)
+    assert not problems
+    assert [r.language for r in rows] == ["cy", None, "cy", "cy", "en", None]
+
+
+@pytest.mark.parametrize("value", [b"pl", b"fr", b"klingon"])
+def test_a_language_the_site_does_not_offer_is_refused_with_its_row(value):
+    data = (b"id,email,neighbourhood,language\r\nM1,a@example.org,Twerton,cy\r\n"
+            b"M2,b@example.org,Twerton," + value + b"\r\n")
+    rows, problems = parse_panel_csv(data, PLACES, BANDS, LANGUAGES)
+    assert rows == []
+    assert [(p.row, p.column) for p in problems] == [(3, "language")]
+    assert problems[0].message == (f"'{value.decode()}' is not one of the site's languages: use one of "
+                                   "en (English), cy (Welsh) (or leave it blank for the default)")
