@@ -16,7 +16,8 @@ from portal.results.pages import ASB_SECTION, ASB_SUMMARY
 def test_the_marked_words_are_the_analysis_own():
     strands = {i for title, ids in SECTIONS if title.startswith(ASB_SECTION) for i in ids} - ASB_SUMMARY
     assert set(wording.INDICATOR_LABELS) == strands  # every concern a page can rank
-    for indicator, label in wording.INDICATOR_LABELS.items():
+    assert set(wording.SUMMARY_LABELS) == ASB_SUMMARY
+    for indicator, label in {**wording.INDICATOR_LABELS, **wording.SUMMARY_LABELS}.items():
         assert REPORT_CATALOGUE[indicator].label == label, indicator
     assert wording.CRIME_LABELS == CRIME_LABELS
     assert small_base(0, 30) in wording.NOTES and WITHHELD in wording.NOTES
