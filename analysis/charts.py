@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -64,6 +64,8 @@ class Words:
     worried_legend: str = "Worried (very or fairly)"
     victim_legend: str = "Victim in the last 12 months"
     low_base: str = "low base"
+    format_interval: Callable[[float | None, float | None], str] = interval  # "20.0% to 30.0%"
+    format_ratio: Callable[[float | None], str] = ratio  # "1.5 to 1"
 
 
 ENGLISH = Words()
@@ -107,7 +109,7 @@ def _estimate_text(f, words: Words = ENGLISH) -> str:
     if f.ci_lower is None or f.ci_upper is None:
         return percent(f.estimate)
     return words.with_interval.format(estimate=percent(f.estimate),
-                                      interval=interval(f.ci_lower, f.ci_upper))
+                                      interval=words.format_interval(f.ci_lower, f.ci_upper))
 
 
 # Advance widths of Liberation Sans (metrically Arial/Helvetica) in thousandths of an em, for
@@ -490,7 +492,7 @@ def gap_chart(rows: Sequence, *, title: str, words: Words = ENGLISH) -> Chart:
         star = " *" if _low_base(r) else ""
         plot.text(plot.x(r.worried) + 2, plot.y(y + h / 2),
                   words.worried.format(percent=percent(r.worried) + star), size=7, halo=True)
-        ratio_text = (f" ({words.worried_to_victims.format(ratio=ratio(r.ratio))})"
+        ratio_text = (f" ({words.worried_to_victims.format(ratio=words.format_ratio(r.ratio))})"
                       if r.ratio is not None else "")
         plot.text(plot.x(r.victim) + 2, plot.y(y - h / 2),
                   words.victims.format(percent=percent(r.victim) + star) + ratio_text, size=7,
@@ -502,7 +504,7 @@ def gap_chart(rows: Sequence, *, title: str, words: Words = ENGLISH) -> Chart:
         if r.worried is None:
             parts.append(f"{r.label}: {words.too_few}")
         else:
-            ratio_text = (f", {words.worried_to_victims.format(ratio=ratio(r.ratio))}"
+            ratio_text = (f", {words.worried_to_victims.format(ratio=words.format_ratio(r.ratio))}"
                           if r.ratio is not None else "")
             star = f" ({words.low_base})" if _low_base(r) else ""
             parts.append(f"{r.label}: {words.worried.format(percent=percent(r.worried))}, "

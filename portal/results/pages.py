@@ -112,7 +112,9 @@ def _translated(report: NeighbourhoodReport) -> NeighbourhoodReport:
     h = report.headline
     return replace(
         report,
-        headline=replace(h, local=wording.figure(h.local), authority=wording.figure(h.authority)),
+        headline=replace(h, local=wording.figure(h.local),
+                         authority=replace(wording.figure(h.authority),
+                                           label=translate(h.authority.label))),  # "Authority"
         trend=[replace(t, local=wording.figure(t.local), authority=wording.figure(t.authority))
                for t in report.trend],
         gap=[wording.gap_row(g) for g in report.gap],

@@ -15,6 +15,7 @@ from flask_babel import gettext, ngettext
 
 from analysis.charts import Words
 from analysis.report import Figure, GapRow, IndicatorRow
+from portal.core.filters import local_interval, local_ratio
 from portal.core.languages import N_, translate
 
 # The anti-social behaviour strands a resident's page ranks ("seen most as a problem"):
@@ -75,7 +76,8 @@ def figure(value: Figure) -> Figure:
 def indicator_row(row: IndicatorRow) -> IndicatorRow:
     label = translate(row.label) if row.id in INDICATOR_LABELS or row.id in SUMMARY_LABELS \
         else row.label
-    return replace(row, label=label, local=figure(row.local),
+    local = replace(figure(row.local), label=label) if row.local.label == row.label else figure(row.local)
+    return replace(row, label=label, local=local,
                    authority=figure(row.authority) if row.authority else None)
 
 
@@ -106,4 +108,5 @@ def chart_words() -> Words:
         worried_legend=gettext("Worried (very or fairly)"),
         victim_legend=gettext("Victim in the last 12 months"),
         low_base=gettext("low base"),
+        format_interval=local_interval, format_ratio=local_ratio,
     )
