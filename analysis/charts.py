@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -41,11 +41,41 @@ WIDTH = 6.4  # inches: the A4 text width of the reports
 SUPPRESSED = "suppressed: fewer than 30 responses"
 
 
-def _suppressed(item) -> str:
+@dataclass(frozen=True)
+class Words:
+    """Every fixed word a chart draws or writes in its alternative text. English by default (the
+    PDF reports and the analysts' pages); the public results page passes them in the resident's
+    language (`portal.results.wording.chart_words`), as this module never imports the portal."""
+
+    interval_axis: str = "Per cent (95% confidence interval)"
+    per_cent: str = "Per cent"
+    per_cent_of_residents: str = "Per cent of residents"
+    suppressed: str = "suppressed"
+    suppressed_because: str = "suppressed: {note}"
+    suppressed_default: str = SUPPRESSED
+    too_few: str = "suppressed (too few responses)"
+    with_interval: str = "{estimate} (95% CI {interval})"
+    reference_lines: str = "Reference lines: {lines}."
+    years: str = "{years} years"
+    broken_axis: str = "The time axis is broken between {before} and {after} ({years} years apart)."
+    worried: str = "{percent} worried"
+    victims: str = "{percent} victims"
+    worried_to_victims: str = "worried to victims {ratio}"
+    worried_legend: str = "Worried (very or fairly)"
+    victim_legend: str = "Victim in the last 12 months"
+    low_base: str = "low base"
+    format_interval: Callable[[float | None, float | None], str] = interval  # "20.0% to 30.0%"
+    format_ratio: Callable[[float | None], str] = ratio  # "1.5 to 1"
+
+
+ENGLISH = Words()
+
+
+def _suppressed(item, words: Words = ENGLISH) -> str:
     """The gap's label: the figure's own reason (too few responses, none, or withheld beside a
     suppressed figure), as the tables print it."""
     note = getattr(item, "note", None)
-    return f"suppressed: {note}" if note else SUPPRESSED
+    return words.suppressed_because.format(note=note) if note else words.suppressed_default
 # Dash patterns of matplotlib's "--", ":" and "-." at a line width of 1 pt
 DASHES = {"--": "3.7 1.6", ":": "1 1.65", "-.": "6.4 1.6 1 1.6"}
 
@@ -72,13 +102,14 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
-def _estimate_text(f) -> str:
+def _estimate_text(f, words: Words = ENGLISH) -> str:
     """An estimate and its interval for alternative text, printed as the page prints them."""
     if f.estimate is None:
-        return "suppressed (too few responses)"
+        return words.too_few
     if f.ci_lower is None or f.ci_upper is None:
         return percent(f.estimate)
-    return f"{percent(f.estimate)} (95% CI {interval(f.ci_lower, f.ci_upper)})"
+    return words.with_interval.format(estimate=percent(f.estimate),
+                                      interval=words.format_interval(f.ci_lower, f.ci_upper))
 
 
 # Advance widths of Liberation Sans (metrically Arial/Helvetica) in thousandths of an em, for
@@ -232,6 +263,17 @@ class _Plot:
                 + "\n".join(self.back + self.parts) + "\n</svg>")
 
 
+def _y_axis(plot: _Plot, lo: float, hi: float, label: str) -> None:
+    """A per-cent value axis on the left: gridlines, ticks, tick labels and the rotated label."""
+    for value in _ticks(lo, hi, plot.bottom - plot.top, 2 * FONT_SIZE):
+        py = plot.y(value)
+        plot.line(plot.left, py, plot.right, py, LIGHT, 0.5, back=True)
+        plot.line(plot.left - 3.5, py, plot.left, py, DARK, 0.8)
+        plot.text(plot.left - 7, py, _percent_label(value), anchor="end")
+    plot.line(plot.left, plot.top, plot.left, plot.bottom, GREY, 0.8)
+    plot.text(plot.left - 38, (plot.top + plot.bottom) / 2, label, anchor="middle", rotate=True)
+
+
 def _limits(values, pad=0.05):
     vals = [v for v in values if v is not None]
     hi = max(vals) if vals else 1.0
@@ -248,8 +290,8 @@ def _per_1000(share: float | None) -> str:
 
 
 def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[float, str]] = (),
-                   highlight: Sequence[str] = (), xlabel: str = "Per cent (95% confidence interval)"
-                   ) -> Chart:
+                   highlight: Sequence[str] = (), xlabel: str | None = None,
+                   words: Words = ENGLISH) -> Chart:
     """Horizontal dots with 95% interval bars, one row per item (top to bottom in given order).
 
     ``reference``: vertical lines (value, label), e.g. the authority average or a target;
@@ -264,7 +306,8 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
     lo, hi = _limits(values)
     plot.xlim = (lo, hi + 0.08)
     plot.ylim = (-0.6, len(items) - 0.4)
-    plot.x_axis(xlabel, _ticks(lo, hi + 0.08, plot.right - plot.left, 3 * FONT_SIZE))
+    plot.x_axis(words.interval_axis if xlabel is None else xlabel,
+                _ticks(lo, hi + 0.08, plot.right - plot.left, 3 * FONT_SIZE))
     ys = list(range(len(items)))[::-1]
     plot.y_labels([(y, f.label + (" *" if _low_base(f) else "")) for y, f in zip(ys, items,
                                                                                 strict=True)])
@@ -276,7 +319,7 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
         colour = BLUE if (not highlight or f.label in highlight) else GREY
         py = plot.y(y)
         if f.estimate is None:
-            plot.text(plot.x(lo + 0.005), py, _suppressed(f), size=7.5, colour=ORANGE, halo=True)
+            plot.text(plot.x(lo + 0.005), py, _suppressed(f, words), size=7.5, colour=ORANGE, halo=True)
             continue
         if f.ci_lower is not None and f.ci_upper is not None:
             x1, x2 = plot.x(f.ci_lower), plot.x(f.ci_upper)
@@ -290,11 +333,11 @@ def interval_chart(items: Sequence, *, title: str, reference: Sequence[tuple[flo
     if reference:
         plot.legend([("line", DARK if i == 0 else GREEN, styles[i % 3], label)
                      for i, (_value, label) in enumerate(reference)], 7.5)
-    parts = [f"{f.label}: {_estimate_text(f)}" for f in items]
-    refs = [f"{label} {percent(v, missing='suppressed')}" for v, label in reference]
+    parts = [f"{f.label}: {_estimate_text(f, words)}" for f in items]
+    refs = [f"{label} {percent(v, missing=words.suppressed)}" for v, label in reference]
     alt = f"{title}. " + "; ".join(parts) + "."
     if refs:
-        alt += " Reference lines: " + "; ".join(refs) + "."
+        alt += " " + words.reference_lines.format(lines="; ".join(refs))
     return Chart(plot.svg(), alt, title)
 
 
@@ -331,7 +374,7 @@ def years(days: Sequence[date | None]) -> list[float] | None:
 
 def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *, title: str,
                 reference: Sequence[tuple[float, str]] = (),
-                positions: Sequence[float] | None = None) -> Chart:
+                positions: Sequence[float] | None = None, words: Words = ENGLISH) -> Chart:
     """Estimates across waves with interval bars, one line per series (name, figures per wave).
 
     ``positions``: when each wave began, in years (2010.25 for April 2010), so the axis is
@@ -349,16 +392,9 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
     lo, hi = _limits(values, 0.08)
     plot.xlim = (-0.4, (x[-1] if x else 0) + 0.4)
     plot.ylim = (lo, hi)
-    for value in _ticks(lo, hi, plot.bottom - plot.top, 2 * FONT_SIZE):
-        py = plot.y(value)
-        plot.line(plot.left, py, plot.right, py, LIGHT, 0.5, back=True)
-        plot.line(plot.left - 3.5, py, plot.left, py, DARK, 0.8)
-        plot.text(plot.left - 7, py, _percent_label(value), anchor="end")
-    plot.line(plot.left, plot.top, plot.left, plot.bottom, GREY, 0.8)
-    plot.text(plot.left - 38, (plot.top + plot.bottom) / 2, "Per cent", anchor="middle",
-              rotate=True)
+    _y_axis(plot, lo, hi, words.per_cent)
     plot.x_axis("", x, list(waves), grid=False)
-    _draw_breaks(plot, breaks)
+    _draw_breaks(plot, breaks, words)
     n = max(len(series), 1)
     for i, (value, _label) in enumerate(reference):
         plot.line(plot.left, plot.y(value), plot.right, plot.y(value),
@@ -368,7 +404,7 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
         colour = colours[k % len(colours)]
         for xi, f in zip(x, figs, strict=True):
             if f.estimate is None:
-                plot.text(plot.x(xi + offset), plot.y(lo + 0.01), "suppressed", size=6.5,
+                plot.text(plot.x(xi + offset), plot.y(lo + 0.01), words.suppressed, size=6.5,
                           colour=ORANGE, centre=False, rotate=True)
             elif f.ci_lower is not None and f.ci_upper is not None:
                 px = plot.x(xi + offset)
@@ -384,28 +420,30 @@ def trend_chart(series: Sequence[tuple[str, Sequence]], waves: Sequence[str], *,
                  for k, (name, _figs) in enumerate(series)]
                 + [("line", GREEN if i == 0 else GREY, ("--", ":")[i % 2], label)
                    for i, (_value, label) in enumerate(reference)], FONT_SIZE)
-    return Chart(plot.svg(), _trend_alt(title, series, waves, reference, x, breaks), title)
+    return Chart(plot.svg(), _trend_alt(title, series, waves, reference, x, breaks, words), title)
 
 
 def _trend_alt(title: str, series: Sequence[tuple[str, Sequence]], waves: Sequence[str],
                reference: Sequence[tuple[float, str]], x: Sequence[float],
-               breaks: Sequence[tuple[float, float]]) -> str:
+               breaks: Sequence[tuple[float, float]], words: Words = ENGLISH) -> str:
     """The trend chart's alternative text: every figure, the reference lines and any break."""
     parts = []
     for name, figs in series:
-        parts.append(f"{name}: " + ", ".join(f"{w} {_estimate_text(f)}"
+        parts.append(f"{name}: " + ", ".join(f"{w} {_estimate_text(f, words)}"
                                              for w, f in zip(waves, figs, strict=True)))
     alt = f"{title}. " + "; ".join(parts) + "."
     if reference:
-        alt += " " + "; ".join(f"{label} {percent(v, missing='suppressed')}" for v, label in reference) + "."
+        alt += " " + "; ".join(f"{label} {percent(v, missing=words.suppressed)}"
+                               for v, label in reference) + "."
     for at, years in breaks:
         before = max(i for i, xi in enumerate(x) if xi < at)
-        alt += (f" The time axis is broken between {waves[before]} and {waves[before + 1]} "
-                f"({math.floor(years)} years apart).")
+        alt += " " + words.broken_axis.format(before=waves[before], after=waves[before + 1],
+                                              years=math.floor(years))
     return alt
 
 
-def _draw_breaks(plot: _Plot, breaks: Sequence[tuple[float, float]]) -> None:
+def _draw_breaks(plot: _Plot, breaks: Sequence[tuple[float, float]],
+                 words: Words = ENGLISH) -> None:
     """Each break of the time axis: a gap in the axis line between two slanted strokes, and the
     years it stands for under it."""
     for at, years in breaks:
@@ -413,8 +451,8 @@ def _draw_breaks(plot: _Plot, breaks: Sequence[tuple[float, float]]) -> None:
         plot.rect(bx - 3, plot.bottom - 4, 6, 8, WHITE)
         for dx in (-2.5, 2.5):
             plot.line(bx + dx - 2, plot.bottom + 4, bx + dx + 2, plot.bottom - 4, GREY, 0.8)
-        plot.text(bx, plot.bottom + 13.2, f"{math.floor(years)} years", size=6.5, anchor="middle",
-                  colour=GREY, centre=False)
+        plot.text(bx, plot.bottom + 13.2, words.years.format(years=math.floor(years)), size=6.5,
+                  anchor="middle", colour=GREY, centre=False)
 
 
 def _between_breaks(points: Sequence[tuple[float, float, float]],
@@ -428,7 +466,7 @@ def _between_breaks(points: Sequence[tuple[float, float, float]],
     return stretches
 
 
-def gap_chart(rows: Sequence, *, title: str) -> Chart:
+def gap_chart(rows: Sequence, *, title: str, words: Words = ENGLISH) -> Chart:
     """The perception gap: per crime, % worried against % victimised (paired horizontal bars).
 
     ``rows`` have ``label``, ``worried``, ``victim``, ``ratio`` (analysis.report.GapRow).
@@ -440,40 +478,42 @@ def gap_chart(rows: Sequence, *, title: str) -> Chart:
     plot.xlim = (0.0, min(1.0, top * 1.6 + 0.05))
     span = max(len(rows) - 1, 0) + 2 * h
     plot.ylim = (-h - 0.05 * span, len(rows) - 1 + h + 0.05 * span)
-    plot.x_axis("Per cent of residents",
+    plot.x_axis(words.per_cent_of_residents,
                 _ticks(*plot.xlim, plot.right - plot.left, 3 * FONT_SIZE))
     ys = list(range(len(rows)))[::-1]
     plot.y_labels([(y, r.label) for y, r in zip(ys, rows, strict=True)])
     bar = plot.y(0) - plot.y(h)
     for y, r in zip(ys, rows, strict=True):
         if r.worried is None:
-            plot.text(plot.x(0.005), plot.y(y), _suppressed(r), size=7.5, colour=ORANGE, halo=True)
+            plot.text(plot.x(0.005), plot.y(y), _suppressed(r, words), size=7.5, colour=ORANGE, halo=True)
             continue
         for value, centre, colour in ((r.worried, y + h / 2, BLUE), (r.victim, y - h / 2, ORANGE)):
             plot.rect(plot.left, plot.y(centre) - bar / 2, plot.x(value) - plot.left, bar, colour)
         star = " *" if _low_base(r) else ""
-        plot.text(plot.x(r.worried) + 2, plot.y(y + h / 2), f"{percent(r.worried)}{star} worried",
-                  size=7, halo=True)
-        ratio_text = f" (worried to victims {ratio(r.ratio)})" if r.ratio is not None else ""
+        plot.text(plot.x(r.worried) + 2, plot.y(y + h / 2),
+                  words.worried.format(percent=percent(r.worried) + star), size=7, halo=True)
+        ratio_text = (f" ({words.worried_to_victims.format(ratio=words.format_ratio(r.ratio))})"
+                      if r.ratio is not None else "")
         plot.text(plot.x(r.victim) + 2, plot.y(y - h / 2),
-                  f"{percent(r.victim)}{star} victims{ratio_text}", size=7, halo=True)
-    plot.legend([("patch", BLUE, None, "Worried (very or fairly)"),
-                 ("patch", ORANGE, None, "Victim in the last 12 months")], 7.5)
+                  words.victims.format(percent=percent(r.victim) + star) + ratio_text, size=7,
+                  halo=True)
+    plot.legend([("patch", BLUE, None, words.worried_legend),
+                 ("patch", ORANGE, None, words.victim_legend)], 7.5)
     parts = []
     for r in rows:
         if r.worried is None:
-            parts.append(f"{r.label}: suppressed (too few responses)")
+            parts.append(f"{r.label}: {words.too_few}")
         else:
-            ratio_text = (f", worried to victims {ratio(r.ratio)}" if r.ratio is not None
-                          else "")
-            star = " (low base)" if _low_base(r) else ""
-            parts.append(f"{r.label}: {percent(r.worried)} worried, {percent(r.victim)} victims"
-                         f"{ratio_text}{star}")
+            ratio_text = (f", {words.worried_to_victims.format(ratio=words.format_ratio(r.ratio))}"
+                          if r.ratio is not None else "")
+            star = f" ({words.low_base})" if _low_base(r) else ""
+            parts.append(f"{r.label}: {words.worried.format(percent=percent(r.worried))}, "
+                         f"{words.victims.format(percent=percent(r.victim))}{ratio_text}{star}")
     return Chart(plot.svg(), f"{title}. " + "; ".join(parts) + ".", title)
 
 
-__all__ = ["Chart", "DirectModelPoint", "direct_model_chart", "fear_risk_chart", "gap_chart",
-           "interval_chart", "trend_chart"]
+__all__ = ["ENGLISH", "Chart", "DirectModelPoint", "Words", "direct_model_chart", "fear_risk_chart",
+           "gap_chart", "interval_chart", "trend_chart"]
 
 
 def fear_risk_chart(rows: Sequence, *, title: str) -> Chart:
@@ -549,14 +589,7 @@ def direct_model_chart(points: Sequence[DirectModelPoint], *, title: str) -> Cha
     plot.xlim = plot.ylim = (lo, hi)
     plot.x_axis("Direct estimate (95% confidence interval)",
                 _ticks(lo, hi, plot.right - plot.left, 3 * FONT_SIZE))
-    for value in _ticks(lo, hi, plot.bottom - plot.top, 2 * FONT_SIZE):
-        py = plot.y(value)
-        plot.line(plot.left, py, plot.right, py, LIGHT, 0.5, back=True)
-        plot.line(plot.left - 3.5, py, plot.left, py, DARK, 0.8)
-        plot.text(plot.left - 7, py, _percent_label(value), anchor="end")
-    plot.line(plot.left, plot.top, plot.left, plot.bottom, GREY, 0.8)
-    plot.text(plot.left - 38, (plot.top + plot.bottom) / 2, "Model-based estimate (95% interval)",
-              anchor="middle", rotate=True)
+    _y_axis(plot, lo, hi, "Model-based estimate (95% interval)")
     plot.line(plot.x(lo), plot.y(lo), plot.x(hi), plot.y(hi), DARK, 1.0, "--")
     for p in shown:
         assert p.direct is not None

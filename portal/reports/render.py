@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -49,14 +49,24 @@ def environment() -> Environment:
     return env
 
 
-def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
-    """Every chart of a report, drawn from the report's own numbers."""
+def _english(text: str) -> str:
+    return text
+
+
+def report_charts(report: NeighbourhoodReport, say: Callable[[str], str] = _english,
+                  words: charts.Words = charts.ENGLISH) -> dict[str, charts.Chart]:
+    """Every chart of a report, drawn from the report's own numbers. The PDF's are English; the
+    public results page passes ``say`` (its msgids' translation: `portal.results.wording`) and
+    the chart ``words`` in the resident's language. The ranking and fear-and-risk charts are
+    the PDF's only and stay English."""
     h = report.headline
     target, baseline = h.target, h.baseline
     # NI 21 has a target and baseline when the partnership has set them (portal.scorecard.targets).
     out = {}
-    target_refs = ([(target, f"Target {percent(target)} ({h.target_wave})"),
-                    (baseline, f"Baseline {percent(baseline)} ({h.baseline_wave})")]
+    target_refs = ([(target, say("Target %(percent)s (%(wave)s)")
+                     % {"percent": percent(target), "wave": h.target_wave}),
+                    (baseline, say("Baseline %(percent)s (%(wave)s)")
+                     % {"percent": percent(baseline), "wave": h.baseline_wave})]
                    if target is not None and baseline is not None else [])
     if isinstance(report, AuthorityReport):
         out["ranking"] = charts.interval_chart(
@@ -67,20 +77,24 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
         headline_items = [h.authority]
     else:
         headline_items = [h.local, h.authority]
+    names = {"name": report.name, "wave": report.wave}
     out["headline"] = charts.interval_chart(
-        headline_items, title=f"NI 21 in {report.name}, {report.wave}"
-                              + (", against the plan's target" if target_refs else ""),
-        reference=target_refs, highlight=[h.local.label])
+        headline_items, title=(say("NI 21 in %(name)s, %(wave)s, against the plan's target")
+                               if target_refs else say("NI 21 in %(name)s, %(wave)s")) % names,
+        reference=target_refs, highlight=[h.local.label], words=words)
     waves = [p.wave for p in report.trend]
     series = [(report.name, [p.local for p in report.trend])]
     if not isinstance(report, AuthorityReport):
-        series.append(("Authority", [p.authority for p in report.trend]))
-    out["trend"] = charts.trend_chart(series, waves, title=f"NI 21 in {report.name} by wave",
-                                      reference=[(target, f"Target {percent(target)}")]
+        series.append((say("Authority"), [p.authority for p in report.trend]))
+    out["trend"] = charts.trend_chart(series, waves, title=say("NI 21 in %(name)s by wave") % names,
+                                      reference=[(target, say("Target %(percent)s")
+                                                  % {"percent": percent(target)})]
                                       if target is not None else [],
-                                      positions=charts.years([p.opens_on for p in report.trend]))
-    out["gap"] = charts.gap_chart(report.gap, title=f"Worry about crime against victimisation "
-                                                    f"in {report.name}, {report.wave}")
+                                      positions=charts.years([p.opens_on for p in report.trend]),
+                                      words=words)
+    out["gap"] = charts.gap_chart(
+        report.gap, title=say("Worry about crime against victimisation in %(name)s, %(wave)s")
+        % names, words=words)
     if report.fear_risk is not None:
         out["fear_risk"] = charts.fear_risk_chart(
             report.fear_risk.rows, title=f"Worry about crime against recorded crime in {report.name}, "
@@ -89,7 +103,8 @@ def report_charts(report: NeighbourhoodReport) -> dict[str, charts.Chart]:
         if section.title.startswith("Anti-social"):
             out["asb"] = charts.interval_chart(
                 [r.local for r in section.rows],
-                title=f"Anti-social behaviour seen as a problem in {report.name}, {report.wave}")
+                title=say("Anti-social behaviour seen as a problem in %(name)s, %(wave)s") % names,
+                words=words)
     return out
 
 

@@ -106,6 +106,29 @@ def _concerns(report: NeighbourhoodReport) -> list[IndicatorRow]:
     return [wording.indicator_row(r) for r in ranked]
 
 
+def _translated(report: NeighbourhoodReport) -> NeighbourhoodReport:
+    """The report with the words its charts draw (indicator and crime names, figures' notes) in
+    the request's language; the figures are the report's."""
+    h = report.headline
+    return replace(
+        report,
+        headline=replace(h, local=wording.figure(h.local),
+                         authority=replace(wording.figure(h.authority),
+                                           label=translate(h.authority.label))),  # "Authority"
+        trend=[replace(t, local=wording.figure(t.local), authority=wording.figure(t.authority))
+               for t in report.trend],
+        gap=[wording.gap_row(g) for g in report.gap],
+        sections=[replace(s, rows=[wording.indicator_row(r) for r in s.rows])
+                  for s in report.sections])
+
+
+def _charts(report: NeighbourhoodReport) -> dict[str, Chart]:
+    """The charts the page shows, every word in the request's language (``report`` is
+    `_translated`)."""
+    charts = report_charts(report, translate, wording.chart_words())
+    return {key: charts[key] for key in ("headline", "trend", "asb", "gap") if key in charts}
+
+
 def results_page(analysis, place: Neighbourhood | None, now: datetime,
                  authority_name: str, targets: Scorecard = NO_TARGETS,
                  model: ModelBased | None = None) -> ResultsPage:
@@ -113,13 +136,11 @@ def results_page(analysis, place: Neighbourhood | None, now: datetime,
               if place else authority_report(analysis, name=authority_name, generated_at=now,
                                              targets=targets))
     pooled = analysis.last_two_years
+    shown = _translated(report)
     return ResultsPage(
         area_slug=place.slug if place else None, area_name=report.name, wave=report.wave,
         wave_name=report.wave_name, headlines=_headlines(report), concerns=_concerns(report),
-        gap=[wording.gap_row(g) for g in report.gap],
-        trend=[replace(t, local=wording.figure(t.local), authority=wording.figure(t.authority))
-               for t in report.trend],
-        charts=report_charts(report),
+        gap=shown.gap, trend=shown.trend, charts=_charts(shown),
         achieved_here=report.method.achieved_here, suppress_below=report.method.suppress_below,
         flag_below=report.method.flag_below,
         model_based=(model.figures.get(place.slug) if model is not None and place is not None

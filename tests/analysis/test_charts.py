@@ -157,3 +157,51 @@ def test_the_direct_against_model_chart_draws_both_intervals_and_names_every_are
     assert inline.startswith('<svg role="img" aria-labelledby="plot-title" id="plot" ')
     assert '<title id="plot-title">NI 21: direct against model-based. Tom &amp; Jerry' in inline
     assert "Tom & Jerry" not in inline
+
+
+def test_the_charts_use_the_words_passed_in_and_english_otherwise():
+    from dataclasses import dataclass
+
+    from analysis import charts
+
+    @dataclass
+    class Row:
+        label: str
+        estimate: float | None
+        ci_lower: float | None
+        ci_upper: float | None
+        flag: str | None = None
+        note: str | None = None
+
+    @dataclass
+    class Gap:
+        label: str
+        worried: float | None
+        victim: float | None
+        ratio: float | None
+        flag: str | None = None
+        note: str | None = None
+
+    words = charts.Words(**{f: f"<{f}:" + ("{note}" if f == "suppressed_because" else "") + ">"
+                            for f in ("interval_axis", "per_cent", "per_cent_of_residents",
+                                      "suppressed", "suppressed_because", "suppressed_default",
+                                      "too_few", "reference_lines", "worried_legend",
+                                      "victim_legend", "low_base")},
+                         worried="W{percent}", victims="V{percent}", worried_to_victims="R{ratio}",
+                         with_interval="{estimate} CI {interval}", years="Y{years}",
+                         broken_axis="B{before}{after}{years}")
+    rows = [Row("a", 0.4, 0.3, 0.5), Row("b", None, None, None, note="n"), Row("c", None, None, None)]
+    chart = charts.interval_chart(rows, title="T", reference=[(0.5, "ref")], words=words)
+    assert "&lt;interval_axis:&gt;" in chart.svg and "&lt;suppressed_because:n&gt;" in chart.svg
+    assert "&lt;suppressed_default:&gt;" in chart.svg and "Per cent" not in chart.svg
+    assert "40.0% CI" in chart.alt and "<too_few:>" in chart.alt and "Reference" not in chart.alt
+    trend = charts.trend_chart([("x", rows)], ["w1", "w2", "w3"], title="T",
+                               positions=[2000.0, 2001.0, 2009.0], words=words)
+    assert "&lt;per_cent:&gt;" in trend.svg and "&lt;suppressed:&gt;" in trend.svg and ">Y" in trend.svg
+    assert "Bw2w38" in trend.alt and "broken" not in trend.alt and "suppressed" not in trend.alt
+    gap = charts.gap_chart([Gap("g", 0.3, 0.1, 3.0, "low_base"), Gap("h", None, None, None)],
+                           title="T", words=words)
+    assert "W30.0% *" in gap.svg and "R3.0" in gap.svg and "&lt;victim_legend:&gt;" in gap.svg
+    assert " worried" not in gap.svg + gap.alt and "(<low_base:>)" in gap.alt
+    english = charts.gap_chart([Gap("g", 0.3, 0.1, 3.0)], title="T")
+    assert "30.0% worried" in english.alt and "Worried (very or fairly)" in english.svg
