@@ -257,11 +257,11 @@ def invitation_message(wave: Wave, link: str, leave: str, reminder: bool) -> tup
     name = wave.name
     if reminder:
         subject = gettext("Reminder: %(wave)s survey", wave=name)
-        opening = gettext("We have not yet had your answers to the %(wave)s community safety survey.",
+        opening = gettext("We have not yet had your answers to this community safety survey: %(wave)s.",
                           wave=name)
     else:
         subject = gettext("Your invitation: %(wave)s survey", wave=name)
-        opening = gettext("You are invited to answer the %(wave)s community safety survey.", wave=name)
+        opening = gettext("You are invited to answer this community safety survey: %(wave)s.", wave=name)
     minutes = frozen_questionnaire(wave.questionnaire).estimated_minutes
     lines = [
         opening, "",

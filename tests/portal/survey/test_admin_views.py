@@ -308,7 +308,7 @@ def test_panel_members_are_invited_and_reminded_in_their_language(signed_in, app
     leave = re.search(base + r"(/survey/leave-the-panel/\S+)", welsh.body).group(1)
     assert leave.endswith("?lang=cy") and welsh.headers["List-Unsubscribe"] == f"<{base_url}{leave}>"
     assert english.subject == "Your invitation: Voicebox 2012-13 survey"
-    assert "You are invited to answer the Voicebox 2012-13 community safety survey." in english.body
+    assert "You are invited to answer this community safety survey: Voicebox 2012-13." in english.body
     assert "lang=" not in english.body
     page = app.test_client().get(link).get_data(as_text=True)
     assert "Dechrau nawr" in page and "Start now" not in page  # the Welsh pages, from the link alone
