@@ -49,6 +49,9 @@ class CaseReview(Base):
     representative_email: Mapped[str] = mapped_column(String(254), default="")
     consent_given: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text)
+    # The language of the page the application was made on ("cy"), so the letters are written in it;
+    # None for a paper or phone application, or when not known: English.
+    language: Mapped[str | None] = mapped_column(String(12))
     # The threshold decision: counted by the rule, or overridden by a manager with the reason.
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     qualifying_incidents: Mapped[int | None] = mapped_column()

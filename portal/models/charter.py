@@ -38,5 +38,8 @@ class CharterCase(Base):
     # An extension replaces the 15-working-day date for the full response; recorded with its reason.
     extended_to: Mapped[date | None] = mapped_column(Date)
     extension_reason: Mapped[str] = mapped_column(Text, default="")
+    # The language of the page it was written on ("cy"), so staff actions write back in it; None when
+    # not known (recorded before it was kept): English.
+    language: Mapped[str | None] = mapped_column(String(12))
 
     neighbourhood: Mapped[Neighbourhood | None] = relationship()

@@ -188,6 +188,8 @@ NOT_RESIDENTS_WORDS: dict[str, str] = {
     "response.language": "a language code (en, cy): the page's, or checked as one on import",
     "issue_contact.language": "a language code (en, cy): the page's the address was given on",
     "alert_subscription.language": "a language code (en, cy): the page's the alerts were asked for on",
+    "charter_case.language": "a language code (en, cy): the page's the case was written on",
+    "case_review.language": "a language code (en, cy): the page's the application was made on",
     "scorecard_actual.indicator": _CODE,
     "staff_user.email": "a staff account, managed on the staff pages, not a resident's record",
     "staff_user.name": "a staff account, managed on the staff pages, not a resident's record",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.core.clock import today
 from tests.conftest import PASSWORD
@@ -27,7 +28,9 @@ def test_from_the_public_form_to_a_published_outcome(browser, live_server, make_
     page = context.new_page()
 
     def check() -> None:
-        assert page.locator("h1").count() == 1, page.url
+        # A click returns before the next page has loaded; wait for it, or axe reads a blank document.
+        page.wait_for_load_state()
+        expect(page.locator("h1")).to_have_count(1)
         problems.extend(axe_problems(axe, page))
 
     page.goto(live_server + "/")

@@ -6,6 +6,7 @@ preview's check-answers page. No page runs script: every action is a link or a P
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import Questionnaire
 from portal.questionnaires.versions import load_shipped
@@ -28,7 +29,9 @@ def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, 
     page = context.new_page()
 
     def check() -> None:
-        assert page.locator("h1").count() == 1, page.url
+        # A click returns before the next page has loaded; wait for it, or axe reads a blank document.
+        page.wait_for_load_state()
+        expect(page.locator("h1")).to_have_count(1)
         problems.extend(axe_problems(axe, page))
 
     page.goto(live_server + "/staff/sign-in")
