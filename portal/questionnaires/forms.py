@@ -125,7 +125,7 @@ class MoveForm(FlaskForm):
 
 
 class QuestionPageForm(FlaskForm):
-    page = SelectField("Move it to the end of page", choices=[],
+    page = RadioField("Move it to the end of page", choices=[],
                        validators=[InputRequired("Choose the page to move the question to")])
 
 

@@ -326,6 +326,7 @@ def test_a_question_moves_to_another_page_unless_routing_would_look_forward(edit
     form = admin.get(f"{BASE}/{draft_id}/questions/worry_burglary/page").get_data(as_text=True)
     assert "Move worry_burglary to another page" in form and 'value="equality"' in form
     assert 'value="worry-about-crime"' not in form  # its own page is not offered
+    assert len(re.findall(r'<input[^>]*name="page"[^>]*type="radio"', form)) == 7  # one per other page
     moved = admin.post(f"{BASE}/{draft_id}/questions/worry_burglary/page",
                        data={"page": "your-area"})
     assert moved.status_code == 302

@@ -1,7 +1,8 @@
 """The editor in headless Chromium with axe-core's WCAG 2.2 A/AA rules on every page opened: an
 admin makes a draft, checks the questionnaire, changes a question (a mistake first), moves and
-copies one, opens the page forms, previews the draft as a resident sees it and ends on the
-preview's check-answers page. No page runs script: every action is a link or a POST form."""
+copies one, moves the copy to another page and routes a page (a mistake first on each), opens the
+page forms, previews the draft as a resident sees it and ends on the preview's check-answers page.
+No page runs script: every action is a link or a POST form."""
 
 from __future__ import annotations
 
@@ -60,6 +61,26 @@ def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, 
     page.get_by_role("button", name="Copy respect", exact=True).click()
     assert page.locator("#question-respect_copy").count() == 1
     check()
+
+    page.get_by_role("link", name="Move to another page respect_copy", exact=True).click()
+    check()
+    page.get_by_role("button", name="Move the question").click()
+    assert "Choose the page to move the question to" in page.locator(".error-summary").inner_text()
+    check()
+    page.get_by_label("Feeling safe (feeling-safe)").check()
+    page.get_by_role("button", name="Move the question").click()
+    expect(page.locator("xpath=//h2[@id='page-feeling-safe']/following-sibling::dl[1]"
+                        "//*[@id='question-respect_copy']")).to_have_count(1)
+
+    page.get_by_role("link", name="Change routing of page experience-of-crime", exact=True).click()
+    check()
+    page.get_by_label("Condition 1: an earlier question").select_option("car_use")
+    page.get_by_role("button", name="Save the routing").click()
+    assert "Condition 1: enter the codes" in page.locator(".error-summary").inner_text()
+    check()
+    page.get_by_label("Condition 1: its codes that show the question").fill("yes")
+    page.get_by_role("button", name="Save the routing").click()
+    assert "Shown when car_use is yes" in page.locator("#pages").inner_text()
 
     page.get_by_role("link", name="Add a page").click()
     check()
