@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from portal.core.clock import local
 from portal.core.database import rowcount
 from portal.core.filters import format_datetime, local_day
-from portal.core.languages import current_language, writing_in
+from portal.core.languages import current_language, with_language, writing_in
 from portal.core.links import public_url
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
@@ -77,8 +77,10 @@ class Site:
         return URLSafeSerializer(self.secret, salt="alert-unsubscribe").dumps(
             [sub.id, self.address_check(sub.email)])
 
-    def confirm_url(self, sub: AlertSubscription, frequency: str) -> str:
-        return public_url("subscriptions.alerts_confirm", token=self.confirm_token(sub, frequency))
+    def confirm_url(self, sub: AlertSubscription, frequency: str, language: str | None = None) -> str:
+        """The confirmation link, opening in `language` (the page's the alerts were asked for on)."""
+        return with_language(public_url("subscriptions.alerts_confirm",
+                                        token=self.confirm_token(sub, frequency)), language)
 
     def unsubscribe_url(self, sub: AlertSubscription) -> str:
         return public_url("subscriptions.alerts_unsubscribe", token=self.unsubscribe_token(sub))
@@ -92,7 +94,8 @@ def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, fr
               now: datetime) -> AlertSubscription:
     """Record (or refresh) an unconfirmed subscription and queue its confirmation e-mail, both in the
     page's language (the digests are written in it). An address already confirmed keeps its
-    settings until the new link is followed."""
+    settings, language too, until the new link is followed (it opens in the new page's language,
+    which `confirm` then keeps)."""
     email = normalise_email(email)
     sub = session.scalar(select(AlertSubscription).where(
         AlertSubscription.email == email, AlertSubscription.neighbourhood_id == place.id))
@@ -113,7 +116,7 @@ def subscribe(session: Session, site: Site, place: Neighbourhood, email: str, fr
         "%(link)s\n\n"
         "If it was not you, ignore this e-mail: you will hear nothing more and your address is "
         "deleted after %(days)s days.\n", name=place.name, how=how, days=CONFIRM_DAYS,
-        link=site.confirm_url(sub, frequency)))
+        link=site.confirm_url(sub, frequency, current_language())))
     return sub
 
 
@@ -150,10 +153,14 @@ def confirmation(session: Session, site: Site, token: str) -> Confirmation:
     return Confirmation(sub, AlertFrequency(wanted) if wanted in AlertFrequency.values() else None)
 
 
-def confirm(session: Session, site: Site, token: str, now: datetime) -> AlertSubscription:
-    """Start the alerts the link names, at the frequency it carries (the button's POST)."""
+def confirm(session: Session, site: Site, token: str, now: datetime,
+            language: str | None = None) -> AlertSubscription:
+    """Start the alerts the link names, at the frequency it carries (the button's POST), and in
+    `language` when given (the confirming page's: the link opens in the language it was asked in)."""
     asked = confirmation(session, site, token)
     sub = asked.sub
+    if language is not None:
+        sub.language = language
     if sub.confirmed_at is None:
         sub.confirmed_at = sub.digested_until = now
     if asked.frequency is not None:

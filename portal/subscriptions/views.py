@@ -16,7 +16,7 @@ from portal.areas.queries import all_neighbourhoods, neighbourhood_or_404
 from portal.core import limits
 from portal.core.clock import today, utcnow
 from portal.core.extensions import csrf, db
-from portal.core.languages import ENGLISH, N_, writing_in
+from portal.core.languages import ENGLISH, N_, current_language, writing_in
 from portal.core.links import public_url
 from portal.models import AlertFrequency
 from portal.results.pages import published_waves
@@ -109,7 +109,7 @@ def alerts_confirm(token: str):
                                    state="confirm", token=token,
                                    frequency=asked.frequency or asked.sub.frequency,
                                    AlertFrequency=AlertFrequency)
-        sub = confirm(db.session, _site(), token, utcnow())
+        sub = confirm(db.session, _site(), token, utcnow(), current_language())
     except AlertError as error:
         return render_template("subscriptions/alerts_done.html", place=None, state="problem",
                                problem=str(error)), 400

@@ -216,3 +216,33 @@ def test_a_digest_is_written_in_the_language_the_alerts_were_asked_for_in(app, c
     assert english.subject == "Twerton: PACT and survey news"
     assert "What's new in Twerton since" in english.body and "Update on Parking on verges" in english.body
     assert "Stop these e-mails (one click):" in english.body and "Beth sy" not in english.body
+
+
+def test_subscribing_again_in_another_language_switches_once_the_new_link_is_followed(
+        app, client, db_session, neighbourhoods):
+    """A confirmed subscriber who asks again from an English page keeps Welsh digests until they
+    follow the new link, which opens in English; confirming there makes the digests English."""
+    from portal.core.languages import writing_in
+    from portal.models import OutboundMail
+    from portal.subscriptions.alerts import confirm
+
+    with writing_in("cy"):
+        sub = subscribe(db_session, _site(app), neighbourhoods["twerton"], "gwen@example.org",
+                        "weekly", utcnow())
+    sub.confirmed_at = sub.digested_until = utcnow()
+    db_session.commit()
+    subscribe(db_session, _site(app), neighbourhoods["twerton"], "gwen@example.org", "immediate",
+              utcnow())
+    db_session.commit()
+    assert sub.language == "cy"  # nothing changes until the new link is followed
+    mails = db_session.scalars(select(OutboundMail).where(OutboundMail.recipient == "gwen@example.org")
+                               .order_by(OutboundMail.id)).all()
+    assert "lang=cy" in mails[0].body and "lang=en" in mails[1].body
+    link = re.search(r"/alerts/confirm/\S+", mails[1].body).group(0)
+    assert link.endswith("?lang=en")
+    assert client.post(link).status_code == 200
+    db_session.refresh(sub)
+    assert (sub.language, sub.frequency) == ("en", "immediate")
+    token = link.split("/alerts/confirm/")[1].split("?")[0]
+    confirm(db_session, _site(app), token, utcnow())  # no language given: the one kept stays
+    assert sub.language == "en"
