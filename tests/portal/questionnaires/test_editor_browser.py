@@ -35,6 +35,19 @@ def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, 
         expect(page.locator("h1")).to_have_count(1)
         problems.extend(axe_problems(axe, page))
 
+    def refused(button: str, problem: str) -> None:
+        page.get_by_role("button", name=button, exact=True).click()
+        assert problem in page.locator(".error-summary").inner_text()
+        check()
+
+    def route(question: str, codes: str, button: str, shown_in: str) -> None:
+        """Route on `question` (forgetting its codes first), then with `codes`."""
+        page.get_by_label("Condition 1: an earlier question").select_option(question)
+        refused(button, "Condition 1: enter the codes")
+        page.get_by_label("Condition 1: its codes that show the question").fill(codes)
+        page.get_by_role("button", name=button).click()
+        assert f"Shown when {question} is {codes}" in page.locator(shown_in).inner_text()
+
     page.goto(live_server + "/staff/sign-in")
     page.get_by_label("Email").fill(admin.email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -45,28 +58,17 @@ def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, 
     check()
 
     page.get_by_role("link", name="Change seek_views", exact=True).click()
-    page.get_by_label("Condition 1: an earlier question").select_option("police_council_dealing")
-    page.get_by_role("button", name="Save the question").click()
-    assert "Condition 1: enter the codes" in page.locator(".error-summary").inner_text()
-    check()
-    page.get_by_label("Condition 1: its codes that show the question").fill("dont_know")
-    page.get_by_role("button", name="Save the question").click()
-    assert "Shown when police_council_dealing is dont_know" in page.locator(
-        "#question-seek_views").inner_text()
+    route("police_council_dealing", "dont_know", "Save the question", "#question-seek_views")
 
     page.get_by_role("button", name="Move up worry_burglary", exact=True).click()
-    page.get_by_role("button", name="Move up worry_car_crime", exact=True).click()
-    assert "cannot go above car_use" in page.locator(".error-summary").inner_text()
-    check()
+    refused("Move up worry_car_crime", "cannot go above car_use")
     page.get_by_role("button", name="Copy respect", exact=True).click()
     assert page.locator("#question-respect_copy").count() == 1
     check()
 
     page.get_by_role("link", name="Move to another page respect_copy", exact=True).click()
     check()
-    page.get_by_role("button", name="Move the question").click()
-    assert "Choose the page to move the question to" in page.locator(".error-summary").inner_text()
-    check()
+    refused("Move the question", "Choose the page to move the question to")
     page.get_by_label("Feeling safe (feeling-safe)").check()
     page.get_by_role("button", name="Move the question").click()
     expect(page.locator("xpath=//h2[@id='page-feeling-safe']/following-sibling::dl[1]"
@@ -74,21 +76,13 @@ def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, 
 
     page.get_by_role("link", name="Change routing of page experience-of-crime", exact=True).click()
     check()
-    page.get_by_label("Condition 1: an earlier question").select_option("car_use")
-    page.get_by_role("button", name="Save the routing").click()
-    assert "Condition 1: enter the codes" in page.locator(".error-summary").inner_text()
-    check()
-    page.get_by_label("Condition 1: its codes that show the question").fill("yes")
-    page.get_by_role("button", name="Save the routing").click()
-    assert "Shown when car_use is yes" in page.locator("#pages").inner_text()
+    route("car_use", "yes", "Save the routing", "#pages")
 
     page.get_by_role("link", name="Add a page").click()
     check()
     page.get_by_role("link", name="Back to check your questionnaire").click()
     page.get_by_role("link", name="Delete page your-area", exact=True).click()
-    page.get_by_role("button", name="Delete the page").click()
-    assert "Say yes to deleting page your-area" in page.locator(".error-summary").inner_text()
-    check()
+    refused("Delete the page", "Say yes to deleting page your-area")
     page.get_by_role("link", name="Back to check your questionnaire").click()
     page.get_by_role("link", name="Add a question to Anti-social behaviour").click()
     check()
