@@ -43,6 +43,7 @@ from portal.areas.importing import (
 )
 from portal.areas.profile import LABELS, ProfileError, profile, save_profile
 from portal.areas.queries import agency_by_slug, every_agency, loaded_covariates
+from portal.core.cli import InputRefused
 from portal.core.extensions import db
 from portal.core.refusals import Refusal
 from portal.models import Agency, CovariateFile
@@ -77,7 +78,7 @@ def neighbourhoods_command(path: Path, rural_path: Path | None) -> None:
         with db.transaction() as session:
             outcome = import_neighbourhoods(session, lookup, rural)
     except AreaFileError as error:
-        raise click.ClickException(str(error)) from None
+        raise InputRefused(str(error)) from None
     click.echo(outcome.describe())
 
 
@@ -99,7 +100,7 @@ def postcodes_command(path: Path) -> None:
                 bar.update(size - bar.pos)
             outcome = import_postcodes(session, read)
     except AreaFileError as error:
-        raise click.ClickException(str(error)) from None
+        raise InputRefused(str(error)) from None
     click.echo(outcome.describe())
 
 
@@ -131,14 +132,8 @@ def population_command(path: Path, questionnaire: str, source: str | None,
                 source or f"ONS mid-year population estimates by LSOA ({path.name}, {column})",
                 ethnicity, ethnicity_source(ethnicity_path.name if ethnicity_path else ""))
     except (AreaFileError, surveys.QuestionnaireError, ValueError) as error:
-        raise click.ClickException(str(error)) from None
+        raise InputRefused(str(error)) from None
     click.echo(outcome.describe())
-
-
-class CovariateRefused(click.ClickException):
-    """A covariate file (or removal) refused: exit 2, naming every problem; nothing is stored."""
-
-    exit_code = 2
 
 
 @areas_group.command("import-covariate", help=(
@@ -164,7 +159,7 @@ def import_covariate_command(path: Path, kind: str, source: str, source_date: da
             outcome = import_covariates(session, table, source, source_date.date(),
                                         path.name[:120])
     except AreaFileError as error:
-        raise CovariateRefused(str(error)) from None
+        raise InputRefused(str(error)) from None
     click.echo(outcome.describe())
 
 
@@ -185,7 +180,7 @@ def remove_covariate_command(name: str) -> None:
         with db.transaction() as session:
             remove_covariate(session, name)
     except Refusal as error:
-        raise CovariateRefused(str(error)) from None
+        raise InputRefused(str(error)) from None
     click.echo(f"Removed the covariate {name}.")
 
 

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 
 from analysis.errors import AnalysisError
 from portal.core import audit
+from portal.core.cli import InputRefused
 from portal.core.extensions import db
 from portal.crime.importing import CrimeDataError, import_street_files, read_street_file
 from portal.crime.rates import rates_table
@@ -53,7 +54,7 @@ def import_files(paths: tuple[Path, ...]) -> None:
             audit.record(session, "crime_import", "crime", ",".join(p.name for p in paths)[:200],
                          rows=outcome.rows, kept=outcome.kept, outside_lookup=outcome.outside_lookup)
     except CrimeDataError as error:
-        raise click.ClickException(str(error)) from None
+        raise InputRefused(str(error)) from None
     click.echo(outcome.describe())
 
 
@@ -67,7 +68,7 @@ def rates(start: str | None, end: str | None, fmt: str) -> None:
         try:
             table = rates_table(session, start, end)
         except (DatasetError, AnalysisError) as error:
-            raise click.ClickException(str(error)) from None
+            raise InputRefused(str(error)) from None
     records = [_printable(record) for record in table.to_dict("records")]
     if fmt == "json":
         click.echo(json.dumps(records, indent=1))

@@ -76,7 +76,7 @@ def test_importing_again_replaces_and_a_refused_file_writes_nothing(runner, db_s
     bad = tmp_path / "bad.csv"
     bad.write_text("LSOA21CD,neighbourhood\nE01014370,Abbey\nE01099999,Elsewhere\nnot-a-code,X\n")
     result = runner.invoke(args=["areas", "import-neighbourhoods", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Nothing was imported. bad.csv, line 4: 'NOT-A-CODE' is not an LSOA code" in result.output
     assert db_session.scalar(select(func.count()).select_from(Neighbourhood)) == 2
     assert db_session.scalar(select(func.count()).select_from(LsoaNeighbourhood)) == 3
@@ -85,7 +85,7 @@ def test_importing_again_replaces_and_a_refused_file_writes_nothing(runner, db_s
 def test_postcodes_and_population_need_the_neighbourhoods_first(runner, files):
     for command, path in (("import-postcodes", files["nspl"]), ("import-population", files["mye"])):
         result = runner.invoke(args=["areas", command, str(path)])
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert "No neighbourhoods are set up yet: import the LSOA lookup first" in result.output
 
 
@@ -93,7 +93,7 @@ def test_two_names_with_one_address_are_refused(runner, tmp_path):
     path = tmp_path / "lookup.csv"
     path.write_text("lsoa_code,neighbourhood\nE01014370,St Mary's\nE01014371,St Marys\n")
     result = runner.invoke(args=["areas", "import-neighbourhoods", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "would have the same address (/neighbourhoods/st-marys); rename one of them" in result.output
 
 
@@ -166,7 +166,7 @@ def test_ethnicity_margins_come_from_the_census_scaled_to_the_adults(runner, db_
     elsewhere.write_text(_ts021({"E01099999": (10, 1, 1, 1, 1, 6, 5, 0, 1)}), encoding="utf-8")
     result = runner.invoke(args=["areas", "import-population", str(files["mye"]),
                                  "--ethnicity", str(elsewhere)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "No LSOA of Abbey & St. Mary's, Vale Villages is in the Census ethnicity file" in result.output
     db_session.expire_all()
     assert margins() == first  # nothing changed

@@ -55,7 +55,7 @@ def test_a_malformed_file_exits_with_the_line(runner, loaded, db_session, tmp_pa
     bad = tmp_path / "bad.csv"
     bad.write_bytes(STREET.read_bytes().replace(b"2010-12,Avon", b"Dec 2010,Avon", 1))
     result = runner.invoke(args=["crime", "import", str(STREET), str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Nothing was imported. bad.csv, line 2: month 'Dec 2010' is not written YYYY-MM" \
         in result.output
     assert db_session.scalar(select(func.sum(CrimeCount.count))) == 5
@@ -100,13 +100,13 @@ def test_rates_json_defaults_to_the_latest_year(runner, loaded):
 ])
 def test_rates_bad_periods(runner, loaded, args, message):
     result = runner.invoke(args=["crime", "rates", *args])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output
 
 
 def test_rates_with_nothing_loaded(runner, neighbourhoods):
     result = runner.invoke(args=["crime", "rates"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "No recorded crime is loaded" in result.output
 
 
@@ -114,6 +114,6 @@ def test_a_header_only_file_exits_with_a_sentence(runner, loaded, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(STREET.read_bytes().splitlines()[0] + b"\n")
     result = runner.invoke(args=["crime", "import", str(empty)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "empty.csv holds only its header line" in result.output
     assert "Traceback" not in result.output
