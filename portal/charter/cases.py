@@ -2,7 +2,8 @@
 actions on it (acknowledge, answer, extend), its two clocks in working days and the breaches they
 show (the figures over many cases are in `portal.charter.figures`). Plain functions over a session;
 the views only parse forms and render. Each action queues the e-mail to the resident in the same
-transaction, so a refused action sends nothing.
+transaction, so a refused action sends nothing, written in the language of the page the resident
+wrote on (`CharterCase.language`; a staff action's own request is English).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from analysis.formatting import day
 from portal.core import audit, limits
 from portal.core.clock import local_day, utcnow
 from portal.core.filters import local_day as language_day
+from portal.core.languages import N_, current_language, writing_in
 from portal.core.limits import Limit
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
@@ -96,7 +98,8 @@ def receive_case(session: Session, kind: CharterKind, name: str, email: str, bod
     at most `recipient_limit` acknowledgements go to one address (counted by its keyed hash).
     Past that the case is still recorded, for staff to answer, but no mail is queued."""
     case = CharterCase(reference=new_case_reference(), kind=kind, name=name, email=email, body=body,
-                       neighbourhood=neighbourhood, received_at=utcnow())
+                       neighbourhood=neighbourhood, received_at=utcnow(),
+                       language=current_language())  # the staff actions' e-mails are written in it
     session.add(case)
     session.flush()
     mailed = limits.hit("charter_recipient", email.strip().lower(), recipient_limit) is None
@@ -145,9 +148,10 @@ def acknowledge(session: Session, case: CharterCase, user: StaffUser) -> None:
     case.status = CharterStatus.ACKNOWLEDGED
     case.acknowledged_at = utcnow()
     days = clocks(case, local_day(case.acknowledged_at))
-    queue_mail(session, case.email, f"Your {case.kind.label.lower()} is being looked at ({case.reference})", (
-        f"Dear {case.name},\n\nWe are looking into your {case.kind.label.lower()} {case.reference} and "
-        f"will answer it in full by {day(days.answer_by)}.\n"))
+    with writing_in(case.language):
+        subject, opening = ACKNOWLEDGED[case.kind]
+        values = {"reference": case.reference, "answer_by": language_day(days.answer_by)}
+        _write(session, case, gettext(subject, **values), gettext(opening, **values))
     audit.record(session, "charter_case_acknowledged", "charter_case", case.reference, actor=user)
 
 
@@ -165,8 +169,9 @@ def answer(session: Session, case: CharterCase, response: str, user: StaffUser) 
     case.answered_at = now
     case.response = response
     case.status = CharterStatus.ANSWERED
-    queue_mail(session, case.email, f"Our response to your {case.kind.label.lower()} ({case.reference})",
-               f"Dear {case.name},\n\n{response}\n\nReference: {case.reference}\n")
+    with writing_in(case.language):
+        _write(session, case, gettext(ANSWERED[case.kind], reference=case.reference), response,
+               gettext("Reference: %(reference)s", reference=case.reference))
     audit.record(session, "charter_case_answered", "charter_case", case.reference, actor=user)
 
 
@@ -193,14 +198,53 @@ def extend(session: Session, case: CharterCase, new_date: date, reason: str, use
                         "bank holiday")
     case.extended_to = new_date
     case.extension_reason = reason
-    subject = f"We need more time on your {case.kind.label.lower()} ({case.reference})"
-    queue_mail(session, case.email, subject, (
-        f"Dear {case.name},\n\nWe are sorry: we need more time to answer your "
-        f"{case.kind.label.lower()} {case.reference} in full. The reason:\n\n{reason}\n\n"
-        f"You will have our full response by {day(new_date)}.\n"))
+    with writing_in(case.language):
+        subject, opening = EXTENDED[case.kind]
+        _write(session, case, gettext(subject, reference=case.reference),
+               gettext(opening, reference=case.reference), reason,
+               gettext("You will have our full response by %(answer_by)s.", answer_by=language_day(new_date)))
     audit.record(session, "charter_case_extended", "charter_case", case.reference, actor=user,
                  extended_to=new_date.isoformat())
 
+
+# The staff actions' e-mails, one whole sentence per kind (a kind's label lowercased inside a
+# sentence would not read right in every language): (subject, opening) in the case's language.
+ACKNOWLEDGED = {
+    CharterKind.COMPLAINT: (
+        N_("Your complaint is being looked at (%(reference)s)"),
+        N_("We are looking into your complaint %(reference)s and will answer it in full by %(answer_by)s.")),
+    CharterKind.ENQUIRY: (
+        N_("Your enquiry is being looked at (%(reference)s)"),
+        N_("We are looking into your enquiry %(reference)s and will answer it in full by %(answer_by)s.")),
+    CharterKind.ACCESSIBILITY: (
+        N_("Your accessibility request is being looked at (%(reference)s)"),
+        N_("We are looking into your accessibility request %(reference)s and will answer it in full by "
+           "%(answer_by)s.")),
+}
+ANSWERED = {
+    CharterKind.COMPLAINT: N_("Our response to your complaint (%(reference)s)"),
+    CharterKind.ENQUIRY: N_("Our response to your enquiry (%(reference)s)"),
+    CharterKind.ACCESSIBILITY: N_("Our response to your accessibility request (%(reference)s)"),
+}
+EXTENDED = {
+    CharterKind.COMPLAINT: (
+        N_("We need more time on your complaint (%(reference)s)"),
+        N_("We are sorry: we need more time to answer your complaint %(reference)s in full. The reason:")),
+    CharterKind.ENQUIRY: (
+        N_("We need more time on your enquiry (%(reference)s)"),
+        N_("We are sorry: we need more time to answer your enquiry %(reference)s in full. The reason:")),
+    CharterKind.ACCESSIBILITY: (
+        N_("We need more time on your accessibility request (%(reference)s)"),
+        N_("We are sorry: we need more time to answer your accessibility request %(reference)s in full. "
+           "The reason:")),
+}
+
+
+def _write(session: Session, case: CharterCase, subject: str, *paragraphs: str) -> None:
+    """Queue a staff action's letter: the greeting, then `paragraphs` (the staff's own words among
+    them go as written), in the language `writing_in` set."""
+    greeting = gettext("Dear %(name)s,", name=case.name)
+    queue_mail(session, case.email, subject, "\n\n".join((greeting, *paragraphs)) + "\n")
 
 
 REMOVED = "[removed]"
@@ -216,10 +260,12 @@ def anonymise_cases(cases: list[CharterCase]) -> int:
     figures of a past period (`portal.charter.figures`, printed again in every later report) count
     every case received in it, and deleting a case would change figures already published. What
     goes is everything that names or quotes the resident: the name, the address, what they wrote,
-    and the staff's response and extension reason (written to them, often quoting them)."""
+    and the staff's response and extension reason (written to them, often quoting them), and the
+    language they wrote in."""
     held = [case for case in cases if case.email]
     for case in held:
         case.name, case.email, case.body = REMOVED, "", REMOVED
         case.response = REMOVED if case.response else ""
         case.extension_reason = REMOVED if case.extension_reason else ""
+        case.language = None
     return len(held)

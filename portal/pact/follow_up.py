@@ -13,6 +13,8 @@ the config refuses a FOLLOW_UP_WEEKS that is not well inside RETENTION_ISSUE_CON
   queues the mail only if that changed the row: two runs at once (two servers' cron, or the job
   queue) send each question once, and a run that stops half way leaves each issue either sent or
   not. `flask --app portal follow-ups send [--dry-run]` and the job `follow_ups_send` call it.
+- The question is written in the language the resident raised the issue in (`IssueContact.language`),
+  and its links open the answer page in it (`?lang=`); the answer page and its refusals are translated.
 - Each link is a signed token (itsdangerous, salt `pact-follow-up`) naming the issue, valid for
   FOLLOW_UP_LINK_WEEKS (default 8). Opening one changes nothing: mail scanners and link previews
   fetch links, so the answer is recorded only by the confirmation form the page shows (a POST).
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext, ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -36,6 +39,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core import audit
 from portal.core.database import rowcount
+from portal.core.languages import translate, with_language, writing_in
 from portal.core.mail import queue_mail
 from portal.core.refusals import Refusal
 from portal.models import FollowUpAnswer, IssueCategory, IssueContact, IssueEvent, IssueStatus, PactIssue
@@ -111,27 +115,30 @@ def token_for(settings: FollowUpSettings, issue: PactIssue) -> str:
 
 def question_mail(issue: PactIssue, contact: IssueContact, links: dict[str, str],
                   settings: FollowUpSettings) -> tuple[str, str]:
-    """The subject and plain-text body of the question, with one link per answer."""
-    greeting = f"Dear {contact.name}," if contact.name else "Hello,"
+    """The subject and plain-text body of the question, with one link per answer, in the current
+    locale (`ask` writes it in the resident's)."""
+    greeting = gettext("Dear %(name)s,", name=contact.name) if contact.name else gettext("Hello,")
     lines = [
         greeting, "",
-        f"Some weeks ago your neighbourhood team closed the issue you raised in {issue.neighbourhood.name} "
-        "as resolved. Was it? One click tells us:", "",
-        *(f"{answer.label}: {links[answer.value]}" for answer in ANSWERS), "",
-        "Each link opens a page where you can add a comment and confirm your answer; nothing is "
-        "recorded until you press the button. If it is not resolved, the issue is reopened and goes "
-        "back to your neighbourhood team.", "",
-        f"Reference: {issue.reference}",
-        f"Type of issue: {IssueCategory.label_of(issue.category)}",
-        "What you reported:", issue.description, "",
-        "What was done:", issue.outcome, "",
-        f"The links work for {settings.link_weeks} weeks. We ask once and will not write again about "
-        "this question. You are getting this e-mail because you agreed, when you raised the issue, "
-        "to be asked whether it was resolved.",
-        "", "Your PACT (Partners and Communities Together) team",
-        "To report a crime call 101, or 999 in an emergency.",
+        gettext("Some weeks ago your neighbourhood team closed the issue you raised in %(name)s as "
+                "resolved. Was it? One click tells us:", name=issue.neighbourhood.name), "",
+        *(f"{translate(answer.label)}: {links[answer.value]}" for answer in ANSWERS), "",
+        gettext("Each link opens a page where you can add a comment and confirm your answer; nothing is "
+                "recorded until you press the button. If it is not resolved, the issue is reopened and "
+                "goes back to your neighbourhood team."), "",
+        gettext("Reference: %(reference)s", reference=issue.reference),
+        gettext("Type of issue: %(category)s", category=translate(IssueCategory.label_of(issue.category))),
+        gettext("What you reported:"), issue.description, "",
+        gettext("What was done:"), issue.outcome, "",
+        ngettext("The links work for %(num)s week.", "The links work for %(num)s weeks.",
+                 settings.link_weeks) + " " +
+        gettext("We ask once and will not write again about this question. You are getting this e-mail "
+                "because you agreed, when you raised the issue, to be asked whether it was resolved."),
+        "", gettext("Your PACT (Partners and Communities Together) team"),
+        gettext("To report a crime call 101, or 999 in an emergency."),
     ]
-    return f"Was your PACT issue {issue.reference} resolved?", "\n".join(lines) + "\n"
+    return (gettext("Was your PACT issue %(reference)s resolved?", reference=issue.reference),
+            "\n".join(lines) + "\n")
 
 
 def send_follow_ups(session: Session, settings: FollowUpSettings, now: datetime,
@@ -161,11 +168,14 @@ def ask(session: Session, issue: PactIssue, settings: FollowUpSettings, now: dat
         return False
     set_committed_value(issue, "followup_sent_at", now)  # as the UPDATE left it, not a change
     token = token_for(settings, issue)
-    links = {answer.value: link("issues.follow_up", token=token, answer=answer.value)
-             for answer in ANSWERS}
     contact = issue.contact
     assert contact is not None  # due_issues joins each issue's contact
-    subject, body = question_mail(issue, contact, links, settings)
+    # In the language the resident raised the issue in; the links open the answer page in it too.
+    links = {answer.value: with_language(link("issues.follow_up", token=token, answer=answer.value),
+                                         contact.language)
+             for answer in ANSWERS}
+    with writing_in(contact.language):
+        subject, body = question_mail(issue, contact, links, settings)
     queue_mail(session, contact.email, subject, body)
     return True
 
@@ -194,18 +204,20 @@ def issue_for_token(session: Session, settings: FollowUpSettings, token: str) ->
     try:
         data = settings.serializer().loads(token, max_age=settings.link_weeks * 7 * 86400)
     except SignatureExpired:
-        raise FollowUpLinkError(
-            f"This link has expired: the links in the e-mail work for {settings.link_weeks} weeks. "
-            "Nothing was recorded. If the problem is back, raise a new issue.") from None
+        raise FollowUpLinkError(ngettext(
+            "This link has expired: the links in the e-mail work for %(num)s week. Nothing was "
+            "recorded. If the problem is back, raise a new issue.",
+            "This link has expired: the links in the e-mail work for %(num)s weeks. Nothing was "
+            "recorded. If the problem is back, raise a new issue.", settings.link_weeks)) from None
     except BadSignature:
-        raise FollowUpLinkError(
+        raise FollowUpLinkError(gettext(
             "This link is not complete or has been changed. Nothing was recorded. Copy the whole "
-            "link from the e-mail into your browser.") from None
+            "link from the e-mail into your browser.")) from None
     issue = None
     if isinstance(data, list) and len(data) == 2 and isinstance(data[0], int):
         issue = session.get(PactIssue, data[0])
     if issue is None or issue.reference != data[1] or issue.followup_sent_at is None:
-        raise FollowUpLinkError("We cannot find the issue this link is about. Nothing was recorded.")
+        raise FollowUpLinkError(gettext("We cannot find the issue this link is about. Nothing was recorded."))
     return issue
 
 

@@ -170,7 +170,7 @@ def _charter_cases(session: Session, email: str) -> list[dict]:
              "name": c.name, "email": c.email, "body": c.body, "received_at": _iso(c.received_at),
              "acknowledged_at": _iso(c.acknowledged_at), "answered_at": _iso(c.answered_at),
              "response": c.response or None, "extended_to": _iso(c.extended_to),
-             "extension_reason": c.extension_reason or None} for c in cases]
+             "extension_reason": c.extension_reason or None, "language": c.language} for c in cases]
 
 
 def _case_reviews(session: Session, email: str) -> list[dict]:

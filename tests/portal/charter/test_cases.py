@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from analysis.formatting import day
@@ -38,7 +39,7 @@ def test_resident_writes_and_is_acknowledged_by_email(client, db_session, neighb
     assert response.status_code == 302
     case = db_session.scalar(select(CharterCase))
     assert case.kind == CharterKind.COMPLAINT and case.neighbourhood_id == neighbourhoods["twerton"].id
-    assert case.status == CharterStatus.RECEIVED
+    assert case.status == CharterStatus.RECEIVED and case.language == "en"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert case.reference in page
     [mail] = _mail(db_session, "ann@example.org")
@@ -169,6 +170,55 @@ def test_acknowledge_answer_and_extend_email_the_resident(signed_in, db_session,
     assert "We have fixed the lights." in bodies[2]
 
 
+def test_a_case_written_in_welsh_is_written_back_in_welsh(client, signed_in, db_session, neighbourhoods):
+    """The language of the page a case was written on is kept, and the e-mails staff actions send
+    later (their own requests are English) are written in it; the staff's own words go as written."""
+    assert client.post("/contact-us?lang=cy", data=GOOD).status_code == 302
+    case = db_session.scalar(select(CharterCase))
+    assert case.language == "cy"
+    staff = signed_in("coordinator", "twerton")
+    page = staff.post(f"/charter/{case.reference}/acknowledge", follow_redirects=True)
+    assert page.status_code == 200 and '<html lang="en-GB">' in page.text  # the staff page stays English
+    answer_by = rules.clocks(case, local_day(case.received_at)).answer_by
+    later = rules.add_working_days(answer_by, 3)
+    assert staff.post(f"/charter/{case.reference}/extend", data={
+        "extend-new_date": later.isoformat(), "extend-reason": "Waiting for the police"}).status_code == 302
+    assert staff.post(f"/charter/{case.reference}/answer",
+                      data={"answer-response": "We have fixed the lights."}).status_code == 302
+    receipt, acknowledged, extended, answered = _mail(db_session, "ann@example.org")
+    assert receipt.subject == f"Mae eich cwyn wedi dod i law ({case.reference})"
+    assert acknowledged.subject == f"Rydym yn edrych ar eich cwyn ({case.reference})"
+    welsh_day = format_date(answer_by, "d MMMM y", locale="cy")
+    assert acknowledged.body == (f"Annwyl Ann Resident,\n\nRydym yn edrych ar eich cwyn {case.reference} a "
+                                 f"byddwn yn ei hateb yn llawn erbyn {welsh_day}.\n")
+    assert extended.subject == f"Mae angen mwy o amser arnom i ateb eich cwyn ({case.reference})"
+    assert "Mae’n ddrwg gennym: mae angen mwy o amser arnom" in extended.body
+    assert "Y rheswm:\n\nWaiting for the police\n\n" in extended.body  # as the staff wrote it
+    assert f"erbyn {format_date(later, 'd MMMM y', locale='cy')}." in extended.body
+    assert answered.subject == f"Ein hymateb i’ch cwyn ({case.reference})"
+    assert answered.body == (f"Annwyl Ann Resident,\n\nWe have fixed the lights.\n\n"
+                             f"Cyfeirnod: {case.reference}\n")
+
+
+def test_the_welsh_dates_name_the_month_in_welsh(app, db_session, neighbourhoods, make_user):
+    user = make_user("admin")
+    case = _case(db_session, neighbourhoods, language="cy")  # received 22 March 2024: due 16 April
+    english = _case(db_session, neighbourhoods)  # recorded before the language was kept: English
+    with app.app_context():
+        for which in (case, english):
+            rules.acknowledge(db_session, which, user)
+            rules.extend(db_session, which, date(2024, 4, 30), "Rheswm", user, date(2024, 4, 2))
+    mails = _mail(db_session, "bob@example.org")
+    assert [m.subject for m in mails] == [
+        f"Rydym yn edrych ar eich ymholiad ({case.reference})",
+        f"Mae angen mwy o amser arnom i ateb eich ymholiad ({case.reference})",
+        f"Your enquiry is being looked at ({english.reference})",
+        f"We need more time on your enquiry ({english.reference})"]
+    assert "erbyn 16 Ebrill 2024." in mails[0].body and "April" not in mails[0].body
+    assert "erbyn 30 Ebrill 2024." in mails[1].body and "April" not in mails[1].body
+    assert mails[3].body.endswith("You will have our full response by 30 April 2024.\n")
+
+
 def test_an_extension_must_be_a_later_working_day(signed_in, db_session, neighbourhoods):
     case = _case(db_session, neighbourhoods, received=rules.utcnow())
     staff = signed_in("admin")
@@ -188,10 +238,11 @@ def test_no_extension_after_the_deadline_passed(db_session, neighbourhoods, make
 def test_an_anonymised_case_keeps_its_clocks_and_refuses_to_write_to_nobody(db_session, neighbourhoods,
                                                                             make_user):
     """An erasure can anonymise a case still open; before, acknowledging it queued mail to ''."""
-    case = _case(db_session, neighbourhoods, response="")
+    case = _case(db_session, neighbourhoods, response="", language="cy")
     before = rules.clocks(case, date(2024, 4, 30))
     assert rules.anonymise_cases([case]) == 1 and rules.anonymise_cases([case]) == 0
     assert (case.name, case.email, case.body, case.response) == ("[removed]", "", "[removed]", "")
+    assert case.language is None  # which language they wrote in says something about them too
     assert rules.clocks(case, date(2024, 4, 30)) == before
     user = make_user("admin")
     for action in (lambda: rules.acknowledge(db_session, case, user),

@@ -135,6 +135,36 @@ def test_two_runs_ask_once(db_session, closed_issue):
     assert issue.followup_sent_at is not None
 
 
+def test_the_question_is_written_in_the_residents_language(app, client, db_session, closed_issue):
+    """Raised on a Welsh page: the question, its answer labels and category are in Welsh and its
+    links open the answer page in Welsh; the resident's words and the outcome go as written. An
+    issue raised in English is asked in English, as before."""
+    welsh = closed_issue()
+    english = closed_issue(email="bo@example.org")
+    welsh.contact.language = "cy"
+    db_session.commit()
+    with app.app_context():
+        assert len(send_follow_ups(db_session, SETTINGS, utcnow(), _link)) == 2
+    mail = {m.recipient: m for m in _mails(db_session)}
+    cy, en = mail["ada@example.org"], mail["bo@example.org"]
+    assert cy.subject == f"A gafodd eich mater PACT {welsh.reference} ei ddatrys?"
+    assert cy.body.startswith("Annwyl Ada,\n\nRai wythnosau yn ôl, caeodd tîm eich cymdogaeth y mater a "
+                              "godoch yn Twerton")
+    links = re.findall(r"^(.+): https://voicebox\.example\.org/issues/follow-up/\S+\?answer=(\w+)&lang=cy$",
+                       cy.body, re.MULTILINE)
+    assert links == [("Wedi’i ddatrys", "resolved"), ("Wedi’i ddatrys yn rhannol", "partly"),
+                     ("Heb ei ddatrys", "not_resolved")]
+    assert "Math o fater: Sŵn" in cy.body and "Loud music at night." in cy.body
+    assert "Beth a wnaed:\nPatrols stopped it." in cy.body
+    assert "Mae’r dolenni’n gweithio am 8 wythnos." in cy.body
+    assert "Resolved" not in cy.body and "Noise" not in cy.body
+    assert en.subject == f"Was your PACT issue {english.reference} resolved?"
+    assert en.body.startswith("Dear Ada,\n\nSome weeks ago your neighbourhood team closed the issue you "
+                              "raised in Twerton as resolved.")
+    assert "Partly resolved: https://" in en.body and "Type of issue: Noise" in en.body
+    assert "The links work for 8 weeks. We ask once" in en.body
+
+
 def test_a_run_that_lost_the_race_queues_nothing(app, db_session, closed_issue):
     """Two runs saw the same due issue; the one that claims second changes and queues nothing."""
     issue = closed_issue()
@@ -315,6 +345,18 @@ def test_tampered_and_expired_links_get_a_clear_page_and_change_nothing(app, cli
         with app.app_context():
             forged = token_for(FollowUpSettings.from_config(app.config), other)
         assert client.get(f"/issues/follow-up/{forged}").status_code == 400
+
+
+def test_a_bad_link_is_explained_in_welsh_on_a_welsh_page(client, db_session, asked):
+    _, path = asked
+    page = client.get("/issues/follow-up/not-a-token?lang=cy")
+    assert page.status_code == 400 and '<html lang="cy">' in page.text
+    text = check_page(page.data).text
+    assert "Ni ellir defnyddio’r ddolen hon" in text
+    assert "Nid yw’r ddolen hon yn gyflawn neu mae wedi’i newid. Nid oes dim wedi’i gofnodi." in text
+    assert "Nothing was recorded" not in text
+    ask_page = check_page(client.get(f"{path}?answer=partly&lang=cy").data).text
+    assert "A gafodd y mater ei ddatrys?" in ask_page and "Wedi’i ddatrys yn rhannol" in ask_page
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -7,7 +7,15 @@ import json
 from sqlalchemy import func, select
 
 from portal.core.clock import utcnow
-from portal.models import AlertSubscription, AuditEvent, IssueContact, OutboundMail, PactIssue, PanelMember
+from portal.models import (
+    AlertSubscription,
+    AuditEvent,
+    CharterCase,
+    IssueContact,
+    OutboundMail,
+    PactIssue,
+    PanelMember,
+)
 from portal.pact.metrics import load_issue_records
 from tests.portal.privacy.test_retention import _metrics
 
@@ -137,15 +145,19 @@ CAT = "cat@example.org"  # wrote the two answered complaints in `aged_records`
 
 def test_complaints_and_enquiries_are_found_and_downloaded(signed_in, db_session, aged_records):
     """Cases from /contact-us were outside subject access."""
+    db_session.scalar(select(CharterCase).where(CharterCase.reference == "CHR-NEW1-AA")).language = "cy"
+    db_session.commit()
     client = signed_in("admin")
     page = _find(client, "Cat@Example.org")
     assert 'id="person-charter"' in page and "CHR-OLD1-AA" in page and "CHR-NEW1-AA" in page
+    assert "<td>Welsh</td>" in page and "<td>Not recorded (English)</td>" in page
     assert "Complaint" in page and "Answered" in page and ">answered<" not in page
     data = client.post("/admin/people/access.json", data={"email": CAT}).get_json()
     cases = data["complaints_and_enquiries"]
     assert [c["reference"] for c in cases] == ["CHR-OLD1-AA", "CHR-NEW1-AA"]
     assert cases[0]["body"] == f"Nobody came about the lights. Write to me at {CAT}."
     assert cases[0]["response"] == "Dear Cat Resident, the lights are fixed."
+    assert [c["language"] for c in cases] == [None, "cy"]
 
 
 def test_erasure_anonymises_complaints_and_keeps_the_charter_figures(signed_in, db_session,
