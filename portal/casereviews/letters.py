@@ -78,7 +78,8 @@ def _about(case: CaseReview) -> str:
 def acknowledgement(case: CaseReview, decide_by: date) -> Letter:
     """Repeats nothing the applicant typed but their reference (anyone can type any address)."""
     return Letter(
-        gettext("We have received your ASB Case Review application (%(reference)s)", reference=case.reference),
+        gettext("We have received your ASB Case Review application (%(reference)s)",
+                reference=case.reference),
         gettext("Thank you for applying for an anti-social behaviour case review."),
         (gettext("We received the application on %(day)s; its reference is %(reference)s. Please quote it "
                  "if you contact us.", day=language_day(local_day(case.received_at)),
@@ -121,10 +122,10 @@ def decision(case: CaseReview) -> Letter:
                          counted, about=_about(case))
     paragraphs = [first]
     if not met:
-        paragraphs.append(gettext("This does not mean nothing will be done: the agencies you reported to will "
-                                  "carry on dealing with the reports. If you disagree with this decision you "
-                                  "can appeal: reply to this letter saying why, and a manager not involved in "
-                                  "the decision will look at it again."))
+        paragraphs.append(gettext("This does not mean nothing will be done: the agencies you reported to "
+                                  "will carry on dealing with the reports. If you disagree with this "
+                                  "decision you can appeal: reply to this letter saying why, and a manager "
+                                  "not involved in the decision will look at it again."))
     return Letter(gettext("Your ASB Case Review application: the threshold decision (%(reference)s)",
                           reference=case.reference),
                   _greeting(case), tuple(paragraphs), case.reference,
@@ -145,8 +146,8 @@ def outcome(case: CaseReview) -> Letter:
     if items:
         paragraphs: tuple[str, ...] = (
             f"{first} {gettext('They recommend:')}",
-            f"{gettext('Each agency will tell us when it has done what it owns, and we will keep you informed.')}"
-            f" {appeal_how}")
+            gettext("Each agency will tell us when it has done what it owns, and we will keep you "
+                    "informed.") + f" {appeal_how}")
     else:
         paragraphs = (first, f"{gettext('The review made no recommendations.')} {appeal_how}")
     return Letter(gettext("The outcome of your ASB Case Review (%(reference)s)", reference=case.reference),
@@ -167,9 +168,9 @@ def appeal(case: CaseReview) -> Letter:
     return Letter(gettext("The decision on your ASB Case Review appeal (%(reference)s)",
                           reference=case.reference), _greeting(case),
                   (f"{verdict} {case.appeal_decision}",
-                   gettext("This is the partnership's final decision on the case review. If you remain "
-                           "unhappy you can contact the Police and Crime Commissioner or the Local Government "
-                           "and Social Care Ombudsman.")),
+                   gettext("This is the partnership's final decision on the case review. If you "
+                           "remain unhappy you can contact the Police and Crime Commissioner or the "
+                           "Local Government and Social Care Ombudsman.")),
                   case.reference,
                   local_day(case.appeal_decided_at) if case.appeal_decided_at else today(),
                   language=case.language)
