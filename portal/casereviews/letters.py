@@ -145,11 +145,11 @@ def outcome(case: CaseReview) -> Letter:
                          "reply to this letter saying why.")
     if items:
         paragraphs: tuple[str, ...] = (
-            f"{first} {gettext('They recommend:')}",
+            first + " " + gettext("They recommend:"),
             gettext("Each agency will tell us when it has done what it owns, and we will keep you "
                     "informed.") + f" {appeal_how}")
     else:
-        paragraphs = (first, f"{gettext('The review made no recommendations.')} {appeal_how}")
+        paragraphs = (first, gettext("The review made no recommendations.") + f" {appeal_how}")
     return Letter(gettext("The outcome of your ASB Case Review (%(reference)s)", reference=case.reference),
                   _greeting(case), paragraphs, case.reference,
                   local_day(case.outcome_sent_at) if case.outcome_sent_at else today(), items,
