@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from portal.casereviews.eligibility import Assessment, Report, assess, local_rule
@@ -79,19 +80,22 @@ class Application:
     representative_name: str = ""
     representative_email: str = ""
     consent_given: bool = False
+    language: str | None = None  # the page's, online ("cy"); None (English) when taken by staff
 
 
 def _checked(application: Application) -> None:
+    """Refusals a resident may read on the public form: in their request's language (a staff
+    request's is English)."""
     if not application.name.strip():
-        raise CaseReviewError("Enter the name of the person experiencing the anti-social behaviour")
+        raise CaseReviewError(gettext("Enter the name of the person experiencing the anti-social behaviour"))
     if not application.description.strip():
-        raise CaseReviewError("Describe the anti-social behaviour and what has been reported")
+        raise CaseReviewError(gettext("Describe the anti-social behaviour and what has been reported"))
     contacts = (application.email, application.phone, application.representative_email)
     if not any(c.strip() for c in contacts):
-        raise CaseReviewError("Give an e-mail address or a phone number so we can reply")
+        raise CaseReviewError(gettext("Give an e-mail address or a phone number so we can reply"))
     if application.representative_name.strip() and not application.consent_given:
-        raise CaseReviewError(f"An application on someone's behalf needs {application.name}'s consent: "
-                              "confirm they have agreed to it")
+        raise CaseReviewError(gettext("An application on someone's behalf needs %(name)s's consent: confirm "
+                                      "they have agreed to it", name=application.name))
 
 
 def receive(session: Session, application: Application, config: Mapping,
@@ -99,8 +103,9 @@ def receive(session: Session, application: Application, config: Mapping,
     """Record an application, link the PACT issues raised with the same e-mail address or phone
     (unconfirmed until staff confirm them) and queue the acknowledgement; the caller commits.
 
-    The acknowledgement goes to the representative if there is one, else the applicant, and repeats
-    nothing they typed but the reference and dates (anyone can type any address); at most
+    The acknowledgement goes to the representative if there is one, else the applicant, in the
+    application's language, and repeats nothing they typed but the reference and dates (anyone can
+    type any address); at most
     CHARTER_RECIPIENT_LIMIT acknowledgements go to one address a day."""
     _checked(application)
     case = CaseReview(reference=new_reference(), channel=application.channel,
@@ -109,7 +114,7 @@ def receive(session: Session, application: Application, config: Mapping,
                       phone=application.phone.strip(), description=application.description.strip(),
                       representative_name=application.representative_name.strip(),
                       representative_email=application.representative_email.strip(),
-                      consent_given=application.consent_given)
+                      consent_given=application.consent_given, language=application.language)
     session.add(case)
     session.flush()
     linked = link_pact_issues(session, case, _matching_issues(session, case))
@@ -411,6 +416,7 @@ def anonymise(cases: list[CaseReview]) -> int:
         case.representative_name = REMOVED if case.representative_name else ""
         case.representative_email = ""
         case.description = REMOVED
+        case.language = None
         for text in ("decision_reason", "override_reason", "findings", "appeal_grounds", "appeal_decision"):
             if getattr(case, text):
                 setattr(case, text, REMOVED)

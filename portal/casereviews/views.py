@@ -33,7 +33,7 @@ from portal.casereviews.files import ReportFileError, read_reports
 from portal.core import audit
 from portal.core.clock import today
 from portal.core.extensions import db
-from portal.core.languages import N_
+from portal.core.languages import N_, current_language
 from portal.core.limits import over_limit
 from portal.core.refusals import refusals_to
 from portal.core.request_checks import allow_upload
@@ -88,7 +88,7 @@ def apply():
         if limited:
             return limited
         if form.validate():
-            application = _application(form, CaseReviewChannel.ONLINE)
+            application = replace(_application(form, CaseReviewChannel.ONLINE), language=current_language())
             if application.representative_name:  # the representative's address is the one typed
                 application = replace(application, email="", representative_email=form.email.data or "")
             with refusals_to(form.description.errors) as attempt:
@@ -338,7 +338,6 @@ def letter(case_ref: str, kind: str):
     found = _in_scope(case_ref)
     if kind not in letters.available(found):
         abort(404)
-    html = render_template("casereviews/letter.html", letter=letters.letter_for(found, kind), case=found)
-    response = Response(letters.pdf(html), mimetype="application/pdf")
+    response = Response(letters.pdf(letters.page(found, kind)), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{found.reference}-{kind}.pdf"'
     return response

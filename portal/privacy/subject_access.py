@@ -179,7 +179,7 @@ def _case_reviews(session: Session, email: str) -> list[dict]:
              "name": c.name, "email": c.email, "phone": c.phone,
              "representative_name": c.representative_name or None,
              "representative_email": c.representative_email or None, "consent_given": c.consent_given,
-             "description": c.description, "received_at": _iso(c.received_at),
+             "description": c.description, "language": c.language, "received_at": _iso(c.received_at),
              "decided_at": _iso(c.decided_at), "qualifying_incidents": c.qualifying_incidents,
              "decision_reason": c.decision_reason or None, "override_reason": c.override_reason or None,
              "reports": [{"incident_ref": r.incident_ref, "agency": r.agency,
