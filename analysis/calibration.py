@@ -45,7 +45,7 @@ from analysis.weighting import (
     _cell_sums,
     _check_inputs,
     _encode_margins,
-    _weighting_variables,
+    weighting_variables,
 )
 
 RESCALE_THRESHOLD = 20.0  # R grake's SOMETHRESHOLD
@@ -172,7 +172,7 @@ def calibrate_weights(
     _check_bounds(method, bounds)
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
     margins = validate_margins(margins)
-    chosen = _weighting_variables(margins, variables)
+    chosen = weighting_variables(margins, variables)
     _check_inputs(coded, margins, chosen)
     base = _base_weights(coded.frame, base_weights, len(coded))
     encoded = _encode_margins(coded, margins, chosen)

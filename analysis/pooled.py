@@ -32,7 +32,7 @@ from analysis.designs import sample_design
 from analysis.errors import IndicatorError, InputError, MarginsError
 from analysis.estimates import DEFAULT_DISCLOSURE, DisclosureRules, estimate_indicators
 from analysis.margins import NOT_GIVEN, check_totals, validate_margins
-from analysis.weighting import RakedDesign, WeightingResult, _weighting_variables, rake_weights
+from analysis.weighting import RakedDesign, WeightingResult, rake_weights, weighting_variables
 
 WAVE = "wave"
 CROSS = "{variable}__by_wave"  # the stacked frame's wave-crossed weighting columns
@@ -171,7 +171,7 @@ def stack_waves(waves: Sequence[PooledWave], margins: pd.DataFrame,
     """
     _check_waves(waves)
     period = validate_margins(margins)
-    chosen = _weighting_variables(period, None if variables is None else list(variables))
+    chosen = weighting_variables(period, None if variables is None else list(variables))
     total = check_totals(period, chosen)
     share = 1.0 / len(waves)
     parts, crossed = [], []

@@ -33,7 +33,7 @@ from analysis.weighting import (
     _check_inputs,
     _encode_margins,
     _raked_design,
-    _weighting_variables,
+    weighting_variables,
 )
 
 REPLICATE_METHODS = ("jk1", "bootstrap")
@@ -133,7 +133,7 @@ def make_replicates(responses, margins: pd.DataFrame, variables=None, *, method:
         raise DesignError("the bootstrap needs at least 2 replicates")
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
     margins = validate_margins(margins)
-    chosen = _weighting_variables(margins, variables)
+    chosen = weighting_variables(margins, variables)
     _check_inputs(coded, margins, chosen)
     base = _base_weights(coded.frame, base_weights, len(coded))
     base = np.ones(len(coded)) if base is None else base

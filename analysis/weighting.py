@@ -227,7 +227,7 @@ class _Raking:
     converged: bool
 
 
-def _weighting_variables(
+def weighting_variables(
     margins: pd.DataFrame, variables: list[str] | tuple[str, ...] | None
 ) -> tuple[str, ...]:
     """The variables as given, or every margin variable in the canonical raking order."""
@@ -478,7 +478,7 @@ def rake_weights(
     """
     coded = responses if isinstance(responses, CodedFrame) else CodedFrame(responses)
     margins = validate_margins(margins)
-    chosen = _weighting_variables(margins, variables)
+    chosen = weighting_variables(margins, variables)
     _check_inputs(coded, margins, chosen)
     base = _base_weights(coded.frame, base_weights, len(coded))
     encoded = _encode_margins(coded, margins, chosen)
