@@ -60,6 +60,22 @@ def live_server(app):
         thread.join(timeout=5)
 
 
+@pytest.fixture
+def staff_sign_in(live_server):
+    """Sign `page` in on the live server as the staff account `email` (the tests' PASSWORD)."""
+    from tests.conftest import PASSWORD
+
+    def sign_in(page, email: str):
+        page.goto(live_server + "/staff/sign-in")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+
+    return sign_in
+
+
 @dataclass
 class SMTPServer:
     host: str

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.portal.accessibility.test_browser import axe_problems
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_covariates_page_passes_axe(browser, live_server, make_user, tmp_path):
+def test_the_covariates_page_passes_axe(browser, live_server, staff_sign_in, make_user, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
 
     from tests.portal.areas.test_covariate_files import ROWS, iod
@@ -26,10 +25,7 @@ def test_the_covariates_page_passes_axe(browser, live_server, make_user, tmp_pat
     axe, problems = Axe(), []
     context = browser.new_context(bypass_csp=True)  # axe is injected; the pages run no script
     page = context.new_page()
-    page.goto(live_server + "/staff/sign-in")
-    page.get_by_label("Email").fill(admin.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, admin.email)
     page.goto(live_server + "/admin/setup/areas")
     page.get_by_label("LSOA lookup (CSV)").set_input_files(str(tmp_path / "lookup.csv"))
     page.get_by_role("button", name="Check and load the neighbourhoods").click()

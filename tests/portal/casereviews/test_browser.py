@@ -12,13 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.core.clock import today
-from tests.conftest import PASSWORD
 from tests.portal.accessibility.test_browser import axe_problems
 
 pytestmark = pytest.mark.browser
 
 
-def test_from_the_public_form_to_a_published_outcome(browser, live_server, make_user, neighbourhoods):
+def test_from_the_public_form_to_a_published_outcome(browser, live_server, staff_sign_in, make_user,
+                                                     neighbourhoods):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -51,10 +51,7 @@ def test_from_the_public_form_to_a_published_outcome(browser, live_server, make_
     check()
 
     staff = page
-    staff.goto(live_server + "/staff/sign-in")
-    staff.get_by_label("Email").fill(coordinator.email)
-    staff.get_by_label("Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Sign in").click()
+    staff_sign_in(staff, coordinator.email)
     staff.goto(live_server + "/case-reviews/")
     check()
     staff.get_by_role("link", name=reference).click()

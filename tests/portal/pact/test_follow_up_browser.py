@@ -15,13 +15,12 @@ from portal.models import OutboundMail
 from portal.pact.follow_up import FollowUpSettings, send_follow_ups
 from portal.pact.issues import ContactDetails, raise_issue
 from portal.pact.workflow import apply_transition
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def test_not_resolved_from_the_mail_reopens_the_issue(browser, csrf_app, live_server, db_session,
-                                                      neighbourhoods, coordinator):
+def test_not_resolved_from_the_mail_reopens_the_issue(browser, csrf_app, live_server, staff_sign_in,
+                                                      db_session, neighbourhoods, coordinator):
     closed = utcnow() - timedelta(weeks=5)
     issue = raise_issue(db_session, neighbourhoods["twerton"], "noise", "Loud music at night.", "The parade",
                         contact=ContactDetails("Ada", "ada@example.org", "", True, True),
@@ -45,10 +44,7 @@ def test_not_resolved_from_the_mail_reopens_the_issue(browser, csrf_app, live_se
     assert "reopened the issue" in resident.content()
 
     staff = browser.new_context().new_page()
-    staff.goto(live_server + "/staff/sign-in")
-    staff.get_by_label("Email").fill(coordinator.email)
-    staff.get_by_label("Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Sign in").click()
+    staff_sign_in(staff, coordinator.email)
     staff.goto(live_server + "/pact/")
     staff.locator("#reopened").get_by_role("link", name=issue.reference).click()
     assert staff.locator("#status").inner_text().lower() == "received"

@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 
 from portal.models import Questionnaire
 from portal.questionnaires.versions import load_shipped
-from tests.conftest import PASSWORD
 from tests.portal.accessibility.test_browser import axe_problems
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, neighbourhoods):
+def test_the_editor_pages_pass_axe(browser, live_server, staff_sign_in, make_user, db_session,
+                                   neighbourhoods):
     from axe_playwright_python.sync_playwright import Axe
 
     load_shipped(db_session)
@@ -48,10 +48,7 @@ def test_the_editor_pages_pass_axe(browser, live_server, make_user, db_session, 
         page.get_by_role("button", name=button).click()
         assert f"Shown when {question} is {codes}" in page.locator(shown_in).inner_text()
 
-    page.goto(live_server + "/staff/sign-in")
-    page.get_by_label("Email").fill(admin.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, admin.email)
     page.goto(f"{live_server}/admin/questionnaires/{v1.id}")
     page.get_by_role("button", name="Make a draft of a new version from this one").click()
     assert page.locator("h1").inner_text() == "Check your questionnaire"

@@ -95,7 +95,8 @@ def test_the_survey_works_without_javascript_and_errors_link_to_fields(browser, 
     context.close()
 
 
-def test_leaving_the_panel_in_a_browser(browser, live_server, app, signed_in, make_wave, db_session):
+def test_leaving_the_panel_in_a_browser(browser, live_server, staff_sign_in, app, signed_in, make_wave,
+                                       db_session):
     """Open the "stop inviting me" link of an invitation, confirm, and see it as an admin: the
     member greyed on the panel page. Both pages pass axe; nothing changes until the button."""
     import io
@@ -106,7 +107,6 @@ def test_leaving_the_panel_in_a_browser(browser, live_server, app, signed_in, ma
 
     from portal.core.jobs import wait_for_jobs
     from portal.models import OutboundMail, PanelMember
-    from tests.conftest import PASSWORD
 
     wave = make_wave("2012-13", panel=True, open_link=False)
     admin = signed_in("admin")
@@ -125,10 +125,7 @@ def test_leaving_the_panel_in_a_browser(browser, live_server, app, signed_in, ma
     page.get_by_role("button", name="Stop inviting me").click()
     assert "You left the panel on" in page.content()
     problems += _violations(axe, page)
-    page.goto(f"{live_server}/staff/sign-in")
-    page.fill("input[name=email]", "admin-all@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, "admin-all@example.org")
     page.goto(f"{live_server}/admin/waves/{wave.slug}/panel")
     row = page.locator("tr.panel-left")
     assert "M1" in row.inner_text() and "Left the panel on" in row.inner_text()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 from tests.portal.accessibility.test_browser import axe_problems
 from tests.portal.survey.test_fieldwork import (  # noqa: F401  (a wave in the field, a panel with bands)
     banded_panel,
@@ -18,23 +17,15 @@ from tests.portal.survey.test_fieldwork import (  # noqa: F401  (a wave in the f
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(context, live_server: str, email: str):
-    page = context.new_page()
-    page.goto(live_server + "/staff/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
-
-
 @pytest.mark.usefixtures("in_field", "panel")
-def test_the_monitor_passes_axe_and_reminds_without_javascript(browser, live_server, make_user):
+def test_the_monitor_passes_axe_and_reminds_without_javascript(browser, live_server, staff_sign_in,
+                                                               make_user):
     from axe_playwright_python.sync_playwright import Axe
 
     admin = make_user("admin")
     monitor = f"{live_server}/admin/waves/2010-11/fieldwork"  # the in_field wave
     axe = Axe()
-    page = _sign_in(browser.new_context(bypass_csp=True), live_server, admin.email)  # axe is injected
+    page = staff_sign_in(browser.new_context(bypass_csp=True).new_page(), admin.email)  # axe is injected
     page.goto(monitor)
     problems = axe_problems(axe, page)
     for box in page.locator("input[type=checkbox]:checked").all():
@@ -44,7 +35,7 @@ def test_the_monitor_passes_axe_and_reminds_without_javascript(browser, live_ser
     problems += axe_problems(axe, page)
     assert not problems, "\n".join(problems)
 
-    plain = _sign_in(browser.new_context(java_script_enabled=False), live_server, admin.email)
+    plain = staff_sign_in(browser.new_context(java_script_enabled=False).new_page(), admin.email)
     plain.goto(monitor)
     expect(plain.locator("input[value=chew-valley]")).to_be_checked()
     plain.get_by_role("button", name="Send reminders to these neighbourhoods").click()
@@ -52,13 +43,14 @@ def test_the_monitor_passes_axe_and_reminds_without_javascript(browser, live_ser
 
 
 @pytest.mark.usefixtures("in_field", "banded_panel")
-def test_reminders_by_age_band_pass_axe_and_are_counted_without_javascript(browser, live_server, make_user):
+def test_reminders_by_age_band_pass_axe_and_are_counted_without_javascript(browser, live_server,
+                                                                           staff_sign_in, make_user):
     from axe_playwright_python.sync_playwright import Axe
 
     admin = make_user("admin")
     monitor = f"{live_server}/admin/waves/2010-11/fieldwork"
     axe = Axe()
-    page = _sign_in(browser.new_context(bypass_csp=True), live_server, admin.email)
+    page = staff_sign_in(browser.new_context(bypass_csp=True).new_page(), admin.email)
     page.goto(monitor)
     problems = axe_problems(axe, page)
     for box in page.locator("input[name=age_bands]").all():
@@ -69,7 +61,7 @@ def test_reminders_by_age_band_pass_axe_and_are_counted_without_javascript(brows
     problems += axe_problems(axe, page)
     assert not problems, "\n".join(problems)
 
-    plain = _sign_in(browser.new_context(java_script_enabled=False), live_server, admin.email)
+    plain = staff_sign_in(browser.new_context(java_script_enabled=False).new_page(), admin.email)
     plain.goto(monitor)
     for box in plain.locator("input[type=checkbox]").all():
         box.uncheck()
