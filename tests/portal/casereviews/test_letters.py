@@ -25,14 +25,7 @@ from portal.models import (
     OutboundMail,
 )
 from tests.pages import check_page
-
-APPLY = {"neighbourhood": "twerton", "description": "Shouting and damage outside my flat every night.",
-         "name": "Ann Smith", "phone": "01225 477 000", "email": "ann@example.org"}
-
-
-def _case(db_session) -> CaseReview:
-    db_session.expire_all()
-    return db_session.scalar(select(CaseReview).order_by(CaseReview.id.desc()))
+from tests.portal.casereviews.test_flow import APPLY, _case
 
 
 def _last_mail(db_session) -> OutboundMail:
