@@ -4,6 +4,7 @@ A/AA rules (the rules the statement says every page is tested with)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.accessibility.statement import AXE_RULE_TAGS
 
@@ -25,7 +26,7 @@ def test_the_statement_and_its_request_form_pass_axe(browser, live_server, neigh
     page = context.new_page()
     page.goto(live_server + "/")
     page.get_by_role("link", name="Accessibility", exact=True).click()
-    assert page.locator("h1").inner_text() == "Accessibility statement for PACT Voicebox"
+    expect(page.locator("h1")).to_have_text("Accessibility statement for PACT Voicebox")
     problems = axe_problems(axe, page)
     page.get_by_role("link", name="ask us with our contact form").click()
     assert page.get_by_label("Accessibility request").is_checked()
@@ -49,10 +50,10 @@ def test_the_welsh_statement_and_case_review_pages_pass_axe(browser, live_server
                           ("/asb-case-review/apply", f"Gwneud cais am {review}")):
         page.goto(live_server + path)
         assert page.locator("html").get_attribute("lang") == "cy", path
-        assert page.locator("h1").inner_text() == heading
+        expect(page.locator("h1")).to_have_text(heading)
         problems += axe_problems(axe, page)
     page.get_by_role("button", name="Anfon y cais").click()
-    assert "Mae problem wedi codi" in page.locator(".error-summary").inner_text()
+    expect(page.locator(".error-summary")).to_contain_text("Mae problem wedi codi")
     problems += axe_problems(axe, page)
     context.close()
     assert not problems, "\n".join(problems)

@@ -4,6 +4,7 @@ refused file (the problems listed) and with a covariate loaded."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.portal.accessibility.test_browser import axe_problems
 
@@ -41,12 +42,13 @@ def test_the_covariates_page_passes_axe(browser, live_server, staff_sign_in, mak
         page.get_by_label("Source").fill("MHCLG IoD2025 File 7")
         page.get_by_label("Date of the figures").fill("2025-10-30")
         page.get_by_role("button", name="Check and load the covariate").click()
+        page.wait_for_load_state()  # the click returns once the next page starts loading
 
     load("bad", "table")
-    assert "'x' is not a number" in page.locator("#problems").inner_text()
+    expect(page.locator("#problems")).to_contain_text("'x' is not a number")
     problems += axe_problems(axe, page)
     load("iod", "iod")
-    assert "Loaded imd_score for 3 LSOAs" in page.locator("body").inner_text()
+    expect(page.locator("body")).to_contain_text("Loaded imd_score for 3 LSOAs")
     assert page.locator("#covariates").count() == 1
     problems += axe_problems(axe, page)
     context.close()

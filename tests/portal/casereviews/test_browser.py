@@ -42,7 +42,7 @@ def test_from_the_public_form_to_a_published_outcome(browser, live_server, staff
     page.get_by_label("What is happening").fill("Shouting and damage outside my flat every night.")
     page.get_by_label("Email address for our reply").fill("ann@example.org")
     page.get_by_role("button", name="Send the application").click()
-    assert "Enter the name of the person" in page.locator(".error-summary").inner_text()
+    expect(page.locator(".error-summary")).to_contain_text("Enter the name of the person")
     check()
     page.get_by_label("Full name of the person experiencing the behaviour").fill("Ann Smith")
     page.get_by_role("button", name="Send the application").click()
@@ -63,9 +63,9 @@ def test_from_the_public_form_to_a_published_outcome(browser, live_server, staff
         staff.get_by_label("Date of the incident").fill((day - timedelta(days=back)).isoformat())
         staff.get_by_label("Date reported").fill((day - timedelta(days=back - 1)).isoformat())
         staff.get_by_role("button", name="Add the report").click()
-    assert "3 of the 3 incidents needed count so far" in staff.locator("#count").inner_text()
+    expect(staff.locator("#count")).to_contain_text("3 of the 3 incidents needed count so far")
     staff.get_by_role("button", name="Decide the threshold and send the letter").click()
-    assert staff.locator("#status").inner_text() == "Threshold met: review to hold"
+    expect(staff.locator("#status")).to_have_text("Threshold met: review to hold")
     check()
     staff.get_by_label("Another agency (optional)").fill("Police")
     staff.get_by_label("Date of the review meeting").fill((day + timedelta(days=7)).isoformat())
@@ -80,7 +80,7 @@ def test_from_the_public_form_to_a_published_outcome(browser, live_server, staff
     staff.get_by_role("button", name="Add the recommendation").click()
     check()
     staff.get_by_role("button", name="Send the outcome letter").click()
-    assert staff.locator("#status").inner_text() == "Outcome sent"
+    expect(staff.locator("#status")).to_have_text("Outcome sent")
     check()
 
     staff.goto(live_server + "/asb-case-review")

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.core.clock import utcnow
@@ -48,4 +49,4 @@ def test_not_resolved_from_the_mail_reopens_the_issue(browser, csrf_app, live_se
     staff.goto(live_server + "/pact/")
     staff.locator("#reopened").get_by_role("link", name=issue.reference).click()
     assert staff.locator("#status").inner_text().lower() == "received"
-    assert "It is back every weekend." in staff.locator("#follow-up").inner_text()
+    expect(staff.locator("#follow-up")).to_contain_text("It is back every weekend.")

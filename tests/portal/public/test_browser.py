@@ -24,7 +24,7 @@ def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session
     page.get_by_role("button", name="Raise an issue").click()
     page.get_by_label("Postcode").fill("ba2 1ab")
     page.get_by_role("button", name="Continue").click()
-    assert "Tell us about the issue in Twerton" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Tell us about the issue in Twerton")
 
     page.get_by_label("Street drinking").check()
     page.get_by_label("Describe the issue").fill("People drinking <b>on the benches</b> from 11am.")
@@ -34,8 +34,8 @@ def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session
     # Two mistakes: no place given and no consent; both shown, everything typed kept.
     summary = page.locator(".error-summary")
     assert "There is a problem" in summary.inner_text()
-    assert "Say where it happens" in page.locator("#location-error").inner_text()
-    assert "Tick the box" in page.locator("#consent-error").inner_text()
+    expect(page.locator("#location-error")).to_contain_text("Say where it happens")
+    expect(page.locator("#consent-error")).to_contain_text("Tick the box")
     assert (
         page.get_by_label("Describe the issue").input_value()
         == "People drinking <b>on the benches</b> from 11am."
@@ -54,7 +54,7 @@ def test_a_resident_raises_and_follows_an_issue(browser, live_server, db_session
     assert page.locator("#status").text_content() == "Received"
     # The resident's words are private until a coordinator publishes a summary.
     assert "People drinking" not in page.content() and "Benches by the green" not in page.content()
-    assert "kept private" in page.locator("#summary").inner_text()
+    expect(page.locator("#summary")).to_contain_text("kept private")
     assert "ada@example.org" not in page.content()
 
     page.goto(live_server + "/")

@@ -37,7 +37,7 @@ def test_the_editor_pages_pass_axe(browser, live_server, staff_sign_in, make_use
 
     def refused(button: str, problem: str) -> None:
         page.get_by_role("button", name=button, exact=True).click()
-        assert problem in page.locator(".error-summary").inner_text()
+        expect(page.locator(".error-summary")).to_contain_text(problem)
         check()
 
     def route(question: str, codes: str, button: str, shown_in: str) -> None:
@@ -46,12 +46,12 @@ def test_the_editor_pages_pass_axe(browser, live_server, staff_sign_in, make_use
         refused(button, "Condition 1: enter the codes")
         page.get_by_label("Condition 1: its codes that show the question").fill(codes)
         page.get_by_role("button", name=button).click()
-        assert f"Shown when {question} is {codes}" in page.locator(shown_in).inner_text()
+        expect(page.locator(shown_in)).to_contain_text(f"Shown when {question} is {codes}")
 
     staff_sign_in(page, admin.email)
     page.goto(f"{live_server}/admin/questionnaires/{v1.id}")
     page.get_by_role("button", name="Make a draft of a new version from this one").click()
-    assert page.locator("h1").inner_text() == "Check your questionnaire"
+    expect(page.locator("h1")).to_have_text("Check your questionnaire")
     check()
 
     page.get_by_role("link", name="Change seek_views", exact=True).click()
@@ -60,7 +60,7 @@ def test_the_editor_pages_pass_axe(browser, live_server, staff_sign_in, make_use
     page.get_by_role("button", name="Move up worry_burglary", exact=True).click()
     refused("Move up worry_car_crime", "cannot go above car_use")
     page.get_by_role("button", name="Copy respect", exact=True).click()
-    assert page.locator("#question-respect_copy").count() == 1
+    expect(page.locator("#question-respect_copy")).to_have_count(1)
     check()
 
     page.get_by_role("link", name="Move to another page respect_copy", exact=True).click()
@@ -89,10 +89,10 @@ def test_the_editor_pages_pass_axe(browser, live_server, staff_sign_in, make_use
     check()
     page.get_by_label("Tend to agree").first.check()
     page.get_by_role("button", name="Continue").click()
-    assert page.locator("h1").inner_text() == "Anti-social behaviour"
+    expect(page.locator("h1")).to_have_text("Anti-social behaviour")
     check()
     page.goto(f"{live_server}/admin/questionnaires/drafts/1/preview-answers")
-    assert page.locator("h1").inner_text() == "Check your answers before sending them"
+    expect(page.locator("h1")).to_have_text("Check your answers before sending them")
     check()
     context.close()
     assert not problems, "\n".join(problems)
