@@ -125,7 +125,7 @@ class MoveForm(FlaskForm):
 
 
 class QuestionPageForm(FlaskForm):
-    page = RadioField("Move it to the end of page", choices=[],
+    page = RadioField("Which page should it go to?", choices=[],
                        validators=[InputRequired("Choose the page to move the question to")])
 
 
