@@ -7,23 +7,22 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.portal.accessibility.test_browser import axe_problems
-from tests.portal.survey.test_fieldwork_browser import _sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_model_page_passes_axe_and_saves_without_javascript(browser, live_server, make_user,
-                                                               demo_data):
+def test_the_model_page_passes_axe_and_saves_without_javascript(browser, live_server, staff_sign_in,
+                                                               make_user, demo_data):
     from axe_playwright_python.sync_playwright import Axe
 
     analyst = make_user("analyst")
     url = f"{live_server}/analyst/waves/2010-11/model?indicator=ni21"
-    page = _sign_in(browser.new_context(bypass_csp=True), live_server, analyst.email)
+    page = staff_sign_in(browser.new_context(bypass_csp=True).new_page(), analyst.email)
     page.goto(url)
     expect(page.locator("svg[role=img]")).to_have_count(1)
     problems = axe_problems(axe := Axe(), page)
 
-    plain = _sign_in(browser.new_context(java_script_enabled=False), live_server, analyst.email)
+    plain = staff_sign_in(browser.new_context(java_script_enabled=False).new_page(), analyst.email)
     plain.goto(url)
     plain.locator("input[value=rural]").uncheck()
     plain.get_by_role("button", name="Save the covariates for 2010-11").click()
